@@ -1,0 +1,88 @@
+"""The REST API of the company phone app."""
+from __future__ import annotations
+
+from flask import Flask, redirect
+from werkzeug.routing import IntegerConverter
+
+from .config import Settings
+
+
+class BoundedInt(IntegerConverter):
+    """Ids in URLs: an integer the database can hold (others are simply not found)."""
+
+    MAX = 2**31 - 1
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", self.MAX)
+        super().__init__(map, *args, **kwargs)
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    from sqlalchemy import text
+
+    from . import features
+    from .core.apidoc import SPEC_OPTIONS, Api
+    from .core.db import close_session, make_engine, make_session_factory
+    from .core.errors import ServiceUnavailable
+    from .core.logs import configure_logging, install_request_ids
+    from .core.problems import register_problem_handlers
+
+    settings = settings or Settings.from_env()
+    configure_logging()
+    app = Flask(__name__)
+    app.config.update(
+        SETTINGS=settings,
+        ACCESS_LOG=settings.access_log,
+        API_TITLE="PBX companion API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        API_SPEC_OPTIONS=SPEC_OPTIONS,
+        JSON_SORT_KEYS=False,
+        MAX_CONTENT_LENGTH=8 * 1024 * 1024,
+    )
+    engine = make_engine(settings.database_url)
+    app.extensions["engine"] = engine
+    app.extensions["session_factory"] = make_session_factory(engine)
+    app.teardown_appcontext(close_session)
+    install_request_ids(app)
+    app.url_map.converters["int"] = BoundedInt
+    api = Api(app)
+    api.register_converter(BoundedInt, lambda _c: {"type": "integer", "minimum": 0,
+                                                   "maximum": BoundedInt.MAX})
+    register_problem_handlers(app)  # after Api(): replaces flask-smorest's error handler
+    features.register_all(api)
+    features.register_hooks()
+    _errors_are_problem_json(api)
+
+    @app.get("/healthz")
+    def healthz():
+        """Alive."""
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    def readyz():
+        """Ready: the database answers."""
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception as exc:  # any driver error means not ready
+            raise ServiceUnavailable(f"database unreachable: {type(exc).__name__}")
+        return {"status": "ready"}
+
+    @app.get("/")
+    def index():
+        return redirect("/api/v1/docs")
+
+    return app
+
+
+def _errors_are_problem_json(api) -> None:
+    """Document the error responses with the media type they really have."""
+    for response in api.spec.components.responses.values():
+        content = response.get("content", {})
+        if "application/json" in content:
+            content["application/problem+json"] = content.pop("application/json")

@@ -1,0 +1,9 @@
+"""Accounts, sessions, tenancy, users and roles."""
+
+
+def register(api) -> None:
+    from .routes_admin import roles_blp, tenant_blp, users_blp
+    from .routes_auth import auth_blp, me_blp
+
+    for blp in (auth_blp, me_blp, users_blp, roles_blp, tenant_blp):
+        api.register_blueprint(blp)

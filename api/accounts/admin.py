@@ -1,0 +1,179 @@
+"""Use cases for company administration: tenants, users and roles."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..core import hooks
+from ..core.db import get_scoped
+from ..core.errors import Conflict, Forbidden, ValidationFailed, field_error
+from ..core.phone import normalise_field
+from . import passwords, permissions
+from .models import Role, Tenant, User
+
+PHONE_FIELDS = ("mobile", "office_number")
+
+
+def create_tenant(db: Session, *, name: str, country: str = "NO", timezone: str = "Europe/Oslo",
+                  language: str = "nb", password_policy: str = "standard",
+                  sms_service_number: str | None = None) -> Tenant:
+    tenant = Tenant(name=name, country=country.upper(), timezone=timezone, language=language,
+                    password_policy=password_policy,
+                    sms_service_number=normalise_field("sms_service_number", sms_service_number,
+                                                       country))
+    db.add(tenant)
+    db.flush()
+    for key, (label, perms) in permissions.BUILTIN_ROLES.items():
+        db.add(Role(tenant_id=tenant.id, name=label, builtin=key, permissions=list(perms)))
+    db.flush()
+    return tenant
+
+
+def builtin_role(db: Session, tenant_id: int, key: str) -> Role:
+    return db.scalar(select(Role).where(Role.tenant_id == tenant_id, Role.builtin == key))
+
+
+def update_tenant(db: Session, tenant: Tenant, data: dict[str, Any]) -> Tenant:
+    if "sms_service_number" in data:
+        data["sms_service_number"] = normalise_field(
+            "sms_service_number", data["sms_service_number"], data.get("country", tenant.country))
+    for key, value in data.items():
+        setattr(tenant, key, value)
+    _commit(db, "sms_service_number", "That SMS service number is used by another company")
+    return tenant
+
+
+def _commit(db: Session, field: str, message: str) -> None:
+    try:
+        db.commit()
+    except IntegrityError:
+        db.rollback()
+        raise Conflict(message, extra={"field": field})
+
+
+# -- users -------------------------------------------------------------------------------
+
+def _normalise_user_fields(tenant: Tenant, data: dict[str, Any]) -> dict[str, Any]:
+    for f in PHONE_FIELDS:
+        if f in data:
+            data[f] = normalise_field(f, data[f], tenant.country)
+    if "mobile" in data and data["mobile"] is None:
+        raise field_error("mobile", "is required")
+    if data.get("short_number") == "":
+        data["short_number"] = None
+    return data
+
+
+def _check_unique(db: Session, tenant: Tenant, data: dict[str, Any], user_id: int | None) -> None:
+    if data.get("mobile"):
+        other = db.scalar(select(User.id).where(User.mobile == data["mobile"]))
+        if other is not None and other != user_id:
+            raise Conflict(f"The mobile number {data['mobile']} is already a login",
+                           extra={"field": "mobile"})
+    if data.get("short_number"):
+        other = db.scalar(select(User.id).where(User.tenant_id == tenant.id,
+                                                User.short_number == data["short_number"]))
+        if other is not None and other != user_id:
+            raise Conflict(f"Short number {data['short_number']} is taken",
+                           extra={"field": "short_number"})
+
+
+def create_user(db: Session, tenant: Tenant, data: dict[str, Any], *,
+                password: str | None = None) -> User:
+    data = _normalise_user_fields(tenant, dict(data))
+    _check_unique(db, tenant, data, None)
+    role_id = data.pop("role_id", None)
+    role = get_scoped(db, Role, role_id, tenant.id, "role") if role_id else \
+        builtin_role(db, tenant.id, permissions.USER)
+    user = User(tenant_id=tenant.id, role_id=role.id, **data)
+    db.add(user)
+    db.flush()
+    if password is not None:
+        refusals = passwords.check_policy(tenant.password_policy, password)
+        if refusals:
+            raise ValidationFailed("password " + "; ".join(r.message for r in refusals),
+                                   {"password": [r.message for r in refusals]})
+        from .services import set_password
+        set_password(db, user, password)
+    hooks.fire(hooks.USER_CREATED, db, user)
+    return user
+
+
+def update_user(db: Session, tenant: Tenant, user: User, data: dict[str, Any]) -> User:
+    data = _normalise_user_fields(tenant, dict(data))
+    _check_unique(db, tenant, data, user.id)
+    if "role_id" in data:
+        data["role_id"] = get_scoped(db, Role, data["role_id"], tenant.id, "role").id
+    for key, value in data.items():
+        setattr(user, key, value)
+    db.flush()
+    return user
+
+
+def delete_user(db: Session, actor: User, user: User) -> None:
+    if user.id == actor.id:
+        raise Conflict("You cannot delete yourself")
+    db.delete(user)
+
+
+def search_users(db: Session, tenant_id: int, q: str | None):
+    stmt = select(User).where(User.tenant_id == tenant_id)
+    if q:
+        like = f"%{q.strip().lower()}%"
+        digits = "".join(c for c in q if c.isdigit())
+        conds = [func.lower(User.first_name + " " + User.last_name).like(like),
+                 func.lower(func.coalesce(User.title, "")).like(like),
+                 func.lower(func.coalesce(User.department, "")).like(like),
+                 func.lower(func.coalesce(User.email, "")).like(like)]
+        if digits:
+            conds += [User.mobile.like(f"%{digits}%"), User.office_number.like(f"%{digits}%"),
+                      User.short_number.like(f"%{digits}%")]
+        stmt = stmt.where(or_(*conds))
+    return stmt.order_by(User.last_name, User.first_name, User.id)
+
+
+# -- roles -------------------------------------------------------------------------------
+
+def _check_permissions(perms: list[str]) -> None:
+    bad = permissions.unknown(perms)
+    if bad:
+        raise field_error("permissions", f"unknown permission(s): {', '.join(bad)}")
+
+
+def create_role(db: Session, tenant_id: int, name: str, perms: list[str]) -> Role:
+    _check_permissions(perms)
+    role = Role(tenant_id=tenant_id, name=name.strip(), permissions=sorted(set(perms)))
+    db.add(role)
+    _commit(db, "name", f"A role named {name!r} exists")
+    return role
+
+
+def update_role(db: Session, role: Role, data: dict[str, Any]) -> Role:
+    if role.builtin:
+        raise Forbidden("Built-in roles cannot be edited")
+    if "permissions" in data:
+        _check_permissions(data["permissions"])
+        data["permissions"] = sorted(set(data["permissions"]))
+    for key, value in data.items():
+        setattr(role, key, value)
+    _commit(db, "name", "A role with that name exists")
+    return role
+
+
+def delete_role(db: Session, role: Role) -> int:
+    """Delete a custom role; its users move to the built-in "user" role. Returns how many."""
+    if role.builtin:
+        raise Forbidden("Built-in roles cannot be deleted")
+    fallback = builtin_role(db, role.tenant_id, permissions.USER)
+    moved = 0
+    for user in db.scalars(select(User).where(User.role_id == role.id,
+                                              User.tenant_id == role.tenant_id)):
+        user.role_id = fallback.id
+        moved += 1
+    db.flush()
+    db.delete(role)
+    db.commit()
+    return moved

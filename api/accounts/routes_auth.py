@@ -1,0 +1,130 @@
+"""Login, refresh, logout, "me", sessions and password change."""
+from __future__ import annotations
+
+from flask import current_app, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from ..core.apidoc import PUBLIC
+from ..core.auth import current, login_required
+from ..core.clock import now
+from ..core.db import db_session
+from . import passwords, services
+from .schemas import (LoginSchema, MeSchema, MeUpdateSchema, PasswordChangeSchema,
+                      RefreshSchema, SessionSchema, TokenSchema)
+
+auth_blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth",
+                     description="Log in, keep the session alive, log out")
+me_blp = Blueprint("me", __name__, url_prefix="/api/v1/me",
+                   description="The logged-in user: profile, sessions and password")
+
+
+def _settings():
+    return current_app.config["SETTINGS"]
+
+
+def _token_body(pair: services.TokenPair) -> dict:
+    return {"access_token": pair.access_token, "refresh_token": pair.refresh_token,
+            "expires_in": pair.expires_in, "session_id": pair.session_id,
+            "password_expired": pair.password_expired, "user": pair.user}
+
+
+@auth_blp.route("/login")
+class Login(MethodView):
+    @auth_blp.doc(**PUBLIC)
+    @auth_blp.arguments(LoginSchema)
+    @auth_blp.response(200, TokenSchema)
+    def post(self, body):
+        """Log in with the mobile number and password.
+
+        Returns a short-lived access token and a long-lived refresh token. An unknown number
+        fails exactly like a wrong password. Rate-limited per number and per client address.
+        """
+        pair = services.login(db_session(), _settings(), body["username"], body["password"],
+                              ip=request.remote_addr, user_agent=request.user_agent.string)
+        return _token_body(pair)
+
+
+@auth_blp.route("/refresh")
+class Refresh(MethodView):
+    @auth_blp.doc(**PUBLIC)
+    @auth_blp.arguments(RefreshSchema)
+    @auth_blp.response(200, TokenSchema)
+    def post(self, body):
+        """Trade a refresh token for a new pair (rotation).
+
+        Each refresh token works once; presenting a used one again revokes the whole session.
+        """
+        return _token_body(services.refresh(db_session(), _settings(), body["refresh_token"]))
+
+
+@auth_blp.route("/logout")
+class Logout(MethodView):
+    @login_required(allow_expired_password=True)
+    @auth_blp.response(204)
+    def post(self):
+        """Log out this session (its refresh token and push devices stop working)."""
+        p = current()
+        services.logout(db_session(), p.user, p.session_id)
+
+
+def _me(principal):
+    user = principal.user
+    user.password_expired = passwords.is_expired(principal.tenant.password_policy,
+                                                 user.password_changed_at, now())
+    return user
+
+
+@me_blp.route("")
+class Me(MethodView):
+    @login_required(allow_expired_password=True)
+    @me_blp.response(200, MeSchema)
+    def get(self):
+        """Who I am: profile, role, permissions and settings."""
+        return _me(current())
+
+    @login_required()
+    @me_blp.arguments(MeUpdateSchema)
+    @me_blp.response(200, MeSchema)
+    def patch(self, body):
+        """Change my own name, e-mail, title or language."""
+        p = current()
+        for key, value in body.items():
+            setattr(p.user, key, value)
+        db_session().commit()
+        return _me(p)
+
+
+@me_blp.route("/sessions")
+class Sessions(MethodView):
+    @login_required()
+    @me_blp.response(200, SessionSchema(many=True))
+    def get(self):
+        """My logged-in devices (sessions)."""
+        p = current()
+        rows = services.active_sessions(db_session(), p.user)
+        return [dict(id=s.id, created_at=s.created_at, last_used_at=s.last_used_at,
+                     user_agent=s.user_agent, ip=s.ip, current=s.id == p.session_id)
+                for s in rows]
+
+
+@me_blp.route("/sessions/<int:session_id>")
+class SessionById(MethodView):
+    @login_required()
+    @me_blp.response(204)
+    def delete(self, session_id):
+        """Log out one of my sessions (for example a lost phone)."""
+        p = current()
+        services.end_session(db_session(), p.user, session_id)
+
+
+@me_blp.route("/password")
+class Password(MethodView):
+    @login_required(allow_expired_password=True)
+    @me_blp.arguments(PasswordChangeSchema)
+    @me_blp.response(204)
+    def put(self, body):
+        """Change my password; every other session is logged out at once."""
+        p = current()
+        services.change_password(db_session(), p.user, p.session_id, body["current_password"],
+                                 body["new_password"])

@@ -1,0 +1,138 @@
+"""Marshmallow schemas for accounts, users, roles and the tenant."""
+from __future__ import annotations
+
+import zoneinfo
+
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from ..core.schemas import PartialMixin
+from . import passwords, permissions
+
+LANGS = ("nb", "nn", "no", "sv", "en", "da")
+
+
+class LoginSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(1, 40),
+                             metadata={"description": "Mobile number in any common format",
+                                       "example": "+4790000001"})
+    password = fields.String(required=True, validate=validate.Length(1, 256),
+                             load_only=True)
+
+
+class RefreshSchema(Schema):
+    refresh_token = fields.String(required=True, validate=validate.Length(1, 200))
+
+
+class UserSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    mobile = fields.String(required=True, validate=validate.Length(1, 40),
+                           metadata={"description": "E.164 on output; any format on input"})
+    first_name = fields.String(required=True, validate=validate.Length(1, 100))
+    last_name = fields.String(load_default="", validate=validate.Length(0, 100))
+    email = fields.Email(allow_none=True)
+    title = fields.String(allow_none=True, validate=validate.Length(0, 120))
+    department = fields.String(allow_none=True, validate=validate.Length(0, 120))
+    office_number = fields.String(allow_none=True, validate=validate.Length(0, 40))
+    short_number = fields.String(allow_none=True,
+                                 validate=validate.Regexp(r"^(\d{2,8})?$",
+                                                          error="must be 2 to 8 digits"))
+    tags = fields.List(fields.String(validate=validate.Length(1, 40)),
+                       validate=validate.Length(0, 50))
+    language = fields.String(allow_none=True, validate=validate.OneOf(LANGS))
+    role_id = fields.Integer()
+    role = fields.Function(lambda u: {"id": u.role.id, "name": u.role.name,
+                                      "builtin": u.role.builtin}, dump_only=True)
+
+
+class UserCreateSchema(UserSchema):
+    password = fields.String(load_only=True, validate=validate.Length(1, 256),
+                             metadata={"description": "Optional initial password; without "
+                                                      "one the user sets it by SMS reset"})
+
+
+class UserUpdateSchema(PartialMixin, UserSchema):
+    pass
+
+
+class MeSchema(UserSchema):
+    permissions = fields.Function(lambda u: sorted(u.role.permissions or []), dump_only=True)
+    tenant = fields.Function(lambda u: {"id": u.tenant_id}, dump_only=True)
+    settings = fields.Dict(dump_only=True)
+    password_expired = fields.Boolean(dump_only=True)
+
+
+class MeUpdateSchema(Schema):
+    first_name = fields.String(validate=validate.Length(1, 100))
+    last_name = fields.String(validate=validate.Length(0, 100))
+    email = fields.Email(allow_none=True)
+    language = fields.String(allow_none=True, validate=validate.OneOf(LANGS))
+    title = fields.String(allow_none=True, validate=validate.Length(0, 120))
+
+
+class TokenSchema(Schema):
+    access_token = fields.String()
+    refresh_token = fields.String()
+    token_type = fields.Constant("Bearer")
+    expires_in = fields.Integer()
+    session_id = fields.Integer()
+    password_expired = fields.Boolean()
+    user = fields.Nested(UserSchema)
+
+
+class SessionSchema(Schema):
+    id = fields.Integer()
+    created_at = fields.DateTime()
+    last_used_at = fields.DateTime()
+    user_agent = fields.String(allow_none=True)
+    ip = fields.String(allow_none=True)
+    current = fields.Boolean()
+
+
+class PasswordChangeSchema(Schema):
+    current_password = fields.String(required=True, validate=validate.Length(1, 256))
+    new_password = fields.String(required=True, validate=validate.Length(1, 256))
+
+
+class RoleSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(1, 80))
+    builtin = fields.String(dump_only=True, allow_none=True)
+    permissions = fields.List(fields.String(validate=validate.OneOf(sorted(permissions.ALL))),
+                              load_default=list)
+
+
+class RoleUpdateSchema(PartialMixin, RoleSchema):
+    pass
+
+
+class PermissionSchema(Schema):
+    name = fields.String()
+    description = fields.String()
+
+
+class TenantSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(validate=validate.Length(1, 200))
+    country = fields.String(validate=validate.Regexp(r"^[A-Z]{2}$", error="ISO 3166 alpha-2"))
+    timezone = fields.String()
+    language = fields.String(validate=validate.OneOf(LANGS))
+    password_policy = fields.String(validate=validate.OneOf(passwords.POLICIES))
+    sms_service_number = fields.String(allow_none=True, validate=validate.Length(0, 40))
+    reset_keyword = fields.String(validate=validate.Regexp(
+        r"^[A-Za-z0-9ÆØÅÄÖæøåäö]{2,32}$", error="one word of 2 to 32 letters or digits"))
+
+    @validates("timezone")
+    def _tz(self, value: str, **_kw) -> None:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except Exception:  # any bad key: not found, path-like, NUL
+            raise ValidationError(f"unknown time zone {value!r}")
+
+
+class TenantUpdateSchema(PartialMixin, TenantSchema):
+    pass
+
+
+class UserQueryArgsSchema(Schema):
+    q = fields.String(validate=validate.Length(0, 100),
+                      metadata={"description": "Name, title, department, e-mail or digits"})

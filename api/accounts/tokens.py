@@ -1,0 +1,53 @@
+"""Access tokens (short-lived JWT) and refresh tokens (opaque, stored as a hash)."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import jwt
+
+ALGORITHM = "HS256"
+ISSUER = "pbx-companion"
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    user_id: int
+    tenant_id: int
+    session_id: int
+
+
+def make_access_token(secret: str, claims: AccessClaims, at: datetime, ttl_s: int) -> str:
+    payload = {
+        "iss": ISSUER,
+        "sub": str(claims.user_id),
+        "tid": claims.tenant_id,
+        "sid": claims.session_id,
+        "iat": int(at.timestamp()),
+        "exp": int((at + timedelta(seconds=ttl_s)).timestamp()),
+        "typ": "access",
+    }
+    return jwt.encode(payload, secret, algorithm=ALGORITHM)
+
+
+def read_access_token(secret: str, token: str, at: datetime) -> AccessClaims | None:
+    """Claims of a valid, unexpired access token; None for anything else."""
+    try:
+        payload = jwt.decode(token, secret, algorithms=[ALGORITHM], issuer=ISSUER,
+                             options={"verify_exp": False, "verify_iat": False, "verify_nbf": False,
+                                      "require": ["exp", "sub", "sid"]})
+        if payload.get("typ") != "access" or int(payload["exp"]) <= int(at.timestamp()):
+            return None
+        return AccessClaims(int(payload["sub"]), int(payload["tid"]), int(payload["sid"]))
+    except (jwt.PyJWTError, KeyError, TypeError, ValueError):
+        return None
+
+
+def new_refresh_token() -> str:
+    return "rt_" + secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,24 @@
+"""In-process extension points between feature packages (no feature imports another's internals).
+
+Feature packages register callbacks in their `register()` (called by create_app and by the
+CLI bootstrap). Callbacks run inside the caller's transaction.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Callable
+
+_hooks: dict[str, list[Callable]] = defaultdict(list)
+
+USER_CREATED = "user_created"          # (session, user)
+SESSIONS_REVOKED = "sessions_revoked"  # (session, tenant_id, session_ids: list[int])
+
+
+def on(event: str, fn: Callable) -> None:
+    if fn not in _hooks[event]:
+        _hooks[event].append(fn)
+
+
+def fire(event: str, *args) -> None:
+    for fn in list(_hooks[event]):
+        fn(*args)

@@ -1,0 +1,49 @@
+"""Phone numbers: everything is stored and compared in E.164."""
+from __future__ import annotations
+
+import phonenumbers
+
+from .errors import field_error
+
+
+class InvalidNumber(ValueError):
+    pass
+
+
+def to_e164(raw: str, region: str) -> str:
+    """Normalise a number in any common format to E.164 with `region` as default country.
+
+    Raises InvalidNumber when the text is not a valid phone number.
+    """
+    text = (raw or "").strip()
+    if not text:
+        raise InvalidNumber("empty number")
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    try:
+        parsed = phonenumbers.parse(text, region.upper() if region else None)
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidNumber(str(exc)) from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise InvalidNumber(f"{raw!r} is not a valid phone number")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def try_e164(raw: str | None, region: str) -> str | None:
+    """E.164 or None (for lookups, where a bad number is simply not found)."""
+    if not raw:
+        return None
+    try:
+        return to_e164(raw, region)
+    except InvalidNumber:
+        return None
+
+
+def normalise_field(field: str, raw: str | None, region: str) -> str | None:
+    """E.164 for an API field, or a 422 naming the field."""
+    if raw is None or raw == "":
+        return None
+    try:
+        return to_e164(raw, region)
+    except InvalidNumber:
+        raise field_error(field, f"'{raw}' is not a valid phone number for region {region}")

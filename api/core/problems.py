@@ -1,0 +1,83 @@
+"""Turn every error into application/problem+json (RFC 9457)."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, g, json, request
+from werkzeug.exceptions import HTTPException
+
+from .errors import AppError
+
+PROBLEM_TYPE_BASE = "https://problems.pbx-companion.dev/"
+log = logging.getLogger("api.errors")
+
+
+def problem_response(status: int, title: str, detail: str, slug: str,
+                     extra: dict[str, Any] | None = None, headers: dict[str, str] | None = None):
+    body = {
+        "type": PROBLEM_TYPE_BASE + slug,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.path,
+        "request_id": getattr(g, "request_id", None),
+    }
+    if extra:
+        body.update(extra)
+    resp = Flask.response_class(json.dumps(body), status=status,
+                                mimetype="application/problem+json")
+    for key, value in (headers or {}).items():
+        resp.headers[key] = value
+    return resp
+
+
+def _validation_detail(messages: Any) -> tuple[str, dict[str, Any]]:
+    """Flatten webargs' {location: {field: [msg]}} into a sentence and per-field errors."""
+    errors: dict[str, Any] = {}
+    if isinstance(messages, dict):
+        for location, fields in messages.items():
+            if isinstance(fields, dict):
+                errors.update(fields)
+            else:
+                errors[location] = fields
+    parts = []
+    for field, msgs in errors.items():
+        text = msgs if isinstance(msgs, str) else "; ".join(
+            m if isinstance(m, str) else json.dumps(m) for m in (msgs if isinstance(msgs, list) else [msgs]))
+        parts.append(f"{field}: {text}")
+    return ("Invalid input: " + ", ".join(parts)) if parts else "Invalid input", errors
+
+
+def register_problem_handlers(app: Flask) -> None:
+    @app.errorhandler(AppError)
+    def _app_error(exc: AppError):
+        return problem_response(exc.status, exc.title, exc.detail, exc.type_slug,
+                                exc.extra, exc.headers)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        status = exc.code or 500
+        data = getattr(exc, "data", None) or {}
+        if status == 422 or (status == 400 and "messages" in data):
+            detail, errors = _validation_detail(data.get("messages"))
+            return problem_response(422, "Unprocessable content", detail, "validation-error",
+                                    {"errors": errors})
+        headers = {}
+        if status == 405 and exc.valid_methods:
+            headers["Allow"] = ", ".join(exc.valid_methods)
+        detail = exc.description or exc.name
+        if status == 404:
+            detail = f"No resource at {request.path}"
+        elif status == 405:
+            detail = f"Method {request.method} is not allowed on {request.path}"
+        return problem_response(status, exc.name, detail,
+                                exc.name.lower().replace(" ", "-"), headers=headers)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        log.exception("unexpected error", extra={"event": "unexpected_error"})
+        rid = getattr(g, "request_id", None)
+        return problem_response(500, "Internal server error",
+                                f"Unexpected error; quote request id {rid} when reporting it",
+                                "internal-error")

@@ -1,0 +1,55 @@
+"""Health, readiness, problem JSON for every error, and no 500 without a request id."""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint
+
+
+def test_health_and_readiness(client):
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+    assert client.get("/readyz").get_json() == {"status": "ready"}
+
+
+def test_unknown_route_and_wrong_method_are_problem_json(client):
+    r = client.get("/api/v1/nothing-here")
+    assert r.status_code == 404 and r.content_type == "application/problem+json"
+    assert r.get_json()["detail"] == "No resource at /api/v1/nothing-here"
+    r = client.delete("/api/v1/auth/login")
+    assert r.status_code == 405 and "POST" in r.headers["Allow"]
+
+
+def test_validation_errors_carry_per_field_messages(client):
+    r = client.post("/api/v1/auth/login", json={"username": ""})
+    body = r.get_json()
+    assert r.status_code == 422
+    assert set(body["errors"]) == {"username", "password"}
+
+
+def test_malformed_json_is_a_422_not_a_500(client):
+    r = client.post("/api/v1/auth/login", data="{not json", content_type="application/json")
+    assert r.status_code == 422 and r.content_type == "application/problem+json"
+
+
+def test_unexpected_exception_is_logged_and_answered_with_its_request_id(settings, caplog):
+    from api import create_app
+    app = create_app(settings)
+    bp = Blueprint("boom", __name__)
+
+    @bp.get("/boom")
+    def boom():
+        raise RuntimeError("kaboom")
+
+    app.register_blueprint(bp)
+    with caplog.at_level(logging.ERROR):
+        r = app.test_client().get("/boom", headers={"X-Request-Id": "req-42"})
+    assert r.status_code == 500 and r.content_type == "application/problem+json"
+    assert r.get_json()["request_id"] == "req-42" and "req-42" in r.get_json()["detail"]
+    assert any("kaboom" in (rec.exc_text or "") or rec.exc_info for rec in caplog.records)
+
+
+def test_openapi_document_and_docs_are_served(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    assert "/api/v1/auth/login" in spec["paths"]
+    assert client.get("/api/v1/docs").status_code == 200

@@ -1,0 +1,57 @@
+"""Helpers for tests that talk to the API: companies, users, logins."""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from api.accounts import admin, permissions
+
+PASSWORD = "secret-pass"
+_seq = itertools.count(1)
+
+
+@dataclass
+class Company:
+    tenant_id: int
+    admin_mobile: str
+    users: dict[str, str] = field(default_factory=dict)  # name -> mobile
+
+
+def make_company(app, *, name: str | None = None, policy: str = "standard",
+                 extra_users: tuple[str, ...] = ("alice", "bob"), team_leader: str | None = None,
+                 country: str = "NO") -> Company:
+    """A tenant with an administrator and a few users, all with PASSWORD."""
+    n = next(_seq)
+    factory = app.extensions["session_factory"]
+    with factory() as db:
+        tenant = admin.create_tenant(db, name=name or f"Company {n}", country=country,
+                                     password_policy="standard")
+        base = 92000000 + n * 100
+        adm_role = admin.builtin_role(db, tenant.id, permissions.ADMINISTRATOR)
+        adm = admin.create_user(db, tenant, {"mobile": f"+47{base}", "first_name": "Admin",
+                                             "last_name": f"N{n}", "role_id": adm_role.id},
+                                password=PASSWORD)
+        company = Company(tenant.id, adm.mobile)
+        for i, who in enumerate(extra_users, start=1):
+            role_key = permissions.TEAM_LEADER if who == team_leader else permissions.USER
+            role = admin.builtin_role(db, tenant.id, role_key)
+            u = admin.create_user(db, tenant, {
+                "mobile": f"+47{base + i}", "first_name": who.capitalize(), "last_name": f"N{n}",
+                "office_number": f"+47{22000000 + n * 100 + i}", "short_number": f"{n}{i:02d}",
+                "title": "Engineer", "department": "R&D", "role_id": role.id},
+                password=PASSWORD)
+            company.users[who] = u.mobile
+        tenant.password_policy = policy
+        db.commit()
+    return company
+
+
+def login(client, mobile: str, password: str = PASSWORD) -> dict:
+    r = client.post("/api/v1/auth/login", json={"username": mobile, "password": password})
+    assert r.status_code == 200, r.get_json()
+    return r.get_json()
+
+
+def auth(client, mobile: str, password: str = PASSWORD) -> dict:
+    """Authorization header for a fresh login."""
+    return {"Authorization": "Bearer " + login(client, mobile, password)["access_token"]}
