@@ -55,7 +55,19 @@ def _logout(app: AppClient, args):
     print("logged out")
 
 
+def _load_feature_commands() -> None:
+    """Each feature adds its commands in a module `mobile_client_sim/cli_<feature>.py`."""
+    import importlib
+    import pkgutil
+
+    import mobile_client_sim
+    for info in pkgutil.iter_modules(mobile_client_sim.__path__):
+        if info.name.startswith("cli_"):
+            importlib.import_module(f"mobile_client_sim.{info.name}")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _load_feature_commands()
     parser = argparse.ArgumentParser(prog="python -m mobile_client_sim",
                                      description="Simulator of the company phone app")
     parser.add_argument("--api", default=os.environ.get("SIM_API", "http://127.0.0.1:8000"))

@@ -30,7 +30,7 @@ set -euo pipefail
 
 # ---------------------------------------------------------------- recipe ---
 # Bump RECIPE when the build steps change in a way that changes the wheel.
-RECIPE=1
+RECIPE=2
 RING_SUITE=bookworm
 RING_ORIG=ring_20230206.0~ds2.orig.tar.gz
 RING_ORIG_SHA256=028661c72b962a32d30a310f5f24e77540c96c479576e886bc3a0a8e9ececff0
@@ -314,7 +314,10 @@ say "swig: pjsua2_wrap.cpp ($(swig -version | awk '/Version/ {print $3}'))"
 run make -C "$SWIGDIR" pjsua2_wrap.cpp
 
 say "pip wheel (compiling the wrapper takes the longest)"
-(cd "$SWIGDIR" && run "$PY" -m pip wheel --disable-pip-version-check --no-index \
+# The wrapper is compiled with Python's flags, which include -g: map the
+# temporary build path out of its debug info so that rebuilds are identical.
+(cd "$SWIGDIR" && CFLAGS="${CFLAGS:+$CFLAGS }-ffile-prefix-map=$PJ=pjproject" \
+    run "$PY" -m pip wheel --disable-pip-version-check --no-index \
     --no-build-isolation --no-deps -w "$TMP/dist" .)
 BUILT=$(compgen -G "$TMP/dist/pjsua2-*.whl" | head -n1) || true
 [[ -n $BUILT ]] || die "pip wheel produced no wheel"

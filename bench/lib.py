@@ -1,0 +1,155 @@
+"""Shared benchmark plumbing: serve an app under gunicorn, load it, print figures.
+
+Load goes to 127.0.0.1 only, bounded in time.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, timeout_s: float = 30) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {timeout_s}s")
+
+
+@contextlib.contextmanager
+def serve(app_spec: str, *, env: dict | None = None, workers: int = 2, probe: str = "/healthz"):
+    """Run `gunicorn app_spec` on a free port; yield its base URL."""
+    port = free_port()
+    full_env = {**os.environ, **(env or {})}
+    proc = subprocess.Popen([str(VENV_BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}",
+                             "--workers", str(workers), "--log-level", "warning", app_spec],
+                            cwd=ROOT, env=full_env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(base + probe)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+
+
+@contextlib.contextmanager
+def demo_database():
+    """A fresh SQLite database, migrated and seeded with the demo companies; yields its URL."""
+    d = tempfile.mkdtemp(prefix="pbx-bench-")
+    url = f"sqlite:///{d}/bench.db"
+    env = {**os.environ, "DATABASE_URL": url, "APP_ENV": "development"}
+    subprocess.run([sys.executable, "-m", "api.cli", "migrate"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    subprocess.run([sys.executable, "-m", "api.cli", "seed-demo"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    try:
+        yield url
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def login(base: str, mobile: str = "+4790000002", password: str = "demo") -> str:
+    import json
+    req = urllib.request.Request(base + "/api/v1/auth/login", method="POST",
+                                 data=json.dumps({"username": mobile, "password": password}).encode(),
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req) as resp:
+        return json.loads(resp.read())["access_token"]
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _ms(text: str) -> float:
+    m = re.match(r"([\d.]+)(us|ms|s|m)", text)
+    return float(m.group(1)) * _UNITS[m.group(2)]
+
+
+def wrk(url: str, *, headers: dict | None = None, duration: int = 10, connections: int = 16,
+        threads: int = 1) -> dict:
+    """Closed-loop load with wrk: requests/s, p50 and p99 in ms, errors."""
+    if not shutil.which("wrk"):
+        raise RuntimeError("wrk is missing: apt-get install wrk")
+    cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency"]
+    for k, v in (headers or {}).items():
+        cmd += ["-H", f"{k}: {v}"]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))
+    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return {"rps": rps, "p50_ms": p50, "p99_ms": p99,
+            "errors": int(non2xx.group(1)) if non2xx else 0}
+
+
+def fixed_rate(url: str, *, rate: float, duration: float = 10, headers: dict | None = None,
+               workers: int = 8) -> dict:
+    """Open-loop load at a fixed rate (latency measured from the scheduled send time)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    total = int(rate * duration)
+    start = time.perf_counter() + 0.2
+    lat: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    counter = iter(range(total))
+
+    def worker():
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        for i in counter:
+            due = start + i / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            conn.request("GET", path, headers=headers or {})
+            resp = conn.getresponse()
+            resp.read()
+            took = (time.perf_counter() - due) * 1000
+            with lock:
+                lat.append(took)
+                if resp.status >= 400:
+                    errors[0] += 1
+        conn.close()
+
+    pool = [threading.Thread(target=worker) for _ in range(workers)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    lat.sort()
+    return {"rate": rate, "sent": len(lat), "p50_ms": statistics.median(lat),
+            "p99_ms": lat[int(len(lat) * 0.99) - 1], "errors": errors[0]}
+
+
+def report(title: str, rows: list[tuple[str, str]]) -> None:
+    print(f"\n== {title}")
+    width = max(len(k) for k, _ in rows)
+    for k, v in rows:
+        print(f"  {k.ljust(width)}  {v}")
