@@ -22,3 +22,20 @@ def on(event: str, fn: Callable) -> None:
 def fire(event: str, *args) -> None:
     for fn in list(_hooks[event]):
         fn(*args)
+
+
+# -- single providers: one feature answers a question another feature asks -------------------
+_providers: dict[str, Callable] = {}
+
+IN_CALL_USER_IDS = "in_call_user_ids"   # (session, tenant_id, user_ids) -> set[int]; gateway
+PRESENCE = "presence"                   # (session, tenant_id, user_ids) -> dict[int, dict]; availability
+
+
+def provide(name: str, fn: Callable) -> None:
+    _providers[name] = fn
+
+
+def ask(name: str, *args, default=None):
+    """The provider's answer, or `default` when no feature provides it (yet)."""
+    fn = _providers.get(name)
+    return default if fn is None else fn(*args)
