@@ -12,6 +12,7 @@ _hooks: dict[str, list[Callable]] = defaultdict(list)
 
 USER_CREATED = "user_created"          # (session, user)
 SESSIONS_REVOKED = "sessions_revoked"  # (session, tenant_id, session_ids: list[int])
+AVAILABILITY_CHANGED = "availability_changed"  # (session, tenant_id, user_id, old: dict|None, new: dict)
 
 
 def on(event: str, fn: Callable) -> None:
