@@ -1,6 +1,7 @@
 """Access tokens (short-lived JWT) and refresh tokens (opaque, stored as a hash)."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -32,17 +33,33 @@ def make_access_token(secret: str, claims: AccessClaims, at: datetime, ttl_s: in
     return jwt.encode(payload, secret, algorithm=ALGORITHM)
 
 
-def read_access_token(secret: str, token: str, at: datetime) -> AccessClaims | None:
-    """Claims of a valid, unexpired access token; None for anything else."""
+@functools.lru_cache(maxsize=4096)
+def _verified(secret: str, token: str) -> tuple[AccessClaims, int] | None:
+    """Signature check and claims of a token (deterministic, so cached per worker)."""
     try:
         payload = jwt.decode(token, secret, algorithms=[ALGORITHM], issuer=ISSUER,
                              options={"verify_exp": False, "verify_iat": False, "verify_nbf": False,
                                       "require": ["exp", "sub", "sid"]})
-        if payload.get("typ") != "access" or int(payload["exp"]) <= int(at.timestamp()):
+        if payload.get("typ") != "access":
             return None
-        return AccessClaims(int(payload["sub"]), int(payload["tid"]), int(payload["sid"]))
+        claims = AccessClaims(int(payload["sub"]), int(payload["tid"]), int(payload["sid"]))
+        return claims, int(payload["exp"])
     except (jwt.PyJWTError, KeyError, TypeError, ValueError):
         return None
+
+
+def read_access_token(secret: str, token: str, at: datetime) -> AccessClaims | None:
+    """Claims of a valid, unexpired access token; None for anything else.
+
+    Expiry is checked against `at` on every call; whether the session is still open is the
+    caller's business (one query per request).
+    """
+    if len(token) > 2048:
+        return None
+    verified = _verified(secret, token)
+    if verified is None or verified[1] <= int(at.timestamp()):
+        return None
+    return verified[0]
 
 
 def new_refresh_token() -> str:

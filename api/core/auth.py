@@ -31,8 +31,25 @@ class Principal:
         return permission in (self.user.role.permissions or [])
 
 
+_AUTH_STMT = None
+
+
+def _auth_statement():
+    """The one query of every authenticated request, built once (bound parameters)."""
+    global _AUTH_STMT
+    if _AUTH_STMT is None:
+        from sqlalchemy import bindparam
+
+        from ..accounts.models import AuthSession, Tenant, User
+        _AUTH_STMT = (select(User, Tenant, AuthSession)
+                      .join(Tenant, Tenant.id == User.tenant_id)
+                      .join(AuthSession, AuthSession.user_id == User.id)
+                      .where(User.id == bindparam("uid"), AuthSession.id == bindparam("sid"),
+                             User.tenant_id == bindparam("tid")))
+    return _AUTH_STMT
+
+
 def _authenticate() -> Principal:
-    from ..accounts.models import AuthSession, Tenant, User
     from ..accounts.tokens import read_access_token
 
     header = request.headers.get("Authorization", "")
@@ -44,13 +61,8 @@ def _authenticate() -> Principal:
     if claims is None:
         raise Unauthorized("The access token is invalid or expired: refresh it or log in again")
     session = db_session()
-    row = session.execute(
-        select(User, Tenant, AuthSession)
-        .join(Tenant, Tenant.id == User.tenant_id)
-        .join(AuthSession, AuthSession.user_id == User.id)
-        .where(User.id == claims.user_id, AuthSession.id == claims.session_id,
-               User.tenant_id == claims.tenant_id)
-    ).first()
+    row = session.execute(_auth_statement(), {"uid": claims.user_id, "sid": claims.session_id,
+                                              "tid": claims.tenant_id}).first()
     if row is None:
         raise Unauthorized("This session no longer exists: log in again")
     user, tenant, auth_session = row
