@@ -1,0 +1,94 @@
+"""Use cases for push devices: register, list, remove, prune; the push log."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, delete, select
+from sqlalchemy.orm import Session
+
+from ..core.clock import now
+from ..core.errors import NotFound
+from .models import PushAttempt, PushDevice
+
+
+def register(db: Session, tenant_id: int, user_id: int, session_id: int, body: dict
+             ) -> PushDevice:
+    """Register a token; a token already known (any user, any company) moves to this caller."""
+    at = now()
+    device = db.scalar(select(PushDevice).where(PushDevice.token == body["token"]))
+    if device is None:
+        device = PushDevice(token=body["token"], created_at=at)
+        db.add(device)
+    elif device.tenant_id != tenant_id or device.user_id != user_id:
+        device.created_at = at
+    device.tenant_id, device.user_id, device.session_id = tenant_id, user_id, session_id
+    for key in ("platform", "token_kind", "app_id", "environment", "locale"):
+        setattr(device, key, body.get(key))
+    device.updated_at = at
+    db.flush()
+    return device
+
+
+def my_devices(db: Session, tenant_id: int, user_id: int) -> list[PushDevice]:
+    return list(db.scalars(select(PushDevice).where(
+        PushDevice.tenant_id == tenant_id, PushDevice.user_id == user_id).order_by(PushDevice.id)))
+
+
+def remove(db: Session, tenant_id: int, user_id: int, device_id: int) -> None:
+    device = db.scalar(select(PushDevice).where(
+        PushDevice.id == device_id, PushDevice.tenant_id == tenant_id,
+        PushDevice.user_id == user_id))
+    if device is None:
+        raise NotFound(f"No push device with id {device_id}")
+    db.delete(device)
+
+
+def on_sessions_revoked(db: Session, tenant_id: int, session_ids: list[int]) -> None:
+    """Logout (or a revoked session) removes the devices that session registered."""
+    db.execute(delete(PushDevice).where(PushDevice.tenant_id == tenant_id,
+                                        PushDevice.session_id.in_(session_ids)))
+
+
+# -- for the push sender (runs outside Flask, with its own session) -------------------------
+@dataclass(frozen=True)
+class Target:
+    """What the sender needs to know of one device (plain values, no ORM object)."""
+
+    device_id: int
+    platform: str
+    token: str
+    token_kind: str
+    app_id: str
+    environment: str
+    locale: str | None
+
+
+def targets(db: Session, tenant_id: int, user_id: int) -> tuple[list[Target], dict]:
+    """The user's devices and settings; no devices for an unknown user or another tenant."""
+    from ..accounts.models import User
+
+    user = db.scalar(select(User).where(User.id == user_id, User.tenant_id == tenant_id))
+    if user is None:
+        return [], {}
+    rows = db.scalars(select(PushDevice).where(PushDevice.tenant_id == tenant_id,
+                                               PushDevice.user_id == user_id)
+                      .order_by(PushDevice.id))
+    return [Target(d.id, d.platform, d.token, d.token_kind, d.app_id, d.environment, d.locale)
+            for d in rows], dict(user.settings or {})
+
+
+def prune(db: Session, device_id: int, token: str) -> None:
+    """The provider said the token is dead: forget it at once (only if it was not re-sent)."""
+    db.execute(delete(PushDevice).where(PushDevice.id == device_id, PushDevice.token == token))
+
+
+def record(db: Session, attempts: list[dict]) -> None:
+    db.add_all(PushAttempt(**a) for a in attempts)
+
+
+def attempts_query(tenant_id: int, args: dict) -> Select:
+    stmt = select(PushAttempt).where(PushAttempt.tenant_id == tenant_id)
+    for key in ("user_id", "call_id", "kind", "outcome"):
+        if args.get(key) is not None:
+            stmt = stmt.where(getattr(PushAttempt, key) == args[key])
+    return stmt.order_by(PushAttempt.at.desc(), PushAttempt.id.desc())
