@@ -20,8 +20,9 @@ for svc in scripts/run.d/*.start.sh; do
   [ -e "$svc" ] || continue
   "$svc" & pids+=($!)
 done
+export ACCESS_LOG="${ACCESS_LOG:-1}"   # one JSON line per request, with request id and tenant
 .venv/bin/gunicorn --bind "$HOST:$PORT" --workers "${WEB_CONCURRENCY:-2}" \
-  --access-logfile - --log-level warning api.wsgi:app & pids+=($!)
+  --log-level warning api.wsgi:app & pids+=($!)
 
 $PY -m api.wait_ready "http://$HOST:$PORT/readyz" 30 || { echo "the API did not become ready"; exit 1; }
 cat <<MSG
