@@ -1,0 +1,127 @@
+"""The routing decision (pure): who is called, by whom, when, busy or not -> an executable plan.
+
+The SIP gateway executes the plan's `steps` in order:
+- `announce`: play `text` (in `language`) to the caller, then go on;
+- `ring`: ring every target, each after its `delay` seconds, for at most `timeout` seconds
+  from the start of the step; an answer ends the plan, otherwise go on;
+- `voicemail`, `forward` (to `destination`), `play_message` (`text`, then hang up),
+  `busy_tone`, `hangup`: terminal.
+The last step is always terminal, so every plan ends.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .announce import language_of, referral
+from .inputs import Caller, Destination, Device, Profile, RoutingInputs
+from .state import State, state_at
+
+TERMINAL = ("voicemail", "forward", "play_message", "busy_tone", "hangup")
+
+
+@dataclass(frozen=True, slots=True)
+class RingTarget:
+    device_id: int
+    kind: str
+    address: str          # SIP URI or E.164
+    delay: int            # seconds after the ring step starts
+    display_number: str | None  # what this device shows on outgoing calls in this profile
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    action: str
+    text: str | None = None
+    language: str | None = None
+    targets: tuple[RingTarget, ...] = ()
+    timeout: int | None = None
+    destination: Destination | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    profile_id: int
+    profile_name: str
+    source: str               # manual, schedule, calendar, default
+    until: datetime | None
+    note: str | None
+    busy: bool
+    rule: str                 # when_free, when_busy or exception:<n>
+    reason: str               # for "why did it do that"
+    language: str
+    steps: tuple[Step, ...]
+    on_no_answer: Destination | None
+    display_numbers: dict     # device kind -> E.164 while this profile is active
+
+
+def _terminal(dest: Destination, profile: Profile) -> Step:
+    kind = dest.kind
+    if kind == "voicemail":
+        return Step("voicemail", destination=dest)
+    if kind == "busy_tone":
+        return Step("busy_tone", destination=dest)
+    if kind == "audio_message":
+        return Step("play_message", text=dest.target or profile.name, destination=dest)
+    if kind in ("colleague", "queue", "main_number", "external"):
+        return Step("forward", destination=dest)
+    return Step("hangup")
+
+
+def _targets(inputs: RoutingInputs, profile: Profile, kinds: tuple[str, ...],
+             timeout: int) -> tuple[RingTarget, ...]:
+    out = []
+    default_display = inputs.office_number
+    device: Device
+    for device in inputs.devices:
+        if device.kind not in kinds:
+            continue
+        delay = profile.mobile_delay if (device.kind == "mobile"
+                                         and profile.ring_order == "mobile_after") else 0
+        if delay >= timeout:
+            continue
+        out.append(RingTarget(device.id, device.kind, device.address, delay,
+                              profile.display_numbers.get(device.kind, default_display)))
+    return tuple(out)
+
+
+def _pick_rule(profile: Profile, caller: Caller, busy: bool):
+    """(rule name, destination, device kinds, announce) for this caller."""
+    for n, exc in enumerate(profile.exceptions):
+        if exc.applies_to(caller.number, caller.is_colleague):
+            kinds = profile.devices if exc.devices is None else exc.devices
+            return f"exception:{n}", exc, exc.destination, kinds, exc.announce
+    if busy:
+        return "when_busy", None, profile.when_busy, profile.devices, profile.announce
+    return "when_free", None, profile.when_free, profile.devices, profile.announce
+
+
+def plan_for(inputs: RoutingInputs, state: State, caller: Caller, at: datetime,
+             busy: bool) -> Plan:
+    profile = state.profile
+    lang = language_of(inputs.language)
+    rule, exc, dest, kinds, announce = _pick_rule(profile, caller, busy)
+    steps: list[Step] = []
+    if announce:
+        steps.append(Step("announce", text=referral(profile.key, profile.name, state.until, at,
+                                                    inputs.timezone, lang), language=lang))
+    on_no_answer = None
+    if dest.kind == "ring":
+        timeout = max(1, profile.no_answer_after)
+        targets = _targets(inputs, profile, kinds, timeout)
+        if targets:
+            steps.append(Step("ring", targets=targets, timeout=timeout))
+        on_no_answer = profile.no_answer if profile.no_answer.kind != "ring" else None
+        steps.append(_terminal(on_no_answer or Destination("hangup"), profile))
+    else:
+        steps.append(_terminal(dest, profile))
+    why = f"profile {profile.name!r} (id {profile.id}) from {state.rule}; rule {rule}"
+    if exc is not None:
+        why += f" ({exc.label or exc.match})"
+    return Plan(profile.id, profile.name, state.source, state.until, state.note, busy, rule,
+                why, lang, tuple(steps), on_no_answer, dict(profile.display_numbers))
+
+
+def decide(inputs: RoutingInputs, caller: Caller, at: datetime, busy: bool) -> Plan:
+    """The plan for a call to `inputs.user_id` from `caller` at the aware instant `at`."""
+    return plan_for(inputs, state_at(inputs, at), caller, at, busy)
