@@ -13,6 +13,7 @@ _hooks: dict[str, list[Callable]] = defaultdict(list)
 USER_CREATED = "user_created"          # (session, user)
 SESSIONS_REVOKED = "sessions_revoked"  # (session, tenant_id, session_ids: list[int])
 AVAILABILITY_CHANGED = "availability_changed"  # (session, tenant_id, user_id, old: dict|None, new: dict)
+SMS_RECEIVED = "sms_received"  # (session, api.sms.services.ReceivedSms)
 
 
 def on(event: str, fn: Callable) -> None:
@@ -30,6 +31,7 @@ _providers: dict[str, Callable] = {}
 
 IN_CALL_USER_IDS = "in_call_user_ids"   # (session, tenant_id, user_ids) -> set[int]; gateway
 PRESENCE = "presence"                   # (session, tenant_id, user_ids) -> dict[int, dict]; availability
+FAVOURITE_TARGET = "favourite_target"   # (session, tenant_id, kind, target_id) -> dict|None {name, number?, availability?}; queues, main numbers
 
 
 def provide(name: str, fn: Callable) -> None:
