@@ -31,6 +31,7 @@ _providers: dict[str, Callable] = {}
 
 IN_CALL_USER_IDS = "in_call_user_ids"   # (session, tenant_id, user_ids) -> set[int]; gateway
 PRESENCE = "presence"                   # (session, tenant_id, user_ids) -> dict[int, dict]; availability
+QUEUE_SUMMARY = "queue_summary"         # (session, tenant_id, queue_ids) -> dict[int, dict]; queues (live status)
 FAVOURITE_TARGET = "favourite_target"   # (session, tenant_id, kind, target_id) -> dict|None {name, number?, availability?}; queues, main numbers
 
 
