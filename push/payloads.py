@@ -1,0 +1,162 @@
+"""Which device gets which message, and what it carries (pure: plain values in and out).
+
+iOS phones register two tokens: the PushKit (voip) token rings CallKit for incoming calls;
+the alert token shows missed calls and returned transfers. A VoIP push must always be
+reported to CallKit by the app, so a call that is over never gets one: call_ended goes to
+Android and to alert tokens only (iOS learns the end of a ringing CallKit call from the
+app's own connection). Without a voip token an iPhone is told of calls by alert.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from .events import CALL_ENDED, CALL_KINDS, INCOMING_CALL, MISSED_CALL, TRANSFER_RETURNED
+
+APNS_LIMIT = {"voip": 5120, "alert": 4096}
+FCM_LIMIT = 4096
+COLLAPSE_MAX = 64
+
+ALERTS = {  # kind -> (loc key, English fallback title, body template)
+    INCOMING_CALL: ("CALL_INCOMING", "Incoming call", "{who}"),
+    CALL_ENDED: ("CALL_ENDED", "Call ended", "{who}"),
+    MISSED_CALL: ("CALL_MISSED", "Missed call", "{who}"),
+    TRANSFER_RETURNED: ("TRANSFER_RETURNED", "Transfer came back",
+                        "The call to {target} came back"),
+    "test": ("PUSH_TEST", "Push works", "Notifications reach this phone"),
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    """One provider request for one device, before the transport adds auth and expiry."""
+
+    device_id: int
+    platform: str          # ios / android
+    token: str
+    token_kind: str        # voip / alert / fcm
+    environment: str
+    kind: str
+    call_id: str | None
+    push_type: str         # voip / alert (APNs) or data (FCM)
+    topic: str | None      # APNs topic
+    high_priority: bool
+    collapse_id: str | None
+    body: dict             # APNs JSON body, or FCM `data` (string values)
+
+
+def plan(kind: str, call_id: str | None, data: dict, devices: list, settings: dict
+         ) -> tuple[list[Message], list]:
+    """Messages for the user's devices, and the devices skipped because nothing fits."""
+    if kind in CALL_KINDS and settings.get("push_calls", True) is False:
+        return [], []
+    has_voip = any(d.platform == "ios" and d.token_kind == "voip" for d in devices)
+    out, too_large = [], []
+    for d in devices:
+        push_type = _push_type(kind, d, has_voip)
+        if push_type is None:
+            continue
+        body = _fit(kind, call_id, data, d, push_type)
+        if body is None:
+            too_large.append(d)
+            continue
+        out.append(Message(
+            device_id=d.device_id, platform=d.platform, token=d.token, token_kind=d.token_kind,
+            environment=d.environment, kind=kind, call_id=call_id, push_type=push_type,
+            topic=(d.app_id + ".voip" if push_type == "voip" else d.app_id)
+            if d.platform == "ios" else None,
+            high_priority=kind != MISSED_CALL, collapse_id=collapse_id(kind, call_id),
+            body=body))
+    return out, too_large
+
+
+def _push_type(kind: str, d, has_voip: bool) -> str | None:
+    if d.platform == "android":
+        return "data"
+    if d.token_kind == "voip":
+        return "voip" if kind == INCOMING_CALL else None
+    if kind in CALL_KINDS and has_voip:
+        return None  # CallKit shows (and clears) the call; an alert would show it twice
+    return "alert"
+
+
+def collapse_id(kind: str, call_id: str | None) -> str | None:
+    """One visible notification per call: later pushes for the call replace earlier ones."""
+    if not call_id:
+        return None
+    prefix = "missed" if kind == MISSED_CALL else "call"
+    cid = f"{prefix}-{call_id}"
+    if len(cid.encode()) <= COLLAPSE_MAX:
+        return cid
+    return f"{prefix}-" + hashlib.sha256(call_id.encode()).hexdigest()[:40]
+
+
+def _shrinks(data: dict):
+    """The payload, then ever smaller versions of it (least useful parts dropped first)."""
+    yield data
+    ctx = dict(data.get("context") or {})
+    if ctx.pop("last_spoke_to", None) is not None:
+        data = {**data, "context": ctx}
+        yield data
+    if data.pop("context", None) is not None:
+        yield data
+    caller = dict(data.get("caller") or {})
+    for key in ("department", "title", "company"):
+        if caller.pop(key, None) is not None:
+            data = {**data, "caller": caller}
+            yield data
+    if caller.get("name") and len(caller["name"]) > 64:
+        yield {**data, "caller": {**caller, "name": caller["name"][:63] + "…"}}
+
+
+def _fit(kind: str, call_id: str | None, data: dict, d, push_type: str) -> dict | None:
+    for candidate in _shrinks(dict(data)):
+        body = (_fcm_data(kind, call_id, candidate) if push_type == "data"
+                else _apns_body(kind, call_id, candidate, push_type))
+        limit = FCM_LIMIT if push_type == "data" else APNS_LIMIT[push_type]
+        if size(body) <= limit:
+            return body
+    return None
+
+
+def size(body: dict) -> int:
+    return len(encode(body))
+
+
+def encode(body: dict) -> bytes:
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _apns_body(kind: str, call_id: str | None, data: dict, push_type: str) -> dict:
+    body = {"type": kind, "call_id": call_id, **data}
+    if push_type == "alert":
+        key, title, template = ALERTS[kind]
+        who = _who(data)
+        text = template.format(who=who, target=data.get("target") or who)
+        body["aps"] = {"alert": {"title": title, "body": text, "title-loc-key": key + "_TITLE",
+                                 "loc-key": key + "_BODY", "loc-args": [text]},
+                       "sound": "default" if kind != CALL_ENDED else None,
+                       "thread-id": "calls"}
+        body["aps"] = {k: v for k, v in body["aps"].items() if v is not None}
+    return body
+
+
+def _fcm_data(kind: str, call_id: str | None, data: dict) -> dict:
+    """FCM data values are strings: nested parts travel as JSON text."""
+    out = {"type": kind}
+    if call_id:
+        out["call_id"] = call_id
+    for key, value in data.items():
+        if value is None:
+            continue
+        out[key] = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"),
+                                                                   ensure_ascii=False)
+    return out
+
+
+def _who(data: dict) -> str:
+    caller = data.get("caller") or {}
+    name = caller.get("name")
+    number = caller.get("number") or "Unknown number"
+    return f"{name} ({caller['company']})" if name and caller.get("company") else name or number

@@ -1,0 +1,205 @@
+"""The sender: one background thread running an asyncio loop, fed by `submit()`.
+
+`submit()` only hands the notification to the loop (`call_soon_threadsafe`: a lock, a deque
+append and a wake-up byte), so the caller, such as the SIP gateway's call thread, never waits.
+On the loop: look the user's devices up (database work in a small thread pool), build one
+message per device, send them all concurrently on the transports' long-lived connections,
+apply the retry policy, prune dead tokens, and record every attempt in batches.
+"""
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import threading
+import time
+
+from . import payloads, policy
+from .events import CALL_ENDED, INCOMING_CALL, Notify
+
+log = logging.getLogger("push")
+
+
+class PushService:
+    def __init__(self, session_factory, transports: dict, *, monotonic=time.monotonic) -> None:
+        """`transports` maps a platform (ios, android) to its transport."""
+        self._session_factory = session_factory
+        self._transports = transports
+        self._mono = monotonic
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._db = concurrent.futures.ThreadPoolExecutor(4, thread_name_prefix="push-db")
+        self._tasks: set[asyncio.Task] = set()
+        self._rows: list[dict] = []
+        self._writer: asyncio.Task | None = None
+        self._ended: dict[tuple, float] = {}   # (tenant, call id) -> when call_ended came
+        self.dropped = 0
+
+    # -- lifecycle --------------------------------------------------------------------------
+    def start(self) -> "PushService":
+        ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(ready,), name="push-sender",
+                                        daemon=True)
+        self._thread.start()
+        ready.wait()
+        return self
+
+    def _run(self, ready: threading.Event) -> None:
+        self._loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(self._loop)
+        ready.set()
+        self._loop.run_forever()
+        self._loop.close()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Finish what is in flight (up to `timeout`), close connections, end the thread."""
+        if self._loop is None or self._loop.is_closed():
+            return
+        self.drain(timeout)
+        fut = asyncio.run_coroutine_threadsafe(self._close(), self._loop)
+        try:
+            fut.result(timeout)
+        except Exception:  # closing is best effort
+            log.warning("push transports did not close cleanly", exc_info=True)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout)
+        self._db.shutdown(wait=False)
+
+    async def _close(self) -> None:
+        for transport in set(self._transports.values()):
+            await transport.aclose()
+
+    def drain(self, timeout: float = 5.0) -> bool:
+        """Wait until everything submitted so far is sent (or given up) and recorded."""
+        fut = asyncio.run_coroutine_threadsafe(self._idle(), self._loop)
+        try:
+            fut.result(timeout)
+            return True
+        except concurrent.futures.TimeoutError:
+            fut.cancel()
+            return False
+
+    async def _idle(self) -> None:
+        while self._tasks or self._rows or self._writer is not None:
+            await asyncio.gather(*self._tasks, *(w for w in [self._writer] if w),
+                                 return_exceptions=True)
+
+    # -- hand-off ---------------------------------------------------------------------------
+    def submit(self, notify: Notify) -> None:
+        """Queue a notification; returns at once and never raises."""
+        loop = self._loop
+        try:
+            loop.call_soon_threadsafe(self._accept, notify)
+        except (AttributeError, RuntimeError):  # not started, or stopped
+            self.dropped += 1
+            log.warning("push service not running: notification dropped",
+                        extra={"event": "push_dropped", "kind": notify.kind,
+                               "call_id": notify.call_id})
+
+    def _accept(self, notify: Notify) -> None:
+        if notify.kind == CALL_ENDED and notify.call_id:
+            self._call_ended(notify)
+        task = self._loop.create_task(self._handle(notify))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _call_ended(self, notify: Notify) -> None:
+        now = self._mono()
+        if len(self._ended) > 10_000:
+            self._ended = {k: t for k, t in self._ended.items() if now - t < 300}
+        self._ended[(notify.tenant_id, notify.call_id)] = now
+
+    def _over(self, notify: Notify) -> bool:
+        return notify.kind == INCOMING_CALL and (notify.tenant_id, notify.call_id) in self._ended
+
+    # -- delivery ---------------------------------------------------------------------------
+    async def _handle(self, notify: Notify) -> None:
+        try:
+            devices, settings = await self._loop.run_in_executor(self._db, self._targets, notify)
+            messages, too_large = payloads.plan(notify.kind, notify.call_id, notify.data,
+                                                devices, settings)
+            for d in too_large:
+                self._record(notify, d, "none", 0, "too_large", policy.Result(None), None)
+            await asyncio.gather(*(self._deliver(notify, m) for m in messages))
+        except Exception:
+            log.exception("push failed", extra={"event": "push_error", "kind": notify.kind,
+                                                "call_id": notify.call_id})
+
+    def _targets(self, notify: Notify):
+        from api.pushdevices.services import targets
+
+        with self._session_factory() as db:
+            return targets(db, notify.tenant_id, notify.user_id)
+
+    async def _deliver(self, notify: Notify, msg: payloads.Message) -> None:
+        transport = self._transports[msg.platform]
+        attempt, refreshed = 0, False
+        while True:
+            attempt += 1
+            remaining = notify.deadline - self._mono()
+            if remaining <= 0 or self._over(notify):
+                self._record(notify, msg, transport.name, attempt, "not_relevant",
+                             policy.Result(None), None)
+                return
+            started = self._mono()
+            result = await transport.send(msg, remaining)
+            latency = (self._mono() - started) * 1000
+            decision = policy.decide(result, attempt=attempt,
+                                     remaining_s=notify.deadline - self._mono(),
+                                     auth_refreshed=refreshed)
+            self._record(notify, msg, transport.name, attempt, decision.outcome, result, latency)
+            if decision.action == "prune":
+                await self._loop.run_in_executor(self._db, self._prune, msg)
+            elif decision.action == "refresh_auth":
+                refreshed = True
+                continue
+            elif decision.action == "retry":
+                await asyncio.sleep(decision.delay)
+                continue
+            return
+
+    def _prune(self, msg: payloads.Message) -> None:
+        from api.pushdevices.services import prune
+
+        with self._session_factory() as db:
+            prune(db, msg.device_id, msg.token)
+            db.commit()
+        log.info("dead push token removed", extra={"event": "push_pruned",
+                                                   "device_id": msg.device_id})
+
+    # -- the push log -----------------------------------------------------------------------
+    def _record(self, notify: Notify, target, transport: str, attempt: int, outcome: str,
+                result: policy.Result, latency_ms: float | None) -> None:
+        self._rows.append(dict(
+            tenant_id=notify.tenant_id, user_id=notify.user_id, device_id=target.device_id,
+            platform=target.platform, token_kind=target.token_kind, transport=transport,
+            kind=notify.kind, call_id=notify.call_id, attempt=attempt, outcome=outcome,
+            status=result.status, reason=result.reason,
+            latency_ms=round(latency_ms, 3) if latency_ms is not None else None))
+        if outcome not in ("delivered", "retrying"):
+            log.warning("push not delivered", extra={"event": "push_attempt", "kind": notify.kind,
+                                                     "call_id": notify.call_id,
+                                                     "outcome": outcome, "reason": result.reason})
+        if self._writer is None:
+            self._writer = self._loop.create_task(self._write())
+
+    async def _write(self) -> None:
+        try:
+            while self._rows:
+                rows, self._rows = self._rows, []
+                try:
+                    await self._loop.run_in_executor(self._db, self._store, rows)
+                except Exception:
+                    log.exception("push log write failed", extra={"event": "push_log_error",
+                                                                   "rows": len(rows)})
+        finally:
+            self._writer = None
+
+    def _store(self, rows: list[dict]) -> None:
+        from api.core.clock import now
+        from api.pushdevices.services import record
+
+        at = now()
+        with self._session_factory() as db:
+            record(db, [{**r, "at": at} for r in rows])
+            db.commit()

@@ -1,0 +1,121 @@
+"""The local push sink: keeps the pushes sent to each token; phones (the app simulator)
+long-poll for theirs. `python -m push.sink [--host H] [--port P]`.
+
+POST /deliver/<token>             store one push (the `local` transport)
+GET  /poll/<token>?after=N&wait=S the pushes after id N, waiting up to S seconds for one
+POST /dead/<token>                answer later deliveries 410 Unregistered (tests, demo)
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import threading
+import time
+from collections import defaultdict, deque
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+KEEP = 200
+MAX_WAIT_S = 30.0
+
+
+class Store:
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._ids = itertools.count(1)
+        self._pushes: dict[str, deque] = defaultdict(lambda: deque(maxlen=KEEP))
+        self.dead: set[str] = set()
+
+    def add(self, token: str, push: dict) -> int:
+        with self._cond:
+            push = {"id": next(self._ids), "received_at": time.time(), **push}
+            self._pushes[token].append(push)
+            self._cond.notify_all()
+            return push["id"]
+
+    def after(self, token: str, after: int, wait_s: float) -> list[dict]:
+        deadline = time.monotonic() + wait_s
+        with self._cond:
+            while True:
+                found = [p for p in self._pushes.get(token, ()) if p["id"] > after]
+                left = deadline - time.monotonic()
+                if found or left <= 0:
+                    return found
+                self._cond.wait(left)
+
+
+class Handler(BaseHTTPRequestHandler):
+    store: Store
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args) -> None:  # quiet: one line per push would flood `make run`
+        pass
+
+    def _answer(self, status: int, body: dict | list) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _route(self) -> tuple[str, str, dict]:
+        parts = urlsplit(self.path)
+        head, _, token = parts.path.lstrip("/").partition("/")
+        return head, token, parse_qs(parts.query)
+
+    def do_POST(self) -> None:
+        head, token, _ = self._route()
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if not token:
+            return self._answer(404, {"reason": "NotFound"})
+        if head == "dead":
+            self.store.dead.add(token)
+            return self._answer(200, {"ok": True})
+        if head != "deliver":
+            return self._answer(404, {"reason": "NotFound"})
+        if token in self.store.dead:
+            return self._answer(410, {"reason": "Unregistered"})
+        try:
+            push = json.loads(body or b"{}")
+        except ValueError:
+            return self._answer(400, {"reason": "BadPayload"})
+        self._answer(200, {"id": self.store.add(token, push)})
+
+    def do_GET(self) -> None:
+        head, token, query = self._route()
+        if head == "healthz":
+            return self._answer(200, {"status": "ok"})
+        if head != "poll" or not token:
+            return self._answer(404, {"reason": "NotFound"})
+        try:
+            after = int(query.get("after", ["0"])[0])
+            wait = min(MAX_WAIT_S, max(0.0, float(query.get("wait", ["0"])[0])))
+        except ValueError:
+            return self._answer(400, {"reason": "BadQuery"})
+        self._answer(200, self.store.after(token, after, wait))
+
+
+def make_server(host: str = "127.0.0.1", port: int = 8091) -> ThreadingHTTPServer:
+    handler = type("SinkHandler", (Handler,), {"store": Store()})
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    return server
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m push.sink")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8091)
+    args = parser.parse_args(argv)
+    server = make_server(args.host, args.port)
+    print(f"push sink on http://{args.host}:{server.server_port}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""Push test wiring: the APNs and FCM doubles, the local sink, a sender pointed at them."""
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+
+import google.auth.credentials
+
+from push.apns import ApnsTransport, ProviderToken
+from push.fcm import FcmTransport
+from push.local import LocalTransport
+from push.service import PushService
+from push.sink import make_server
+from push.testing.apns_double import ApnsDouble
+from push.testing.fcm_double import FcmDouble
+from push.testing.server import ThreadedServer
+from push.testing.tls import make_apns_key, make_ca_and_server_cert
+
+BUNDLE = "no.example.pbx"
+KEY_ID, TEAM_ID = "ABC123DEFG", "TEAM123456"
+FCM_PROJECT, FCM_ACCESS_TOKEN = "pbx-test", "ya29.test-access-token"
+
+
+class StaticCredentials(google.auth.credentials.Credentials):
+    """A Google credential with a fixed access token (no Google servers involved)."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def refresh(self, request) -> None:
+        pass
+
+
+@contextmanager
+def apns_double(tmp_path):
+    certs = make_ca_and_server_cert(tmp_path / "tls")
+    private, public = make_apns_key()
+    double = ApnsDouble(public_key=public, key_id=KEY_ID, team_id=TEAM_ID, topics={BUNDLE})
+    with ThreadedServer(double, certfile=certs["cert"], keyfile=certs["key"]) as server:
+        transport = ApnsTransport(ProviderToken(private, KEY_ID, TEAM_ID, 50 * 60),
+                                  production_url=server.url, sandbox_url=server.url,
+                                  ca_file=certs["ca"])
+        yield double, transport
+
+
+@contextmanager
+def fcm_double(access_token: str = FCM_ACCESS_TOKEN):
+    double = FcmDouble(project_id=FCM_PROJECT, access_token=FCM_ACCESS_TOKEN)
+    with ThreadedServer(double) as server:
+        transport = FcmTransport(StaticCredentials(access_token), FCM_PROJECT,
+                                 url=server.url + "/v1/projects/{0}/messages:send", timeout=5)
+        yield double, transport
+
+
+@contextmanager
+def sink():
+    server = make_server("127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server, f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def sender(app, *, ios=None, android=None, sink_url: str = "http://127.0.0.1:9"):
+    """A running push sender on the test database; local transport where none is given."""
+    local = LocalTransport(sink_url)
+    service = PushService(app.extensions["session_factory"],
+                          {"ios": ios or local, "android": android or local}).start()
+    try:
+        yield service
+    finally:
+        service.stop()
