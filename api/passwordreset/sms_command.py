@@ -1,0 +1,18 @@
+"""The SMS command: the `sms_received` hook of the password reset feature."""
+from __future__ import annotations
+
+from flask import current_app
+
+from . import command, services
+
+
+def on_sms(db, received) -> None:
+    """`received` is an `api.sms.services.ReceivedSms` for one of the company's numbers."""
+    ctx = services.context(current_app)
+    tenant = received.tenant
+    if command.parse_command(received.text, tenant.reset_keyword) == command.RESET:
+        received.outcome = services.request_by_sms(db, ctx, tenant, received.sender,
+                                                   received.outbox)
+    else:
+        received.outcome = services.help_reply(db, ctx, tenant, received.sender,
+                                               received.outbox)
