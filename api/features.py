@@ -9,6 +9,8 @@ import importlib
 FEATURES = [
     "api.accounts",
     "api.pushdevices",
+    "api.sms",
+    "api.passwordreset",
 ]
 
 
