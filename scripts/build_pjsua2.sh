@@ -64,6 +64,9 @@ if [[ $# -ne 1 || $1 == -h || $1 == --help ]]; then
 fi
 PY=$1
 [[ -x $PY ]] || die "not an executable Python: $PY"
+# absolute (the build changes directory), but not resolved: a venv's python
+# is a symlink to the base interpreter
+PY=$(cd "$(dirname "$PY")" && pwd)/$(basename "$PY")
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CONFIG_SITE=$SCRIPT_DIR/pjsua2/config_site.h
@@ -315,7 +318,7 @@ run make -C "$SWIGDIR" pjsua2_wrap.cpp
 
 say "pip wheel (compiling the wrapper takes the longest)"
 # The wrapper is compiled with Python's flags, which include -g: map the
-# temporary build path out of its debug info so that rebuilds are identical.
+# temporary build path out of its debug info.
 (cd "$SWIGDIR" && CFLAGS="${CFLAGS:+$CFLAGS }-ffile-prefix-map=$PJ=pjproject" \
     run "$PY" -m pip wheel --disable-pip-version-check --no-index \
     --no-build-isolation --no-deps -w "$TMP/dist" .)
