@@ -37,6 +37,7 @@ class PushService:
 
     # -- lifecycle --------------------------------------------------------------------------
     def start(self) -> "PushService":
+        logging.getLogger("httpx").setLevel(logging.WARNING)  # not one INFO line per push
         ready = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(ready,), name="push-sender",
                                         daemon=True)

@@ -51,7 +51,7 @@ class ApnsDouble:
         self.scripted: dict[str, list] = collections.defaultdict(list)
         self.next_answers: collections.deque = collections.deque()
         self.tokens_seen: set[str] = set()
-        self.stale_before = 0          # JWTs issued before this instant are "expired"
+        self.stale: set[str] = set()   # JWTs told to be too old
         self._stalled = threading.Event()
         self._release: asyncio.Event | None = None
         self._lock = threading.Lock()
@@ -69,8 +69,8 @@ class ApnsDouble:
             self.next_answers.extend([(status, reason, retry_after)] * times)
 
     def expire_tokens_now(self) -> None:
-        """Every JWT issued so far is now too old (as after an hour)."""
-        self.stale_before = int(time.time()) + 1
+        """Every JWT seen so far is now too old (as after an hour)."""
+        self.stale |= self.tokens_seen
 
     def stall(self) -> None:
         """Hold every request from now on without answering."""
@@ -144,7 +144,7 @@ class ApnsDouble:
         if head.get("kid") != self.key_id or claims.get("iss") != self.team_id:
             return 403, "InvalidProviderToken", None
         iat = int(claims["iat"])
-        if iat < self.stale_before or time.time() - iat > self.max_token_age_s:
+        if auth[7:] in self.stale or time.time() - iat > self.max_token_age_s:
             return 403, "ExpiredProviderToken", None
         self.tokens_seen.add(auth[7:])
         topic = headers.get("apns-topic")
