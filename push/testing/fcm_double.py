@@ -19,6 +19,8 @@ ERRORS = {  # FCM error code -> (HTTP status, google.rpc status)
     "UNAVAILABLE": (503, "UNAVAILABLE"),
     "INTERNAL": (500, "INTERNAL"),
     "THIRD_PARTY_AUTH_ERROR": (401, "UNAUTHENTICATED"),
+    "UNAUTHENTICATED": (401, "UNAUTHENTICATED"),   # no FcmError detail: a bad OAuth token
+    "NOT_FOUND_PATH": (404, "NOT_FOUND"),          # no FcmError detail: wrong URL or project
 }
 PATH_RE = re.compile(r"^/v1/projects/([^/]+)/messages:send$")
 DATA_LIMIT = 4096
