@@ -8,6 +8,7 @@ import importlib
 
 FEATURES = [
     "api.accounts",
+    "api.queues",
     "api.pushdevices",
     "api.sms",
     "api.passwordreset",

@@ -1,0 +1,102 @@
+"""The queue call log, missed queue calls and the manual callback list."""
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from ..accounts.models import Tenant
+from ..core.clock import now
+from ..core.db import get_scoped
+from ..core.errors import Conflict
+from ..core.phone import normalise_field
+from .calls import MISSED
+from .models import Queue, QueueCall, QueueCallback, QueueMember
+
+
+def call_log(tenant_id: int, queue_ids: list[int] | Select, *, missed: bool) -> Select:
+    """Queue calls, newest first; only missed ones (abandoned, timed out, callback) on request."""
+    stmt = select(QueueCall).where(QueueCall.tenant_id == tenant_id,
+                                   QueueCall.queue_id.in_(queue_ids))
+    if missed:
+        stmt = stmt.where(QueueCall.status.in_(MISSED))
+    return stmt.order_by(QueueCall.entered_at.desc(), QueueCall.id.desc())
+
+
+def my_queue_ids(tenant_id: int, user_id: int) -> Select:
+    return select(QueueMember.queue_id).where(QueueMember.tenant_id == tenant_id,
+                                              QueueMember.user_id == user_id)
+
+
+def call_view(call: QueueCall) -> dict:
+    wait_end = call.answered_at or call.ended_at
+    return {"id": call.id, "queue_id": call.queue_id, "caller_number": call.caller_number,
+            "caller_name": call.caller_name, "status": call.status,
+            "entered_at": call.entered_at, "answered_at": call.answered_at,
+            "ended_at": call.ended_at, "answered_by_user_id": call.answered_by_user_id,
+            "wait_s": int((wait_end - call.entered_at).total_seconds()) if wait_end else None,
+            "outcome_detail": call.outcome_detail}
+
+
+# -- callback list ---------------------------------------------------------------------------
+
+def open_callbacks(db: Session, tenant_id: int, queue_ids: list[int] | Select) -> list[dict]:
+    """Open entries, the longest waiting first, with the queue's name."""
+    rows = db.execute(select(QueueCallback, Queue.name)
+                      .join(Queue, Queue.id == QueueCallback.queue_id)
+                      .where(QueueCallback.tenant_id == tenant_id,
+                             QueueCallback.queue_id.in_(queue_ids),
+                             QueueCallback.done_at.is_(None))
+                      .order_by(QueueCallback.waiting_since, QueueCallback.id))
+    return [callback_view(cb, name) for cb, name in rows]
+
+
+def callback_view(cb: QueueCallback, queue_name: str) -> dict:
+    return {"id": cb.id, "queue_id": cb.queue_id, "queue_name": queue_name,
+            "caller_number": cb.caller_number, "caller_name": cb.caller_name,
+            "reason": cb.reason, "waiting_since": cb.waiting_since, "attempts": cb.attempts,
+            "last_attempt_at": cb.last_attempt_at,
+            "in_progress_by_user_id": cb.in_progress_by_user_id}
+
+
+def add_callback(db: Session, tenant: Tenant, queue: Queue, caller_number: str,
+                 caller_name: str | None) -> QueueCallback:
+    """A callback request taken by hand (e.g. from a voicemail or a message)."""
+    entry = QueueCallback(tenant_id=tenant.id, queue_id=queue.id, reason="requested",
+                          caller_number=normalise_field("caller_number", caller_number,
+                                                        tenant.country),
+                          caller_name=caller_name, waiting_since=now())
+    db.add(entry)
+    db.commit()
+    return entry
+
+
+def get_callback(db: Session, tenant_id: int, callback_id: int) -> QueueCallback:
+    return get_scoped(db, QueueCallback, callback_id, tenant_id, "callback")
+
+
+def start_callback(db: Session, entry: QueueCallback, user_id: int) -> QueueCallback:
+    """A member starts calling back: the attempt is counted and the entry is theirs."""
+    if entry.done_at is not None:
+        raise Conflict("This caller has already been called back")
+    if entry.in_progress_by_user_id not in (None, user_id):
+        raise Conflict("A colleague is calling this caller back right now",
+                       extra={"in_progress_by_user_id": entry.in_progress_by_user_id})
+    entry.attempts += 1
+    entry.last_attempt_at, entry.last_attempt_by_user_id = now(), user_id
+    entry.in_progress_by_user_id = user_id
+    db.commit()
+    return entry
+
+
+def finish_callback(db: Session, entry: QueueCallback, user_id: int, answered: bool
+                    ) -> QueueCallback:
+    """Answered: the entry leaves the list. Unanswered: it stays for another attempt."""
+    if entry.done_at is not None:
+        raise Conflict("This caller has already been called back")
+    if entry.in_progress_by_user_id != user_id:
+        raise Conflict("Start the callback before marking it")
+    entry.in_progress_by_user_id = None
+    if answered:
+        entry.done_at = now()
+    db.commit()
+    return entry

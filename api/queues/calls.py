@@ -1,0 +1,196 @@
+"""Queue call state, for the SIP gateway: a caller enters, members ring, someone answers or
+not, the call ends (wrap-up) or the caller gives up (callback list). Each function commits.
+
+The gateway owns time: it calls `ring_next` when a call enters and again after each ring
+time, `member_no_answer` when a member's ring time runs out, and `time_out` at max_wait_s.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..core.clock import now
+from ..core.db import get_scoped
+from ..core.errors import Conflict
+from . import distribution, membership
+from .models import Queue, QueueCall, QueueCallback, QueueMember
+from .status import CONNECTED, WAITING, as_member, busy_user_ids
+
+ENDED = ("answered", "abandoned", "timed_out", "transferred", "callback_requested")
+MISSED = ("abandoned", "timed_out", "callback_requested")
+
+
+@dataclass
+class Entry:
+    call: QueueCall
+    accepted: bool          # False: nobody is logged in and the queue does not ring empty
+    overflow_kind: str
+    overflow_target: str | None
+
+
+def _call(db: Session, tenant_id: int, call_id: int) -> tuple[QueueCall, Queue]:
+    call = get_scoped(db, QueueCall, call_id, tenant_id, "queue call")
+    return call, db.get(Queue, call.queue_id)
+
+
+def _members(db: Session, queue: Queue) -> list[QueueMember]:
+    return list(db.scalars(select(QueueMember).where(QueueMember.queue_id == queue.id,
+                                                     QueueMember.tenant_id == queue.tenant_id)))
+
+
+def _finish(call: QueueCall, status: str, detail: str | None = None) -> None:
+    call.status, call.ended_at, call.ringing_user_ids = status, now(), []
+    call.outcome_detail = detail or call.outcome_detail
+
+
+def _keep_or_forget(db: Session, queue: Queue, call: QueueCall) -> None:
+    if not queue.keep_history:
+        db.delete(call)
+    db.commit()
+
+
+def enqueue(db: Session, tenant_id: int, queue_id: int, *, caller_number: str | None,
+            caller_name: str | None = None, call_ref: str | None = None) -> Entry:
+    """A caller reaches the queue. Refused (routed to the overflow) when nobody is logged in
+    and the queue does not ring empty."""
+    queue = get_scoped(db, Queue, queue_id, tenant_id, "queue")
+    call = QueueCall(tenant_id=tenant_id, queue_id=queue.id, caller_number=caller_number,
+                     caller_name=caller_name, call_ref=call_ref, entered_at=now())
+    db.add(call)
+    accepted = queue.ring_when_empty or any(m.logged_in for m in _members(db, queue))
+    if not accepted:
+        _finish(call, "timed_out", "nobody logged in")
+    db.commit()
+    return Entry(call, accepted, queue.overflow_kind, queue.overflow_target)
+
+
+def ring_next(db: Session, tenant_id: int, call_id: int) -> distribution.Decision:
+    """Ask the distribution who rings now for a waiting call, and remember it."""
+    call, queue = _call(db, tenant_id, call_id)
+    if call.status != WAITING:
+        raise Conflict(f"Queue call {call_id} is {call.status}, not waiting")
+    at = now()
+    members = _members(db, queue)
+    mine = set(call.ringing_user_ids or ())
+    busy = busy_user_ids(db, tenant_id, {m.user_id for m in members}) - mine
+    call.distributing_since = call.distributing_since or at
+    decision = distribution.decide(
+        distribution.Settings(queue.distribution, queue.ring_time_s),
+        [as_member(m, busy=m.user_id in busy) for m in members], at,
+        started_at=call.distributing_since, tried=frozenset(call.tried_user_ids or ()))
+    call.ringing_user_ids = list(decision.ring)
+    db.commit()
+    return decision
+
+
+def member_answered(db: Session, tenant_id: int, call_id: int, user_id: int) -> QueueCall:
+    call, queue = _call(db, tenant_id, call_id)
+    if call.status != WAITING:
+        raise Conflict(f"Queue call {call_id} is {call.status}: it cannot be answered")
+    member = db.scalar(select(QueueMember).where(QueueMember.queue_id == queue.id,
+                                                 QueueMember.user_id == user_id))
+    call.status, call.answered_at, call.answered_by_user_id = CONNECTED, now(), user_id
+    call.ringing_user_ids = []
+    if member is not None:
+        member.in_call_id = call.id
+        member.calls_answered += 1
+    db.commit()
+    return call
+
+
+def member_no_answer(db: Session, tenant_id: int, call_id: int, user_id: int) -> str:
+    """A ready member let the call ring out: apply the queue's no-answer policy.
+
+    Returns what happened to the member: kept, logged_out or paused.
+    """
+    call, queue = _call(db, tenant_id, call_id)
+    call.ringing_user_ids = [u for u in (call.ringing_user_ids or []) if u != user_id]
+    call.tried_user_ids = sorted(set(call.tried_user_ids or []) | {user_id})
+    members = _members(db, queue)
+    member = next((m for m in members if m.user_id == user_id), None)
+    outcome = "kept"
+    policy = queue.no_answer_policy
+    if member is not None and member.logged_in:
+        others = [m for m in members if m.logged_in and m.user_id != user_id]
+        if policy == "log_out" or (policy == "log_out_unless_last" and others):
+            membership.apply_login([member], False, None)
+            outcome = "logged_out"
+        elif policy == "pause":
+            member.paused, member.pause_reason, outcome = True, "no answer", "paused"
+    db.commit()
+    return outcome
+
+
+def call_ended(db: Session, tenant_id: int, call_id: int) -> QueueCall:
+    """The member and the caller hung up: the call is logged and the member's wrap-up starts."""
+    call, queue = _call(db, tenant_id, call_id)
+    if call.status != CONNECTED:
+        raise Conflict(f"Queue call {call_id} is {call.status}, not connected")
+    _finish(call, "answered")
+    user_id = call.answered_by_user_id
+    for m in db.scalars(select(QueueMember).where(QueueMember.in_call_id == call.id)):
+        m.in_call_id = None
+    if user_id is not None:
+        membership.start_wrapup(db, tenant_id, user_id, queue.wrapup_s)
+    _keep_or_forget(db, queue, call)
+    return call
+
+
+def abandon(db: Session, tenant_id: int, call_id: int) -> QueueCallback | None:
+    """The caller hung up while waiting; the queue may put them on the callback list."""
+    call, queue = _call(db, tenant_id, call_id)
+    if call.status != WAITING:
+        raise Conflict(f"Queue call {call_id} is {call.status}, not waiting")
+    _finish(call, "abandoned")
+    entry = None
+    if queue.callback_on_abandon and call.caller_number:
+        entry = _callback_from(db, queue, call, "abandoned")
+    _keep_or_forget(db, queue, call)
+    return entry
+
+
+def request_callback(db: Session, tenant_id: int, call_id: int) -> QueueCallback:
+    """The caller chose to be called back instead of waiting."""
+    call, queue = _call(db, tenant_id, call_id)
+    if call.status != WAITING or not call.caller_number:
+        raise Conflict(f"Queue call {call_id} cannot ask for a callback")
+    _finish(call, "callback_requested")
+    entry = _callback_from(db, queue, call, "requested")
+    _keep_or_forget(db, queue, call)
+    return entry
+
+
+def time_out(db: Session, tenant_id: int, call_id: int) -> Entry:
+    """Total time in queue is over: the caller goes to the overflow destination."""
+    call, queue = _call(db, tenant_id, call_id)
+    if call.status != WAITING:
+        raise Conflict(f"Queue call {call_id} is {call.status}, not waiting")
+    _finish(call, "timed_out", f"{queue.overflow_kind} {queue.overflow_target or ''}"
+            .strip())
+    _keep_or_forget(db, queue, call)
+    return Entry(call, False, queue.overflow_kind, queue.overflow_target)
+
+
+def transferred(db: Session, tenant_id: int, call_id: int, target: str) -> QueueCall:
+    """The member who answered transferred the caller on; the member's wrap-up starts."""
+    call, queue = _call(db, tenant_id, call_id)
+    if call.status != CONNECTED:
+        raise Conflict(f"Queue call {call_id} is {call.status}, not connected")
+    user_id = call.answered_by_user_id
+    _finish(call, "transferred", target[:80])
+    for m in db.scalars(select(QueueMember).where(QueueMember.in_call_id == call.id)):
+        m.in_call_id = None
+    if user_id is not None:
+        membership.start_wrapup(db, tenant_id, user_id, queue.wrapup_s)
+    _keep_or_forget(db, queue, call)
+    return call
+
+
+def _callback_from(db: Session, queue: Queue, call: QueueCall, reason: str) -> QueueCallback:
+    entry = QueueCallback(tenant_id=queue.tenant_id, queue_id=queue.id, queue_call_id=call.id,
+                          caller_number=call.caller_number, caller_name=call.caller_name,
+                          reason=reason, waiting_since=call.entered_at)
+    db.add(entry)
+    return entry

@@ -1,0 +1,95 @@
+"""Queue distribution: which members to ring now (pure: plain values in, plain values out).
+
+Inputs are the queue's settings, its members as the caller sees them at one instant, the
+instant itself and when this call started being distributed; the output names the members
+to ring, in order, and for how long. Nothing here reads a clock or a database.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+ROUND_ROBIN = "round_robin"
+RING_ALL = "ring_all"
+RING_BEST_GROUP = "ring_best_group"
+ESCALATING = "escalating"
+METHODS = (ROUND_ROBIN, RING_ALL, RING_BEST_GROUP, ESCALATING)
+
+ESCALATION_STEPS = 3  # priority 0, then 0-1, then 0-2, then everyone
+
+
+@dataclass(frozen=True)
+class Settings:
+    method: str
+    ring_time_s: int
+
+
+@dataclass(frozen=True)
+class Member:
+    user_id: int
+    priority: int                         # 0 is highest
+    logged_in: bool
+    paused: bool = False
+    in_call: bool = False                 # busy with any call (queue or not)
+    wrapup_until: datetime | None = None  # not ready before this instant
+    idle_since: datetime | None = None    # end of the last queue call (None: never had one)
+
+
+@dataclass(frozen=True)
+class Decision:
+    ring: tuple[int, ...]   # user ids, in the order to ring them
+    ring_for_s: int         # how long before asking again
+    reason: str
+
+
+def is_ready(member: Member, at: datetime) -> bool:
+    """Logged in, not paused, not in a call and out of wrap-up."""
+    return (member.logged_in and not member.paused and not member.in_call
+            and (member.wrapup_until is None or member.wrapup_until <= at))
+
+
+def _idle_key(member: Member) -> tuple:
+    """Longest idle first: never-called members before anyone, then the oldest call end."""
+    if member.idle_since is None:
+        return (0, member.user_id)
+    return (1, member.idle_since, member.user_id)
+
+
+def escalation_level(started_at: datetime, at: datetime, ring_time_s: int) -> int | None:
+    """The highest priority allowed to ring at `at`; None means everyone."""
+    step = int((at - started_at).total_seconds() // max(1, ring_time_s))
+    return None if step >= ESCALATION_STEPS else max(0, step)
+
+
+def decide(settings: Settings, members: list[Member] | tuple[Member, ...], at: datetime, *,
+           started_at: datetime | None = None, tried: frozenset[int] = frozenset()) -> Decision:
+    """The members to ring now for one waiting call.
+
+    `tried` holds members who already rang for this call without answering: round robin
+    moves on to the next one (and starts over when everyone ready has been tried).
+    `started_at` is when distribution of this call began (escalation counts steps from it).
+    """
+    ready = [m for m in members if is_ready(m, at)]
+    ring_for = max(1, settings.ring_time_s)
+    if not ready:
+        return Decision((), ring_for, "nobody ready")
+    method = settings.method
+    if method == RING_ALL:
+        chosen = ready
+    elif method == RING_BEST_GROUP:
+        best = min(m.priority for m in ready)
+        chosen = [m for m in ready if m.priority == best]
+    elif method == ESCALATING:
+        level = escalation_level(started_at or at, at, settings.ring_time_s)
+        chosen = ready if level is None else [m for m in ready if m.priority <= level]
+        if not chosen:
+            return Decision((), ring_for, f"nobody ready up to priority {level}")
+    elif method == ROUND_ROBIN:
+        untried = [m for m in ready if m.user_id not in tried] or ready
+        best = min(m.priority for m in untried)
+        group = [m for m in untried if m.priority == best]
+        chosen = [min(group, key=_idle_key)]
+    else:
+        raise ValueError(f"unknown distribution method {method!r}")
+    ordered = sorted(chosen, key=lambda m: (m.priority, _idle_key(m)))
+    return Decision(tuple(m.user_id for m in ordered), ring_for, method)

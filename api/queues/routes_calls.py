@@ -1,0 +1,87 @@
+"""A queue's call log, missed queue calls and the manual callback list."""
+from __future__ import annotations
+
+from flask.views import MethodView
+
+from ..core.auth import current, login_required
+from ..core.db import db_session, get_scoped
+from ..core.pagination import paginate_select
+from . import callbacks, services
+from .models import Queue
+from .routes_admin import queues_blp
+from .schemas import (CallbackResultSchema, CallbackSchema, QueueCallQueryArgsSchema,
+                      QueueCallSchema)
+
+
+def _watched_queue(queue_id: int) -> Queue:
+    db = db_session()
+    queue = get_scoped(db, Queue, queue_id, current().tenant_id, "queue")
+    services.check_can_watch(db, current(), queue)
+    return queue
+
+
+@queues_blp.route("/<int:queue_id>/calls")
+class QueueCalls(MethodView):
+    @login_required()
+    @queues_blp.arguments(QueueCallQueryArgsSchema, location="query")
+    @queues_blp.response(200, QueueCallSchema(many=True))
+    @queues_blp.paginate()
+    def get(self, args, queue_id, pagination_parameters):
+        """The queue's call log, newest first: answered, abandoned, transferred, timed out,
+        callback requested. `missed=true` lists only the missed ones."""
+        queue = _watched_queue(queue_id)
+        db = db_session()
+        stmt = callbacks.call_log(queue.tenant_id, [queue.id], missed=args["missed"])
+        return [callbacks.call_view(c) for c in paginate_select(db, stmt, pagination_parameters)]
+
+
+@queues_blp.route("/<int:queue_id>/callbacks")
+class QueueCallbacks(MethodView):
+    @login_required()
+    @queues_blp.response(200, CallbackSchema(many=True))
+    def get(self, queue_id):
+        """The queue's open callback list, the longest waiting first."""
+        queue = _watched_queue(queue_id)
+        return callbacks.open_callbacks(db_session(), queue.tenant_id, [queue.id])
+
+    @login_required()
+    @queues_blp.arguments(CallbackSchema)
+    @queues_blp.response(201, CallbackSchema)
+    def post(self, body, queue_id):
+        """Put a caller on the queue's callback list by hand."""
+        queue = _watched_queue(queue_id)
+        entry = callbacks.add_callback(db_session(), current().tenant, queue,
+                                       body["caller_number"], body.get("caller_name"))
+        return callbacks.callback_view(entry, queue.name)
+
+
+def _watched_callback(callback_id: int):
+    db = db_session()
+    entry = callbacks.get_callback(db, current().tenant_id, callback_id)
+    queue = _watched_queue(entry.queue_id)
+    return entry, queue
+
+
+@queues_blp.route("/callbacks/<int:callback_id>/start")
+class CallbackStart(MethodView):
+    @login_required()
+    @queues_blp.response(200, CallbackSchema)
+    def post(self, callback_id):
+        """Start calling a caller back: the attempt is counted and the entry is yours until
+        you mark it answered or unanswered."""
+        entry, queue = _watched_callback(callback_id)
+        callbacks.start_callback(db_session(), entry, current().user_id)
+        return callbacks.callback_view(entry, queue.name)
+
+
+@queues_blp.route("/callbacks/<int:callback_id>/result")
+class CallbackResult(MethodView):
+    @login_required()
+    @queues_blp.arguments(CallbackResultSchema)
+    @queues_blp.response(200, CallbackSchema)
+    def post(self, body, callback_id):
+        """Mark your callback answered (the entry leaves the list) or unanswered (it stays,
+        with the attempt counted)."""
+        entry, queue = _watched_callback(callback_id)
+        callbacks.finish_callback(db_session(), entry, current().user_id, body["answered"])
+        return callbacks.callback_view(entry, queue.name)

@@ -1,0 +1,157 @@
+"""Marshmallow schemas for queues, membership, live status, the queue log and callbacks."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from ..core.schemas import PartialMixin
+from .distribution import METHODS
+from .models import NO_ANSWER_POLICIES, OVERFLOW_KINDS
+
+MAX_ID = 2**31 - 1
+_id = validate.Range(1, MAX_ID)
+
+
+def _seconds(lo: int, hi: int, description: str, default: int):
+    return fields.Integer(validate=validate.Range(lo, hi), load_default=default,
+                          metadata={"description": description})
+
+
+class QueueSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(1, 100))
+    number = fields.String(allow_none=True, validate=validate.Length(0, 40),
+                           metadata={"description": "The queue's public number (E.164 on output)"})
+    short_number = fields.String(allow_none=True, validate=validate.Regexp(
+        r"^(\d{2,8})?$", error="must be 2 to 8 digits"))
+    distribution = fields.String(load_default="round_robin", validate=validate.OneOf(METHODS),
+                                 metadata={"description": "round_robin: the member idle longest "
+                                           "in the best priority group with someone free; "
+                                           "ring_all; ring_best_group; escalating: priority 0, "
+                                           "then 0-1, then 0-2, then everyone, one step per "
+                                           "ring time"})
+    ring_time_s = _seconds(5, 600, "How long each member rings", 20)
+    max_wait_s = _seconds(10, 86400, "Total time in queue before the overflow destination", 300)
+    overflow_kind = fields.String(load_default="hangup", validate=validate.OneOf(OVERFLOW_KINDS),
+                                  metadata={"description": "Where the caller goes after max_wait_s"})
+    overflow_target = fields.String(allow_none=True, validate=validate.Length(0, 40),
+                                    metadata={"description": "Number, queue id or user id"})
+    wrapup_s = _seconds(0, 3600, "Wrap-up time after each queue call", 10)
+    wrapup_extendable = fields.Boolean(load_default=True)
+    service_level_s = _seconds(1, 3600, "Answered within this many seconds counts as in service "
+                               "level", 20)
+    ring_when_empty = fields.Boolean(load_default=False,
+                                     metadata={"description": "Accept callers when nobody is "
+                                                              "logged in"})
+    no_answer_policy = fields.String(load_default="keep",
+                                     validate=validate.OneOf(NO_ANSWER_POLICIES),
+                                     metadata={"description": "When a ready member lets a call "
+                                               "ring out: keep, log_out, pause, "
+                                               "log_out_unless_last"})
+    callback_on_abandon = fields.Boolean(load_default=True)
+    hide_from_switchboard = fields.Boolean(load_default=False)
+    keep_history = fields.Boolean(load_default=True)
+    announce_position = fields.Boolean(load_default=False)
+
+
+class QueueUpdateSchema(PartialMixin, QueueSchema):
+    pass
+
+
+class MemberSchema(Schema):
+    user_id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    priority = fields.Integer(load_default=0, validate=validate.Range(0, 9),
+                              metadata={"description": "0 is the highest"})
+    is_default = fields.Boolean(load_default=True,
+                                metadata={"description": "Toggled by remote login"})
+    logged_in = fields.Boolean(dump_only=True)
+    paused = fields.Boolean(dump_only=True)
+    pause_reason = fields.String(dump_only=True, allow_none=True)
+    wrapup_until = fields.DateTime(dump_only=True, allow_none=True)
+    state = fields.String(dump_only=True, metadata={
+        "description": "logged_out, available, ringing, in_call, wrap_up or paused"})
+    changed_at = fields.DateTime(dump_only=True)
+    calls_answered = fields.Integer(dump_only=True)
+
+
+class MemberUpdateSchema(PartialMixin, MemberSchema):
+    pass
+
+
+class QueueStatusSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    number = fields.String(allow_none=True)
+    short_number = fields.String(allow_none=True)
+    calls_waiting = fields.Integer()
+    longest_wait_s = fields.Integer()
+    members = fields.Integer()
+    logged_in = fields.Integer()
+    available = fields.Integer()
+    in_wrap_up = fields.Integer()
+    in_call = fields.Integer()
+    paused = fields.Integer()
+
+
+class MyQueueSchema(QueueStatusSchema):
+    me = fields.Nested(MemberSchema)
+
+
+class SelectionSchema(Schema):
+    queue_ids = fields.List(fields.Integer(validate=_id), validate=validate.Length(0, 500),
+                            load_default=None, allow_none=True,
+                            metadata={"description": "The queues; leave out for all of them"})
+
+
+class PauseSchema(SelectionSchema):
+    reason = fields.String(allow_none=True, validate=validate.Length(0, 40))
+
+
+class WrapupSchema(Schema):
+    extra_s = fields.Integer(required=True, validate=validate.Range(1, 3600),
+                             metadata={"description": "Seconds to add to the wrap-up"})
+
+
+class QueueCallSchema(Schema):
+    id = fields.Integer()
+    queue_id = fields.Integer()
+    caller_number = fields.String(allow_none=True)
+    caller_name = fields.String(allow_none=True)
+    status = fields.String(metadata={"description": "waiting, connected, answered, abandoned, "
+                                     "timed_out, transferred, callback_requested"})
+    entered_at = fields.DateTime()
+    answered_at = fields.DateTime(allow_none=True)
+    ended_at = fields.DateTime(allow_none=True)
+    answered_by_user_id = fields.Integer(allow_none=True)
+    wait_s = fields.Integer(allow_none=True)
+    outcome_detail = fields.String(allow_none=True)
+
+
+class QueueCallQueryArgsSchema(Schema):
+    missed = fields.Boolean(load_default=False,
+                            metadata={"description": "Only abandoned, timed-out and callback "
+                                                     "calls"})
+
+
+class CallbackSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    queue_id = fields.Integer(dump_only=True)
+    queue_name = fields.String(dump_only=True)
+    caller_number = fields.String(required=True, validate=validate.Length(1, 40))
+    caller_name = fields.String(allow_none=True, validate=validate.Length(0, 200))
+    reason = fields.String(dump_only=True)
+    waiting_since = fields.DateTime(dump_only=True)
+    attempts = fields.Integer(dump_only=True)
+    last_attempt_at = fields.DateTime(dump_only=True, allow_none=True)
+    in_progress_by_user_id = fields.Integer(dump_only=True, allow_none=True)
+
+
+class CallbackResultSchema(Schema):
+    answered = fields.Boolean(required=True,
+                              metadata={"description": "true removes the entry; false keeps it"})
+
+
+class RemoteNumberSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    number = fields.String(required=True, validate=validate.Length(1, 40))
+    created_at = fields.DateTime(dump_only=True)

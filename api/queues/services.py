@@ -1,0 +1,123 @@
+"""Use cases for queue administration: queues, their settings and their members."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..accounts import permissions as perms
+from ..accounts.models import Tenant, User
+from ..core.db import get_scoped
+from ..core.errors import Conflict, Forbidden, NotFound, field_error
+from ..core.phone import normalise_field
+from .models import Queue, QueueMember
+
+
+def _normalise(tenant: Tenant, data: dict[str, Any]) -> dict[str, Any]:
+    if "number" in data:
+        data["number"] = normalise_field("number", data["number"], tenant.country)
+    if data.get("short_number") == "":
+        data["short_number"] = None
+    return data
+
+
+def _check_overflow(queue: Queue) -> None:
+    if queue.overflow_kind in ("number", "queue", "user") and not queue.overflow_target:
+        raise field_error("overflow_target", f"is required when overflow_kind is "
+                                             f"{queue.overflow_kind}")
+
+
+def _commit(db: Session) -> None:
+    try:
+        db.commit()
+    except IntegrityError:
+        db.rollback()
+        raise Conflict("A queue with that name exists", extra={"field": "name"})
+
+
+def create_queue(db: Session, tenant: Tenant, data: dict[str, Any]) -> Queue:
+    queue = Queue(tenant_id=tenant.id, **_normalise(tenant, dict(data)))
+    _check_overflow(queue)
+    db.add(queue)
+    _commit(db)
+    return queue
+
+
+def update_queue(db: Session, tenant: Tenant, queue: Queue, data: dict[str, Any]) -> Queue:
+    for key, value in _normalise(tenant, dict(data)).items():
+        setattr(queue, key, value)
+    _check_overflow(queue)
+    _commit(db)
+    return queue
+
+
+def delete_queue(db: Session, queue: Queue) -> None:
+    db.delete(queue)
+    db.commit()
+
+
+def list_queues(db: Session, tenant_id: int, *, include_hidden: bool) -> list[Queue]:
+    stmt = select(Queue).where(Queue.tenant_id == tenant_id)
+    if not include_hidden:
+        stmt = stmt.where(Queue.hide_from_switchboard.is_(False))
+    return list(db.scalars(stmt.order_by(Queue.name, Queue.id)))
+
+
+# -- members -----------------------------------------------------------------------------
+
+def get_user(db: Session, tenant_id: int, user_id: int) -> User:
+    return get_scoped(db, User, user_id, tenant_id, "user")
+
+
+def get_member(db: Session, queue: Queue, user_id: int) -> QueueMember:
+    member = db.scalar(select(QueueMember).where(QueueMember.queue_id == queue.id,
+                                                 QueueMember.user_id == user_id,
+                                                 QueueMember.tenant_id == queue.tenant_id))
+    if member is None:
+        raise NotFound(f"User {user_id} is not a member of queue {queue.id}")
+    return member
+
+
+def set_member(db: Session, queue: Queue, user_id: int, data: dict[str, Any]
+               ) -> tuple[QueueMember, bool]:
+    """Add a user to a queue or change their priority; returns (member, created)."""
+    get_user(db, queue.tenant_id, user_id)
+    member = db.scalar(select(QueueMember).where(QueueMember.queue_id == queue.id,
+                                                 QueueMember.user_id == user_id))
+    created = member is None
+    if created:
+        member = QueueMember(tenant_id=queue.tenant_id, queue_id=queue.id, user_id=user_id)
+        db.add(member)
+    for key, value in data.items():
+        setattr(member, key, value)
+    db.commit()
+    return member, created
+
+
+def remove_member(db: Session, queue: Queue, user_id: int) -> None:
+    get_user(db, queue.tenant_id, user_id)
+    db.delete(get_member(db, queue, user_id))
+    db.commit()
+
+
+def members_with_users(db: Session, queue: Queue) -> list[tuple[QueueMember, User]]:
+    rows = db.execute(select(QueueMember, User).join(User, User.id == QueueMember.user_id)
+                      .where(QueueMember.queue_id == queue.id,
+                             QueueMember.tenant_id == queue.tenant_id)
+                      .order_by(QueueMember.priority, User.first_name, User.last_name, User.id))
+    return [(m, u) for m, u in rows]
+
+
+def is_member(db: Session, queue: Queue, user_id: int) -> bool:
+    return db.scalar(select(QueueMember.id).where(QueueMember.queue_id == queue.id,
+                                                  QueueMember.user_id == user_id)) is not None
+
+
+def check_can_watch(db: Session, principal, queue: Queue) -> None:
+    """Members, team leaders and queue administrators may see a queue's members and log."""
+    if principal.can(perms.MANAGE_QUEUES) or principal.can(perms.LOG_OTHERS_IN_QUEUES):
+        return
+    if not is_member(db, queue, principal.user_id):
+        raise Forbidden(f"You are not a member of queue {queue.id}")

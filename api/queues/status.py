@@ -1,0 +1,132 @@
+"""Live status of queues: calls waiting, longest wait, and each member's state."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..accounts.models import User
+from ..core import hooks
+from ..core.clock import as_utc, now
+from . import distribution
+from .models import Queue, QueueCall, QueueMember
+
+WAITING = "waiting"
+CONNECTED = "connected"
+
+
+def busy_user_ids(db: Session, tenant_id: int, user_ids: set[int]) -> set[int]:
+    """Users in a call right now: a queue call, ringing for one, or any call the gateway knows."""
+    if not user_ids:
+        return set()
+    busy = set(db.scalars(select(QueueMember.user_id).where(
+        QueueMember.tenant_id == tenant_id, QueueMember.in_call_id.is_not(None),
+        QueueMember.user_id.in_(user_ids))))
+    busy |= ringing_user_ids(db, tenant_id)
+    busy |= set(hooks.ask(hooks.IN_CALL_USER_IDS, db, tenant_id, user_ids, default=set()) or ())
+    return busy & user_ids
+
+
+def ringing_user_ids(db: Session, tenant_id: int) -> set[int]:
+    out: set[int] = set()
+    for ids in db.scalars(select(QueueCall.ringing_user_ids).where(
+            QueueCall.tenant_id == tenant_id, QueueCall.status == WAITING)):
+        out.update(ids or ())
+    return out
+
+
+def as_member(m: QueueMember, *, busy: bool = False) -> distribution.Member:
+    """The pure core's view of a membership."""
+    return distribution.Member(user_id=m.user_id, priority=m.priority, logged_in=m.logged_in,
+                               paused=m.paused, in_call=busy or m.in_call_id is not None,
+                               wrapup_until=m.wrapup_until, idle_since=m.idle_since)
+
+
+def member_state(m: QueueMember, at: datetime, ringing: set[int], busy: set[int]) -> str:
+    if not m.logged_in:
+        return "logged_out"
+    if m.in_call_id is not None:
+        return "in_call"
+    if m.user_id in ringing:
+        return "ringing"
+    if m.paused:
+        return "paused"
+    if m.wrapup_until is not None and m.wrapup_until > at:
+        return "wrap_up"
+    if m.user_id in busy:
+        return "in_call"
+    return "available"
+
+
+def member_view(m: QueueMember, user: User | None, state: str) -> dict:
+    return {"user_id": m.user_id, "name": user.full_name if user else None,
+            "priority": m.priority, "is_default": m.is_default, "logged_in": m.logged_in,
+            "paused": m.paused, "pause_reason": m.pause_reason, "wrapup_until": m.wrapup_until,
+            "state": state, "changed_at": m.changed_at, "calls_answered": m.calls_answered}
+
+
+def statuses(db: Session, tenant_id: int, queues: list[Queue]) -> dict[int, dict]:
+    """{queue id: live status} for the given queues, in three queries."""
+    ids = [q.id for q in queues]
+    if not ids:
+        return {}
+    at = now()
+    waiting = {qid: (n, oldest) for qid, n, oldest in db.execute(
+        select(QueueCall.queue_id, func.count(), func.min(QueueCall.entered_at))
+        .where(QueueCall.tenant_id == tenant_id, QueueCall.status == WAITING,
+               QueueCall.queue_id.in_(ids))
+        .group_by(QueueCall.queue_id))}
+    members = list(db.scalars(select(QueueMember).where(QueueMember.tenant_id == tenant_id,
+                                                        QueueMember.queue_id.in_(ids))))
+    ringing = ringing_user_ids(db, tenant_id)
+    busy = busy_user_ids(db, tenant_id, {m.user_id for m in members})
+    out: dict[int, dict] = {}
+    for q in queues:
+        n, oldest = waiting.get(q.id, (0, None))
+        oldest = as_utc(oldest)
+        counts = {"logged_in": 0, "available": 0, "in_wrap_up": 0, "in_call": 0, "paused": 0}
+        mine = [m for m in members if m.queue_id == q.id]
+        for m in mine:
+            state = member_state(m, at, ringing, busy)
+            counts["logged_in"] += m.logged_in
+            key = {"available": "available", "wrap_up": "in_wrap_up", "in_call": "in_call",
+                   "ringing": "in_call", "paused": "paused"}.get(state)
+            if key:
+                counts[key] += 1
+        out[q.id] = {"id": q.id, "name": q.name, "number": q.number,
+                     "short_number": q.short_number, "calls_waiting": n,
+                     "longest_wait_s": max(0, int((at - oldest).total_seconds())) if oldest else 0,
+                     "members": len(mine), **counts}
+    return out
+
+
+def my_queues(db: Session, tenant_id: int, user_id: int) -> list[dict]:
+    """The queues a user is a member of, each with live status and the user's own state."""
+    rows = list(db.execute(select(Queue, QueueMember)
+                           .join(QueueMember, QueueMember.queue_id == Queue.id)
+                           .where(Queue.tenant_id == tenant_id, QueueMember.user_id == user_id)
+                           .order_by(Queue.name, Queue.id)))
+    status = statuses(db, tenant_id, [q for q, _ in rows])
+    at = now()
+    ringing = ringing_user_ids(db, tenant_id)
+    busy = busy_user_ids(db, tenant_id, {user_id})
+    user = db.get(User, user_id)
+    return [{**status[q.id], "me": member_view(m, user, member_state(m, at, ringing, busy))}
+            for q, m in rows]
+
+
+def queue_summary(db: Session, tenant_id: int, queue_ids) -> dict[int, dict]:
+    """For other features (favourites, transfer targets): {queue id: live status}."""
+    ids = [int(i) for i in queue_ids]
+    queues = list(db.scalars(select(Queue).where(Queue.tenant_id == tenant_id,
+                                                 Queue.id.in_(ids)))) if ids else []
+    return statuses(db, tenant_id, queues)
+
+
+def favourite_target(db: Session, tenant_id: int, queue_id: int) -> dict | None:
+    """A queue as a favourite or transfer target: name, number and live status."""
+    live = queue_summary(db, tenant_id, [queue_id]).get(int(queue_id))
+    if live is None:
+        return None
+    return {"name": live["name"], "number": live["number"], "availability": live}
