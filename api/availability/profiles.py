@@ -1,0 +1,152 @@
+"""Use cases for a user's profiles: list, add, edit, delete (never Available)."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..accounts.models import Tenant, User
+from ..core.db import get_scoped
+from ..core.errors import Conflict, NotFound, field_error
+from ..core.phone import normalise_field
+from .inputs import TARGETED
+from .models import Profile, Schedule, State
+from .numbers import allowed_display_numbers, main_number_set
+from .services import ensure_standard
+
+
+def list_profiles(db: Session, tenant_id: int, user_id: int) -> list[Profile]:
+    ensure_standard(db, tenant_id, user_id)
+    db.commit()
+    return list(db.scalars(select(Profile).where(Profile.user_id == user_id,
+                                                 Profile.tenant_id == tenant_id)
+                           .order_by(Profile.position, Profile.id)))
+
+
+def get_profile(db: Session, tenant_id: int, user_id: int, profile_id: int) -> Profile:
+    """One of this user's profiles (someone else's is answered like a missing one)."""
+    profile = get_scoped(db, Profile, profile_id, tenant_id, "profile")
+    if profile.user_id != user_id:
+        raise NotFound(f"No profile with id {profile_id}")
+    return profile
+
+
+class _Checker:
+    """Validates the parts of a profile that need the database (numbers, colleagues)."""
+
+    def __init__(self, db: Session, tenant: Tenant, user_id: int):
+        self.db, self.tenant, self.user_id = db, tenant, user_id
+        self._mains: set[str] | None = None
+
+    def mains(self) -> set[str]:
+        if self._mains is None:
+            self._mains = main_number_set(self.db, self.tenant.id)
+        return self._mains
+
+    def destination(self, field: str, dest: dict | None) -> dict | None:
+        if dest is None:
+            return None
+        kind, target = dest["kind"], dest.get("target")
+        if kind not in TARGETED:
+            return {"kind": kind, "target": None}
+        if target in (None, ""):
+            raise field_error(field, f"a {kind} destination needs a target")
+        target = str(target)
+        if kind in ("colleague", "queue"):
+            if not target.isdigit() or not 0 < int(target) < 2**31:
+                raise field_error(field, f"target must be the {kind}'s id")
+            if kind == "colleague" and self.db.scalar(select(User.id).where(
+                    User.id == int(target), User.tenant_id == self.tenant.id)) is None:
+                raise field_error(field, f"no colleague with id {target}")
+        elif kind in ("main_number", "external"):
+            target = normalise_field(field, target, self.tenant.country)
+            if kind == "main_number" and target not in self.mains():
+                raise field_error(field, f"{target} is not one of the company's main numbers")
+        return {"kind": kind, "target": target}
+
+    def numbers(self, field: str, raw: list[str]) -> list[str]:
+        return sorted({normalise_field(field, n, self.tenant.country) for n in raw if n})
+
+    def check(self, data: dict[str, Any]) -> dict[str, Any]:
+        for f in ("when_free", "when_busy", "no_answer"):
+            if f in data:
+                data[f] = self.destination(f, data[f])
+        if (data.get("no_answer") or {}).get("kind") == "ring":
+            raise field_error("no_answer", "cannot be 'ring': choose where unanswered calls go")
+        if "exceptions" in data:
+            out = []
+            for n, exc in enumerate(data["exceptions"]):
+                exc = dict(exc)
+                exc["numbers"] = self.numbers(f"exceptions.{n}.numbers", exc.get("numbers", []))
+                if exc["match"] != "colleagues" and not exc["numbers"]:
+                    raise field_error(f"exceptions.{n}.numbers", "give at least one number")
+                exc["destination"] = self.destination(f"exceptions.{n}.destination",
+                                                      exc.get("destination")
+                                                      or {"kind": "ring"})
+                out.append(exc)
+            data["exceptions"] = out
+        if "display_numbers" in data:
+            allowed = {n["number"] for n in allowed_display_numbers(self.db, self.tenant,
+                                                                    self.user_id)}
+            shown = {}
+            for kind, raw in (data["display_numbers"] or {}).items():
+                number = normalise_field(f"display_numbers.{kind}", raw, self.tenant.country)
+                if number not in allowed:
+                    raise field_error(f"display_numbers.{kind}",
+                                      f"{number} is not a number you may display")
+                shown[kind] = number
+            data["display_numbers"] = shown
+        if data.get("queue_logout") is None and "queue_logout" in data:
+            data["queue_logout"] = []
+        return data
+
+
+def _check_code(db: Session, user_id: int, code: str | None, profile_id: int | None) -> None:
+    if not code:
+        return
+    other = db.scalar(select(Profile.id).where(Profile.user_id == user_id,
+                                               Profile.activation_code == code))
+    if other is not None and other != profile_id:
+        raise Conflict(f"Activation code {code} is used by another of your profiles",
+                       extra={"field": "activation_code"})
+
+
+def create_profile(db: Session, tenant: Tenant, user_id: int, data: dict[str, Any]) -> Profile:
+    ensure_standard(db, tenant.id, user_id)
+    data = _Checker(db, tenant, user_id).check(dict(data))
+    _check_code(db, user_id, data.get("activation_code"), None)
+    count = db.scalar(select(func.count()).select_from(Profile)
+                      .where(Profile.user_id == user_id))
+    if count >= 50:
+        raise Conflict("A user can have at most 50 profiles")
+    data.setdefault("when_free", {"kind": "ring", "target": None})
+    data.setdefault("when_busy", {"kind": "voicemail", "target": None})
+    data.setdefault("no_answer", {"kind": "voicemail", "target": None})
+    profile = Profile(tenant_id=tenant.id, user_id=user_id, key=None, is_default=False,
+                      position=100 + count, **data)
+    db.add(profile)
+    db.commit()
+    return profile
+
+
+def update_profile(db: Session, tenant: Tenant, profile: Profile,
+                   data: dict[str, Any]) -> Profile:
+    data = _Checker(db, tenant, profile.user_id).check(dict(data))
+    _check_code(db, profile.user_id, data.get("activation_code"), profile.id)
+    for key, value in data.items():
+        setattr(profile, key, value)
+    db.commit()
+    return profile
+
+
+def delete_profile(db: Session, profile: Profile) -> None:
+    if profile.is_default:
+        raise Conflict("Available is the fallback profile and cannot be deleted")
+    state = db.get(State, profile.user_id)
+    if state is not None and state.profile_id == profile.id:
+        state.profile_id, state.until = None, None
+    for s in db.scalars(select(Schedule).where(Schedule.profile_id == profile.id)):
+        db.delete(s)
+    db.delete(profile)
+    db.commit()

@@ -1,0 +1,217 @@
+"""Marshmallow schemas for availability: profiles, state, preview, devices, numbers, calendar."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from ..core.schemas import PartialMixin
+from .featurecodes import CODE_RE
+from .inputs import DESTINATION_KINDS, DEVICE_KINDS, MATCHES, RECURRENCES
+
+ID = validate.Range(1, 2**31 - 1)
+KIND = validate.OneOf(DEVICE_KINDS)
+
+
+class QueueLogout(fields.Field):
+    """A list of queue ids, or "all"."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value == "all":
+            return "all"
+        if not isinstance(value, list) or len(value) > 200 or not all(
+                isinstance(v, int) and not isinstance(v, bool) and 0 < v < 2**31 for v in value):
+            raise ValidationError('must be "all" or a list of queue ids')
+        return sorted(set(value))
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value if value is not None else []
+
+
+class DestinationSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(DESTINATION_KINDS))
+    target = fields.String(allow_none=True, validate=validate.Length(0, 500), metadata={
+        "description": "colleague: user id; queue: queue id; main_number/external: the number; "
+                       "audio_message: the text to play"})
+
+
+class CallerExceptionSchema(Schema):
+    match = fields.String(required=True, validate=validate.OneOf(MATCHES))
+    numbers = fields.List(fields.String(validate=validate.Length(1, 40)),
+                          validate=validate.Length(0, 200), load_default=list)
+    label = fields.String(validate=validate.Length(0, 60), load_default="")
+    destination = fields.Nested(DestinationSchema, load_default=None, allow_none=True)
+    devices = fields.List(fields.String(validate=KIND), allow_none=True, load_default=None,
+                          validate=validate.Length(0, 3))
+    announce = fields.Boolean(load_default=False)
+
+
+class ProfileSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    key = fields.String(dump_only=True, allow_none=True,
+                        metadata={"description": "The standard profile it started as"})
+    is_default = fields.Boolean(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(1, 60))
+    colour = fields.String(validate=validate.Regexp(r"^#[0-9a-fA-F]{6}$"))
+    icon = fields.String(validate=validate.Length(1, 40))
+    note = fields.String(allow_none=True, validate=validate.Length(0, 200))
+    priority = fields.Integer(validate=validate.Range(0, 1000))
+    activation_code = fields.String(allow_none=True, validate=validate.Regexp(CODE_RE.pattern))
+    announce = fields.Boolean(metadata={"description": "Spoken referral before the call goes on"})
+    devices = fields.List(fields.String(validate=KIND), validate=validate.Length(0, 3))
+    ring_order = fields.String(validate=validate.OneOf(["simultaneous", "mobile_after"]))
+    mobile_delay = fields.Integer(validate=validate.Range(0, 120))
+    when_free = fields.Nested(DestinationSchema)
+    when_busy = fields.Nested(DestinationSchema)
+    no_answer = fields.Nested(DestinationSchema)
+    no_answer_after = fields.Integer(validate=validate.Range(5, 300))
+    exceptions = fields.List(fields.Nested(CallerExceptionSchema),
+                             validate=validate.Length(0, 20))
+    display_numbers = fields.Dict(keys=fields.String(validate=KIND),
+                                  values=fields.String(validate=validate.Length(1, 40)))
+    queue_logout = QueueLogout(metadata={"description": 'Queue ids to log out of, or "all"'})
+
+
+class ProfileUpdateSchema(PartialMixin, ProfileSchema):
+    pass
+
+
+class ProfileRefSchema(Schema):
+    id = fields.Integer(allow_none=True)
+    key = fields.String(allow_none=True)
+    name = fields.String()
+    colour = fields.String()
+    icon = fields.String()
+
+
+class AvailabilitySchema(Schema):
+    profile = fields.Nested(ProfileRefSchema)
+    source = fields.String(metadata={"description": "manual, schedule, calendar or default"})
+    until = fields.DateTime(allow_none=True)
+    note = fields.String(allow_none=True)
+    reason = fields.String()
+
+
+class AvailabilitySetSchema(Schema):
+    profile_id = fields.Integer(required=True, validate=ID)
+    until = fields.AwareDateTime(allow_none=True, load_default=None,
+                                 metadata={"description": "Ends by itself then (ISO 8601 with "
+                                                          "offset); none = until changed"})
+    note = fields.String(allow_none=True, load_default=None, validate=validate.Length(0, 200))
+
+
+class PreviewQueryArgsSchema(Schema):
+    caller = fields.String(validate=validate.Length(0, 40),
+                           metadata={"description": "The calling number (any format)"})
+    at = fields.AwareDateTime(metadata={"description": "The instant (default now)"})
+    busy = fields.Boolean(metadata={"description": "Already in a call (default: as now)"})
+
+
+class RingTargetSchema(Schema):
+    device_id = fields.Integer()
+    kind = fields.String()
+    address = fields.String()
+    delay = fields.Integer()
+    display_number = fields.String(allow_none=True)
+
+
+class StepSchema(Schema):
+    action = fields.String()
+    text = fields.String(allow_none=True)
+    language = fields.String(allow_none=True)
+    targets = fields.List(fields.Nested(RingTargetSchema))
+    timeout = fields.Integer(allow_none=True)
+    destination = fields.Nested(DestinationSchema, allow_none=True)
+
+
+class PlanSchema(Schema):
+    profile_id = fields.Integer()
+    profile_name = fields.String()
+    source = fields.String()
+    until = fields.DateTime(allow_none=True)
+    note = fields.String(allow_none=True)
+    busy = fields.Boolean()
+    rule = fields.String()
+    reason = fields.String()
+    language = fields.String()
+    steps = fields.List(fields.Nested(StepSchema))
+    on_no_answer = fields.Nested(DestinationSchema, allow_none=True)
+    display_numbers = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class ScheduleSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    profile_id = fields.Integer(required=True, validate=ID)
+    starts = fields.NaiveDateTime(required=True, validate=validate.Range(
+        datetime(2000, 1, 1), datetime(2100, 1, 1)), metadata={
+        "description": "Local wall time in the company's time zone, without offset"})
+    ends = fields.NaiveDateTime(required=True, validate=validate.Range(
+        datetime(2000, 1, 1), datetime(2101, 1, 1)))
+    recurrence = fields.String(load_default="none", validate=validate.OneOf(RECURRENCES))
+    weekdays = fields.List(fields.Integer(validate=validate.Range(0, 6)), load_default=list,
+                           validate=validate.Length(0, 7),
+                           metadata={"description": "Weekly: Monday = 0 ... Sunday = 6"})
+    repeat_until = fields.Date(allow_none=True, load_default=None, validate=validate.Range(
+        date(2000, 1, 1), date(2100, 12, 31)))
+
+
+class ScheduleUpdateSchema(PartialMixin, ScheduleSchema):
+    pass
+
+
+class DeviceSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    user_id = fields.Integer(dump_only=True)
+    kind = fields.String(required=True, validate=KIND)
+    label = fields.String(validate=validate.Length(0, 80), load_default="")
+    sip_uri = fields.String(allow_none=True, validate=validate.Regexp(
+        r"^sips?:[A-Za-z0-9._~+-]+@[A-Za-z0-9.-]+(:\d{1,5})?$", error="a SIP address "
+        "such as sip:2101@pbx.example.com"))
+    number = fields.String(allow_none=True, validate=validate.Length(0, 40),
+                           metadata={"description": "A mobile's number (default: the user's)"})
+    mex = fields.Boolean(load_default=True,
+                         metadata={"description": "Mobile extension: rings for office calls"})
+    enabled = fields.Boolean(load_default=True)
+
+
+class DeviceUpdateSchema(PartialMixin, DeviceSchema):
+    pass
+
+
+class MainNumberSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    number = fields.String(required=True, validate=validate.Length(1, 40))
+    label = fields.String(required=True, validate=validate.Length(1, 80))
+    displayable = fields.Boolean(load_default=True,
+                                 metadata={"description": "Users may show it on outgoing calls"})
+
+
+class MainNumberUpdateSchema(PartialMixin, MainNumberSchema):
+    pass
+
+
+class DisplayNumberSchema(Schema):
+    number = fields.String()
+    kind = fields.String(metadata={"description": "office, main or mobile"})
+    label = fields.String()
+
+
+URL = [validate.Length(1, 1000),
+       validate.Regexp(r"^(https?|webcal)://\S+$", error="an http(s) or webcal URL")]
+
+
+class CalendarSchema(Schema):
+    url = fields.String(allow_none=True, validate=URL)
+    source = fields.String(dump_only=True)
+    synced_at = fields.DateTime(dump_only=True, allow_none=True)
+    last_error = fields.String(dump_only=True, allow_none=True)
+    events = fields.Integer(dump_only=True)
+
+
+class CalendarUrlSchema(Schema):
+    url = fields.String(required=True, validate=URL)
+
+
+class CalendarUploadSchema(Schema):
+    ics = fields.String(required=True, validate=validate.Length(1, 2 * 1024 * 1024),
+                        metadata={"description": "The iCalendar (.ics) file's text"})

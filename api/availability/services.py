@@ -1,0 +1,205 @@
+"""Use cases: the state in force, choosing a profile, the routing inputs and the preview.
+
+The state in force is computed when it is read (manual choice until T, else schedule, else
+calendar, else Available), so nothing needs a background job to be correct. What must happen
+when the state changes by itself (queues: log back in when "Lunch until 13:00" ends) happens
+lazily and once: `settle` compares the state in force with the last one applied and fires
+`availability_changed` only when it wins the conditional update.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..accounts.models import Tenant, User
+from ..core import hooks
+from ..core.clock import now
+from ..core.errors import field_error
+from ..core.phone import try_e164
+from . import convert, inputs as pure
+from .models import BusyPeriod, Device, Profile, Schedule, State
+from .routing import Plan, decide
+from .standard import standard_profiles
+from .state import State as Current, state_at
+
+MAX_AHEAD = timedelta(days=400)
+BUSY_WINDOW = timedelta(days=2)
+
+
+# -- the standard set ----------------------------------------------------------------------
+
+def on_user_created(db: Session, user: User) -> None:
+    """Hook: every new user gets the standard profiles, their mobile as a device, a state."""
+    create_standard(db, user.tenant_id, user.id, user.mobile)
+
+
+def create_standard(db: Session, tenant_id: int, user_id: int, mobile: str | None) -> None:
+    rows = [Profile(tenant_id=tenant_id, user_id=user_id, **values)
+            for values in standard_profiles()]
+    db.add_all(rows)
+    if mobile:
+        db.add(Device(tenant_id=tenant_id, user_id=user_id, kind="mobile", label="Mobile",
+                      number=mobile, mex=True, enabled=True))
+    db.flush()
+    db.add(State(tenant_id=tenant_id, user_id=user_id, applied_profile_id=rows[0].id,
+                 applied_snapshot=convert.snapshot(convert.profile(rows[0]))))
+    db.flush()
+
+
+def ensure_standard(db: Session, tenant_id: int, user_id: int) -> None:
+    """Users who existed before availability get the standard set on first access."""
+    if db.scalar(select(Profile.id).where(Profile.user_id == user_id).limit(1)) is not None:
+        return
+    mobile = db.scalar(select(User.mobile).where(User.id == user_id))
+    try:
+        with db.begin_nested():
+            create_standard(db, tenant_id, user_id, mobile)
+    except IntegrityError:  # another request created them first
+        pass
+
+
+# -- loading the inputs --------------------------------------------------------------------
+
+def routing_inputs(db: Session, tenant_id: int, user_id: int,
+                   around: datetime | None = None) -> pure.RoutingInputs:
+    """Everything `routing.decide` needs for one user (busy periods near `around`, or now)."""
+    around = around or now()
+    row = db.execute(select(User.office_number, Tenant.timezone, Tenant.language, User.language)
+                     .join(Tenant, Tenant.id == User.tenant_id)
+                     .where(User.id == user_id, User.tenant_id == tenant_id)).first()
+    if row is None:
+        return pure.RoutingInputs(user_id)
+    office, tz, tenant_lang, _user_lang = row
+    profiles = db.scalars(select(Profile).where(Profile.user_id == user_id,
+                                                Profile.tenant_id == tenant_id)
+                          .order_by(Profile.position, Profile.id)).all()
+    devices = db.scalars(select(Device).where(Device.user_id == user_id,
+                                              Device.tenant_id == tenant_id)
+                         .order_by(Device.id)).all()
+    schedules = db.scalars(select(Schedule).where(Schedule.user_id == user_id,
+                                                  Schedule.tenant_id == tenant_id)).all()
+    periods = db.scalars(select(BusyPeriod).where(
+        BusyPeriod.user_id == user_id, BusyPeriod.tenant_id == tenant_id,
+        BusyPeriod.starts_at < around + BUSY_WINDOW,
+        BusyPeriod.ends_at > around - BUSY_WINDOW)).all()
+    state = db.get(State, user_id)
+    return pure.RoutingInputs(
+        user_id=user_id, timezone=tz, language=tenant_lang, office_number=office,
+        profiles=tuple(convert.profile(p) for p in profiles),
+        devices=tuple(d for d in (convert.device(r) for r in devices) if d is not None),
+        schedules=tuple(convert.schedule(s) for s in schedules),
+        busy_periods=tuple(convert.busy(b) for b in periods),
+        manual=convert.manual(state) if state is not None and state.tenant_id == tenant_id
+        else None)
+
+
+# -- the state in force and its side effects -----------------------------------------------
+
+def settle(db: Session, tenant_id: int, user_id: int, inputs: pure.RoutingInputs,
+           current: Current) -> None:
+    """Fire availability_changed once when the state in force differs from the one applied."""
+    state = db.get(State, user_id)
+    if state is None or state.tenant_id != tenant_id:
+        return
+    new_id = current.profile.id
+    if state.applied_profile_id == new_id:
+        return
+    old_id = state.applied_profile_id
+    cond = State.applied_profile_id.is_(None) if old_id is None else \
+        State.applied_profile_id == old_id
+    snap = convert.snapshot(current.profile)
+    won = db.execute(update(State).where(State.user_id == user_id, cond)
+                     .values(applied_profile_id=new_id, applied_snapshot=snap)
+                     .execution_options(synchronize_session=False)).rowcount
+    if won == 1:
+        old_snap = state.applied_snapshot
+        db.expire(state)
+        hooks.fire(hooks.AVAILABILITY_CHANGED, db, tenant_id, user_id, old_snap, snap)
+
+
+def current_state(db: Session, tenant_id: int, user_id: int,
+                  at: datetime | None = None) -> tuple[pure.RoutingInputs, Current]:
+    """The state in force for a user (settling queue behaviour when it changed by itself)."""
+    ensure_standard(db, tenant_id, user_id)
+    at = at or now()
+    inputs = routing_inputs(db, tenant_id, user_id)
+    current = state_at(inputs, at)
+    settle(db, tenant_id, user_id, inputs, current)
+    db.commit()
+    return inputs, current
+
+
+def set_availability(db: Session, tenant_id: int, user_id: int, actor_id: int,
+                     profile_id: int, until: datetime | None, note: str | None) -> Current:
+    """Activate a profile (until a time, or until changed); apply its queue behaviour."""
+    ensure_standard(db, tenant_id, user_id)
+    at = now()
+    profile = db.scalar(select(Profile).where(Profile.id == profile_id,
+                                              Profile.user_id == user_id,
+                                              Profile.tenant_id == tenant_id))
+    if profile is None:
+        raise field_error("profile_id", f"no profile with id {profile_id} for this user")
+    if until is not None:
+        if until <= at:
+            raise field_error("until", "must be in the future")
+        if until - at > MAX_AHEAD:
+            raise field_error("until", "must be within 400 days")
+    state = db.get(State, user_id)
+    if profile.is_default and until is None:  # back to Available: schedules apply again
+        state.profile_id, state.until, state.note = None, None, note
+    else:
+        state.profile_id, state.until, state.note = profile.id, until, note
+    state.set_at, state.set_by = at, actor_id
+    db.flush()
+    inputs = routing_inputs(db, tenant_id, user_id)
+    current = state_at(inputs, at)
+    settle(db, tenant_id, user_id, inputs, current)
+    db.commit()
+    return current
+
+
+# -- callers and the preview ---------------------------------------------------------------
+
+def caller(db: Session, tenant_id: int, country: str, raw: str | None) -> pure.Caller:
+    """Who is calling: the number in E.164, and whether it is a colleague's."""
+    number = try_e164(raw, country) if raw else None
+    if number is None:
+        return pure.Caller(None, False)
+    colleague = db.scalar(select(User.id).where(
+        User.tenant_id == tenant_id,
+        or_(User.mobile == number, User.office_number == number)).limit(1))
+    return pure.Caller(number, colleague is not None)
+
+
+def preview(db: Session, tenant: Tenant, user_id: int, caller_number: str | None,
+            at: datetime | None, busy: bool | None) -> Plan:
+    """"What happens if someone calls me now" (or at `at`): the very plan the gateway runs."""
+    ensure_standard(db, tenant.id, user_id)
+    real_now = now()
+    if at is not None and abs(at - real_now) > MAX_AHEAD:
+        raise field_error("at", "must be within 400 days of now")
+    at = at or real_now
+    inputs = routing_inputs(db, tenant.id, user_id, around=at)
+    if at == real_now:
+        settle(db, tenant.id, user_id, inputs, state_at(inputs, at))
+        db.commit()
+    if busy is None:
+        busy = user_id in hooks.ask(hooks.IN_CALL_USER_IDS, db, tenant.id, [user_id],
+                                    default=set())
+    return decide(inputs, caller(db, tenant.id, tenant.country, caller_number), at, busy)
+
+
+def activate_code(db: Session, tenant_id: int, user_id: int, dialled: str) -> Current | None:
+    """The gateway's entry for a feature code dialled from one of the user's phones."""
+    from .featurecodes import parse
+
+    ensure_standard(db, tenant_id, user_id)
+    inputs = routing_inputs(db, tenant_id, user_id)
+    command = parse(dialled, inputs.profiles)
+    if command is None:
+        return None
+    until = now() + timedelta(minutes=command.minutes) if command.minutes else None
+    return set_availability(db, tenant_id, user_id, user_id, command.profile_id, until, None)
