@@ -1,0 +1,120 @@
+"""The push decisions: who gets which message, what it carries, when to retry."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from push import payloads, policy
+from push.policy import Result, decide
+from api.pushdevices.services import Target
+from tests.unit.test_pure_core import _forbidden, _imports
+
+ROOT = Path(__file__).resolve().parents[2]
+VOIP = Target(1, "ios", "a" * 64, "voip", "no.example.pbx", "production", "nb-NO")
+ALERT = Target(2, "ios", "b" * 64, "alert", "no.example.pbx", "sandbox", "nb-NO")
+ANDROID = Target(3, "android", "fcm-token", "fcm", "no.example.pbx", "production", None)
+CALL = {"caller": {"number": "+4722334455", "name": "Kari"}, "ring_timeout": 25}
+
+
+def kinds(messages):
+    return [(m.device_id, m.push_type) for m in messages]
+
+
+@pytest.mark.parametrize("module", ["push/payloads.py", "push/policy.py", "push/events.py"])
+def test_the_push_decisions_import_no_io(module):
+    assert not _forbidden(_imports(ROOT / module))
+
+
+def test_an_incoming_call_goes_by_voip_to_iphones_and_by_data_to_android_not_twice():
+    messages, _ = payloads.plan("incoming_call", "c1", CALL, [VOIP, ALERT, ANDROID], {})
+    assert kinds(messages) == [(1, "voip"), (3, "data")]
+    voip = messages[0]
+    assert voip.topic == "no.example.pbx.voip" and voip.high_priority
+
+
+def test_an_iphone_without_a_voip_token_is_told_of_calls_by_alert():
+    messages, _ = payloads.plan("incoming_call", "c1", CALL, [ALERT], {})
+    assert kinds(messages) == [(2, "alert")]
+    assert messages[0].topic == "no.example.pbx"
+    assert messages[0].body["aps"]["alert"]["body"] == "Kari"
+
+
+def test_a_call_that_is_over_never_gets_a_voip_push():
+    messages, _ = payloads.plan("call_ended", "c1", {"reason": "ended"}, [VOIP, ALERT, ANDROID],
+                                {})
+    assert kinds(messages) == [(3, "data")]
+    messages, _ = payloads.plan("call_ended", "c1", {"reason": "ended"}, [ALERT], {})
+    assert kinds(messages) == [(2, "alert")]
+    assert messages[0].collapse_id == "call-c1"  # replaces the incoming-call alert
+
+
+def test_missed_calls_and_returned_transfers_are_alerts_missed_ones_not_urgent():
+    missed, _ = payloads.plan("missed_call", "c1", CALL, [VOIP, ALERT, ANDROID], {})
+    back, _ = payloads.plan("transfer_returned", "c1", {"target": "Anna"}, [VOIP, ALERT], {})
+    assert kinds(missed) == [(2, "alert"), (3, "data")]
+    assert not any(m.high_priority for m in missed)
+    assert kinds(back) == [(2, "alert")] and back[0].high_priority
+    assert back[0].body["aps"]["alert"]["body"] == "The call to Anna came back"
+
+
+def test_the_push_for_calls_setting_silences_calls_but_not_missed_call_alerts():
+    off = {"push_calls": False}
+    assert payloads.plan("incoming_call", "c1", CALL, [VOIP, ANDROID], off) == ([], [])
+    assert payloads.plan("call_ended", "c1", {}, [ANDROID], off) == ([], [])
+    assert kinds(payloads.plan("missed_call", "c1", CALL, [ANDROID], off)[0]) == [(3, "data")]
+
+
+def test_fcm_data_values_are_all_strings():
+    [m], _ = payloads.plan("incoming_call", "c1", CALL, [ANDROID], {})
+    assert all(isinstance(v, str) for v in m.body.values())
+    assert m.body["caller"] == '{"number":"+4722334455","name":"Kari"}'
+
+
+def test_a_long_call_id_still_gives_a_collapse_id_within_64_bytes():
+    cid = payloads.collapse_id("incoming_call", "x" * 300)
+    assert len(cid.encode()) <= 64 and cid == payloads.collapse_id("call_ended", "x" * 300)
+
+
+def test_oversized_payloads_lose_the_least_useful_parts_first():
+    data = {"caller": {"number": "+4722334455", "name": "Kari", "title": "t" * 6000},
+            "context": {"queue": "Support", "last_spoke_to": "Ola"}}
+    [m], _ = payloads.plan("incoming_call", "c1", data, [VOIP], {})
+    assert m.body["caller"] == {"number": "+4722334455", "name": "Kari"}
+    assert payloads.size(m.body) <= payloads.APNS_LIMIT["voip"]
+    _, too_large = payloads.plan("incoming_call", "c1", {"reason": {"rule": "r" * 9000}},
+                                 [VOIP, ANDROID], {})
+    assert too_large == [VOIP, ANDROID]
+
+
+def test_success_dead_tokens_and_an_expired_jwt():
+    assert decide(Result(200), attempt=1, remaining_s=10, auth_refreshed=False).outcome == \
+        "delivered"
+    for reason in ("Unregistered", "BadDeviceToken", "DeviceTokenNotForTopic", "UNREGISTERED"):
+        assert decide(Result(400, reason), attempt=1, remaining_s=10,
+                      auth_refreshed=False).action == "prune"
+    expired = Result(403, "ExpiredProviderToken")
+    assert decide(expired, attempt=1, remaining_s=10, auth_refreshed=False).action == \
+        "refresh_auth"
+    assert decide(expired, attempt=2, remaining_s=10, auth_refreshed=True).action == "stop"
+
+
+def test_retries_back_off_and_stop_before_the_deadline():
+    busy = Result(503, "ServiceUnavailable")
+    delays = [decide(busy, attempt=n, remaining_s=100, auth_refreshed=False).delay
+              for n in range(1, 5)]
+    assert delays == sorted(delays) and delays[0] > 0
+    assert decide(busy, attempt=policy.MAX_ATTEMPTS, remaining_s=100,
+                  auth_refreshed=False).outcome == "gave_up"
+    assert decide(Result(429, "TooManyRequests", retry_after=30), attempt=1, remaining_s=20,
+                  auth_refreshed=False).outcome == "gave_up"
+    assert decide(Result(429, "QUOTA_EXCEEDED"), attempt=1, remaining_s=25,
+                  auth_refreshed=False).outcome == "gave_up"  # FCM asks for a minute at least
+    assert decide(Result(None, "timeout"), attempt=1, remaining_s=5,
+                  auth_refreshed=False).outcome == "gave_up"
+
+
+def test_other_errors_are_recorded_and_not_retried():
+    for result in (Result(400, "BadTopic"), Result(400, "INVALID_ARGUMENT"), Result(413,
+                                                                                    "PayloadTooLarge")):
+        assert decide(result, attempt=1, remaining_s=20, auth_refreshed=False).action == "stop"
