@@ -8,6 +8,7 @@ import importlib
 
 FEATURES = [
     "api.accounts",
+    "api.callerid",
     "api.availability",
     "api.queues",
     "api.pushdevices",

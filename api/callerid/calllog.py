@@ -1,0 +1,175 @@
+"""The personal call log and the queue log: what the gateway writes and the app reads."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from ..core.clock import now
+from ..core.errors import NotFound
+from ..core.phone import try_e164
+from .models import CallLogEntry, QueueLogEntry
+from .sources import Hit
+
+DIRECTIONS = ("incoming", "outgoing")
+STATUSES = ("answered", "missed", "rejected", "busy", "failed")
+QUEUE_EVENTS = ("answered", "abandoned", "transferred", "timed_out", "callback_requested")
+
+
+def _tenant_country(db: Session, tenant_id: int) -> str:
+    from ..accounts.models import Tenant
+
+    country = db.scalar(select(Tenant.country).where(Tenant.id == tenant_id))
+    if country is None:
+        raise NotFound(f"No company with id {tenant_id}")
+    return country
+
+
+def _number(db: Session, tenant_id: int, raw: str | None) -> str | None:
+    if not raw:
+        return None
+    return try_e164(raw, _tenant_country(db, tenant_id)) or raw.strip()[:32]
+
+
+def _hit_dict(hit) -> dict | None:
+    if hit is None:
+        return None
+    return hit.as_dict() if isinstance(hit, Hit) else dict(hit)
+
+
+def _user_in_tenant(db: Session, tenant_id: int, user_id: int | None) -> None:
+    from ..accounts.models import User
+
+    if user_id is not None and db.scalar(select(User.id).where(
+            User.id == user_id, User.tenant_id == tenant_id)) is None:
+        raise NotFound(f"No user with id {user_id}")
+
+
+def record_call(db: Session, tenant_id: int, user_id: int, *, direction: str, status: str,
+                other_number: str | None, started_at: datetime | None = None,
+                answered_at: datetime | None = None, ended_at: datetime | None = None,
+                call_id: str | None = None, hit: Hit | dict | None = None,
+                look_up: bool = True, via_queue_id: int | None = None,
+                transferred_by_user_id: int | None = None, is_callback: bool = False
+                ) -> CallLogEntry:
+    """Write one call to a user's personal log and commit.
+
+    `hit` is the who's-calling answer the user saw; without one (and with `look_up`) the
+    number is looked up now, so a missed call still shows who called.
+    """
+    if direction not in DIRECTIONS or status not in STATUSES:
+        raise ValueError(f"direction must be one of {DIRECTIONS}, status one of {STATUSES}")
+    _user_in_tenant(db, tenant_id, user_id)
+    number = _number(db, tenant_id, other_number)
+    if hit is None and look_up and number:
+        from .lookup import lookup
+        hit = lookup(db, tenant_id, user_id, number, respect_setting=False)
+    entry = CallLogEntry(tenant_id=tenant_id, user_id=user_id, call_id=call_id,
+                         direction=direction, status=status, other_number=number,
+                         hit=_hit_dict(hit), via_queue_id=via_queue_id,
+                         transferred_by_user_id=transferred_by_user_id,
+                         is_callback=is_callback, started_at=started_at or now(),
+                         answered_at=answered_at, ended_at=ended_at)
+    db.add(entry)
+    db.commit()
+    return entry
+
+
+def record_queue_event(db: Session, tenant_id: int, queue_id: int, event: str, *,
+                       caller_number: str | None, call_id: str | None = None,
+                       member_user_id: int | None = None, transferred_to: str | None = None,
+                       wait_s: int | None = None, at: datetime | None = None,
+                       hit: Hit | dict | None = None, look_up: bool = True) -> QueueLogEntry:
+    """Write one queue event (answered, abandoned, transferred, timed_out, callback_requested)."""
+    if event not in QUEUE_EVENTS:
+        raise ValueError(f"event must be one of {QUEUE_EVENTS}")
+    _user_in_tenant(db, tenant_id, member_user_id)
+    number = _number(db, tenant_id, caller_number)
+    if hit is None and look_up and number:
+        from .lookup import lookup
+        hit = lookup(db, tenant_id, member_user_id, number, respect_setting=False)
+    entry = QueueLogEntry(tenant_id=tenant_id, queue_id=queue_id, call_id=call_id, event=event,
+                          caller_number=number, hit=_hit_dict(hit),
+                          member_user_id=member_user_id, transferred_to=transferred_to,
+                          wait_s=wait_s, at=at or now())
+    db.add(entry)
+    db.commit()
+    return entry
+
+
+def personal_log(tenant_id: int, user_id: int, args: dict) -> Select:
+    stmt = select(CallLogEntry).where(CallLogEntry.tenant_id == tenant_id,
+                                      CallLogEntry.user_id == user_id)
+    if args.get("missed"):
+        stmt = stmt.where(CallLogEntry.status == "missed", CallLogEntry.direction == "incoming")
+    if "handled" in args:
+        stmt = stmt.where(CallLogEntry.handled_at.isnot(None) if args["handled"]
+                          else CallLogEntry.handled_at.is_(None))
+    if args.get("direction"):
+        stmt = stmt.where(CallLogEntry.direction == args["direction"])
+    if args.get("since"):
+        stmt = stmt.where(CallLogEntry.started_at >= args["since"])
+    if args.get("until"):
+        stmt = stmt.where(CallLogEntry.started_at < args["until"])
+    return stmt.order_by(CallLogEntry.started_at.desc(), CallLogEntry.id.desc())
+
+
+def mark_handled(db: Session, tenant_id: int, user_id: int, entry_id: int, handled: bool
+                 ) -> CallLogEntry:
+    entry = db.scalar(select(CallLogEntry).where(CallLogEntry.id == entry_id,
+                                                 CallLogEntry.tenant_id == tenant_id,
+                                                 CallLogEntry.user_id == user_id))
+    if entry is None:
+        raise NotFound(f"No call log entry with id {entry_id}")
+    entry.handled_at = (entry.handled_at or now()) if handled else None
+    db.commit()
+    return entry
+
+
+def queue_log(principal, args: dict) -> Select:
+    """Supervisors (manage_queues, log_others_in_queues) see every queue; others their calls."""
+    stmt = select(QueueLogEntry).where(QueueLogEntry.tenant_id == principal.tenant_id)
+    if not (principal.can("manage_queues") or principal.can("log_others_in_queues")):
+        stmt = stmt.where(QueueLogEntry.member_user_id == principal.user_id)
+    for key, col in (("queue_id", QueueLogEntry.queue_id), ("event", QueueLogEntry.event)):
+        if args.get(key) is not None:
+            stmt = stmt.where(col == args[key])
+    if args.get("since"):
+        stmt = stmt.where(QueueLogEntry.at >= args["since"])
+    if args.get("until"):
+        stmt = stmt.where(QueueLogEntry.at < args["until"])
+    return stmt.order_by(QueueLogEntry.at.desc(), QueueLogEntry.id.desc())
+
+
+def last_spoke_to(db: Session, tenant_id: int, e164: str | None) -> dict | None:
+    """Whom this caller spoke to the last time they called the company (either log)."""
+    from ..accounts.models import User
+
+    if not e164:
+        return None
+    personal = db.execute(select(CallLogEntry.user_id, CallLogEntry.answered_at,
+                                 CallLogEntry.started_at)
+                          .where(CallLogEntry.tenant_id == tenant_id,
+                                 CallLogEntry.other_number == e164,
+                                 CallLogEntry.direction == "incoming",
+                                 CallLogEntry.status == "answered")
+                          .order_by(CallLogEntry.started_at.desc()).limit(1)).first()
+    queued = db.execute(select(QueueLogEntry.member_user_id, QueueLogEntry.at)
+                        .where(QueueLogEntry.tenant_id == tenant_id,
+                               QueueLogEntry.caller_number == e164,
+                               QueueLogEntry.event == "answered",
+                               QueueLogEntry.member_user_id.isnot(None))
+                        .order_by(QueueLogEntry.at.desc()).limit(1)).first()
+    candidates = []
+    if personal:
+        candidates.append((personal.answered_at or personal.started_at, personal.user_id))
+    if queued:
+        candidates.append((queued.at, queued.member_user_id))
+    if not candidates:
+        return None
+    at, uid = max(candidates)
+    user = db.scalar(select(User).where(User.id == uid, User.tenant_id == tenant_id))
+    if user is None:
+        return None
+    return {"user_id": user.id, "name": user.full_name, "at": at.isoformat()}

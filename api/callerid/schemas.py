@@ -1,0 +1,257 @@
+"""Marshmallow schemas for the directory, contacts, lookup, favourites, call logs and settings."""
+from __future__ import annotations
+
+from datetime import timezone
+
+from marshmallow import INCLUDE, Schema, fields, validate
+
+from ..core.schemas import PartialMixin
+from .calllog import DIRECTIONS, QUEUE_EVENTS, STATUSES
+from .favourites import KINDS as FAVOURITE_KINDS
+
+ID = validate.Range(1, 2**31 - 1)
+MAPPED = ("name", "company", "title", "department", "address")
+
+
+def _when(**kw):
+    return fields.AwareDateTime(default_timezone=timezone.utc, **kw)
+
+
+def _text(n: int, **kw):
+    return fields.String(allow_none=True, validate=validate.Length(0, n), **kw)
+
+
+class NumberSchema(Schema):
+    label = _text(40, metadata={"example": "mobile"})
+    number = fields.String(required=True, validate=validate.Length(1, 40),
+                           metadata={"description": "Any common format in; E.164 out",
+                                     "example": "+4790012345"})
+
+
+class ContactSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    company = _text(200)
+    title = _text(120)
+    department = _text(120)
+    email = fields.Email(allow_none=True)
+    note = _text(2000)
+    tags = fields.List(fields.String(validate=validate.Length(1, 40)),
+                       validate=validate.Length(0, 50))
+    numbers = fields.List(fields.Nested(NumberSchema), validate=validate.Length(0, 20))
+    created_at = fields.DateTime(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+
+
+class ContactUpdateSchema(PartialMixin, ContactSchema):
+    pass
+
+
+class ContactQueryArgsSchema(Schema):
+    q = fields.String(validate=validate.Length(0, 100),
+                      metadata={"description": "Name, company, title, department, tag or digits"})
+
+
+class ImportSchema(Schema):
+    format = fields.String(required=True, validate=validate.OneOf(("csv", "vcard", "json")))
+    data = fields.String(required=True, validate=validate.Length(1, 8 * 1024 * 1024),
+                         metadata={"description": "The file's text (CSV with a header line, "
+                                                  "vCard 3/4, or a JSON list of entries)"})
+
+
+class SkippedSchema(Schema):
+    line = fields.Integer()
+    reason = fields.String()
+
+
+class ImportResultSchema(Schema):
+    created = fields.Integer()
+    numbers = fields.Integer()
+    skipped = fields.List(fields.Nested(SkippedSchema))
+
+
+class DirectoryQueryArgsSchema(ContactQueryArgsSchema):
+    kind = fields.String(validate=validate.OneOf(("colleague", "contact")))
+
+
+class DirectoryEntrySchema(Schema):
+    kind = fields.String(metadata={"description": "colleague or contact"})
+    id = fields.Integer()
+    name = fields.String()
+    first_name = fields.String(allow_none=True)
+    last_name = fields.String(allow_none=True)
+    company = fields.String(allow_none=True)
+    title = fields.String(allow_none=True)
+    department = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    tags = fields.List(fields.String())
+    short_number = fields.String(allow_none=True)
+    numbers = fields.List(fields.Nested(NumberSchema))
+    availability = fields.Dict(allow_none=True, metadata={
+        "description": "Colleagues' live availability: profile name, colour, icon, note, until"})
+    in_call = fields.Boolean(allow_none=True)
+
+
+class HitSchema(Schema):
+    name = fields.String()
+    number = fields.String()
+    source = fields.String(metadata={"description": "colleague, company_contact, "
+                                                    "personal_contact or external"})
+    source_name = fields.String()
+    company = fields.String(allow_none=True)
+    title = fields.String(allow_none=True)
+    department = fields.String(allow_none=True)
+    address = fields.String(allow_none=True)
+    label = fields.String(allow_none=True)
+    user_id = fields.Integer(allow_none=True)
+    contact_id = fields.Integer(allow_none=True)
+
+
+class LookupQueryArgsSchema(Schema):
+    number = fields.String(required=True, validate=validate.Length(1, 40),
+                           metadata={"description": "E.164, national, international (00) or "
+                                                    "a short number"})
+
+
+class LookupResultSchema(Schema):
+    number = fields.String()
+    e164 = fields.String(allow_none=True)
+    found = fields.Boolean()
+    lookup_enabled = fields.Boolean()
+    hit = fields.Nested(HitSchema, allow_none=True)
+
+
+class FavouriteCreateSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(FAVOURITE_KINDS))
+    target_id = fields.Integer(allow_none=True, validate=ID, metadata={
+        "description": "User id (colleague), contact id, queue id or main number id"})
+    number = _text(40, metadata={"description": "For an external favourite"})
+    label = _text(200)
+
+
+class FavouriteUpdateSchema(Schema):
+    label = _text(200, required=True)
+
+
+class FavouriteOrderSchema(Schema):
+    ids = fields.List(fields.Integer(validate=ID), required=True,
+                      validate=validate.Length(0, 200))
+
+
+class FavouriteSchema(Schema):
+    id = fields.Integer()
+    position = fields.Integer()
+    kind = fields.String()
+    target_id = fields.Integer(allow_none=True)
+    label = fields.String(allow_none=True)
+    name = fields.String(allow_none=True)
+    number = fields.String(allow_none=True)
+    numbers = fields.List(fields.Nested(NumberSchema))
+    availability = fields.Dict(allow_none=True)
+    in_call = fields.Boolean(allow_none=True)
+
+
+class CallLogQueryArgsSchema(Schema):
+    missed = fields.Boolean(metadata={"description": "Only missed incoming calls"})
+    handled = fields.Boolean()
+    direction = fields.String(validate=validate.OneOf(DIRECTIONS))
+    since = _when()
+    until = _when()
+
+
+class CallLogEntrySchema(Schema):
+    id = fields.Integer()
+    call_id = fields.String(allow_none=True)
+    direction = fields.String(metadata={"description": " or ".join(DIRECTIONS)})
+    status = fields.String(metadata={"description": ", ".join(STATUSES)})
+    other_number = fields.String(allow_none=True)
+    hit = fields.Nested(HitSchema, allow_none=True)
+    via_queue_id = fields.Integer(allow_none=True)
+    transferred_by_user_id = fields.Integer(allow_none=True)
+    is_callback = fields.Boolean()
+    started_at = fields.DateTime()
+    answered_at = fields.DateTime(allow_none=True)
+    ended_at = fields.DateTime(allow_none=True)
+    handled_at = fields.DateTime(allow_none=True)
+    missed = fields.Function(lambda e: e.status == "missed" and e.direction == "incoming",
+                             dump_only=True, metadata={"type": "boolean"})
+
+
+class CallLogUpdateSchema(Schema):
+    handled = fields.Boolean(required=True)
+
+
+class QueueLogQueryArgsSchema(Schema):
+    queue_id = fields.Integer(validate=ID)
+    event = fields.String(validate=validate.OneOf(QUEUE_EVENTS))
+    since = _when()
+    until = _when()
+
+
+class QueueLogEntrySchema(Schema):
+    id = fields.Integer()
+    queue_id = fields.Integer()
+    call_id = fields.String(allow_none=True)
+    event = fields.String(metadata={"description": ", ".join(QUEUE_EVENTS)})
+    caller_number = fields.String(allow_none=True)
+    hit = fields.Nested(HitSchema, allow_none=True)
+    member_user_id = fields.Integer(allow_none=True)
+    transferred_to = fields.String(allow_none=True)
+    wait_s = fields.Integer(allow_none=True)
+    at = fields.DateTime()
+
+
+class CallDirectoryQueryArgsSchema(Schema):
+    since = fields.Integer(validate=validate.Range(0, 2**53), metadata={
+        "description": "The version the phone holds: only changes since it (0 or absent: all)"})
+
+
+class CallDirectoryEntrySchema(Schema):
+    number = fields.Integer(metadata={"format": "int64", "example": 4790012345})
+    label = fields.String()
+
+
+class CallDirectorySchema(Schema):
+    version = fields.Integer(metadata={"format": "int64"})
+    full = fields.Boolean(metadata={"description": "true: replace everything; false: apply "
+                                                   "the additions and removals"})
+    removed = fields.List(fields.Integer(metadata={"format": "int64"}))
+    entries = fields.List(fields.Nested(CallDirectoryEntrySchema))
+
+
+class SettingsSchema(Schema):
+    push_calls = fields.Boolean(metadata={"description": "Push notifications for calls"})
+    number_lookup = fields.Boolean(metadata={"description": "Identify callers (lookup and "
+                                                            "the phone's call directory)"})
+
+
+class HttpSourceConfigSchema(Schema):
+    class Meta:
+        unknown = INCLUDE  # plug-in kinds keep their own settings here
+
+    url_template = fields.String(validate=validate.Length(1, 2000), metadata={
+        "example": "https://directory.example/api?phone={e164}"})
+    mapping = fields.Dict(keys=fields.String(validate=validate.OneOf(MAPPED)),
+                          values=fields.String(validate=validate.Length(1, 200)),
+                          metadata={"description": "Hit field -> dotted path in the JSON answer"})
+    ttl_s = fields.Integer(validate=validate.Range(0, 7 * 86400))
+    timeout_s = fields.Float(validate=validate.Range(0.05, 10))
+    headers = fields.Dict(keys=fields.String(validate=validate.Length(1, 100)),
+                          values=fields.String(validate=validate.Length(0, 1000)))
+
+
+class SourceSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(1, 120))
+    kind = fields.String(required=True, validate=validate.Length(1, 20),
+                         metadata={"description": "register, http_json, or a plug-in kind"})
+    position = fields.Integer(validate=validate.Range(0, 1000), metadata={
+        "description": "Order of trust among external sources, lowest first"})
+    enabled = fields.Boolean()
+    config = fields.Nested(HttpSourceConfigSchema)
+    entry_count = fields.Integer(dump_only=True)
+
+
+class SourceUpdateSchema(PartialMixin, SourceSchema):
+    class Meta:
+        exclude = ("kind",)
