@@ -8,7 +8,7 @@ lazily and once: `settle` compares the state in force with the last one applied 
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -96,6 +96,13 @@ def routing_inputs(db: Session, tenant_id: int, user_id: int,
         else None)
 
 
+def _utc(field: str, value: datetime) -> datetime:
+    try:
+        return value.astimezone(timezone.utc)
+    except (OverflowError, ValueError):
+        raise field_error(field, "is out of range")
+
+
 # -- the state in force and its side effects -----------------------------------------------
 
 def settle(db: Session, tenant_id: int, user_id: int, inputs: pure.RoutingInputs,
@@ -143,6 +150,7 @@ def set_availability(db: Session, tenant_id: int, user_id: int, actor_id: int,
     if profile is None:
         raise field_error("profile_id", f"no profile with id {profile_id} for this user")
     if until is not None:
+        until = _utc("until", until)
         if until <= at:
             raise field_error("until", "must be in the future")
         if until - at > MAX_AHEAD:
@@ -179,8 +187,10 @@ def preview(db: Session, tenant: Tenant, user_id: int, caller_number: str | None
     """"What happens if someone calls me now" (or at `at`): the very plan the gateway runs."""
     ensure_standard(db, tenant.id, user_id)
     real_now = now()
-    if at is not None and abs(at - real_now) > MAX_AHEAD:
-        raise field_error("at", "must be within 400 days of now")
+    if at is not None:
+        at = _utc("at", at)
+        if abs(at - real_now) > MAX_AHEAD:
+            raise field_error("at", "must be within 400 days of now")
     at = at or real_now
     inputs = routing_inputs(db, tenant.id, user_id, around=at)
     if at == real_now:

@@ -1,0 +1,203 @@
+"""Availability through the API and the services the gateway calls (database underneath)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from api.availability import services
+from api.availability.routing import decide
+from api.core import clock, hooks
+from tests.support.api import auth, make_company
+
+MONDAY_NOON = datetime(2026, 11, 23, 11, 0, tzinfo=timezone.utc)  # 12:00 in Oslo
+
+
+@pytest.fixture
+def company(app, client):
+    clock.freeze(MONDAY_NOON)
+    c = make_company(app, team_leader="bob")
+    return c
+
+
+@pytest.fixture
+def changes():
+    seen = []
+
+    def record(db, tenant_id, user_id, old, new):
+        seen.append((user_id, old and old["key"], new["key"], new["is_default"]))
+    hooks.on(hooks.AVAILABILITY_CHANGED, record)
+    yield seen
+    hooks._hooks[hooks.AVAILABILITY_CHANGED].remove(record)
+
+
+def _profiles(client, h):
+    return {p["key"]: p for p in client.get("/api/v1/me/profiles", headers=h).get_json()}
+
+
+def test_a_new_user_has_the_standard_profiles_and_is_available(company, client):
+    h = auth(client, company.users["alice"])
+    keys = [p["key"] for p in client.get("/api/v1/me/profiles", headers=h).get_json()]
+    assert keys == ["available", "busy", "meeting", "lunch", "away", "out_of_office",
+                    "gone_for_day", "dnd"]
+    state = client.get("/api/v1/me/availability", headers=h).get_json()
+    assert state["profile"]["name"] == "Available" and state["source"] == "default"
+
+
+def test_lunch_until_one_ends_by_itself_and_fires_the_queue_hook_once(company, client,
+                                                                         changes):
+    h = auth(client, company.users["alice"])
+    lunch = _profiles(client, h)["lunch"]
+    r = client.put("/api/v1/me/availability", headers=h,
+                   json={"profile_id": lunch["id"], "until": "2026-11-23T13:00:00+01:00",
+                         "note": "Back soon"})
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json()["until"].startswith("2026-11-23T12:00:00")
+    assert changes[-1][1:] == ("available", "lunch", False)
+    clock.freeze(MONDAY_NOON + timedelta(hours=1, minutes=1))
+    h = auth(client, company.users["alice"])  # the first token has expired meanwhile
+    for _ in range(2):  # read twice: the expiry is applied once
+        state = client.get("/api/v1/me/availability", headers=h).get_json()
+        assert state["profile"]["key"] == "available"
+    assert [c[1:] for c in changes] == [("available", "lunch", False),
+                                        ("lunch", "available", True)]
+
+
+def test_a_weekly_schedule_puts_me_in_a_meeting_and_a_manual_choice_beats_it(company, client):
+    h = auth(client, company.users["alice"])
+    profs = _profiles(client, h)
+    r = client.post("/api/v1/me/schedules", headers=h, json={
+        "profile_id": profs["meeting"]["id"], "starts": "2026-11-02T11:30:00",
+        "ends": "2026-11-02T12:30:00", "recurrence": "weekly", "weekdays": [0]})
+    assert r.status_code == 201, r.get_json()
+    state = client.get("/api/v1/me/availability", headers=h).get_json()
+    assert state["profile"]["key"] == "meeting" and state["source"] == "schedule"
+    client.put("/api/v1/me/availability", headers=h, json={
+        "profile_id": profs["busy"]["id"], "until": "2026-11-23T12:15:00+01:00"})
+    assert client.get("/api/v1/me/availability", headers=h).get_json()["source"] == "manual"
+
+
+def test_preview_shows_the_meeting_announcement_and_voicemail(company, client):
+    h = auth(client, company.users["alice"])
+    meeting = _profiles(client, h)["meeting"]
+    client.put("/api/v1/me/availability", headers=h,
+               json={"profile_id": meeting["id"], "until": "2026-11-23T13:00:00+01:00"})
+    plan = client.get("/api/v1/me/routing-preview?caller=91111111", headers=h).get_json()
+    assert [s["action"] for s in plan["steps"]] == ["announce", "voicemail"]
+    assert plan["steps"][0]["text"] == "Personen du ringer er i møte til 13:00."
+    assert plan["profile_name"] == "In a meeting" and plan["rule"] == "when_free"
+
+
+def test_vip_exception_rings_the_mobile_during_a_meeting(company, client):
+    h = auth(client, company.users["alice"])
+    meeting = _profiles(client, h)["meeting"]
+    r = client.patch(f"/api/v1/me/profiles/{meeting['id']}", headers=h, json={"exceptions": [{
+        "match": "list", "label": "VIPs", "numbers": ["911 11 111"],
+        "destination": {"kind": "ring"}, "devices": ["mobile"]}]})
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json()["exceptions"][0]["numbers"] == ["+4791111111"]
+    client.put("/api/v1/me/availability", headers=h, json={"profile_id": meeting["id"]})
+    plan = client.get("/api/v1/me/routing-preview?caller=%2B4791111111", headers=h).get_json()
+    ring = [s for s in plan["steps"] if s["action"] == "ring"][0]
+    assert [t["address"] for t in ring["targets"]] == [company.users["alice"]]
+    assert plan["rule"] == "exception:0"
+
+
+def test_available_cannot_be_deleted_but_my_own_profile_can(company, client):
+    h = auth(client, company.users["alice"])
+    available = _profiles(client, h)["available"]
+    assert client.delete(f"/api/v1/me/profiles/{available['id']}", headers=h).status_code == 409
+    mine = client.post("/api/v1/me/profiles", headers=h, json={
+        "name": "Training", "when_free": {"kind": "external", "target": "22 22 22 22"}})
+    assert mine.status_code == 201, mine.get_json()
+    assert mine.get_json()["when_free"]["target"] == "+4722222222"
+    assert client.delete(f"/api/v1/me/profiles/{mine.get_json()['id']}",
+                         headers=h).status_code == 204
+
+
+def test_a_team_leader_sets_a_colleagues_availability_but_a_user_may_not(company, client):
+    leader, user = auth(client, company.users["bob"]), auth(client, company.users["alice"])
+    me = client.get("/api/v1/me", headers=user).get_json()
+    profs = {p["key"]: p for p in client.get(f"/api/v1/users/{me['id']}/profiles",
+                                             headers=leader).get_json()}
+    r = client.put(f"/api/v1/users/{me['id']}/availability", headers=leader,
+                   json={"profile_id": profs["away"]["id"]})
+    assert r.status_code == 200 and r.get_json()["profile"]["key"] == "away"
+    bob = client.get("/api/v1/me", headers=leader).get_json()
+    r = client.put(f"/api/v1/users/{bob['id']}/availability", headers=user,
+                   json={"profile_id": profs["away"]["id"]})
+    assert r.status_code == 403
+    assert client.get("/api/v1/me/availability", headers=user).get_json()["profile"]["key"] \
+        == "away"
+
+
+def test_display_numbers_are_limited_to_office_main_numbers_and_mobile(company, client):
+    admin, h = auth(client, company.admin_mobile), auth(client, company.users["alice"])
+    assert client.post("/api/v1/main-numbers", headers=admin, json={
+        "number": "22 00 00 00", "label": "Switchboard"}).status_code == 201
+    shown = client.get("/api/v1/me/display-numbers", headers=h).get_json()
+    assert [n["kind"] for n in shown] == ["office", "main", "mobile"]
+    busy = _profiles(client, h)["busy"]
+    ok = client.patch(f"/api/v1/me/profiles/{busy['id']}", headers=h,
+                      json={"display_numbers": {"mobile": "+4722000000"}})
+    assert ok.status_code == 200
+    bad = client.patch(f"/api/v1/me/profiles/{busy['id']}", headers=h,
+                       json={"display_numbers": {"mobile": "+4723232323"}})
+    assert bad.status_code == 422
+
+
+def test_administrator_gives_a_desk_phone_and_turns_mex_off(company, client):
+    admin, h = auth(client, company.admin_mobile), auth(client, company.users["alice"])
+    me = client.get("/api/v1/me", headers=h).get_json()
+    r = client.post(f"/api/v1/users/{me['id']}/devices", headers=admin,
+                    json={"kind": "deskphone", "sip_uri": "sip:2101@pbx.example.com"})
+    assert r.status_code == 201, r.get_json()
+    mobile = [d for d in client.get("/api/v1/me/devices", headers=h).get_json()
+              if d["kind"] == "mobile"][0]
+    client.patch(f"/api/v1/devices/{mobile['id']}", headers=admin, json={"mex": False})
+    ring = client.get("/api/v1/me/routing-preview", headers=h).get_json()["steps"][0]
+    assert [t["kind"] for t in ring["targets"]] == ["deskphone"]
+    assert client.post(f"/api/v1/users/{me['id']}/devices", headers=h, json={
+        "kind": "softphone", "sip_uri": "sip:x@y.z"}).status_code == 403
+
+
+def test_gateway_routes_with_the_service_inputs_and_feature_codes(app, company, db):
+    from api.accounts.models import User
+    alice = db.query(User).filter_by(mobile=company.users["alice"]).one()
+    services.activate_code(db, alice.tenant_id, alice.id, "*87")
+    inputs = services.routing_inputs(db, alice.tenant_id, alice.id)
+    caller = services.caller(db, alice.tenant_id, "NO", company.users["bob"])
+    assert caller.is_colleague
+    plan = decide(inputs, caller, clock.now(), busy=False)
+    assert plan.profile_name == "Do not disturb"
+    assert [s.action for s in plan.steps] == ["busy_tone"]
+    services.activate_code(db, alice.tenant_id, alice.id, "*83*30")
+    plan = decide(services.routing_inputs(db, alice.tenant_id, alice.id), caller,
+                  clock.now() + timedelta(minutes=31), busy=False)
+    assert plan.profile_name == "Available"
+
+
+def test_presence_gives_the_directory_each_colleagues_state(app, company, client, db):
+    h = auth(client, company.users["alice"])
+    lunch = _profiles(client, h)["lunch"]
+    client.put("/api/v1/me/availability", headers=h,
+               json={"profile_id": lunch["id"], "until": "2026-11-23T13:00:00+01:00",
+                     "note": "Kantina"})
+    from api.accounts.models import User
+    users = {u.mobile: u.id for u in db.query(User).all()}
+    got = hooks.ask(hooks.PRESENCE, db, db.query(User).first().tenant_id, list(users.values()))
+    alice = got[users[company.users["alice"]]]
+    assert (alice["name"], alice["note"], alice["source"]) == ("Lunch", "Kantina", "manual")
+    assert got[users[company.users["bob"]]]["name"] == "Available"
+
+
+@pytest.mark.parametrize("body", [
+    {"profile_id": 2**31 - 1},
+    {"profile_id": 1, "until": "2026-11-23T10:00:00+00:00"},
+    {"profile_id": 1, "until": "9999-12-31T23:59:59-12:00"},
+    {"profile_id": 1, "until": "2026-11-23T13:00:00"},
+])
+def test_bad_availability_choices_are_refused_with_422(company, client, body):
+    h = auth(client, company.users["alice"])
+    r = client.put("/api/v1/me/availability", headers=h, json=body)
+    assert r.status_code == 422, r.get_json()
