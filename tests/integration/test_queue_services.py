@@ -1,0 +1,196 @@
+"""Queue services against the database: calls through a queue, availability profiles and
+remote login, the way the gateway and the availability feature use them."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from api.accounts.models import Tenant, User
+from api.core import clock, hooks
+from api.core.errors import Conflict
+from api.queues import calls, membership, services, status
+from api.queues.models import QueueCall, QueueCallback
+from tests.support.api import make_company
+
+
+@pytest.fixture
+def company(app, db):
+    c = make_company(app, extra_users=("alice", "bob", "carl"))
+    clock.freeze(clock.now())
+    return c
+
+
+def _uid(db, mobile: str) -> int:
+    return db.scalar(select(User.id).where(User.mobile == mobile))
+
+
+def _queue(db, company, name="Support", members=("alice", "bob"), logged_in=True, **settings):
+    tenant = db.get(Tenant, company.tenant_id)
+    queue = services.create_queue(db, tenant, {"name": name, **settings})
+    for i, who in enumerate(members):
+        services.set_member(db, queue, _uid(db, company.users[who]), {"priority": i})
+    if logged_in:
+        for who in members:
+            membership.set_login(db, tenant.id, _uid(db, company.users[who]), None, True,
+                                 by_user_id=None)
+    return queue
+
+
+def _later(seconds: int) -> None:
+    clock.freeze(clock.now() + timedelta(seconds=seconds))
+
+
+def test_a_queue_call_rings_the_best_member_and_wrap_up_keeps_her_free_afterwards(db, company):
+    q = _queue(db, company, wrapup_s=30, distribution="ring_best_group")
+    alice = _uid(db, company.users["alice"])
+    entry = calls.enqueue(db, company.tenant_id, q.id, caller_number="+4791234567")
+    assert entry.accepted
+    assert calls.ring_next(db, company.tenant_id, entry.call.id).ring == (alice,)
+    calls.member_answered(db, company.tenant_id, entry.call.id, alice)
+    assert status.statuses(db, company.tenant_id, [q])[q.id]["in_call"] == 1
+    _later(60)
+    calls.call_ended(db, company.tenant_id, entry.call.id)
+
+    second = calls.enqueue(db, company.tenant_id, q.id, caller_number="+4791234568")
+    bob = _uid(db, company.users["bob"])
+    assert calls.ring_next(db, company.tenant_id, second.call.id).ring == (bob,)
+    live = status.statuses(db, company.tenant_id, [q])[q.id]
+    assert live["in_wrap_up"] == 1 and live["calls_waiting"] == 1
+    _later(31)
+    calls.member_no_answer(db, company.tenant_id, second.call.id, bob)
+    assert calls.ring_next(db, company.tenant_id, second.call.id).ring == (alice,)
+
+
+def test_the_log_records_answered_and_missed_calls_with_their_wait(db, company):
+    q = _queue(db, company)
+    alice = _uid(db, company.users["alice"])
+    a = calls.enqueue(db, company.tenant_id, q.id, caller_number="+4791234567")
+    _later(12)
+    calls.member_answered(db, company.tenant_id, a.call.id, alice)
+    calls.call_ended(db, company.tenant_id, a.call.id)
+    b = calls.enqueue(db, company.tenant_id, q.id, caller_number="+4791234568")
+    calls.time_out(db, company.tenant_id, b.call.id)
+    rows = {c.caller_number: c for c in db.scalars(select(QueueCall))}
+    assert rows["+4791234567"].status == "answered"
+    assert (rows["+4791234567"].answered_at - rows["+4791234567"].entered_at).seconds == 12
+    assert rows["+4791234568"].status == "timed_out"
+
+
+def test_abandoned_call_goes_to_the_callback_list_when_the_queue_says_so(db, company):
+    q = _queue(db, company, callback_on_abandon=True)
+    entry = calls.enqueue(db, company.tenant_id, q.id, caller_number="+4791234567",
+                          caller_name="Ola Nordmann")
+    cb = calls.abandon(db, company.tenant_id, entry.call.id)
+    assert cb.caller_name == "Ola Nordmann" and cb.reason == "abandoned"
+    quiet = _queue(db, company, name="Quiet", callback_on_abandon=False)
+    other = calls.enqueue(db, company.tenant_id, quiet.id, caller_number="+4791234569")
+    assert calls.abandon(db, company.tenant_id, other.call.id) is None
+    assert db.scalar(select(QueueCallback).where(QueueCallback.queue_id == quiet.id)) is None
+
+
+def test_caller_who_asks_for_a_callback_leaves_the_queue_and_lands_on_the_list(db, company):
+    q = _queue(db, company)
+    entry = calls.enqueue(db, company.tenant_id, q.id, caller_number="+4791234567")
+    cb = calls.request_callback(db, company.tenant_id, entry.call.id)
+    assert cb.reason == "requested"
+    assert status.statuses(db, company.tenant_id, [q])[q.id]["calls_waiting"] == 0
+
+
+def test_a_queue_without_history_forgets_its_calls(db, company):
+    q = _queue(db, company, keep_history=False)
+    entry = calls.enqueue(db, company.tenant_id, q.id, caller_number="+4791234567")
+    calls.time_out(db, company.tenant_id, entry.call.id)
+    assert db.scalar(select(QueueCall).where(QueueCall.queue_id == q.id)) is None
+
+
+def test_empty_queue_refuses_callers_unless_it_rings_when_empty(db, company):
+    q = _queue(db, company, logged_in=False, overflow_kind="number", overflow_target="+4722000000")
+    entry = calls.enqueue(db, company.tenant_id, q.id, caller_number="+4791234567")
+    assert not entry.accepted and entry.overflow_target == "+4722000000"
+    services.update_queue(db, db.get(Tenant, company.tenant_id), q, {"ring_when_empty": True})
+    assert calls.enqueue(db, company.tenant_id, q.id, caller_number="+4791234567").accepted
+
+
+@pytest.mark.parametrize("policy, expected", [("keep", (True, False)), ("log_out", (False, False)),
+                                              ("pause", (True, True))])
+def test_no_answer_policy_decides_what_happens_to_the_member(db, company, policy, expected):
+    q = _queue(db, company, no_answer_policy=policy)
+    alice = _uid(db, company.users["alice"])
+    entry = calls.enqueue(db, company.tenant_id, q.id, caller_number="+4791234567")
+    calls.ring_next(db, company.tenant_id, entry.call.id)
+    calls.member_no_answer(db, company.tenant_id, entry.call.id, alice)
+    (m,) = membership.memberships(db, company.tenant_id, alice, [q.id])
+    assert (m.logged_in, m.paused) == expected
+
+
+def test_log_out_unless_last_keeps_the_last_member_logged_in(db, company):
+    q = _queue(db, company, members=("alice", "bob"), no_answer_policy="log_out_unless_last")
+    alice, bob = _uid(db, company.users["alice"]), _uid(db, company.users["bob"])
+    entry = calls.enqueue(db, company.tenant_id, q.id, caller_number="+4791234567")
+    assert calls.member_no_answer(db, company.tenant_id, entry.call.id, alice) == "logged_out"
+    assert calls.member_no_answer(db, company.tenant_id, entry.call.id, bob) == "kept"
+
+
+def test_a_call_that_is_no_longer_waiting_cannot_be_answered(db, company):
+    q = _queue(db, company)
+    entry = calls.enqueue(db, company.tenant_id, q.id, caller_number="+4791234567")
+    calls.abandon(db, company.tenant_id, entry.call.id)
+    with pytest.raises(Conflict):
+        calls.member_answered(db, company.tenant_id, entry.call.id,
+                              _uid(db, company.users["alice"]))
+
+
+def test_profile_logs_out_of_its_queues_and_available_logs_back_in(db, company):
+    support = _queue(db, company, name="Support", members=("alice",))
+    sales = _queue(db, company, name="Sales", members=("alice",))
+    alice = _uid(db, company.users["alice"])
+    hooks.fire(hooks.AVAILABILITY_CHANGED, db, company.tenant_id, alice,
+               {"is_default": True}, {"is_default": False, "queue_logout": [support.id]})
+    db.commit()
+    state = {m.queue_id: m.logged_in for m in membership.memberships(db, company.tenant_id,
+                                                                     alice, None)}
+    assert state == {support.id: False, sales.id: True}
+    hooks.fire(hooks.AVAILABILITY_CHANGED, db, company.tenant_id, alice,
+               {"is_default": False}, {"is_default": True, "queue_logout": []})
+    db.commit()
+    assert all(m.logged_in for m in membership.memberships(db, company.tenant_id, alice, None))
+
+
+def test_returning_to_available_does_not_log_in_queues_the_user_left_by_hand(db, company):
+    q = _queue(db, company, members=("alice",))
+    alice = _uid(db, company.users["alice"])
+    membership.set_login(db, company.tenant_id, alice, None, False, by_user_id=alice)
+    hooks.fire(hooks.AVAILABILITY_CHANGED, db, company.tenant_id, alice, None,
+               {"is_default": False, "queue_logout": "all"})
+    hooks.fire(hooks.AVAILABILITY_CHANGED, db, company.tenant_id, alice, None,
+               {"is_default": True})
+    db.commit()
+    assert not membership.memberships(db, company.tenant_id, alice, [q.id])[0].logged_in
+
+
+def test_remote_login_toggles_the_default_queues_and_announces_the_new_state(db, company):
+    _queue(db, company, name="Support", members=("alice",), logged_in=False)
+    _queue(db, company, name="Sales", members=("alice",), logged_in=False)
+    local = company.users["alice"].replace("+47", "")  # the gateway may hand a national number
+    first = membership.toggle_remote_login(db, company.tenant_id, local)
+    assert first.known and first.logged_in
+    assert first.announcement == "You are now logged in to Sales, Support."
+    second = membership.toggle_remote_login(db, company.tenant_id, company.users["alice"])
+    assert second.logged_in is False and "logged out of Sales, Support" in second.announcement
+
+
+def test_remote_login_from_a_registered_alternative_phone(db, company):
+    _queue(db, company, members=("bob",), logged_in=False)
+    bob = _uid(db, company.users["bob"])
+    membership.add_remote_number(db, db.get(Tenant, company.tenant_id), bob, "22 33 44 55")
+    result = membership.toggle_remote_login(db, company.tenant_id, "+4722334455")
+    assert result.user_id == bob and result.logged_in
+
+
+def test_remote_login_from_an_unknown_phone_changes_nothing(db, company):
+    q = _queue(db, company, members=("alice",), logged_in=False)
+    result = membership.toggle_remote_login(db, company.tenant_id, "+4799887766")
+    assert not result.known and "not registered" in result.announcement
+    assert status.statuses(db, company.tenant_id, [q])[q.id]["logged_in"] == 0
