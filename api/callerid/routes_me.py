@@ -169,8 +169,9 @@ class CallDirectory(MethodView):
         at = calldirectory.version(db, p.tenant_id, p.user_id) if enabled else 0
         since = args.get("since") or 0
         full = not enabled or since == 0 or since > at
-        etag = f'"cd-{p.user_id}-{at}-{0 if full else since}"'
-        if etag in request.if_none_match:
+        tag = f"cd-{p.user_id}-{at}-{0 if full else since}"
+        etag = f'"{tag}"'
+        if request.if_none_match.contains(tag):
             return Response(status=304, headers={"ETag": etag})
         if full:
             body = stream_with_context(calldirectory.stream_full(
