@@ -7,8 +7,11 @@ the periodic runner (`python -m api.availability.calendar_sync`).
 """
 from __future__ import annotations
 
+import ipaddress
 import logging
+import socket
 from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -64,10 +67,34 @@ def busy_periods(ics: str, tz_name: str, start: datetime, end: datetime
     return out
 
 
-def fetch(url: str) -> str:
-    """The feed's text (http/https only, bounded in time and size)."""
+def check_host(url: str, settings) -> str:
+    """The URL to fetch, if its host may be read: the allow-list `PBX_CALENDAR_HOSTS` when set
+    (loopback only in tests), otherwise any host with only public addresses (no SSRF)."""
     if url.startswith("webcal://"):
         url = "https://" + url[len("webcal://"):]
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        host = ""
+    allowed = settings.extra.get("PBX_CALENDAR_HOSTS")
+    if allowed is None and settings.env == "test":
+        allowed = "127.0.0.1,localhost"
+    if allowed is not None:
+        if host not in {h.strip() for h in allowed.split(",") if h.strip()}:
+            raise field_error("url", f"calendar feeds from {host or 'this host'} are not allowed")
+        return url
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError, ValueError):
+        raise field_error("url", f"the host {host!r} cannot be found")
+    if not addresses or not all(ipaddress.ip_address(a.split("%")[0]).is_global
+                                for a in addresses):
+        raise field_error("url", "calendar feeds must come from a public address")
+    return url
+
+
+def fetch(url: str) -> str:
+    """The feed's text (http/https only, bounded in time and size)."""
     try:
         with requests.get(url, timeout=(3, 10), stream=True,
                           headers={"Accept": "text/calendar"}) as resp:
@@ -78,7 +105,7 @@ def fetch(url: str) -> str:
                 body += chunk
                 if len(body) > MAX_BYTES:
                     raise CalendarUnreachable("The calendar feed is larger than 2 MB")
-    except requests.RequestException as exc:
+    except (requests.RequestException, ValueError) as exc:
         raise CalendarUnreachable(f"The calendar feed could not be read ({type(exc).__name__})")
     return body.decode("utf-8", errors="replace")
 
@@ -110,10 +137,11 @@ def _row(db: Session, tenant_id: int, user_id: int) -> Calendar:
     return row
 
 
-def connect_url(db: Session, tenant: Tenant, user_id: int, url: str) -> Calendar:
+def connect_url(db: Session, settings, tenant: Tenant, user_id: int, url: str) -> Calendar:
+    check_host(url, settings)
     row = _row(db, tenant.id, user_id)
     row.url, row.source = url, "url"
-    return sync(db, tenant, user_id, row)
+    return sync(db, settings, tenant, user_id, row)
 
 
 def upload(db: Session, tenant: Tenant, user_id: int, ics: str) -> Calendar:
@@ -122,12 +150,13 @@ def upload(db: Session, tenant: Tenant, user_id: int, ics: str) -> Calendar:
     return _store(db, tenant, user_id, row, ics)
 
 
-def sync(db: Session, tenant: Tenant, user_id: int, row: Calendar | None = None) -> Calendar:
+def sync(db: Session, settings, tenant: Tenant, user_id: int,
+         row: Calendar | None = None) -> Calendar:
     row = row or get_calendar(db, tenant.id, user_id)
     if not row.url:
         raise field_error("url", "this calendar was uploaded: upload the file again")
     try:
-        return _store(db, tenant, user_id, row, fetch(row.url))
+        return _store(db, tenant, user_id, row, fetch(check_host(row.url, settings)))
     except AppError as exc:
         row.last_error = exc.detail
         db.commit()
@@ -142,14 +171,14 @@ def disconnect(db: Session, tenant_id: int, user_id: int) -> None:
     db.commit()
 
 
-def sync_all(db: Session) -> int:
+def sync_all(db: Session, settings) -> int:
     """Re-read every feed (the periodic runner). Returns how many were read."""
     done = 0
     for row, tenant in db.execute(select(Calendar, Tenant).join(Tenant, Tenant.id ==
                                                                 Calendar.tenant_id)
                                   .where(Calendar.url.is_not(None))).all():
         try:
-            sync(db, tenant, row.user_id, row)
+            sync(db, settings, tenant, row.user_id, row)
             done += 1
         except AppError as exc:
             log.warning("calendar sync failed", extra={"user_id": row.user_id,
@@ -170,10 +199,11 @@ def main() -> None:  # pragma: no cover - the runner's loop
     ap.add_argument("--once", action="store_true")
     args = ap.parse_args()
     configure_logging()
-    factory = make_session_factory(make_engine(Settings.from_env().database_url))
+    settings = Settings.from_env()
+    factory = make_session_factory(make_engine(settings.database_url))
     while True:
         with factory() as db:
-            log.info("calendar sync round", extra={"feeds": sync_all(db)})
+            log.info("calendar sync round", extra={"feeds": sync_all(db, settings)})
         if args.once:
             return
         time.sleep(args.every)

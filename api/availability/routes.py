@@ -1,6 +1,7 @@
 """The user's availability: state, profiles, schedules, calendar, preview; colleagues' too."""
 from __future__ import annotations
 
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -181,8 +182,8 @@ class MyCalendar(MethodView):
     @me_blp.alt_response(502, description="The feed could not be read")
     def put(self, body):
         """Connect an iCalendar feed URL; busy events set "In a meeting" while they last."""
-        return calendar_sync.connect_url(db_session(), current().tenant, current().user_id,
-                                         body["url"])
+        return calendar_sync.connect_url(db_session(), current_app.config["SETTINGS"],
+                                         current().tenant, current().user_id, body["url"])
 
     @login_required()
     @me_blp.response(204)
@@ -209,7 +210,8 @@ class MyCalendarSync(MethodView):
     @me_blp.alt_response(502, description="The feed could not be read")
     def post(self):
         """Read my calendar feed again now."""
-        return calendar_sync.sync(db_session(), current().tenant, current().user_id)
+        return calendar_sync.sync(db_session(), current_app.config["SETTINGS"],
+                                  current().tenant, current().user_id)
 
 
 @colleagues_blp.route("/<int:user_id>/availability")

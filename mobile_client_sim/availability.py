@@ -1,0 +1,69 @@
+"""The app's availability screen: my state, pick a profile (with an end time), preview."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from .client import AppClient
+
+
+def my_availability(app: AppClient) -> dict:
+    return app.request("GET", "/api/v1/me/availability")
+
+
+def my_profiles(app: AppClient) -> list[dict]:
+    return app.request("GET", "/api/v1/me/profiles")
+
+
+def find_profile(app: AppClient, name_or_key: str) -> dict:
+    wanted = name_or_key.strip().lower()
+    for p in my_profiles(app):
+        if wanted in (p["name"].lower(), (p.get("key") or "").lower(), str(p["id"])):
+            return p
+    raise LookupError(f"no profile called {name_or_key!r}")
+
+
+def until_from(text: str | None, now: datetime | None = None) -> str | None:
+    """"90m", "2h" or an ISO 8601 instant -> ISO 8601 with offset; None = until changed."""
+    if not text:
+        return None
+    now = now or datetime.now(timezone.utc)
+    if text[-1] in "mh" and text[:-1].isdigit():
+        minutes = int(text[:-1]) * (60 if text[-1] == "h" else 1)
+        return (now + timedelta(minutes=minutes)).isoformat()
+    return datetime.fromisoformat(text).isoformat()
+
+
+def set_availability(app: AppClient, profile: str, until: str | None = None,
+                     note: str | None = None) -> dict:
+    """Pick a profile by name, key or id, optionally until a time ("13:00" ends by itself)."""
+    chosen = find_profile(app, profile)
+    return app.request("PUT", "/api/v1/me/availability",
+                       json={"profile_id": chosen["id"], "until": until_from(until), "note": note})
+
+
+def preview(app: AppClient, caller: str | None = None, busy: bool | None = None) -> dict:
+    """What happens if someone calls me now."""
+    params = {}
+    if caller:
+        params["caller"] = caller
+    if busy is not None:
+        params["busy"] = "true" if busy else "false"
+    return app.request("GET", "/api/v1/me/routing-preview", params=params)
+
+
+def describe(plan: dict) -> list[str]:
+    """The plan as the app shows it, one line per step."""
+    lines = [f"{plan['profile_name']} ({plan['source']}): {plan['reason']}"]
+    for step in plan["steps"]:
+        if step["action"] == "announce":
+            lines.append(f"announce: {step['text']}")
+        elif step["action"] == "ring":
+            rings = ", ".join(f"{t['kind']} {t['address']}" + (f" after {t['delay']} s"
+                                                                if t["delay"] else "")
+                              for t in step["targets"])
+            lines.append(f"ring {rings} for {step['timeout']} s")
+        else:
+            dest = step.get("destination") or {}
+            lines.append(f"{step['action']}" + (f" to {dest['kind']} {dest['target']}"
+                                                 if dest.get("target") else ""))
+    return lines

@@ -1,0 +1,31 @@
+"""App simulator commands for availability: show it, pick a profile, preview a call."""
+from __future__ import annotations
+
+from . import availability
+from .__main__ import command
+
+
+def _line(state: dict) -> str:
+    until = f" until {state['until']}" if state.get("until") else ""
+    note = f" ({state['note']})" if state.get("note") else ""
+    return f"{state['profile']['name']}{until}{note} [{state['source']}]"
+
+
+@command("availability", "show my availability and my profiles")
+def _show(app, args):
+    print("now:", _line(availability.my_availability(app)))
+    for p in availability.my_profiles(app):
+        print(f"  {p['id']:>5}  {p['name']}  {p.get('activation_code') or ''}")
+
+
+@command("set-availability", "pick a profile: set-availability lunch [45m|2h|ISO-TIME] [note]")
+def _set(app, args):
+    until = args.rest[1] if len(args.rest) > 1 else None
+    note = " ".join(args.rest[2:]) or None
+    print("now:", _line(availability.set_availability(app, args.rest[0], until, note)))
+
+
+@command("preview", "what happens if someone calls me now: preview [caller-number]")
+def _preview(app, args):
+    plan = availability.preview(app, args.rest[0] if args.rest else None)
+    print("\n".join(availability.describe(plan)))

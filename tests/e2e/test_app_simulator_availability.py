@@ -1,0 +1,45 @@
+"""The app simulator's availability screen against the API over real HTTP."""
+from __future__ import annotations
+
+import pytest
+
+from mobile_client_sim import AppClient
+from mobile_client_sim import availability as screen
+from mobile_client_sim.__main__ import main as sim_main
+from tests.support.api import PASSWORD, make_company
+from tests.support.live import LiveServer
+
+
+@pytest.fixture
+def live(app, db):
+    with LiveServer(app) as server:
+        yield server
+
+
+def test_app_goes_to_lunch_for_45_minutes_and_previews_the_call(app, live):
+    c = make_company(app)
+    phone = AppClient(live.url)
+    phone.login(c.users["alice"], PASSWORD)
+    assert screen.my_availability(phone)["profile"]["key"] == "available"
+    state = screen.set_availability(phone, "Lunch", "45m", "Canteen")
+    assert (state["profile"]["name"], state["note"], state["source"]) == \
+        ("Lunch", "Canteen", "manual")
+    assert state["until"] is not None
+    lines = screen.describe(screen.preview(phone, "+4791111111"))
+    assert lines[1].startswith("announce: Personen du ringer er på lunsj til ")
+    assert lines[2].startswith(f"ring mobile {c.users['alice']} for 20 s")
+    assert lines[3] == "voicemail"
+
+
+def test_simulator_cli_sets_do_not_disturb_and_shows_the_busy_tone(app, live, tmp_path,
+                                                                    capsys):
+    c = make_company(app)
+    state = str(tmp_path / "cli.json")
+    base = ["--api", live.url, "--state", state]
+    assert sim_main(base + ["--password", PASSWORD, "login", c.users["bob"]]) == 0
+    assert sim_main(base + ["set-availability", "dnd"]) == 0
+    assert "Do not disturb [manual]" in capsys.readouterr().out
+    assert sim_main(base + ["preview"]) == 0
+    assert "busy_tone" in capsys.readouterr().out
+    assert sim_main(base + ["availability"]) == 0
+    assert "*87" in capsys.readouterr().out
