@@ -7,7 +7,6 @@ from flask_smorest import Blueprint
 
 from ..accounts import permissions as perms
 from ..core.auth import current, login_required
-from ..core.clock import now
 from ..core.db import db_session, get_scoped
 from ..core.errors import NotFound
 from . import membership, services, status
@@ -35,10 +34,8 @@ def _visible(queue: Queue) -> Queue:
 def _member_views(queue: Queue) -> list[dict]:
     db = db_session()
     rows = services.members_with_users(db, queue)
-    ringing = status.ringing_user_ids(db, queue.tenant_id)
-    busy = status.busy_user_ids(db, queue.tenant_id, {m.user_id for m, _ in rows})
-    at = now()
-    return [status.member_view(m, u, status.member_state(m, at, ringing, busy)) for m, u in rows]
+    snap = status.snapshot(db, queue.tenant_id, [queue.id])
+    return [status.member_view(m, u, snap.state(m)) for m, u in rows]
 
 
 @queues_blp.route("")

@@ -1,9 +1,10 @@
 """Live status of queues: calls waiting, longest wait, and each member's state."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..accounts.models import User
@@ -16,24 +17,52 @@ WAITING = "waiting"
 CONNECTED = "connected"
 
 
-def busy_user_ids(db: Session, tenant_id: int, user_ids: set[int]) -> set[int]:
-    """Users in a call right now: a queue call, ringing for one, or any call the gateway knows."""
+@dataclass
+class Snapshot:
+    """What the live status of some queues is made of, read in three queries."""
+
+    at: datetime
+    waiting: list[tuple[int, datetime]]   # (queue id, entered at) of calls waiting
+    members: list  # rows with the membership's state columns (or QueueMember objects)
+    ringing: set[int]                     # users ringing for a waiting queue call
+    busy: set[int]                        # users in a call (queue call or any other)
+
+    def state(self, m: QueueMember) -> str:
+        return member_state(m, self.at, self.ringing, self.busy)
+
+
+_STATE_COLUMNS = (QueueMember.queue_id, QueueMember.user_id, QueueMember.logged_in,
+                  QueueMember.paused, QueueMember.wrapup_until, QueueMember.in_call_id)
+
+
+def snapshot(db: Session, tenant_id: int, queue_ids: list[int]) -> Snapshot:
+    waiting, ringing = [], set()
+    for qid, entered, ids in db.execute(
+            select(QueueCall.queue_id, QueueCall.entered_at, QueueCall.ringing_user_ids)
+            .where(QueueCall.tenant_id == tenant_id, QueueCall.status == WAITING)):
+        waiting.append((qid, as_utc(entered)))
+        ringing.update(ids or ())
+    members = db.execute(select(*_STATE_COLUMNS).where(
+        QueueMember.tenant_id == tenant_id, QueueMember.queue_id.in_(queue_ids))).all() \
+        if queue_ids else []
+    busy = _in_call(db, tenant_id, {m.user_id for m in members})
+    return Snapshot(now(), waiting, members, ringing, busy)
+
+
+def _in_call(db: Session, tenant_id: int, user_ids: set[int]) -> set[int]:
+    """Users talking in a queue call, or in any call the gateway knows of."""
     if not user_ids:
         return set()
     busy = set(db.scalars(select(QueueMember.user_id).where(
-        QueueMember.tenant_id == tenant_id, QueueMember.in_call_id.is_not(None),
-        QueueMember.user_id.in_(user_ids))))
-    busy |= ringing_user_ids(db, tenant_id)
+        QueueMember.tenant_id == tenant_id, QueueMember.in_call_id.is_not(None))))
     busy |= set(hooks.ask(hooks.IN_CALL_USER_IDS, db, tenant_id, user_ids, default=set()) or ())
     return busy & user_ids
 
 
-def ringing_user_ids(db: Session, tenant_id: int) -> set[int]:
-    out: set[int] = set()
-    for ids in db.scalars(select(QueueCall.ringing_user_ids).where(
-            QueueCall.tenant_id == tenant_id, QueueCall.status == WAITING)):
-        out.update(ids or ())
-    return out
+def busy_user_ids(db: Session, tenant_id: int, user_ids: set[int]) -> set[int]:
+    """Users who must not get a queue call now: in a call, or ringing for another one."""
+    snap = snapshot(db, tenant_id, [])
+    return (_in_call(db, tenant_id, user_ids) | snap.ringing) & user_ids
 
 
 def as_member(m: QueueMember, *, busy: bool = False) -> distribution.Member:
@@ -66,38 +95,30 @@ def member_view(m: QueueMember, user: User | None, state: str) -> dict:
             "state": state, "changed_at": m.changed_at, "calls_answered": m.calls_answered}
 
 
-def statuses(db: Session, tenant_id: int, queues: list[Queue]) -> dict[int, dict]:
-    """{queue id: live status} for the given queues, in three queries."""
-    ids = [q.id for q in queues]
-    if not ids:
+_COUNTED = {"available": "available", "wrap_up": "in_wrap_up", "in_call": "in_call",
+            "ringing": "in_call", "paused": "paused"}
+
+
+def statuses(db: Session, tenant_id: int, queues: list[Queue],
+             snap: Snapshot | None = None) -> dict[int, dict]:
+    """{queue id: live status} for the given queues."""
+    if not queues:
         return {}
-    at = now()
-    waiting = {qid: (n, oldest) for qid, n, oldest in db.execute(
-        select(QueueCall.queue_id, func.count(), func.min(QueueCall.entered_at))
-        .where(QueueCall.tenant_id == tenant_id, QueueCall.status == WAITING,
-               QueueCall.queue_id.in_(ids))
-        .group_by(QueueCall.queue_id))}
-    members = list(db.scalars(select(QueueMember).where(QueueMember.tenant_id == tenant_id,
-                                                        QueueMember.queue_id.in_(ids))))
-    ringing = ringing_user_ids(db, tenant_id)
-    busy = busy_user_ids(db, tenant_id, {m.user_id for m in members})
+    snap = snap or snapshot(db, tenant_id, [q.id for q in queues])
     out: dict[int, dict] = {}
     for q in queues:
-        n, oldest = waiting.get(q.id, (0, None))
-        oldest = as_utc(oldest)
+        waits = [entered for qid, entered in snap.waiting if qid == q.id]
         counts = {"logged_in": 0, "available": 0, "in_wrap_up": 0, "in_call": 0, "paused": 0}
-        mine = [m for m in members if m.queue_id == q.id]
+        mine = [m for m in snap.members if m.queue_id == q.id]
         for m in mine:
-            state = member_state(m, at, ringing, busy)
             counts["logged_in"] += m.logged_in
-            key = {"available": "available", "wrap_up": "in_wrap_up", "in_call": "in_call",
-                   "ringing": "in_call", "paused": "paused"}.get(state)
+            key = _COUNTED.get(snap.state(m))
             if key:
                 counts[key] += 1
+        longest = max(0, int((snap.at - min(waits)).total_seconds())) if waits else 0
         out[q.id] = {"id": q.id, "name": q.name, "number": q.number,
-                     "short_number": q.short_number, "calls_waiting": n,
-                     "longest_wait_s": max(0, int((at - oldest).total_seconds())) if oldest else 0,
-                     "members": len(mine), **counts}
+                     "short_number": q.short_number, "calls_waiting": len(waits),
+                     "longest_wait_s": longest, "members": len(mine), **counts}
     return out
 
 
@@ -107,13 +128,10 @@ def my_queues(db: Session, tenant_id: int, user_id: int) -> list[dict]:
                            .join(QueueMember, QueueMember.queue_id == Queue.id)
                            .where(Queue.tenant_id == tenant_id, QueueMember.user_id == user_id)
                            .order_by(Queue.name, Queue.id)))
-    status = statuses(db, tenant_id, [q for q, _ in rows])
-    at = now()
-    ringing = ringing_user_ids(db, tenant_id)
-    busy = busy_user_ids(db, tenant_id, {user_id})
+    snap = snapshot(db, tenant_id, [q.id for q, _ in rows])
+    status = statuses(db, tenant_id, [q for q, _ in rows], snap)
     user = db.get(User, user_id)
-    return [{**status[q.id], "me": member_view(m, user, member_state(m, at, ringing, busy))}
-            for q, m in rows]
+    return [{**status[q.id], "me": member_view(m, user, snap.state(m))} for q, m in rows]
 
 
 def queue_summary(db: Session, tenant_id: int, queue_ids) -> dict[int, dict]:
