@@ -8,12 +8,13 @@ import importlib
 
 FEATURES = [
     "api.accounts",
-    "api.callerid",
     "api.availability",
+    "api.callerid",
     "api.queues",
     "api.pushdevices",
     "api.sms",
     "api.passwordreset",
+    "api.calls",
 ]
 
 

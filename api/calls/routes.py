@@ -1,0 +1,50 @@
+"""The user's live calls and the commands the app sends to them (hang up; transfer later)."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from ..core.auth import current, login_required
+from ..core.db import db_session
+from ..core.pagination import paginate_select
+from . import services
+from .schemas import CallCommandSchema, CommandHeadersSchema, LiveCallSchema
+
+calls_blp = Blueprint("calls", __name__, url_prefix="/api/v1/me/calls",
+                      description="My live calls and commands to them")
+
+
+@calls_blp.route("")
+class MyCalls(MethodView):
+    @login_required()
+    @calls_blp.response(200, LiveCallSchema(many=True))
+    @calls_blp.paginate()
+    def get(self, pagination_parameters):
+        """My calls in progress (ringing or answered), oldest first; the ids commands take."""
+        p = current()
+        return paginate_select(db_session(), services.my_calls(p.tenant_id, p.user_id),
+                               pagination_parameters)
+
+
+@calls_blp.route("/<int:call_id>/hangup")
+class HangUp(MethodView):
+    @login_required()
+    @calls_blp.arguments(CommandHeadersSchema, location="headers")
+    @calls_blp.response(202, CallCommandSchema)
+    def post(self, headers, call_id):
+        """Hang up one of my calls. The gateway holding it executes the command; the answer is
+        the command and its state. Repeating the request with the same Idempotency-Key
+        returns the same command."""
+        p = current()
+        return services.request_command(db_session(), p.tenant_id, p.user_id, call_id,
+                                        "hangup", headers.get("idempotency_key"))
+
+
+@calls_blp.route("/commands/<int:command_id>")
+class CommandById(MethodView):
+    @login_required()
+    @calls_blp.response(200, CallCommandSchema)
+    def get(self, command_id):
+        """One of my call commands and its state (pending, running, done, failed)."""
+        p = current()
+        return services.get_command(db_session(), p.tenant_id, p.user_id, command_id)

@@ -1,0 +1,147 @@
+"""Use cases of live calls: what the API reads and asks, what a gateway writes and executes.
+
+The command channel: the API inserts a `CallCommand` naming the gateway that holds the call
+(taken from the call's row); each gateway polls for its own pending commands
+(`claim_commands`), executes them on its call thread and reports the outcome
+(`finish_command`). A command is idempotent per (user, Idempotency-Key).
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..core.clock import now
+from ..core.errors import Conflict, NotFound
+from .models import CallCommand, CallLeg, LiveCall
+
+COMMAND_KINDS = ("hangup",)
+
+
+# -- the API side ----------------------------------------------------------------------------
+
+def my_calls(tenant_id: int, user_id: int):
+    return (select(LiveCall).where(LiveCall.tenant_id == tenant_id, LiveCall.user_id == user_id)
+            .order_by(LiveCall.started_at, LiveCall.id))
+
+
+def _my_call(db: Session, tenant_id: int, user_id: int, call_id: int) -> LiveCall:
+    call = db.get(LiveCall, call_id)
+    if call is None or call.tenant_id != tenant_id or call.user_id != user_id:
+        raise NotFound(f"No live call with id {call_id}")
+    return call
+
+
+def request_command(db: Session, tenant_id: int, user_id: int, call_id: int, kind: str,
+                    key: str | None, args: dict | None = None) -> CallCommand:
+    """Queue `kind` for the gateway holding the call; the same key returns the same command."""
+    if key:
+        found = _by_key(db, tenant_id, user_id, key)
+        if found is not None:
+            return _same_or_conflict(found, call_id, kind)
+    call = _my_call(db, tenant_id, user_id, call_id)
+    row = CallCommand(tenant_id=tenant_id, user_id=user_id, call_id=call.id,
+                      gateway_id=call.gateway_id, kind=kind, args=args,
+                      idempotency_key=key or uuid.uuid4().hex)
+    try:
+        with db.begin_nested():
+            db.add(row)
+    except IntegrityError:  # the same key, a concurrent request
+        found = _by_key(db, tenant_id, user_id, key)
+        return _same_or_conflict(found, call_id, kind)
+    db.commit()
+    return row
+
+
+def _by_key(db: Session, tenant_id: int, user_id: int, key: str | None) -> CallCommand | None:
+    return db.scalar(select(CallCommand).where(CallCommand.tenant_id == tenant_id,
+                                               CallCommand.user_id == user_id,
+                                               CallCommand.idempotency_key == key))
+
+
+def _same_or_conflict(row: CallCommand, call_id: int, kind: str) -> CallCommand:
+    if row.call_id != call_id or row.kind != kind:
+        raise Conflict("This Idempotency-Key was used for another command")
+    return row
+
+
+def get_command(db: Session, tenant_id: int, user_id: int, command_id: int) -> CallCommand:
+    row = db.get(CallCommand, command_id)
+    if row is None or row.tenant_id != tenant_id or row.user_id != user_id:
+        raise NotFound(f"No command with id {command_id}")
+    return row
+
+
+def in_call_user_ids(db: Session, tenant_id: int, user_ids) -> set[int]:
+    """Provider of `hooks.IN_CALL_USER_IDS`: who of `user_ids` has a live call."""
+    ids = list(user_ids)
+    if not ids:
+        return set()
+    return set(db.scalars(select(LiveCall.user_id).where(LiveCall.tenant_id == tenant_id,
+                                                         LiveCall.user_id.in_(ids))))
+
+
+# -- the gateway side ------------------------------------------------------------------------
+
+def call_started(db: Session, tenant_id: int, user_id: int, gateway_id: str, sip_call_id: str,
+                 direction: str, other_number: str | None) -> int:
+    row = LiveCall(tenant_id=tenant_id, user_id=user_id, gateway_id=gateway_id,
+                   sip_call_id=sip_call_id[:200], direction=direction,
+                   other_number=(other_number or None) and other_number[:40], state="ringing")
+    db.add(row)
+    db.commit()
+    return row.id
+
+
+def call_answered(db: Session, call_id: int, leg_no: int | None, kind: str, uri: str,
+                  at: datetime | None = None) -> None:
+    row = db.get(LiveCall, call_id)
+    if row is None:
+        return
+    row.state, row.answered_at = "answered", at or now()
+    if leg_no is not None:
+        db.add(CallLeg(tenant_id=row.tenant_id, call_id=row.id, leg_no=leg_no, kind=kind,
+                       uri=uri[:200], state="answered"))
+    db.commit()
+
+
+def call_ended(db: Session, call_id: int) -> None:
+    db.execute(delete(CallLeg).where(CallLeg.call_id == call_id))
+    db.execute(delete(LiveCall).where(LiveCall.id == call_id))
+    db.execute(update(CallCommand).where(CallCommand.call_id == call_id,
+                                         CallCommand.state == "pending")
+               .values(state="failed", result="call ended", done_at=now()))
+    db.commit()
+
+
+def claim_commands(db: Session, gateway_id: str, limit: int = 100) -> list[tuple[int, int, str]]:
+    """This gateway's pending commands as (command id, live call id, kind), oldest first."""
+    rows = db.execute(select(CallCommand.id, CallCommand.call_id, CallCommand.kind)
+                      .where(CallCommand.gateway_id == gateway_id,
+                             CallCommand.state == "pending")
+                      .order_by(CallCommand.id).limit(limit)).all()
+    if rows:
+        db.execute(update(CallCommand).where(CallCommand.id.in_([r[0] for r in rows]))
+                   .values(state="running"))
+        db.commit()
+    return [tuple(r) for r in rows]
+
+
+def finish_command(db: Session, command_id: int, state: str, result: str) -> None:
+    db.execute(update(CallCommand).where(CallCommand.id == command_id)
+               .values(state=state, result=result[:200], done_at=now()))
+    db.commit()
+
+
+def gateway_restarted(db: Session, gateway_id: str) -> None:
+    """A gateway that starts holds no call: forget what a previous run left behind."""
+    stale = select(LiveCall.id).where(LiveCall.gateway_id == gateway_id)
+    db.execute(update(CallCommand).where(CallCommand.gateway_id == gateway_id,
+                                         CallCommand.state.in_(("pending", "running")))
+               .values(state="failed", result="gateway restarted", done_at=now()))
+    db.execute(delete(CallLeg).where(CallLeg.call_id.in_(stale)))
+    db.execute(delete(LiveCall).where(LiveCall.gateway_id == gateway_id))
+    db.commit()

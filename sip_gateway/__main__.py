@@ -1,0 +1,76 @@
+"""`python -m sip_gateway`: the gateway process (configuration from the environment)."""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+from .config import GatewayConfig
+
+
+def commands_poller(adapter, session_factory, gateway_id: str, interval: float,
+                    stopped: threading.Event) -> None:
+    """Claim this gateway's pending commands and hand them to the call thread."""
+    from api.calls.services import claim_commands
+
+    log = logging.getLogger("sip_gateway")
+    while not stopped.wait(interval):
+        try:
+            with session_factory() as db:
+                for command_id, live_id, kind in claim_commands(db, gateway_id):
+                    adapter.post(adapter.command, command_id, live_id, kind)
+        except Exception:
+            log.warning("command poll failed", exc_info=True,
+                        extra={"event": "command_poll_error"})
+
+
+def main() -> None:
+    import push
+    from api.calls.services import gateway_restarted
+    from api.core.db import make_engine, make_session_factory
+    from api.core.logs import configure_logging
+    from api.features import import_models, register_hooks
+
+    from .pjsip_adapter import Adapter
+    from .pusher import Pusher
+    from .recorder import Recorder
+    from .store import Store
+    from .tts import Tts
+
+    cfg = GatewayConfig.from_env()
+    configure_logging()
+    import_models()
+    register_hooks()
+    engine = make_engine(cfg.database_url)
+    sessions = make_session_factory(engine)
+    with sessions() as db:
+        gateway_restarted(db, cfg.gateway_id)
+    uris = {"trunk": cfg.trunk_uri, "voicemail": cfg.voicemail_uri, "queue": cfg.queue_uri,
+            "self": f"sip:{cfg.host}:{cfg.port}"}
+    store = Store(sessions, uris)
+    recorder = Recorder(sessions).start()
+    push.start(sessions)
+    adapter = Adapter(cfg, store.route, recorder, Pusher(), Tts(cfg.tts_dir))
+    stopped = threading.Event()
+    poller = threading.Thread(target=commands_poller, name="gateway-commands", daemon=True,
+                              args=(adapter, sessions, cfg.gateway_id, cfg.command_poll_s,
+                                    stopped))
+
+    def on_signal(_sig, _frame) -> None:
+        adapter.stop()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    poller.start()
+    try:
+        adapter.run(ready=lambda: print(f"SIP gateway ready on {cfg.host}:{cfg.port}",
+                                        flush=True))
+    finally:
+        stopped.set()
+        push.stop(2.0)
+        recorder.stop()
+        adapter.pool.shutdown(wait=False, cancel_futures=True)
+
+
+if __name__ == "__main__":
+    main()

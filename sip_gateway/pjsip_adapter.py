@@ -1,0 +1,299 @@
+"""The pjsua2 side of the gateway: translates SIP callbacks into call control inputs and its
+actions into pjsua2 calls. Nothing here decides anything about a call.
+
+One thread (the one calling `run()`) owns every pjsua2 object and polls it; other threads
+(routing, the recorder, the command poller) hand work to it with `post()`. Timers live in a
+heap polled by the same loop.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import gc
+import heapq
+import itertools
+import logging
+import queue
+import resource
+import time
+
+import pjsua2 as pj
+
+from . import sipmsg
+from .session import CallSession
+
+log = logging.getLogger("sip_gateway")
+
+
+def _quiet_lib_log() -> None:
+    import ctypes
+    import sys
+
+    ext = sys.modules.get("_pjsua2") or getattr(pj, "_pjsua2", None)
+    try:
+        ctypes.CDLL(ext.__file__).pj_log_set_level(ctypes.c_int(1))
+    except (AttributeError, OSError, TypeError):
+        pass
+
+
+class _Account(pj.Account):
+    def __init__(self, gw: "Adapter") -> None:
+        super().__init__()
+        self.gw = gw
+
+    def onIncomingCall(self, prm) -> None:
+        try:
+            self.gw.incoming(prm)
+        except Exception:
+            log.exception("incoming call failed", extra={"event": "adapter_error"})
+
+
+class _Call(pj.Call):
+    """A call leg (the caller's, or one the gateway dialled) reporting to its session."""
+
+    def __init__(self, gw: "Adapter", acc, call_id=pj.PJSUA_INVALID_ID) -> None:
+        super().__init__(acc, call_id)
+        self.gw = gw
+        self.session: CallSession | None = None
+        self.leg: int | None = None      # None: the caller's leg
+        self.sip_id = ""
+        self.confirmed = False
+        self.media_on = False
+
+    def onCallState(self, prm) -> None:
+        try:
+            info = self.getInfo()
+            self.gw.call_state(self, info)
+        except Exception:
+            log.exception("call state callback failed", extra={"event": "adapter_error"})
+
+    def onCallMediaState(self, prm) -> None:
+        try:
+            info = self.getInfo()
+            active = any(m.type == pj.PJMEDIA_TYPE_AUDIO and
+                         m.status == pj.PJSUA_CALL_MEDIA_ACTIVE for m in info.media)
+            if active and not self.media_on:
+                self.media_on = True
+                if self.session is not None:
+                    self.session.media_ready(self)
+        except Exception:
+            log.exception("media callback failed", extra={"event": "adapter_error"})
+
+
+class Adapter:
+    def __init__(self, cfg, router, recorder, pusher, tts) -> None:
+        self.cfg = cfg
+        self.router = router        # (called user, caller user, busy ids) -> store.Route
+        self.recorder = recorder
+        self.pusher = pusher
+        self.tts = tts
+        self.inbox: queue.SimpleQueue = queue.SimpleQueue()
+        self.timers: list = []
+        self._seq = itertools.count()
+        self.calls: dict[int, _Call] = {}          # pjsua call id -> live Python object
+        self.sessions: dict[str, CallSession] = {}  # caller's Call-ID -> session
+        self.by_live_id: dict[int, CallSession] = {}
+        self.busy: dict[int, int] = {}             # user id -> calls held for them
+        self.ep = None
+        self.acc = None
+        self.running = True
+        self.pool = concurrent.futures.ThreadPoolExecutor(8, thread_name_prefix="gateway-route")
+        self.contact_host = f"{cfg.host}:{cfg.port}"
+
+    # -- the loop ------------------------------------------------------------------------------
+    def post(self, fn, *args) -> None:
+        """From any thread: run `fn(*args)` on the pjsua thread."""
+        self.inbox.put((fn, args))
+
+    def start_timer(self, delay: float, fn, *args) -> None:
+        heapq.heappush(self.timers, (time.monotonic() + delay, next(self._seq), fn, args))
+
+    def run(self, ready=None) -> None:
+        self._init()
+        if ready is not None:
+            ready()
+        try:
+            while self.running:
+                self.ep.libHandleEvents(2)
+                self._drain()
+        finally:
+            self._shutdown()
+
+    def _drain(self) -> None:
+        for _ in range(1000):
+            try:
+                fn, args = self.inbox.get_nowait()
+            except queue.Empty:
+                break
+            self._safe(fn, *args)
+        now = time.monotonic()
+        while self.timers and self.timers[0][0] <= now:
+            _, _, fn, args = heapq.heappop(self.timers)
+            self._safe(fn, *args)
+
+    @staticmethod
+    def _safe(fn, *args) -> None:
+        try:
+            fn(*args)
+        except Exception:
+            log.exception("gateway task failed", extra={"event": "adapter_error"})
+
+    def stop(self) -> None:
+        self.post(setattr, self, "running", False)
+
+    # -- pjsua2 lifecycle ------------------------------------------------------------------
+    def _init(self) -> None:
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65536)), hard))
+        _quiet_lib_log()
+        self.ep = pj.Endpoint()
+        self.ep.libCreate()
+        cfg = pj.EpConfig()
+        cfg.uaConfig.threadCnt = 0
+        cfg.uaConfig.mainThreadOnly = True
+        cfg.uaConfig.maxCalls = self.cfg.max_calls
+        cfg.uaConfig.userAgent = "pbx-companion-gateway"
+        cfg.logConfig.level = 1
+        cfg.logConfig.consoleLevel = 1
+        cfg.medConfig.clockRate = 8000
+        cfg.medConfig.sndClockRate = 8000
+        cfg.medConfig.hasIoqueue = True
+        cfg.medConfig.noVad = True
+        self.ep.libInit(cfg)
+        for kind in (pj.PJSIP_TRANSPORT_UDP, pj.PJSIP_TRANSPORT_TCP):
+            tc = pj.TransportConfig()
+            tc.boundAddress = self.cfg.host
+            tc.port = self.cfg.port
+            self.ep.transportCreate(kind, tc)
+        self.ep.libStart()
+        self.ep.audDevManager().setNullDev()
+        acfg = pj.AccountConfig()
+        acfg.idUri = f"sip:gateway@{self.contact_host}"
+        acfg.mediaConfig.transportConfig.port = self.cfg.rtp_port
+        acfg.mediaConfig.transportConfig.portRange = 4 * self.cfg.max_calls
+        acfg.mediaConfig.transportConfig.boundAddress = self.cfg.host
+        self.acc = _Account(self)
+        self.acc.create(acfg)
+        log.info("gateway listening", extra={"event": "gateway_ready",
+                                              "address": self.contact_host})
+
+    def _shutdown(self) -> None:
+        for session in list(self.sessions.values()):
+            session.abandon()
+        self.sessions.clear()
+        self.by_live_id.clear()
+        for call in list(self.calls.values()):
+            call.session = None
+        self.calls.clear()
+        self.acc = None
+        gc.collect()
+        self.ep.libDestroy(pj.PJSUA_DESTROY_NO_NETWORK)
+        self.ep = None
+
+    # -- callbacks ---------------------------------------------------------------------------
+    def incoming(self, prm) -> None:
+        call = _Call(self, self.acc, prm.callId)
+        self.calls[prm.callId] = call
+        msg = sipmsg.parse(prm.rdata.wholeMsg)
+        peer = sipmsg.host_of(prm.rdata.srcAddress)
+        call.sip_id = msg.call_id
+        if peer not in self.cfg.trunk_peers:
+            log.warning("call from a peer not allowed", extra={"event": "peer_refused",
+                                                              "peer": peer})
+            return self._respond(call, 403)
+        if not msg.to_user or msg.call_id in self.sessions:
+            return self._respond(call, 400 if not msg.to_user else 482)
+        session = CallSession(self, call, msg)
+        call.session = session
+        self.sessions[msg.call_id] = session
+        session.route()
+
+    def _respond(self, call: _Call, status: int) -> None:
+        call.answer(self.op(status))
+
+    def call_state(self, call: _Call, info) -> None:
+        if info.callIdString and not call.sip_id:
+            call.sip_id = info.callIdString
+        state = info.state
+        session = call.session
+        if state == pj.PJSIP_INV_STATE_CONFIRMED:
+            call.confirmed = True
+            if session is not None:
+                session.leg_event(call, "answered", 200)
+        elif state == pj.PJSIP_INV_STATE_EARLY:
+            if session is not None and call.leg is not None:
+                session.leg_event(call, "progress", info.lastStatusCode)
+        elif state == pj.PJSIP_INV_STATE_DISCONNECTED:
+            # drop our reference here (pjsua reuses call ids), then tell the session
+            if self.calls.get(info.id) is call:
+                del self.calls[info.id]
+            call.session = None
+            if session is not None:
+                session.leg_event(call, "gone", info.lastStatusCode)
+
+    # -- used by sessions ------------------------------------------------------------------
+    def dial(self, session: CallSession, leg: int, uri: str, headers: list[tuple[str, str]]):
+        call = _Call(self, self.acc)
+        call.session, call.leg = session, leg
+        op = pj.CallOpParam(True)
+        for name, value in headers:
+            h = pj.SipHeader()
+            h.hName, h.hValue = name, value
+            op.txOption.headers.append(h)
+        call.makeCall(uri, op)
+        self.calls[call.getId()] = call
+        call.sip_id = call.getInfo().callIdString
+        return call
+
+    def op(self, status: int = 0):
+        op = pj.CallOpParam(True)
+        if status:
+            op.statusCode = status
+        return op
+
+    def respond(self, call: _Call, status: int) -> None:
+        if self.alive(call):
+            call.answer(self.op(status))
+
+    def route(self, session: CallSession, called: str, caller: str, busy: set[int]) -> None:
+        def done(fut) -> None:
+            try:
+                result = fut.result()
+            except Exception:
+                log.exception("routing failed", extra={"event": "route_error"})
+                from .store import Route
+                result = Route(status=503)
+            self.post(session.routed, result)
+
+        self.pool.submit(self.router, called, caller, busy).add_done_callback(done)
+
+    def render(self, session: CallSession, text: str, language: str, answer: bool) -> None:
+        def done(fut) -> None:
+            try:
+                path = fut.result()
+            except Exception:
+                log.exception("announcement not rendered", extra={"event": "tts_error"})
+                path = None
+            self.post(session.play_ready, path, answer)
+
+        self.pool.submit(self.tts, text, language).add_done_callback(done)
+
+    def command(self, command_id: int, live_id: int, kind: str) -> None:
+        """A command from the API for one of this gateway's calls."""
+        from api.calls.services import finish_command
+
+        from .callmessages import HangupCommand
+        session = self.by_live_id.get(live_id)
+        if session is None or kind != "hangup":
+            why = "no such call on this gateway" if session is None else f"unknown command {kind}"
+            self.recorder.submit(finish_command, command_id, "failed", why)
+            return
+        session.feed(HangupCommand(command_id))
+
+    def alive(self, call: _Call | None) -> bool:
+        """The call is still ours (pjsua reuses ids; compare the SIP Call-ID)."""
+        if call is None or self.calls.get(call.getId()) is not call:
+            return False
+        try:
+            return call.getInfo().callIdString == call.sip_id or not call.sip_id
+        except pj.Error:
+            return False

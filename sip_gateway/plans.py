@@ -1,0 +1,82 @@
+"""From the routing decision (availability's plan) to the steps call control executes (pure).
+
+Softphones and desk phones are dialled at their SIP addresses, mobiles (MEX), external and
+main numbers through the trunk, voicemail and queues at their configured SIP addresses, a
+colleague through this gateway again (so the colleague's own plan applies). Legs to a
+destination other than the user's devices carry the originally called number (Diversion).
+"""
+from __future__ import annotations
+
+from .callmessages import (Announce, CallPlan, PlayMessage, Reject, RingStep, Step, Target)
+
+CONNECT_TIMEOUT = 120
+
+
+def trunk_target(trunk_uri: str, number: str) -> str:
+    """`sip:<number>@<host:port of the trunk>`."""
+    host = trunk_uri.split(":", 1)[1] if ":" in trunk_uri else trunk_uri
+    host = host.split("@", 1)[-1]
+    return f"sip:{number}@{host}"
+
+
+def _destination_uri(dest, called: str, uris: dict, colleague_numbers: dict) -> str | None:
+    kind, target = dest.kind, dest.target
+    if kind == "voicemail":
+        return uris["voicemail"].replace("{number}", called)
+    if kind == "queue":
+        return uris["queue"].replace("{id}", str(target))
+    if kind in ("main_number", "external") and target:
+        return trunk_target(uris["trunk"], target)
+    if kind == "colleague":
+        number = colleague_numbers.get(str(target))
+        return trunk_target(uris["self"], number) if number else None
+    return None
+
+
+def call_plan(plan, called: str, uris: dict, colleague_numbers: dict | None = None) -> CallPlan:
+    """`plan` is `api.availability.routing.Plan`; `uris`: trunk, voicemail, queue, self."""
+    steps: list[Step] = []
+    has_devices = False
+    for step in plan.steps:
+        if step.action == "announce":
+            steps.append(Announce(step.text or "", step.language or plan.language))
+        elif step.action == "ring":
+            targets = tuple(
+                Target(t.kind, t.address if t.address.startswith("sip")
+                       else trunk_target(uris["trunk"], t.address), t.delay)
+                for t in step.targets if t.address)
+            if targets:
+                has_devices = True
+                steps.append(RingStep(targets, step.timeout or 25, devices=True))
+        elif step.action in ("voicemail", "forward"):
+            uri = _destination_uri(step.destination, called, uris, colleague_numbers or {})
+            if uri is None:
+                steps.append(Reject(480))
+            else:
+                kind = "voicemail" if step.action == "voicemail" else "forward"
+                steps.append(RingStep((Target(kind, uri, diverted_from=called),),
+                                      CONNECT_TIMEOUT, devices=False))
+        elif step.action == "play_message":
+            steps.append(PlayMessage(step.text or "", step.language or plan.language))
+        elif step.action == "busy_tone":
+            steps.append(Reject(486))
+        else:
+            steps.append(Reject(480))
+    return CallPlan(tuple(steps), push=has_devices)
+
+
+def voicemail_plan(called: str, uris: dict) -> CallPlan:
+    """When no routing is possible (database unreachable, nothing known): voicemail."""
+    uri = uris["voicemail"].replace("{number}", called)
+    return CallPlan((RingStep((Target("voicemail", uri, diverted_from=called),),
+                              CONNECT_TIMEOUT, devices=False),), push=False)
+
+
+def outbound_plan(uri: str, display_number: str | None) -> CallPlan:
+    """A user's device calling out through the trunk, presenting `display_number`."""
+    return CallPlan((RingStep((Target("trunk", uri, from_number=display_number),),
+                              CONNECT_TIMEOUT, devices=False),), push=False)
+
+
+def message_plan(text: str, language: str) -> CallPlan:
+    return CallPlan((PlayMessage(text, language),), push=False)

@@ -1,0 +1,293 @@
+"""One call on the pjsua thread: feeds call control, performs the actions it returns.
+
+The session owns no decision: SIP events become `callcontrol` inputs, actions become pjsua2
+calls (through the adapter), pushes, timers and writes handed to the recorder thread.
+"""
+from __future__ import annotations
+
+import logging
+import wave
+
+from . import callcontrol as cc
+from .callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, CancelTimer,
+                           CommandDone, Dial, Failed, HangupCaller, LegAnswered, LegFailed,
+                           LegHungUp, LegProgress, LogCall, Play, PlaybackDone, Push,
+                           RejectCaller, RingCaller, RouteFailed, Routed, StartTimer, StopPlay,
+                           TimerFired, WriteState)
+
+log = logging.getLogger("sip_gateway")
+
+
+class LiveRef:
+    """The live call row's id, filled in on the recorder thread (which runs writes in order)."""
+
+    id: int | None = None
+
+
+class CallSession:
+    def __init__(self, gw, caller, msg) -> None:
+        from api.core.clock import now
+
+        self.gw = gw
+        self.caller = caller
+        self.msg = msg
+        self.cc = cc.CallControl()
+        self.route_info = None
+        self.legs: dict[int, object] = {}
+        self.bridge_leg: int | None = None
+        self.timers: dict[str, int] = {}
+        self.timer_seq = 0
+        self.player = None
+        self.pending_play: str | None = None
+        self.live = LiveRef()
+        self.started_at = now()
+        self.answered_at = None
+        self.caller_answered = False
+        self.counted = False
+        self.finished = False
+
+    @property
+    def sip_id(self) -> str:
+        return self.msg.call_id
+
+    def _extra(self, **kw) -> dict:
+        return {"call_id": self.sip_id, **kw}
+
+    # -- inputs --------------------------------------------------------------------------
+    def route(self) -> None:
+        busy = {uid for uid, n in self.gw.busy.items() if n > 0}
+        self.gw.route(self, self.msg.to_user, self.msg.from_user, busy)
+
+    def routed(self, route) -> None:
+        if self.cc.state == cc.ENDED:
+            return
+        self.route_info = route
+        if route.status != 200 or route.plan is None:
+            log.info("call refused", extra=self._extra(event="call_refused",
+                                                       status=route.status))
+            return self.feed(RouteFailed(route.status))
+        log.info("call routed", extra=self._extra(
+            event="call_routed", user_id=route.user_id, source=route.source,
+            direction=route.direction, steps=[type(s).__name__ for s in route.plan.steps]))
+        if route.user_id is not None and route.direction != "feature":
+            self.gw.busy[route.user_id] = self.gw.busy.get(route.user_id, 0) + 1
+            self.counted = True
+        self.feed(Routed(route.plan))
+
+    def leg_event(self, call, kind: str, status: int) -> None:
+        if call.leg is None:  # the caller's own leg
+            if kind == "gone":
+                self.feed(CallerHungUp())
+            return
+        if kind == "answered":
+            self.feed(LegAnswered(call.leg))
+        elif kind == "progress":
+            self.feed(LegProgress(call.leg))
+        elif call.confirmed:
+            self.feed(LegHungUp(call.leg))
+        else:
+            self.feed(LegFailed(call.leg, status or 500))
+
+    def media_ready(self, call) -> None:
+        if call.leg is None and self.pending_play:
+            self._start_player()
+        self._connect()
+
+    def timer_fired(self, name: str, token: int) -> None:
+        if self.timers.get(name) == token:
+            del self.timers[name]
+            self.feed(TimerFired(name))
+
+    def playback_done(self, player) -> None:
+        if player is self.player:
+            self.player = None
+            self.feed(PlaybackDone())
+
+    def feed(self, event) -> None:
+        for action in self.cc.handle(event):
+            try:
+                self._perform(action)
+            except Exception as exc:
+                log.warning("action failed", extra=self._extra(
+                    event="action_failed", action=type(action).__name__, error=str(exc)))
+                if isinstance(action, Dial):
+                    self.gw.post(self.feed, LegFailed(action.leg, 500))
+        if self.cc.state == cc.ENDED:
+            self._finish()
+
+    def abandon(self) -> None:
+        """The gateway stops: end the call without waiting for anything."""
+        for call in list(self.legs.values()) + [self.caller]:
+            try:
+                call.hangup(self.gw.op())
+            except Exception:
+                pass
+        self._finish()
+
+    # -- actions -------------------------------------------------------------------------
+    def _perform(self, a) -> None:
+        gw, r = self.gw, self.route_info
+        if isinstance(a, Push):
+            gw.pusher.send(a.kind, a.reason, r, self.sip_id)
+        elif isinstance(a, Dial):
+            headers = self._headers(a.target)
+            log.info("dialling", extra=self._extra(event="dial", leg=a.leg, kind=a.target.kind,
+                                                   uri=a.target.uri))
+            self.legs[a.leg] = gw.dial(self, a.leg, a.target.uri, headers)
+        elif isinstance(a, CancelLeg):
+            leg = self.legs.get(a.leg)
+            if gw.alive(leg):
+                leg.hangup(gw.op())
+        elif isinstance(a, RingCaller):
+            gw.respond(self.caller, 180)
+        elif isinstance(a, AnswerCaller):
+            self.caller_answered = True
+            gw.respond(self.caller, 200)
+        elif isinstance(a, Bridge):
+            self.bridge_leg = a.leg
+            self._connect()
+        elif isinstance(a, Play):
+            gw.render(self, a.text, a.language, a.answer)
+        elif isinstance(a, StopPlay):
+            self.player = self.pending_play = None
+        elif isinstance(a, RejectCaller):
+            if gw.alive(self.caller):
+                if self.caller_answered:
+                    self.caller.hangup(gw.op())
+                else:
+                    gw.respond(self.caller, a.status)
+        elif isinstance(a, HangupCaller):
+            if gw.alive(self.caller):
+                self.caller.hangup(gw.op())
+        elif isinstance(a, StartTimer):
+            self.timer_seq += 1
+            self.timers[a.name] = self.timer_seq
+            gw.start_timer(a.seconds, self.timer_fired, a.name, self.timer_seq)
+        elif isinstance(a, CancelTimer):
+            self.timers.pop(a.name, None)
+        elif isinstance(a, WriteState):
+            self._write_state(a)
+        elif isinstance(a, LogCall):
+            self._log_call(a.status)
+        elif isinstance(a, CommandDone):
+            from api.calls.services import finish_command
+            gw.recorder.submit(finish_command, a.command_id, "done", a.result)
+        elif isinstance(a, Failed):
+            log.warning("call control refused an input", extra=self._extra(
+                event="call_failed", reason=a.reason))
+
+    def _headers(self, target) -> list[tuple[str, str]]:
+        host, r = self.gw.contact_host, self.route_info
+        out = []
+        shown = target.from_number or (r.caller if r else None)
+        if shown:
+            out.append(("P-Asserted-Identity", f"<sip:{shown}@{host}>"))
+        if target.diverted_from:
+            out.append(("Diversion", f"<sip:{target.diverted_from}@{host}>;reason="
+                        + ("no-answer" if self.legs else "unconditional")))
+        return out
+
+    def _connect(self) -> None:
+        leg = self.legs.get(self.bridge_leg) if self.bridge_leg else None
+        if leg is None or not (leg.media_on and self.caller.media_on):
+            return
+        if not (self.gw.alive(leg) and self.gw.alive(self.caller)):
+            return
+        a, b = self.caller.getAudioMedia(-1), leg.getAudioMedia(-1)
+        a.startTransmit(b)
+        b.startTransmit(a)
+        self.bridge_leg = None
+
+    def play_ready(self, path: str | None, answer: bool) -> None:
+        if self.cc.state not in (cc.ANNOUNCING, cc.PLAYING) or not self.gw.alive(self.caller):
+            return
+        if path is None:  # no announcement could be rendered: go on without it
+            return self.feed(PlaybackDone())
+        self.pending_play = path
+        if answer and not self.caller_answered:
+            self.caller_answered = True
+            self.gw.respond(self.caller, 200)
+        elif not answer:
+            self.gw.respond(self.caller, 183)
+        if self.caller.media_on:
+            self._start_player()
+
+    def _start_player(self) -> None:
+        import pjsua2 as pj
+
+        path, self.pending_play = self.pending_play, None
+        with wave.open(path) as w:
+            seconds = w.getnframes() / float(w.getframerate())
+        player = pj.AudioMediaPlayer()
+        player.createPlayer(path, pj.PJMEDIA_FILE_NO_LOOP)
+        player.startTransmit(self.caller.getAudioMedia(-1))
+        self.player = player
+        self.gw.start_timer(seconds + 0.1, self.playback_done, player)
+
+    # -- state and log ---------------------------------------------------------------------
+    def _write_state(self, a: WriteState) -> None:
+        from api.calls import services as calls
+        from api.core.clock import now
+
+        r, rec, live = self.route_info, self.gw.recorder, self.live
+        if r is None or r.user_id is None or r.direction == "feature":
+            return
+        if a.state == "ringing":
+            other = r.called if r.direction == "outgoing" else r.caller
+            rec.submit(calls.call_started, r.tenant_id, r.user_id, self.gw.cfg.gateway_id,
+                       self.sip_id, r.direction, other,
+                       then=self._started)
+        elif a.state == "answered":
+            self.answered_at = now()
+            leg = self.legs.get(a.leg)
+            target = leg and self.cc.legs[a.leg].target
+            rec.submit(lambda db: live.id and calls.call_answered(
+                db, live.id, a.leg, target.kind if target else "", target.uri if target
+                else "", self.answered_at))
+        else:
+            rec.submit(lambda db: live.id and calls.call_ended(db, live.id))
+
+    def _started(self, live_id) -> None:
+        """On the recorder thread: later writes of this call need the id at once."""
+        self.live.id = live_id
+        if live_id is not None:
+            self.gw.post(self._register, live_id)
+
+    def _register(self, live_id: int) -> None:
+        if self.cc.state != cc.ENDED:
+            self.gw.by_live_id[live_id] = self
+
+    def _log_call(self, status: str) -> None:
+        from api.callerid.services import record_call
+        from api.core.clock import now
+
+        r = self.route_info
+        if r is None or r.user_id is None or r.direction == "feature":
+            return
+        other = r.called if r.direction == "outgoing" else r.caller
+        self.gw.recorder.submit(
+            lambda db: record_call(db, r.tenant_id, r.user_id, direction=r.direction,
+                                   status=status, other_number=other,
+                                   started_at=self.started_at, answered_at=self.answered_at,
+                                   ended_at=now(), call_id=self.sip_id, hit=r.hit,
+                                   look_up=False))
+
+    def _finish(self) -> None:
+        if self.finished:
+            return
+        self.finished = True
+        gw, r = self.gw, self.route_info
+        if gw.sessions.get(self.sip_id) is self:
+            del gw.sessions[self.sip_id]
+        if self.live.id is not None:
+            gw.by_live_id.pop(self.live.id, None)
+        if self.counted and r is not None:
+            self.counted = False
+            left = gw.busy.get(r.user_id, 1) - 1
+            if left > 0:
+                gw.busy[r.user_id] = left
+            else:
+                gw.busy.pop(r.user_id, None)
+        self.player = None
+        self.timers.clear()
+        log.info("call ended", extra=self._extra(event="call_ended"))

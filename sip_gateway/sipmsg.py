@@ -1,0 +1,54 @@
+"""Reading the few things the gateway needs from a raw SIP request (pure)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_URI_USER = re.compile(r"<?\s*sips?:([^@;>\s]+)@", re.I)
+_COMPACT = {"f": "from", "t": "to", "i": "call-id"}
+
+
+@dataclass(frozen=True)
+class Request:
+    call_id: str
+    from_user: str
+    to_user: str
+    request_user: str
+    headers: dict
+
+
+def _user(value: str) -> str:
+    m = _URI_USER.search(value or "")
+    return m.group(1) if m else ""
+
+
+def parse(raw: str) -> Request:
+    head = (raw or "").split("\r\n\r\n", 1)[0].split("\n\n", 1)[0]
+    lines = head.replace("\r\n", "\n").split("\n")
+    request_line = lines[0] if lines else ""
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        name, sep, value = line.partition(":")
+        if not sep:
+            continue
+        key = name.strip().lower()
+        key = _COMPACT.get(key, key)
+        headers.setdefault(key, value.strip())
+    parts = request_line.split()
+    ruri = parts[1] if len(parts) > 1 else ""
+    req_user = _user(ruri)
+    return Request(call_id=headers.get("call-id", ""), from_user=_user(headers.get("from", "")),
+                   to_user=req_user or _user(headers.get("to", "")), request_user=req_user,
+                   headers=headers)
+
+
+def host_of(address: str) -> str:
+    """`127.0.0.1:5061` -> `127.0.0.1`; `[::1]:5061` -> `::1`."""
+    text = (address or "").strip()
+    if text.startswith("["):
+        return text[1:].split("]", 1)[0]
+    return text.rsplit(":", 1)[0] if text.count(":") == 1 else text
+
+
+def name_addr(number: str, host: str) -> str:
+    return f"<sip:{number}@{host}>"

@@ -1,0 +1,174 @@
+"""The gateway's database port: who is called, the plan for this call, state and call log.
+
+Routing runs on worker threads (never on the pjsua thread). When the database does not
+answer, the last plan known for the called number is used, else the call goes to voicemail;
+`Route.source` says which (`live`, `last_known`, `voicemail`), and the gateway logs it.
+"""
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+
+from sqlalchemy import or_, select
+
+from . import plans
+from .callmessages import CallPlan
+
+log = logging.getLogger("sip_gateway")
+CACHE_SIZE = 10_000
+
+
+@dataclass(frozen=True)
+class Route:
+    status: int = 200               # 200 route it; 404 unknown number
+    plan: CallPlan | None = None
+    direction: str = "incoming"
+    tenant_id: int | None = None
+    user_id: int | None = None
+    called: str = ""
+    caller: str | None = None       # E.164 when it parses
+    hit: dict | None = None
+    context: dict | None = None
+    reason: dict | None = None
+    ring_timeout: float = 25.0
+    source: str = "live"
+
+
+def digits_number(user: str) -> str | None:
+    """The user part of a SIP URI as E.164 (`+47..` or `47..`), None when it is not one."""
+    text = user.strip()
+    body = text[1:] if text.startswith("+") else text
+    if not body.isdigit() or not 6 <= len(body) <= 15:
+        return None
+    return "+" + body
+
+
+class Store:
+    def __init__(self, session_factory, uris: dict) -> None:
+        self._sessions = session_factory
+        self.uris = uris
+        self._last: OrderedDict[str, Route] = OrderedDict()
+
+    # -- routing ---------------------------------------------------------------------------
+    def route(self, called_user: str, caller_user: str, busy_users: set[int]) -> Route:
+        key = called_user.strip()
+        try:
+            with self._sessions() as db:
+                route = self._route(db, key, caller_user, busy_users)
+        except Exception as exc:  # the database is unreachable or failing
+            return self._fallback(key, exc)
+        if route.status == 200 and route.direction == "incoming":
+            self._remember(key, route)
+        return route
+
+    def _remember(self, key: str, route: Route) -> None:
+        self._last[key] = route
+        self._last.move_to_end(key)
+        while len(self._last) > CACHE_SIZE:
+            self._last.popitem(last=False)
+
+    def _fallback(self, key: str, exc: Exception) -> Route:
+        known = self._last.get(key)
+        if known is not None:
+            log.warning("database unreachable: ringing by the last known plan",
+                        extra={"event": "route_fallback", "source": "last_known",
+                               "called": key, "error": type(exc).__name__})
+            return replace(known, source="last_known")
+        log.warning("database unreachable: sending the call to voicemail",
+                    extra={"event": "route_fallback", "source": "voicemail", "called": key,
+                           "error": type(exc).__name__})
+        return Route(plan=plans.voicemail_plan(key, self.uris), called=key, source="voicemail")
+
+    def _route(self, db, called_user: str, caller_user: str, busy: set[int]) -> Route:
+        from api.accounts.models import User
+
+        called = digits_number(called_user)
+        user = None
+        if called is not None:
+            user = db.scalar(select(User).where(User.office_number == called).limit(1))
+        caller_num = digits_number(caller_user)
+        from_user = None
+        if caller_num is not None:
+            from_user = db.scalar(select(User).where(
+                or_(User.mobile == caller_num, User.office_number == caller_num)).limit(1))
+        if user is None and from_user is not None:
+            if called_user[:1] in "*#":
+                return self._feature_code(db, from_user, called_user)
+            short = db.scalar(select(User).where(User.tenant_id == from_user.tenant_id,
+                                                 User.short_number == called_user).limit(1))
+            if short is not None:
+                user, called = short, short.office_number or called_user
+            elif called is not None:
+                return self._outbound(db, from_user, caller_num, called)
+        if user is None:
+            return Route(status=404, called=called_user)
+        return self._inbound(db, user, called or called_user, caller_num or caller_user or None,
+                             user.id in busy)
+
+    def _inbound(self, db, user, called: str, caller: str | None, busy: bool) -> Route:
+        from api.accounts.models import Tenant
+        from api.availability import services as availability
+        from api.availability.routing import decide
+        from api.callerid.services import call_context
+        from api.core.clock import now
+
+        at = now()
+        availability.ensure_standard(db, user.tenant_id, user.id)
+        inputs = availability.routing_inputs(db, user.tenant_id, user.id, around=at)
+        country = db.scalar(select(Tenant.country).where(Tenant.id == user.tenant_id)) or "NO"
+        who = availability.caller(db, user.tenant_id, country, caller)
+        decided = decide(inputs, who, at, busy)
+        colleagues = self._colleague_numbers(db, user.tenant_id, decided)
+        plan = plans.call_plan(decided, called, self.uris, colleagues)
+        context = call_context(db, user.tenant_id, user.id, caller, deadline_s=0.2)
+        ring = next((s.timeout for s in decided.steps if s.action == "ring"), None) or 25
+        db.commit()
+        return Route(plan=plan, tenant_id=user.tenant_id, user_id=user.id, called=called,
+                     caller=who.number or caller, hit=context.get("hit"),
+                     context={"queue": context.get("via_queue"),
+                              "transferred_by": context.get("transferred_by"),
+                              "last_spoke_to": context.get("last_spoke_to")},
+                     reason={"profile": decided.profile_name, "rule": decided.rule},
+                     ring_timeout=float(ring))
+
+    def _colleague_numbers(self, db, tenant_id: int, decided) -> dict:
+        from api.accounts.models import User
+
+        ids = [int(s.destination.target) for s in decided.steps
+               if s.destination is not None and s.destination.kind == "colleague"
+               and str(s.destination.target or "").isdigit()]
+        if not ids:
+            return {}
+        rows = db.execute(select(User.id, User.office_number).where(
+            User.tenant_id == tenant_id, User.id.in_(ids))).all()
+        return {str(i): n for i, n in rows if n}
+
+    def _outbound(self, db, user, caller: str, called: str) -> Route:
+        from api.availability import services as availability
+        from api.availability.state import state_at
+        from api.core.clock import now
+
+        inputs = availability.routing_inputs(db, user.tenant_id, user.id)
+        kind = "mobile" if caller == user.mobile else "softphone"
+        display = state_at(inputs, now()).profile.display_numbers.get(kind) \
+            or user.office_number or caller
+        uri = plans.trunk_target(self.uris["trunk"], called)
+        return Route(plan=plans.outbound_plan(uri, display), direction="outgoing",
+                     tenant_id=user.tenant_id, user_id=user.id, called=called, caller=display)
+
+    def _feature_code(self, db, user, dialled: str) -> Route:
+        from api.availability import services as availability
+
+        current = availability.activate_code(db, user.tenant_id, user.id, dialled)
+        if current is None:
+            return Route(status=404, called=dialled)
+        name = current.profile.name
+        text = f"{name} is now active." if not current.until else \
+            f"{name} is now active until {current.until:%H:%M}."
+        return Route(plan=plans.message_plan(text, "en"), direction="feature",
+                     tenant_id=user.tenant_id, user_id=user.id, called=dialled)
+
+    # -- state and the call log ---------------------------------------------------------------
+    def session(self):
+        return self._sessions()

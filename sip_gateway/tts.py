@@ -1,0 +1,33 @@
+"""Announcements as audio: text rendered with espeak-ng, cached per text and language."""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import tempfile
+
+VOICES = {"nb": "nb", "no": "nb", "nn": "nb", "sv": "sv", "da": "da", "en": "en"}
+
+
+class Tts:
+    def __init__(self, cache_dir: str) -> None:
+        self.dir = cache_dir
+
+    def __call__(self, text: str, language: str) -> str:
+        """The path of a WAV file saying `text` (rendered once, then reused)."""
+        voice = VOICES.get((language or "en").split("-")[0].lower(), "en")
+        key = hashlib.sha256(f"{voice}\n{text}".encode()).hexdigest()[:32]
+        path = os.path.join(self.dir, f"{key}.wav")
+        if os.path.exists(path):
+            return path
+        os.makedirs(self.dir, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(suffix=".wav", dir=self.dir)
+        os.close(fd)
+        try:
+            subprocess.run(["espeak-ng", "-v", voice, "-w", tmp, "--", text], check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=10)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        return path
