@@ -91,6 +91,25 @@ class ScheduleEntry:
     recurrence: str = "none"
     weekdays: frozenset[int] = frozenset()
     repeat_until: date | None = None
+    # derived once, in local seconds since 0001-01-01 (the decision runs many times)
+    start_s: int = field(init=False, repr=False, compare=False)
+    length: int = field(init=False, repr=False, compare=False)
+    last_day: int | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        start_s = local_seconds(self.start)
+        object.__setattr__(self, "start_s", start_s)
+        object.__setattr__(self, "length", local_seconds(self.end) - start_s)
+        last = self.repeat_until.toordinal() if self.repeat_until and \
+            self.recurrence != "none" else None
+        object.__setattr__(self, "last_day", last)
+        if not self.weekdays:
+            object.__setattr__(self, "weekdays", frozenset({self.start.weekday()}))
+
+
+def local_seconds(local: datetime) -> int:
+    """A naive wall time as seconds since 0001-01-01 00:00 (ordinal days * 86400 + time)."""
+    return local.toordinal() * 86400 + local.hour * 3600 + local.minute * 60 + local.second
 
 
 @dataclass(frozen=True, slots=True)

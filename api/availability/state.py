@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from .inputs import BusyPeriod, Profile, RoutingInputs, ScheduleEntry
+from .inputs import BusyPeriod, Profile, RoutingInputs, ScheduleEntry, local_seconds
 
 DAY = 86400
 MEETING_KEY = "meeting"
@@ -26,62 +26,54 @@ class State:
     rule: str                    # why: "manual choice", "schedule 4", "calendar: Standup", ...
 
 
-def _secs(local: datetime) -> int:
-    return local.toordinal() * DAY + local.hour * 3600 + local.minute * 60 + local.second
-
-
 def _occurrence_start(entry: ScheduleEntry, now_s: int) -> int | None:
     """Local-seconds start of the latest occurrence that starts at or before `now_s`."""
-    first = _secs(entry.start)
-    if now_s < first:
-        return None
+    first = entry.start_s
     rec = entry.recurrence
     if rec == "none":
         return first
+    if rec == "daily":
+        return now_s - (now_s - first) % DAY
     tod = first % DAY
     today = now_s // DAY
-    if rec == "daily":
-        day = today if now_s % DAY >= tod else today - 1
-        return day * DAY + tod
     if rec == "weekly":
-        weekdays = entry.weekdays or frozenset({entry.start.weekday()})
-        for back in range(8):
-            day = today - back
-            start = day * DAY + tod
-            if (day - 1) % 7 in weekdays and first <= start <= now_s:
-                return start
+        day = today if now_s % DAY >= tod else today - 1
+        weekdays = entry.weekdays
+        for _ in range(7):
+            if (day - 1) % 7 in weekdays:
+                start = day * DAY + tod
+                return start if start >= first else None
+            day -= 1
         return None
     now_d = date.fromordinal(today)
     dom = entry.start.day
-    candidates = []
     if rec == "monthly":
         y, m = now_d.year, now_d.month
         for _ in range(3):
-            if dom <= calendar.monthrange(y, m)[1]:
-                candidates.append(date(y, m, dom))
+            if dom <= 28 or dom <= calendar.monthrange(y, m)[1]:
+                start = date(y, m, dom).toordinal() * DAY + tod
+                if start <= now_s:
+                    return start if start >= first else None
             y, m = (y, m - 1) if m > 1 else (y - 1, 12)
-    elif rec == "yearly":
-        for y in (now_d.year, now_d.year - 1):
-            if entry.start.month != 2 or dom != 29 or calendar.isleap(y):
-                candidates.append(date(y, entry.start.month, dom))
-    for d in candidates:
-        start = d.toordinal() * DAY + tod
-        if first <= start <= now_s:
-            return start
+        return None
+    for y in (now_d.year, now_d.year - 1):  # yearly
+        if entry.start.month != 2 or dom != 29 or calendar.isleap(y):
+            start = date(y, entry.start.month, dom).toordinal() * DAY + tod
+            if start <= now_s:
+                return start if start >= first else None
     return None
 
 
-def schedule_window(entry: ScheduleEntry, local_now: datetime) -> tuple[int, int] | None:
-    """(start, end) in local seconds of the occurrence in force at `local_now`, or None."""
-    now_s = _secs(local_now)
+def schedule_window(entry: ScheduleEntry, now_s: int) -> tuple[int, int] | None:
+    """(start, end) in local seconds of the occurrence in force at `now_s`, or None."""
+    if now_s < entry.start_s:
+        return None
     start = _occurrence_start(entry, now_s)
-    if start is None:
+    if start is None or now_s >= start + entry.length:
         return None
-    if entry.repeat_until is not None and entry.recurrence != "none" \
-            and start // DAY > entry.repeat_until.toordinal():
+    if entry.last_day is not None and start // DAY > entry.last_day:
         return None
-    end = start + (_secs(entry.end) - _secs(entry.start))
-    return (start, end) if now_s < end else None
+    return start, start + entry.length
 
 
 def _local_to_utc(local_s: int, tz: ZoneInfo) -> datetime:
@@ -116,10 +108,14 @@ def state_at(inputs: RoutingInputs, at: datetime) -> State:
             return State(profile, "manual", manual.until, manual.note, "manual choice")
     if inputs.schedules:
         tz = ZoneInfo(inputs.timezone)
-        local = at.astimezone(tz).replace(tzinfo=None)
+        now_s = local_seconds(at.astimezone(tz))
         best = None
         for entry in inputs.schedules:
-            window = schedule_window(entry, local)
+            # every occurrence starts at the same local time of day: a cheap first sieve
+            if now_s < entry.start_s or (entry.length < DAY
+                                         and (now_s - entry.start_s) % DAY >= entry.length):
+                continue
+            window = schedule_window(entry, now_s)
             if window is None:
                 continue
             profile = inputs.profile(entry.profile_id)
