@@ -13,6 +13,7 @@ _hooks: dict[str, list[Callable]] = defaultdict(list)
 USER_CREATED = "user_created"          # (session, user)
 SESSIONS_REVOKED = "sessions_revoked"  # (session, tenant_id, session_ids: list[int])
 AVAILABILITY_CHANGED = "availability_changed"  # (session, tenant_id, user_id, old: dict|None, new: dict)
+QUEUE_CALL_ENDED = "queue_call_ended"  # (session, tenant_id, queue_id, event, detail: dict); queues
 SMS_RECEIVED = "sms_received"  # (session, api.sms.services.ReceivedSms)
 
 
@@ -33,6 +34,8 @@ IN_CALL_USER_IDS = "in_call_user_ids"   # (session, tenant_id, user_ids) -> set[
 PRESENCE = "presence"                   # (session, tenant_id, user_ids) -> dict[int, dict]; availability
 QUEUE_SUMMARY = "queue_summary"         # (session, tenant_id, queue_ids) -> dict[int, dict]; queues (live status)
 FAVOURITE_TARGET = "favourite_target"   # (session, tenant_id, kind, target_id) -> dict|None {name, number?, availability?}; queues, main numbers
+#   per kind: provide FAVOURITE_TARGET + ".<kind>" with (session, tenant_id, target_id); the queues
+#   feature answers FAVOURITE_TARGET itself ("queue") and asks the per-kind provider for the others
 
 
 def provide(name: str, fn: Callable) -> None:
