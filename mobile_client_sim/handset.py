@@ -9,6 +9,7 @@ from __future__ import annotations
 import queue
 import socket
 import threading
+from urllib.parse import unquote_plus, unquote_to_bytes
 
 
 class Handset:
@@ -17,6 +18,7 @@ class Handset:
         self.sock.settimeout(None)
         self.file = self.sock.makefile("rwb")
         self.inboxes: dict[str, queue.Queue] = {}
+        self.partial: dict[tuple, dict[int, str]] = {}
         self.lock = threading.Lock()
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
@@ -28,12 +30,34 @@ class Handset:
     def _read(self) -> None:
         try:
             for raw in self.file:
-                parts = raw.decode("utf-8", "replace").rstrip("\r\n").split(" ", 3)
-                if len(parts) == 4 and parts[2] == "text":
-                    sender, to, _kind, text = parts
-                    self._inbox(to).put((sender, text))
+                self._line(raw.decode("utf-8", "replace").rstrip("\r\n"))
         except (OSError, ValueError):
             pass  # closed
+
+    def _line(self, line: str) -> None:
+        """`from to text TEXT`, or a part of a long SMS: `from to udh UDH data DATA` (both
+        URL-encoded; the UDH's concatenation header says which part of how many)."""
+        parts = line.split(" ", 3)
+        if len(parts) == 4 and parts[2] == "text":
+            self._inbox(parts[1]).put((parts[0], parts[3]))
+            return
+        fields = line.split(" ")
+        if len(fields) != 6 or fields[2] != "udh" or fields[4] != "data":
+            return
+        sender, to, udh, data = fields[0], fields[1], unquote_to_bytes(fields[3]), fields[5]
+        text = unquote_plus(data)
+        if len(udh) < 6 or udh[1] != 0:  # not an 8-bit concatenation header: one message
+            self._inbox(to).put((sender, text))
+            return
+        ref, total, seq = udh[3], udh[4], udh[5]
+        with self.lock:
+            pieces = self.partial.setdefault((sender, to, ref), {})
+            pieces[seq] = text
+            done = len(pieces) == total
+            if done:
+                del self.partial[(sender, to, ref)]
+        if done:
+            self._inbox(to).put((sender, "".join(pieces[i] for i in sorted(pieces))))
 
     def send(self, sender: str, to: str, text: str) -> None:
         """The handset `sender` texts `text` to the number `to`."""

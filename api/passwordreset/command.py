@@ -38,9 +38,9 @@ def token_hash(token: str) -> str:
 
 
 def reset_sms(code: str, link: str, minutes: int) -> str:
-    """Never holds the user id (the login): a code and a password-setting link only."""
-    return (f"Your password reset code is {code}. Or set a new password here: {link} "
-            f"Valid for {minutes} minutes. If you did not ask for it, ignore this message.")
+    """One SMS (160 characters with a link of up to about 70). Never holds the user id (the
+    login): a code and a password-setting link only."""
+    return f"Your reset code: {code}. Or set a new password at {link} - valid {minutes} min."
 
 
 def help_sms(keyword: str) -> str:

@@ -68,8 +68,22 @@ def _service_number(raw: str, region: str) -> str | None:
     return try_e164(text, region)
 
 
+def begin_write(db: Session) -> None:
+    """Start the transaction holding SQLite's write lock (BEGIN IMMEDIATE).
+
+    With the sqlite3 driver's default mode a SAVEPOINT (`begin_nested`, used by the rate
+    limiter and the deduplication here) opens a deferred transaction; its first write then
+    fails at once with "database is locked" when another connection wrote since. PostgreSQL
+    needs nothing.
+    """
+    conn = db.connection()
+    if conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def receive(db: Session, rt: SmsRuntime, sms: InboundSms, outbox: Outbox) -> str:
     """Record an incoming SMS once and let the features answer it. Returns the outcome."""
+    begin_write(db)
     at = now()
     receiver = _service_number(sms.receiver, rt.config.region)
     tenant = db.scalar(select(Tenant).where(Tenant.sms_service_number == receiver)) \

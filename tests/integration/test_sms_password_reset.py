@@ -72,7 +72,7 @@ def test_the_company_keyword_and_a_prefix_work(app, client, sink):
     c = make_company(app)
     service = give_service_number(app, c, keyword="PASSORD")
     send_sms(client, c.users["alice"], service, "  tsc Passord ")
-    assert "code is" in sink.sent[0]["text"]
+    assert "reset code" in sink.sent[0]["text"]
 
 
 def test_the_same_sms_delivered_twice_is_answered_once(app, client, db, sink):

@@ -131,6 +131,7 @@ class Kannel:
                                                stderr=subprocess.DEVNULL))
             _wait(lambda: "smsbox:" in self._status(), "smsbox connected")
             _wait(lambda: _listening(self.sendsms_port), "sendsms listening")
+            _wait(lambda: _listening(self.smsc_port), "fake SMSC listening")
         except Exception:
             self.stop()
             raise

@@ -103,7 +103,7 @@ def send_sms(client, sender: str, to: str, text: str, *, ts: str = "1795400000",
 
 
 def code_of(text: str) -> str:
-    return re.search(r"code is (\d{6})", text).group(1)
+    return re.search(r"code: (\d{6})", text).group(1)
 
 
 def link_of(text: str) -> str:

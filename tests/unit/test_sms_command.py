@@ -37,8 +37,13 @@ def test_codes_are_six_digits_and_hashed_per_user_with_the_secret():
 
 def test_the_reset_sms_holds_the_code_and_link_but_never_the_login():
     text = command.reset_sms("123456", "https://x/reset/tok", 15)
-    assert "123456" in text and "https://x/reset/tok" in text and "15 minutes" in text
+    assert "123456" in text and "https://x/reset/tok" in text and "15 min" in text
     assert "+47" not in text
+
+
+def test_the_reset_sms_fits_one_message_with_a_real_link():
+    link = "https://pbx.example.com/reset/" + command.new_token()
+    assert len(command.reset_sms(command.new_code(), link, 15)) <= 160
 
 
 def test_the_email_names_the_login_only_when_the_caller_allows_it():
