@@ -14,8 +14,9 @@ def register(api) -> None:
 def register_hooks() -> None:
     from ..core import hooks
     from .membership import on_availability_changed
-    from .status import favourite_target, queue_summary
+    from .status import favourite_target, queue_summary, queue_target
 
     hooks.on(hooks.AVAILABILITY_CHANGED, on_availability_changed)
     hooks.provide(hooks.QUEUE_SUMMARY, queue_summary)
-    hooks.provide(hooks.FAVOURITE_TARGET + ".queue", favourite_target)
+    hooks.provide(hooks.FAVOURITE_TARGET, favourite_target)
+    hooks.provide(hooks.FAVOURITE_TARGET + ".queue", queue_target)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..core import hooks
 from ..core.clock import now
 from ..core.db import get_scoped
 from ..core.errors import Conflict
@@ -40,9 +41,18 @@ def _members(db: Session, queue: Queue) -> list[QueueMember]:
                                                      QueueMember.tenant_id == queue.tenant_id)))
 
 
-def _finish(call: QueueCall, status: str, detail: str | None = None) -> None:
+def _finish(db: Session, call: QueueCall, status: str, detail: str | None = None) -> None:
+    """The call leaves the queue; the queue log (another feature) hears of it."""
     call.status, call.ended_at, call.ringing_user_ids = status, now(), []
     call.outcome_detail = detail or call.outcome_detail
+    db.flush()
+    wait_end = call.answered_at or call.ended_at
+    hooks.fire(hooks.QUEUE_CALL_ENDED, db, call.tenant_id, call.queue_id, status, {
+        "queue_call_id": call.id, "call_ref": call.call_ref,
+        "caller_number": call.caller_number, "caller_name": call.caller_name,
+        "member_user_id": call.answered_by_user_id,
+        "transferred_to": call.outcome_detail if status == "transferred" else None,
+        "wait_s": int((wait_end - call.entered_at).total_seconds()), "at": call.ended_at})
 
 
 def _keep_or_forget(db: Session, queue: Queue, call: QueueCall) -> None:
@@ -61,7 +71,7 @@ def enqueue(db: Session, tenant_id: int, queue_id: int, *, caller_number: str | 
     db.add(call)
     accepted = queue.ring_when_empty or any(m.logged_in for m in _members(db, queue))
     if not accepted:
-        _finish(call, "timed_out", "nobody logged in")
+        _finish(db, call, "timed_out", "nobody logged in")
     db.commit()
     return Entry(call, accepted, queue.overflow_kind, queue.overflow_target)
 
@@ -128,7 +138,7 @@ def call_ended(db: Session, tenant_id: int, call_id: int) -> QueueCall:
     call, queue = _call(db, tenant_id, call_id)
     if call.status != CONNECTED:
         raise Conflict(f"Queue call {call_id} is {call.status}, not connected")
-    _finish(call, "answered")
+    _finish(db, call, "answered")
     user_id = call.answered_by_user_id
     for m in db.scalars(select(QueueMember).where(QueueMember.in_call_id == call.id)):
         m.in_call_id = None
@@ -143,7 +153,7 @@ def abandon(db: Session, tenant_id: int, call_id: int) -> QueueCallback | None:
     call, queue = _call(db, tenant_id, call_id)
     if call.status != WAITING:
         raise Conflict(f"Queue call {call_id} is {call.status}, not waiting")
-    _finish(call, "abandoned")
+    _finish(db, call, "abandoned")
     entry = None
     if queue.callback_on_abandon and call.caller_number:
         entry = _callback_from(db, queue, call, "abandoned")
@@ -156,7 +166,7 @@ def request_callback(db: Session, tenant_id: int, call_id: int) -> QueueCallback
     call, queue = _call(db, tenant_id, call_id)
     if call.status != WAITING or not call.caller_number:
         raise Conflict(f"Queue call {call_id} cannot ask for a callback")
-    _finish(call, "callback_requested")
+    _finish(db, call, "callback_requested")
     entry = _callback_from(db, queue, call, "requested")
     _keep_or_forget(db, queue, call)
     return entry
@@ -167,7 +177,7 @@ def time_out(db: Session, tenant_id: int, call_id: int) -> Entry:
     call, queue = _call(db, tenant_id, call_id)
     if call.status != WAITING:
         raise Conflict(f"Queue call {call_id} is {call.status}, not waiting")
-    _finish(call, "timed_out", f"{queue.overflow_kind} {queue.overflow_target or ''}"
+    _finish(db, call, "timed_out", f"{queue.overflow_kind} {queue.overflow_target or ''}"
             .strip())
     _keep_or_forget(db, queue, call)
     return Entry(call, False, queue.overflow_kind, queue.overflow_target)
@@ -179,7 +189,7 @@ def transferred(db: Session, tenant_id: int, call_id: int, target: str) -> Queue
     if call.status != CONNECTED:
         raise Conflict(f"Queue call {call_id} is {call.status}, not connected")
     user_id = call.answered_by_user_id
-    _finish(call, "transferred", target[:80])
+    _finish(db, call, "transferred", target[:80])
     for m in db.scalars(select(QueueMember).where(QueueMember.in_call_id == call.id)):
         m.in_call_id = None
     if user_id is not None:

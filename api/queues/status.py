@@ -136,15 +136,26 @@ def my_queues(db: Session, tenant_id: int, user_id: int) -> list[dict]:
 
 def queue_summary(db: Session, tenant_id: int, queue_ids) -> dict[int, dict]:
     """For other features (favourites, transfer targets): {queue id: live status}."""
-    ids = [int(i) for i in queue_ids]
+    ids = [int(i) for i in queue_ids if 0 < int(i) < 2**31]
     queues = list(db.scalars(select(Queue).where(Queue.tenant_id == tenant_id,
                                                  Queue.id.in_(ids)))) if ids else []
     return statuses(db, tenant_id, queues)
 
 
-def favourite_target(db: Session, tenant_id: int, queue_id: int) -> dict | None:
+def favourite_target(db: Session, tenant_id: int, kind: str, target_id) -> dict | None:
+    """The favourite-target question: queues here, other kinds from their own provider."""
+    if kind != "queue":
+        return hooks.ask(f"{hooks.FAVOURITE_TARGET}.{kind}", db, tenant_id, target_id)
+    return queue_target(db, tenant_id, target_id)
+
+
+def queue_target(db: Session, tenant_id: int, queue_id) -> dict | None:
     """A queue as a favourite or transfer target: name, number and live status."""
-    live = queue_summary(db, tenant_id, [queue_id]).get(int(queue_id))
+    try:
+        queue_id = int(queue_id)
+    except (TypeError, ValueError):
+        return None
+    live = queue_summary(db, tenant_id, [queue_id]).get(queue_id)
     if live is None:
         return None
     return {"name": live["name"], "number": live["number"], "availability": live}

@@ -216,3 +216,17 @@ def test_remote_login_phones_are_registered_in_e164_and_can_be_removed(client, s
     assert client.delete(f"/api/v1/me/queues/remote-numbers/{r.get_json()['id']}",
                          headers=h).status_code == 204
     assert client.get("/api/v1/me/queues/remote-numbers", headers=h).get_json() == []
+
+
+def test_a_queue_can_be_a_favourite_showing_its_live_status(client, setup):
+    q = setup["queues"]["Support"]
+    client.post("/api/v1/me/queues/login", json={}, headers=setup["alice"])
+    r = client.post("/api/v1/me/favourites", json={"kind": "queue", "target_id": q},
+                    headers=setup["tina"])
+    assert r.status_code == 201, r.get_json()
+    (fav,) = [f for f in client.get("/api/v1/me/favourites", headers=setup["tina"]).get_json()
+              if f["kind"] == "queue"]
+    assert fav["name"] == "Support" and fav["availability"]["logged_in"] == 1
+    r = client.post("/api/v1/me/favourites", json={"kind": "queue", "target_id": 999999},
+                    headers=setup["tina"])
+    assert r.status_code in (404, 422)

@@ -194,3 +194,31 @@ def test_remote_login_from_an_unknown_phone_changes_nothing(db, company):
     result = membership.toggle_remote_login(db, company.tenant_id, "+4799887766")
     assert not result.known and "not registered" in result.announcement
     assert status.statuses(db, company.tenant_id, [q])[q.id]["logged_in"] == 0
+
+
+def test_other_features_see_a_queue_as_a_favourite_with_its_live_status(db, company):
+    q = _queue(db, company, name="Support", members=("alice", "bob"))
+    calls.enqueue(db, company.tenant_id, q.id, caller_number="+4791234567")
+    got = hooks.ask(hooks.FAVOURITE_TARGET, db, company.tenant_id, "queue", q.id)
+    assert got["name"] == "Support"
+    assert got["availability"]["calls_waiting"] == 1 and got["availability"]["logged_in"] == 2
+    assert hooks.ask(hooks.FAVOURITE_TARGET, db, company.tenant_id + 1, "queue", q.id) is None
+    summary = hooks.ask(hooks.QUEUE_SUMMARY, db, company.tenant_id, [q.id, 10**12])
+    assert list(summary) == [q.id]
+
+
+def test_every_queue_call_outcome_is_announced_for_the_queue_log(db, company):
+    heard = []
+
+    def listen(_db, tenant_id, queue_id, event, detail):
+        heard.append((tenant_id, queue_id, event, detail["caller_number"], detail["wait_s"]))
+
+    hooks.on(hooks.QUEUE_CALL_ENDED, listen)
+    try:
+        q = _queue(db, company)
+        entry = calls.enqueue(db, company.tenant_id, q.id, caller_number="+4791234567")
+        _later(7)
+        calls.abandon(db, company.tenant_id, entry.call.id)
+    finally:
+        hooks._hooks[hooks.QUEUE_CALL_ENDED].remove(listen)
+    assert heard == [(company.tenant_id, q.id, "abandoned", "+4791234567", 7)]
