@@ -20,8 +20,8 @@ from ..core.clock import now
 from ..core.errors import field_error
 from ..core.phone import try_e164
 from . import convert, inputs as pure
-from .models import BusyPeriod, Device, Profile, Schedule, State
-from .routing import Plan, decide
+from .models import BusyPeriod, Calendar, Device, Profile, Schedule, State
+from .routing import Plan, plan_for
 from .standard import standard_profiles
 from .state import State as Current, state_at
 
@@ -65,35 +65,48 @@ def ensure_standard(db: Session, tenant_id: int, user_id: int) -> None:
 
 def routing_inputs(db: Session, tenant_id: int, user_id: int,
                    around: datetime | None = None) -> pure.RoutingInputs:
-    """Everything `routing.decide` needs for one user (busy periods near `around`, or now)."""
+    """Everything `routing.decide` needs for one user (busy periods near `around`, or now).
+
+    Four or five queries: the user with tenant, state and calendar; profiles; devices;
+    schedules; busy periods (only with a calendar). A user without profiles gets the
+    standard set first.
+    """
     around = around or now()
-    row = db.execute(select(User.office_number, Tenant.timezone, Tenant.language, User.language)
+    row = db.execute(select(User.office_number, Tenant.timezone, Tenant.language, State,
+                            Calendar.user_id)
                      .join(Tenant, Tenant.id == User.tenant_id)
+                     .outerjoin(State, State.user_id == User.id)
+                     .outerjoin(Calendar, Calendar.user_id == User.id)
                      .where(User.id == user_id, User.tenant_id == tenant_id)).first()
     if row is None:
         return pure.RoutingInputs(user_id)
-    office, tz, tenant_lang, _user_lang = row
-    profiles = db.scalars(select(Profile).where(Profile.user_id == user_id,
-                                                Profile.tenant_id == tenant_id)
-                          .order_by(Profile.position, Profile.id)).all()
+    office, tz, language, state, calendar = row
+    profiles = _profiles(db, tenant_id, user_id)
+    if not profiles:
+        ensure_standard(db, tenant_id, user_id)
+        profiles = _profiles(db, tenant_id, user_id)
+        state = db.get(State, user_id)
     devices = db.scalars(select(Device).where(Device.user_id == user_id,
                                               Device.tenant_id == tenant_id)
                          .order_by(Device.id)).all()
     schedules = db.scalars(select(Schedule).where(Schedule.user_id == user_id,
                                                   Schedule.tenant_id == tenant_id)).all()
-    periods = db.scalars(select(BusyPeriod).where(
+    periods = () if calendar is None else db.scalars(select(BusyPeriod).where(
         BusyPeriod.user_id == user_id, BusyPeriod.tenant_id == tenant_id,
         BusyPeriod.starts_at < around + BUSY_WINDOW,
         BusyPeriod.ends_at > around - BUSY_WINDOW)).all()
-    state = db.get(State, user_id)
     return pure.RoutingInputs(
-        user_id=user_id, timezone=tz, language=tenant_lang, office_number=office,
+        user_id=user_id, timezone=tz, language=language, office_number=office,
         profiles=tuple(convert.profile(p) for p in profiles),
         devices=tuple(d for d in (convert.device(r) for r in devices) if d is not None),
         schedules=tuple(convert.schedule(s) for s in schedules),
-        busy_periods=tuple(convert.busy(b) for b in periods),
-        manual=convert.manual(state) if state is not None and state.tenant_id == tenant_id
-        else None)
+        busy_periods=tuple(convert.busy(b) for b in periods), manual=convert.manual(state))
+
+
+def _profiles(db: Session, tenant_id: int, user_id: int) -> list[Profile]:
+    return list(db.scalars(select(Profile).where(Profile.user_id == user_id,
+                                                 Profile.tenant_id == tenant_id)
+                           .order_by(Profile.position, Profile.id)))
 
 
 def _utc(field: str, value: datetime) -> datetime:
@@ -105,15 +118,15 @@ def _utc(field: str, value: datetime) -> datetime:
 
 # -- the state in force and its side effects -----------------------------------------------
 
-def settle(db: Session, tenant_id: int, user_id: int, inputs: pure.RoutingInputs,
-           current: Current) -> None:
-    """Fire availability_changed once when the state in force differs from the one applied."""
+def settle(db: Session, tenant_id: int, user_id: int, current: Current) -> bool:
+    """Fire availability_changed once when the state in force differs from the one applied.
+    Returns whether anything was written (the caller commits)."""
     state = db.get(State, user_id)
     if state is None or state.tenant_id != tenant_id:
-        return
+        return False
     new_id = current.profile.id
     if state.applied_profile_id == new_id:
-        return
+        return False
     old_id = state.applied_profile_id
     cond = State.applied_profile_id.is_(None) if old_id is None else \
         State.applied_profile_id == old_id
@@ -125,16 +138,16 @@ def settle(db: Session, tenant_id: int, user_id: int, inputs: pure.RoutingInputs
         old_snap = state.applied_snapshot
         db.expire(state)
         hooks.fire(hooks.AVAILABILITY_CHANGED, db, tenant_id, user_id, old_snap, snap)
+    return True
 
 
 def current_state(db: Session, tenant_id: int, user_id: int,
                   at: datetime | None = None) -> tuple[pure.RoutingInputs, Current]:
     """The state in force for a user (settling queue behaviour when it changed by itself)."""
-    ensure_standard(db, tenant_id, user_id)
     at = at or now()
     inputs = routing_inputs(db, tenant_id, user_id)
     current = state_at(inputs, at)
-    settle(db, tenant_id, user_id, inputs, current)
+    settle(db, tenant_id, user_id, current)
     db.commit()
     return inputs, current
 
@@ -164,18 +177,19 @@ def set_availability(db: Session, tenant_id: int, user_id: int, actor_id: int,
     db.flush()
     inputs = routing_inputs(db, tenant_id, user_id)
     current = state_at(inputs, at)
-    settle(db, tenant_id, user_id, inputs, current)
+    settle(db, tenant_id, user_id, current)
     db.commit()
     return current
 
 
 # -- callers and the preview ---------------------------------------------------------------
 
-def caller(db: Session, tenant_id: int, country: str, raw: str | None) -> pure.Caller:
+def caller(db: Session, tenant_id: int, country: str, raw: str | None,
+           check_colleague: bool = True) -> pure.Caller:
     """Who is calling: the number in E.164, and whether it is a colleague's."""
     number = try_e164(raw, country) if raw else None
-    if number is None:
-        return pure.Caller(None, False)
+    if number is None or not check_colleague:
+        return pure.Caller(number, False)
     colleague = db.scalar(select(User.id).where(
         User.tenant_id == tenant_id,
         or_(User.mobile == number, User.office_number == number)).limit(1))
@@ -185,7 +199,6 @@ def caller(db: Session, tenant_id: int, country: str, raw: str | None) -> pure.C
 def preview(db: Session, tenant: Tenant, user_id: int, caller_number: str | None,
             at: datetime | None, busy: bool | None) -> Plan:
     """"What happens if someone calls me now" (or at `at`): the very plan the gateway runs."""
-    ensure_standard(db, tenant.id, user_id)
     real_now = now()
     if at is not None:
         at = _utc("at", at)
@@ -193,20 +206,21 @@ def preview(db: Session, tenant: Tenant, user_id: int, caller_number: str | None
             raise field_error("at", "must be within 400 days of now")
     at = at or real_now
     inputs = routing_inputs(db, tenant.id, user_id, around=at)
-    if at == real_now:
-        settle(db, tenant.id, user_id, inputs, state_at(inputs, at))
+    current = state_at(inputs, at)
+    if at == real_now and settle(db, tenant.id, user_id, current):
         db.commit()
     if busy is None:
         busy = user_id in hooks.ask(hooks.IN_CALL_USER_IDS, db, tenant.id, [user_id],
                                     default=set())
-    return decide(inputs, caller(db, tenant.id, tenant.country, caller_number), at, busy)
+    asks_colleague = any(e.match == "colleagues" for e in current.profile.exceptions)
+    who = caller(db, tenant.id, tenant.country, caller_number, asks_colleague)
+    return plan_for(inputs, current, who, at, busy)
 
 
 def activate_code(db: Session, tenant_id: int, user_id: int, dialled: str) -> Current | None:
     """The gateway's entry for a feature code dialled from one of the user's phones."""
     from .featurecodes import parse
 
-    ensure_standard(db, tenant_id, user_id)
     inputs = routing_inputs(db, tenant_id, user_id)
     command = parse(dialled, inputs.profiles)
     if command is None:

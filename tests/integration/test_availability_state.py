@@ -201,3 +201,17 @@ def test_bad_availability_choices_are_refused_with_422(company, client, body):
     h = auth(client, company.users["alice"])
     r = client.put("/api/v1/me/availability", headers=h, json=body)
     assert r.status_code == 422, r.get_json()
+
+
+def test_a_user_from_before_availability_gets_the_standard_profiles_on_first_use(company,
+                                                                                  client, db):
+    from sqlalchemy import delete
+
+    from api.availability.models import Device, Profile, State
+    for model in (State, Device, Profile):
+        db.execute(delete(model))
+    db.commit()
+    h = auth(client, company.users["alice"])
+    plan = client.get("/api/v1/me/routing-preview", headers=h).get_json()
+    assert plan["profile_name"] == "Available"
+    assert len(client.get("/api/v1/me/profiles", headers=h).get_json()) == 8
