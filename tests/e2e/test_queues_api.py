@@ -230,3 +230,19 @@ def test_a_queue_can_be_a_favourite_showing_its_live_status(client, setup):
     r = client.post("/api/v1/me/favourites", json={"kind": "queue", "target_id": 999999},
                     headers=setup["tina"])
     assert r.status_code in (404, 422)
+
+
+def test_a_busy_profile_logs_out_of_its_queue_and_available_logs_back_in(client, setup):
+    h, q = setup["alice"], setup["queues"]
+    client.post("/api/v1/me/queues/login", json={}, headers=h)
+    profiles = {p["key"]: p for p in client.get("/api/v1/me/profiles", headers=h).get_json()}
+    busy = profiles["busy"]["id"]
+    r = client.patch(f"/api/v1/me/profiles/{busy}", json={"queue_logout": [q["Support"]]},
+                     headers=h)
+    assert r.status_code == 200, r.get_json()
+    client.put("/api/v1/me/availability", json={"profile_id": busy}, headers=h)
+    assert {n: x["me"]["logged_in"] for n, x in _mine(client, h).items()} == \
+        {"Support": False, "Sales": True}
+    client.put("/api/v1/me/availability", json={"profile_id": profiles["available"]["id"]},
+               headers=h)
+    assert all(x["me"]["logged_in"] for x in _mine(client, h).values())
