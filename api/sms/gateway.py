@@ -74,7 +74,9 @@ class LogGateway:
     def send(self, *, to: str, sender: str, text: str, report_url: str) -> SendResult:
         with self.lock:
             self.sent.append({"to": to, "from": sender, "text": text, "report_url": report_url})
-        log.info("sms kept by the development sink", extra={"event": "sms_sink", "to": to})
+        # development only: the text (with any code) is logged so a developer can use it
+        log.info("sms kept by the development sink",
+                 extra={"event": "sms_sink", "to": to, "from": sender, "text": text})
         return SendResult(ACCEPTED, "kept by the development sink")
 
     def parse_report(self, query) -> DeliveryReport | None:
