@@ -113,3 +113,13 @@ class RemoteLoginNumber(TenantScoped, Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     number: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class QueueServiceNumber(TenantScoped, Base):
+    """The company's queue service number: a call to it toggles the caller's queue login."""
+
+    __tablename__ = "queue_service_numbers"
+    __table_args__ = (UniqueConstraint("tenant_id"), UniqueConstraint("number"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20))

@@ -12,7 +12,8 @@ from ..core.errors import NotFound
 from . import membership, services, status
 from .models import Queue
 from .schemas import (MemberSchema, MemberUpdateSchema, MyQueueSchema, QueueSchema,
-                      QueueStatusSchema, QueueUpdateSchema, SelectionSchema)
+                      QueueStatusSchema, QueueUpdateSchema, SelectionSchema,
+                      ServiceNumberSchema)
 
 queues_blp = Blueprint("queues", __name__, url_prefix="/api/v1/queues",
                        description="Queues: settings, members, live status, log in/out others")
@@ -57,6 +58,24 @@ class Queues(MethodView):
     def post(self, body):
         """Create a queue with its settings; the number may be given in any common format."""
         return services.create_queue(db_session(), current().tenant, body)
+
+
+@queues_blp.route("/service-number")
+class ServiceNumber(MethodView):
+    @login_required()
+    @queues_blp.response(200, ServiceNumberSchema)
+    def get(self):
+        """The company's queue service number (remote login): call it from your mobile or a
+        registered phone to log in to or out of your default queues."""
+        return {"number": services.service_number(db_session(), current().tenant_id)}
+
+    @login_required(perms.MANAGE_QUEUES)
+    @queues_blp.arguments(ServiceNumberSchema)
+    @queues_blp.response(200, ServiceNumberSchema)
+    def put(self, body):
+        """Set or clear the queue service number."""
+        return {"number": services.set_service_number(db_session(), current().tenant,
+                                                      body["number"])}
 
 
 @queues_blp.route("/<int:queue_id>")

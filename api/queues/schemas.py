@@ -155,3 +155,9 @@ class RemoteNumberSchema(Schema):
     id = fields.Integer(dump_only=True)
     number = fields.String(required=True, validate=validate.Length(1, 40))
     created_at = fields.DateTime(dump_only=True)
+
+
+class ServiceNumberSchema(Schema):
+    number = fields.String(required=True, allow_none=True, validate=validate.Length(0, 40),
+                           metadata={"description": "Calls to it from a registered phone toggle "
+                                                    "the caller's queue login; null clears it"})

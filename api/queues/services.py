@@ -12,7 +12,7 @@ from ..accounts.models import Tenant, User
 from ..core.db import get_scoped
 from ..core.errors import Conflict, Forbidden, NotFound, field_error
 from ..core.phone import normalise_field
-from .models import Queue, QueueMember
+from .models import Queue, QueueMember, QueueServiceNumber
 
 
 def _normalise(tenant: Tenant, data: dict[str, Any]) -> dict[str, Any]:
@@ -21,6 +21,19 @@ def _normalise(tenant: Tenant, data: dict[str, Any]) -> dict[str, Any]:
     if data.get("short_number") == "":
         data["short_number"] = None
     return data
+
+
+def _check_number(db: Session, queue: Queue) -> None:
+    """A queue number reaches exactly one queue (the gateway finds the queue by it)."""
+    if not queue.number:
+        return
+    stmt = select(Queue.id).where(Queue.number == queue.number)
+    if queue.id is not None:
+        stmt = stmt.where(Queue.id != queue.id)
+    taken = db.scalar(stmt) is not None or db.scalar(select(QueueServiceNumber.id).where(
+        QueueServiceNumber.number == queue.number)) is not None
+    if taken:
+        raise Conflict(f"The number {queue.number} is already in use", extra={"field": "number"})
 
 
 def _check_overflow(queue: Queue) -> None:
@@ -40,6 +53,7 @@ def _commit(db: Session) -> None:
 def create_queue(db: Session, tenant: Tenant, data: dict[str, Any]) -> Queue:
     queue = Queue(tenant_id=tenant.id, **_normalise(tenant, dict(data)))
     _check_overflow(queue)
+    _check_number(db, queue)
     db.add(queue)
     _commit(db)
     return queue
@@ -49,6 +63,8 @@ def update_queue(db: Session, tenant: Tenant, queue: Queue, data: dict[str, Any]
     for key, value in _normalise(tenant, dict(data)).items():
         setattr(queue, key, value)
     _check_overflow(queue)
+    with db.no_autoflush:
+        _check_number(db, queue)
     _commit(db)
     return queue
 
@@ -121,3 +137,44 @@ def check_can_watch(db: Session, principal, queue: Queue) -> None:
         return
     if not is_member(db, queue, principal.user_id):
         raise Forbidden(f"You are not a member of queue {queue.id}")
+
+
+# -- numbers the gateway answers -------------------------------------------------------------
+
+def queue_for_number(db: Session, called_number: str) -> Queue | None:
+    """The queue a called number (E.164) belongs to, in whichever company."""
+    return db.scalar(select(Queue).where(Queue.number == called_number))
+
+
+def remote_login_tenant(db: Session, called_number: str) -> int | None:
+    """The company whose queue service number was called (remote login), if any."""
+    return db.scalar(select(QueueServiceNumber.tenant_id)
+                     .where(QueueServiceNumber.number == called_number))
+
+
+def service_number(db: Session, tenant_id: int) -> str | None:
+    return db.scalar(select(QueueServiceNumber.number)
+                     .where(QueueServiceNumber.tenant_id == tenant_id))
+
+
+def set_service_number(db: Session, tenant: Tenant, raw: str | None) -> str | None:
+    """Set or clear (None) the company's queue service number."""
+    number = normalise_field("number", raw, tenant.country)
+    row = db.scalar(select(QueueServiceNumber).where(QueueServiceNumber.tenant_id == tenant.id))
+    if number is None:
+        if row is not None:
+            db.delete(row)
+        db.commit()
+        return None
+    if db.scalar(select(Queue.id).where(Queue.number == number)) is not None:
+        raise Conflict(f"The number {number} is a queue's number", extra={"field": "number"})
+    if row is None:
+        row = QueueServiceNumber(tenant_id=tenant.id, number=number)
+        db.add(row)
+    row.number = number
+    try:
+        db.commit()
+    except IntegrityError:
+        db.rollback()
+        raise Conflict(f"The number {number} is already in use", extra={"field": "number"})
+    return number

@@ -246,3 +246,22 @@ def test_a_busy_profile_logs_out_of_its_queue_and_available_logs_back_in(client,
     client.put("/api/v1/me/availability", json={"profile_id": profiles["available"]["id"]},
                headers=h)
     assert all(x["me"]["logged_in"] for x in _mine(client, h).values())
+
+
+def test_queue_and_service_numbers_each_reach_one_place(client, setup):
+    h = setup["admin"]
+    assert client.get("/api/v1/queues/service-number", headers=h).get_json() == {"number": None}
+    r = client.put("/api/v1/queues/service-number", json={"number": "22 99 55 55"}, headers=h)
+    assert r.get_json() == {"number": "+4722995555"}
+    assert client.get("/api/v1/queues/service-number",
+                      headers=setup["alice"]).get_json()["number"] == "+4722995555"
+    assert client.post("/api/v1/queues", json={"name": "X", "number": "+4722995555"},
+                       headers=h).status_code == 409
+    assert client.patch(f"/api/v1/queues/{setup['queues']['Sales']}",
+                        json={"number": "22990000"}, headers=h).status_code == 409  # Support's
+    assert client.put("/api/v1/queues/service-number", json={"number": "22990000"},
+                      headers=h).status_code == 409
+    assert client.put("/api/v1/queues/service-number", json={"number": "1"},
+                      headers=setup["alice"]).status_code == 403
+    assert client.put("/api/v1/queues/service-number", json={"number": None},
+                      headers=h).get_json() == {"number": None}
