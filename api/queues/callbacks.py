@@ -1,6 +1,8 @@
 """The queue call log, missed queue calls and the manual callback list."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
@@ -74,11 +76,16 @@ def get_callback(db: Session, tenant_id: int, callback_id: int) -> QueueCallback
     return get_scoped(db, QueueCallback, callback_id, tenant_id, "callback")
 
 
+CLAIM_TIMEOUT = timedelta(minutes=30)  # an attempt nobody marked frees the entry after this
+
+
 def start_callback(db: Session, entry: QueueCallback, user_id: int) -> QueueCallback:
-    """A member starts calling back: the attempt is counted and the entry is theirs."""
+    """A member starts calling back: the attempt is counted and the entry is theirs (until
+    they mark it, or for CLAIM_TIMEOUT)."""
     if entry.done_at is not None:
         raise Conflict("This caller has already been called back")
-    if entry.in_progress_by_user_id not in (None, user_id):
+    stale = entry.last_attempt_at is None or now() - entry.last_attempt_at >= CLAIM_TIMEOUT
+    if entry.in_progress_by_user_id not in (None, user_id) and not stale:
         raise Conflict("A colleague is calling this caller back right now",
                        extra={"in_progress_by_user_id": entry.in_progress_by_user_id})
     entry.attempts += 1

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from ..core import hooks
 from ..core.clock import now
 from ..core.db import get_scoped
-from ..core.errors import Conflict
+from ..core.errors import Conflict, NotFound
 from . import distribution, membership
 from .models import Queue, QueueCall, QueueCallback, QueueMember
 from .status import CONNECTED, WAITING, as_member, busy_user_ids
@@ -32,7 +32,12 @@ class Entry:
 
 
 def _call(db: Session, tenant_id: int, call_id: int) -> tuple[QueueCall, Queue]:
-    call = get_scoped(db, QueueCall, call_id, tenant_id, "queue call")
+    """The call, locked until commit (PostgreSQL) so two gateways or members cannot race."""
+    call = db.scalar(select(QueueCall).where(QueueCall.id == call_id,
+                                             QueueCall.tenant_id == tenant_id)
+                     .with_for_update())
+    if call is None:
+        raise NotFound(f"No queue call with id {call_id}")
     return call, db.get(Queue, call.queue_id)
 
 

@@ -265,3 +265,15 @@ def test_queue_and_service_numbers_each_reach_one_place(client, setup):
                       headers=setup["alice"]).status_code == 403
     assert client.put("/api/v1/queues/service-number", json={"number": None},
                       headers=h).get_json() == {"number": None}
+
+
+def test_a_callback_started_and_never_marked_is_free_again_after_half_an_hour(client, setup):
+    q = setup["queues"]["Support"]
+    cb = client.post(f"/api/v1/queues/{q}/callbacks", json={"caller_number": "41000001"},
+                     headers=setup["alice"]).get_json()
+    clock.freeze(clock.now())
+    client.post(f"/api/v1/queues/callbacks/{cb['id']}/start", headers=setup["alice"])
+    clock.freeze(clock.now() + timedelta(minutes=31))
+    bob = auth(client, setup["company"].users["bob"])  # a fresh token, half an hour later
+    r = client.post(f"/api/v1/queues/callbacks/{cb['id']}/start", headers=bob)
+    assert r.status_code == 200 and r.get_json()["attempts"] == 2
