@@ -50,6 +50,7 @@ def main() -> None:
     store = Store(sessions, uris)
     recorder = Recorder(sessions).start()
     push.start(sessions)
+    import api.pushdevices.services  # noqa: F401 (imported now, not on the first call)
     adapter = Adapter(cfg, store.route, recorder, Pusher(), Tts(cfg.tts_dir))
     stopped = threading.Event()
     poller = threading.Thread(target=commands_poller, name="gateway-commands", daemon=True,

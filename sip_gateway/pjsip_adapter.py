@@ -173,6 +173,7 @@ class Adapter:
         acfg.mediaConfig.transportConfig.boundAddress = self.cfg.host
         self.acc = _Account(self)
         self.acc.create(acfg)
+        self._acfg, self._from_user = acfg, "gateway"
         log.info("gateway listening", extra={"event": "gateway_ready",
                                               "address": self.contact_host})
 
@@ -231,7 +232,11 @@ class Adapter:
                 session.leg_event(call, "gone", info.lastStatusCode)
 
     # -- used by sessions ------------------------------------------------------------------
-    def dial(self, session: CallSession, leg: int, uri: str, headers: list[tuple[str, str]]):
+    def dial(self, session: CallSession, leg: int, uri: str, headers: list[tuple[str, str]],
+             from_user: str | None):
+        # From is the account's id URI: pjsua2 2.12 has no per-call From, so set the account's
+        # (a config copy, about 8 microseconds) right before the INVITE is created
+        self._set_from(from_user or "anonymous")
         call = _Call(self, self.acc)
         call.session, call.leg = session, leg
         op = pj.CallOpParam(True)
@@ -243,6 +248,12 @@ class Adapter:
         self.calls[call.getId()] = call
         call.sip_id = call.getInfo().callIdString
         return call
+
+    def _set_from(self, user: str) -> None:
+        if user != self._from_user:
+            self._acfg.idUri = f"sip:{user}@{self.contact_host}"
+            self.acc.modify(self._acfg)
+            self._from_user = user
 
     def op(self, status: int = 0):
         op = pj.CallOpParam(True)

@@ -9,6 +9,7 @@ import logging
 import wave
 
 from . import callcontrol as cc
+from .sipmsg import safe_user
 from .callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, CancelTimer,
                            CommandDone, Dial, Failed, HangupCaller, LegAnswered, LegFailed,
                            LegHungUp, LegProgress, LogCall, Play, PlaybackDone, Push,
@@ -128,12 +129,14 @@ class CallSession:
     def _perform(self, a) -> None:
         gw, r = self.gw, self.route_info
         if isinstance(a, Push):
+            log.info("push", extra=self._extra(event="push", kind=a.kind, reason=a.reason))
             gw.pusher.send(a.kind, a.reason, r, self.sip_id)
         elif isinstance(a, Dial):
             headers = self._headers(a.target)
             log.info("dialling", extra=self._extra(event="dial", leg=a.leg, kind=a.target.kind,
                                                    uri=a.target.uri))
-            self.legs[a.leg] = gw.dial(self, a.leg, a.target.uri, headers)
+            shown = safe_user(a.target.from_number or (r.caller if r else None))
+            self.legs[a.leg] = gw.dial(self, a.leg, a.target.uri, headers, shown)
         elif isinstance(a, CancelLeg):
             leg = self.legs.get(a.leg)
             if gw.alive(leg):
@@ -179,10 +182,10 @@ class CallSession:
     def _headers(self, target) -> list[tuple[str, str]]:
         host, r = self.gw.contact_host, self.route_info
         out = []
-        shown = target.from_number or (r.caller if r else None)
+        shown = safe_user(target.from_number or (r.caller if r else None))
         if shown:
             out.append(("P-Asserted-Identity", f"<sip:{shown}@{host}>"))
-        if target.diverted_from:
+        if safe_user(target.diverted_from):
             out.append(("Diversion", f"<sip:{target.diverted_from}@{host}>;reason="
                         + ("no-answer" if self.legs else "unconditional")))
         return out

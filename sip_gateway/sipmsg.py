@@ -50,5 +50,9 @@ def host_of(address: str) -> str:
     return text.rsplit(":", 1)[0] if text.count(":") == 1 else text
 
 
-def name_addr(number: str, host: str) -> str:
-    return f"<sip:{number}@{host}>"
+_SAFE_USER = re.compile(r"^[A-Za-z0-9+*#._-]{1,40}$")
+
+
+def safe_user(user: str | None) -> str | None:
+    """A URI user part the gateway may put in headers it sends, or None."""
+    return user if user and _SAFE_USER.match(user) else None

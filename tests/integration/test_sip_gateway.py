@@ -1,0 +1,305 @@
+"""The SIP gateway against real SIP peers: SIPp as the trunk and as the user's phones."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select, update
+
+from tests.support.api import auth, make_company
+from tests.support.push import sink as push_sink
+from tests.support.sip import Gateway, Sipp, free_port, header, sip_tools_missing, wait_until
+
+pytestmark = pytest.mark.skipif(sip_tools_missing() is not None,
+                                reason=sip_tools_missing() or "")
+CALLER = "+4791234567"
+
+
+@pytest.fixture(scope="module")
+def sink():
+    with push_sink() as (server, url):
+        yield server.RequestHandlerClass.store, url
+
+
+@pytest.fixture(scope="module")
+def ports():
+    return {"trunk": free_port(), "voicemail": free_port()}
+
+
+@pytest.fixture(scope="module")
+def gateway(app, database_url, tmp_path_factory, sink, ports):
+    gw = Gateway(database_url, tmp_path_factory.mktemp("gw"), trunk_port=ports["trunk"],
+                 voicemail_port=ports["voicemail"], sink_url=sink[1])
+    yield gw
+    gw.stop()
+
+
+@pytest.fixture
+def peers(tmp_path):
+    started: list[Sipp] = []
+
+    def start(name, scenario, *args, **kw) -> Sipp:
+        s = Sipp(tmp_path, name, scenario, *args, **kw)
+        started.append(s)
+        return s
+
+    yield start
+    for s in started:
+        s.stop()
+
+
+class User:
+    def __init__(self, app, db, client, who: str = "alice") -> None:
+        from api.accounts.models import User as U
+
+        self.company = make_company(app)
+        self.mobile = self.company.users[who]
+        self.row = db.scalar(select(U).where(U.mobile == self.mobile))
+        self.id, self.tenant_id, self.office = self.row.id, self.row.tenant_id, \
+            self.row.office_number
+        self.db, self.client = db, client
+
+    def devices(self, **uris) -> None:
+        """Replace the ringing devices: softphone=URI, deskphone=URI, mobile=E.164."""
+        from api.availability.models import Device
+        from api.availability.services import ensure_standard
+
+        ensure_standard(self.db, self.tenant_id, self.id)
+        self.db.execute(update(Device).where(Device.user_id == self.id).values(enabled=False))
+        for kind, address in uris.items():
+            self.db.add(Device(tenant_id=self.tenant_id, user_id=self.id, kind=kind,
+                               label=kind, enabled=True, mex=True,
+                               sip_uri=None if kind == "mobile" else address,
+                               number=address if kind == "mobile" else None))
+        self.db.commit()
+
+    def profile(self, **values) -> None:
+        """Change the Available profile (the one in force)."""
+        from api.availability.models import Profile
+
+        self.db.execute(update(Profile).where(Profile.user_id == self.id,
+                                              Profile.is_default.is_(True)).values(**values))
+        self.db.commit()
+
+    def push_token(self) -> str:
+        token = f"tok-{self.id}-gateway-test"
+        r = self.client.post("/api/v1/me/push-devices", headers=auth(self.client, self.mobile),
+                             json={"platform": "android", "token": token, "token_kind": "fcm",
+                                   "app_id": "no.example.pbx"})
+        assert r.status_code in (200, 201), r.get_json()
+        return token
+
+    def log(self) -> list:
+        from api.callerid.models import CallLogEntry
+
+        self.db.expire_all()
+        return list(self.db.scalars(select(CallLogEntry).where(CallLogEntry.user_id == self.id)))
+
+
+def call(peers, gateway, number: str, *, hold_ms: int = 300, caller: str = CALLER,
+         ip: str = "127.0.0.1") -> Sipp:
+    return peers("trunk", "trunk_uac.xml", f"127.0.0.1:{gateway.port}", "-s", number,
+                 "-key", "caller", caller, "-d", str(hold_ms), ip=ip)
+
+
+def final_status(trunk: Sipp) -> int:
+    finals = [t for d, _, t in trunk.messages() if d == "received"
+              and t.startswith("SIP/2.0 ") and "INVITE" in (header(t, "CSeq") or "")
+              and int(t.split()[1]) >= 200]
+    return int(finals[0].split()[1])
+
+
+def logged(user: User, status: str):
+    return wait_until(lambda: [e for e in user.log() if e.status == status],
+                      what=f"a {status} call in the log")
+
+
+def test_trunk_call_rings_the_softphone_after_the_push_and_is_logged_answered(
+        app, db, client, gateway, peers, sink):
+    user = User(app, db, client)
+    soft = peers("soft", "phone_answer.xml", "-d", "500")  # rings half a second
+    user.devices(softphone=f"sip:soft@127.0.0.1:{soft.port}")
+    token = user.push_token()
+
+    trunk = call(peers, gateway, user.office)
+    assert trunk.wait() == 0 and soft.wait() == 0
+    assert final_status(trunk) == 200
+    invite = soft.received("INVITE")[0]
+    assert CALLER in header(invite, "From") and CALLER in header(invite, "P-Asserted-Identity")
+
+    entry = logged(user, "answered")[0]
+    assert entry.other_number == CALLER and entry.direction == "incoming"
+    pushes = sink[0].after(token, 0, 10)
+    incoming = [p for p in pushes if p["kind"] == "incoming_call"]
+    assert incoming and CALLER in json.dumps(incoming[0]["payload"])
+    call_id = header(trunk.received("SIP/2.0 200")[0], "Call-ID")
+    push_line = gateway.events("push", call_id)[0]
+    dial_line = gateway.events("dial", call_id)[0]
+    assert gateway.lines.index(push_line) < gateway.lines.index(dial_line)
+
+
+
+def test_parallel_ring_connects_the_first_phone_to_answer_and_cancels_the_other(
+        app, db, client, gateway, peers):
+    user = User(app, db, client)
+    soft = peers("soft", "phone_no_answer.xml")
+    desk = peers("desk", "phone_answer.xml", "-d", "300")
+    user.devices(softphone=f"sip:soft@127.0.0.1:{soft.port}",
+                 deskphone=f"sip:desk@127.0.0.1:{desk.port}")
+
+    trunk = call(peers, gateway, user.office)
+    assert trunk.wait() == 0 and desk.wait() == 0
+    assert soft.wait() == 0 and soft.received("CANCEL")  # the loser was cancelled
+    assert final_status(trunk) == 200
+    assert logged(user, "answered")
+
+
+def test_no_answer_goes_to_voicemail_with_the_called_number_as_diversion(
+        app, db, client, gateway, peers, ports):
+    user = User(app, db, client)
+    soft = peers("soft", "phone_no_answer.xml")
+    voicemail = peers("voicemail", "phone_answer.xml", port=ports["voicemail"])
+    user.devices(softphone=f"sip:soft@127.0.0.1:{soft.port}")
+    user.profile(no_answer_after=1)
+
+    trunk = call(peers, gateway, user.office)
+    assert trunk.wait() == 0 and soft.wait() == 0 and voicemail.wait() == 0
+    assert soft.received("CANCEL")
+    invite = voicemail.received("INVITE")[0]
+    assert user.office in header(invite, "Diversion")
+    assert final_status(trunk) == 200  # the caller talks to voicemail
+    assert logged(user, "missed")[0].other_number == CALLER
+
+
+def test_a_busy_phone_sends_the_call_on_to_the_fallback(app, db, client, gateway, peers,
+                                                        ports):
+    user = User(app, db, client)
+    soft = peers("soft", "phone_busy.xml")
+    voicemail = peers("voicemail", "phone_answer.xml", port=ports["voicemail"])
+    user.devices(softphone=f"sip:soft@127.0.0.1:{soft.port}")
+
+    trunk = call(peers, gateway, user.office)
+    assert trunk.wait() == 0 and soft.wait() == 0 and voicemail.wait() == 0
+    assert final_status(trunk) == 200 and voicemail.received("INVITE")
+
+
+def test_a_profile_with_busy_tone_answers_the_trunk_486(app, db, client, gateway, peers):
+    user = User(app, db, client)
+    soft = peers("soft", "phone_answer.xml")
+    user.devices(softphone=f"sip:soft@127.0.0.1:{soft.port}")
+    user.profile(when_free={"kind": "busy_tone"})
+
+    trunk = call(peers, gateway, user.office)
+    assert trunk.wait() == 0
+    assert final_status(trunk) == 486
+    assert not soft.received("INVITE")
+    assert logged(user, "busy")
+
+
+def test_mobile_rings_through_the_trunk_after_the_softphone_when_set_to_ring_later(
+        app, db, client, gateway, peers, ports):
+    user = User(app, db, client)
+    soft = peers("soft", "phone_no_answer.xml")
+    mobile = peers("mobile", "phone_answer.xml", port=ports["trunk"])
+    user.devices(softphone=f"sip:soft@127.0.0.1:{soft.port}", mobile="+4798765432")
+    user.profile(ring_order="mobile_after", mobile_delay=1, no_answer_after=10)
+
+    trunk = call(peers, gateway, user.office)
+    assert trunk.wait() == 0 and mobile.wait() == 0 and soft.wait() == 0
+    invite = mobile.received("INVITE")[0]
+    assert invite.startswith("INVITE sip:+4798765432@")
+    call_id = header(trunk.received("SIP/2.0 200")[0], "Call-ID")
+    dials = [json.loads(x)["kind"] for x in gateway.events("dial", call_id)]
+    assert dials == ["softphone", "mobile"]
+    assert soft.received("CANCEL")
+
+
+def test_an_outgoing_call_from_the_mobile_presents_the_office_number(
+        app, db, client, gateway, peers, ports):
+    user = User(app, db, client)
+    far_end = peers("far_end", "phone_answer.xml", port=ports["trunk"])
+
+    trunk = call(peers, gateway, "+4755512345", caller=user.mobile)
+    assert trunk.wait() == 0 and far_end.wait() == 0
+    invite = far_end.received("INVITE")[0]
+    assert invite.startswith("INVITE sip:+4755512345@")
+    assert user.office in header(invite, "From")
+    assert user.office in header(invite, "P-Asserted-Identity")
+    assert wait_until(lambda: [e for e in user.log() if e.direction == "outgoing"],
+                      what="the outgoing call in the log")[0].other_number == "+4755512345"
+
+
+@pytest.mark.once
+def test_an_unknown_number_gets_404_and_a_refused_peer_403(app, db, client, gateway, peers):
+    trunk = call(peers, gateway, "+4721999999")
+    assert trunk.wait() == 0 and final_status(trunk) == 404
+    stranger = call(peers, gateway, "+4721999999", ip="127.0.0.2")
+    assert stranger.wait() == 0 and final_status(stranger) == 403
+
+
+def _send(sock, text: str, port: int) -> list[int]:
+    """Send one request; the statuses answered, up to the final one (none when dropped)."""
+    sock.sendto(text.encode(), ("127.0.0.1", port))
+    statuses = []
+    try:
+        while not statuses or statuses[-1] < 200:
+            statuses.append(int(sock.recv(65535).split()[1]))
+    except TimeoutError:
+        pass
+    return statuses
+
+
+def _invite(user: str, sock_port: int, n: int, cseq: str = "1 INVITE") -> str:
+    return (f"INVITE sip:{user}@127.0.0.1 SIP/2.0\r\n"
+            f"Via: SIP/2.0/UDP 127.0.0.1:{sock_port};branch=z9hG4bK-bad{n}\r\n"
+            f"From: <sip:x@127.0.0.1>;tag=1\r\nTo: <sip:{user}@127.0.0.1>\r\n"
+            f"Call-ID: bad-{n}\r\nCSeq: {cseq}\r\nMax-Forwards: 70\r\n"
+            "Contact: <sip:x@127.0.0.1>\r\nContent-Length: 0\r\n\r\n")
+
+
+@pytest.mark.once
+def test_malformed_requests_are_dropped_or_refused_and_the_gateway_keeps_routing(
+        app, db, client, gateway, peers):
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        s.settimeout(1)
+        me = s.getsockname()[1]
+        assert _send(s, "\x00\xffnot sip at all\r\n\r\n", gateway.port) == []
+        assert _send(s, _invite("+4721000001", me, 1, cseq="abc INVITE"), gateway.port) == []
+        assert _send(s, _invite("hello", me, 2), gateway.port)[-1] == 404
+        assert _send(s, _invite("%2A%00", me, 3), gateway.port)[-1] == 404
+    user = User(app, db, client)
+    soft = peers("soft", "phone_answer.xml")
+    user.devices(softphone=f"sip:soft@127.0.0.1:{soft.port}")
+    trunk = call(peers, gateway, user.office)
+    assert trunk.wait() == 0 and final_status(trunk) == 200 and gateway.alive()
+
+
+def test_hang_up_from_the_app_ends_the_live_call_once_per_idempotency_key(
+        app, db, client, gateway, peers):
+    user = User(app, db, client)
+    soft = peers("soft", "phone_answer.xml")
+    user.devices(softphone=f"sip:soft@127.0.0.1:{soft.port}")
+    headers = auth(client, user.mobile)
+    trunk = peers("trunk", "trunk_uac_hung_up.xml", f"127.0.0.1:{gateway.port}", "-s",
+                  user.office, "-key", "caller", CALLER)
+
+    calls = wait_until(lambda: [c for c in client.get("/api/v1/me/calls", headers=headers)
+                                .get_json() if c["state"] == "answered"],
+                       what="the answered call in my calls")
+    assert calls[0]["other_number"] == CALLER and calls[0]["direction"] == "incoming"
+    url = f"/api/v1/me/calls/{calls[0]['id']}/hangup"
+    first = client.post(url, headers={**headers, "Idempotency-Key": "tap-1"})
+    again = client.post(url, headers={**headers, "Idempotency-Key": "tap-1"})
+    assert first.status_code == again.status_code == 202
+    assert first.get_json()["id"] == again.get_json()["id"]
+
+    assert trunk.wait() == 0 and soft.wait() == 0  # both legs got their BYE
+    command = wait_until(lambda: (lambda c: c if c["state"] == "done" else None)(
+        client.get(f"/api/v1/me/calls/commands/{first.get_json()['id']}",
+                   headers=headers).get_json()), what="the command to be done")
+    assert command["kind"] == "hangup"
+    assert wait_until(lambda: client.get("/api/v1/me/calls", headers=headers).get_json() == [],
+                      what="no live call left")

@@ -1,0 +1,158 @@
+"""SIP test wiring: the gateway as its own process, SIPp peers on free ports of 127.0.0.1."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = ROOT / "tests" / "sip"
+WAIT_S = 20.0
+
+
+def sip_tools_missing() -> str | None:
+    if shutil.which("sipp") is None:
+        return "SIPp (Debian sip-tester) is not installed: scripts/test.d/sip.sh installs it"
+    try:
+        import pjsua2  # noqa: F401
+    except ImportError:
+        return "pjsua2 is not installed: scripts/build_pjsua2.sh installs it"
+    return None
+
+
+def free_port() -> int:
+    """A port free on 127.0.0.1 for both UDP and TCP."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+            u.bind(("127.0.0.1", 0))
+            port = u.getsockname()[1]
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as t:
+                try:
+                    t.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+        return port
+
+
+def udp_bound(port: int) -> bool:
+    want = f":{port:04X}"
+    with open("/proc/net/udp") as f:
+        return any(line.split()[1].endswith(want) for line in list(f)[1:])
+
+
+def wait_until(check, timeout: float = WAIT_S, what: str = "condition"):
+    """Poll `check()` until it returns something true (an event we wait for, not a sleep)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.02)
+
+
+class Gateway:
+    """`python -m sip_gateway` on a free port; its JSON log lines are collected."""
+
+    def __init__(self, database_url: str, tmp: Path, *, trunk_port: int, voicemail_port: int,
+                 sink_url: str, peers: str = "127.0.0.1") -> None:
+        self.port = free_port()
+        self.lines: list[str] = []
+        env = {**os.environ, "DATABASE_URL": database_url, "SIP_HOST": "127.0.0.1",
+               "SIP_PORT": str(self.port), "SIP_TRUNK_PEERS": peers,
+               "SIP_TRUNK_URI": f"sip:127.0.0.1:{trunk_port}",
+               "SIP_VOICEMAIL_URI": f"sip:voicemail@127.0.0.1:{voicemail_port}",
+               "SIP_GATEWAY_ID": f"test-{self.port}", "SIP_RTP_PORT": str(self.port + 1000
+                                                                        if self.port < 60000
+                                                                        else 30000),
+               "SIP_MAX_CALLS": "64", "SIP_TTS_DIR": str(tmp / "tts"), "PUSH_SINK_URL": sink_url,
+               "SIP_COMMAND_POLL_S": "0.05"}
+        self.proc = subprocess.Popen([sys.executable, "-m", "sip_gateway"], cwd=ROOT, env=env,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     text=True)
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        wait_until(lambda: any("SIP gateway ready" in x for x in self.lines) or
+                   self.proc.poll() is not None, what="the gateway to start")
+        assert self.proc.poll() is None, "\n".join(self.lines[-30:])
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def events(self, name: str, call_id: str | None = None) -> list[str]:
+        return [x for x in list(self.lines) if f'"event": "{name}"' in x
+                and (call_id is None or call_id in x)]
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+
+
+class Sipp:
+    """One SIPp run (a phone as UAS, or the trunk as UAC), its message trace kept."""
+
+    def __init__(self, tmp: Path, name: str, scenario: str, *args: str, port: int | None = None,
+                 ip: str = "127.0.0.1", calls: int = 1) -> None:
+        self.port = port or free_port()
+        self.log = tmp / f"{name}.messages.log"
+        cmd = ["sipp", *args, "-sf", str(SCENARIOS / scenario), "-i", ip, "-p", str(self.port),
+               "-m", str(calls), "-timeout", "30s", "-timeout_error", "-nostdin",
+               "-trace_msg", "-message_file", str(self.log), "-max_recv_loops", "100"]
+        self.proc = subprocess.Popen(cmd, cwd=tmp, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        if "-s" not in args:  # a UAS: ready when its socket is bound
+            wait_until(lambda: udp_bound(self.port) or self.proc.poll() is not None,
+                       what=f"SIPp {name} to listen")
+
+    def wait(self, timeout: float = 30.0) -> int:
+        return self.proc.wait(timeout)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(5)
+
+    def messages(self) -> list[tuple[str, float, str]]:
+        """Every SIP message as (sent|received, wall-clock time, text), in order."""
+        if not self.log.exists():
+            return []
+        out = []
+        chunks = re.split(r"^-{20,} (\S+ \S+)\n", self.log.read_text(errors="replace"),
+                          flags=re.M)
+        for stamp, chunk in zip(chunks[1::2], chunks[2::2]):
+            first, _, text = chunk.strip().partition("\n")
+            when = time.mktime(time.strptime(stamp.split(".")[0], "%Y-%m-%d %H:%M:%S"))
+            when += float("0." + stamp.split(".")[1]) if "." in stamp else 0.0
+            out.append(("sent" if " sent" in first else "received", when, text.strip()))
+        return out
+
+    def received(self, start: str) -> list[str]:
+        """Received messages whose first line starts with `start` (INVITE, SIP/2.0 486..)."""
+        return [t for d, _, t in self.messages() if d == "received" and t.startswith(start)]
+
+    def first_time(self, start: str) -> float:
+        return next(w for d, w, t in self.messages() if d == "received" and t.startswith(start))
+
+
+def header(message: str, name: str) -> str | None:
+    for line in message.splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip().lower() == name.lower():
+            return value.strip()
+    return None
