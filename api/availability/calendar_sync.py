@@ -24,6 +24,7 @@ from ..accounts.models import Tenant
 from ..core.clock import now
 from ..core.errors import AppError, NotFound, field_error
 from .models import BusyPeriod, Calendar
+from .services import touch
 
 HORIZON = timedelta(days=60)
 MAX_BYTES = 2 * 1024 * 1024
@@ -125,6 +126,7 @@ def _store(db: Session, tenant: Tenant, user_id: int, row: Calendar, ics: str) -
     db.add_all(BusyPeriod(tenant_id=tenant.id, user_id=user_id, starts_at=s, ends_at=e,
                           summary=summary) for s, e, summary in periods)
     row.synced_at, row.last_error, row.events = at, None, len(periods)
+    touch(db, user_id)
     db.commit()
     return row
 
@@ -168,6 +170,7 @@ def disconnect(db: Session, tenant_id: int, user_id: int) -> None:
     db.execute(delete(BusyPeriod).where(BusyPeriod.user_id == user_id,
                                         BusyPeriod.tenant_id == tenant_id))
     db.delete(row)
+    touch(db, user_id)
     db.commit()
 
 

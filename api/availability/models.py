@@ -1,6 +1,7 @@
 """Availability: profiles, devices, main numbers, schedules, calendars and the chosen state."""
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 
 from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text,
@@ -10,6 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..core.clock import now
 from ..core.db import Base, TenantScoped
 
+
+
+def new_stamp() -> str:
+    return uuid.uuid4().hex
 
 
 def _user_fk() -> ForeignKey:
@@ -94,6 +99,9 @@ class State(TenantScoped, Base):
     set_by: Mapped[int | None] = mapped_column(Integer)
     applied_profile_id: Mapped[int | None] = mapped_column(Integer)
     applied_snapshot: Mapped[dict | None] = mapped_column(JSON)
+    # changes whenever the user's profiles, devices, schedules or calendar change: the
+    # routing inputs cached by a worker are reused only while it is the same
+    stamp: Mapped[str] = mapped_column(String(32), default=new_stamp)
 
 
 class Calendar(TenantScoped, Base):

@@ -11,6 +11,7 @@ from ..accounts.models import Tenant, User
 from ..core.errors import Conflict, field_error
 from ..core.phone import normalise_field
 from .models import Device, MainNumber
+from .services import touch
 
 
 # -- main numbers --------------------------------------------------------------------------
@@ -81,5 +82,12 @@ def save_device(db: Session, tenant: Tenant, user_id: int, row: Device | None,
         raise field_error("number", "a mobile device needs its number")
     if row.kind != "mobile" and not row.sip_uri:
         raise field_error("sip_uri", f"a {row.kind} needs its SIP address")
+    touch(db, user_id)
     db.commit()
     return row
+
+
+def delete_device(db: Session, row: Device) -> None:
+    db.delete(row)
+    touch(db, row.user_id)
+    db.commit()

@@ -13,7 +13,7 @@ from ..core.phone import normalise_field
 from .inputs import TARGETED
 from .models import Profile, Schedule, State
 from .numbers import allowed_display_numbers, main_number_set
-from .services import ensure_standard
+from .services import ensure_standard, touch
 
 
 def list_profiles(db: Session, tenant_id: int, user_id: int) -> list[Profile]:
@@ -126,6 +126,7 @@ def create_profile(db: Session, tenant: Tenant, user_id: int, data: dict[str, An
     profile = Profile(tenant_id=tenant.id, user_id=user_id, key=None, is_default=False,
                       position=100 + count, **data)
     db.add(profile)
+    touch(db, user_id)
     db.commit()
     return profile
 
@@ -136,6 +137,7 @@ def update_profile(db: Session, tenant: Tenant, profile: Profile,
     _check_code(db, profile.user_id, data.get("activation_code"), profile.id)
     for key, value in data.items():
         setattr(profile, key, value)
+    touch(db, profile.user_id)
     db.commit()
     return profile
 
@@ -149,4 +151,5 @@ def delete_profile(db: Session, profile: Profile) -> None:
     for s in db.scalars(select(Schedule).where(Schedule.profile_id == profile.id)):
         db.delete(s)
     db.delete(profile)
+    touch(db, profile.user_id)
     db.commit()

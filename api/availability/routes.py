@@ -146,8 +146,7 @@ class MySchedule(MethodView):
     def delete(self, schedule_id):
         """Delete a schedule entry."""
         db = db_session()
-        db.delete(schedules.get_schedule(db, *_me(), schedule_id))
-        db.commit()
+        schedules.delete_schedule(db, schedules.get_schedule(db, *_me(), schedule_id))
 
 
 @me_blp.route("/devices")

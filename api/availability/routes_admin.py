@@ -9,7 +9,7 @@ from ..accounts.models import User
 from ..core.auth import current, login_required
 from ..core.db import db_session, get_scoped
 from .models import Device, MainNumber
-from .numbers import list_devices, list_main_numbers, save_device, save_main_number
+from .numbers import delete_device, list_devices, list_main_numbers, save_device, save_main_number
 from .schemas import (DeviceSchema, DeviceUpdateSchema, MainNumberSchema,
                       MainNumberUpdateSchema)
 
@@ -61,8 +61,8 @@ class DeviceById(MethodView):
     def delete(self, phone_device_id):
         """Remove a device."""
         db = db_session()
-        db.delete(get_scoped(db, Device, phone_device_id, current().tenant_id, "device"))
-        db.commit()
+        delete_device(db, get_scoped(db, Device, phone_device_id, current().tenant_id,
+                                     "device"))
 
 
 @numbers_blp.route("")

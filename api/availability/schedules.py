@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from ..core.db import get_scoped
 from ..core.errors import Conflict, NotFound, field_error
 from .models import Profile, Schedule
+from .services import touch
 
 LONGEST = {"none": timedelta(days=366), "daily": timedelta(days=1),
            "weekly": timedelta(days=7), "monthly": timedelta(days=28),
@@ -55,5 +56,12 @@ def save_schedule(db: Session, tenant_id: int, user_id: int, row: Schedule | Non
         setattr(row, key, sorted(set(value)) if key == "weekdays" else value)
     if row.id is None:
         db.add(row)
+    touch(db, user_id)
     db.commit()
     return row
+
+
+def delete_schedule(db: Session, row: Schedule) -> None:
+    db.delete(row)
+    touch(db, row.user_id)
+    db.commit()

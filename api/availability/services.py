@@ -8,6 +8,7 @@ lazily and once: `settle` compares the state in force with the last one applied 
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import or_, select, update
@@ -20,12 +21,15 @@ from ..core.clock import now
 from ..core.errors import field_error
 from ..core.phone import try_e164
 from . import convert, inputs as pure
-from .models import BusyPeriod, Calendar, Device, Profile, Schedule, State
+from .models import BusyPeriod, Calendar, Device, Profile, Schedule, State, new_stamp
 from .routing import Plan, plan_for
 from .standard import standard_profiles
 from .state import State as Current, state_at
 
 MAX_AHEAD = timedelta(days=400)
+CACHE_SPAN = timedelta(days=1)
+CACHE_SIZE = 5000
+_cache: dict[tuple[int, int], tuple[tuple, datetime, pure.RoutingInputs]] = {}
 BUSY_WINDOW = timedelta(days=2)
 
 
@@ -65,13 +69,22 @@ def ensure_standard(db: Session, tenant_id: int, user_id: int) -> None:
 
 def routing_inputs(db: Session, tenant_id: int, user_id: int,
                    around: datetime | None = None) -> pure.RoutingInputs:
-    """Everything `routing.decide` needs for one user (busy periods near `around`, or now).
+    """Everything `routing.decide` needs for one user (busy periods near `around`, or now)."""
+    return _load(db, tenant_id, user_id, around)[0]
+
+
+def _load(db: Session, tenant_id: int, user_id: int, around: datetime | None
+          ) -> tuple[pure.RoutingInputs, State | None]:
+    """The routing inputs and the user's state row.
 
     Four or five queries: the user with tenant, state and calendar; profiles; devices;
     schedules; busy periods (only with a calendar). A user without profiles gets the
-    standard set first.
+    standard set first. Each worker keeps the result and reuses it, after the first query
+    only, while the state's `stamp` (changed by `touch` on every edit), the office number,
+    the company's zone and language are the same and `around` is within a day.
     """
     around = around or now()
+    cache_key = (tenant_id, user_id)
     row = db.execute(select(User.office_number, Tenant.timezone, Tenant.language, State,
                             Calendar.user_id)
                      .join(Tenant, Tenant.id == User.tenant_id)
@@ -79,8 +92,14 @@ def routing_inputs(db: Session, tenant_id: int, user_id: int,
                      .outerjoin(Calendar, Calendar.user_id == User.id)
                      .where(User.id == user_id, User.tenant_id == tenant_id)).first()
     if row is None:
-        return pure.RoutingInputs(user_id)
+        return pure.RoutingInputs(user_id), None
     office, tz, language, state, calendar = row
+    fingerprint = (state.stamp if state is not None else None, office, tz, language,
+                   calendar is not None)
+    hit = _cache.get(cache_key)
+    if state is not None and hit is not None and hit[0] == fingerprint \
+            and abs(around - hit[1]) <= CACHE_SPAN:
+        return replace(hit[2], manual=convert.manual(state)), state
     profiles = _profiles(db, tenant_id, user_id)
     if not profiles:
         ensure_standard(db, tenant_id, user_id)
@@ -95,12 +114,24 @@ def routing_inputs(db: Session, tenant_id: int, user_id: int,
         BusyPeriod.user_id == user_id, BusyPeriod.tenant_id == tenant_id,
         BusyPeriod.starts_at < around + BUSY_WINDOW,
         BusyPeriod.ends_at > around - BUSY_WINDOW)).all()
-    return pure.RoutingInputs(
+    inputs = pure.RoutingInputs(
         user_id=user_id, timezone=tz, language=language, office_number=office,
         profiles=tuple(convert.profile(p) for p in profiles),
         devices=tuple(d for d in (convert.device(r) for r in devices) if d is not None),
         schedules=tuple(convert.schedule(s) for s in schedules),
-        busy_periods=tuple(convert.busy(b) for b in periods), manual=convert.manual(state))
+        busy_periods=tuple(convert.busy(b) for b in periods))
+    if state is not None:
+        if len(_cache) >= CACHE_SIZE:
+            _cache.clear()
+        _cache[cache_key] = (fingerprint, around, inputs)
+    return replace(inputs, manual=convert.manual(state)), state
+
+
+def touch(db: Session, user_id: int) -> None:
+    """The user's profiles, devices, schedules or calendar changed: cached inputs are stale."""
+    state = db.get(State, user_id)
+    if state is not None:
+        state.stamp = new_stamp()
 
 
 def _profiles(db: Session, tenant_id: int, user_id: int) -> list[Profile]:
@@ -118,10 +149,10 @@ def _utc(field: str, value: datetime) -> datetime:
 
 # -- the state in force and its side effects -----------------------------------------------
 
-def settle(db: Session, tenant_id: int, user_id: int, current: Current) -> bool:
+def settle(db: Session, tenant_id: int, user_id: int, current: Current,
+           state: State | None) -> bool:
     """Fire availability_changed once when the state in force differs from the one applied.
     Returns whether anything was written (the caller commits)."""
-    state = db.get(State, user_id)
     if state is None or state.tenant_id != tenant_id:
         return False
     new_id = current.profile.id
@@ -145,9 +176,9 @@ def current_state(db: Session, tenant_id: int, user_id: int,
                   at: datetime | None = None) -> tuple[pure.RoutingInputs, Current]:
     """The state in force for a user (settling queue behaviour when it changed by itself)."""
     at = at or now()
-    inputs = routing_inputs(db, tenant_id, user_id)
+    inputs, state = _load(db, tenant_id, user_id, None)
     current = state_at(inputs, at)
-    settle(db, tenant_id, user_id, current)
+    settle(db, tenant_id, user_id, current, state)
     db.commit()
     return inputs, current
 
@@ -175,9 +206,9 @@ def set_availability(db: Session, tenant_id: int, user_id: int, actor_id: int,
         state.profile_id, state.until, state.note = profile.id, until, note
     state.set_at, state.set_by = at, actor_id
     db.flush()
-    inputs = routing_inputs(db, tenant_id, user_id)
+    inputs, state = _load(db, tenant_id, user_id, None)
     current = state_at(inputs, at)
-    settle(db, tenant_id, user_id, current)
+    settle(db, tenant_id, user_id, current, state)
     db.commit()
     return current
 
@@ -205,9 +236,9 @@ def preview(db: Session, tenant: Tenant, user_id: int, caller_number: str | None
         if abs(at - real_now) > MAX_AHEAD:
             raise field_error("at", "must be within 400 days of now")
     at = at or real_now
-    inputs = routing_inputs(db, tenant.id, user_id, around=at)
+    inputs, state = _load(db, tenant.id, user_id, at)
     current = state_at(inputs, at)
-    if at == real_now and settle(db, tenant.id, user_id, current):
+    if at == real_now and settle(db, tenant.id, user_id, current, state):
         db.commit()
     if busy is None:
         busy = user_id in hooks.ask(hooks.IN_CALL_USER_IDS, db, tenant.id, [user_id],
@@ -215,6 +246,18 @@ def preview(db: Session, tenant: Tenant, user_id: int, caller_number: str | None
     asks_colleague = any(e.match == "colleagues" for e in current.profile.exceptions)
     who = caller(db, tenant.id, tenant.country, caller_number, asks_colleague)
     return plan_for(inputs, current, who, at, busy)
+
+
+def plan_call(db: Session, tenant_id: int, user_id: int, caller_: pure.Caller,
+              busy: bool) -> Plan:
+    """The gateway's one call per incoming call: the plan now, with expiry side effects
+    (queue log-in when "Lunch until 13:00" has ended) applied first, once."""
+    at = now()
+    inputs, state = _load(db, tenant_id, user_id, at)
+    current = state_at(inputs, at)
+    if settle(db, tenant_id, user_id, current, state):
+        db.commit()
+    return plan_for(inputs, current, caller_, at, busy)
 
 
 def activate_code(db: Session, tenant_id: int, user_id: int, dialled: str) -> Current | None:

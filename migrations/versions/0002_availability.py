@@ -110,6 +110,7 @@ def upgrade() -> None:
     sa.Column('set_by', sa.Integer(), nullable=True),
     sa.Column('applied_profile_id', sa.Integer(), nullable=True),
     sa.Column('applied_snapshot', sa.JSON(), nullable=True),
+    sa.Column('stamp', sa.String(length=32), nullable=False),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_availability_states_tenant_id_tenants'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_availability_states_user_id_users'), ondelete='CASCADE'),

@@ -215,3 +215,19 @@ def test_a_user_from_before_availability_gets_the_standard_profiles_on_first_use
     plan = client.get("/api/v1/me/routing-preview", headers=h).get_json()
     assert plan["profile_name"] == "Available"
     assert len(client.get("/api/v1/me/profiles", headers=h).get_json()) == 8
+
+
+def test_an_edited_profile_routes_the_very_next_call_differently(app, company, client, db):
+    h = auth(client, company.users["alice"])
+    available = _profiles(client, h)["available"]
+    assert client.get("/api/v1/me/routing-preview", headers=h).get_json()["steps"][0][
+        "action"] == "ring"
+    client.patch(f"/api/v1/me/profiles/{available['id']}", headers=h,
+                 json={"when_free": {"kind": "external", "target": "+4722222222"}})
+    plan = client.get("/api/v1/me/routing-preview", headers=h).get_json()
+    assert plan["steps"][0]["destination"]["target"] == "+4722222222"
+    from api.accounts.models import User
+    alice = db.query(User).filter_by(mobile=company.users["alice"]).one()
+    gateway = services.plan_call(db, alice.tenant_id, alice.id,
+                                 services.caller(db, alice.tenant_id, "NO", "91111111"), False)
+    assert gateway.steps[0].action == "forward"
