@@ -41,6 +41,14 @@ def _call(db: Session, tenant_id: int, call_id: int) -> tuple[QueueCall, Queue]:
     return call, db.get(Queue, call.queue_id)
 
 
+def _in_state(db: Session, tenant_id: int, call_id: int, expected: str
+              ) -> tuple[QueueCall, Queue]:
+    call, queue = _call(db, tenant_id, call_id)
+    if call.status != expected:
+        raise Conflict(f"Queue call {call_id} is {call.status}, not {expected}")
+    return call, queue
+
+
 def _members(db: Session, queue: Queue) -> list[QueueMember]:
     return list(db.scalars(select(QueueMember).where(QueueMember.queue_id == queue.id,
                                                      QueueMember.tenant_id == queue.tenant_id)))
@@ -83,9 +91,7 @@ def enqueue(db: Session, tenant_id: int, queue_id: int, *, caller_number: str | 
 
 def ring_next(db: Session, tenant_id: int, call_id: int) -> distribution.Decision:
     """Ask the distribution who rings now for a waiting call, and remember it."""
-    call, queue = _call(db, tenant_id, call_id)
-    if call.status != WAITING:
-        raise Conflict(f"Queue call {call_id} is {call.status}, not waiting")
+    call, queue = _in_state(db, tenant_id, call_id, WAITING)
     at = now()
     members = _members(db, queue)
     mine = set(call.ringing_user_ids or ())
@@ -101,9 +107,7 @@ def ring_next(db: Session, tenant_id: int, call_id: int) -> distribution.Decisio
 
 
 def member_answered(db: Session, tenant_id: int, call_id: int, user_id: int) -> QueueCall:
-    call, queue = _call(db, tenant_id, call_id)
-    if call.status != WAITING:
-        raise Conflict(f"Queue call {call_id} is {call.status}: it cannot be answered")
+    call, queue = _in_state(db, tenant_id, call_id, WAITING)
     member = db.scalar(select(QueueMember).where(QueueMember.queue_id == queue.id,
                                                  QueueMember.user_id == user_id))
     call.status, call.answered_at, call.answered_by_user_id = CONNECTED, now(), user_id
@@ -140,24 +144,14 @@ def member_no_answer(db: Session, tenant_id: int, call_id: int, user_id: int) ->
 
 def call_ended(db: Session, tenant_id: int, call_id: int) -> QueueCall:
     """The member and the caller hung up: the call is logged and the member's wrap-up starts."""
-    call, queue = _call(db, tenant_id, call_id)
-    if call.status != CONNECTED:
-        raise Conflict(f"Queue call {call_id} is {call.status}, not connected")
-    _finish(db, call, "answered")
-    user_id = call.answered_by_user_id
-    for m in db.scalars(select(QueueMember).where(QueueMember.in_call_id == call.id)):
-        m.in_call_id = None
-    if user_id is not None:
-        membership.start_wrapup(db, tenant_id, user_id, queue.wrapup_s)
-    _keep_or_forget(db, queue, call)
+    call, queue = _in_state(db, tenant_id, call_id, CONNECTED)
+    _release_member(db, queue, call, "answered")
     return call
 
 
 def abandon(db: Session, tenant_id: int, call_id: int) -> QueueCallback | None:
     """The caller hung up while waiting; the queue may put them on the callback list."""
-    call, queue = _call(db, tenant_id, call_id)
-    if call.status != WAITING:
-        raise Conflict(f"Queue call {call_id} is {call.status}, not waiting")
+    call, queue = _in_state(db, tenant_id, call_id, WAITING)
     _finish(db, call, "abandoned")
     entry = None
     if queue.callback_on_abandon and call.caller_number:
@@ -168,9 +162,9 @@ def abandon(db: Session, tenant_id: int, call_id: int) -> QueueCallback | None:
 
 def request_callback(db: Session, tenant_id: int, call_id: int) -> QueueCallback:
     """The caller chose to be called back instead of waiting."""
-    call, queue = _call(db, tenant_id, call_id)
-    if call.status != WAITING or not call.caller_number:
-        raise Conflict(f"Queue call {call_id} cannot ask for a callback")
+    call, queue = _in_state(db, tenant_id, call_id, WAITING)
+    if not call.caller_number:
+        raise Conflict(f"Queue call {call_id} has no caller number to call back")
     _finish(db, call, "callback_requested")
     entry = _callback_from(db, queue, call, "requested")
     _keep_or_forget(db, queue, call)
@@ -179,9 +173,7 @@ def request_callback(db: Session, tenant_id: int, call_id: int) -> QueueCallback
 
 def time_out(db: Session, tenant_id: int, call_id: int) -> Entry:
     """Total time in queue is over: the caller goes to the overflow destination."""
-    call, queue = _call(db, tenant_id, call_id)
-    if call.status != WAITING:
-        raise Conflict(f"Queue call {call_id} is {call.status}, not waiting")
+    call, queue = _in_state(db, tenant_id, call_id, WAITING)
     _finish(db, call, "timed_out", f"{queue.overflow_kind} {queue.overflow_target or ''}"
             .strip())
     _keep_or_forget(db, queue, call)
@@ -190,17 +182,20 @@ def time_out(db: Session, tenant_id: int, call_id: int) -> Entry:
 
 def transferred(db: Session, tenant_id: int, call_id: int, target: str) -> QueueCall:
     """The member who answered transferred the caller on; the member's wrap-up starts."""
-    call, queue = _call(db, tenant_id, call_id)
-    if call.status != CONNECTED:
-        raise Conflict(f"Queue call {call_id} is {call.status}, not connected")
-    user_id = call.answered_by_user_id
-    _finish(db, call, "transferred", target[:80])
+    call, queue = _in_state(db, tenant_id, call_id, CONNECTED)
+    _release_member(db, queue, call, "transferred", target[:80])
+    return call
+
+
+def _release_member(db: Session, queue: Queue, call: QueueCall, status: str,
+                    detail: str | None = None) -> None:
+    """A connected call ends for the member: logged, and their wrap-up starts."""
+    _finish(db, call, status, detail)
     for m in db.scalars(select(QueueMember).where(QueueMember.in_call_id == call.id)):
         m.in_call_id = None
-    if user_id is not None:
-        membership.start_wrapup(db, tenant_id, user_id, queue.wrapup_s)
+    if call.answered_by_user_id is not None:
+        membership.start_wrapup(db, queue.tenant_id, call.answered_by_user_id, queue.wrapup_s)
     _keep_or_forget(db, queue, call)
-    return call
 
 
 def _callback_from(db: Session, queue: Queue, call: QueueCall, reason: str) -> QueueCallback:

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..accounts.models import Tenant, User
@@ -15,6 +14,7 @@ from ..core.db import get_scoped
 from ..core.errors import Conflict, NotFound
 from ..core.phone import normalise_field, try_e164
 from .models import Queue, QueueMember, RemoteLoginNumber
+from .services import commit_or_conflict
 
 
 def memberships(db: Session, tenant_id: int, user_id: int,
@@ -199,9 +199,5 @@ def add_remote_number(db: Session, tenant: Tenant, user_id: int, raw: str) -> Re
         raise Conflict(f"{number} is a colleague's mobile", extra={"field": "number"})
     row = RemoteLoginNumber(tenant_id=tenant.id, user_id=user_id, number=number)
     db.add(row)
-    try:
-        db.commit()
-    except IntegrityError:
-        db.rollback()
-        raise Conflict(f"{number} is already registered", extra={"field": "number"})
+    commit_or_conflict(db, f"{number} is already registered", "number")
     return row

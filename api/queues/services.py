@@ -42,12 +42,17 @@ def _check_overflow(queue: Queue) -> None:
                                              f"{queue.overflow_kind}")
 
 
-def _commit(db: Session) -> None:
+def commit_or_conflict(db: Session, message: str, field: str) -> None:
+    """Commit; a unique constraint that fails is a 409 naming the field."""
     try:
         db.commit()
     except IntegrityError:
         db.rollback()
-        raise Conflict("A queue with that name exists", extra={"field": "name"})
+        raise Conflict(message, extra={"field": field})
+
+
+def _commit(db: Session) -> None:
+    commit_or_conflict(db, "A queue with that name exists", "name")
 
 
 def create_queue(db: Session, tenant: Tenant, data: dict[str, Any]) -> Queue:
@@ -172,9 +177,5 @@ def set_service_number(db: Session, tenant: Tenant, raw: str | None) -> str | No
         row = QueueServiceNumber(tenant_id=tenant.id, number=number)
         db.add(row)
     row.number = number
-    try:
-        db.commit()
-    except IntegrityError:
-        db.rollback()
-        raise Conflict(f"The number {number} is already in use", extra={"field": "number"})
+    commit_or_conflict(db, f"The number {number} is already in use", "number")
     return number
