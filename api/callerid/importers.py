@@ -60,11 +60,14 @@ def read_csv(text: str) -> Iterator[tuple[int, dict]]:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    if not reader.fieldnames:
-        raise ImportError_("the CSV has no header line")
-    for row in reader:
-        yield reader.line_num, _record_from_row(row)
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    try:
+        if not reader.fieldnames:
+            raise ImportError_("the CSV has no header line")
+        for row in reader:
+            yield reader.line_num, _record_from_row(row)
+    except csv.Error as exc:
+        raise ImportError_(f"unreadable CSV at line {reader.line_num}: {exc}")
 
 
 def read_json(text: str) -> Iterator[tuple[int, dict]]:
