@@ -167,6 +167,10 @@ class CallControl:
         """Nobody answered this step: cancel what rings, go on with the plan."""
         self._stop_timers()
         self._drop_legs()
+        if self._device_step:  # the user's phones stop ringing: they missed it
+            self._stop_ringing_push("ended")
+            self._do(Push("missed"))
+            self._device_step = False
         self._next_step()
 
     # -- transitions --------------------------------------------------------------------

@@ -46,7 +46,7 @@ def digits_number(user: str) -> str | None:
 
 class Store:
     def __init__(self, session_factory, uris: dict) -> None:
-        self._sessions = session_factory
+        self.sessions = session_factory
         self.uris = uris
         self._last: OrderedDict[str, Route] = OrderedDict()
 
@@ -54,7 +54,7 @@ class Store:
     def route(self, called_user: str, caller_user: str, busy_users: set[int]) -> Route:
         key = called_user.strip()
         try:
-            with self._sessions() as db:
+            with self.sessions() as db:
                 route = self._route(db, key, caller_user, busy_users)
         except Exception as exc:  # the database is unreachable or failing
             return self._fallback(key, exc)
@@ -168,7 +168,3 @@ class Store:
             f"{name} is now active until {current.until:%H:%M}."
         return Route(plan=plans.message_plan(text, "en"), direction="feature",
                      tenant_id=user.tenant_id, user_id=user.id, called=dialled)
-
-    # -- state and the call log ---------------------------------------------------------------
-    def session(self):
-        return self._sessions()
