@@ -3,7 +3,8 @@
 Busy events (not transparent, not cancelled, not all-day) are expanded with
 recurring-ical-events over a window (a day back, `HORIZON` ahead) and stored as busy periods;
 the routing decision reads them. A feed is re-read by `POST /api/v1/me/calendar/sync` or by
-the periodic runner (`python -m api.availability.calendar_sync`).
+the periodic runner (`python -m api.availability.calendar_sync`), which also expands an
+uploaded file again so its recurring meetings keep coming.
 """
 from __future__ import annotations
 
@@ -142,21 +143,21 @@ def _row(db: Session, tenant_id: int, user_id: int) -> Calendar:
 def connect_url(db: Session, settings, tenant: Tenant, user_id: int, url: str) -> Calendar:
     check_host(url, settings)
     row = _row(db, tenant.id, user_id)
-    row.url, row.source = url, "url"
+    row.url, row.source, row.ics = url, "url", None
     return sync(db, settings, tenant, user_id, row)
 
 
 def upload(db: Session, tenant: Tenant, user_id: int, ics: str) -> Calendar:
     row = _row(db, tenant.id, user_id)
-    row.url, row.source = None, "upload"
+    row.url, row.source, row.ics = None, "upload", ics
     return _store(db, tenant, user_id, row, ics)
 
 
 def sync(db: Session, settings, tenant: Tenant, user_id: int,
          row: Calendar | None = None) -> Calendar:
     row = row or get_calendar(db, tenant.id, user_id)
-    if not row.url:
-        raise field_error("url", "this calendar was uploaded: upload the file again")
+    if not row.url:  # an uploaded file: expand it again over the coming weeks
+        return _store(db, tenant, user_id, row, row.ics or "")
     try:
         return _store(db, tenant, user_id, row, fetch(check_host(row.url, settings)))
     except AppError as exc:
@@ -179,7 +180,7 @@ def sync_all(db: Session, settings) -> int:
     done = 0
     for row, tenant in db.execute(select(Calendar, Tenant).join(Tenant, Tenant.id ==
                                                                 Calendar.tenant_id)
-                                  .where(Calendar.url.is_not(None))).all():
+                                  .where(Calendar.source.in_(("url", "upload")))).all():
         try:
             sync(db, settings, tenant, row.user_id, row)
             done += 1

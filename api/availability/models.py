@@ -110,6 +110,7 @@ class Calendar(TenantScoped, Base):
     user_id: Mapped[int] = mapped_column(_user_fk(), primary_key=True)
     url: Mapped[str | None] = mapped_column(String(1000))
     source: Mapped[str] = mapped_column(String(10), default="url")  # url or upload
+    ics: Mapped[str | None] = mapped_column(Text)  # an uploaded file, expanded again on sync
     synced_at: Mapped[datetime | None] = mapped_column()
     last_error: Mapped[str | None] = mapped_column(Text)
     events: Mapped[int] = mapped_column(Integer, default=0)

@@ -44,6 +44,7 @@ def upgrade() -> None:
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('url', sa.String(length=1000), nullable=True),
     sa.Column('source', sa.String(length=10), nullable=False),
+    sa.Column('ics', sa.Text(), nullable=True),
     sa.Column('synced_at', api.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('events', sa.Integer(), nullable=False),
