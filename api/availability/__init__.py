@@ -12,7 +12,8 @@ def register(api) -> None:
 
 def register_hooks() -> None:
     from ..core import hooks
-    from . import presence, services
+    from . import numbers, presence, services
 
     hooks.on(hooks.USER_CREATED, services.on_user_created)
     hooks.provide(hooks.PRESENCE, presence.presence)
+    hooks.provide(hooks.FAVOURITE_TARGET + ".main_number", numbers.main_number_target)

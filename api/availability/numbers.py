@@ -45,6 +45,19 @@ def save_main_number(db: Session, tenant: Tenant, row: MainNumber | None,
     return row
 
 
+def main_number_target(db: Session, tenant_id: int, target_id) -> dict | None:
+    """Provider of `favourite_target.main_number`: a main number as a favourite or target."""
+    try:
+        number_id = int(target_id)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < number_id < 2**31:
+        return None
+    row = db.scalar(select(MainNumber).where(MainNumber.id == number_id,
+                                             MainNumber.tenant_id == tenant_id))
+    return None if row is None else {"name": row.label, "number": row.number}
+
+
 def allowed_display_numbers(db: Session, tenant: Tenant, user_id: int) -> list[dict]:
     """Numbers the user may show on outgoing calls: office, the main numbers, the mobile."""
     user = db.scalar(select(User).where(User.id == user_id, User.tenant_id == tenant.id))

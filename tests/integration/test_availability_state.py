@@ -231,3 +231,15 @@ def test_an_edited_profile_routes_the_very_next_call_differently(app, company, c
     gateway = services.plan_call(db, alice.tenant_id, alice.id,
                                  services.caller(db, alice.tenant_id, "NO", "91111111"), False)
     assert gateway.steps[0].action == "forward"
+
+
+def test_a_main_number_can_be_a_favourite_target_of_its_own_company_only(app, company, client,
+                                                                          db):
+    admin = auth(client, company.admin_mobile)
+    row = client.post("/api/v1/main-numbers", headers=admin,
+                      json={"number": "22 00 00 00", "label": "Switchboard"}).get_json()
+    ask = hooks.ask
+    assert ask(hooks.FAVOURITE_TARGET + ".main_number", db, company.tenant_id, row["id"]) == \
+        {"name": "Switchboard", "number": "+4722000000"}
+    assert ask(hooks.FAVOURITE_TARGET + ".main_number", db, company.tenant_id + 1,
+               row["id"]) is None
