@@ -98,9 +98,3 @@ def save_device(db: Session, tenant: Tenant, user_id: int, row: Device | None,
     touch(db, user_id)
     db.commit()
     return row
-
-
-def delete_device(db: Session, row: Device) -> None:
-    db.delete(row)
-    touch(db, row.user_id)
-    db.commit()

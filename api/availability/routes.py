@@ -146,7 +146,7 @@ class MySchedule(MethodView):
     def delete(self, schedule_id):
         """Delete a schedule entry."""
         db = db_session()
-        schedules.delete_schedule(db, schedules.get_schedule(db, *_me(), schedule_id))
+        services.remove(db, schedules.get_schedule(db, *_me(), schedule_id))
 
 
 @me_blp.route("/devices")

@@ -9,9 +9,10 @@ from ..accounts.models import User
 from ..core.auth import current, login_required
 from ..core.db import db_session, get_scoped
 from .models import Device, MainNumber
-from .numbers import delete_device, list_devices, list_main_numbers, save_device, save_main_number
+from .numbers import list_devices, list_main_numbers, save_device, save_main_number
 from .schemas import (DeviceSchema, DeviceUpdateSchema, MainNumberSchema,
                       MainNumberUpdateSchema)
+from .services import remove
 
 admin_blp = Blueprint("devices", __name__, url_prefix="/api/v1",
                       description="Users' devices: softphone, desk phone, mobile (MEX)")
@@ -61,8 +62,7 @@ class DeviceById(MethodView):
     def delete(self, phone_device_id):
         """Remove a device."""
         db = db_session()
-        delete_device(db, get_scoped(db, Device, phone_device_id, current().tenant_id,
-                                     "device"))
+        remove(db, get_scoped(db, Device, phone_device_id, current().tenant_id, "device"))
 
 
 @numbers_blp.route("")

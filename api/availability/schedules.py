@@ -59,9 +59,3 @@ def save_schedule(db: Session, tenant_id: int, user_id: int, row: Schedule | Non
     touch(db, user_id)
     db.commit()
     return row
-
-
-def delete_schedule(db: Session, row: Schedule) -> None:
-    db.delete(row)
-    touch(db, row.user_id)
-    db.commit()

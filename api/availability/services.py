@@ -134,6 +134,13 @@ def touch(db: Session, user_id: int) -> None:
         state.stamp = new_stamp()
 
 
+def remove(db: Session, row) -> None:
+    """Delete one of a user's rows (a device, a schedule entry) and commit."""
+    db.delete(row)
+    touch(db, row.user_id)
+    db.commit()
+
+
 def _profiles(db: Session, tenant_id: int, user_id: int) -> list[Profile]:
     return list(db.scalars(select(Profile).where(Profile.user_id == user_id,
                                                  Profile.tenant_id == tenant_id)
