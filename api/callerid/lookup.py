@@ -1,16 +1,18 @@
 """Who is this number, for this user: one indexed query, then external sources within a deadline."""
 from __future__ import annotations
 
+import json
+from collections import namedtuple
+import re
 import time
-from types import SimpleNamespace
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..core.phone import try_e164
 from . import sources
 from .index import EXTERNAL_RANK
-from .models import DirectoryNumber as DN, ExternalSource
+from .models import ExternalSource
 from .sources import Hit
 
 DEFAULT_DEADLINE_S = 0.8
@@ -18,27 +20,56 @@ SOURCE_OF = {"colleague": ("colleague", "Company directory"),
              "contact": ("company_contact", "Company directory"),
              "personal": ("personal_contact", "My contacts")}
 
-_BEST = (select(DN.kind, DN.owner_id, DN.e164, DN.label, DN.name, DN.company, DN.title,
-                DN.department, DN.address, DN.rank)
-         .where(DN.tenant_id == bindparam("t"), DN.num == bindparam("n"),
-                or_(DN.owner_user_id.is_(None), DN.owner_user_id == bindparam("u")))
-         .order_by(DN.rank).limit(1))
+_COLUMNS = """t.country, d.kind, d.owner_id, d.e164, d.label, d.name, d.company, d.title,
+       d.department, d.address, d.rank,
+       (SELECT s.name FROM external_sources s
+         WHERE s.id = d.owner_id AND d.kind = 'external') AS source_name,
+       (SELECT COUNT(*) FROM external_sources s WHERE s.tenant_id = t.id AND s.enabled = :on
+           AND s.kind <> 'register') AS live"""
+# The hot path: the user's settings, the company's country, the most trusted number row and
+# whether any live (HTTP) source exists, in one indexed round trip without ORM overhead.
+_FOR_USER = f"""SELECT u.settings, {_COLUMNS}
+FROM users u JOIN tenants t ON t.id = u.tenant_id
+LEFT JOIN directory_numbers d ON d.tenant_id = u.tenant_id AND d.num = :n
+     AND (d.owner_user_id IS NULL OR d.owner_user_id = u.id)
+WHERE u.id = :u AND u.tenant_id = :t ORDER BY d.rank LIMIT 1"""
+_FOR_COMPANY = f"""SELECT NULL AS settings, {_COLUMNS}
+FROM tenants t
+LEFT JOIN directory_numbers d ON d.tenant_id = t.id AND d.num = :n AND d.owner_user_id IS NULL
+WHERE t.id = :t ORDER BY d.rank LIMIT 1"""
+_PYFORMAT: dict[str, str] = {}
+_Row = namedtuple("_Row", "settings country kind owner_id e164 label name company title "
+                          "department address rank source_name live")
 
 
-def _user_context(db: Session, tenant_id: int, user_id: int | None):
-    from ..accounts.models import Tenant, User
+def _best_row(db: Session, tenant_id: int, user_id: int | None, num: int):
+    sql = _FOR_COMPANY if user_id is None else _FOR_USER
+    conn = db.connection()
+    if conn.dialect.paramstyle == "pyformat":  # psycopg
+        sql = _PYFORMAT.get(sql) or _PYFORMAT.setdefault(sql, re.sub(r":(\w+)", r"%(\1)s", sql))
+    cursor = conn.connection.cursor()  # the driver's cursor: no result-metadata overhead
+    try:
+        cursor.execute(sql, {"t": tenant_id, "u": user_id, "n": num, "on": True})
+        found = cursor.fetchone()
+    finally:
+        cursor.close()
+    return None if found is None else _Row(*found)
 
-    if user_id is None:  # a queue call nobody has taken yet: the company's view
-        country = db.scalar(select(Tenant.country).where(Tenant.id == tenant_id))
-        return None if country is None else SimpleNamespace(country=country, settings={})
-    return db.execute(select(Tenant.country, User.settings).join(User, User.tenant_id == Tenant.id)
-                      .where(User.id == user_id, User.tenant_id == tenant_id)).first()
+
+def _settings(raw) -> dict:
+    if isinstance(raw, str):
+        raw = json.loads(raw)
+    return raw if isinstance(raw, dict) else {}
+
+
+def _is_e164(text: str) -> bool:
+    return text.startswith("+") and text[1:].isdigit() and 8 <= len(text) <= 16
 
 
 def parse_number(number: str | None, region: str) -> tuple[str | None, str | None]:
     """(E.164 or None, short number or None). E.164 input skips the slow parser."""
     text = (number or "").strip()
-    if text.startswith("+") and text[1:].isdigit() and 8 <= len(text) <= 16:
+    if _is_e164(text):
         return text, None
     short = text if text.isdigit() and 2 <= len(text) <= 8 else None
     return try_e164(text[:40], region), short
@@ -78,22 +109,29 @@ def lookup(db: Session, tenant_id: int, user_id: int | None, number: str | None,
     With the user's "number lookup" setting off the answer is None.
     """
     deadline = time.monotonic() + max(0.0, deadline_s)
-    ctx = _user_context(db, tenant_id, user_id)
-    if ctx is None or (respect_setting and not (ctx.settings or {}).get("number_lookup", True)):
+    text = (number or "").strip()
+    e164, short = (text, None) if _is_e164(text) else (None, None)
+    row = _best_row(db, tenant_id, user_id, int(e164[1:]) if e164 else 0)
+    if row is None:  # no such user in this company
         return None
-    e164, short = parse_number(number, ctx.country)
-    row = None
-    if e164:
-        row = db.execute(_BEST, {"t": tenant_id, "n": int(e164[1:]), "u": user_id}).first()
-        if row is not None and row.kind != "external":
-            return _row_hit(row)
-    if short and (row is None):
+    if respect_setting and not _settings(row.settings).get("number_lookup", True):
+        return None
+    if e164 is None:
+        e164, short = parse_number(text, row.country)
+        if e164:
+            row = _best_row(db, tenant_id, user_id, int(e164[1:]))
+    if row.kind is not None and row.kind != "external":
+        return _row_hit(row)
+    if short and row.kind is None:
         hit = _short_number_hit(db, tenant_id, short)
         if hit is not None:
             return hit
     if not e164:
         return None
-    return _ask_external(db, tenant_id, e164, row, deadline)
+    register = row if row.kind == "external" else None
+    if not row.live:
+        return _row_hit(row, {row.owner_id: row.source_name}) if register else None
+    return _ask_external(db, tenant_id, e164, register, deadline)
 
 
 def _ask_external(db: Session, tenant_id: int, e164: str, register_row, deadline: float
