@@ -95,7 +95,7 @@ def contact_matches(q: str):
 
 def read_records(fmt: str, text: str, limit: int | None = MAX_IMPORT + 1):
     try:
-        return list(itertools.islice(importers.READERS[fmt](text), limit))
+        return list(itertools.islice(importers.READERS[fmt](text.replace("\x00", "")), limit))
     except importers.ImportError_ as exc:
         raise ValidationFailed(f"data: {exc}", {"data": [str(exc)]})
 

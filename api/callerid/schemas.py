@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timezone
 
-from marshmallow import INCLUDE, Schema, fields, validate
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 from ..core.schemas import PartialMixin
 from .calllog import DIRECTIONS, QUEUE_EVENTS, STATUSES
@@ -13,30 +13,40 @@ ID = validate.Range(1, 2**31 - 1)
 MAPPED = ("name", "company", "title", "department", "address")
 
 
+class Text(fields.String):
+    """A string without NUL characters (PostgreSQL cannot store them)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:
+            raise ValidationError("must not contain NUL characters")
+        return text
+
+
 def _when(**kw):
     return fields.AwareDateTime(default_timezone=timezone.utc, **kw)
 
 
 def _text(n: int, **kw):
-    return fields.String(allow_none=True, validate=validate.Length(0, n), **kw)
+    return Text(allow_none=True, validate=validate.Length(0, n), **kw)
 
 
 class NumberSchema(Schema):
     label = _text(40, metadata={"example": "mobile"})
-    number = fields.String(required=True, validate=validate.Length(1, 40),
+    number = Text(required=True, validate=validate.Length(1, 40),
                            metadata={"description": "Any common format in; E.164 out",
                                      "example": "+4790012345"})
 
 
 class ContactSchema(Schema):
     id = fields.Integer(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(1, 200))
+    name = Text(required=True, validate=validate.Length(1, 200))
     company = _text(200)
     title = _text(120)
     department = _text(120)
     email = fields.Email(allow_none=True)
     note = _text(2000)
-    tags = fields.List(fields.String(validate=validate.Length(1, 40)),
+    tags = fields.List(Text(validate=validate.Length(1, 40)),
                        validate=validate.Length(0, 50))
     numbers = fields.List(fields.Nested(NumberSchema), validate=validate.Length(0, 20))
     created_at = fields.DateTime(dump_only=True)
@@ -48,20 +58,20 @@ class ContactUpdateSchema(PartialMixin, ContactSchema):
 
 
 class ContactQueryArgsSchema(Schema):
-    q = fields.String(validate=validate.Length(0, 100),
+    q = Text(validate=validate.Length(0, 100),
                       metadata={"description": "Name, company, title, department, tag or digits"})
 
 
 class ImportSchema(Schema):
-    format = fields.String(required=True, validate=validate.OneOf(("csv", "vcard", "json")))
-    data = fields.String(required=True, validate=validate.Length(1, 8 * 1024 * 1024),
+    format = Text(required=True, validate=validate.OneOf(("csv", "vcard", "json")))
+    data = Text(required=True, validate=validate.Length(1, 8 * 1024 * 1024),
                          metadata={"description": "The file's text (CSV with a header line, "
                                                   "vCard 3/4, or a JSON list of entries)"})
 
 
 class SkippedSchema(Schema):
     line = fields.Integer()
-    reason = fields.String()
+    reason = Text()
 
 
 class ImportResultSchema(Schema):
@@ -71,21 +81,21 @@ class ImportResultSchema(Schema):
 
 
 class DirectoryQueryArgsSchema(ContactQueryArgsSchema):
-    kind = fields.String(validate=validate.OneOf(("colleague", "contact")))
+    kind = Text(validate=validate.OneOf(("colleague", "contact")))
 
 
 class DirectoryEntrySchema(Schema):
-    kind = fields.String(metadata={"description": "colleague or contact"})
+    kind = Text(metadata={"description": "colleague or contact"})
     id = fields.Integer()
-    name = fields.String()
-    first_name = fields.String(allow_none=True)
-    last_name = fields.String(allow_none=True)
-    company = fields.String(allow_none=True)
-    title = fields.String(allow_none=True)
-    department = fields.String(allow_none=True)
-    email = fields.String(allow_none=True)
-    tags = fields.List(fields.String())
-    short_number = fields.String(allow_none=True)
+    name = Text()
+    first_name = Text(allow_none=True)
+    last_name = Text(allow_none=True)
+    company = Text(allow_none=True)
+    title = Text(allow_none=True)
+    department = Text(allow_none=True)
+    email = Text(allow_none=True)
+    tags = fields.List(Text())
+    short_number = Text(allow_none=True)
     numbers = fields.List(fields.Nested(NumberSchema))
     availability = fields.Dict(allow_none=True, metadata={
         "description": "Colleagues' live availability: profile name, colour, icon, note, until"})
@@ -93,36 +103,36 @@ class DirectoryEntrySchema(Schema):
 
 
 class HitSchema(Schema):
-    name = fields.String()
-    number = fields.String()
-    source = fields.String(metadata={"description": "colleague, company_contact, "
+    name = Text()
+    number = Text()
+    source = Text(metadata={"description": "colleague, company_contact, "
                                                     "personal_contact or external"})
-    source_name = fields.String()
-    company = fields.String(allow_none=True)
-    title = fields.String(allow_none=True)
-    department = fields.String(allow_none=True)
-    address = fields.String(allow_none=True)
-    label = fields.String(allow_none=True)
+    source_name = Text()
+    company = Text(allow_none=True)
+    title = Text(allow_none=True)
+    department = Text(allow_none=True)
+    address = Text(allow_none=True)
+    label = Text(allow_none=True)
     user_id = fields.Integer(allow_none=True)
     contact_id = fields.Integer(allow_none=True)
 
 
 class LookupQueryArgsSchema(Schema):
-    number = fields.String(required=True, validate=validate.Length(1, 40),
+    number = Text(required=True, validate=validate.Length(1, 40),
                            metadata={"description": "E.164, national, international (00) or "
                                                     "a short number"})
 
 
 class LookupResultSchema(Schema):
-    number = fields.String()
-    e164 = fields.String(allow_none=True)
+    number = Text()
+    e164 = Text(allow_none=True)
     found = fields.Boolean()
     lookup_enabled = fields.Boolean()
     hit = fields.Nested(HitSchema, allow_none=True)
 
 
 class FavouriteCreateSchema(Schema):
-    kind = fields.String(required=True, validate=validate.OneOf(FAVOURITE_KINDS))
+    kind = Text(required=True, validate=validate.OneOf(FAVOURITE_KINDS))
     target_id = fields.Integer(allow_none=True, validate=ID, metadata={
         "description": "User id (colleague), contact id, queue id or main number id"})
     number = _text(40, metadata={"description": "For an external favourite"})
@@ -141,11 +151,11 @@ class FavouriteOrderSchema(Schema):
 class FavouriteSchema(Schema):
     id = fields.Integer()
     position = fields.Integer()
-    kind = fields.String()
+    kind = Text()
     target_id = fields.Integer(allow_none=True)
-    label = fields.String(allow_none=True)
-    name = fields.String(allow_none=True)
-    number = fields.String(allow_none=True)
+    label = Text(allow_none=True)
+    name = Text(allow_none=True)
+    number = Text(allow_none=True)
     numbers = fields.List(fields.Nested(NumberSchema))
     availability = fields.Dict(allow_none=True)
     in_call = fields.Boolean(allow_none=True)
@@ -154,17 +164,17 @@ class FavouriteSchema(Schema):
 class CallLogQueryArgsSchema(Schema):
     missed = fields.Boolean(metadata={"description": "Only missed incoming calls"})
     handled = fields.Boolean()
-    direction = fields.String(validate=validate.OneOf(DIRECTIONS))
+    direction = Text(validate=validate.OneOf(DIRECTIONS))
     since = _when()
     until = _when()
 
 
 class CallLogEntrySchema(Schema):
     id = fields.Integer()
-    call_id = fields.String(allow_none=True)
-    direction = fields.String(metadata={"description": " or ".join(DIRECTIONS)})
-    status = fields.String(metadata={"description": ", ".join(STATUSES)})
-    other_number = fields.String(allow_none=True)
+    call_id = Text(allow_none=True)
+    direction = Text(metadata={"description": " or ".join(DIRECTIONS)})
+    status = Text(metadata={"description": ", ".join(STATUSES)})
+    other_number = Text(allow_none=True)
     hit = fields.Nested(HitSchema, allow_none=True)
     via_queue_id = fields.Integer(allow_none=True)
     transferred_by_user_id = fields.Integer(allow_none=True)
@@ -183,7 +193,7 @@ class CallLogUpdateSchema(Schema):
 
 class QueueLogQueryArgsSchema(Schema):
     queue_id = fields.Integer(validate=ID)
-    event = fields.String(validate=validate.OneOf(QUEUE_EVENTS))
+    event = Text(validate=validate.OneOf(QUEUE_EVENTS))
     since = _when()
     until = _when()
 
@@ -191,12 +201,12 @@ class QueueLogQueryArgsSchema(Schema):
 class QueueLogEntrySchema(Schema):
     id = fields.Integer()
     queue_id = fields.Integer()
-    call_id = fields.String(allow_none=True)
-    event = fields.String(metadata={"description": ", ".join(QUEUE_EVENTS)})
-    caller_number = fields.String(allow_none=True)
+    call_id = Text(allow_none=True)
+    event = Text(metadata={"description": ", ".join(QUEUE_EVENTS)})
+    caller_number = Text(allow_none=True)
     hit = fields.Nested(HitSchema, allow_none=True)
     member_user_id = fields.Integer(allow_none=True)
-    transferred_to = fields.String(allow_none=True)
+    transferred_to = Text(allow_none=True)
     wait_s = fields.Integer(allow_none=True)
     at = fields.DateTime()
 
@@ -208,7 +218,7 @@ class CallDirectoryQueryArgsSchema(Schema):
 
 class CallDirectoryEntrySchema(Schema):
     number = fields.Integer(metadata={"format": "int64", "example": 4790012345})
-    label = fields.String()
+    label = Text()
 
 
 class CallDirectorySchema(Schema):
@@ -229,21 +239,21 @@ class HttpSourceConfigSchema(Schema):
     class Meta:
         unknown = INCLUDE  # plug-in kinds keep their own settings here
 
-    url_template = fields.String(validate=validate.Length(1, 2000), metadata={
+    url_template = Text(validate=validate.Length(1, 2000), metadata={
         "example": "https://directory.example/api?phone={e164}"})
-    mapping = fields.Dict(keys=fields.String(validate=validate.OneOf(MAPPED)),
-                          values=fields.String(validate=validate.Length(1, 200)),
+    mapping = fields.Dict(keys=Text(validate=validate.OneOf(MAPPED)),
+                          values=Text(validate=validate.Length(1, 200)),
                           metadata={"description": "Hit field -> dotted path in the JSON answer"})
     ttl_s = fields.Integer(validate=validate.Range(0, 7 * 86400))
     timeout_s = fields.Float(validate=validate.Range(0.05, 10))
-    headers = fields.Dict(keys=fields.String(validate=validate.Length(1, 100)),
-                          values=fields.String(validate=validate.Length(0, 1000)))
+    headers = fields.Dict(keys=Text(validate=validate.Length(1, 100)),
+                          values=Text(validate=validate.Length(0, 1000)))
 
 
 class SourceSchema(Schema):
     id = fields.Integer(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(1, 120))
-    kind = fields.String(required=True, validate=validate.Length(1, 20),
+    name = Text(required=True, validate=validate.Length(1, 120))
+    kind = Text(required=True, validate=validate.Length(1, 20),
                          metadata={"description": "register, http_json, or a plug-in kind"})
     position = fields.Integer(validate=validate.Range(0, 1000), metadata={
         "description": "Order of trust among external sources, lowest first"})

@@ -225,3 +225,9 @@ def test_call_directory_is_sorted_unique_int64_with_incremental_changes_and_etag
     later = client.get(f"/api/v1/me/call-directory?since={delta['version']}",
                        headers=co.alice).get_json()
     assert later["entries"] == [] and later["removed"] == [4722334455]
+
+
+def test_text_with_nul_characters_is_refused_not_stored(client, co):
+    r = client.post("/api/v1/directory/contacts", headers=co.admin, json={"name": "a\u0000b"})
+    assert r.status_code == 422 and "name" in r.get_json()["errors"]
+    assert client.get("/api/v1/directory?q=a%00b", headers=co.alice).status_code == 422
