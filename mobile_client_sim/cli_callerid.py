@@ -5,13 +5,17 @@ from . import callerid
 from .__main__ import command
 
 
+def _lines(rows: list[dict], line, empty: str) -> None:
+    for row in rows:
+        print(line(row))
+    if not rows:
+        print(empty)
+
+
 @command("directory", "search colleagues and company contacts: directory [TEXT]")
 def _directory(app, args):
-    rows = callerid.search_directory(app, " ".join(args.rest))
-    for e in rows:
-        print(f"{e['kind'][:1]}{e['id']:<6} {callerid.describe_entry(e)}")
-    if not rows:
-        print("nobody found")
+    _lines(callerid.search_directory(app, " ".join(args.rest)),
+           lambda e: f"{e['kind'][:1]}{e['id']:<6} {callerid.describe_entry(e)}", "nobody found")
 
 
 @command("lookup", "who is this number: lookup NUMBER")
@@ -25,13 +29,13 @@ def _lookup(app, args):
     print(f"{h['name']}{' – ' + extra if extra else ''}  ({h['source_name']})")
 
 
+def _favourite(f: dict) -> str:
+    return f"#{f['id']:<5} {callerid.describe_entry(f)}"
+
+
 @command("favourites", "my favourites, in order, with availability")
 def _favourites(app, args):
-    rows = callerid.favourites(app)
-    for f in rows:
-        print(f"#{f['id']:<5} {callerid.describe_entry(f)}")
-    if not rows:
-        print("no favourites")
+    _lines(callerid.favourites(app), _favourite, "no favourites")
 
 
 @command("favourite-add", "add a favourite: favourite-add colleague|contact|queue|main_number ID,"
@@ -54,17 +58,13 @@ def _favourite_remove(app, args):
 
 @command("favourite-order", "reorder favourites: favourite-order ID ID ...")
 def _favourite_order(app, args):
-    for f in callerid.reorder_favourites(app, [int(x) for x in args.rest]):
-        print(f"#{f['id']:<5} {callerid.describe_entry(f)}")
+    _lines(callerid.reorder_favourites(app, [int(x) for x in args.rest]), _favourite, "")
 
 
 @command("calls", "my call log: calls [missed]")
 def _calls(app, args):
-    rows = callerid.call_log(app, missed="missed" in args.rest)
-    for c in rows:
-        print(f"#{c['id']:<5} {callerid.describe_call(c)}")
-    if not rows:
-        print("no calls")
+    _lines(callerid.call_log(app, missed="missed" in args.rest),
+           lambda c: f"#{c['id']:<5} {callerid.describe_call(c)}", "no calls")
 
 
 @command("call-handled", "mark a missed call handled: call-handled ID")

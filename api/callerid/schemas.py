@@ -84,33 +84,35 @@ class DirectoryQueryArgsSchema(ContactQueryArgsSchema):
     kind = Text(validate=validate.OneOf(("colleague", "contact")))
 
 
-class DirectoryEntrySchema(Schema):
-    kind = Text(metadata={"description": "colleague or contact"})
-    id = fields.Integer()
+class _WhoSchema(Schema):
     name = Text()
-    first_name = Text(allow_none=True)
-    last_name = Text(allow_none=True)
     company = Text(allow_none=True)
     title = Text(allow_none=True)
     department = Text(allow_none=True)
-    email = Text(allow_none=True)
-    tags = fields.List(Text())
-    short_number = Text(allow_none=True)
+
+
+class _LiveSchema(Schema):
     numbers = fields.List(fields.Nested(NumberSchema))
     availability = fields.Dict(allow_none=True, metadata={
         "description": "Colleagues' live availability: profile name, colour, icon, note, until"})
     in_call = fields.Boolean(allow_none=True)
 
 
-class HitSchema(Schema):
-    name = Text()
+class DirectoryEntrySchema(_WhoSchema, _LiveSchema):
+    kind = Text(metadata={"description": "colleague or contact"})
+    id = fields.Integer()
+    first_name = Text(allow_none=True)
+    last_name = Text(allow_none=True)
+    email = Text(allow_none=True)
+    tags = fields.List(Text())
+    short_number = Text(allow_none=True)
+
+
+class HitSchema(_WhoSchema):
     number = Text()
-    source = Text(metadata={"description": "colleague, company_contact, "
-                                                    "personal_contact or external"})
+    source = Text(metadata={"description": "colleague, company_contact, personal_contact or "
+                                           "external"})
     source_name = Text()
-    company = Text(allow_none=True)
-    title = Text(allow_none=True)
-    department = Text(allow_none=True)
     address = Text(allow_none=True)
     label = Text(allow_none=True)
     user_id = fields.Integer(allow_none=True)
@@ -148,7 +150,7 @@ class FavouriteOrderSchema(Schema):
                       validate=validate.Length(0, 200))
 
 
-class FavouriteSchema(Schema):
+class FavouriteSchema(_LiveSchema):
     id = fields.Integer()
     position = fields.Integer()
     kind = Text()
@@ -156,9 +158,6 @@ class FavouriteSchema(Schema):
     label = Text(allow_none=True)
     name = Text(allow_none=True)
     number = Text(allow_none=True)
-    numbers = fields.List(fields.Nested(NumberSchema))
-    availability = fields.Dict(allow_none=True)
-    in_call = fields.Boolean(allow_none=True)
 
 
 class CallLogQueryArgsSchema(Schema):
