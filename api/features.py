@@ -15,6 +15,7 @@ FEATURES = [
     "api.sms",
     "api.passwordreset",
     "api.calls",
+    "api.transfer",
 ]
 
 

@@ -87,8 +87,11 @@ class Me(MethodView):
     @me_blp.arguments(MeUpdateSchema)
     @me_blp.response(200, MeSchema)
     def patch(self, body):
-        """Change my own name, e-mail, title or language."""
+        """Change my own name, e-mail, title, language or default transfer method."""
         p = current()
+        if "default_transfer_method" in body:  # a setting, kept with the others
+            p.user.settings = {**(p.user.settings or {}),
+                               "default_transfer_method": body.pop("default_transfer_method")}
         for key, value in body.items():
             setattr(p.user, key, value)
         db_session().commit()

@@ -9,6 +9,7 @@ from ..core.schemas import PartialMixin
 from . import passwords, permissions
 
 LANGS = ("nb", "nn", "no", "sv", "en", "da")
+TRANSFER_METHODS = ("with_return", "blind", "attended")  # the first is the default
 
 
 class LoginSchema(Schema):
@@ -58,6 +59,9 @@ class MeSchema(UserSchema):
     permissions = fields.Function(lambda u: sorted(u.role.permissions or []), dump_only=True)
     tenant = fields.Function(lambda u: {"id": u.tenant_id}, dump_only=True)
     settings = fields.Dict(dump_only=True)
+    default_transfer_method = fields.Function(
+        lambda u: (u.settings or {}).get("default_transfer_method", TRANSFER_METHODS[0]),
+        dump_only=True)
     password_expired = fields.Boolean(dump_only=True)
 
 
@@ -67,6 +71,8 @@ class MeUpdateSchema(Schema):
     email = fields.Email(allow_none=True)
     language = fields.String(allow_none=True, validate=validate.OneOf(LANGS))
     title = fields.String(allow_none=True, validate=validate.Length(0, 120))
+    default_transfer_method = fields.String(validate=validate.OneOf(TRANSFER_METHODS),
+                                            metadata={"description": "one tap on Transfer"})
 
 
 class TokenSchema(Schema):

@@ -18,7 +18,7 @@ from ..core.clock import now
 from ..core.errors import Conflict, NotFound
 from .models import CallCommand, CallLeg, LiveCall
 
-COMMAND_KINDS = ("hangup",)
+COMMAND_KINDS = ("hangup", "transfer", "transfer_complete", "transfer_cancel")
 
 
 # -- the API side ----------------------------------------------------------------------------

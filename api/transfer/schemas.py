@@ -1,0 +1,103 @@
+"""Request and response shapes of transfers and the transfer screen."""
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from .models import METHODS, STATES, TARGET_KINDS
+
+MAX_ID = 2**31 - 1
+TIMEOUT_RANGE = validate.Range(min=5, max=120)
+
+
+class TargetSchema(Schema):
+    kind = fields.Str(required=True, validate=validate.OneOf(TARGET_KINDS))
+    id = fields.Int(validate=validate.Range(min=1, max=MAX_ID),
+                    metadata={"description": "colleague, queue or main number id"})
+    number = fields.Str(validate=validate.Length(min=1, max=40),
+                        metadata={"description": "an external number, any common format"})
+
+    @validates_schema
+    def _id_or_number(self, data, **_kw):
+        if data["kind"] == "external" and not data.get("number"):
+            raise ValidationError("an external target needs a number", "number")
+        if data["kind"] != "external" and data.get("id") is None:
+            raise ValidationError(f"a {data['kind']} target needs an id", "id")
+
+
+class TransferCreateSchema(Schema):
+    target = fields.Nested(TargetSchema, required=True)
+    method = fields.Str(validate=validate.OneOf(METHODS),
+                        metadata={"description": "default: my default_transfer_method"})
+    timeout_s = fields.Int(validate=TIMEOUT_RANGE,
+                           metadata={"description": "seconds the target rings before the "
+                                                    "call comes back; default: the company's"})
+
+
+class TransferSchema(Schema):
+    id = fields.Int(required=True)
+    call_id = fields.Int(required=True)
+    command_id = fields.Int(allow_none=True)
+    method = fields.Str(required=True, metadata={"description": ", ".join(METHODS)})
+    target = fields.Function(lambda t: {"kind": t.target_kind, "id": t.target_id,
+                                        "number": t.target_number, "name": t.target_name},
+                             required=True)
+    timeout_s = fields.Int(required=True)
+    state = fields.Str(required=True, metadata={"description": ", ".join(STATES)})
+    reason = fields.Str(allow_none=True)
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+    ended_at = fields.DateTime(allow_none=True)
+
+
+class TransferHeadersSchema(Schema):
+    class Meta:
+        unknown = "exclude"
+
+    idempotency_key = fields.Str(data_key="Idempotency-Key", load_default=None,
+                                 validate=validate.Length(min=1, max=80))
+
+
+class TargetsQueryArgsSchema(Schema):
+    q = fields.Str(load_default=None, validate=validate.Length(max=100))
+    limit = fields.Int(load_default=20, validate=validate.Range(min=1, max=100),
+                       metadata={"description": "directory matches at most"})
+
+
+class AvailabilitySchema(Schema):
+    class Meta:
+        unknown = "include"
+
+    name = fields.Str(allow_none=True)
+    colour = fields.Str(allow_none=True)
+    note = fields.Str(allow_none=True)
+    until = fields.DateTime(allow_none=True)
+
+
+class TransferTargetSchema(Schema):
+    kind = fields.Str(required=True,
+                      metadata={"description": "colleague, contact, external, queue, main_number"})
+    id = fields.Int(allow_none=True, metadata={"description": "the target id to transfer to"})
+    favourite_id = fields.Int(allow_none=True)
+    name = fields.Str(allow_none=True)
+    number = fields.Str(allow_none=True)
+    availability = fields.Dict(allow_none=True,
+                               metadata={"description": "colleagues: profile name, colour, "
+                                                        "note, until"})
+    in_call = fields.Bool(allow_none=True)
+    calls_waiting = fields.Int(allow_none=True, metadata={"description": "queues"})
+    members_logged_in = fields.Int(allow_none=True, metadata={"description": "queues"})
+    transfer = fields.Dict(required=True,
+                           metadata={"description": "the body to POST to transfer to it"})
+
+
+class TransferTargetsSchema(Schema):
+    default_method = fields.Str(required=True)
+    favourites = fields.List(fields.Nested(TransferTargetSchema), required=True)
+    matches = fields.List(fields.Nested(TransferTargetSchema), required=True)
+    queues = fields.List(fields.Nested(TransferTargetSchema), required=True)
+
+
+class TransferPolicySchema(Schema):
+    timeout_s = fields.Int(required=True, validate=TIMEOUT_RANGE,
+                           metadata={"description": "default seconds before a transfer "
+                                                    "with return comes back"})

@@ -1,0 +1,181 @@
+"""Use cases of transfers: what the app asks (start, read, complete, cancel) and what the
+gateway that executes them reads and reports.
+
+A transfer is delivered through the calls feature's command channel: a `transfer` command
+(and `transfer_complete` / `transfer_cancel` for an attended one) for the gateway holding the
+call, whose args name the transfer. The gateway reads the order (`transfer_order`) and reports
+each state change (`transfer_progress`).
+"""
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..calls import services as calls
+from ..calls.models import LiveCall
+from ..core import hooks
+from ..core.clock import now
+from ..core.errors import Conflict, NotFound, field_error
+from ..core.phone import normalise_field
+from .models import ACTIVE, DEFAULT_TIMEOUT_S, FINAL, METHODS, STATES, Transfer, TransferPolicy
+
+DEFAULT_METHOD = "with_return"
+SETTING = "default_transfer_method"
+
+
+# -- settings ---------------------------------------------------------------------------------
+
+def default_method(user) -> str:
+    method = (user.settings or {}).get(SETTING)
+    return method if method in METHODS else DEFAULT_METHOD
+
+
+def policy(db: Session, tenant_id: int) -> dict:
+    row = db.get(TransferPolicy, tenant_id)
+    return {"timeout_s": row.timeout_s if row else DEFAULT_TIMEOUT_S}
+
+
+def set_policy(db: Session, tenant_id: int, data: dict) -> dict:
+    row = db.get(TransferPolicy, tenant_id) or TransferPolicy(tenant_id=tenant_id)
+    row.timeout_s, row.updated_at = data["timeout_s"], now()
+    db.add(row)
+    db.commit()
+    return policy(db, tenant_id)
+
+
+# -- the app's side ---------------------------------------------------------------------------
+
+def my_transfers(tenant_id: int, user_id: int):
+    return (select(Transfer).where(Transfer.tenant_id == tenant_id, Transfer.user_id == user_id)
+            .order_by(Transfer.id.desc()))
+
+
+def get(db: Session, tenant_id: int, user_id: int, transfer_id: int) -> Transfer:
+    row = db.get(Transfer, transfer_id)
+    if row is None or row.tenant_id != tenant_id or row.user_id != user_id:
+        raise NotFound(f"No transfer with id {transfer_id}")
+    return row
+
+
+def _answered_call(db: Session, tenant_id: int, user_id: int, call_id: int) -> LiveCall:
+    call = db.get(LiveCall, call_id)
+    if call is None or call.tenant_id != tenant_id or call.user_id != user_id:
+        raise NotFound(f"No live call with id {call_id}")
+    if call.state != "answered":
+        raise Conflict("Only an answered call can be transferred")
+    return call
+
+
+def resolve_target(db: Session, tenant, user_id: int, target: dict) -> dict:
+    """{kind, id, number, name} of a colleague, queue, main number or external number."""
+    from ..accounts.models import User
+
+    kind, target_id = target["kind"], target.get("id")
+    if kind == "external":
+        number = normalise_field("target.number", target.get("number"), tenant.country)
+        return {"kind": kind, "id": None, "number": number, "name": None}
+    if kind == "colleague":
+        if target_id == user_id:
+            raise field_error("target.id", "a call cannot be transferred to yourself")
+        u = db.scalar(select(User).where(User.id == target_id, User.tenant_id == tenant.id))
+        if u is None:
+            raise NotFound(f"No colleague with id {target_id}")
+        number = u.office_number or u.mobile
+        return {"kind": kind, "id": u.id, "number": number, "name": u.full_name}
+    found = hooks.ask(hooks.FAVOURITE_TARGET, db, tenant.id, kind, target_id, default=None)
+    if not found or not found.get("number"):
+        raise NotFound(f"No {kind.replace('_', ' ')} with id {target_id}")
+    return {"kind": kind, "id": target_id, "number": found["number"], "name": found.get("name")}
+
+
+def _by_key(db: Session, tenant_id: int, user_id: int, key: str) -> Transfer | None:
+    return db.scalar(select(Transfer).where(Transfer.tenant_id == tenant_id,
+                                            Transfer.user_id == user_id,
+                                            Transfer.idempotency_key == key))
+
+
+def _same(row: Transfer, call_id: int) -> Transfer:
+    if row.call_id != call_id:
+        raise Conflict("This Idempotency-Key was used for another call")
+    return row
+
+
+def start(db: Session, tenant, user, call_id: int, data: dict, key: str | None) -> Transfer:
+    """Ask the gateway holding the call to transfer it; the same key returns the same one."""
+    if key and (found := _by_key(db, tenant.id, user.id, key)) is not None:
+        return _same(found, call_id)
+    call = _answered_call(db, tenant.id, user.id, call_id)
+    active = db.scalar(select(Transfer.id).where(Transfer.tenant_id == tenant.id,
+                                                 Transfer.call_id == call.id,
+                                                 Transfer.state.in_(ACTIVE)))
+    if active is not None:
+        raise Conflict(f"Transfer {active} of this call is still in progress",
+                       extra={"transfer_id": active})
+    target = resolve_target(db, tenant, user.id, data["target"])
+    row = Transfer(tenant_id=tenant.id, user_id=user.id, call_id=call.id,
+                   gateway_id=call.gateway_id, method=data.get("method") or default_method(user),
+                   target_kind=target["kind"], target_id=target["id"],
+                   target_number=target["number"], target_name=target["name"],
+                   timeout_s=data.get("timeout_s") or policy(db, tenant.id)["timeout_s"],
+                   idempotency_key=key or uuid.uuid4().hex)
+    try:
+        with db.begin_nested():
+            db.add(row)
+    except IntegrityError:  # the same key, a concurrent tap
+        return _same(_by_key(db, tenant.id, user.id, key), call_id)
+    command = calls.request_command(db, tenant.id, user.id, call.id, "transfer",
+                                    f"transfer:{row.id}", {"transfer_id": row.id})
+    row.command_id = command.id
+    db.commit()
+    return row
+
+
+def finish(db: Session, tenant_id: int, user_id: int, transfer_id: int, what: str) -> Transfer:
+    """`complete` or `cancel` an attended transfer (cancel also takes back any transfer)."""
+    row = get(db, tenant_id, user_id, transfer_id)
+    if what == "complete" and row.method != "attended":
+        raise Conflict("Only an attended transfer is completed by the user")
+    if what == "complete" and row.state != "consulting":
+        raise Conflict(f"The transfer is {row.state}: it can be completed once the target "
+                       "has answered")
+    if row.state not in ACTIVE:
+        raise Conflict(f"The transfer is already {row.state}")
+    calls.request_command(db, tenant_id, user_id, row.call_id, f"transfer_{what}",
+                          f"transfer:{row.id}:{what}", {"transfer_id": row.id})
+    return row
+
+
+# -- the gateway's side -----------------------------------------------------------------------
+
+def transfer_order(db: Session, transfer_id: int) -> dict | None:
+    """What the gateway needs to execute a transfer (plain values), None when it is unknown."""
+    from ..accounts.models import User
+
+    row = db.get(Transfer, transfer_id)
+    if row is None:
+        return None
+    by = db.get(User, row.user_id)
+    return {"id": row.id, "tenant_id": row.tenant_id, "user_id": row.user_id,
+            "user_name": by.full_name if by else None, "method": row.method,
+            "timeout_s": row.timeout_s, "state": row.state, "target_kind": row.target_kind,
+            "target_id": row.target_id, "target_number": row.target_number,
+            "target_name": row.target_name}
+
+
+def transfer_progress(db: Session, transfer_id: int, state: str, reason: str | None = None
+                      ) -> None:
+    """The gateway reports a state; a transfer that has ended never changes again."""
+    if state not in STATES:
+        raise ValueError(f"state must be one of {STATES}")
+    row = db.get(Transfer, transfer_id)
+    if row is None or row.state in FINAL:
+        return
+    at = now()
+    row.state, row.reason, row.updated_at = state, (reason or None) and reason[:200], at
+    if state in FINAL:
+        row.ended_at = at
+    db.commit()
+

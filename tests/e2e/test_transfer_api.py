@@ -1,0 +1,167 @@
+"""Transfers over HTTP: the screen in one request, one tap to transfer, attended steps."""
+from __future__ import annotations
+
+from api.calls import services as calls
+from tests.support.api import auth, make_company
+from tests.support.isolation_transfer import answered_call
+from tests.support.isolation_calls import live_call
+
+
+def _ids(client, headers):
+    users = {u["first_name"]: u["id"] for u in
+             client.get("/api/v1/directory?kind=colleague", headers=headers).get_json()}
+    return users
+
+
+def test_one_tap_transfers_to_a_colleague_with_my_default_method_and_reaches_the_gateway(
+        app, client, db):
+    company = make_company(app)
+    headers = auth(client, company.users["alice"])
+    bob = _ids(client, headers)["Bob"]
+    call_id = answered_call(app, company.users["alice"], gateway="gw-3")
+
+    r = client.post(f"/api/v1/me/calls/{call_id}/transfer", headers=headers,
+                    json={"target": {"kind": "colleague", "id": bob}})
+    assert r.status_code == 202
+    t = r.get_json()
+    assert t["method"] == "with_return" and t["timeout_s"] == 20
+    assert t["state"] == "requested" and t["target"]["name"].startswith("Bob")
+    assert t["target"]["number"].startswith("+47")
+    claimed = calls.claim_commands(db, "gw-3")
+    assert claimed == [(t["command_id"], call_id, "transfer")]
+    assert client.get(f"/api/v1/me/transfers/{t['id']}", headers=headers).get_json() == t
+
+
+def test_my_default_method_is_a_setting_the_next_tap_uses(app, client):
+    company = make_company(app)
+    headers = auth(client, company.users["alice"])
+    assert client.get("/api/v1/me", headers=headers).get_json()[
+        "default_transfer_method"] == "with_return"
+    r = client.patch("/api/v1/me", headers=headers, json={"default_transfer_method": "blind"})
+    assert r.status_code == 200 and r.get_json()["default_transfer_method"] == "blind"
+    call_id = answered_call(app, company.users["alice"])
+    t = client.post(f"/api/v1/me/calls/{call_id}/transfer", headers=headers,
+                    json={"target": {"kind": "external", "number": "22 33 44 55"}}).get_json()
+    assert t["method"] == "blind" and t["target"]["number"] == "+4722334455"
+    bad = client.patch("/api/v1/me", headers=headers, json={"default_transfer_method": "magic"})
+    assert bad.status_code == 422
+
+
+def test_the_same_tap_twice_is_one_transfer_and_a_second_transfer_waits_for_the_first(
+        app, client, db):
+    company = make_company(app)
+    headers = auth(client, company.users["alice"])
+    call_id = answered_call(app, company.users["alice"], gateway="gw-9")
+    body = {"target": {"kind": "external", "number": "+4722334455"}}
+    tap = {**headers, "Idempotency-Key": "tap-1"}
+    first = client.post(f"/api/v1/me/calls/{call_id}/transfer", headers=tap, json=body)
+    again = client.post(f"/api/v1/me/calls/{call_id}/transfer", headers=tap, json=body)
+    assert first.status_code == again.status_code == 202
+    assert first.get_json()["id"] == again.get_json()["id"]
+    assert len(calls.claim_commands(db, "gw-9")) == 1
+    other = client.post(f"/api/v1/me/calls/{call_id}/transfer", headers=headers, json=body)
+    assert other.status_code == 409
+    assert other.get_json()["transfer_id"] == first.get_json()["id"]
+
+
+def test_a_ringing_call_cannot_be_transferred_and_a_colleagues_call_is_not_found(app, client):
+    company = make_company(app)
+    headers = auth(client, company.users["alice"])
+    body = {"target": {"kind": "external", "number": "+4722334455"}}
+    ringing = live_call(app, company.users["alice"])
+    assert client.post(f"/api/v1/me/calls/{ringing}/transfer", headers=headers,
+                       json=body).status_code == 409
+    bobs = answered_call(app, company.users["bob"])
+    assert client.post(f"/api/v1/me/calls/{bobs}/transfer", headers=headers,
+                       json=body).status_code == 404
+
+
+def test_targets_that_do_not_exist_or_are_myself_are_refused(app, client):
+    company = make_company(app)
+    headers = auth(client, company.users["alice"])
+    me = client.get("/api/v1/me", headers=headers).get_json()["id"]
+    call_id = answered_call(app, company.users["alice"])
+    url = f"/api/v1/me/calls/{call_id}/transfer"
+    cases = [({"kind": "colleague", "id": me}, 422), ({"kind": "colleague", "id": 2**31 - 1}, 404),
+             ({"kind": "queue", "id": 2**31 - 1}, 404), ({"kind": "main_number", "id": 7}, 404),
+             ({"kind": "external", "number": "not a number"}, 422), ({"kind": "queue"}, 422),
+             ({"kind": "external"}, 422)]
+    for target, status in cases:
+        r = client.post(url, headers=headers, json={"target": target})
+        assert r.status_code == status, (target, r.get_json())
+    r = client.post(url, headers=headers, json={"target": {"kind": "external",
+                                                           "number": "+4722334455"},
+                                                "timeout_s": 10**12})
+    assert r.status_code == 422
+
+
+def test_attended_transfer_completes_only_once_the_target_answered_and_cancel_takes_it_back(
+        app, client, db):
+    from api.transfer.services import transfer_progress
+
+    company = make_company(app)
+    headers = auth(client, company.users["alice"])
+    call_id = answered_call(app, company.users["alice"], gateway="gw-4")
+    t = client.post(f"/api/v1/me/calls/{call_id}/transfer", headers=headers,
+                    json={"target": {"kind": "external", "number": "+4722334455"},
+                          "method": "attended", "timeout_s": 15}).get_json()
+    assert t["timeout_s"] == 15
+    url = f"/api/v1/me/transfers/{t['id']}"
+    assert client.post(url + "/complete", headers=headers).status_code == 409
+    transfer_progress(db, t["id"], "consulting")
+    assert client.post(url + "/complete", headers=headers).status_code == 202
+    assert client.post(url + "/complete", headers=headers).status_code == 202  # a retried tap
+    kinds = [k for _, _, k in calls.claim_commands(db, "gw-4")]
+    assert kinds == ["transfer", "transfer_complete"]
+    transfer_progress(db, t["id"], "completed")
+    transfer_progress(db, t["id"], "returned")  # an ended transfer never changes again
+    got = client.get(url, headers=headers).get_json()
+    assert got["state"] == "completed" and got["ended_at"]
+    assert client.post(url + "/cancel", headers=headers).status_code == 409
+
+
+def test_the_company_sets_the_default_timeout_and_users_cannot(app, client):
+    company = make_company(app)
+    admin = auth(client, company.admin_mobile)
+    user = auth(client, company.users["alice"])
+    assert client.get("/api/v1/transfer-policy", headers=user).get_json() == {"timeout_s": 20}
+    assert client.put("/api/v1/transfer-policy", headers=user,
+                      json={"timeout_s": 30}).status_code == 403
+    assert client.put("/api/v1/transfer-policy", headers=admin,
+                      json={"timeout_s": 30}).get_json() == {"timeout_s": 30}
+    call_id = answered_call(app, company.users["alice"])
+    t = client.post(f"/api/v1/me/calls/{call_id}/transfer", headers=user,
+                    json={"target": {"kind": "external", "number": "+4722334455"}}).get_json()
+    assert t["timeout_s"] == 30
+    assert client.get("/api/v1/me/transfers", headers=user).get_json()[0]["id"] == t["id"]
+
+
+def test_the_transfer_screen_shows_favourites_first_then_matches_then_queues_in_one_request(
+        app, client):
+    company = make_company(app, extra_users=("alice", "bob", "carol"))
+    admin = auth(client, company.admin_mobile)
+    headers = auth(client, company.users["alice"])
+    ids = _ids(client, headers)
+    queue = client.post("/api/v1/queues", headers=admin,
+                        json={"name": "Support", "number": "+4722999000"}).get_json()
+    assert client.put(f"/api/v1/queues/{queue['id']}/members/{ids['Alice']}", headers=admin,
+                      json={"priority": 0}).status_code in (200, 201)
+    client.post("/api/v1/me/favourites", headers=headers,
+                json={"kind": "colleague", "target_id": ids["Carol"]})
+    client.post("/api/v1/me/favourites", headers=headers,
+                json={"kind": "external", "number": "+4722334455", "label": "Reception"})
+
+    screen = client.get("/api/v1/me/transfer-targets", headers=headers).get_json()
+    assert screen["default_method"] == "with_return"
+    assert [f["name"] for f in screen["favourites"]][1] == "Reception"
+    carol = screen["favourites"][0]
+    assert carol["kind"] == "colleague" and carol["availability"]["name"] == "Available"
+    assert carol["in_call"] is False
+    assert carol["transfer"] == {"target": {"kind": "colleague", "id": ids["Carol"]}}
+    matched = [m["name"] for m in screen["matches"]]
+    assert any(n.startswith("Bob") for n in matched)
+    assert not any(n.startswith(("Carol", "Alice")) for n in matched)  # no repeats, not me
+    assert [(q["name"], q["calls_waiting"]) for q in screen["queues"]] == [("Support", 0)]
+
+    found = client.get("/api/v1/me/transfer-targets?q=bob", headers=headers).get_json()
+    assert found["favourites"] == [] and [m["name"][:3] for m in found["matches"]] == ["Bob"]
