@@ -71,6 +71,8 @@ class MemberSchema(Schema):
     state = fields.String(dump_only=True, metadata={
         "description": "logged_out, available, ringing, in_call, wrap_up or paused"})
     changed_at = fields.DateTime(dump_only=True)
+    changed_by_user_id = fields.Integer(dump_only=True, allow_none=True, metadata={
+        "description": "Who last logged the member in or out (a team leader, or themself)"})
     calls_answered = fields.Integer(dump_only=True)
 
 

@@ -92,7 +92,8 @@ def member_view(m: QueueMember, user: User | None, state: str) -> dict:
     return {"user_id": m.user_id, "name": user.full_name if user else None,
             "priority": m.priority, "is_default": m.is_default, "logged_in": m.logged_in,
             "paused": m.paused, "pause_reason": m.pause_reason, "wrapup_until": m.wrapup_until,
-            "state": state, "changed_at": m.changed_at, "calls_answered": m.calls_answered}
+            "state": state, "changed_at": m.changed_at,
+            "changed_by_user_id": m.changed_by_user_id, "calls_answered": m.calls_answered}
 
 
 _COUNTED = {"available": "available", "wrap_up": "in_wrap_up", "in_call": "in_call",

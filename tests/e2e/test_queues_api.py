@@ -128,6 +128,7 @@ def test_team_leader_logs_a_colleague_in_and_out(client, setup):
     assert r.status_code == 200 and all(x["me"]["logged_in"] for x in r.get_json())
     r = client.post(f"/api/v1/queues/{q['Sales']}/members/{bob}/logout", headers=t)
     assert r.get_json()["state"] == "logged_out"
+    assert r.get_json()["changed_by_user_id"] == setup["ids"]["tina"]
     assert {x["name"]: x["me"]["logged_in"] for x in _mine(client, setup["bob"]).values()} \
         == {"Sales": False, "Support": True}
     seen = client.get(f"/api/v1/queues/members/{bob}", headers=t).get_json()
