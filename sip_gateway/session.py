@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import wave
+from collections import deque
 
 from . import callcontrol as cc
 from .sipmsg import safe_user
@@ -46,6 +47,8 @@ class CallSession:
         self.caller_answered = False
         self.counted = False
         self.finished = False
+        self.pending: deque = deque()
+        self.feeding = False
 
     @property
     def sip_id(self) -> str:
@@ -105,14 +108,26 @@ class CallSession:
             self.feed(PlaybackDone())
 
     def feed(self, event) -> None:
-        for action in self.cc.handle(event):
-            try:
-                self._perform(action)
-            except Exception as exc:
-                log.warning("action failed", extra=self._extra(
-                    event="action_failed", action=type(action).__name__, error=str(exc)))
-                if isinstance(action, Dial):
-                    self.gw.post(self.feed, LegFailed(action.leg, 500))
+        """One input, and its actions performed in order. pjsua2 may call back synchronously
+        while an action runs (a hang-up reports DISCONNECTED at once): such inputs wait until
+        the current action list is done, so the machine never sees them mid-transition."""
+        self.pending.append(event)
+        if self.feeding:
+            return
+        self.feeding = True
+        try:
+            while self.pending:
+                for action in self.cc.handle(self.pending.popleft()):
+                    try:
+                        self._perform(action)
+                    except Exception as exc:
+                        log.warning("action failed", extra=self._extra(
+                            event="action_failed", action=type(action).__name__,
+                            error=str(exc)))
+                        if isinstance(action, Dial):
+                            self.pending.append(LegFailed(action.leg, 500))
+        finally:
+            self.feeding = False
         if self.cc.state == cc.ENDED:
             self._finish()
 
@@ -268,6 +283,7 @@ class CallSession:
         if r is None or r.user_id is None or r.direction == "feature":
             return
         other = r.called if r.direction == "outgoing" else r.caller
+        log.info("call log entry", extra=self._extra(event="log_call", status=status))
         self.gw.recorder.submit(
             lambda db: record_call(db, r.tenant_id, r.user_id, direction=r.direction,
                                    status=status, other_number=other,
@@ -294,3 +310,6 @@ class CallSession:
         self.player = None
         self.timers.clear()
         log.info("call ended", extra=self._extra(event="call_ended"))
+        extra = self._extra(event="call_written")
+        gw.recorder.submit(lambda _db: None,  # after this call's writes (the queue is FIFO)
+                           then=lambda _r: log.info("call state and log written", extra=extra))

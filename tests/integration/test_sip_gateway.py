@@ -34,6 +34,14 @@ def gateway(app, database_url, tmp_path_factory, sink, ports):
     gw.stop()
 
 
+@pytest.fixture(autouse=True)
+def gateway_settles(gateway, db):
+    """Before the tables are emptied: every call the test made is over and written."""
+    yield
+    wait_until(lambda: len(gateway.events("call_routed")) + len(gateway.events("call_refused"))
+               == len(gateway.events("call_written")), what="the gateway to finish its calls")
+
+
 @pytest.fixture
 def peers(tmp_path):
     started: list[Sipp] = []
@@ -132,6 +140,11 @@ def test_trunk_call_rings_the_softphone_after_the_push_and_is_logged_answered(
     pushes = sink[0].after(token, 0, 10)
     incoming = [p for p in pushes if p["kind"] == "incoming_call"]
     assert incoming and CALLER in json.dumps(incoming[0]["payload"])
+    assert wait_until(lambda: [p for p in sink[0].after(token, 0, 0)
+                               if p["kind"] == "call_ended"], what="the call_ended push")
+    admin = auth(client, user.company.admin_mobile)
+    wait_until(lambda: len(client.get("/api/v1/push-attempts", headers=admin).get_json()) >= 2,
+               what="both push attempts recorded")
     call_id = header(trunk.received("SIP/2.0 200")[0], "Call-ID")
     push_line = gateway.events("push", call_id)[0]
     dial_line = gateway.events("dial", call_id)[0]
