@@ -12,6 +12,7 @@ PURE_MODULES = [
     "api/availability/featurecodes.py",
     "api/queues/distribution.py",
     "sip_gateway/callcontrol.py",
+    "sip_gateway/transfercontrol.py",
 ]
 FORBIDDEN = {"flask", "flask_smorest", "sqlalchemy", "pjsua2", "socket", "threading", "time",
              "asyncio", "requests", "httpx", "subprocess", "os", "random", "api.core.db",
