@@ -2,7 +2,8 @@
 
 The process that raises the events (the SIP gateway, the API) calls `start()` once in its
 bootstrap, then the `notify_*` functions from any thread: each returns at once and never
-raises; sending happens on the push thread. Nothing here is built at import time.
+raises; sending happens on the push thread. Nothing here is built at import time. Every
+`notify_*` takes `via=` to use another sender than the process's one (tests, the API).
 """
 from __future__ import annotations
 
@@ -61,14 +62,15 @@ def service() -> PushService | None:
 
 
 def _submit(kind: str, tenant_id: int, user_id: int, call_id: str | None, data: dict,
-            ttl_s: float) -> None:
+            ttl_s: float, via: PushService | None) -> None:
     created = time.monotonic()
     notify = Notify(kind, tenant_id, user_id, call_id, data, created + ttl_s, created)
-    if _service is None:
+    via = via or _service
+    if via is None:
         log.warning("push not started: notification dropped",
                     extra={"event": "push_dropped", "kind": kind, "call_id": call_id})
         return
-    _service.submit(notify)
+    via.submit(notify)
 
 
 def _pick(source: dict | None, fields: tuple) -> dict | None:
@@ -84,7 +86,8 @@ def _caller(number: str | None, hit: dict | None) -> dict:
 
 def notify_incoming_call(tenant_id: int, user_id: int, call_id: str, caller_number: str | None,
                          *, hit: dict | None = None, context: dict | None = None,
-                         reason: dict | None = None, ring_timeout: float = 25.0) -> None:
+                         reason: dict | None = None, ring_timeout: float = 25.0,
+                         via: PushService | None = None) -> None:
     """A call is about to ring `user_id`: VoIP push to iPhones, high-priority data to Android.
 
     hit: the caller lookup (name, company, title, department, source); context: queue,
@@ -95,32 +98,33 @@ def notify_incoming_call(tenant_id: int, user_id: int, call_id: str, caller_numb
             "reason": _pick(reason, REASON_FIELDS), "ring_timeout": ring_timeout,
             "expires_at": int(time.time() + ring_timeout)}
     _submit(INCOMING_CALL, tenant_id, user_id, call_id,
-            {k: v for k, v in data.items() if v is not None}, ring_timeout)
+            {k: v for k, v in data.items() if v is not None}, ring_timeout, via)
 
 
-def notify_call_ended(tenant_id: int, user_id: int, call_id: str, *, reason: str = "ended"
-                      ) -> None:
+def notify_call_ended(tenant_id: int, user_id: int, call_id: str, *, reason: str = "ended",
+                      via: PushService | None = None) -> None:
     """The call stopped ringing for this user: reason `ended` (caller hung up or it went on
     elsewhere), `answered_elsewhere`, or `answered` (on another of the user's phones).
     Stops any retry of the incoming_call push for the same call."""
-    _submit(CALL_ENDED, tenant_id, user_id, call_id, {"reason": reason}, CALL_ENDED_TTL_S)
+    _submit(CALL_ENDED, tenant_id, user_id, call_id, {"reason": reason}, CALL_ENDED_TTL_S, via)
 
 
 def notify_missed_call(tenant_id: int, user_id: int, call_id: str, caller_number: str | None,
-                       *, hit: dict | None = None) -> None:
+                       *, hit: dict | None = None, via: PushService | None = None) -> None:
     """An alert: a missed call, with the caller lookup (kept for a day by the providers)."""
     _submit(MISSED_CALL, tenant_id, user_id, call_id, {"caller": _caller(caller_number, hit)},
-            MISSED_TTL_S)
+            MISSED_TTL_S, via)
 
 
 def notify_transfer_returned(tenant_id: int, user_id: int, call_id: str, target_name: str,
                              *, caller_number: str | None = None, hit: dict | None = None,
-                             ring_timeout: float = 30.0) -> None:
+                             ring_timeout: float = 30.0,
+                             via: PushService | None = None) -> None:
     """An alert: "the call to <target_name> came back" (transfer with return, no answer)."""
     _submit(TRANSFER_RETURNED, tenant_id, user_id, call_id,
-            {"target": target_name, "caller": _caller(caller_number, hit)}, ring_timeout)
+            {"target": target_name, "caller": _caller(caller_number, hit)}, ring_timeout, via)
 
 
-def notify_test(tenant_id: int, user_id: int) -> None:
+def notify_test(tenant_id: int, user_id: int, *, via: PushService | None = None) -> None:
     """An alert to every device of the user, to check that pushes arrive."""
-    _submit(TEST, tenant_id, user_id, None, {}, 60.0)
+    _submit(TEST, tenant_id, user_id, None, {}, 60.0, via)

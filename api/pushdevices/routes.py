@@ -1,6 +1,7 @@
 """Push devices of the logged-in user, and the push log for administrators."""
 from __future__ import annotations
 
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -9,7 +10,8 @@ from ..core.auth import current, login_required
 from ..core.db import db_session
 from ..core.pagination import paginate_select
 from . import services
-from .schemas import PushAttemptQueryArgsSchema, PushAttemptSchema, PushDeviceSchema
+from .schemas import (PushAttemptQueryArgsSchema, PushAttemptSchema, PushDeviceSchema,
+                      PushTestSchema)
 
 devices_blp = Blueprint("push_devices", __name__, url_prefix="/api/v1/me/push-devices",
                         description="My phones' push tokens (who's calling, missed calls)")
@@ -47,6 +49,20 @@ class PushDevices(MethodView):
         device = services.register(db, p.tenant_id, p.user_id, p.session_id, body)
         db.commit()
         return _shown(device, p.session_id)
+
+
+@devices_blp.route("/test")
+class PushTest(MethodView):
+    @login_required()
+    @devices_blp.response(202, PushTestSchema)
+    def post(self):
+        """Send a test push to all my devices (it shows in the push log)."""
+        import push
+
+        p = current()
+        count = len(services.my_devices(db_session(), p.tenant_id, p.user_id))
+        push.notify_test(p.tenant_id, p.user_id, via=services.app_sender(current_app))
+        return {"devices": count}
 
 
 @devices_blp.route("/<int:device_id>")

@@ -44,6 +44,10 @@ class PushDeviceSchema(Schema):
                                   f"{', '.join(_KINDS_BY_PLATFORM[platform])}", "token_kind")
 
 
+class PushTestSchema(Schema):
+    devices = fields.Integer(metadata={"description": "How many devices the test goes to"})
+
+
 class PushAttemptSchema(Schema):
     id = fields.Integer()
     at = fields.DateTime()

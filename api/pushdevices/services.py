@@ -92,3 +92,20 @@ def attempts_query(tenant_id: int, args: dict) -> Select:
         if args.get(key) is not None:
             stmt = stmt.where(getattr(PushAttempt, key) == args[key])
     return stmt.order_by(PushAttempt.at.desc(), PushAttempt.id.desc())
+
+
+def app_sender(app):
+    """The API process's own push sender, started on first use (never at import)."""
+    import threading
+
+    from push import PushService, build_transports
+    from push.config import PushConfig
+
+    lock = app.extensions.setdefault("push_lock", threading.Lock())
+    with lock:
+        sender = app.extensions.get("push")
+        if sender is None:
+            sender = PushService(app.extensions["session_factory"],
+                                 build_transports(PushConfig.from_env())).start()
+            app.extensions["push"] = sender
+    return sender

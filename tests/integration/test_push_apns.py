@@ -41,13 +41,8 @@ def attempts(client, phone, **query):
 
 
 def ring(svc, phone, call_id="call-1", ring_timeout=20.0, **kw):
-    push_ = svc  # the module API goes through the process-wide service
-    push._service = push_
-    try:
-        push.notify_incoming_call(phone["tenant"], phone["user"], call_id, "+4722334455",
-                                  ring_timeout=ring_timeout, **kw)
-    finally:
-        push._service = None
+    push.notify_incoming_call(phone["tenant"], phone["user"], call_id, "+4722334455",
+                              ring_timeout=ring_timeout, via=svc, **kw)
 
 
 def test_an_incoming_call_rings_the_iphone_by_voip_push_with_who_is_calling(app, client, apns,
@@ -161,11 +156,8 @@ def test_call_ended_stops_the_retries_of_the_incoming_call_push(app, client, apn
     with sender(app, ios=transport) as svc:
         ring(svc, phone, call_id="short")
         double.wait_for(1)
-        push._service = svc
-        try:
-            push.notify_call_ended(phone["tenant"], phone["user"], "short", reason="answered")
-        finally:
-            push._service = None
+        push.notify_call_ended(phone["tenant"], phone["user"], "short", reason="answered",
+                               via=svc)
         assert svc.drain()
     outcomes = [r["outcome"] for r in attempts(client, phone, kind="incoming_call")]
     assert outcomes == ["retrying", "not_relevant"]
@@ -175,13 +167,9 @@ def test_call_ended_stops_the_retries_of_the_incoming_call_push(app, client, apn
 def test_missed_call_and_returned_transfer_are_alerts_to_the_alert_token(app, apns, phone):
     double, transport = apns
     with sender(app, ios=transport) as svc:
-        push._service = svc
-        try:
-            push.notify_missed_call(phone["tenant"], phone["user"], "m1", "+4722334455",
-                                    hit={"name": "Kari Nordmann"})
-            push.notify_transfer_returned(phone["tenant"], phone["user"], "t1", "Anna")
-        finally:
-            push._service = None
+        push.notify_missed_call(phone["tenant"], phone["user"], "m1", "+4722334455",
+                                hit={"name": "Kari Nordmann"}, via=svc)
+        push.notify_transfer_returned(phone["tenant"], phone["user"], "t1", "Anna", via=svc)
         assert svc.drain()
     by_type = {r.body["type"]: r for r in double.wait_for(2)}
     missed, back = by_type["missed_call"], by_type["transfer_returned"]

@@ -36,11 +36,7 @@ def attempts(client, phone):
 
 
 def notify(svc, fn, *args, **kw):
-    push._service = svc
-    try:
-        fn(*args, **kw)
-    finally:
-        push._service = None
+    fn(*args, via=svc, **kw)
 
 
 def test_an_incoming_call_is_a_high_priority_data_message_that_dies_with_the_ringing(

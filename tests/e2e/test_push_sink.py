@@ -1,0 +1,115 @@
+"""The app simulator registers its phone and shows the pushes the local sink hands it."""
+from __future__ import annotations
+
+import pytest
+
+import push
+from mobile_client_sim import AppClient
+from mobile_client_sim import push as sim_push
+from mobile_client_sim.__main__ import main as sim_main
+from tests.support.api import PASSWORD, make_company
+from tests.support.live import LiveServer
+from tests.support.push import sender, sink
+
+
+@pytest.fixture
+def live(app, db):
+    with LiveServer(app) as server:
+        yield server
+
+
+@pytest.fixture
+def local(app):
+    """The local sink, and a sender delivering to it, used by the API process too."""
+    with sink() as (_server, url), sender(app, sink_url=url) as svc:
+        app.extensions["push"] = svc
+        try:
+            yield url, svc
+        finally:
+            app.extensions.pop("push", None)
+
+
+def test_the_phone_registers_and_shows_who_is_calling_then_the_call_ending(app, live, local):
+    url, svc = local
+    c = make_company(app)
+    phone = AppClient(live.url)
+    body = phone.login(c.users["alice"], PASSWORD)
+    device = sim_push.register_device(phone, "android")
+    push.notify_incoming_call(c.tenant_id, body["user"]["id"], "call-42", "+4722334455",
+                              hit={"name": "Kari Nordmann", "company": "Fjord AS"}, via=svc)
+    assert svc.drain()
+    push.notify_call_ended(c.tenant_id, body["user"]["id"], "call-42",
+                           reason="answered_elsewhere", via=svc)
+    received = []
+    for item in sim_push.listen(url, device["token"], wait=10):
+        received.append(item)
+        if len(received) == 2:
+            break
+    assert [sim_push.describe(p) for p in received] == [
+        "Incoming call from Kari Nordmann (Fjord AS) [call call-42]",
+        "Call ended (answered_elsewhere) [call call-42]"]
+    assert received[0]["android"]["priority"] == "high"
+
+
+def test_a_call_that_ends_before_its_push_went_out_is_not_shown_at_all(app, live, local):
+    url, svc = local
+    c = make_company(app)
+    phone = AppClient(live.url)
+    body = phone.login(c.users["alice"], PASSWORD)
+    device = sim_push.register_device(phone, "android")
+    push.notify_incoming_call(c.tenant_id, body["user"]["id"], "gone", "+4722334455", via=svc)
+    push.notify_call_ended(c.tenant_id, body["user"]["id"], "gone", via=svc)
+    assert svc.drain()
+    assert [p["payload"]["type"] for p in sim_push.receive(url, device["token"])] == ["call_ended"]
+
+
+def test_an_iphone_gets_the_voip_push_with_apns_headers_through_the_sink(app, live, local):
+    url, svc = local
+    c = make_company(app)
+    phone = AppClient(live.url)
+    body = phone.login(c.users["bob"], PASSWORD)
+    device = sim_push.register_device(phone, "ios")
+    push.notify_incoming_call(c.tenant_id, body["user"]["id"], "c1", "+4722334455", via=svc)
+    [got] = sim_push.receive(url, device["token"], wait=10)
+    assert got["apns_headers"]["apns-push-type"] == "voip"
+    assert got["apns_headers"]["apns-topic"] == "no.example.pbx.voip"
+    assert sim_push.describe(got) == "Incoming call from +4722334455 [call c1]"
+
+
+def test_the_test_push_from_the_api_reaches_the_phone_and_the_log(app, live, local):
+    url, _svc = local
+    c = make_company(app)
+    phone = AppClient(live.url)
+    phone.login(c.users["alice"], PASSWORD)
+    device = sim_push.register_device(phone, "android")
+    assert sim_push.send_test(phone) == {"devices": 1}
+    [got] = sim_push.receive(url, device["token"], wait=10)
+    assert sim_push.describe(got) == "Test push: notifications reach this phone"
+
+
+def test_simulator_cli_registers_and_listens(app, live, local, tmp_path, capsys, monkeypatch):
+    url, svc = local
+    monkeypatch.setattr("mobile_client_sim.cli_push.SINK", url)
+    c = make_company(app)
+    state = str(tmp_path / "cli.json")
+    base = ["--api", live.url, "--state", state]
+    assert sim_main(base + ["--password", PASSWORD, "login", c.users["alice"]]) == 0
+    assert sim_main(base + ["push-register", "android"]) == 0
+    assert sim_main(base + ["push-test"]) == 0
+    assert sim_main(base + ["push-listen", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "registered android device" in out
+    assert "Test push: notifications reach this phone" in out
+
+
+def test_a_token_the_sink_calls_dead_is_pruned(app, live, local):
+    import requests
+    url, svc = local
+    c = make_company(app)
+    phone = AppClient(live.url)
+    body = phone.login(c.users["alice"], PASSWORD)
+    device = sim_push.register_device(phone, "android")
+    requests.post(f"{url}/dead/{device['token']}", timeout=5)
+    push.notify_missed_call(c.tenant_id, body["user"]["id"], "m1", "+4722334455", via=svc)
+    assert svc.drain()
+    assert sim_push.devices(phone) == []
