@@ -21,10 +21,11 @@ from .callmessages import (  # noqa: F401 (re-exported: the machine's vocabulary
     HangupCommand, Push, Dial, CancelLeg, RingCaller, AnswerCaller, Bridge, Play, StopPlay,
     RejectCaller, HangupCaller, StartTimer, CancelTimer, WriteState, LogCall, CommandDone,
     Failed)
+from .calltransfer import TRANSFER_TRANSITIONS, TRANSFERRING, TransferMixin
 
 ROUTING, ANNOUNCING, RINGING, BRIDGED, PLAYING, ENDED = (
     "routing", "announcing", "ringing", "bridged", "playing", "ended")
-STATES = (ROUTING, ANNOUNCING, RINGING, BRIDGED, PLAYING, ENDED)
+STATES = (ROUTING, ANNOUNCING, RINGING, BRIDGED, PLAYING, ENDED, TRANSFERRING)
 CONNECT_TIMEOUT = 120        # a final destination (voicemail, forward) gets this long
 
 
@@ -35,7 +36,7 @@ class _Leg:
 
 
 @dataclass
-class CallControl:
+class CallControl(TransferMixin):
     """One call. `handle(event)` returns the actions to perform, in order."""
 
     state: str = ROUTING
@@ -293,6 +294,8 @@ TRANSITIONS: dict[tuple[str, type], str] = {
     (PLAYING, TimerFired): "on_timer",
     (PLAYING, HangupCommand): "on_hangup_command",
 }
+
+TRANSITIONS.update(TRANSFER_TRANSITIONS)  # a bridged call hands itself to transfer control
 
 HANDLERS: dict[str, Callable] = {name: getattr(CallControl, name)
                                  for name in set(TRANSITIONS.values())}

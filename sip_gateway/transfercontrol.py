@@ -45,6 +45,8 @@ class StartTransfer:
     method: str
     target: Target
     timeout: float
+    back: tuple = ()          # call control's steps when the call comes back (the user's
+    #                           devices, then the user's own no-answer rule)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +63,7 @@ class CancelTransfer:
 
 @dataclass(frozen=True, slots=True)
 class HoldCaller:
-    pass                      # the caller hears the hold tone, connected to nobody
+    leg: int                  # the caller stops talking to this leg and waits on hold
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +187,7 @@ class TransferControl:
         self.transfer_id, self.method = ev.transfer_id, ev.method
         self.timer = f"transfer:{ev.transfer_id}"
         self.state = RINGING
-        self._do(HoldCaller())
+        self._do(HoldCaller(self.user_leg))
         if ev.method != "attended":
             self.user_present = False
             self._do(CancelLeg(self.user_leg))

@@ -13,6 +13,7 @@ PURE_MODULES = [
     "api/queues/distribution.py",
     "sip_gateway/callcontrol.py",
     "sip_gateway/transfercontrol.py",
+    "sip_gateway/calltransfer.py",
 ]
 FORBIDDEN = {"flask", "flask_smorest", "sqlalchemy", "pjsua2", "socket", "threading", "time",
              "asyncio", "requests", "httpx", "subprocess", "os", "random", "api.core.db",

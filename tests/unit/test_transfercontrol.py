@@ -45,7 +45,7 @@ def test_every_transition_names_a_handler_and_every_state_and_kind_is_known():
 def test_start_holds_the_caller_dials_the_target_and_answer_connects_by_method(method,
                                                                              answer_leads_to):
     t, actions = started(method)
-    assert actions[0] == HoldCaller()
+    assert actions[0] == HoldCaller(USER)
     assert Dial(TARGET, ANNA) in actions and StartTimer("transfer:7", 20) in actions
     assert (CancelLeg(USER) in actions) == (method != "attended")  # the user is free at once
     assert CommandDone(11, "started") in actions and state_of(actions) == [("ringing", "")]
