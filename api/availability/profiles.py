@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..accounts.models import Tenant, User
+from ..core import hooks
 from ..core.db import get_scoped
 from ..core.errors import Conflict, NotFound, field_error
 from ..core.phone import normalise_field
@@ -30,6 +31,9 @@ def get_profile(db: Session, tenant_id: int, user_id: int, profile_id: int) -> P
     if profile.user_id != user_id:
         raise NotFound(f"No profile with id {profile_id}")
     return profile
+
+
+_UNKNOWN = object()
 
 
 class _Checker:
@@ -59,11 +63,19 @@ class _Checker:
             if kind == "colleague" and self.db.scalar(select(User.id).where(
                     User.id == int(target), User.tenant_id == self.tenant.id)) is None:
                 raise field_error(field, f"no colleague with id {target}")
+            if kind == "queue" and not self.queue_exists(int(target)):
+                raise field_error(field, f"no queue with id {target}")
         elif kind in ("main_number", "external"):
             target = normalise_field(field, target, self.tenant.country)
             if kind == "main_number" and target not in self.mains():
                 raise field_error(field, f"{target} is not one of the company's main numbers")
         return {"kind": kind, "target": target}
+
+    def queue_exists(self, queue_id: int) -> bool:
+        """Asked of the queues feature; without it any id is taken."""
+        found = hooks.ask(hooks.FAVOURITE_TARGET + ".queue", self.db, self.tenant.id, queue_id,
+                          default=_UNKNOWN)
+        return found is not None
 
     def numbers(self, field: str, raw: list[str]) -> list[str]:
         return sorted({normalise_field(field, n, self.tenant.country) for n in raw if n})
@@ -99,6 +111,10 @@ class _Checker:
             data["display_numbers"] = shown
         if data.get("queue_logout") is None and "queue_logout" in data:
             data["queue_logout"] = []
+        if isinstance(data.get("queue_logout"), list):
+            for queue_id in data["queue_logout"]:
+                if not self.queue_exists(queue_id):
+                    raise field_error("queue_logout", f"no queue with id {queue_id}")
         return data
 
 

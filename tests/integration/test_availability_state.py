@@ -243,3 +243,18 @@ def test_a_main_number_can_be_a_favourite_target_of_its_own_company_only(app, co
         {"name": "Switchboard", "number": "+4722000000"}
     assert ask(hooks.FAVOURITE_TARGET + ".main_number", db, company.tenant_id + 1,
                row["id"]) is None
+
+
+def test_a_profile_may_only_point_at_queues_of_the_company(company, client):
+    admin, h = auth(client, company.admin_mobile), auth(client, company.users["alice"])
+    queue = client.post("/api/v1/queues", headers=admin, json={"name": "Support"})
+    if queue.status_code != 201:
+        pytest.skip("the queues feature is not there")
+    lunch = _profiles(client, h)["lunch"]
+    ok = client.patch(f"/api/v1/me/profiles/{lunch['id']}", headers=h, json={
+        "queue_logout": [queue.get_json()["id"]],
+        "no_answer": {"kind": "queue", "target": str(queue.get_json()["id"])}})
+    assert ok.status_code == 200, ok.get_json()
+    bad = client.patch(f"/api/v1/me/profiles/{lunch['id']}", headers=h,
+                       json={"queue_logout": [999999]})
+    assert bad.status_code == 422
