@@ -157,13 +157,15 @@ def request_by_app(db: Session, ctx: ResetContext, username: str, ip: str | None
     return outcome
 
 
-def _active(db: Session, **where) -> PasswordReset | None:
+def _active(db: Session, *, lock: bool = False, **where) -> PasswordReset | None:
+    """The valid reset matching `where`; `lock` holds its row until commit (attempt counts)."""
     stmt = select(PasswordReset).where(PasswordReset.used_at.is_(None),
                                        PasswordReset.voided_at.is_(None),
                                        PasswordReset.expires_at > now())
     for key, value in where.items():
         stmt = stmt.where(getattr(PasswordReset, key) == value)
-    return db.scalar(stmt.order_by(PasswordReset.id.desc()).limit(1))
+    stmt = stmt.order_by(PasswordReset.id.desc()).limit(1)
+    return db.scalar(stmt.with_for_update() if lock else stmt)
 
 
 def _complete(db: Session, reset: PasswordReset, user: User, new_password: str) -> None:
@@ -190,7 +192,7 @@ def confirm_with_code(db: Session, ctx: ResetContext, username: str, code: str,
         raise TooManyRequests("Too many attempts; try again later", verdict.retry_after)
     number = login_number(username)
     user = db.scalar(select(User).where(User.mobile == number)) if number else None
-    reset = _active(db, user_id=user.id) if user is not None else None
+    reset = _active(db, lock=True, user_id=user.id) if user is not None else None
     if reset is None:
         db.commit()
         raise InvalidCode()
