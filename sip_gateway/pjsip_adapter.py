@@ -22,6 +22,7 @@ from . import sipmsg
 from .session import CallSession
 
 log = logging.getLogger("sip_gateway")
+IDLE_WAIT_S = 0.001
 
 
 def _quiet_lib_log() -> None:
@@ -96,7 +97,7 @@ class Adapter:
         self.ep = None
         self.acc = None
         self.running = True
-        self.pool = concurrent.futures.ThreadPoolExecutor(8, thread_name_prefix="gateway-route")
+        self.pool = concurrent.futures.ThreadPoolExecutor(4, thread_name_prefix="gateway-route")
         self.contact_host = f"{cfg.host}:{cfg.port}"
 
     # -- the loop ------------------------------------------------------------------------------
@@ -113,8 +114,16 @@ class Adapter:
             ready()
         try:
             while self.running:
-                self.ep.libHandleEvents(2)
+                # poll without blocking: this SWIG build holds the GIL inside pjsua, so the
+                # loop idles in the inbox wait instead (GIL released, woken by new work)
+                busy = self.ep.libHandleEvents(0) > 0
                 self._drain()
+                if not busy:
+                    try:
+                        fn, args = self.inbox.get(timeout=IDLE_WAIT_S)
+                    except queue.Empty:
+                        continue
+                    self._safe(fn, *args)
         finally:
             self._shutdown()
 
@@ -294,6 +303,9 @@ class Adapter:
 
         from .callmessages import HangupCommand
         session = self.by_live_id.get(live_id)
+        if session is not None and kind.startswith("transfer"):
+            from . import transfers
+            return transfers.command(self, session, command_id, kind)
         if session is None or kind != "hangup":
             why = "no such call on this gateway" if session is None else f"unknown command {kind}"
             self.recorder.submit(finish_command, command_id, "failed", why)

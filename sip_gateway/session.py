@@ -6,10 +6,11 @@ calls (through the adapter), pushes, timers and writes handed to the recorder th
 from __future__ import annotations
 
 import logging
+import time
 import wave
 from collections import deque
 
-from . import callcontrol as cc
+from . import callcontrol as cc, transfers
 from .sipmsg import safe_user
 from .callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, CancelTimer,
                            CommandDone, Dial, Failed, HangupCaller, LegAnswered, LegFailed,
@@ -31,6 +32,7 @@ class CallSession:
         from api.core.clock import now
 
         self.gw = gw
+        self.invite_at = time.monotonic()  # for "INVITE received to push sent"
         self.caller = caller
         self.msg = msg
         self.cc = cc.CallControl()
@@ -96,6 +98,7 @@ class CallSession:
         if call.leg is None and self.pending_play:
             self._start_player()
         self._connect()
+        transfers.media_ready(self)
 
     def timer_fired(self, name: str, token: int) -> None:
         if self.timers.get(name) == token:
@@ -143,8 +146,12 @@ class CallSession:
     # -- actions -------------------------------------------------------------------------
     def _perform(self, a) -> None:
         gw, r = self.gw, self.route_info
+        if transfers.perform(self, a):  # hold, connect two legs, transfer state, came back
+            return
         if isinstance(a, Push):
-            log.info("push", extra=self._extra(event="push", kind=a.kind, reason=a.reason))
+            log.info("push", extra=self._extra(
+                event="push", kind=a.kind, reason=a.reason,
+                since_invite_ms=round((time.monotonic() - self.invite_at) * 1000, 3)))
             gw.pusher.send(a.kind, a.reason, r, self.sip_id)
         elif isinstance(a, Dial):
             headers = self._headers(a.target)
@@ -158,7 +165,7 @@ class CallSession:
                 leg.hangup(gw.op())
         elif isinstance(a, RingCaller):
             gw.respond(self.caller, 180)
-        elif isinstance(a, AnswerCaller):
+        elif isinstance(a, AnswerCaller) and not self.caller_answered:
             self.caller_answered = True
             gw.respond(self.caller, 200)
         elif isinstance(a, Bridge):

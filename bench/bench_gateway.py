@@ -1,0 +1,244 @@
+"""SIP gateway benchmark: SIPp trunk -> gateway -> SIPp phones on 127.0.0.1, the whole path
+(routing decision, caller lookup, push to the local sink, call state and call log written),
+against SIPp calling SIPp directly in the same run (the ceiling).
+
+    .venv/bin/python -m bench.bench_gateway [--quick]
+
+Figures: the highest call setup rate with zero failed calls, concurrent bridged calls held
+with zero failed, INVITE received -> push handed to the sender (p50/p99, measured by the
+gateway) and INVITE -> push stored by the local sink, and the gateway's CPU per call.
+Every load is bounded in calls and seconds.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from bench.lib import ROOT, demo_database, report
+
+SCENARIOS = ROOT / "tests" / "sip"
+RATES = (50, 100, 150, 200, 300)
+RATE_SECONDS = 5
+
+
+def _port() -> int:
+    from tests.support.sip import free_port
+    return free_port()
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _prepare(url: str, phone_port: int) -> list[str]:
+    """Every demo user rings a softphone on the SIPp phone and has a push token; the
+    office numbers to call."""
+    from sqlalchemy import select, update
+
+    from api.accounts.models import User
+    from api.availability.models import Device
+    from api.core.db import make_engine, make_session_factory
+    from api.features import import_models
+    from api.pushdevices.models import PushDevice
+
+    import_models()
+    factory = make_session_factory(make_engine(url))
+    with factory() as db:
+        users = db.scalars(select(User).where(User.office_number.is_not(None))).all()
+        db.execute(update(Device).values(enabled=False))
+        for u in users:
+            db.add(Device(tenant_id=u.tenant_id, user_id=u.id, kind="softphone", label="PC",
+                          sip_uri=f"sip:pc{u.id}@127.0.0.1:{phone_port}", enabled=True))
+            db.add(PushDevice(tenant_id=u.tenant_id, user_id=u.id, platform="android",
+                              token=f"bench-token-{u.id}", token_kind="fcm",
+                              app_id="no.example.pbx"))
+        db.commit()
+        return [u.office_number for u in users]
+
+
+class Sink:
+    def __init__(self) -> None:
+        from push.sink import make_server
+
+        self.server = make_server("127.0.0.1", 0)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def received(self) -> dict[str, float]:
+        """call id -> when its incoming_call push was stored."""
+        store = self.server.RequestHandlerClass.store
+        out = {}
+        with store._cond:
+            for pushes in store._pushes.values():
+                for p in pushes:
+                    if p["kind"] == "incoming_call":
+                        out[p["call_id"]] = p["received_at"]
+        return out
+
+
+def _sipp(args: list[str], tmp: Path, name: str, timeout: float) -> dict:
+    """Run SIPp (killed after `timeout` s); its successful and failed call counts."""
+    stats = tmp / f"{name}.csv"
+    cmd = ["sipp", *args, "-nostdin", "-trace_stat", "-stf", str(stats), "-fd", "1",
+           "-max_socket", "2000"]
+    proc = subprocess.Popen(cmd, cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    if proc.returncode == 0:  # SIPp: every call of -m succeeded
+        n = int(args[args.index("-m") + 1])
+        return {"ok": n, "failed": 0}
+    lines = stats.read_text(errors="replace").splitlines() if stats.exists() else []
+    if len(lines) < 2:
+        return {"ok": 0, "failed": 0}
+    head, last = lines[0].split(";"), lines[-1].split(";")
+    value = dict(zip(head, last))
+    return {"ok": int(value.get("SuccessfulCall(C)", 0)),
+            "failed": int(value.get("FailedCall(C)", 0))}
+
+
+def _phone(tmp: Path, port: int, calls: int, hold_ms: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        ["sipp", "-sf", str(SCENARIOS / "phone_answer.xml"), "-i", "127.0.0.1", "-p",
+         str(port), "-nostdin", "-d", "0", "-m", str(calls), "-max_socket", "2000",
+         "-timeout", "120s"], cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _trunk(target: str, tmp: Path, numbers_file: Path, *, rate: float, calls: int,
+           hold_ms: int, limit: int, name: str) -> dict:
+    scenario = tmp / "trunk_bench.xml"
+    if not scenario.exists():
+        scenario.write_text((SCENARIOS / "trunk_uac.xml").read_text()
+                            .replace("[service]", "[field0]"))
+    port = _port()
+    args = [target, "-sf", str(scenario), "-inf", str(numbers_file), "-key", "caller",
+            "+4791234567", "-i", "127.0.0.1", "-p", str(port), "-r", str(rate), "-m",
+            str(calls), "-l", str(limit), "-d", str(hold_ms)]
+    return _sipp(args, tmp, name, timeout=calls / rate + hold_ms / 1000 + 10)
+
+
+def run(quick: bool) -> None:
+    rates = RATES[:3] if quick else RATES
+    with demo_database() as url, tempfile.TemporaryDirectory(prefix="gw-bench-") as d:
+        tmp = Path(d)
+        phone_port, gw_port = _port(), _port()
+        numbers = _prepare(url, phone_port)
+        numbers_file = tmp / "numbers.csv"
+        numbers_file.write_text("SEQUENTIAL\n" + "".join(f"{n};\n" for n in numbers))
+        sink = Sink()
+        env = {**os.environ, "DATABASE_URL": url, "SIP_PORT": str(gw_port),
+               "SIP_TRUNK_URI": f"sip:127.0.0.1:{phone_port}",
+               "SIP_VOICEMAIL_URI": f"sip:vm@127.0.0.1:{phone_port}",
+               "SIP_GATEWAY_ID": "bench", "SIP_RTP_PORT": "30000", "SIP_MAX_CALLS": "512",
+               "PUSH_SINK_URL": sink.url, "SIP_TTS_DIR": str(tmp / "tts")}
+        log_path = tmp / "gateway.log"
+        with open(log_path, "w") as log:
+            gw = subprocess.Popen([sys.executable, "-m", "sip_gateway"], cwd=ROOT, env=env,
+                                  stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 30
+            while "SIP gateway ready" not in log_path.read_text():
+                if gw.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(log_path.read_text()[-2000:])
+                time.sleep(0.1)
+            rows = _measure(tmp, gw, gw_port, phone_port, numbers_file, rates, log_path,
+                            sink)
+            if os.environ.get("BENCH_KEEP_LOG"):
+                Path(os.environ["BENCH_KEEP_LOG"]).write_text(log_path.read_text())
+        finally:
+            gw.terminate()
+            gw.wait(15)
+    report("SIP gateway (SIPp trunk -> gateway -> SIPp phone, 127.0.0.1)", rows)
+
+
+def _measure(tmp, gw, gw_port, phone_port, numbers_file, rates, log_path, sink) -> list:
+    rows = []
+    phone = _phone(tmp, phone_port, 100, 0)  # unloaded: 20 calls/s, for the push latency
+    _trunk(f"127.0.0.1:{gw_port}", tmp, numbers_file, rate=20, calls=100, hold_ms=0,
+           limit=40, name="latency")
+    phone.kill()
+    phone.wait()
+    rows += _push_latency(log_path, sink, "at 20 calls/s")
+    mark = len(log_path.read_text().splitlines())
+    best_gw = best_direct = 0
+    for rate in rates:
+        calls = rate * RATE_SECONDS
+        phone = _phone(tmp, phone_port, calls, 0)
+        cpu0 = _cpu_seconds(gw.pid)
+        got = _trunk(f"127.0.0.1:{gw_port}", tmp, numbers_file, rate=rate, calls=calls,
+                     hold_ms=0, limit=2 * rate, name=f"gw{rate}")
+        cpu = _cpu_seconds(gw.pid) - cpu0
+        phone.kill()
+        phone.wait()
+        direct_phone = _phone(tmp, phone_port, calls, 0)
+        direct = _trunk(f"127.0.0.1:{phone_port}", tmp, numbers_file, rate=rate, calls=calls,
+                        hold_ms=0, limit=2 * rate, name=f"direct{rate}")
+        direct_phone.kill()
+        direct_phone.wait()
+        rows.append((f"{rate} setups/s x {calls}",
+                     f"gateway ok {got['ok']} failed {got['failed']}, "
+                     f"{cpu / max(1, got['ok']) * 1000:.2f} ms CPU/call "
+                     f"({cpu / (calls / rate) * 100:.0f}% of a core); "
+                     f"direct ok {direct['ok']} failed {direct['failed']}"))
+        if got["failed"] == 0 and got["ok"] == calls:
+            best_gw = rate
+        if direct["failed"] == 0 and direct["ok"] == calls:
+            best_direct = rate
+    rows.append(("highest rate with 0 failed",
+                 f"gateway {best_gw}/s, direct {best_direct}/s (ceiling of this run) "
+                 f"= {best_gw / max(1, best_direct):.0%}"))
+    for held in (200, 250):
+        phone = _phone(tmp, phone_port, held, 0)
+        got = _trunk(f"127.0.0.1:{gw_port}", tmp, numbers_file, rate=100, calls=held,
+                     hold_ms=int(held / 100 * 1000) + 3000, limit=held, name=f"held{held}")
+        phone.kill()
+        phone.wait()
+        rows.append((f"{held} concurrent bridged calls", f"ok {got['ok']} failed "
+                                                          f"{got['failed']}"))
+    rows += _push_latency(log_path, sink, "during the rate steps", skip=mark)
+    return rows
+
+
+def _push_latency(log_path: Path, sink: Sink, label: str, skip: int = 0) -> list:
+    handed, invites = [], {}
+    for line in log_path.read_text().splitlines()[skip:]:
+        if '"event": "push"' in line and '"kind": "incoming"' in line:
+            rec = json.loads(line)
+            handed.append(rec["since_invite_ms"])
+            ts = time.mktime(time.strptime(rec["ts"][:19], "%Y-%m-%dT%H:%M:%S")) \
+                - time.timezone + float("0." + rec["ts"][20:23])
+            invites[rec["call_id"]] = ts - rec["since_invite_ms"] / 1000
+    stored = [(t - invites[c]) * 1000 for c, t in sink.received().items() if c in invites]
+
+    def pct(values, q):
+        return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else float("nan")
+    return [(f"INVITE -> push handed over, {label}", f"p50 {pct(handed, 50):.2f} ms, "
+                                           f"p99 {pct(handed, 99):.2f} ms (n={len(handed)})"),
+            (f"INVITE -> push stored by sink, {label}", f"p50 {pct(stored, 50):.1f} ms, "
+                                              f"p99 {pct(stored, 99):.1f} ms (n={len(stored)})")]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="only the first three rates")
+    run(parser.parse_args().quick)
+
+
+if __name__ == "__main__":
+    main()

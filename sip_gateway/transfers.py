@@ -1,0 +1,145 @@
+"""The gateway's side of transfers (on the pjsua thread, like the session).
+
+A `transfer` command from the API becomes `StartTransfer` once its order is read from the
+database (on the recorder thread); `transfer_complete` / `transfer_cancel` are fed at once.
+Transfer control's own actions (hold, connect two legs, state writes, the "came back" push)
+are performed here; everything else goes through the session as for any call.
+"""
+from __future__ import annotations
+
+import logging
+
+from . import plans
+from .callmessages import Push, RingStep, Target
+from .transfercontrol import (CancelTransfer, CompleteTransfer, Connect, HoldCaller, Settled,
+                              StartTransfer, TransferState)
+
+log = logging.getLogger("sip_gateway")
+BLIND_TIMEOUT = 120   # a blind transfer follows the target's own plan: give it time
+
+
+def target_for(order: dict, uris: dict) -> Target:
+    """Colleagues through this gateway again (their own plan applies), queues at the queue
+    service, main and external numbers through the trunk."""
+    kind, number = order["target_kind"], order["target_number"]
+    if kind == "queue":
+        uri = uris["queue"].replace("{id}", str(order["target_id"]))
+    elif kind == "colleague":
+        uri = plans.trunk_target(uris["self"], number)
+    else:
+        uri = plans.trunk_target(uris["trunk"], number)
+    return Target("transfer", uri)
+
+
+def back_steps(plan) -> tuple:
+    """What a call that comes back does: the user's devices ring again, then the rest of the
+    user's plan (the no-answer rule)."""
+    steps = tuple(plan.steps) if plan is not None else ()
+    first = next((i for i, s in enumerate(steps) if isinstance(s, RingStep) and s.devices),
+                 None)
+    return () if first is None else steps[first:]
+
+
+def uris(cfg) -> dict:
+    return {"trunk": cfg.trunk_uri, "queue": cfg.queue_uri, "self": f"sip:{cfg.host}:{cfg.port}"}
+
+
+def command(gw, session, command_id: int, kind: str) -> None:
+    from api.transfer.services import order_for_command
+
+    if kind == "transfer_complete":
+        return session.feed(CompleteTransfer(command_id))
+    if kind == "transfer_cancel":
+        return session.feed(CancelTransfer(command_id))
+    gw.recorder.submit(order_for_command, command_id,
+                       then=lambda order: gw.post(_start, gw, session, command_id, order))
+
+
+def _start(gw, session, command_id: int, order: dict | None) -> None:
+    from api.calls.services import finish_command
+
+    r = session.route_info
+    why = None
+    if order is None:
+        why = "no such transfer"
+    elif session.finished:
+        why = "call ended"
+    elif r is None or r.direction != "incoming":
+        why = "refused: only incoming calls are transferred"
+    if why:
+        gw.recorder.submit(finish_command, command_id, "failed", why)
+        return
+    session.transfer_order = order
+    timeout = BLIND_TIMEOUT if order["method"] == "blind" else order["timeout_s"]
+    log.info("transfer", extra=session._extra(event="transfer", transfer_id=order["id"],
+                                              method=order["method"],
+                                              target=order["target_kind"]))
+    session.feed(StartTransfer(command_id, order["id"], order["method"],
+                               target_for(order, uris(gw.cfg)), timeout,
+                               back=back_steps(r.plan)))
+
+
+def perform(session, a) -> bool:
+    """Perform `a` if it is a transfer action; False for everything else."""
+    if isinstance(a, HoldCaller):
+        _audio(session, session.caller, session.legs.get(a.leg), on=False)
+    elif isinstance(a, Connect):
+        session.transfer_connect = (a.a, a.b)
+        media_ready(session)
+    elif isinstance(a, TransferState):
+        _state(session, a)
+    elif isinstance(a, Settled):
+        log.info("transfer settled", extra=session._extra(
+            event="transfer_settled", outcome=a.outcome, reason=a.reason))
+    elif isinstance(a, Push) and a.kind == "transfer_returned":
+        _returned_push(session, a.reason)
+    else:
+        return False
+    return True
+
+
+def media_ready(session) -> None:
+    """Connect the user and the target (attended) once both have media."""
+    pair = getattr(session, "transfer_connect", None)
+    if pair and _audio(session, session.legs.get(pair[0]), session.legs.get(pair[1]), on=True):
+        session.transfer_connect = None
+
+
+def _audio(session, one, two, *, on: bool) -> bool:
+    gw = session.gw
+    if not (gw.alive(one) and gw.alive(two) and one.media_on and two.media_on):
+        return False
+    a, b = one.getAudioMedia(-1), two.getAudioMedia(-1)
+    if on:
+        a.startTransmit(b)
+        b.startTransmit(a)
+    else:
+        a.stopTransmit(b)
+        b.stopTransmit(a)
+    return True
+
+
+def _state(session, a: TransferState) -> None:
+    from api.calls.services import call_ended
+    from api.transfer.services import transfer_progress
+
+    gw, live = session.gw, session.live
+    log.info("transfer state", extra=session._extra(
+        event="transfer_state", transfer_id=a.transfer_id, state=a.state, reason=a.reason))
+    gw.recorder.submit(transfer_progress, a.transfer_id, a.state, a.reason)
+    if a.state == "completed" and live.id is not None:
+        # the call has left the user: it is no longer in their calls, nor theirs to command
+        gw.by_live_id.pop(live.id, None)
+        gw.recorder.submit(call_ended, live.id)
+
+
+def _returned_push(session, reason: str) -> None:
+    import push
+
+    r, order = session.route_info, getattr(session, "transfer_order", None) or {}
+    log.info("transfer returned", extra=session._extra(event="transfer_returned",
+                                                       reason=reason))
+    if r is not None and r.user_id is not None:
+        push.notify_transfer_returned(r.tenant_id, r.user_id, session.sip_id,
+                                      order.get("target_name") or order.get("target_number")
+                                      or "", caller_number=r.caller, hit=r.hit)
