@@ -66,6 +66,8 @@ def _answered_call(db: Session, tenant_id: int, user_id: int, call_id: int) -> L
         raise NotFound(f"No live call with id {call_id}")
     if call.state != "answered":
         raise Conflict("Only an answered call can be transferred")
+    if call.direction != "incoming":
+        raise Conflict("Only an incoming call can be transferred")
     return call
 
 
@@ -179,3 +181,12 @@ def transfer_progress(db: Session, transfer_id: int, state: str, reason: str | N
         row.ended_at = at
     db.commit()
 
+
+
+def order_for_command(db: Session, command_id: int) -> dict | None:
+    """The transfer a `transfer` command asks for (the gateway, when it claims the command)."""
+    from ..calls.models import CallCommand
+
+    command = db.get(CallCommand, command_id)
+    transfer_id = ((command and command.args) or {}).get("transfer_id")
+    return transfer_order(db, int(transfer_id)) if transfer_id else None

@@ -1,0 +1,153 @@
+"""Transfers end to end: an API request moves a live SIPp call (trunk caller, the user's
+softphone, the target behind the trunk), checked on the wire, in the transfer and the log."""
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.test_sip_gateway import (  # noqa: F401 (fixtures shared, not copied)
+    CALLER, User, call, final_status, gateway, gateway_settles, logged, peers, ports, sink)
+from tests.support.api import auth
+from tests.support.sip import header, sip_tools_missing, wait_until
+
+pytestmark = pytest.mark.skipif(sip_tools_missing() is not None,
+                                reason=sip_tools_missing() or "")
+TARGET = "+4722334455"
+
+
+class Transfer:
+    """The user on a call answered on their softphone, and the app's transfer screen."""
+
+    def __init__(self, app, db, client, gateway, peers, *, soft_calls: int = 1,
+                 hold_ms: int = 4000, hung_up: bool = False) -> None:
+        self.user = User(app, db, client)
+        self.client, self.headers = client, auth(client, self.user.mobile)
+        self.soft = peers("soft", "phone_answer.xml", calls=soft_calls)
+        self.user.devices(softphone=f"sip:soft@127.0.0.1:{self.soft.port}")
+        self.token = self.user.push_token()
+        if hung_up:
+            self.trunk = peers("trunk", "trunk_uac_hung_up.xml", f"127.0.0.1:{gateway.port}",
+                               "-s", self.user.office, "-key", "caller", CALLER)
+        else:
+            self.trunk = call(peers, gateway, self.user.office, hold_ms=hold_ms)
+        self.call_id = wait_until(lambda: [c["id"] for c in client.get(
+            "/api/v1/me/calls", headers=self.headers).get_json() if c["state"] == "answered"],
+            what="the answered call")[0]
+
+    def start(self, method: str, timeout_s: int = 20, key: str = "tap") -> dict:
+        r = self.client.post(f"/api/v1/me/calls/{self.call_id}/transfer",
+                             headers={**self.headers, "Idempotency-Key": key},
+                             json={"target": {"kind": "external", "number": TARGET},
+                                   "method": method, "timeout_s": timeout_s})
+        assert r.status_code == 202, r.get_json()
+        return r.get_json()
+
+    def state(self, transfer: dict, *states: str) -> dict:
+        url = f"/api/v1/me/transfers/{transfer['id']}"
+        return wait_until(lambda: (lambda t: t if t["state"] in states else None)(
+            self.client.get(url, headers=self.headers).get_json()),
+            what=f"the transfer to be {' or '.join(states)}")
+
+    def post(self, transfer: dict, what: str) -> int:
+        return self.client.post(f"/api/v1/me/transfers/{transfer['id']}/{what}",
+                                headers=self.headers).status_code
+
+
+def _target(peers, ports, scenario: str = "phone_answer.xml", *args):
+    return peers("target", scenario, *args, port=ports["trunk"])
+
+
+def _invite_to_target(target) -> str:
+    invite = target.received("INVITE")[0]
+    assert invite.startswith(f"INVITE sip:{TARGET}@")
+    assert CALLER in header(invite, "P-Asserted-Identity")  # the target sees the caller
+    return invite
+
+
+def test_with_return_answered_connects_caller_and_target_and_frees_the_user(
+        app, db, client, gateway, peers, ports):
+    target = _target(peers, ports, "phone_answer.xml", "-d", "300")
+    t = Transfer(app, db, client, gateway, peers)
+    transfer = t.start("with_return")
+    assert t.state(transfer, "completed")["reason"] == "answered"
+    assert t.soft.wait() == 0 and t.soft.received("BYE")  # the user's leg ended at once
+    assert wait_until(lambda: client.get("/api/v1/me/calls", headers=t.headers).get_json()
+                      == [], what="the call to leave my calls")
+    assert t.trunk.wait() == 0 and target.wait() == 0  # the caller's BYE reached the target
+    _invite_to_target(target)
+    assert final_status(t.trunk) == 200 and logged(t.user, "answered")
+
+
+def test_with_return_no_answer_comes_back_to_the_user_with_a_push(
+        app, db, client, gateway, peers, ports, sink):
+    target = _target(peers, ports, "phone_no_answer.xml")
+    t = Transfer(app, db, client, gateway, peers, soft_calls=2, hold_ms=9000)
+    transfer = t.start("with_return", timeout_s=5)
+    got = t.state(transfer, "returned")
+    assert got["reason"] == "no_answer" and got["ended_at"]
+    assert target.wait() == 0 and target.received("CANCEL")
+    assert wait_until(lambda: len(t.soft.received("INVITE")) == 2,
+                      what="the user's phone to ring again")
+    assert wait_until(lambda: [p for p in sink[0].after(t.token, 0, 0)
+                               if p["kind"] == "transfer_returned"], what="the push")
+    assert t.trunk.wait() == 0 and t.soft.wait() == 0
+    assert final_status(t.trunk) == 200 and logged(t.user, "answered")
+
+
+def test_with_return_to_a_busy_target_comes_back_at_once(app, db, client, gateway, peers,
+                                                        ports):
+    _target(peers, ports, "phone_busy.xml")
+    t = Transfer(app, db, client, gateway, peers, soft_calls=2)
+    transfer = t.start("with_return")
+    assert t.state(transfer, "returned")["reason"] == "busy"
+    assert wait_until(lambda: len(t.soft.received("INVITE")) == 2,
+                      what="the user's phone to ring again")
+    assert t.trunk.wait() == 0 and t.soft.wait() == 0
+
+
+def test_blind_transfer_hands_the_call_over_and_the_same_tap_twice_is_one_transfer(
+        app, db, client, gateway, peers, ports):
+    target = _target(peers, ports, "phone_answer.xml", "-d", "300")
+    t = Transfer(app, db, client, gateway, peers)
+    transfer = t.start("blind")
+    assert t.start("blind")["id"] == transfer["id"]  # the retried tap
+    assert t.soft.wait() == 0 and t.soft.received("BYE")
+    assert t.state(transfer, "completed")
+    assert t.trunk.wait() == 0 and target.wait() == 0
+    assert len(target.received("INVITE")) == 1
+    _invite_to_target(target)
+
+
+def test_the_caller_hanging_up_during_a_transfer_cancels_the_target_and_fails_it(
+        app, db, client, gateway, peers, ports):
+    target = _target(peers, ports, "phone_no_answer.xml")
+    t = Transfer(app, db, client, gateway, peers, hold_ms=1500)
+    transfer = t.start("with_return")
+    assert t.state(transfer, "failed")["reason"] == "caller_hung_up"
+    assert t.trunk.wait() == 0 and target.wait() == 0 and target.received("CANCEL")
+
+
+def test_attended_transfer_talks_to_the_target_first_then_completes(
+        app, db, client, gateway, peers, ports):
+    target = _target(peers, ports, "phone_answer.xml", "-d", "200")
+    t = Transfer(app, db, client, gateway, peers, hold_ms=5000)
+    transfer = t.start("attended")
+    t.state(transfer, "consulting")
+    assert not t.soft.received("BYE")  # the user is still on the line, talking to the target
+    assert t.post(transfer, "complete") == 202
+    assert t.state(transfer, "completed")["reason"] == "completed"
+    assert t.soft.wait() == 0 and t.soft.received("BYE")
+    assert t.trunk.wait() == 0 and target.wait() == 0
+
+
+def test_attended_cancel_takes_the_caller_back_and_hangs_up_the_target(
+        app, db, client, gateway, peers, ports):
+    target = _target(peers, ports, "phone_answer.xml", "-d", "200")
+    t = Transfer(app, db, client, gateway, peers, hold_ms=5000)
+    transfer = t.start("attended")
+    t.state(transfer, "consulting")
+    assert t.post(transfer, "cancel") == 202
+    assert t.state(transfer, "cancelled")
+    assert target.wait() == 0 and target.received("BYE")  # only the target is hung up
+    assert not t.soft.received("BYE")
+    assert t.trunk.wait() == 0 and t.soft.wait() == 0  # the caller's BYE ends the user's leg
+    assert logged(t.user, "answered")
