@@ -5,7 +5,6 @@ where Kannel's sms-service and delivery reports reach it.
 """
 from __future__ import annotations
 
-import queue
 import secrets
 import threading
 
@@ -200,6 +199,16 @@ def test_the_simulator_cli_resets_by_sms_playing_the_phone(app, live, kannel, db
         == c.users["bob"]
 
 
-def test_nothing_waits_unread_at_the_end(handset):
-    with pytest.raises(queue.Empty):
-        handset.receive("+4798765432", timeout_s=0.01)
+def test_the_simulator_cli_asks_for_a_code_and_sets_the_password(app, live, handset, capsys,
+                                                                 tmp_path):
+    c, _service = _company(app)
+    carl, state = c.users["carl"], str(tmp_path / "s.json")
+    assert sim_main(["--api", live.url, "--state", state, "forgot-password", carl]) == 0
+    assert "code is on its way" in capsys.readouterr().out
+    code = code_in(handset.receive(carl)[1])
+    assert sim_main(["--api", live.url, "--state", state, "reset-password", carl, "000000x",
+                     "cli-pass-2"]) == 1
+    assert sim_main(["--api", live.url, "--state", state, "reset-password", carl, code,
+                     "cli-pass-2"]) == 0
+    assert "password set; logged in as Carl" in capsys.readouterr().out
+    assert sim_main(["--api", live.url, "--state", state, "me"]) == 0
