@@ -23,7 +23,7 @@ class TransferTargets(MethodView):
     @transfer_blp.arguments(TargetsQueryArgsSchema, location="query")
     @transfer_blp.response(200, TransferTargetsSchema)
     def get(self, args):
-        """The whole transfer screen: my favourites first (with availability and in-a-call),
+        """The whole transfer screen: my calls in progress, my favourites first (with availability and in-a-call),
         then directory matches for `q`, then my queues (calls waiting, members logged in).
         Each entry carries the body to POST to transfer the call to it."""
         p = current()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from ..calls.schemas import LiveCallSchema
 from .models import METHODS, STATES, TARGET_KINDS
 
 MAX_ID = 2**31 - 1
@@ -92,6 +93,8 @@ class TransferTargetSchema(Schema):
 
 class TransferTargetsSchema(Schema):
     default_method = fields.Str(required=True)
+    calls = fields.List(fields.Nested(LiveCallSchema), required=True,
+                        metadata={"description": "my calls in progress (the call to transfer)"})
     favourites = fields.List(fields.Nested(TransferTargetSchema), required=True)
     matches = fields.List(fields.Nested(TransferTargetSchema), required=True)
     queues = fields.List(fields.Nested(TransferTargetSchema), required=True)

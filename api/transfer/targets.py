@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from sqlalchemy.orm import Session
 
 from ..callerid import directory, favourites
+from ..calls.services import my_calls
 from ..queues.status import my_queues
 
 
@@ -80,5 +81,6 @@ def screen(db: Session, tenant_id: int, user_id: int, q: str | None, limit: int,
         queues.append({"kind": "queue", "id": qu["id"], "favourite_id": None, "name": qu["name"],
                        "number": qu["number"], "availability": None, "in_call": None,
                        "transfer": _body("queue", qu["id"], None), **_queue_live(qu)})
-    return {"default_method": default_method, "favourites": favs, "matches": matches,
-            "queues": queues}
+    calls = list(db.scalars(my_calls(tenant_id, user_id)))
+    return {"default_method": default_method, "calls": calls,
+            "favourites": favs, "matches": matches, "queues": queues}

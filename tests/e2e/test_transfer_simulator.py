@@ -1,0 +1,65 @@
+"""The app simulator's transfer flow against the API served over real HTTP."""
+from __future__ import annotations
+
+import pytest
+
+from mobile_client_sim import ApiError, AppClient, transfer
+from mobile_client_sim.__main__ import main as sim_main
+from tests.support.api import PASSWORD, make_company
+from tests.support.isolation_transfer import answered_call
+from tests.support.live import LiveServer
+
+
+@pytest.fixture
+def live(app, db):
+    with LiveServer(app) as server:
+        yield server
+
+
+@pytest.fixture
+def alice(app, live):
+    c = make_company(app, extra_users=("alice", "bob", "carol"))
+    phone = AppClient(live.url)
+    phone.login(c.users["alice"], PASSWORD)
+    ids = {e["name"].split()[0]: e["id"] for e in
+           phone.request("GET", "/api/v1/directory?kind=colleague")}
+    phone.request("POST", "/api/v1/me/favourites", json={"kind": "colleague",
+                                                         "target_id": ids["Carol"]})
+    return {"phone": phone, "company": c, "ids": ids}
+
+
+def test_transfer_to_a_favourite_takes_two_taps_and_two_requests(app, alice):
+    phone = alice["phone"]
+    call_id = answered_call(app, alice["company"].users["alice"])
+    done = transfer.three_taps(phone, "Carol")
+    assert done["taps"] == 2 and done["requests"] == 2
+    t = done["transfer"]
+    assert t["call_id"] == call_id and t["method"] == "with_return"
+    assert t["target"]["id"] == alice["ids"]["Carol"]
+    assert transfer.state(phone, t["id"])["state"] == "requested"
+
+
+def test_a_long_press_picks_another_method_for_a_third_tap_and_no_extra_request(app, alice):
+    phone = alice["phone"]
+    answered_call(app, alice["company"].users["alice"])
+    done = transfer.three_taps(phone, "Bob", "attended")
+    assert done["taps"] == 3 and done["requests"] == 2
+    assert done["transfer"]["method"] == "attended"
+    with pytest.raises(ApiError):  # the target has not answered yet
+        transfer.complete(phone, done["transfer"]["id"])
+    assert transfer.cancel(phone, done["transfer"]["id"])["id"] == done["transfer"]["id"]
+
+
+def test_the_cli_shows_the_screen_and_transfers_with_the_default_method(app, alice, live,
+                                                                       tmp_path, capsys):
+    answered_call(app, alice["company"].users["alice"])
+    state = ["--api", live.url, "--state", str(tmp_path / "s.json")]
+    assert sim_main([*state, "--password", PASSWORD, "login",
+                     alice["company"].users["alice"]]) == 0
+    assert sim_main([*state, "default-transfer", "blind"]) == 0
+    assert sim_main([*state, "transfer-targets"]) == 0
+    out = capsys.readouterr().out
+    assert "* colleague" in out and "Carol" in out and "one tap transfers blind" in out
+    assert sim_main([*state, "transfer", "Carol"]) == 0
+    out = capsys.readouterr().out
+    assert '"method": "blind"' in out and "2 taps, 2 requests" in out
