@@ -316,3 +316,25 @@ def test_hang_up_from_the_app_ends_the_live_call_once_per_idempotency_key(
     assert command["kind"] == "hangup"
     assert wait_until(lambda: client.get("/api/v1/me/calls", headers=headers).get_json() == [],
                       what="no live call left")
+
+
+def test_a_feature_code_from_the_mobile_activates_the_profile_and_callers_hear_the_referral(
+        app, db, client, gateway, peers, ports):
+    from api.availability.services import current_state
+
+    user = User(app, db, client)
+    soft = peers("soft", "phone_answer.xml")
+    user.devices(softphone=f"sip:soft@127.0.0.1:{soft.port}")
+    code = peers("code", "trunk_uac_hung_up.xml", f"127.0.0.1:{gateway.port}", "-s", "*82",
+                 "-key", "caller", user.mobile)
+    assert code.wait() == 0 and final_status(code) == 200  # confirmation played, then BYE
+    db.expire_all()
+    assert current_state(db, user.tenant_id, user.id)[1].profile.name == "In a meeting"
+
+    voicemail = peers("voicemail", "phone_answer.xml", port=ports["voicemail"])
+    trunk = call(peers, gateway, user.office)
+    assert trunk.wait() == 0 and voicemail.wait() == 0
+    statuses = [int(t.split()[1]) for d, _, t in trunk.messages()
+                if d == "received" and t.startswith("SIP/2.0")]
+    assert statuses.index(183) < statuses.index(200)  # the referral before voicemail answers
+    assert not soft.received("INVITE")  # in a meeting: the phones do not ring

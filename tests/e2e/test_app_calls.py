@@ -1,0 +1,29 @@
+"""The app simulator's live calls against the API served over real HTTP."""
+from __future__ import annotations
+
+import pytest
+
+from mobile_client_sim import AppClient
+from tests.support.api import PASSWORD, make_company
+from tests.support.live import LiveServer
+
+
+@pytest.fixture
+def live(app, db):
+    with LiveServer(app) as server:
+        yield server
+
+
+def test_app_lists_my_live_call_and_asks_the_gateway_to_hang_it_up(app, live, db):
+    from api.calls import services
+    from mobile_client_sim.calls import hang_up, my_calls
+    from tests.support.isolation_calls import live_call
+
+    c = make_company(app)
+    phone = AppClient(live.url)
+    phone.login(c.users["alice"], PASSWORD)
+    call_id = live_call(app, c.users["alice"], gateway="gw-sim")
+    assert [x["id"] for x in my_calls(phone)] == [call_id]
+    first = hang_up(phone, call_id, key="tap-42")
+    assert hang_up(phone, call_id, key="tap-42")["id"] == first["id"]  # a retried tap
+    assert services.claim_commands(db, "gw-sim") == [(first["id"], call_id, "hangup")]
