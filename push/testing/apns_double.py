@@ -1,13 +1,12 @@
 """A stand-in for Apple's APNs provider API (HTTP/2 over TLS, token authentication).
 
-It checks what Apple checks (the JWT, the headers, the topic, the payload size) and can be
+Served over HTTP/2 with TLS by `h2server.H2Server`. It checks what Apple checks (the JWT, the headers, the topic, the payload size) and can be
 told to answer any of APNs' errors for a token, or for the next requests, or to stall.
 Control it from the test's thread: `double.answer(token, 410, "Unregistered")`,
 `double.answer_next(503, "ServiceUnavailable", retry_after=1)`, `double.stall()`.
 """
 from __future__ import annotations
 
-import asyncio
 import collections
 import json
 import re
@@ -53,7 +52,7 @@ class ApnsDouble:
         self.tokens_seen: set[str] = set()
         self.stale: set[str] = set()   # JWTs told to be too old
         self._stalled = threading.Event()
-        self._release: asyncio.Event | None = None
+        self._jwt_cache: dict[str, dict] = {}
         self._lock = threading.Lock()
         self.arrived = threading.Condition()
 
@@ -81,29 +80,13 @@ class ApnsDouble:
             self.arrived.wait_for(lambda: len(self.requests) >= count, timeout)
             return list(self.requests)
 
-    # -- ASGI -------------------------------------------------------------------------------
-    async def __call__(self, scope, receive, send):
-        if scope["type"] == "lifespan":
-            while True:
-                message = await receive()
-                if message["type"] == "lifespan.startup":
-                    await send({"type": "lifespan.startup.complete"})
-                elif message["type"] == "lifespan.shutdown":
-                    await send({"type": "lifespan.shutdown.complete"})
-                    return
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
+    # -- the server side (h2server calls it on its loop for each complete request) ---------
+    def handle(self, method: str, path: str, headers: dict, body: bytes):
         arrived = time.monotonic_ns()
-        headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
-        path = scope["path"]
-        if scope["method"] == "GET" and path == "/_double/arrivals":
-            return await _reply(send, 200, {"arrivals": [
-                [r.body.get("call_id"), r.arrived_ns, r.status] for r in self.requests]})
-        status, reason, retry_after = self._judge(scope, path, headers, body)
+        if method == "GET" and path == "/_double/arrivals":
+            return 200, {"content-type": "application/json"}, json.dumps({"arrivals": [
+                [r.body.get("call_id"), r.arrived_ns, r.status] for r in self.requests]}).encode()
+        status, reason, retry_after = self._judge(method, path, headers, body)
         token = path.rsplit("/", 1)[-1]
         try:
             parsed = json.loads(body) if body else {}
@@ -113,21 +96,30 @@ class ApnsDouble:
             self.requests.append(Received(token, headers, parsed, arrived, status, reason))
             self.arrived.notify_all()
         if self._stalled.is_set():
-            await asyncio.Event().wait()  # never answered; the client gives up
+            return None  # never answered; the client gives up
         extra = {"apns-id": headers.get("apns-id") or str(uuid.uuid4())}
         if retry_after is not None:
             extra["retry-after"] = str(int(retry_after))
         if status == 200:
-            return await _reply(send, 200, None, extra)
+            return 200, extra, b""
         payload = {"reason": reason}
         if status == 410:
             payload["timestamp"] = int(time.time() * 1000)
-        await _reply(send, status, payload, extra)
+        return status, {**extra, "content-type": "application/json"}, json.dumps(payload).encode()
 
-    def _judge(self, scope, path: str, headers: dict, body: bytes):
-        if scope.get("http_version") != "2":
-            return 505, "HTTP2Required", None  # APNs speaks only HTTP/2
-        if scope["method"] != "POST":
+    def _verified(self, bearer: str):
+        """Claims of a JWT, checked once per distinct token (as APNs caches them)."""
+        claims = self._jwt_cache.get(bearer)
+        if claims is None:
+            head = jwt.get_unverified_header(bearer)
+            claims = jwt.decode(bearer, self.public_key, algorithms=["ES256"],
+                                options={"verify_iat": False, "require": ["iss", "iat"]})
+            claims["kid"] = head.get("kid")
+            self._jwt_cache[bearer] = claims
+        return claims
+
+    def _judge(self, method: str, path: str, headers: dict, body: bytes):
+        if method != "POST":
             return 405, "MethodNotAllowed", None
         if not path.startswith("/3/device/"):
             return 404, "BadPath", None
@@ -136,12 +128,10 @@ class ApnsDouble:
         if not auth.lower().startswith("bearer "):
             return 403, "MissingProviderToken", None
         try:
-            head = jwt.get_unverified_header(auth[7:])
-            claims = jwt.decode(auth[7:], self.public_key, algorithms=["ES256"],
-                                options={"verify_iat": False, "require": ["iss", "iat"]})
+            claims = self._verified(auth[7:])
         except jwt.PyJWTError:
             return 403, "InvalidProviderToken", None
-        if head.get("kid") != self.key_id or claims.get("iss") != self.team_id:
+        if claims.get("kid") != self.key_id or claims.get("iss") != self.team_id:
             return 403, "InvalidProviderToken", None
         iat = int(claims["iat"])
         if auth[7:] in self.stale or time.time() - iat > self.max_token_age_s:
@@ -181,9 +171,35 @@ class ApnsDouble:
 
 
 async def _reply(send, status: int, payload, extra: dict | None = None) -> None:
+    """An ASGI response (the FCM double runs under hypercorn)."""
     data = json.dumps(payload).encode() if payload is not None else b""
     headers = [(k.encode(), v.encode()) for k, v in (extra or {}).items()]
     if payload is not None:
         headers.append((b"content-type", b"application/json"))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": data})
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve the double on its own (benchmarks): `python -m push.testing.apns_double ...`."""
+    import argparse
+    from pathlib import Path
+
+    from .h2server import H2Server
+
+    parser = argparse.ArgumentParser(prog="python -m push.testing.apns_double")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--cert", required=True)
+    parser.add_argument("--key", required=True)
+    parser.add_argument("--public-key", required=True)
+    parser.add_argument("--key-id", required=True)
+    parser.add_argument("--team-id", required=True)
+    parser.add_argument("--topic", action="append", required=True)
+    args = parser.parse_args(argv)
+    double = ApnsDouble(public_key=Path(args.public_key).read_bytes(), key_id=args.key_id,
+                        team_id=args.team_id, topics=set(args.topic))
+    H2Server(double.handle, port=args.port, certfile=args.cert, keyfile=args.key).run()
+
+
+if __name__ == "__main__":
+    main()

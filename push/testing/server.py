@@ -27,6 +27,7 @@ class ThreadedServer:
         self.config.keep_alive_timeout = 3600
         self.config.h2_max_concurrent_streams = 1000
         self.config.graceful_timeout = 1
+        self.config.keep_alive_max_requests = 10**9  # APNs keeps a connection for good
         if certfile:
             self.config.certfile, self.config.keyfile = certfile, keyfile
         scheme = "https" if certfile else "http"

@@ -13,7 +13,8 @@ from push.service import PushService
 from push.sink import make_server
 from push.testing.apns_double import ApnsDouble
 from push.testing.fcm_double import FcmDouble
-from push.testing.server import ThreadedServer
+from push.testing.h2server import H2Server
+from push.testing.server import ThreadedServer, free_port
 from push.testing.tls import make_apns_key, make_ca_and_server_cert
 
 BUNDLE = "no.example.pbx"
@@ -37,7 +38,8 @@ def apns_double(tmp_path):
     certs = make_ca_and_server_cert(tmp_path / "tls")
     private, public = make_apns_key()
     double = ApnsDouble(public_key=public, key_id=KEY_ID, team_id=TEAM_ID, topics={BUNDLE})
-    with ThreadedServer(double, certfile=certs["cert"], keyfile=certs["key"]) as server:
+    with H2Server(double.handle, port=free_port(), certfile=certs["cert"],
+                  keyfile=certs["key"]) as server:
         transport = ApnsTransport(ProviderToken(private, KEY_ID, TEAM_ID, 50 * 60),
                                   production_url=server.url, sandbox_url=server.url,
                                   ca_file=certs["ca"])

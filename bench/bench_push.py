@@ -1,0 +1,214 @@
+"""Push benchmark against the local APNs double (HTTP/2 + TLS on 127.0.0.1, own process).
+
+1. latency: notify_incoming_call at a fixed 200/s, measured from the call to the instant the
+   double has read the request's last byte (CLOCK_MONOTONIC is shared by both processes);
+   target p99 under 5 ms.
+2. sustained rate on one HTTP/2 connection: a burst of notifications, from the first call to
+   the last request read; target at least 2,000/s.
+The same run measures the ceiling: a bare httpx HTTP/2 client posting the same requests
+(same headers, body and JWT) on one connection, without the sender, lookups or log.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from bench.lib import ROOT, demo_database, free_port, report
+
+BUNDLE, KEY_ID, TEAM_ID = "no.example.pbx", "BENCHKEY01", "BENCHTEAM1"
+TOKEN = "c3" * 32
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, max(0, int(len(values) * q + 0.5) - 1))]
+
+
+def start_double(tmp: Path, port: int):
+    from push.testing.tls import make_apns_key, make_ca_and_server_cert
+
+    certs = make_ca_and_server_cert(tmp / "tls")
+    private, public = make_apns_key()
+    (tmp / "public.pem").write_bytes(public)
+    proc = subprocess.Popen([sys.executable, "-m", "push.testing.apns_double", "--port",
+                             str(port), "--cert", certs["cert"], "--key", certs["key"],
+                             "--public-key", str(tmp / "public.pem"), "--key-id", KEY_ID,
+                             "--team-id", TEAM_ID, "--topic", BUNDLE], cwd=ROOT)
+    import socket
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return proc, certs, private
+        except OSError:
+            time.sleep(0.05)
+    proc.terminate()
+    raise RuntimeError("APNs double did not start")
+
+
+def arrivals(base: str, ca: str, prefix: str) -> dict[str, int]:
+    import ssl
+    ctx = ssl.create_default_context(cafile=ca)
+    with httpx.Client(http2=True, verify=ctx, base_url=base, timeout=30) as c:
+        rows = c.get("/_double/arrivals").json()["arrivals"]
+    return {cid: ns for cid, ns, status in rows if cid and cid.startswith(prefix) and status == 200}
+
+
+def add_device(url: str) -> tuple[int, int]:
+    from sqlalchemy import select
+
+    from api.accounts.models import User
+    from api.core.db import make_engine, make_session_factory
+    from api.features import import_models
+    from api.pushdevices.models import PushDevice
+
+    import_models()
+    with make_session_factory(make_engine(url))() as db:
+        user = db.scalar(select(User).where(User.mobile == "+4790000002"))
+        db.add(PushDevice(tenant_id=user.tenant_id, user_id=user.id, platform="ios", token=TOKEN,
+                          token_kind="voip", app_id=BUNDLE, environment="production"))
+        db.commit()
+        return user.tenant_id, user.id
+
+
+def sample_request(private: bytes):
+    from push import payloads
+    from push.apns import ProviderToken, request_parts
+    from api.pushdevices.services import Target
+
+    target = Target(1, "ios", TOKEN, "voip", BUNDLE, "production", None)
+    jwt = ProviderToken(private, KEY_ID, TEAM_ID, 3000).current()
+
+    def build(call_id: str):
+        data = {"caller": {"number": "+4722334455", "name": "Kari Nordmann",
+                           "company": "Fjord AS", "source": "directory"}, "ring_timeout": 25}
+        [msg], _ = payloads.plan("incoming_call", call_id, data, [target], {})
+        headers, body = request_parts(msg, 25, time.time())
+        headers["authorization"] = f"bearer {jwt}"
+        return headers, body
+    return build
+
+
+async def bare_client(base: str, ca: str, build, *, rate: float | None, n: int, prefix: str
+                      ) -> dict[str, int]:
+    """The ceiling: post the same requests on one HTTP/2 connection; returns send instants."""
+    import ssl
+    ctx = ssl.create_default_context(cafile=ca)
+    sent: dict[str, int] = {}
+    async with httpx.AsyncClient(http2=True, verify=ctx, base_url=base, timeout=30,
+                                 limits=httpx.Limits(max_connections=1)) as client:
+        await client.post(f"/3/device/{TOKEN}", content=build("warm")[1], headers=build("warm")[0])
+        tasks = []
+        start = time.perf_counter()
+        for i in range(n):
+            if rate:
+                delay = start + i / rate - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+            cid = f"{prefix}{i}"
+            headers, body = build(cid)
+            sent[cid] = time.monotonic_ns()
+            tasks.append(asyncio.create_task(client.post(f"/3/device/{TOKEN}", content=body,
+                                                         headers=headers)))
+        await asyncio.gather(*tasks)
+    return sent
+
+
+def ours(svc, tenant_id: int, user_id: int, *, rate: float | None, n: int, prefix: str
+         ) -> dict[str, int]:
+    import push
+    sent: dict[str, int] = {}
+    hit = {"name": "Kari Nordmann", "company": "Fjord AS", "source": "directory"}
+    start = time.perf_counter()
+    for i in range(n):
+        if rate:
+            delay = start + i / rate - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+        cid = f"{prefix}{i}"
+        sent[cid] = time.monotonic_ns()
+        push.notify_incoming_call(tenant_id, user_id, cid, "+4722334455", hit=hit, via=svc)
+    if not svc.drain(120):
+        raise RuntimeError("the sender did not finish")
+    return sent
+
+
+def latency(sent: dict[str, int], got: dict[str, int]) -> dict:
+    lat = [(got[c] - t) / 1e6 for c, t in sent.items() if c in got]
+    return {"n": len(lat), "lost": len(sent) - len(lat), "p50": statistics.median(lat),
+            "p99": pct(lat, 0.99), "max": max(lat)}
+
+
+def throughput(sent: dict[str, int], got: dict[str, int]) -> float:
+    first = min(sent.values())
+    last = max(got[c] for c in sent if c in got)
+    return len([c for c in sent if c in got]) / ((last - first) / 1e9)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rate", type=float, default=200)
+    ap.add_argument("--seconds", type=float, default=10)
+    ap.add_argument("--burst", type=int, default=10000)
+    args = ap.parse_args()
+    n_paced = int(args.rate * args.seconds)
+
+    from push.apns import ApnsTransport, ProviderToken
+    from push.service import PushService
+
+    with tempfile.TemporaryDirectory(prefix="pbx-push-bench-") as d, demo_database() as url:
+        port = free_port()
+        proc, certs, private = start_double(Path(d), port)
+        base = f"https://127.0.0.1:{port}"
+        try:
+            build = sample_request(private)
+            c_sent = asyncio.run(bare_client(base, certs["ca"], build, rate=args.rate,
+                                             n=n_paced, prefix="cp"))
+            c_lat = latency(c_sent, arrivals(base, certs["ca"], "cp"))
+            c_sent = asyncio.run(bare_client(base, certs["ca"], build, rate=None, n=args.burst,
+                                             prefix="cb"))
+            c_rate = throughput(c_sent, arrivals(base, certs["ca"], "cb"))
+
+            tenant_id, user_id = add_device(url)
+            from api.core.db import make_engine, make_session_factory
+            transport = ApnsTransport(ProviderToken(private, KEY_ID, TEAM_ID, 3000),
+                                      production_url=base, sandbox_url=base,
+                                      ca_file=certs["ca"], connections=1)
+            svc = PushService(make_session_factory(make_engine(url)),
+                              {"ios": transport, "android": transport}).start()
+            try:
+                ours(svc, tenant_id, user_id, rate=None, n=50, prefix="w")
+                o_sent = ours(svc, tenant_id, user_id, rate=args.rate, n=n_paced, prefix="op")
+                o_lat = latency(o_sent, arrivals(base, certs["ca"], "op"))
+                o_sent = ours(svc, tenant_id, user_id, rate=None, n=args.burst, prefix="ob")
+                o_rate = throughput(o_sent, arrivals(base, certs["ca"], "ob"))
+            finally:
+                svc.stop()
+        finally:
+            proc.terminate()
+            proc.wait(10)
+
+    def row(lat):
+        return (f"p50 {lat['p50']:.2f} ms  p99 {lat['p99']:.2f} ms  max {lat['max']:.2f} ms"
+                f"  ({lat['n']} sent, {lat['lost']} lost)")
+    report(f"push: notify -> last byte at the APNs double, {args.rate:.0f}/s for "
+           f"{args.seconds:.0f} s, one HTTP/2 connection (TLS, 127.0.0.1)", [
+        ("ceiling (bare httpx HTTP/2)", row(c_lat)),
+        ("notify_incoming_call", row(o_lat) + "  target p99 < 5 ms"),
+        ("p99 ratio (ours / ceiling)", f"{o_lat['p99'] / c_lat['p99']:.2f}"),
+        (f"ceiling rate ({args.burst} burst)", f"{c_rate:.0f}/s"),
+        (f"sustained rate ({args.burst} burst)", f"{o_rate:.0f}/s  target >= 2000/s"),
+        ("rate ratio (ours / ceiling)", f"{o_rate / c_rate:.2f}"),
+    ])
+
+
+if __name__ == "__main__":
+    main()
