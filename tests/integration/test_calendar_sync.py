@@ -120,3 +120,25 @@ def test_the_meeting_ends_by_itself(client, alice):
     plan = client.get("/api/v1/me/routing-preview", headers=alice,
                       query_string={"at": (MONDAY_NOON + timedelta(minutes=31)).isoformat()})
     assert plan.get_json()["profile_name"] == "Available"
+
+
+def test_the_periodic_runner_picks_up_a_changed_feed(app, client, alice, feed_url, db):
+    from api.availability.calendar_sync import sync_all
+    client.put("/api/v1/me/calendar", headers=alice, json={"url": feed_url + "/cal.ics"})
+    assert client.get("/api/v1/me/availability", headers=alice).get_json()["source"] == \
+        "calendar"
+    _Feed.body = FEED.replace("RRULE:FREQ=WEEKLY;BYDAY=MO", "RRULE:FREQ=WEEKLY;BYDAY=TU") \
+        .replace("20261116T", "20261117T").encode()
+    try:
+        assert sync_all(db, app.config["SETTINGS"]) == 1
+    finally:
+        _Feed.body = FEED.encode()
+    state = client.get("/api/v1/me/availability", headers=alice).get_json()
+    assert state["source"] == "default"
+    assert client.get("/api/v1/me/calendar", headers=alice).get_json()["events"] >= 8
+
+
+def test_a_feed_on_another_host_is_refused_in_tests(client, alice):
+    r = client.put("/api/v1/me/calendar", headers=alice,
+                   json={"url": "https://calendar.example.com/feed.ics"})
+    assert r.status_code == 422
