@@ -5,7 +5,7 @@ from .__main__ import command, show
 from .calls import hang_up, my_calls, wait_done
 
 
-@command("calls", "my calls in progress")
+@command("live-calls", "my calls in progress (ringing or answered)")
 def _calls(app, args):
     show(my_calls(app))
 

@@ -26,7 +26,6 @@ from .calltransfer import TRANSFER_TRANSITIONS, TRANSFERRING, TransferMixin
 ROUTING, ANNOUNCING, RINGING, BRIDGED, PLAYING, ENDED = (
     "routing", "announcing", "ringing", "bridged", "playing", "ended")
 STATES = (ROUTING, ANNOUNCING, RINGING, BRIDGED, PLAYING, ENDED, TRANSFERRING)
-CONNECT_TIMEOUT = 120        # a final destination (voicemail, forward) gets this long
 
 
 @dataclass

@@ -6,6 +6,13 @@ import socket
 from dataclasses import dataclass, field
 
 
+def _default_database() -> str:
+    """The API's own default (the same SQLite file under var/)."""
+    from api.config import ROOT
+
+    return f"sqlite:///{ROOT / 'var' / 'pbx.db'}"
+
+
 @dataclass(frozen=True)
 class GatewayConfig:
     host: str = "127.0.0.1"
@@ -32,7 +39,7 @@ class GatewayConfig:
             trunk_uri=env.get("SIP_TRUNK_URI", cls.trunk_uri),
             voicemail_uri=env.get("SIP_VOICEMAIL_URI", cls.voicemail_uri),
             queue_uri=env.get("SIP_QUEUE_URI", cls.queue_uri),
-            database_url=env.get("DATABASE_URL", cls.database_url),
+            database_url=env.get("DATABASE_URL") or _default_database(),
             gateway_id=env.get("SIP_GATEWAY_ID") or f"{socket.gethostname()}:{port}",
             rtp_port=int(env.get("SIP_RTP_PORT", cls.rtp_port)),
             max_calls=min(512, int(env.get("SIP_MAX_CALLS", cls.max_calls))),
