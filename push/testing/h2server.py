@@ -25,6 +25,7 @@ class _Protocol(asyncio.Protocol):
             client=False, initial_values={h2.settings.SettingCodes.MAX_CONCURRENT_STREAMS:
                                           max_streams})
         self.streams: dict[int, tuple[dict, bytearray]] = {}
+        self.pending: dict[int, bytes] = {}  # response bodies waiting for flow-control window
         self.transport: asyncio.Transport | None = None
 
     def connection_made(self, transport) -> None:
@@ -58,12 +59,30 @@ class _Protocol(asyncio.Protocol):
                         (":status", str(status)), ("content-length", str(len(payload))),
                         *extra.items()], end_stream=not payload)
                     if payload:
-                        self.conn.send_data(event.stream_id, payload, end_stream=True)
+                        self.pending[event.stream_id] = payload
             elif isinstance(event, h2.events.StreamReset):
                 self.streams.pop(event.stream_id, None)
+                self.pending.pop(event.stream_id, None)
+        self._send_pending()
         out = self.conn.data_to_send()
         if out:
             self.transport.write(out)
+
+
+    def _send_pending(self) -> None:
+        for stream_id in list(self.pending):
+            data = self.pending[stream_id]
+            while data:
+                room = min(self.conn.local_flow_control_window(stream_id),
+                           self.conn.max_outbound_frame_size)
+                if room <= 0:
+                    break
+                chunk, data = data[:room], data[room:]
+                self.conn.send_data(stream_id, chunk, end_stream=not data)
+            if data:
+                self.pending[stream_id] = data
+            else:
+                del self.pending[stream_id]
 
 
 class H2Server:
