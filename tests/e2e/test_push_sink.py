@@ -29,16 +29,22 @@ def local(app):
             app.extensions.pop("push", None)
 
 
-def test_the_phone_registers_and_shows_who_is_calling_then_the_call_ending(app, live, local):
-    url, svc = local
+def phone_of(app, live, who: str, platform: str):
+    """A new company's user logged in on a simulated phone registered for push."""
     c = make_company(app)
     phone = AppClient(live.url)
-    body = phone.login(c.users["alice"], PASSWORD)
-    device = sim_push.register_device(phone, "android")
-    push.notify_incoming_call(c.tenant_id, body["user"]["id"], "call-42", "+4722334455",
+    body = phone.login(c.users[who], PASSWORD)
+    device = sim_push.register_device(phone, platform)
+    return c.tenant_id, body["user"]["id"], phone, device
+
+
+def test_the_phone_registers_and_shows_who_is_calling_then_the_call_ending(app, live, local):
+    url, svc = local
+    tenant, user, phone, device = phone_of(app, live, "alice", "android")
+    push.notify_incoming_call(tenant, user, "call-42", "+4722334455",
                               hit={"name": "Kari Nordmann", "company": "Fjord AS"}, via=svc)
     assert svc.drain()
-    push.notify_call_ended(c.tenant_id, body["user"]["id"], "call-42",
+    push.notify_call_ended(tenant, user, "call-42",
                            reason="answered_elsewhere", via=svc)
     received = []
     for item in sim_push.listen(url, device["token"], wait=10):
@@ -51,25 +57,10 @@ def test_the_phone_registers_and_shows_who_is_calling_then_the_call_ending(app, 
     assert received[0]["android"]["priority"] == "high"
 
 
-def test_a_call_that_ends_before_its_push_went_out_is_not_shown_at_all(app, live, local):
-    url, svc = local
-    c = make_company(app)
-    phone = AppClient(live.url)
-    body = phone.login(c.users["alice"], PASSWORD)
-    device = sim_push.register_device(phone, "android")
-    push.notify_incoming_call(c.tenant_id, body["user"]["id"], "gone", "+4722334455", via=svc)
-    push.notify_call_ended(c.tenant_id, body["user"]["id"], "gone", via=svc)
-    assert svc.drain()
-    assert [p["payload"]["type"] for p in sim_push.receive(url, device["token"])] == ["call_ended"]
-
-
 def test_an_iphone_gets_the_voip_push_with_apns_headers_through_the_sink(app, live, local):
     url, svc = local
-    c = make_company(app)
-    phone = AppClient(live.url)
-    body = phone.login(c.users["bob"], PASSWORD)
-    device = sim_push.register_device(phone, "ios")
-    push.notify_incoming_call(c.tenant_id, body["user"]["id"], "c1", "+4722334455", via=svc)
+    tenant, user, phone, device = phone_of(app, live, "bob", "ios")
+    push.notify_incoming_call(tenant, user, "c1", "+4722334455", via=svc)
     [got] = sim_push.receive(url, device["token"], wait=10)
     assert got["apns_headers"]["apns-push-type"] == "voip"
     assert got["apns_headers"]["apns-topic"] == "no.example.pbx.voip"
@@ -78,10 +69,7 @@ def test_an_iphone_gets_the_voip_push_with_apns_headers_through_the_sink(app, li
 
 def test_the_test_push_from_the_api_reaches_the_phone_and_the_log(app, live, local):
     url, _svc = local
-    c = make_company(app)
-    phone = AppClient(live.url)
-    phone.login(c.users["alice"], PASSWORD)
-    device = sim_push.register_device(phone, "android")
+    _tenant, _user, phone, device = phone_of(app, live, "alice", "android")
     assert sim_push.send_test(phone) == {"devices": 1}
     [got] = sim_push.receive(url, device["token"], wait=10)
     assert sim_push.describe(got) == "Test push: notifications reach this phone"
@@ -105,11 +93,8 @@ def test_simulator_cli_registers_and_listens(app, live, local, tmp_path, capsys,
 def test_a_token_the_sink_calls_dead_is_pruned(app, live, local):
     import requests
     url, svc = local
-    c = make_company(app)
-    phone = AppClient(live.url)
-    body = phone.login(c.users["alice"], PASSWORD)
-    device = sim_push.register_device(phone, "android")
+    tenant, user, phone, device = phone_of(app, live, "alice", "android")
     requests.post(f"{url}/dead/{device['token']}", timeout=5)
-    push.notify_missed_call(c.tenant_id, body["user"]["id"], "m1", "+4722334455", via=svc)
+    push.notify_missed_call(tenant, user, "m1", "+4722334455", via=svc)
     assert svc.drain()
     assert sim_push.devices(phone) == []

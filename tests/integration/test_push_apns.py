@@ -6,8 +6,7 @@ import time
 import pytest
 
 import push
-from tests.support.api import auth, login, make_company
-from tests.support.push import BUNDLE, apns_double, sender
+from tests.support.push import BUNDLE, apns_double, attempts, registered, sender
 
 VOIP = "a1" * 32
 ALERT = "b2" * 32
@@ -22,22 +21,10 @@ def apns(tmp_path):
 
 @pytest.fixture
 def phone(app, client):
-    """Alice with an iPhone that registered its VoIP and alert tokens; the admin's headers."""
-    c = make_company(app)
-    body = login(client, c.users["alice"])
-    h = {"Authorization": f"Bearer {body['access_token']}"}
-    for token, kind in ((VOIP, "voip"), (ALERT, "alert")):
-        r = client.post(DEVICES, headers=h, json={"platform": "ios", "token": token,
-                                                  "token_kind": kind, "app_id": BUNDLE})
-        assert r.status_code == 201
-    return {"tenant": c.tenant_id, "user": body["user"]["id"], "headers": h,
-            "admin": auth(client, c.admin_mobile)}
-
-
-def attempts(client, phone, **query):
-    r = client.get("/api/v1/push-attempts", headers=phone["admin"], query_string=query)
-    assert r.status_code == 200
-    return list(reversed(r.get_json()))
+    """Alice with an iPhone that registered its VoIP and alert tokens."""
+    return registered(app, client, "alice", [
+        {"platform": "ios", "token": token, "token_kind": kind, "app_id": BUNDLE}
+        for token, kind in ((VOIP, "voip"), (ALERT, "alert"))])
 
 
 def ring(svc, phone, call_id="call-1", ring_timeout=20.0, **kw):

@@ -6,8 +6,7 @@ import json
 import pytest
 
 import push
-from tests.support.api import auth, login, make_company
-from tests.support.push import fcm_double, sender
+from tests.support.push import attempts, fcm_double, registered, sender
 
 TOKEN = "fcm:" + "t" * 152
 DEVICES = "/api/v1/me/push-devices"
@@ -21,18 +20,8 @@ def fcm():
 
 @pytest.fixture
 def android(app, client):
-    c = make_company(app)
-    body = login(client, c.users["bob"])
-    h = {"Authorization": f"Bearer {body['access_token']}"}
-    r = client.post(DEVICES, headers=h, json={"platform": "android", "token": TOKEN,
-                                              "token_kind": "fcm", "app_id": "no.example.pbx"})
-    assert r.status_code == 201
-    return {"tenant": c.tenant_id, "user": body["user"]["id"], "headers": h,
-            "admin": auth(client, c.admin_mobile)}
-
-
-def attempts(client, phone):
-    return list(reversed(client.get("/api/v1/push-attempts", headers=phone["admin"]).get_json()))
+    return registered(app, client, "bob", [{"platform": "android", "token": TOKEN,
+                                            "token_kind": "fcm", "app_id": "no.example.pbx"}])
 
 
 def notify(svc, fn, *args, **kw):

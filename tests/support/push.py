@@ -33,6 +33,27 @@ class StaticCredentials(google.auth.credentials.Credentials):
         pass
 
 
+def registered(app, client, who: str, devices: list[dict]) -> dict:
+    """A new company whose user `who` logged in and registered `devices`; the admin's headers."""
+    from tests.support.api import auth, login, make_company
+
+    c = make_company(app)
+    body = login(client, c.users[who])
+    h = {"Authorization": f"Bearer {body['access_token']}"}
+    for device in devices:
+        r = client.post("/api/v1/me/push-devices", headers=h, json=device)
+        assert r.status_code == 201, r.get_json()
+    return {"tenant": c.tenant_id, "user": body["user"]["id"], "headers": h,
+            "admin": auth(client, c.admin_mobile)}
+
+
+def attempts(client, phone: dict, **query) -> list[dict]:
+    """The push log as the company's administrator sees it, oldest first."""
+    r = client.get("/api/v1/push-attempts", headers=phone["admin"], query_string=query)
+    assert r.status_code == 200
+    return list(reversed(r.get_json()))
+
+
 @contextmanager
 def apns_double(tmp_path):
     certs = make_ca_and_server_cert(tmp_path / "tls")
