@@ -33,6 +33,7 @@ class PushService:
         self._rows: list[dict] = []
         self._writer: asyncio.Task | None = None
         self._ended: dict[tuple, float] = {}   # (tenant, call id) -> when call_ended came
+        self._waiting: dict[tuple, asyncio.Event] = {}  # retries of a call's push, sleeping
         self.dropped = 0
 
     # -- lifecycle --------------------------------------------------------------------------
@@ -108,7 +109,10 @@ class PushService:
         now = self._mono()
         if len(self._ended) > 10_000:
             self._ended = {k: t for k, t in self._ended.items() if now - t < 300}
-        self._ended[(notify.tenant_id, notify.call_id)] = now
+        key = (notify.tenant_id, notify.call_id)
+        self._ended[key] = now
+        if key in self._waiting:
+            self._waiting.pop(key).set()  # wake the retries: they end as not relevant
 
     def _over(self, notify: Notify) -> bool:
         return notify.kind == INCOMING_CALL and (notify.tenant_id, notify.call_id) in self._ended
@@ -155,9 +159,26 @@ class PushService:
                 refreshed = True
                 continue
             elif decision.action == "retry":
-                await asyncio.sleep(decision.delay)
+                await self._pause(notify, decision.delay)
                 continue
             return
+
+    async def _pause(self, notify: Notify, delay: float) -> None:
+        """Wait before a retry; a call_ended for the call cuts the wait short."""
+        if notify.kind != INCOMING_CALL or not notify.call_id:
+            await asyncio.sleep(delay)
+            return
+        if self._over(notify):
+            return
+        key = (notify.tenant_id, notify.call_id)
+        ended = self._waiting.setdefault(key, asyncio.Event())
+        try:
+            await asyncio.wait_for(ended.wait(), delay)
+        except asyncio.TimeoutError:
+            pass
+        finally:
+            if self._waiting.get(key) is ended and not ended.is_set():
+                del self._waiting[key]
 
     def _prune(self, msg: payloads.Message) -> None:
         from api.pushdevices.services import prune

@@ -128,10 +128,10 @@ def test_a_stalled_provider_never_delays_the_call_and_is_abandoned_at_the_ring_t
     double, transport = apns
     double.stall()
     with sender(app, ios=transport) as svc:
-        started = time.perf_counter()
         ring(svc, phone, ring_timeout=1.0)
-        handed_off = time.perf_counter() - started
-        assert handed_off < 0.05  # the call goes on at once; the push is the sender's problem
+        double.wait_for(1)
+        # the call went on while its push is still unanswered: nothing recorded yet
+        assert attempts(client, phone) == []
         assert svc.drain(timeout=10)
     [row] = attempts(client, phone)
     assert (row["outcome"], row["reason"]) == ("gave_up", "timeout")
@@ -139,7 +139,7 @@ def test_a_stalled_provider_never_delays_the_call_and_is_abandoned_at_the_ring_t
 
 def test_call_ended_stops_the_retries_of_the_incoming_call_push(app, client, apns, phone):
     double, transport = apns
-    double.answer_next(503, "ServiceUnavailable", retry_after=1)
+    double.answer_next(503, "ServiceUnavailable", retry_after=15)  # within the 20 s ring
     with sender(app, ios=transport) as svc:
         ring(svc, phone, call_id="short")
         double.wait_for(1)
