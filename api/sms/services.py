@@ -120,32 +120,35 @@ def enqueue(db: Session, rt: SmsRuntime, outbox: Outbox, *, tenant_id: int, to: 
     db.add(row)
     db.flush()
     bind = db.get_bind()
-    outbox.add(lambda: _send(bind, rt, row.id, row.ref, to, sender, text))
+    ref = row.ref
+    outbox.add(lambda: _send(bind, rt, ref, to, sender, text))
     return row
 
 
-def _send(bind, rt: SmsRuntime, row_id: int, ref: str, to: str, sender: str, text: str) -> None:
+def _send(bind, rt: SmsRuntime, ref: str, to: str, sender: str, text: str) -> None:
     result = rt.gateway.send(to=to, sender=sender, text=text,
                              report_url=report_url(rt.config.callback_base_url, ref,
                                                    rt.config.webhook_secret))
     with Session(bind) as db:
-        row = db.get(SmsOutbound, row_id)
-        row.state = next_state(row.state, result.state)
-        row.detail = result.detail[:200] or None
-        row.updated_at = now()
-        db.commit()
+        _advance(db, ref, result.state, result.detail)
     log.info("sms sent", extra={"event": "sms_sent", "state": result.state, "ref": ref})
+
+
+def _advance(db: Session, ref: str, state: str, detail: str) -> None:
+    """Move a message's state forward. The row is locked: the gateway's answer and its
+    delivery reports race (a report may even arrive before the answer)."""
+    begin_write(db)
+    row = db.scalar(select(SmsOutbound).where(SmsOutbound.ref == ref).with_for_update())
+    if row is not None:
+        row.state = next_state(row.state, state)
+        row.detail = detail[:200] or None
+        row.updated_at = now()
+    db.commit()
 
 
 def record_report(db: Session, ref: str, state: str, detail: str) -> None:
     """A delivery report: move the message's state forward (unknown refs are ignored)."""
-    row = db.scalar(select(SmsOutbound).where(SmsOutbound.ref == ref))
-    if row is None:
-        return
-    row.state = next_state(row.state, state)
-    row.detail = detail[:200]
-    row.updated_at = now()
-    db.commit()
+    _advance(db, ref, state, detail)
 
 
 def last_state(db: Session, tenant_id: int, to: str) -> str | None:
