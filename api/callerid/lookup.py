@@ -1,10 +1,10 @@
-"""Who is this number, for this user: one indexed query, then external sources within a deadline."""
+"""Who is this number, for this user: one indexed query, then external sources by a deadline."""
 from __future__ import annotations
 
 import json
-from collections import namedtuple
 import re
 import time
+from collections import namedtuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -63,7 +63,11 @@ def _settings(raw) -> dict:
 
 
 def _is_e164(text: str) -> bool:
-    return text.startswith("+") and text[1:].isdigit() and 8 <= len(text) <= 16
+    return text.startswith("+") and _ascii_digits(text[1:]) and 8 <= len(text) <= 16
+
+
+def _ascii_digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
 
 
 def parse_number(number: str | None, region: str) -> tuple[str | None, str | None]:
@@ -71,7 +75,7 @@ def parse_number(number: str | None, region: str) -> tuple[str | None, str | Non
     text = (number or "").strip()
     if _is_e164(text):
         return text, None
-    short = text if text.isdigit() and 2 <= len(text) <= 8 else None
+    short = text if _ascii_digits(text) and 2 <= len(text) <= 8 else None
     return try_e164(text[:40], region), short
 
 

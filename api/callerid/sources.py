@@ -68,7 +68,7 @@ def build(row) -> Source | None:
 # -- HTTP JSON ----------------------------------------------------------------------------
 
 class TTLCache:
-    """Answers (hits and misses) per (source, config, number) for `ttl_s` seconds of clock.now()."""
+    """Answers (hits and misses) per (source, config, number), for `ttl_s` seconds of clock."""
 
     def __init__(self, max_entries: int = 50_000) -> None:
         self.max_entries = max_entries
@@ -97,7 +97,8 @@ def dig(data, path: str | None):
     if not path:
         return None
     for step in path.split("."):
-        if isinstance(data, list) and step.isdigit() and int(step) < len(data):
+        if isinstance(data, list) and step.isascii() and step.isdigit() \
+                and int(step) < len(data):
             data = data[int(step)]
         elif isinstance(data, dict) and step in data:
             data = data[step]

@@ -67,7 +67,8 @@ def test_dig_follows_dotted_paths_into_objects_and_lists():
 @pytest.mark.parametrize("raw, expected", [
     ("+4722334455", ("+4722334455", None)), ("22 33 44 55", ("+4722334455", None)),
     ("0047 22334455", ("+4722334455", None)), ("201", (None, "201")),
-    ("22334455", ("+4722334455", "22334455")), ("hello", (None, None))])
+    ("22334455", ("+4722334455", "22334455")), ("hello", (None, None)),
+    ("+47²²³", (None, None)), ("٢٠١", (None, None))])
 def test_numbers_are_read_as_e164_or_short_numbers(raw, expected):
     assert parse_number(raw, "NO") == expected
 
