@@ -7,5 +7,7 @@ through `api.sms.services.enqueue` (delivered after the HTTP response by an `Out
 
 def register(api) -> None:
     from .routes import blp
+    from .services import runtime
 
     api.register_blueprint(blp)
+    runtime(api._app)  # a wrong PBX_SMS_GATEWAY stops the start, not the first SMS
