@@ -16,6 +16,9 @@ from datetime import timedelta
 from typing import Callable, Protocol
 from urllib.parse import quote
 
+import httpx
+import phonenumbers
+
 from ..core.clock import now
 
 log = logging.getLogger("api.callerid.sources")
@@ -121,8 +124,6 @@ class HttpJsonSource:
         self._key = (self.id, self.url_template, tuple(sorted(self.mapping.items())))
 
     def url_for(self, e164: str) -> str:
-        import phonenumbers
-
         digits = e164.lstrip("+")
         url = self.url_template.replace("{e164}", quote(e164)).replace("{digits}", digits)
         if "{national}" in url:
@@ -137,8 +138,6 @@ class HttpJsonSource:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return None
-        import httpx
-
         try:
             resp = httpx.get(self.url_for(e164), headers=self.headers,
                              timeout=min(remaining, self.timeout_s))
