@@ -2,7 +2,7 @@
 it asks for (plain frozen dataclasses, no I/O)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # -- the plan the machine executes (built by `sip_gateway.plans` from the routing decision) --
 

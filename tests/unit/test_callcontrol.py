@@ -9,7 +9,7 @@ from sip_gateway.callmessages import (Announce, AnswerCaller, Bridge, CallerHung
                                       CancelLeg, CancelTimer, CommandDone, Dial, Failed,
                                       HangupCaller, HangupCommand, LegAnswered, LegFailed,
                                       LegHungUp, LegProgress, LogCall, Play, PlaybackDone,
-                                      PlayMessage, Push, Reject, RejectCaller, RingCaller,
+                                      PlayMessage, Push, Reject, RejectCaller,
                                       RingStep, RouteFailed, Routed, StartTimer, Target,
                                       TimerFired, WriteState)
 
