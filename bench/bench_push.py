@@ -209,8 +209,10 @@ def main() -> None:
             c_sent = asyncio.run(bare_client(port, certs["ca"], build, rate=args.rate,
                                              n=n_paced, prefix="cp"))
             c_lat = latency(c_sent, arrivals(base, certs["ca"], "cp"))
+            cpu = time.process_time()
             c_sent = asyncio.run(bare_client(port, certs["ca"], build, rate=None, n=args.burst,
                                              prefix="cb"))
+            c_cpu = (time.process_time() - cpu) / args.burst
             c_rate = throughput(c_sent, arrivals(base, certs["ca"], "cb"))
 
             tenant_id, user_id = add_device(url)
@@ -224,7 +226,9 @@ def main() -> None:
                 ours(svc, tenant_id, user_id, rate=None, n=50, prefix="w")
                 o_sent = ours(svc, tenant_id, user_id, rate=args.rate, n=n_paced, prefix="op")
                 o_lat = latency(o_sent, arrivals(base, certs["ca"], "op"))
+                cpu = time.process_time()
                 o_sent = ours(svc, tenant_id, user_id, rate=None, n=args.burst, prefix="ob")
+                o_cpu = (time.process_time() - cpu) / args.burst
                 o_rate = throughput(o_sent, arrivals(base, certs["ca"], "ob"))
             finally:
                 svc.stop()
@@ -245,6 +249,8 @@ def main() -> None:
         (f"ceiling rate ({args.burst} burst)", f"{c_rate:.0f}/s"),
         (f"sustained rate ({args.burst} burst)", f"{o_rate:.0f}/s  target >= 2000/s"),
         ("rate ratio (ours / ceiling)", f"{o_rate / c_rate:.2f}"),
+        ("CPU per push (client side)", f"ceiling {c_cpu * 1e6:.0f} us, ours {o_cpu * 1e6:.0f} us"
+                                       f" -> one core could send {1 / o_cpu:.0f}/s"),
     ])
 
 
