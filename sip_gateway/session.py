@@ -298,15 +298,9 @@ class CallSession:
                                    ended_at=now(), call_id=self.sip_id, hit=r.hit,
                                    look_up=False))
 
-    def _finish(self) -> None:
-        if self.finished:
-            return
-        self.finished = True
+    def release_user(self) -> None:
+        """The call no longer keeps its user busy (it ended, or was transferred away)."""
         gw, r = self.gw, self.route_info
-        if gw.sessions.get(self.sip_id) is self:
-            del gw.sessions[self.sip_id]
-        if self.live.id is not None:
-            gw.by_live_id.pop(self.live.id, None)
         if self.counted and r is not None:
             self.counted = False
             left = gw.busy.get(r.user_id, 1) - 1
@@ -314,6 +308,17 @@ class CallSession:
                 gw.busy[r.user_id] = left
             else:
                 gw.busy.pop(r.user_id, None)
+
+    def _finish(self) -> None:
+        if self.finished:
+            return
+        self.finished = True
+        gw = self.gw
+        if gw.sessions.get(self.sip_id) is self:
+            del gw.sessions[self.sip_id]
+        if self.live.id is not None:
+            gw.by_live_id.pop(self.live.id, None)
+        self.release_user()
         self.player = None
         self.timers.clear()
         log.info("call ended", extra=self._extra(event="call_ended"))

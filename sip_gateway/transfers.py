@@ -127,10 +127,12 @@ def _state(session, a: TransferState) -> None:
     log.info("transfer state", extra=session._extra(
         event="transfer_state", transfer_id=a.transfer_id, state=a.state, reason=a.reason))
     gw.recorder.submit(transfer_progress, a.transfer_id, a.state, a.reason)
-    if a.state == "completed" and live.id is not None:
-        # the call has left the user: it is no longer in their calls, nor theirs to command
-        gw.by_live_id.pop(live.id, None)
-        gw.recorder.submit(call_ended, live.id)
+    if a.state == "completed":
+        # the call has left the user: not busy with it, not in their calls, not theirs to command
+        session.release_user()
+        if live.id is not None:
+            gw.by_live_id.pop(live.id, None)
+            gw.recorder.submit(call_ended, live.id)
 
 
 def _returned_push(session, reason: str) -> None:

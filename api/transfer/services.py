@@ -57,6 +57,21 @@ def get(db: Session, tenant_id: int, user_id: int, transfer_id: int) -> Transfer
     row = db.get(Transfer, transfer_id)
     if row is None or row.tenant_id != tenant_id or row.user_id != user_id:
         raise NotFound(f"No transfer with id {transfer_id}")
+    return _with_command(db, row)
+
+
+def _with_command(db: Session, row: Transfer) -> Transfer:
+    """A transfer whose command the gateway could not run (the call ended first, the
+    gateway restarted) has failed with it."""
+    from ..calls.models import CallCommand
+
+    if row.state != "requested" or row.command_id is None:
+        return row
+    command = db.get(CallCommand, row.command_id)
+    if command is not None and command.state == "failed":
+        row.state, row.reason = "failed", command.result
+        row.updated_at = row.ended_at = command.done_at or now()
+        db.commit()
     return row
 
 
@@ -110,12 +125,12 @@ def start(db: Session, tenant, user, call_id: int, data: dict, key: str | None) 
     if key and (found := _by_key(db, tenant.id, user.id, key)) is not None:
         return _same(found, call_id)
     call = _answered_call(db, tenant.id, user.id, call_id)
-    active = db.scalar(select(Transfer.id).where(Transfer.tenant_id == tenant.id,
-                                                 Transfer.call_id == call.id,
-                                                 Transfer.state.in_(ACTIVE)))
-    if active is not None:
-        raise Conflict(f"Transfer {active} of this call is still in progress",
-                       extra={"transfer_id": active})
+    for active in db.scalars(select(Transfer).where(
+            Transfer.tenant_id == tenant.id, Transfer.call_id == call.id,
+            Transfer.created_at >= call.started_at, Transfer.state.in_(ACTIVE))):
+        if _with_command(db, active).state in ACTIVE:
+            raise Conflict(f"Transfer {active.id} of this call is still in progress",
+                           extra={"transfer_id": active.id})
     target = resolve_target(db, tenant, user.id, data["target"])
     row = Transfer(tenant_id=tenant.id, user_id=user.id, call_id=call.id,
                    gateway_id=call.gateway_id, method=data.get("method") or default_method(user),

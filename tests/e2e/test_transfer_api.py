@@ -165,3 +165,19 @@ def test_the_transfer_screen_shows_favourites_first_then_matches_then_queues_in_
 
     found = client.get("/api/v1/me/transfer-targets?q=bob", headers=headers).get_json()
     assert found["favourites"] == [] and [m["name"][:3] for m in found["matches"]] == ["Bob"]
+
+
+def test_a_transfer_whose_command_failed_has_failed_and_the_call_can_be_transferred_again(
+        app, client, db):
+    company = make_company(app)
+    headers = auth(client, company.users["alice"])
+    call_id = answered_call(app, company.users["alice"], gateway="gw-5")
+    body = {"target": {"kind": "external", "number": "+4722334455"}}
+    first = client.post(f"/api/v1/me/calls/{call_id}/transfer", headers=headers,
+                        json=body).get_json()
+    (command_id, _, _), = calls.claim_commands(db, "gw-5")
+    calls.finish_command(db, command_id, "failed", "no such call on this gateway")
+    got = client.get(f"/api/v1/me/transfers/{first['id']}", headers=headers).get_json()
+    assert got["state"] == "failed" and got["reason"] == "no such call on this gateway"
+    again = client.post(f"/api/v1/me/calls/{call_id}/transfer", headers=headers, json=body)
+    assert again.status_code == 202 and again.get_json()["id"] != first["id"]
