@@ -18,6 +18,7 @@ from . import payloads, policy
 from .events import CALL_ENDED, INCOMING_CALL, Notify
 
 log = logging.getLogger("push")
+ENDED_MEMORY_S = 300.0  # how long a call_ended keeps the call's incoming push from going out
 
 
 class PushService:
@@ -107,8 +108,11 @@ class PushService:
 
     def _call_ended(self, notify: Notify) -> None:
         now = self._mono()
-        if len(self._ended) > 10_000:
-            self._ended = {k: t for k, t in self._ended.items() if now - t < 300}
+        while self._ended:  # oldest first (insertion order): forget calls over 5 minutes ago
+            oldest = next(iter(self._ended))
+            if now - self._ended[oldest] < ENDED_MEMORY_S:
+                break
+            del self._ended[oldest]
         key = (notify.tenant_id, notify.call_id)
         self._ended[key] = now
         if key in self._waiting:
