@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import given, settings, strategies as st
 
 from sip_gateway import callcontrol as cc
-from sip_gateway.callmessages import (AnswerCaller, Bridge, CallerHungUp, CallPlan, CancelLeg,
+from sip_gateway.callmessages import (Bridge, CallerHungUp, CallPlan, CancelLeg,
                                       CommandDone, Dial, HangupCaller, HangupCommand,
                                       LegAnswered, LegFailed, LegHungUp, LegProgress, LogCall,
                                       Push, RingStep, Routed, Target, TimerFired, WriteState)
