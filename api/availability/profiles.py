@@ -8,29 +8,22 @@ from sqlalchemy.orm import Session
 
 from ..accounts.models import Tenant, User
 from ..core import hooks
-from ..core.db import get_scoped
-from ..core.errors import Conflict, NotFound, field_error
+from ..core.errors import Conflict, field_error
 from ..core.phone import normalise_field
 from .inputs import TARGETED
 from .models import Profile, Schedule, State
 from .numbers import allowed_display_numbers, main_number_set
-from .services import ensure_standard, touch
+from .services import ensure_standard, own, touch, user_profiles
 
 
 def list_profiles(db: Session, tenant_id: int, user_id: int) -> list[Profile]:
     ensure_standard(db, tenant_id, user_id)
     db.commit()
-    return list(db.scalars(select(Profile).where(Profile.user_id == user_id,
-                                                 Profile.tenant_id == tenant_id)
-                           .order_by(Profile.position, Profile.id)))
+    return user_profiles(db, tenant_id, user_id)
 
 
 def get_profile(db: Session, tenant_id: int, user_id: int, profile_id: int) -> Profile:
-    """One of this user's profiles (someone else's is answered like a missing one)."""
-    profile = get_scoped(db, Profile, profile_id, tenant_id, "profile")
-    if profile.user_id != user_id:
-        raise NotFound(f"No profile with id {profile_id}")
-    return profile
+    return own(db, Profile, profile_id, tenant_id, user_id, "profile")
 
 
 _UNKNOWN = object()

@@ -7,10 +7,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..core.db import get_scoped
-from ..core.errors import Conflict, NotFound, field_error
+from ..core.errors import Conflict, field_error
 from .models import Profile, Schedule
-from .services import touch
+from .services import own, touch
 
 LONGEST = {"none": timedelta(days=366), "daily": timedelta(days=1),
            "weekly": timedelta(days=7), "monthly": timedelta(days=28),
@@ -24,10 +23,7 @@ def list_schedules(db: Session, tenant_id: int, user_id: int) -> list[Schedule]:
 
 
 def get_schedule(db: Session, tenant_id: int, user_id: int, schedule_id: int) -> Schedule:
-    row = get_scoped(db, Schedule, schedule_id, tenant_id, "schedule")
-    if row.user_id != user_id:
-        raise NotFound(f"No schedule with id {schedule_id}")
-    return row
+    return own(db, Schedule, schedule_id, tenant_id, user_id, "schedule")
 
 
 def save_schedule(db: Session, tenant_id: int, user_id: int, row: Schedule | None,

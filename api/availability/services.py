@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from ..accounts.models import Tenant, User
 from ..core import hooks
 from ..core.clock import now
-from ..core.errors import field_error
+from ..core.db import get_scoped
+from ..core.errors import NotFound, field_error
 from ..core.phone import try_e164
 from . import convert, inputs as pure
 from .models import BusyPeriod, Calendar, Device, Profile, Schedule, State, new_stamp
@@ -100,10 +101,10 @@ def _load(db: Session, tenant_id: int, user_id: int, around: datetime | None
     if state is not None and hit is not None and hit[0] == fingerprint \
             and abs(around - hit[1]) <= CACHE_SPAN:
         return replace(hit[2], manual=convert.manual(state)), state
-    profiles = _profiles(db, tenant_id, user_id)
+    profiles = user_profiles(db, tenant_id, user_id)
     if not profiles:
         ensure_standard(db, tenant_id, user_id)
-        profiles = _profiles(db, tenant_id, user_id)
+        profiles = user_profiles(db, tenant_id, user_id)
         state = db.get(State, user_id)
     devices = db.scalars(select(Device).where(Device.user_id == user_id,
                                               Device.tenant_id == tenant_id)
@@ -134,6 +135,14 @@ def touch(db: Session, user_id: int) -> None:
         state.stamp = new_stamp()
 
 
+def own(db: Session, model: type, row_id: int, tenant_id: int, user_id: int, what: str):
+    """One of this user's rows; someone else's is answered like a missing one."""
+    row = get_scoped(db, model, row_id, tenant_id, what)
+    if row.user_id != user_id:
+        raise NotFound(f"No {what} with id {row_id}")
+    return row
+
+
 def remove(db: Session, row) -> None:
     """Delete one of a user's rows (a device, a schedule entry) and commit."""
     db.delete(row)
@@ -141,7 +150,7 @@ def remove(db: Session, row) -> None:
     db.commit()
 
 
-def _profiles(db: Session, tenant_id: int, user_id: int) -> list[Profile]:
+def user_profiles(db: Session, tenant_id: int, user_id: int) -> list[Profile]:
     return list(db.scalars(select(Profile).where(Profile.user_id == user_id,
                                                  Profile.tenant_id == tenant_id)
                            .order_by(Profile.position, Profile.id)))
