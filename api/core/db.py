@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import current_app, g
+from flask import current_app, g, request
 from sqlalchemy import DateTime, ForeignKey, MetaData, Select, create_engine, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -75,10 +75,31 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def begin_write(session: Session) -> None:
+    """Start the session's transaction as a writer (SQLite: BEGIN IMMEDIATE).
+
+    SQLite's deferred transactions fail at once with "database is locked" when they read,
+    another connection writes, and they then try to write (the busy timeout does not apply
+    to that upgrade). Taking the write lock up front makes them wait their turn instead.
+    PostgreSQL needs nothing. A no-op inside a transaction that already began.
+    """
+    conn = session.connection()
+    if conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def db_session() -> Session:
-    """The request's session, opened lazily and closed at the end of the request."""
+    """The request's session, opened lazily and closed at the end of the request.
+
+    Requests that change things (POST, PUT, PATCH, DELETE) start as writers.
+    """
     if "db_session" not in g:
         g.db_session = current_app.extensions["session_factory"]()
+        if request.method in WRITE_METHODS:
+            begin_write(g.db_session)
     return g.db_session
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .clock import now
+from .db import begin_write
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ def hit(session: Session, key: str, limit: int, window_s: int) -> Verdict:
     """
     model = _counter_model()
     at = now()
+    begin_write(session)
     for _attempt in range(3):
         try:
             with session.begin_nested():
