@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import exists, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -74,9 +74,11 @@ def routing_inputs(db: Session, tenant_id: int, user_id: int,
     return _load(db, tenant_id, user_id, around)[0]
 
 
-def _load(db: Session, tenant_id: int, user_id: int, around: datetime | None
-          ) -> tuple[pure.RoutingInputs, State | None]:
-    """The routing inputs and the user's state row.
+def _load(db: Session, tenant_id: int, user_id: int, around: datetime | None,
+          colleague_number: str | None = None
+          ) -> tuple[pure.RoutingInputs, State | None, bool]:
+    """The routing inputs, the user's state row and whether `colleague_number` is a
+    colleague's (asked in the same first query).
 
     Four or five queries: the user with tenant, state and calendar; profiles; devices;
     schedules; busy periods (only with a calendar). A user without profiles gets the
@@ -86,21 +88,23 @@ def _load(db: Session, tenant_id: int, user_id: int, around: datetime | None
     """
     around = around or now()
     cache_key = (tenant_id, user_id)
+    is_colleague = _colleague_clause(tenant_id, colleague_number)
     row = db.execute(select(User.office_number, Tenant.timezone, Tenant.language, State,
-                            Calendar.user_id)
+                            Calendar.user_id, is_colleague)
                      .join(Tenant, Tenant.id == User.tenant_id)
                      .outerjoin(State, State.user_id == User.id)
                      .outerjoin(Calendar, Calendar.user_id == User.id)
                      .where(User.id == user_id, User.tenant_id == tenant_id)).first()
     if row is None:
-        return pure.RoutingInputs(user_id), None
-    office, tz, language, state, calendar = row
+        return pure.RoutingInputs(user_id), None, False
+    office, tz, language, state, calendar, colleague = row
+    colleague = bool(colleague)
     fingerprint = (state.stamp if state is not None else None, office, tz, language,
                    calendar is not None)
     hit = _cache.get(cache_key)
     if state is not None and hit is not None and hit[0] == fingerprint \
             and abs(around - hit[1]) <= CACHE_SPAN:
-        return replace(hit[2], manual=convert.manual(state)), state
+        return replace(hit[2], manual=convert.manual(state)), state, colleague
     profiles = user_profiles(db, tenant_id, user_id)
     if not profiles:
         ensure_standard(db, tenant_id, user_id)
@@ -125,7 +129,7 @@ def _load(db: Session, tenant_id: int, user_id: int, around: datetime | None
         if len(_cache) >= CACHE_SIZE:
             _cache.clear()
         _cache[cache_key] = (fingerprint, around, inputs)
-    return replace(inputs, manual=convert.manual(state)), state
+    return replace(inputs, manual=convert.manual(state)), state, colleague
 
 
 def touch(db: Session, user_id: int) -> None:
@@ -192,7 +196,7 @@ def current_state(db: Session, tenant_id: int, user_id: int,
                   at: datetime | None = None) -> tuple[pure.RoutingInputs, Current]:
     """The state in force for a user (settling queue behaviour when it changed by itself)."""
     at = at or now()
-    inputs, state = _load(db, tenant_id, user_id, None)
+    inputs, state, _ = _load(db, tenant_id, user_id, None)
     current = state_at(inputs, at)
     settle(db, tenant_id, user_id, current, state)
     db.commit()
@@ -222,7 +226,7 @@ def set_availability(db: Session, tenant_id: int, user_id: int, actor_id: int,
         state.profile_id, state.until, state.note = profile.id, until, note
     state.set_at, state.set_by = at, actor_id
     db.flush()
-    inputs, state = _load(db, tenant_id, user_id, None)
+    inputs, state, _ = _load(db, tenant_id, user_id, None)
     current = state_at(inputs, at)
     settle(db, tenant_id, user_id, current, state)
     db.commit()
@@ -231,16 +235,20 @@ def set_availability(db: Session, tenant_id: int, user_id: int, actor_id: int,
 
 # -- callers and the preview ---------------------------------------------------------------
 
-def caller(db: Session, tenant_id: int, country: str, raw: str | None,
-           check_colleague: bool = True) -> pure.Caller:
+def _colleague_clause(tenant_id: int, number: str | None):
+    """A column: is `number` a colleague's mobile or office number (false without one)."""
+    if number is None:
+        return literal(False)
+    return exists().where(User.tenant_id == tenant_id,
+                          or_(User.mobile == number, User.office_number == number))
+
+
+def caller(db: Session, tenant_id: int, country: str, raw: str | None) -> pure.Caller:
     """Who is calling: the number in E.164, and whether it is a colleague's."""
     number = try_e164(raw, country) if raw else None
-    if number is None or not check_colleague:
-        return pure.Caller(number, False)
-    colleague = db.scalar(select(User.id).where(
-        User.tenant_id == tenant_id,
-        or_(User.mobile == number, User.office_number == number)).limit(1))
-    return pure.Caller(number, colleague is not None)
+    if number is None:
+        return pure.Caller(None, False)
+    return pure.Caller(number, bool(db.scalar(select(_colleague_clause(tenant_id, number)))))
 
 
 def preview(db: Session, tenant: Tenant, user_id: int, caller_number: str | None,
@@ -252,15 +260,15 @@ def preview(db: Session, tenant: Tenant, user_id: int, caller_number: str | None
         if abs(at - real_now) > MAX_AHEAD:
             raise field_error("at", "must be within 400 days of now")
     at = at or real_now
-    inputs, state = _load(db, tenant.id, user_id, at)
+    number = try_e164(caller_number, tenant.country) if caller_number else None
+    inputs, state, colleague = _load(db, tenant.id, user_id, at, number)
+    who = pure.Caller(number, colleague)
     current = state_at(inputs, at)
     if at == real_now and settle(db, tenant.id, user_id, current, state):
         db.commit()
     if busy is None:
         busy = user_id in hooks.ask(hooks.IN_CALL_USER_IDS, db, tenant.id, [user_id],
                                     default=set())
-    asks_colleague = any(e.match == "colleagues" for e in current.profile.exceptions)
-    who = caller(db, tenant.id, tenant.country, caller_number, asks_colleague)
     return plan_for(inputs, current, who, at, busy)
 
 
@@ -269,7 +277,7 @@ def plan_call(db: Session, tenant_id: int, user_id: int, caller_: pure.Caller,
     """The gateway's one call per incoming call: the plan now, with expiry side effects
     (queue log-in when "Lunch until 13:00" has ended) applied first, once."""
     at = now()
-    inputs, state = _load(db, tenant_id, user_id, at)
+    inputs, state, _ = _load(db, tenant_id, user_id, at)
     current = state_at(inputs, at)
     if settle(db, tenant_id, user_id, current, state):
         db.commit()

@@ -258,3 +258,17 @@ def test_a_profile_may_only_point_at_queues_of_the_company(company, client):
     bad = client.patch(f"/api/v1/me/profiles/{lunch['id']}", headers=h,
                        json={"queue_logout": [999999]})
     assert bad.status_code == 422
+
+
+def test_preview_knows_a_colleague_is_calling(company, client):
+    h = auth(client, company.users["alice"])
+    busy = _profiles(client, h)["busy"]
+    client.patch(f"/api/v1/me/profiles/{busy['id']}", headers=h, json={"exceptions": [
+        {"match": "colleagues", "destination": {"kind": "voicemail"}}]})
+    client.put("/api/v1/me/availability", headers=h, json={"profile_id": busy["id"]})
+    from_bob = client.get("/api/v1/me/routing-preview", headers=h,
+                          query_string={"caller": company.users["bob"]}).get_json()
+    stranger = client.get("/api/v1/me/routing-preview", headers=h,
+                          query_string={"caller": "+4799999999"}).get_json()
+    assert (from_bob["rule"], from_bob["steps"][0]["action"]) == ("exception:0", "voicemail")
+    assert stranger["rule"] == "when_free"
