@@ -77,7 +77,7 @@ def _issue(db: Session, ctx: ResetContext, tenant: Tenant, user: User, outbox: O
                          HOUR).allowed:
         _audit(db, tenant.id, "password_reset_rate_limited", user.id, limit="company", via=via)
         return "rate_limited"
-    if sms.reachable(db, ctx.sms, tenant, user.mobile):
+    if via == "sms" or sms.reachable(db, ctx.sms, tenant, user.mobile):  # it just texted us
         channel = "sms"
     elif user.email and ctx.config.smtp_host:
         channel = "email"
