@@ -170,3 +170,21 @@ def test_delivery_reports_move_the_message_state_forward_only(app, client, db, s
     assert db.scalar(select(SmsOutbound.state)) == "delivered"
     assert client.get("/api/v1/sms/reports", query_string={"ref": "nope", "type": "1"}
                       ).status_code == 200
+
+
+def test_help_texts_are_limited_per_sender(app, client, sink):
+    c = make_company(app)
+    service = give_service_number(app, c)
+    for i in range(4):
+        send_sms(client, "+4799999995", service, "what is this", msg_id=str(i))
+    assert len(sink.sent) == 2
+
+
+def test_a_user_who_texts_in_is_answered_by_sms_even_after_a_failed_one(app, client, db, sink):
+    c = make_company(app)
+    service = give_service_number(app, c)
+    send_sms(client, c.users["alice"], service, "PASSWORD", msg_id="1")
+    ref = db.scalar(select(SmsOutbound.ref))
+    client.get("/api/v1/sms/reports", query_string={"ref": ref, "type": "16"})  # rejected
+    send_sms(client, c.users["alice"], service, "PASSWORD", msg_id="2")
+    assert [m["to"] for m in sink.sent] == [c.users["alice"]] * 2
