@@ -81,10 +81,12 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 def begin_write(session: Session) -> None:
     """Start the session's transaction as a writer (SQLite: BEGIN IMMEDIATE).
 
-    SQLite's deferred transactions fail at once with "database is locked" when they read,
-    another connection writes, and they then try to write (the busy timeout does not apply
-    to that upgrade). Taking the write lock up front makes them wait their turn instead.
-    PostgreSQL needs nothing. A no-op inside a transaction that already began.
+    With the sqlite3 driver's default (legacy) transaction handling, reads run outside a
+    transaction and the first write begins a deferred one; a SAVEPOINT (`begin_nested`) also
+    opens a deferred one. Such a transaction fails at once with "database is locked" when
+    another connection wrote since it began (the busy timeout does not apply to that
+    upgrade). Taking the write lock up front makes it wait its turn instead. PostgreSQL
+    needs nothing. A no-op inside a transaction that already began.
     """
     conn = session.connection()
     if conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:

@@ -16,6 +16,7 @@ from ..accounts.passwords import STRICT
 from ..config import Settings
 from ..core import ratelimit
 from ..core.clock import now
+from ..core.db import begin_write
 from ..core.errors import AppError, TooManyRequests, ValidationFailed
 from ..core.phone import try_e164
 from ..sms import services as sms
@@ -139,7 +140,7 @@ def help_reply(db: Session, ctx: ResetContext, tenant: Tenant, sender: str,
 def request_by_app(db: Session, ctx: ResetContext, username: str, ip: str | None,
                    outbox: Outbox) -> str:
     """"New password" in the app. The caller answers 202 whatever this returns."""
-    sms.begin_write(db)
+    begin_write(db)
     outcome = "ignored"
     number = login_number(username)
     if not ratelimit.hit(db, f"pwreset:ip:{ip}", ctx.config.ip_limit, HOUR).allowed:
@@ -185,7 +186,7 @@ def _complete(db: Session, reset: PasswordReset, user: User, new_password: str) 
 def confirm_with_code(db: Session, ctx: ResetContext, username: str, code: str,
                       new_password: str, *, ip: str | None,
                       user_agent: str | None) -> accounts.TokenPair:
-    sms.begin_write(db)
+    begin_write(db)
     verdict = ratelimit.hit(db, f"pwreset:confirm:{ip}", ctx.config.confirm_ip_limit, 900)
     if not verdict.allowed:
         db.commit()
@@ -219,7 +220,7 @@ def user_for_link(db: Session, token: str) -> tuple[PasswordReset, User] | None:
 def confirm_with_link(db: Session, token: str, new_password: str) -> list[str] | None:
     """The web page: the link stands for the code. None when the link is no longer valid,
     else the policy's refusals (empty: the password is set)."""
-    sms.begin_write(db)
+    begin_write(db)
     found = user_for_link(db, token)
     if found is None:
         return None

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ..accounts.models import Tenant
 from ..core import hooks
 from ..core.clock import now
+from ..core.db import begin_write
 from ..core.phone import try_e164
 from .config import SmsConfig
 from .gateway import FAILED, QUEUED, InboundSms, SmsGateway, build_gateway, next_state
@@ -66,19 +67,6 @@ def _service_number(raw: str, region: str) -> str | None:
     if text.isdigit() and len(text) > 8 and not text.startswith("0"):
         text = "+" + text  # international number without the plus
     return try_e164(text, region)
-
-
-def begin_write(db: Session) -> None:
-    """Start the transaction holding SQLite's write lock (BEGIN IMMEDIATE).
-
-    With the sqlite3 driver's default mode a SAVEPOINT (`begin_nested`, used by the rate
-    limiter and the deduplication here) opens a deferred transaction; its first write then
-    fails at once with "database is locked" when another connection wrote since. PostgreSQL
-    needs nothing.
-    """
-    conn = db.connection()
-    if conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def receive(db: Session, rt: SmsRuntime, sms: InboundSms, outbox: Outbox) -> str:
