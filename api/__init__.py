@@ -25,7 +25,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from .core.db import close_session, make_engine, make_session_factory
     from .core.errors import ServiceUnavailable
     from .core.logs import configure_logging, install_request_ids
-    from .core.problems import register_problem_handlers
+    from .core.problems import refuse_nul_characters, register_problem_handlers
 
     settings = settings or Settings.from_env()
     configure_logging()
@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     api.register_converter(BoundedInt, lambda _c: {"type": "integer", "minimum": 0,
                                                    "maximum": BoundedInt.MAX})
     register_problem_handlers(app)  # after Api(): replaces flask-smorest's error handler
+    refuse_nul_characters(app)
     features.register_all(api)
     features.register_hooks()
     _errors_are_problem_json(api)

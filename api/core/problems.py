@@ -81,3 +81,37 @@ def register_problem_handlers(app: Flask) -> None:
         return problem_response(500, "Internal server error",
                                 f"Unexpected error; quote request id {rid} when reporting it",
                                 "internal-error")
+
+
+def _nul_path(value: Any, path: str = "") -> str | None:
+    """Where a NUL character hides in parsed input (PostgreSQL cannot store it)."""
+    if isinstance(value, str):
+        return (path or "body") if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _nul_path(key, path) if isinstance(key, str) and "\x00" in key else \
+                _nul_path(item, f"{path}.{key}" if path else str(key))
+            if found:
+                return found
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _nul_path(item, f"{path}[{i}]")
+            if found:
+                return found
+    return None
+
+
+def refuse_nul_characters(app: Flask) -> None:
+    """Text with NUL characters is refused up front with a 422 naming the field."""
+    from .errors import field_error
+
+    @app.before_request
+    def _no_nul():
+        for key, value in request.args.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                raise field_error(key.replace("\x00", ""), "must not contain NUL characters")
+        if request.is_json:
+            data = request.get_json(silent=True)
+            where = _nul_path(data) if data is not None else None
+            if where:
+                raise field_error(where, "must not contain NUL characters")

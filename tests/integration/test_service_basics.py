@@ -53,3 +53,14 @@ def test_openapi_document_and_docs_are_served(client):
     assert spec["openapi"].startswith("3.")
     assert "/api/v1/auth/login" in spec["paths"]
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_text_with_a_nul_character_is_refused_naming_the_field(app, client):
+    from tests.support.api import auth, make_company
+    c = make_company(app)
+    h = auth(client, c.admin_mobile)
+    r = client.post("/api/v1/users", headers=h, json={"mobile": "+4791555199",
+                                                      "first_name": "Ka\u0000ri"})
+    assert r.status_code == 422 and "first_name" in r.get_json()["errors"]
+    r = client.get("/api/v1/users?q=a%00b", headers=h)
+    assert r.status_code == 422 and "q" in r.get_json()["errors"]
