@@ -8,14 +8,20 @@ are performed here; everything else goes through the session as for any call.
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
+from dataclasses import replace
 
 from . import plans
-from .callmessages import Push, RingStep, Target
+from .callmessages import Push, RingStep, Target, WriteState
 from .transfercontrol import (CancelTransfer, CompleteTransfer, Connect, HoldCaller, Settled,
                               StartTransfer, TransferState)
 
 log = logging.getLogger("sip_gateway")
 BLIND_TIMEOUT = 120   # a blind transfer follows the target's own plan: give it time
+# Call-ID of a transfer leg this gateway dialled to itself (a colleague) -> who transferred;
+# the colleague's incoming call (same Call-ID) pushes "transferred by <user>"
+_TRANSFERRED_BY: OrderedDict[str, dict] = OrderedDict()
+MARKS = 10_000
 
 
 def target_for(order: dict, uris: dict) -> Target:
@@ -94,6 +100,8 @@ def perform(session, a) -> bool:
     elif isinstance(a, Push) and a.kind == "transfer_returned":
         _returned_push(session, a.reason)
     else:
+        if isinstance(a, WriteState) and a.state == "ringing":  # before its first push
+            _mark_transferred(session)
         return False
     return True
 
@@ -127,6 +135,8 @@ def _state(session, a: TransferState) -> None:
     log.info("transfer state", extra=session._extra(
         event="transfer_state", transfer_id=a.transfer_id, state=a.state, reason=a.reason))
     gw.recorder.submit(transfer_progress, a.transfer_id, a.state, a.reason)
+    if a.state == "ringing":
+        _remember_leg(session)
     if a.state == "completed":
         # the call has left the user: not busy with it, not in their calls, not theirs to command
         session.release_user()
@@ -145,3 +155,22 @@ def _returned_push(session, reason: str) -> None:
         push.notify_transfer_returned(r.tenant_id, r.user_id, session.sip_id,
                                       order.get("target_name") or order.get("target_number")
                                       or "", caller_number=r.caller, hit=r.hit)
+
+
+def _remember_leg(session) -> None:
+    """The target leg just dialled: if it comes back to this gateway, say who transferred."""
+    t, order = session.cc.transfer, getattr(session, "transfer_order", None)
+    leg = session.legs.get(t.target_leg) if t is not None else None
+    if leg is None or not order or not getattr(leg, "sip_id", ""):
+        return
+    _TRANSFERRED_BY[leg.sip_id] = {"user_id": order["user_id"], "name": order["user_name"]}
+    while len(_TRANSFERRED_BY) > MARKS:
+        _TRANSFERRED_BY.popitem(last=False)
+
+
+def _mark_transferred(session) -> None:
+    """A call a colleague transferred here: its who's-calling push names them."""
+    by = _TRANSFERRED_BY.pop(session.sip_id, None)
+    r = session.route_info
+    if by is not None and r is not None:
+        session.route_info = replace(r, context={**(r.context or {}), "transferred_by": by})

@@ -2,6 +2,8 @@
 softphone, the target behind the trunk), checked on the wire, in the transfer and the log."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.integration.test_sip_gateway import (  # noqa: F401 (fixtures shared, not copied)
@@ -151,3 +153,32 @@ def test_attended_cancel_takes_the_caller_back_and_hangs_up_the_target(
     assert not t.soft.received("BYE")
     assert t.trunk.wait() == 0 and t.soft.wait() == 0  # the caller's BYE ends the user's leg
     assert logged(t.user, "answered")
+
+
+def test_a_colleague_rung_through_the_gateway_sees_who_transferred_the_call(
+        app, db, client, gateway, peers, sink):
+    from sqlalchemy import select
+
+    from api.accounts.models import User as U
+
+    t = Transfer(app, db, client, gateway, peers, hold_ms=4000)
+    bob_mobile = t.user.company.users["bob"]
+    bob = db.scalar(select(U).where(U.mobile == bob_mobile))
+    bob_phone = peers("bob", "phone_answer.xml", "-d", "200")
+    colleague = User.__new__(User)
+    colleague.db, colleague.client, colleague.mobile = db, client, bob_mobile
+    colleague.id, colleague.tenant_id = bob.id, bob.tenant_id
+    colleague.devices(softphone=f"sip:bob@127.0.0.1:{bob_phone.port}")
+    token = colleague.push_token()
+
+    r = client.post(f"/api/v1/me/calls/{t.call_id}/transfer", headers=t.headers,
+                    json={"target": {"kind": "colleague", "id": bob.id}})
+    assert r.status_code == 202 and r.get_json()["method"] == "with_return"
+    assert t.state(r.get_json(), "completed")
+    invite = bob_phone.received("INVITE")[0]
+    assert CALLER in header(invite, "From")  # Bob sees the caller, not Alice
+    pushed = wait_until(lambda: [p for p in sink[0].after(token, 0, 0)
+                                 if p["kind"] == "incoming_call"], what="Bob's push")
+    by = json.loads(pushed[0]["payload"]["context"])["transferred_by"]
+    assert by == {"user_id": t.user.id, "name": t.user.row.full_name}
+    assert t.trunk.wait() == 0 and bob_phone.wait() == 0
