@@ -194,7 +194,10 @@ def main() -> None:
     ap.add_argument("--rate", type=float, default=200)
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--burst", type=int, default=10000)
+    ap.add_argument("--switch-interval", type=float, default=0.0005,
+                    help="sys.setswitchinterval, as the SIP gateway process sets it")
     args = ap.parse_args()
+    sys.setswitchinterval(args.switch_interval)
     n_paced = int(args.rate * args.seconds)
 
     from push.apns import ApnsTransport, ProviderToken

@@ -1,6 +1,7 @@
 """iOS: APNs HTTP/2 provider API with token auth, over long-lived httpx HTTP/2 connections."""
 from __future__ import annotations
 
+import asyncio
 import json
 import ssl
 import time
@@ -11,6 +12,9 @@ import jwt
 
 from .payloads import Message, encode
 from .policy import Result
+
+
+STREAMS = 100  # httpcore uses at most 100 concurrent streams per HTTP/2 connection
 
 
 class ProviderToken:
@@ -62,6 +66,7 @@ class ApnsTransport:
                       "sandbox": sandbox_url.rstrip("/")}
         self._ca_file, self._connections, self._wall = ca_file, connections, wall
         self._clients: dict[str, httpx.AsyncClient] = {}
+        self._slots: asyncio.Semaphore | None = None
 
     @classmethod
     def from_config(cls, cfg) -> "ApnsTransport":
@@ -88,6 +93,20 @@ class ApnsTransport:
         return client
 
     async def send(self, msg: Message, remaining_s: float) -> Result:
+        """One request; at most STREAMS in flight per connection (httpcore's pool scans its
+        whole queue of waiting requests at every step, so a long queue costs quadratic time)."""
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(STREAMS * self._connections)
+        try:
+            await asyncio.wait_for(self._slots.acquire(), remaining_s)
+        except asyncio.TimeoutError:
+            return Result(None, "timeout")
+        try:
+            return await self._send(msg, remaining_s)
+        finally:
+            self._slots.release()
+
+    async def _send(self, msg: Message, remaining_s: float) -> Result:
         headers, body = request_parts(msg, remaining_s, self._wall())
         bearer = self.token.current()
         headers["authorization"] = f"bearer {bearer}"
