@@ -62,13 +62,14 @@ def get(db: Session, tenant_id: int, user_id: int, transfer_id: int) -> Transfer
 
 def _with_command(db: Session, row: Transfer) -> Transfer:
     """A transfer whose command the gateway could not run (the call ended first, the
-    gateway restarted) has failed with it."""
+    gateway restarted, another transfer was already running) has failed with it."""
     from ..calls.models import CallCommand
 
     if row.state != "requested" or row.command_id is None:
         return row
     command = db.get(CallCommand, row.command_id)
-    if command is not None and command.state == "failed":
+    refused = command is not None and (command.result or "").startswith("refused")
+    if command is not None and (command.state == "failed" or refused):
         row.state, row.reason = "failed", command.result
         row.updated_at = row.ended_at = command.done_at or now()
         db.commit()

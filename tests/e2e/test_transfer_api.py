@@ -181,3 +181,15 @@ def test_a_transfer_whose_command_failed_has_failed_and_the_call_can_be_transfer
     assert got["state"] == "failed" and got["reason"] == "no such call on this gateway"
     again = client.post(f"/api/v1/me/calls/{call_id}/transfer", headers=headers, json=body)
     assert again.status_code == 202 and again.get_json()["id"] != first["id"]
+
+
+def test_a_transfer_the_gateway_refused_has_failed_with_its_reason(app, client, db):
+    company = make_company(app)
+    headers = auth(client, company.users["alice"])
+    call_id = answered_call(app, company.users["alice"], gateway="gw-6")
+    t = client.post(f"/api/v1/me/calls/{call_id}/transfer", headers=headers,
+                    json={"target": {"kind": "external", "number": "+4722334455"}}).get_json()
+    (command_id, _, _), = calls.claim_commands(db, "gw-6")
+    calls.finish_command(db, command_id, "done", "refused: a transfer is already in progress")
+    got = client.get(f"/api/v1/me/transfers/{t['id']}", headers=headers).get_json()
+    assert got["state"] == "failed" and got["reason"].startswith("refused")
