@@ -68,10 +68,11 @@ class Logout(MethodView):
         services.logout(db_session(), p.user, p.session_id)
 
 
-def _me(principal):
-    user = principal.user
-    user.password_expired = passwords.is_expired(principal.tenant.password_policy,
-                                                 user.password_changed_at, now())
+def _me(principal, user=None):
+    """The user for MeSchema: the read-only profile the login check read, unless given."""
+    user = user or principal.profile
+    user.password_expired = passwords.is_expired(principal.password_policy,
+                                                 principal.password_changed_at, now())
     return user
 
 
@@ -92,10 +93,11 @@ class Me(MethodView):
         if "default_transfer_method" in body:  # a setting, kept with the others
             p.user.settings = {**(p.user.settings or {}),
                                "default_transfer_method": body.pop("default_transfer_method")}
+        user = p.user
         for key, value in body.items():
-            setattr(p.user, key, value)
+            setattr(user, key, value)
         db_session().commit()
-        return _me(p)
+        return _me(p, user)
 
 
 @me_blp.route("/sessions")

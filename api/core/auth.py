@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Callable
 
 from flask import current_app, g, request
@@ -15,34 +16,48 @@ from .errors import Forbidden, Unauthorized
 
 @dataclass
 class Principal:
-    user: "object"
-    tenant: "object"
+    """Who is calling the API. Checked with one light query; the ORM rows load on first use."""
+
+    user_id: int
+    tenant_id: int
     session_id: int
+    permissions: frozenset
+    password_policy: str
+    password_changed_at: object
+    profile: object = None  # the user's own columns and role, read-only (see `user` for ORM)
 
     @property
-    def tenant_id(self) -> int:
-        return self.tenant.id
+    def user(self):
+        from ..accounts.models import User
+        return db_session().get(User, self.user_id)
 
     @property
-    def user_id(self) -> int:
-        return self.user.id
+    def tenant(self):
+        from ..accounts.models import Tenant
+        return db_session().get(Tenant, self.tenant_id)
 
     def can(self, permission: str) -> bool:
-        return permission in (self.user.role.permissions or [])
+        return permission in self.permissions
 
 
 _AUTH_STMT = None
 
 
 def _auth_statement():
-    """The one query of every authenticated request, built once (bound parameters)."""
+    """The one query of every authenticated request: columns only, built once."""
     global _AUTH_STMT
     if _AUTH_STMT is None:
         from sqlalchemy import bindparam
 
-        from ..accounts.models import AuthSession, Tenant, User
-        _AUTH_STMT = (select(User, Tenant, AuthSession)
+        from ..accounts.models import AuthSession, Role, Tenant, User
+        _AUTH_STMT = (select(Role.permissions, Tenant.password_policy, User.password_changed_at,
+                             AuthSession.revoked_at, AuthSession.expires_at,
+                             Role.name.label("role_name"), Role.builtin.label("role_builtin"),
+                             *[c for c in User.__table__.c
+                               if c.name not in ("password_hash", "password_changed_at")])
+                      .select_from(User)
                       .join(Tenant, Tenant.id == User.tenant_id)
+                      .join(Role, Role.id == User.role_id)
                       .join(AuthSession, AuthSession.user_id == User.id)
                       .where(User.id == bindparam("uid"), AuthSession.id == bindparam("sid"),
                              User.tenant_id == bindparam("tid")))
@@ -60,16 +75,27 @@ def _authenticate() -> Principal:
     claims = read_access_token(current_app.config["SETTINGS"].secret_key, token.strip(), at)
     if claims is None:
         raise Unauthorized("The access token is invalid or expired: refresh it or log in again")
-    session = db_session()
-    row = session.execute(_auth_statement(), {"uid": claims.user_id, "sid": claims.session_id,
-                                              "tid": claims.tenant_id}).first()
+    row = db_session().connection().execute(
+        _auth_statement(), {"uid": claims.user_id, "sid": claims.session_id,
+                            "tid": claims.tenant_id}).first()
     if row is None:
         raise Unauthorized("This session no longer exists: log in again")
-    user, tenant, auth_session = row
-    if auth_session.revoked_at is not None or auth_session.expires_at <= at:
+    permissions, policy, changed_at, revoked_at, expires_at = row[:5]
+    if revoked_at is not None or expires_at <= at:
         raise Unauthorized("This session has been logged out: log in again")
-    g.tenant_id = tenant.id
-    return Principal(user=user, tenant=tenant, session_id=auth_session.id)
+    g.tenant_id = claims.tenant_id
+    return Principal(user_id=claims.user_id, tenant_id=claims.tenant_id,
+                     session_id=claims.session_id, permissions=frozenset(permissions or ()),
+                     password_policy=policy, password_changed_at=changed_at,
+                     profile=_profile(row))
+
+
+def _profile(row) -> SimpleNamespace:
+    """The user's columns as attributes, with `role` like the ORM relationship has it."""
+    data = row._asdict()
+    role = SimpleNamespace(id=data["role_id"], name=data.pop("role_name"),
+                           builtin=data.pop("role_builtin"), permissions=data["permissions"])
+    return SimpleNamespace(**data, role=role)
 
 
 def current() -> Principal:
@@ -93,7 +119,7 @@ def login_required(permission: str | None = None, *, allow_expired_password: boo
             principal = _authenticate()
             g.principal = principal
             if not allow_expired_password and is_expired(
-                    principal.tenant.password_policy, principal.user.password_changed_at, now()):
+                    principal.password_policy, principal.password_changed_at, now()):
                 raise Forbidden("Your password has expired: change it with PUT /api/v1/me/password",
                                 extra={"reason": "password_expired"})
             if permission and not principal.can(permission):
