@@ -85,8 +85,10 @@ _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 
 
 def _ms(text: str) -> float:
-    m = re.match(r"([\d.]+)(us|ms|s|m)", text)
-    return float(m.group(1)) * _UNITS[m.group(2)]
+    m = re.match(r"([\d.]+)(us|ms|s|m)?", text)
+    if m is None:
+        raise RuntimeError(f"unexpected latency figure from wrk: {text!r}")
+    return float(m.group(1)) * _UNITS[m.group(2) or "s"]
 
 
 def wrk(url: str, *, headers: dict | None = None, duration: int = 10, connections: int = 16,
