@@ -85,10 +85,10 @@ _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 
 
 def _ms(text: str) -> float:
-    m = re.match(r"([\d.]+)(us|ms|s|m)?", text)
+    m = re.match(r"([\d.]+)(us|ms|s|m)", text)
     if m is None:
         raise RuntimeError(f"unexpected latency figure from wrk: {text!r}")
-    return float(m.group(1)) * _UNITS[m.group(2) or "s"]
+    return float(m.group(1)) * _UNITS[m.group(2)]
 
 
 def wrk(url: str, *, headers: dict | None = None, duration: int = 10, connections: int = 16,
@@ -101,8 +101,8 @@ def wrk(url: str, *, headers: dict | None = None, duration: int = 10, connection
         cmd += ["-H", f"{k}: {v}"]
     out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))
-    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))
+    p50 = _ms(re.search(r"^\s*50%\s+(\S+)", out, re.M).group(1))
+    p99 = _ms(re.search(r"^\s*99%\s+(\S+)", out, re.M).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     return {"rps": rps, "p50_ms": p50, "p99_ms": p99,
             "errors": int(non2xx.group(1)) if non2xx else 0}
