@@ -7,8 +7,9 @@ from flask_smorest import Blueprint
 from ..core.auth import current, login_required
 from ..core.db import db_session
 from ..core.pagination import paginate_select
+from ..core.schemas import IdempotencyHeadersSchema
 from . import services
-from .schemas import CallCommandSchema, CommandHeadersSchema, LiveCallSchema
+from .schemas import CallCommandSchema, LiveCallSchema
 
 calls_blp = Blueprint("calls", __name__, url_prefix="/api/v1/me/calls",
                       description="My live calls and commands to them")
@@ -29,7 +30,7 @@ class MyCalls(MethodView):
 @calls_blp.route("/<int:call_id>/hangup")
 class HangUp(MethodView):
     @login_required()
-    @calls_blp.arguments(CommandHeadersSchema, location="headers")
+    @calls_blp.arguments(IdempotencyHeadersSchema, location="headers")
     @calls_blp.response(202, CallCommandSchema)
     def post(self, headers, call_id):
         """Hang up one of my calls. The gateway holding it executes the command; the answer is

@@ -1,7 +1,7 @@
 """Request and response shapes of live calls and call commands."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 
 class LiveCallSchema(Schema):
@@ -11,14 +11,6 @@ class LiveCallSchema(Schema):
     state = fields.Str(required=True, metadata={"description": "ringing or answered"})
     since = fields.DateTime(attribute="started_at", required=True)
     answered_at = fields.DateTime(allow_none=True)
-
-
-class CommandHeadersSchema(Schema):
-    class Meta:
-        unknown = "exclude"
-
-    idempotency_key = fields.Str(data_key="Idempotency-Key", load_default=None,
-                                 validate=validate.Length(min=1, max=100))
 
 
 class CallCommandSchema(Schema):

@@ -8,8 +8,9 @@ from ..accounts.permissions import MANAGE_TENANT
 from ..core.auth import current, login_required
 from ..core.db import db_session
 from ..core.pagination import paginate_select
+from ..core.schemas import IdempotencyHeadersSchema
 from . import services
-from .schemas import (TargetsQueryArgsSchema, TransferCreateSchema, TransferHeadersSchema,
+from .schemas import (TargetsQueryArgsSchema, TransferCreateSchema,
                       TransferPolicySchema, TransferSchema, TransferTargetsSchema)
 from .targets import screen
 
@@ -34,7 +35,7 @@ class TransferTargets(MethodView):
 @transfer_blp.route("/me/calls/<int:call_id>/transfer")
 class TransferCall(MethodView):
     @login_required()
-    @transfer_blp.arguments(TransferHeadersSchema, location="headers")
+    @transfer_blp.arguments(IdempotencyHeadersSchema, location="headers")
     @transfer_blp.arguments(TransferCreateSchema)
     @transfer_blp.response(202, TransferSchema)
     def post(self, headers, body, call_id):

@@ -50,14 +50,6 @@ class TransferSchema(Schema):
     ended_at = fields.DateTime(allow_none=True)
 
 
-class TransferHeadersSchema(Schema):
-    class Meta:
-        unknown = "exclude"
-
-    idempotency_key = fields.Str(data_key="Idempotency-Key", load_default=None,
-                                 validate=validate.Length(min=1, max=80))
-
-
 class TargetsQueryArgsSchema(Schema):
     q = fields.Str(load_default=None, validate=validate.Length(max=100))
     limit = fields.Int(load_default=20, validate=validate.Range(min=1, max=100),
