@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -75,13 +75,25 @@ def get_command(db: Session, tenant_id: int, user_id: int, command_id: int) -> C
     return row
 
 
+_IN_CALL = None
+
+
 def in_call_user_ids(db: Session, tenant_id: int, user_ids) -> set[int]:
-    """Provider of `hooks.IN_CALL_USER_IDS`: who of `user_ids` has a live call."""
+    """Provider of `hooks.IN_CALL_USER_IDS`: who of `user_ids` has a live call.
+
+    Asked on hot paths (directory, routing preview, queue status): the statement is built
+    once, with an expanding parameter for the ids.
+    """
+    global _IN_CALL
     ids = list(user_ids)
     if not ids:
         return set()
-    return set(db.scalars(select(LiveCall.user_id).where(LiveCall.tenant_id == tenant_id,
-                                                         LiveCall.user_id.in_(ids))))
+    if _IN_CALL is None:
+        _IN_CALL = select(LiveCall.user_id).where(
+            LiveCall.tenant_id == bindparam("tid"),
+            LiveCall.user_id.in_(bindparam("uids", expanding=True)))
+    return {row[0] for row in db.connection().execute(_IN_CALL, {"tid": tenant_id,
+                                                                 "uids": ids})}
 
 
 # -- the gateway side ------------------------------------------------------------------------
