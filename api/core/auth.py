@@ -64,6 +64,37 @@ def _auth_statement():
     return _AUTH_STMT
 
 
+_COMPILED: dict[str, tuple] = {}
+
+
+def _auth_row(params: dict):
+    """Run the auth query on the driver's cursor: it is on every request, and SQLAlchemy's
+    per-execution work (cache key, execution context) costs more than the query itself.
+    The SQL and the column types' result processors are prepared once per dialect."""
+    conn = db_session().connection()
+    dialect = conn.dialect
+    prepared = _COMPILED.get(dialect.name)
+    if prepared is None:
+        stmt = _auth_statement()
+        compiled = stmt.compile(dialect=dialect)
+        order = compiled.positiontup
+        processors = [col.type._cached_result_processor(dialect, None)
+                      for col in stmt.selected_columns]
+        names = [col.key for col in stmt.selected_columns]
+        prepared = _COMPILED[dialect.name] = (str(compiled), order, processors, names)
+    sql, order, processors, names = prepared
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(sql, tuple(params[k] for k in order) if order else params)
+        raw = cursor.fetchone()
+    finally:
+        cursor.close()
+    if raw is None:
+        return None
+    return {name: (proc(value) if proc is not None else value)
+            for name, proc, value in zip(names, processors, raw)}
+
+
 def _authenticate() -> Principal:
     from ..accounts.tokens import read_access_token
 
@@ -75,13 +106,12 @@ def _authenticate() -> Principal:
     claims = read_access_token(current_app.config["SETTINGS"].secret_key, token.strip(), at)
     if claims is None:
         raise Unauthorized("The access token is invalid or expired: refresh it or log in again")
-    row = db_session().connection().execute(
-        _auth_statement(), {"uid": claims.user_id, "sid": claims.session_id,
-                            "tid": claims.tenant_id}).first()
+    row = _auth_row({"uid": claims.user_id, "sid": claims.session_id, "tid": claims.tenant_id})
     if row is None:
         raise Unauthorized("This session no longer exists: log in again")
-    permissions, policy, changed_at, revoked_at, expires_at = row[:5]
-    if revoked_at is not None or expires_at <= at:
+    permissions, policy, changed_at = row["permissions"], row["password_policy"], \
+        row["password_changed_at"]
+    if row["revoked_at"] is not None or row["expires_at"] <= at:
         raise Unauthorized("This session has been logged out: log in again")
     g.tenant_id = claims.tenant_id
     return Principal(user_id=claims.user_id, tenant_id=claims.tenant_id,
@@ -90,9 +120,9 @@ def _authenticate() -> Principal:
                      profile=_profile(row))
 
 
-def _profile(row) -> SimpleNamespace:
+def _profile(row: dict) -> SimpleNamespace:
     """The user's columns as attributes, with `role` like the ORM relationship has it."""
-    data = row._asdict()
+    data = dict(row)
     role = SimpleNamespace(id=data["role_id"], name=data.pop("role_name"),
                            builtin=data.pop("role_builtin"), permissions=data["permissions"])
     return SimpleNamespace(**data, role=role)
