@@ -80,8 +80,12 @@ def record_queue_event(db: Session, tenant_id: int, queue_id: int, event: str, *
                        caller_number: str | None, call_id: str | None = None,
                        member_user_id: int | None = None, transferred_to: str | None = None,
                        wait_s: int | None = None, at: datetime | None = None,
-                       hit: Hit | dict | None = None, look_up: bool = True) -> QueueLogEntry:
-    """Write one queue event (answered, abandoned, transferred, timed_out, callback_requested)."""
+                       hit: Hit | dict | None = None, look_up: bool = True,
+                       commit: bool = True) -> QueueLogEntry:
+    """Write one queue event (answered, abandoned, transferred, timed_out, callback_requested).
+
+    `commit=False` leaves the transaction to the caller (a hook inside another use case).
+    """
     if event not in QUEUE_EVENTS:
         raise ValueError(f"event must be one of {QUEUE_EVENTS}")
     _user_in_tenant(db, tenant_id, member_user_id)
@@ -94,7 +98,10 @@ def record_queue_event(db: Session, tenant_id: int, queue_id: int, event: str, *
                           member_user_id=member_user_id, transferred_to=transferred_to,
                           wait_s=wait_s, at=at or now())
     db.add(entry)
-    db.commit()
+    if commit:
+        db.commit()
+    else:
+        db.flush()
     return entry
 
 

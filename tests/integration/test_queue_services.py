@@ -232,3 +232,16 @@ def test_the_gateway_finds_the_queue_and_the_remote_login_company_by_the_called_
     assert services.queue_for_number(db, "+4722995678") is None
     assert services.remote_login_tenant(db, "+4722990099") == company.tenant_id
     assert services.remote_login_tenant(db, "+4722991234") is None
+
+
+def test_an_abandoned_queue_call_lands_in_the_queue_log_with_who_called(db, company):
+    from api.callerid.models import QueueLogEntry
+    q = _queue(db, company)
+    entry = calls.enqueue(db, company.tenant_id, q.id, caller_number="+4791234567",
+                          caller_name="Ola Nordmann")
+    _later(12)
+    calls.abandon(db, company.tenant_id, entry.call.id)
+    logged = db.scalars(select(QueueLogEntry).where(QueueLogEntry.queue_id == q.id)).all()
+    assert [(e.event, e.caller_number, e.wait_s) for e in logged] == \
+        [("abandoned", "+4791234567", 12)]
+    assert logged[0].hit["name"] == "Ola Nordmann"
