@@ -290,13 +290,14 @@ class CallSession:
         if r is None or r.user_id is None or r.direction == "feature":
             return
         other = r.called if r.direction == "outgoing" else r.caller
+        by = (r.context or {}).get("transferred_by") or {}
         log.info("call log entry", extra=self._extra(event="log_call", status=status))
         self.gw.recorder.submit(
             lambda db: record_call(db, r.tenant_id, r.user_id, direction=r.direction,
                                    status=status, other_number=other,
                                    started_at=self.started_at, answered_at=self.answered_at,
                                    ended_at=now(), call_id=self.sip_id, hit=r.hit,
-                                   look_up=False))
+                                   look_up=False, transferred_by_user_id=by.get("user_id")))
 
     def release_user(self) -> None:
         """The call no longer keeps its user busy (it ended, or was transferred away)."""

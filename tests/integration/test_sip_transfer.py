@@ -182,3 +182,8 @@ def test_a_colleague_rung_through_the_gateway_sees_who_transferred_the_call(
     by = json.loads(pushed[0]["payload"]["context"])["transferred_by"]
     assert by == {"user_id": t.user.id, "name": t.user.row.full_name}
     assert t.trunk.wait() == 0 and bob_phone.wait() == 0
+    from api.callerid.models import CallLogEntry
+    logged_by = wait_until(lambda: db.scalar(
+        select(CallLogEntry.transferred_by_user_id).where(CallLogEntry.user_id == bob.id)),
+        what="Bob's call log entry")
+    assert logged_by == t.user.id  # Bob's log says who transferred the call to him
