@@ -117,12 +117,17 @@ def notify_missed_call(tenant_id: int, user_id: int, call_id: str, caller_number
 
 
 def notify_transfer_returned(tenant_id: int, user_id: int, call_id: str, target_name: str,
-                             *, caller_number: str | None = None, hit: dict | None = None,
-                             ring_timeout: float = 30.0,
+                             *, why: str | None = None, caller_number: str | None = None,
+                             hit: dict | None = None, ring_timeout: float = 30.0,
                              via: PushService | None = None) -> None:
-    """An alert: "the call to <target_name> came back" (transfer with return, no answer)."""
-    _submit(TRANSFER_RETURNED, tenant_id, user_id, call_id,
-            {"target": target_name, "caller": _caller(caller_number, hit)}, ring_timeout, via)
+    """An alert: "the call to <target_name> came back: <why>" (transfer with return).
+
+    `why` says what happened, for a person ("Anna did not answer").
+    """
+    data = {"target": target_name, "caller": _caller(caller_number, hit)}
+    if why:
+        data["why"] = why
+    _submit(TRANSFER_RETURNED, tenant_id, user_id, call_id, data, ring_timeout, via)
 
 
 def notify_test(tenant_id: int, user_id: int, *, via: PushService | None = None) -> None:

@@ -134,6 +134,8 @@ def _apns_body(kind: str, call_id: str | None, data: dict, push_type: str) -> di
         key, title, template = ALERTS[kind]
         who = _who(data)
         text = template.format(who=who, target=data.get("target") or who)
+        if data.get("why"):
+            text = f"{text}: {data['why']}"
         body["aps"] = {"alert": {"title": title, "body": text, "title-loc-key": key + "_TITLE",
                                  "loc-key": key + "_BODY", "loc-args": [text]},
                        "sound": "default" if kind != CALL_ENDED else None,

@@ -152,9 +152,21 @@ def _returned_push(session, reason: str) -> None:
     log.info("transfer returned", extra=session._extra(event="transfer_returned",
                                                        reason=reason))
     if r is not None and r.user_id is not None:
-        push.notify_transfer_returned(r.tenant_id, r.user_id, session.sip_id,
-                                      order.get("target_name") or order.get("target_number")
-                                      or "", caller_number=r.caller, hit=r.hit)
+        target = order.get("target_name") or order.get("target_number") or ""
+        push.notify_transfer_returned(r.tenant_id, r.user_id, session.sip_id, target,
+                                      why=returned_why(target, reason),
+                                      caller_number=r.caller, hit=r.hit)
+
+
+RETURN_REASONS = {"no_answer": "{who} did not answer", "busy": "{who} is busy",
+                  "declined": "{who} declined the call", "unavailable": "{who} is not available",
+                  "not_found": "{who} could not be reached"}
+
+
+def returned_why(target: str, reason: str | None) -> str:
+    """Why a transfer came back, for the person it came back to."""
+    template = RETURN_REASONS.get(reason or "", "{who} could not take the call")
+    return template.format(who=target or "The target")
 
 
 def _remember_leg(session) -> None:

@@ -89,8 +89,9 @@ def test_with_return_no_answer_comes_back_to_the_user_with_a_push(
     assert target.wait() == 0 and target.received("CANCEL")
     assert wait_until(lambda: len(t.soft.received("INVITE")) == 2,
                       what="the user's phone to ring again")
-    assert wait_until(lambda: [p for p in sink[0].after(t.token, 0, 0)
+    back = wait_until(lambda: [p for p in sink[0].after(t.token, 0, 0)
                                if p["kind"] == "transfer_returned"], what="the push")
+    assert back[0]["payload"]["why"].endswith("did not answer")
     assert t.trunk.wait() == 0 and t.soft.wait() == 0
     assert final_status(t.trunk) == 200 and logged(t.user, "answered")
 

@@ -58,6 +58,13 @@ def test_missed_calls_and_returned_transfers_are_alerts_missed_ones_not_urgent()
     assert back[0].body["aps"]["alert"]["body"] == "The call to Anna came back"
 
 
+def test_a_returned_transfer_says_why_it_came_back():
+    back, _ = payloads.plan("transfer_returned", "c1",
+                            {"target": "Anna", "why": "Anna did not answer"}, [ALERT], {})
+    assert back[0].body["aps"]["alert"]["body"] == \
+        "The call to Anna came back: Anna did not answer"
+
+
 def test_the_push_for_calls_setting_silences_calls_but_not_missed_call_alerts():
     off = {"push_calls": False}
     assert payloads.plan("incoming_call", "c1", CALL, [VOIP, ANDROID], off) == ([], [])
