@@ -1,17 +1,8 @@
 """The app simulator's live calls against the API served over real HTTP."""
 from __future__ import annotations
 
-import pytest
-
 from mobile_client_sim import AppClient
 from tests.support.api import PASSWORD, make_company
-from tests.support.live import LiveServer
-
-
-@pytest.fixture
-def live(app, db):
-    with LiveServer(app) as server:
-        yield server
 
 
 def test_app_lists_my_live_call_and_asks_the_gateway_to_hang_it_up(app, live, db):

@@ -9,13 +9,6 @@ from api.core import clock
 from mobile_client_sim import ApiError, AppClient
 from mobile_client_sim.__main__ import main as sim_main
 from tests.support.api import PASSWORD, make_company
-from tests.support.live import LiveServer
-
-
-@pytest.fixture
-def live(app, db):
-    with LiveServer(app) as server:
-        yield server
 
 
 def test_app_logs_in_shows_me_and_keeps_the_session_alive_across_token_expiry(app, live, tmp_path):

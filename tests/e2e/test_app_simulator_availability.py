@@ -1,19 +1,10 @@
 """The app simulator's availability screen against the API over real HTTP."""
 from __future__ import annotations
 
-import pytest
-
 from mobile_client_sim import AppClient
 from mobile_client_sim import availability as screen
 from mobile_client_sim.__main__ import main as sim_main
 from tests.support.api import PASSWORD, make_company
-from tests.support.live import LiveServer
-
-
-@pytest.fixture
-def live(app, db):
-    with LiveServer(app) as server:
-        yield server
 
 
 def test_app_goes_to_lunch_for_45_minutes_and_previews_the_call(app, live):

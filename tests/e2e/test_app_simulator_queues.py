@@ -7,13 +7,6 @@ from api.queues import calls
 from mobile_client_sim import AppClient, queues
 from mobile_client_sim.__main__ import main as sim_main
 from tests.support.api import PASSWORD, make_company
-from tests.support.live import LiveServer
-
-
-@pytest.fixture
-def live(app, db):
-    with LiveServer(app) as server:
-        yield server
 
 
 @pytest.fixture

@@ -8,14 +8,7 @@ from mobile_client_sim import AppClient
 from mobile_client_sim import push as sim_push
 from mobile_client_sim.__main__ import main as sim_main
 from tests.support.api import PASSWORD, make_company
-from tests.support.live import LiveServer
 from tests.support.push import sender, sink
-
-
-@pytest.fixture
-def live(app, db):
-    with LiveServer(app) as server:
-        yield server
 
 
 @pytest.fixture

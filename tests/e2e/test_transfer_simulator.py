@@ -7,13 +7,6 @@ from mobile_client_sim import ApiError, AppClient, transfer
 from mobile_client_sim.__main__ import main as sim_main
 from tests.support.api import PASSWORD, make_company
 from tests.support.isolation_transfer import answered_call
-from tests.support.live import LiveServer
-
-
-@pytest.fixture
-def live(app, db):
-    with LiveServer(app) as server:
-        yield server
 
 
 @pytest.fixture
