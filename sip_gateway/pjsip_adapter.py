@@ -18,7 +18,7 @@ import time
 
 import pjsua2 as pj
 
-from . import sipmsg
+from . import sipmsg, tones
 from .session import CallSession
 
 log = logging.getLogger("sip_gateway")
@@ -99,6 +99,7 @@ class Adapter:
         self.running = True
         self.pool = concurrent.futures.ThreadPoolExecutor(4, thread_name_prefix="gateway-route")
         self.contact_host = f"{cfg.host}:{cfg.port}"
+        self.tones = tones.ensure(cfg.tts_dir)   # name -> WAV path (ringback, hold)
 
     # -- the loop ------------------------------------------------------------------------------
     def post(self, fn, *args) -> None:

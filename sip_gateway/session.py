@@ -43,6 +43,7 @@ class CallSession:
         self.timer_seq = 0
         self.player = None
         self.pending_play: str | None = None
+        self.loop_player = None          # ringback or hold music, looping until stopped
         self.live = LiveRef()
         self.started_at = now()
         self.answered_at = None
@@ -249,6 +250,28 @@ class CallSession:
         self.player = player
         self.gw.start_timer(seconds + 0.1, self.playback_done, player)
 
+    def start_loop(self, tone: str) -> bool:
+        """Play one of the gateway's tones (`ringback`, `hold`) to the caller, looping, until
+        `stop_loop()`. False when the caller has no media yet (nothing is played then)."""
+        import pjsua2 as pj
+
+        self.stop_loop()
+        if not (self.gw.alive(self.caller) and self.caller.media_on):
+            return False
+        player = pj.AudioMediaPlayer()
+        player.createPlayer(self.gw.tones[tone], 0)  # 0: loop
+        player.startTransmit(self.caller.getAudioMedia(-1))
+        self.loop_player = player
+        return True
+
+    def stop_loop(self) -> None:
+        player, self.loop_player = self.loop_player, None
+        if player is not None and self.gw.alive(self.caller) and self.caller.media_on:
+            try:
+                player.stopTransmit(self.caller.getAudioMedia(-1))
+            except Exception:  # the caller's media went away first: nothing to stop
+                pass
+
     # -- state and log ---------------------------------------------------------------------
     def _write_state(self, a: WriteState) -> None:
         from api.calls import services as calls
@@ -320,7 +343,7 @@ class CallSession:
         if self.live.id is not None:
             gw.by_live_id.pop(self.live.id, None)
         self.release_user()
-        self.player = None
+        self.player = self.loop_player = None
         self.timers.clear()
         log.info("call ended", extra=self._extra(event="call_ended"))
         extra = self._extra(event="call_written")
