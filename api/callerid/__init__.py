@@ -15,6 +15,20 @@ def register_hooks() -> None:
 
     follow_users()
     hooks.on(hooks.QUEUE_CALL_ENDED, _log_queue_call)
+    hooks.provide(hooks.CALLER_HITS, _hits)
+
+
+def _hits(db, tenant_id: int, user_id: int | None, numbers) -> dict:
+    """Who each number is, for lists (the callback list): the company's and the user's own
+    sources and registers, never a live HTTP source (a list must not wait on one)."""
+    from .lookup import lookup
+
+    out = {}
+    for number in dict.fromkeys(n for n in numbers if n):
+        hit = lookup(db, tenant_id, user_id, number, 0.0)
+        if hit is not None:
+            out[number] = hit.as_dict()
+    return out
 
 
 def _log_queue_call(db, tenant_id: int, queue_id: int, event: str, detail: dict) -> None:

@@ -33,6 +33,7 @@ _providers: dict[str, Callable] = {}
 IN_CALL_USER_IDS = "in_call_user_ids"   # (session, tenant_id, user_ids) -> set[int]; gateway
 PRESENCE = "presence"                   # (session, tenant_id, user_ids) -> dict[int, dict]; availability
 QUEUE_SUMMARY = "queue_summary"         # (session, tenant_id, queue_ids) -> dict[int, dict]; queues (live status)
+CALLER_HITS = "caller_hits"             # (session, tenant_id, user_id, numbers) -> dict[str, dict]; callerid (local sources only)
 FAVOURITE_TARGET = "favourite_target"   # (session, tenant_id, kind, target_id) -> dict|None {name, number?, availability?}; queues, main numbers
 #   per kind: provide FAVOURITE_TARGET + ".<kind>" with (session, tenant_id, target_id); the queues
 #   feature answers FAVOURITE_TARGET itself ("queue") and asks the per-kind provider for the others

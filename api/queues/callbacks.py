@@ -7,6 +7,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from ..accounts.models import Tenant
+from ..core import hooks
 from ..core.clock import now
 from ..core.db import get_scoped
 from ..core.errors import Conflict
@@ -41,15 +42,22 @@ def call_view(call: QueueCall) -> dict:
 
 # -- callback list ---------------------------------------------------------------------------
 
-def open_callbacks(db: Session, tenant_id: int, queue_ids: list[int] | Select) -> list[dict]:
-    """Open entries, the longest waiting first, with the queue's name."""
+def open_callbacks(db: Session, tenant_id: int, queue_ids: list[int] | Select,
+                   user_id: int | None = None) -> list[dict]:
+    """Open entries, the longest waiting first, with the queue's name and who the caller is
+    (as `user_id` would see them: their own contacts count too)."""
     rows = db.execute(select(QueueCallback, Queue.name)
                       .join(Queue, Queue.id == QueueCallback.queue_id)
                       .where(QueueCallback.tenant_id == tenant_id,
                              QueueCallback.queue_id.in_(queue_ids),
                              QueueCallback.done_at.is_(None))
                       .order_by(QueueCallback.waiting_since, QueueCallback.id))
-    return [callback_view(cb, name) for cb, name in rows]
+    views = [callback_view(cb, name) for cb, name in rows]
+    hits = hooks.ask(hooks.CALLER_HITS, db, tenant_id, user_id,
+                     [v["caller_number"] for v in views], default={}) if views else {}
+    for v in views:
+        v["hit"] = (hits or {}).get(v["caller_number"])
+    return views
 
 
 def callback_view(cb: QueueCallback, queue_name: str) -> dict:

@@ -42,7 +42,8 @@ class QueueCallbacks(MethodView):
     def get(self, queue_id):
         """The queue's open callback list, the longest waiting first."""
         queue = _watched_queue(queue_id)
-        return callbacks.open_callbacks(db_session(), queue.tenant_id, [queue.id])
+        return callbacks.open_callbacks(db_session(), queue.tenant_id, [queue.id],
+                                        current().user_id)
 
     @login_required()
     @queues_blp.arguments(CallbackSchema)

@@ -129,7 +129,8 @@ class MyCallbacks(MethodView):
         last attempt."""
         p = current()
         return callbacks.open_callbacks(db_session(), p.tenant_id,
-                                        callbacks.my_queue_ids(p.tenant_id, p.user_id))
+                                        callbacks.my_queue_ids(p.tenant_id, p.user_id),
+                                        p.user_id)
 
 
 @my_queues_blp.route("/remote-numbers")

@@ -93,6 +93,15 @@ class QueueStatusSchema(Schema):
     in_wrap_up = fields.Integer()
     in_call = fields.Integer()
     paused = fields.Integer()
+    service_level_s = fields.Integer(metadata={
+        "description": "A call answered within this many seconds meets the service level"})
+    calls_today = fields.Integer(metadata={
+        "description": "Calls that entered today (company time zone) and have ended"})
+    answered_today = fields.Integer()
+    missed_today = fields.Integer(metadata={"description": "Abandoned or timed out today"})
+    service_level_pct = fields.Float(allow_none=True, metadata={
+        "description": "Share of today's answered and missed calls answered within "
+                       "service_level_s, in percent; null before the first call"})
 
 
 class MyQueueSchema(QueueStatusSchema):
@@ -146,6 +155,9 @@ class CallbackSchema(Schema):
     attempts = fields.Integer(dump_only=True)
     last_attempt_at = fields.DateTime(dump_only=True, allow_none=True)
     in_progress_by_user_id = fields.Integer(dump_only=True, allow_none=True)
+    hit = fields.Dict(dump_only=True, allow_none=True, metadata={
+        "description": "Who the caller is (the who's-calling answer: name, company, source); "
+                       "null when unknown"})
 
 
 class CallbackResultSchema(Schema):

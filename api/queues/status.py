@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time as day_time
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..accounts.models import User
+from ..accounts.models import Tenant, User
 from ..core import hooks
 from ..core.clock import as_utc, now
 from . import distribution
@@ -100,12 +101,53 @@ _COUNTED = {"available": "available", "wrap_up": "in_wrap_up", "in_call": "in_ca
             "ringing": "in_call", "paused": "paused"}
 
 
+def day_start(db: Session, tenant_id: int, at: datetime) -> datetime:
+    """Midnight of `at`'s day in the company's time zone (the queue statistics' "today")."""
+    name = db.scalar(select(Tenant.timezone).where(Tenant.id == tenant_id)) or "UTC"
+    try:
+        zone = ZoneInfo(name)
+    except (KeyError, ValueError):
+        zone = ZoneInfo("UTC")
+    local = at.astimezone(zone)
+    return datetime.combine(local.date(), day_time(0), tzinfo=zone)
+
+
+def service_level(calls: list[tuple[str, datetime, datetime | None]], target_s: int) -> dict:
+    """Today's figures of one queue from its finished calls (status, entered, answered).
+
+    The service level is the share of offered calls (answered, abandoned, timed out; a
+    caller who asked for a callback is not counted against it) answered within `target_s`.
+    """
+    answered = [(e, a) for st, e, a in calls if st in ("answered", "transferred") and a]
+    lost = [1 for st, _, _ in calls if st in ("abandoned", "timed_out")]
+    within = sum(1 for e, a in answered if (a - e).total_seconds() <= target_s)
+    offered = len(answered) + len(lost)
+    return {"calls_today": len(calls), "answered_today": len(answered),
+            "missed_today": len(lost),
+            "service_level_pct": round(100.0 * within / offered, 1) if offered else None}
+
+
+def _today(db: Session, tenant_id: int, queue_ids: list[int], at: datetime) -> dict:
+    """{queue id: [(status, entered, answered)]} of the calls that entered today and ended."""
+    out: dict[int, list] = {}
+    rows = db.execute(select(QueueCall.queue_id, QueueCall.status, QueueCall.entered_at,
+                             QueueCall.answered_at)
+                      .where(QueueCall.tenant_id == tenant_id, QueueCall.queue_id.in_(queue_ids),
+                             QueueCall.entered_at >= day_start(db, tenant_id, at),
+                             QueueCall.ended_at.is_not(None)))
+    for qid, st, entered, answered in rows:
+        out.setdefault(qid, []).append((st, as_utc(entered), as_utc(answered)))
+    return out
+
+
 def statuses(db: Session, tenant_id: int, queues: list[Queue],
-             snap: Snapshot | None = None) -> dict[int, dict]:
-    """{queue id: live status} for the given queues."""
+             snap: Snapshot | None = None, *, today: bool = True) -> dict[int, dict]:
+    """{queue id: live status} for the given queues; with `today`, also today's figures
+    (calls, answered, missed, service level)."""
     if not queues:
         return {}
     snap = snap or snapshot(db, tenant_id, [q.id for q in queues])
+    history = _today(db, tenant_id, [q.id for q in queues], snap.at) if today else {}
     out: dict[int, dict] = {}
     for q in queues:
         waits = [entered for qid, entered in snap.waiting if qid == q.id]
@@ -120,6 +162,9 @@ def statuses(db: Session, tenant_id: int, queues: list[Queue],
         out[q.id] = {"id": q.id, "name": q.name, "number": q.number,
                      "short_number": q.short_number, "calls_waiting": len(waits),
                      "longest_wait_s": longest, "members": len(mine), **counts}
+        if today:
+            out[q.id].update(service_level_s=q.service_level_s,
+                             **service_level(history.get(q.id, []), q.service_level_s))
     return out
 
 
@@ -140,7 +185,7 @@ def queue_summary(db: Session, tenant_id: int, queue_ids) -> dict[int, dict]:
     ids = [int(i) for i in queue_ids if 0 < int(i) < 2**31]
     queues = list(db.scalars(select(Queue).where(Queue.tenant_id == tenant_id,
                                                  Queue.id.in_(ids)))) if ids else []
-    return statuses(db, tenant_id, queues)
+    return statuses(db, tenant_id, queues, today=False)
 
 
 def favourite_target(db: Session, tenant_id: int, kind: str, target_id) -> dict | None:

@@ -278,3 +278,52 @@ def test_a_callback_started_and_never_marked_is_free_again_after_half_an_hour(cl
     bob = auth(client, setup["company"].users["bob"])  # a fresh token, half an hour later
     r = client.post(f"/api/v1/queues/callbacks/{cb['id']}/start", headers=bob)
     assert r.status_code == 200 and r.get_json()["attempts"] == 2
+
+
+def test_service_level_is_todays_share_of_calls_answered_within_the_target(db, client, setup):
+    q, tenant = setup["queues"]["Support"], setup["company"].tenant_id
+    alice = setup["ids"]["alice"]
+    client.post("/api/v1/me/queues/login", json={}, headers=setup["alice"])
+    assert client.patch(f"/api/v1/queues/{q}", json={"service_level_s": 20},
+                        headers=setup["admin"]).status_code == 200
+    from api.queues.status import day_start
+    start = clock.now()
+
+    def visit(entered, *, answer_after=None, outcome="answered"):
+        clock.freeze(entered)
+        call = calls.enqueue(db, tenant, q, caller_number="+4791234567").call
+        if answer_after is None:
+            clock.freeze(entered + timedelta(seconds=50))
+            return (calls.abandon if outcome == "abandoned" else calls.request_callback)(
+                db, tenant, call.id)
+        clock.freeze(entered + timedelta(seconds=answer_after))
+        calls.member_answered(db, tenant, call.id, alice)
+        clock.freeze(entered + timedelta(seconds=answer_after + 60))
+        calls.call_ended(db, tenant, call.id)
+        calls.membership.end_wrapup(db, tenant, alice)
+
+    visit(day_start(db, tenant, start) - timedelta(hours=1), answer_after=5)  # yesterday
+    visit(start, answer_after=10)            # within 20 s
+    visit(start + timedelta(minutes=2), answer_after=30)   # too late
+    visit(start + timedelta(minutes=4), outcome="abandoned")
+    visit(start + timedelta(minutes=6), outcome="callback")  # not held against the queue
+    live = client.get(f"/api/v1/queues/{q}/status", headers=setup["alice"]).get_json()
+    assert (live["calls_today"], live["answered_today"], live["missed_today"]) == (4, 2, 1)
+    assert live["service_level_s"] == 20 and live["service_level_pct"] == 33.3
+    mine = _mine(client, setup["alice"])
+    assert mine["Support"]["service_level_pct"] == 33.3
+    assert mine["Sales"]["calls_today"] == 0 and mine["Sales"]["service_level_pct"] is None
+
+
+def test_the_callback_list_says_who_each_caller_is(client, setup):
+    q, bob_mobile = setup["queues"]["Support"], setup["company"].users["bob"]
+    for number in (bob_mobile, "+4791234599"):
+        assert client.post(f"/api/v1/queues/{q}/callbacks", json={"caller_number": number},
+                           headers=setup["alice"]).status_code == 201
+    bob = client.get("/api/v1/me", headers=setup["bob"]).get_json()
+    for url in ("/api/v1/me/queues/callbacks", f"/api/v1/queues/{q}/callbacks"):
+        hits = {c["caller_number"]: c["hit"]
+                for c in client.get(url, headers=setup["alice"]).get_json()}
+        assert hits[bob_mobile]["name"] == f"{bob['first_name']} {bob['last_name']}".strip()
+        assert hits[bob_mobile]["source"] == "colleague"
+        assert hits["+4791234599"] is None
