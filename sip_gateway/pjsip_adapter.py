@@ -83,7 +83,7 @@ class _Call(pj.Call):
 class Adapter:
     def __init__(self, cfg, router, recorder, pusher, tts) -> None:
         self.cfg = cfg
-        self.router = router        # (called user, caller user, busy ids) -> store.Route
+        self.router = router  # (called user, caller user, busy ids, asked) -> store.Route
         self.recorder = recorder
         self.pusher = pusher
         self.tts = tts
@@ -275,7 +275,8 @@ class Adapter:
         if self.alive(call):
             call.answer(self.op(status))
 
-    def route(self, session: CallSession, called: str, caller: str, busy: set[int]) -> None:
+    def route(self, session: CallSession, called: str, caller: str, busy: set[int],
+              asked: str | None = None) -> None:
         def done(fut) -> None:
             try:
                 result = fut.result()
@@ -285,7 +286,7 @@ class Adapter:
                 result = Route(status=503)
             self.post(session.routed, result)
 
-        self.pool.submit(self.router, called, caller, busy).add_done_callback(done)
+        self.pool.submit(self.router, called, caller, busy, asked).add_done_callback(done)
 
     def render(self, session: CallSession, text: str, language: str, answer: bool) -> None:
         def done(fut) -> None:

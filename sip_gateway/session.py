@@ -11,7 +11,7 @@ import wave
 from collections import deque
 
 from . import callcontrol as cc, transfers
-from .sipmsg import safe_user
+from .sipmsg import identity_user, safe_user
 from .callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, CancelTimer,
                            CommandDone, Dial, Failed, HangupCaller, LegAnswered, LegFailed,
                            LegHungUp, LegProgress, LogCall, Play, PlaybackDone, Push,
@@ -63,7 +63,8 @@ class CallSession:
     # -- inputs --------------------------------------------------------------------------
     def route(self) -> None:
         busy = {uid for uid, n in self.gw.busy.items() if n > 0}
-        self.gw.route(self, self.msg.to_user, self.msg.from_user, busy)
+        asked = identity_user(self.msg.headers.get("p-preferred-identity"))
+        self.gw.route(self, self.msg.to_user, self.msg.from_user, busy, asked)
 
     def routed(self, route) -> None:
         if self.cc.state == cc.ENDED:
@@ -76,6 +77,11 @@ class CallSession:
         log.info("call routed", extra=self._extra(
             event="call_routed", user_id=route.user_id, source=route.source,
             direction=route.direction, steps=[type(s).__name__ for s in route.plan.steps]))
+        if route.direction == "outgoing":
+            log.info("display number", extra=self._extra(
+                event="display_number", number=route.caller,
+                source=(route.reason or {}).get("display_source", "profile"),
+                asked=(route.reason or {}).get("asked")))
         if route.user_id is not None and route.direction != "feature":
             self.gw.busy[route.user_id] = self.gw.busy.get(route.user_id, 0) + 1
             self.counted = True

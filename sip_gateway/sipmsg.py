@@ -42,6 +42,15 @@ def parse(raw: str) -> Request:
                    headers=headers)
 
 
+_IDENTITY = re.compile(r"<?\s*(?:sips?:([^@;>\s]+)@|tel:([^;>\s]+))", re.I)
+
+
+def identity_user(value: str | None) -> str | None:
+    """The number in an identity header (`<sip:+4722..@host>` or `<tel:+4722..>`), or None."""
+    m = _IDENTITY.search(value or "")
+    return (m.group(1) or m.group(2)) if m else None
+
+
 def host_of(address: str) -> str:
     """`127.0.0.1:5061` -> `127.0.0.1`; `[::1]:5061` -> `::1`."""
     text = (address or "").strip()

@@ -51,11 +51,13 @@ class Store:
         self._last: OrderedDict[str, Route] = OrderedDict()
 
     # -- routing ---------------------------------------------------------------------------
-    def route(self, called_user: str, caller_user: str, busy_users: set[int]) -> Route:
+    def route(self, called_user: str, caller_user: str, busy_users: set[int],
+              asked: str | None = None) -> Route:
+        """`asked`: the display number a user's device asked for (P-Preferred-Identity)."""
         key = called_user.strip()
         try:
             with self.sessions() as db:
-                route = self._route(db, key, caller_user, busy_users)
+                route = self._route(db, key, caller_user, busy_users, asked)
         except Exception as exc:  # the database is unreachable or failing
             return self._fallback(key, exc)
         if route.status == 200 and route.direction == "incoming":
@@ -80,7 +82,8 @@ class Store:
                            "error": type(exc).__name__})
         return Route(plan=plans.voicemail_plan(key, self.uris), called=key, source="voicemail")
 
-    def _route(self, db, called_user: str, caller_user: str, busy: set[int]) -> Route:
+    def _route(self, db, called_user: str, caller_user: str, busy: set[int],
+               asked: str | None = None) -> Route:
         from api.accounts.models import User
 
         called = digits_number(called_user)
@@ -100,7 +103,7 @@ class Store:
             if short is not None:
                 user, called = short, short.office_number or called_user
             elif called is not None:
-                return self._outbound(db, from_user, caller_num, called)
+                return self._outbound(db, from_user, caller_num, called, asked)
         if user is None:
             return Route(status=404, called=called_user)
         return self._inbound(db, user, called or called_user, caller_num or caller_user or None,
@@ -144,7 +147,7 @@ class Store:
             User.tenant_id == tenant_id, User.id.in_(ids))).all()
         return {str(i): n for i, n in rows if n}
 
-    def _outbound(self, db, user, caller: str, called: str) -> Route:
+    def _outbound(self, db, user, caller: str, called: str, asked: str | None) -> Route:
         from api.availability import services as availability
         from api.availability.state import state_at
         from api.core.clock import now
@@ -153,9 +156,29 @@ class Store:
         kind = "mobile" if caller == user.mobile else "softphone"
         display = state_at(inputs, now()).profile.display_numbers.get(kind) \
             or user.office_number or caller
+        why, wanted = self._asked_display(db, user, asked)
+        if why == "asked":
+            display = wanted
         uri = plans.trunk_target(self.uris["trunk"], called)
         return Route(plan=plans.outbound_plan(uri, display), direction="outgoing",
-                     tenant_id=user.tenant_id, user_id=user.id, called=called, caller=display)
+                     tenant_id=user.tenant_id, user_id=user.id, called=called, caller=display,
+                     reason={"display_number": display, "display_source": why,
+                             "asked": wanted or asked})
+
+    @staticmethod
+    def _asked_display(db, user, asked: str | None) -> tuple[str, str | None]:
+        """("profile", None) when nothing was asked; ("asked", number) when the user may
+        show it; ("asked_not_allowed", number) otherwise."""
+        from api.accounts.models import Tenant
+        from api.availability.numbers import allowed_display_numbers
+        from api.callerid.lookup import parse_number
+
+        if not asked:
+            return "profile", None
+        tenant = db.get(Tenant, user.tenant_id)
+        number = parse_number(asked, tenant.country or "NO")[0]
+        allowed = {n["number"] for n in allowed_display_numbers(db, tenant, user.id)}
+        return ("asked" if number and number in allowed else "asked_not_allowed"), number
 
     def _feature_code(self, db, user, dialled: str) -> Route:
         from api.availability import services as availability

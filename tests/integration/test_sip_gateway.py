@@ -242,6 +242,31 @@ def test_an_outgoing_call_from_the_mobile_presents_the_office_number(
                       what="the outgoing call in the log")[0].other_number == "+4755512345"
 
 
+@pytest.mark.parametrize("asked, shown, why", [
+    ("+4722000000", "+4722000000", "asked"),  # a main number users may show
+    ("+4799999999", None, "asked_not_allowed")])  # someone else's: the profile's number
+def test_a_device_asking_for_a_display_number_presents_it_only_when_the_user_may_use_it(
+        app, db, client, gateway, peers, ports, asked, shown, why):
+    from api.availability.models import MainNumber
+
+    user = User(app, db, client)
+    db.add(MainNumber(tenant_id=user.tenant_id, number="+4722000000", label="Switchboard"))
+    db.commit()
+    far_end = peers("far_end", "phone_answer.xml", port=ports["trunk"])
+    device = peers("device", "device_uac_identity.xml", f"127.0.0.1:{gateway.port}", "-s",
+                   "+4755512345", "-key", "caller", user.mobile, "-key", "asked", asked,
+                   "-d", "300")
+    assert device.wait() == 0 and far_end.wait() == 0 and final_status(device) == 200
+    invite = far_end.received("INVITE")[0]
+    presented = shown or user.office
+    assert f"sip:{presented}@" in header(invite, "From")
+    assert f"sip:{presented}@" in header(invite, "P-Asserted-Identity")
+    assert header(invite, "P-Preferred-Identity") is None  # never passed on to the trunk
+    call_id = header(device.received("SIP/2.0 200")[0], "Call-ID")
+    said = json.loads(gateway.events("display_number", call_id)[0])
+    assert (said["number"], said["source"], said["asked"]) == (presented, why, asked)
+
+
 @pytest.mark.once
 def test_an_unknown_number_gets_404_and_a_refused_peer_403(app, db, client, gateway, peers):
     trunk = call(peers, gateway, "+4721999999")
