@@ -11,7 +11,7 @@ import wave
 from collections import deque
 
 from . import callcontrol as cc, transfers
-from .sipmsg import identity_user, safe_user
+from .sipmsg import diversion_headers, identity_user, safe_user
 from .callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, CancelTimer,
                            CommandDone, Dial, Failed, HangupCaller, LegAnswered, LegFailed,
                            LegHungUp, LegProgress, LogCall, Play, PlaybackDone, Push,
@@ -215,8 +215,8 @@ class CallSession:
         if shown:
             out.append(("P-Asserted-Identity", f"<sip:{shown}@{host}>"))
         if safe_user(target.diverted_from):
-            out.append(("Diversion", f"<sip:{target.diverted_from}@{host}>;reason="
-                        + ("no-answer" if self.legs else "unconditional")))
+            reason = "no-answer" if self.legs else "unconditional"
+            out += diversion_headers(target.diverted_from, target.uri, reason, host)
         return out
 
     def _connect(self) -> None:

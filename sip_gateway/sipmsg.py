@@ -65,3 +65,17 @@ _SAFE_USER = re.compile(r"^[A-Za-z0-9+*#._-]{1,40}$")
 def safe_user(user: str | None) -> str | None:
     """A URI user part the gateway may put in headers it sends, or None."""
     return user if user and _SAFE_USER.match(user) else None
+
+
+CAUSES = {"unconditional": 302, "no-answer": 408, "user-busy": 486}  # RFC 4458 cause values
+
+
+def diversion_headers(original: str, target_uri: str, reason: str,
+                      host: str) -> list[tuple[str, str]]:
+    """A forwarded leg's record of the originally called number, in both forms trunks know:
+    `Diversion` (RFC 5806) and `History-Info` (RFC 7044: the called number, then the new
+    target with its RFC 4458 cause, `mp` as the target was changed by forwarding)."""
+    cause = CAUSES.get(reason, 302)
+    return [("Diversion", f"<sip:{original}@{host}>;reason={reason};counter=1"),
+            ("History-Info", f"<sip:{original}@{host}>;index=1,"
+                             f"<{target_uri};cause={cause}>;index=1.1;mp=1")]
