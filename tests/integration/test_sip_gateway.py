@@ -167,46 +167,31 @@ def test_parallel_ring_connects_the_first_phone_to_answer_and_cancels_the_other(
     assert logged(user, "answered")
 
 
-def test_no_answer_goes_to_voicemail_with_the_called_number_as_diversion(
-        app, db, client, gateway, peers, ports):
+@pytest.mark.parametrize("destination", [
+    {"kind": "voicemail"}, {"kind": "external", "target": "+4755599999"}])
+def test_no_answer_forwards_with_the_called_number_in_diversion_and_history_info(
+        app, db, client, gateway, peers, ports, destination):
     user = User(app, db, client)
     soft = peers("soft", "phone_no_answer.xml")
-    voicemail = peers("voicemail", "phone_answer.xml", port=ports["voicemail"])
+    external = destination["kind"] == "external"
+    far = peers("far", "phone_answer.xml", port=ports["trunk" if external else "voicemail"])
     user.devices(softphone=f"sip:soft@127.0.0.1:{soft.port}")
-    user.profile(no_answer_after=1)
+    user.profile(no_answer_after=1, no_answer=destination)
 
     trunk = call(peers, gateway, user.office)
-    assert trunk.wait() == 0 and soft.wait() == 0 and voicemail.wait() == 0
+    assert trunk.wait() == 0 and soft.wait() == 0 and far.wait() == 0
     assert soft.received("CANCEL")
-    assert_forwarded_from(voicemail.received("INVITE")[0], user.office,
-                          f"sip:voicemail@127.0.0.1:{ports['voicemail']}")
-    assert final_status(trunk) == 200  # the caller talks to voicemail
-    assert logged(user, "missed")[0].other_number == CALLER
-
-
-def assert_forwarded_from(invite: str, called: str, target: str) -> None:
-    """Diversion (RFC 5806) and History-Info (RFC 7044) both carry the called number."""
-    diversion = header(invite, "Diversion")
-    assert diversion.startswith(f"<sip:{called}@") and "reason=no-answer" in diversion
-    first, second = header(invite, "History-Info").split(",")
-    assert first.startswith(f"<sip:{called}@") and first.endswith(";index=1")
+    target = (f"sip:+4755599999@127.0.0.1:{ports['trunk']}" if external
+              else f"sip:voicemail@127.0.0.1:{ports['voicemail']}")
+    invite = far.received("INVITE")[0]
+    assert invite.startswith(f"INVITE {target}")
+    diversion = header(invite, "Diversion")  # RFC 5806
+    assert diversion.startswith(f"<sip:{user.office}@") and "reason=no-answer" in diversion
+    first, second = header(invite, "History-Info").split(",")  # RFC 7044
+    assert first.startswith(f"<sip:{user.office}@") and first.endswith(";index=1")
     assert second == f"<{target};cause=408>;index=1.1;mp=1"
-
-
-def test_no_answer_forwards_to_an_external_number_through_the_trunk_with_the_called_number(
-        app, db, client, gateway, peers, ports):
-    user = User(app, db, client)
-    soft = peers("soft", "phone_no_answer.xml")
-    external = peers("external", "phone_answer.xml", port=ports["trunk"])
-    user.devices(softphone=f"sip:soft@127.0.0.1:{soft.port}")
-    user.profile(no_answer_after=1, no_answer={"kind": "external", "target": "+4755599999"})
-
-    trunk = call(peers, gateway, user.office)
-    assert trunk.wait() == 0 and external.wait() == 0 and soft.wait() == 0
-    invite = external.received("INVITE")[0]
-    assert invite.startswith("INVITE sip:+4755599999@")
-    assert_forwarded_from(invite, user.office, f"sip:+4755599999@127.0.0.1:{ports['trunk']}")
-    assert final_status(trunk) == 200 and logged(user, "missed")
+    assert final_status(trunk) == 200  # the caller talks to voicemail or the external number
+    assert logged(user, "missed")[0].other_number == CALLER
 
 
 def test_a_busy_phone_sends_the_call_on_to_the_fallback(app, db, client, gateway, peers,
