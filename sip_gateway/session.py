@@ -76,6 +76,7 @@ class CallSession:
             return self.feed(RouteFailed(route.status))
         log.info("call routed", extra=self._extra(
             event="call_routed", user_id=route.user_id, source=route.source,
+            via_main_number=route.via_main_number,
             direction=route.direction, steps=[type(s).__name__ for s in route.plan.steps]))
         if route.direction == "outgoing":
             log.info("display number", extra=self._extra(
@@ -326,7 +327,8 @@ class CallSession:
                                    status=status, other_number=other,
                                    started_at=self.started_at, answered_at=self.answered_at,
                                    ended_at=now(), call_id=self.sip_id, hit=r.hit,
-                                   look_up=False, transferred_by_user_id=by.get("user_id")))
+                                   look_up=False, transferred_by_user_id=by.get("user_id"),
+                                   via_main_number_id=r.via_main_number))
 
     def release_user(self) -> None:
         """The call no longer keeps its user busy (it ended, or was transferred away)."""

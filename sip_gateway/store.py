@@ -33,6 +33,7 @@ class Route:
     reason: dict | None = None
     ring_timeout: float = 25.0
     source: str = "live"
+    via_main_number: int | None = None  # the call came in on this main number (its id)
 
 
 def digits_number(user: str) -> str | None:
@@ -88,8 +89,11 @@ class Store:
 
         called = digits_number(called_user)
         user = None
+        via_main = None
         if called is not None:
             user = db.scalar(select(User).where(User.office_number == called).limit(1))
+            if user is None:
+                user, via_main = self._main_number_user(db, called)
         caller_num = digits_number(caller_user)
         from_user = None
         if caller_num is not None:
@@ -106,8 +110,24 @@ class Store:
                 return self._outbound(db, from_user, caller_num, called, asked)
         if user is None:
             return Route(status=404, called=called_user)
+        if via_main is not None:  # the user's own plan: their voicemail, Diversion from them
+            return replace(self._inbound(db, user, user.office_number or called,
+                                         caller_num or caller_user or None, user.id in busy),
+                           called=called, via_main_number=via_main)
         return self._inbound(db, user, called or called_user, caller_num or caller_user or None,
                              user.id in busy)
+
+    @staticmethod
+    def _main_number_user(db, number: str):
+        """(the user a main number leads to, the main number's id), or (None, None)."""
+        from api.accounts.models import User
+        from api.availability.models import MainNumber
+
+        row = db.execute(select(User, MainNumber.id).join(
+            MainNumber, (MainNumber.user_id == User.id)
+            & (MainNumber.tenant_id == User.tenant_id)).where(
+            MainNumber.number == number).limit(1)).first()
+        return (row[0], row[1]) if row is not None else (None, None)
 
     def _inbound(self, db, user, called: str, caller: str | None, busy: bool) -> Route:
         from api.accounts.models import Tenant

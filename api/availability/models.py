@@ -70,6 +70,9 @@ class MainNumber(TenantScoped, Base):
     number: Mapped[str] = mapped_column(String(20))
     label: Mapped[str] = mapped_column(String(80))
     displayable: Mapped[bool] = mapped_column(Boolean, default=True)
+    # where an inbound call to it goes: a user (rung by their own plan), else its SIP address
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
 
 
 class Schedule(TenantScoped, Base):

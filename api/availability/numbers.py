@@ -31,6 +31,9 @@ def save_main_number(db: Session, tenant: Tenant, row: MainNumber | None,
         data["number"] = normalise_field("number", data["number"], tenant.country)
         if data["number"] is None:
             raise field_error("number", "is required")
+    if data.get("user_id") is not None and db.scalar(select(User.id).where(
+            User.id == data["user_id"], User.tenant_id == tenant.id)) is None:
+        raise field_error("user_id", "no such user in this company")
     if row is None:
         row = MainNumber(tenant_id=tenant.id)
         db.add(row)

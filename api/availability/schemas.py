@@ -184,6 +184,11 @@ class MainNumberSchema(Schema):
     label = fields.String(required=True, validate=validate.Length(1, 80))
     displayable = fields.Boolean(load_default=True,
                                  metadata={"description": "Users may show it on outgoing calls"})
+    user_id = fields.Integer(
+        allow_none=True, validate=validate.Range(1, 2**31 - 1),
+        metadata={"description": "A user in the company: calls to this number ring that user "
+                                 "by their own plan (push, devices, fallbacks). None: the "
+                                 "number's own SIP address (switchboard, IVR)."})
 
 
 class MainNumberUpdateSchema(PartialMixin, MainNumberSchema):

@@ -51,8 +51,8 @@ def record_call(db: Session, tenant_id: int, user_id: int, *, direction: str, st
                 answered_at: datetime | None = None, ended_at: datetime | None = None,
                 call_id: str | None = None, hit: Hit | dict | None = None,
                 look_up: bool = True, via_queue_id: int | None = None,
-                transferred_by_user_id: int | None = None, is_callback: bool = False
-                ) -> CallLogEntry:
+                transferred_by_user_id: int | None = None, is_callback: bool = False,
+                via_main_number_id: int | None = None) -> CallLogEntry:
     """Write one call to a user's personal log and commit.
 
     `hit` is the who's-calling answer the user saw; without one (and with `look_up`) the
@@ -68,6 +68,7 @@ def record_call(db: Session, tenant_id: int, user_id: int, *, direction: str, st
     entry = CallLogEntry(tenant_id=tenant_id, user_id=user_id, call_id=call_id,
                          direction=direction, status=status, other_number=number,
                          hit=_hit_dict(hit), via_queue_id=via_queue_id,
+                         via_main_number_id=via_main_number_id,
                          transferred_by_user_id=transferred_by_user_id,
                          is_callback=is_callback, started_at=started_at or now(),
                          answered_at=answered_at, ended_at=ended_at)

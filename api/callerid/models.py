@@ -115,6 +115,7 @@ class CallLogEntry(TenantScoped, Base):
     other_number: Mapped[str | None] = mapped_column(String(32))
     hit: Mapped[dict | None] = mapped_column(JSON)
     via_queue_id: Mapped[int | None] = mapped_column(Integer)
+    via_main_number_id: Mapped[int | None] = mapped_column(Integer)
     transferred_by_user_id: Mapped[int | None] = mapped_column(Integer)
     is_callback: Mapped[bool] = mapped_column(Boolean, default=False)
     started_at: Mapped[datetime] = mapped_column()

@@ -176,6 +176,8 @@ class CallLogEntrySchema(Schema):
     other_number = Text(allow_none=True)
     hit = fields.Nested(HitSchema, allow_none=True)
     via_queue_id = fields.Integer(allow_none=True)
+    via_main_number_id = fields.Integer(
+        allow_none=True, metadata={"description": "The call came in on this main number"})
     transferred_by_user_id = fields.Integer(allow_none=True)
     is_callback = fields.Boolean()
     started_at = fields.DateTime()

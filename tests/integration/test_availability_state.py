@@ -245,6 +245,21 @@ def test_a_main_number_can_be_a_favourite_target_of_its_own_company_only(app, co
                row["id"]) is None
 
 
+def test_a_main_number_may_lead_to_a_user_of_its_own_company_only(app, company, client):
+    admin = auth(client, company.admin_mobile)
+    alice = client.get("/api/v1/me", headers=auth(client, company.users["alice"])).get_json()
+    row = client.post("/api/v1/main-numbers", headers=admin, json={
+        "number": "22 00 00 00", "label": "Sales", "user_id": alice["id"]})
+    assert row.status_code == 201 and row.get_json()["user_id"] == alice["id"]
+    other = make_company(app)
+    stranger = client.get("/api/v1/me", headers=auth(client, other.users["bob"])).get_json()
+    url = f"/api/v1/main-numbers/{row.get_json()['id']}"
+    bad = client.patch(url, headers=admin, json={"user_id": stranger["id"]})
+    assert bad.status_code == 422 and "user_id" in bad.get_json()["errors"]
+    back = client.patch(url, headers=admin, json={"user_id": None})
+    assert back.status_code == 200 and back.get_json()["user_id"] is None
+
+
 def test_a_profile_may_only_point_at_queues_of_the_company(company, client):
     admin, h = auth(client, company.admin_mobile), auth(client, company.users["alice"])
     queue = client.post("/api/v1/queues", headers=admin, json={"name": "Support"})

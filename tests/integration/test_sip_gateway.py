@@ -194,6 +194,36 @@ def test_no_answer_forwards_with_the_called_number_in_diversion_and_history_info
     assert logged(user, "missed")[0].other_number == CALLER
 
 
+def test_a_main_number_leading_to_a_user_rings_them_by_their_plan_and_the_log_says_so(
+        app, db, client, gateway, peers, sink, ports):
+    from api.availability.models import MainNumber
+
+    user = User(app, db, client)
+    main = MainNumber(tenant_id=user.tenant_id, number="+4722000000", label="Sales",
+                      user_id=user.id)
+    db.add(main)
+    db.commit()
+    soft = peers("soft", "phone_no_answer.xml")
+    voicemail = peers("voicemail", "phone_answer.xml", port=ports["voicemail"])
+    user.devices(softphone=f"sip:soft@127.0.0.1:{soft.port}")
+    user.profile(no_answer_after=1)
+    token = user.push_token()
+
+    trunk = call(peers, gateway, "+4722000000")
+    assert trunk.wait() == 0 and soft.wait() == 0 and voicemail.wait() == 0
+    assert soft.received("INVITE") and soft.received("CANCEL")  # the user's own devices
+    assert header(voicemail.received("INVITE")[0], "Diversion").startswith(
+        f"<sip:{user.office}@")  # the user's own fallback: their voicemail
+    assert [p for p in sink[0].after(token, 0, 10) if p["kind"] == "incoming_call"]
+    call_id = header(trunk.received("SIP/2.0 200")[0], "Call-ID")
+    routed = json.loads(gateway.events("call_routed", call_id)[0])
+    assert routed["via_main_number"] == main.id and routed["user_id"] == user.id
+    push_line, dial_line = gateway.events("push", call_id)[0], gateway.events("dial", call_id)[0]
+    assert gateway.lines.index(push_line) < gateway.lines.index(dial_line)
+    entry = logged(user, "missed")[0]
+    assert entry.via_main_number_id == main.id and entry.other_number == CALLER
+
+
 def test_a_busy_phone_sends_the_call_on_to_the_fallback(app, db, client, gateway, peers,
                                                         ports):
     user = User(app, db, client)
