@@ -46,11 +46,19 @@ class ThrowawayPostgres:
             shutil.chown(self.sock, "postgres", "postgres")
         self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-A", "trust", "-U",
                   "postgres", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync", "-N")
+        return self.resume()
+
+    def resume(self) -> "ThrowawayPostgres":
+        """Start the server (again, after `pause`: same data, same port)."""
         opts = (f"-p {self.port} -k {self.sock} -c listen_addresses=127.0.0.1 -c fsync=off "
                 "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300")
         self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", opts, "-w",
                   "-l", str(self.root / "log"), "start")
         return self
+
+    def pause(self) -> None:
+        """Stop the server, keeping its data: clients get refused connections until `resume`."""
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def create_database(self, name: str) -> str:
         self._run(str(self.bindir / "createdb"), "-h", str(self.sock), "-p", str(self.port),
@@ -59,7 +67,8 @@ class ThrowawayPostgres:
 
     def stop(self) -> None:
         try:
-            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w",
-                      "stop")
+            self.pause()
+        except subprocess.CalledProcessError:
+            pass  # not running (paused)
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
