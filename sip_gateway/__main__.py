@@ -1,29 +1,12 @@
 """`python -m sip_gateway`: the gateway process (configuration from the environment)."""
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import sys
 import threading
 
 from .config import GatewayConfig
-
-
-def commands_poller(adapter, session_factory, gateway_id: str, interval: float,
-                    stopped: threading.Event) -> None:
-    """Claim this gateway's pending commands and hand them to the call thread."""
-    from api.calls.services import claim_commands
-
-    log = logging.getLogger("sip_gateway")
-    while not stopped.wait(interval):
-        try:
-            with session_factory() as db:
-                for command_id, live_id, kind in claim_commands(db, gateway_id):
-                    adapter.post(adapter.command, command_id, live_id, kind)
-        except Exception:
-            log.warning("command poll failed", exc_info=True,
-                        extra={"event": "command_poll_error"})
 
 
 def main() -> None:
@@ -33,6 +16,7 @@ def main() -> None:
     from api.core.logs import configure_logging
     from api.features import import_models, register_hooks
 
+    from . import commands
     from .pjsip_adapter import Adapter
     from .pusher import Pusher
     from .recorder import Recorder
@@ -58,9 +42,12 @@ def main() -> None:
     import api.pushdevices.services  # noqa: F401 (imported now, not on the first call)
     adapter = Adapter(cfg, store.route, recorder, Pusher(), Tts(cfg.tts_dir))
     stopped = threading.Event()
-    poller = threading.Thread(target=commands_poller, name="gateway-commands", daemon=True,
-                              args=(adapter, sessions, cfg.gateway_id, cfg.command_poll_s,
-                                    stopped))
+    wakeups = commands.Wakeups(cfg.command_host, cfg.command_port)
+    commands.register(sessions, cfg.gateway_id, wakeups)
+    poller = threading.Thread(target=commands.run, name="gateway-commands", daemon=True,
+                              args=(sessions, cfg.gateway_id,
+                                    lambda *c: adapter.post(adapter.command, *c), wakeups,
+                                    cfg.command_poll_s, stopped))
 
     def on_signal(_sig, _frame) -> None:
         adapter.stop()
@@ -73,6 +60,7 @@ def main() -> None:
                                         flush=True))
     finally:
         stopped.set()
+        wakeups.close()
         push.stop(2.0)
         recorder.stop()
         adapter.pool.shutdown(wait=False, cancel_futures=True)

@@ -26,7 +26,9 @@ class GatewayConfig:
     rtp_port: int = 20000
     max_calls: int = 512
     tts_dir: str = "var/tts"
-    command_poll_s: float = 0.25
+    command_poll_s: float = 1.0            # the fallback: the API wakes the gateway at once
+    command_host: str = ""                 # wake-ups arrive here (UDP); "" = host
+    command_port: int = 0                  # 0 = any free port (registered in the database)
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> "GatewayConfig":
@@ -44,4 +46,6 @@ class GatewayConfig:
             rtp_port=int(env.get("SIP_RTP_PORT", cls.rtp_port)),
             max_calls=min(512, int(env.get("SIP_MAX_CALLS", cls.max_calls))),
             tts_dir=env.get("SIP_TTS_DIR", cls.tts_dir),
-            command_poll_s=float(env.get("SIP_COMMAND_POLL_S", cls.command_poll_s)))
+            command_poll_s=float(env.get("SIP_COMMAND_POLL_S", cls.command_poll_s)),
+            command_host=env.get("SIP_COMMAND_HOST") or env.get("SIP_HOST", cls.host),
+            command_port=int(env.get("SIP_COMMAND_PORT", cls.command_port)))

@@ -58,3 +58,16 @@ class CallCommand(TenantScoped, Base):
     result: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=now)
     done_at: Mapped[datetime | None] = mapped_column()
+
+
+class GatewayEndpoint(Base):
+    """Where a gateway takes wake-ups for its commands (a UDP address), written at its start.
+
+    A wake-up carries no authority: the gateway only claims its pending commands sooner."""
+
+    __tablename__ = "gateway_endpoints"
+
+    gateway_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    host: Mapped[str] = mapped_column(String(100))
+    port: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(default=now)

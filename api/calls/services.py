@@ -1,9 +1,9 @@
 """Use cases of live calls: what the API reads and asks, what a gateway writes and executes.
 
 The command channel: the API inserts a `CallCommand` naming the gateway that holds the call
-(taken from the call's row); each gateway polls for its own pending commands
-(`claim_commands`), executes them on its call thread and reports the outcome
-(`finish_command`). A command is idempotent per (user, Idempotency-Key).
+(taken from the call's row) and wakes that gateway (`wakeup`); the gateway claims its own
+pending commands (`claim_commands`) when woken and at a slow poll, executes them on its call
+thread and reports the outcome (`finish_command`). A command is idempotent per (user, Idempotency-Key).
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..core.clock import now
 from ..core.errors import Conflict, NotFound
+from . import wakeup
 from .models import CallCommand, CallLeg, LiveCall
 
 COMMAND_KINDS = ("hangup", "transfer", "transfer_complete", "transfer_cancel")
@@ -53,6 +54,7 @@ def request_command(db: Session, tenant_id: int, user_id: int, call_id: int, kin
         found = _by_key(db, tenant_id, user_id, key)
         return _same_or_conflict(found, call_id, kind)
     db.commit()
+    wakeup.wake(db, call.gateway_id)   # the gateway claims now; its poll is the fallback
     return row
 
 

@@ -37,6 +37,7 @@ def gateway(app, database_url, tmp_path_factory, sink, ports):
 @pytest.fixture(autouse=True)
 def gateway_settles(gateway, db):
     """Before the tables are emptied: every call the test made is over and written."""
+    gateway.register_wakeups(db)
     yield
     wait_until(lambda: len(gateway.events("call_routed")) + len(gateway.events("call_refused"))
                == len(gateway.events("call_written")), what="the gateway to finish its calls")

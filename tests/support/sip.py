@@ -64,6 +64,7 @@ class Gateway:
     def __init__(self, database_url: str, tmp: Path, *, trunk_port: int, voicemail_port: int,
                  sink_url: str, peers: str = "127.0.0.1") -> None:
         self.port = free_port()
+        self.wakeup_port = free_port()
         self.lines: list[str] = []
         env = {**os.environ, "DATABASE_URL": database_url, "SIP_HOST": "127.0.0.1",
                "SIP_PORT": str(self.port), "SIP_TRUNK_PEERS": peers,
@@ -73,7 +74,7 @@ class Gateway:
                                                                         if self.port < 60000
                                                                         else 30000),
                "SIP_MAX_CALLS": "64", "SIP_TTS_DIR": str(tmp / "tts"), "PUSH_SINK_URL": sink_url,
-               "SIP_COMMAND_POLL_S": "0.05"}
+               "SIP_COMMAND_POLL_S": "30", "SIP_COMMAND_PORT": str(self.wakeup_port)}
         self.proc = subprocess.Popen([sys.executable, "-m", "sip_gateway"], cwd=ROOT, env=env,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                      text=True)
@@ -82,6 +83,13 @@ class Gateway:
         wait_until(lambda: any("SIP gateway ready" in x for x in self.lines) or
                    self.proc.poll() is not None, what="the gateway to start")
         assert self.proc.poll() is None, "\n".join(self.lines[-30:])
+
+    def register_wakeups(self, db) -> None:
+        """Commands reach the gateway by wake-up (its 30 s poll is too slow for a test): put
+        back its address after a previous test emptied the tables."""
+        from api.calls import wakeup
+
+        wakeup.register(db, f"test-{self.port}", "127.0.0.1", self.wakeup_port)
 
     def _read(self) -> None:
         for line in self.proc.stdout:

@@ -1,0 +1,57 @@
+"""Wake-ups for the command channel: the API tells the gateway holding a call that a command
+is waiting, so it claims at once instead of at its next poll.
+
+A gateway registers a UDP address at start (`register`); `wake(db, gateway_id)` sends it one
+small datagram after the command is committed. The datagram carries nothing but a fixed
+marker: the command row in the database is what counts, so a lost datagram only delays the
+command until the gateway's poll, and a forged one only makes the gateway look for work.
+Works the same on SQLite and PostgreSQL, with any number of API workers and gateways.
+"""
+from __future__ import annotations
+
+import logging
+import socket
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from ..core.clock import now
+from .models import GatewayEndpoint
+
+MESSAGE = b"claim"
+log = logging.getLogger("api.calls")
+_socks: dict[int, socket.socket] = {}   # per address family, made on first use
+
+
+def register(db: Session, gateway_id: str, host: str, port: int) -> None:
+    row = db.get(GatewayEndpoint, gateway_id) or GatewayEndpoint(gateway_id=gateway_id)
+    row.host, row.port, row.started_at = host, port, now()
+    db.add(row)
+    db.commit()
+
+
+def address(db: Session, gateway_id: str) -> tuple[str, int] | None:
+    row = db.execute(select(GatewayEndpoint.host, GatewayEndpoint.port)
+                     .where(GatewayEndpoint.gateway_id == gateway_id)).first()
+    return (row[0], row[1]) if row else None
+
+
+def wake(db: Session, gateway_id: str) -> bool:
+    """Nudge the gateway (never raises: the poll is the fallback). True when a datagram left."""
+    try:
+        where = address(db, gateway_id)
+        if where is None:
+            return False
+        family = socket.AF_INET6 if ":" in where[0] else socket.AF_INET
+        sock = _socks.get(family)
+        if sock is None:
+            sock = _socks[family] = socket.socket(family, socket.SOCK_DGRAM)
+            sock.setblocking(False)
+        sock.sendto(MESSAGE, where)
+        return True
+    except (OSError, ValueError, SQLAlchemyError) as exc:
+        log.info("gateway wake-up not sent", extra={"event": "gateway_wake_failed",
+                                                    "gateway_id": gateway_id,
+                                                    "error": type(exc).__name__})
+        return False

@@ -1,0 +1,94 @@
+"""The gateway's end of the command channel: claim this gateway's pending commands when the
+API wakes it (a UDP datagram to the address registered at start) and, as a fallback, every
+`SIP_COMMAND_POLL_S`; hand each to the call thread.
+
+A datagram is only a hint to look now: whatever it says, the gateway claims what the
+database holds for it, so a lost datagram delays a command until the next poll and a forged
+one causes one extra claim. Datagrams that arrive together cause one claim.
+"""
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+
+log = logging.getLogger("sip_gateway")
+
+
+class Wakeups:
+    """A UDP socket the API's wake-ups arrive on."""
+
+    def __init__(self, host: str, port: int = 0) -> None:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self.sock = socket.socket(family, socket.SOCK_DGRAM)
+        self.sock.bind((host, port))
+        self.host, self.port = host, self.sock.getsockname()[1]
+
+    def wait(self, timeout: float) -> bool:
+        """Until a wake-up arrives (True) or `timeout` passes (False); drains what queued."""
+        self.sock.settimeout(timeout)
+        try:
+            self.sock.recv(64)
+        except (socket.timeout, BlockingIOError):
+            return False
+        except OSError:          # closed at shutdown
+            return False
+        self.sock.setblocking(False)
+        try:
+            while True:
+                self.sock.recv(64)
+        except (BlockingIOError, OSError):
+            pass
+        return True
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def register(session_factory, gateway_id: str, wakeups: Wakeups, *, if_gone: bool = False
+             ) -> None:
+    """Write this gateway's wake-up address (`if_gone`: only when its row is missing or
+    names another address, as the fallback poll checks)."""
+    from api.calls import wakeup
+
+    with session_factory() as db:
+        if if_gone and wakeup.address(db, gateway_id) == (wakeups.host, wakeups.port):
+            return
+        wakeup.register(db, gateway_id, wakeups.host, wakeups.port)
+    log.info("command wake-ups", extra={"event": "command_wakeups", "gateway_id": gateway_id,
+                                        "address": f"{wakeups.host}:{wakeups.port}"})
+
+
+def claim_once(session_factory, gateway_id: str, deliver) -> int:
+    """Claim this gateway's pending commands and `deliver(command_id, live_id, kind)` each."""
+    from api.calls.services import claim_commands
+
+    from .transfers import prefetch
+
+    with session_factory() as db:
+        claimed = claim_commands(db, gateway_id)
+        for command_id, _live_id, kind in claimed:
+            try:
+                prefetch(db, command_id, kind)
+            except Exception:  # the call thread reads it again (recorder): only slower
+                log.warning("transfer order not read", exc_info=True,
+                            extra={"event": "command_prefetch_error"})
+    for command_id, live_id, kind in claimed:
+        deliver(command_id, live_id, kind)
+    return len(claimed)
+
+
+def run(session_factory, gateway_id: str, deliver, wakeups: Wakeups, interval: float,
+        stopped: threading.Event) -> None:
+    """The command thread: claim when woken, or every `interval` seconds, until `stopped`.
+    A poll also puts back this gateway's address if it went missing from the database."""
+    woken = True
+    while not stopped.is_set():
+        try:
+            if not woken:
+                register(session_factory, gateway_id, wakeups, if_gone=True)
+            claim_once(session_factory, gateway_id, deliver)
+        except Exception:
+            log.warning("command claim failed", exc_info=True,
+                        extra={"event": "command_poll_error"})
+        woken = wakeups.wait(interval)
