@@ -10,7 +10,7 @@ from flask import current_app, g, request
 from sqlalchemy import select
 
 from .clock import now
-from .db import db_session
+from .db import Prepared, db_session
 from .errors import Forbidden, Unauthorized
 
 
@@ -40,59 +40,31 @@ class Principal:
         return permission in self.permissions
 
 
-_AUTH_STMT = None
-
-
 def _auth_statement():
-    """The one query of every authenticated request: columns only, built once."""
-    global _AUTH_STMT
-    if _AUTH_STMT is None:
-        from sqlalchemy import bindparam
+    """The one query of every authenticated request: columns only."""
+    from sqlalchemy import bindparam
 
-        from ..accounts.models import AuthSession, Role, Tenant, User
-        _AUTH_STMT = (select(Role.permissions, Tenant.password_policy, User.password_changed_at,
-                             AuthSession.revoked_at, AuthSession.expires_at,
-                             Role.name.label("role_name"), Role.builtin.label("role_builtin"),
-                             *[c for c in User.__table__.c
-                               if c.name not in ("password_hash", "password_changed_at")])
-                      .select_from(User)
-                      .join(Tenant, Tenant.id == User.tenant_id)
-                      .join(Role, Role.id == User.role_id)
-                      .join(AuthSession, AuthSession.user_id == User.id)
-                      .where(User.id == bindparam("uid"), AuthSession.id == bindparam("sid"),
-                             User.tenant_id == bindparam("tid")))
-    return _AUTH_STMT
+    from ..accounts.models import AuthSession, Role, Tenant, User
+    return (select(Role.permissions, Tenant.password_policy, User.password_changed_at,
+                   AuthSession.revoked_at, AuthSession.expires_at,
+                   Role.name.label("role_name"), Role.builtin.label("role_builtin"),
+                   *[c for c in User.__table__.c
+                     if c.name not in ("password_hash", "password_changed_at")])
+            .select_from(User)
+            .join(Tenant, Tenant.id == User.tenant_id)
+            .join(Role, Role.id == User.role_id)
+            .join(AuthSession, AuthSession.user_id == User.id)
+            .where(User.id == bindparam("uid"), AuthSession.id == bindparam("sid"),
+                   User.tenant_id == bindparam("tid")))
 
 
-_COMPILED: dict[str, tuple] = {}
+# on every request: prepared once per dialect, run on the driver's cursor
+_AUTH = Prepared(_auth_statement)
 
 
-def _auth_row(params: dict):
-    """Run the auth query on the driver's cursor: it is on every request, and SQLAlchemy's
-    per-execution work (cache key, execution context) costs more than the query itself.
-    The SQL and the column types' result processors are prepared once per dialect."""
-    conn = db_session().connection()
-    dialect = conn.dialect
-    prepared = _COMPILED.get(dialect.name)
-    if prepared is None:
-        stmt = _auth_statement()
-        compiled = stmt.compile(dialect=dialect)
-        order = compiled.positiontup
-        processors = [col.type._cached_result_processor(dialect, None)
-                      for col in stmt.selected_columns]
-        names = [col.key for col in stmt.selected_columns]
-        prepared = _COMPILED[dialect.name] = (str(compiled), order, processors, names)
-    sql, order, processors, names = prepared
-    cursor = conn.connection.dbapi_connection.cursor()
-    try:
-        cursor.execute(sql, tuple(params[k] for k in order) if order else params)
-        raw = cursor.fetchone()
-    finally:
-        cursor.close()
-    if raw is None:
-        return None
-    return {name: (proc(value) if proc is not None else value)
-            for name, proc, value in zip(names, processors, raw)}
+def _auth_row(params: dict) -> dict | None:
+    row = _AUTH.first(db_session(), **params)
+    return None if row is None else row._asdict()
 
 
 def _authenticate() -> Principal:

@@ -108,7 +108,8 @@ class QueueStatus(MethodView):
         """Live status: calls waiting, longest wait, members logged in / available / in
         wrap-up / in a call / paused."""
         queue = _visible(_queue(queue_id))
-        return status.statuses(db_session(), queue.tenant_id, [queue])[queue.id]
+        return status.statuses(db_session(), queue.tenant_id, [queue], scope="one",
+                               qid=queue.id)[queue.id]
 
 
 @queues_blp.route("/<int:queue_id>/members")

@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from datetime import datetime, time as day_time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, aliased
 
 from ..accounts.models import Tenant, User
 from ..core import hooks
 from ..core.clock import as_utc, now
+from ..core.db import Prepared, UTCDateTime
 from . import distribution
 from .models import Queue, QueueCall, QueueMember
 
@@ -35,17 +36,46 @@ class Snapshot:
 _STATE_COLUMNS = (QueueMember.queue_id, QueueMember.user_id, QueueMember.logged_in,
                   QueueMember.paused, QueueMember.wrapup_until, QueueMember.in_call_id)
 
+# The status screens are polled by every member's phone: their queries are prepared once
+# (`Prepared`) for two scopes: the queues of one member (`mine`: tid, uid) and one queue
+# (`one`: tid, qid). Other callers (lists of queues) use ordinary ORM queries.
+_Mine = aliased(QueueMember)
+SCOPES = {
+    "mine": lambda col: col.in_(select(_Mine.queue_id).where(
+        _Mine.tenant_id == bindparam("tid"), _Mine.user_id == bindparam("uid"))),
+    "one": lambda col: col == bindparam("qid"),
+}
+_WAITING = Prepared(lambda: select(QueueCall.queue_id, QueueCall.entered_at,
+                                   QueueCall.ringing_user_ids)
+                    .where(QueueCall.tenant_id == bindparam("tid"), QueueCall.status == WAITING))
+_MEMBERS = {scope: Prepared(lambda f=f: select(*_STATE_COLUMNS).where(
+    QueueMember.tenant_id == bindparam("tid"), f(QueueMember.queue_id)))
+    for scope, f in SCOPES.items()}
+_TALKING = Prepared(lambda: select(QueueMember.user_id).where(
+    QueueMember.tenant_id == bindparam("tid"), QueueMember.in_call_id.is_not(None)))
+_ENDED_SINCE = {scope: Prepared(lambda f=f: select(
+    QueueCall.queue_id, QueueCall.status, QueueCall.entered_at, QueueCall.answered_at)
+    .where(QueueCall.tenant_id == bindparam("tid"), f(QueueCall.queue_id),
+           QueueCall.entered_at >= bindparam("since", type_=UTCDateTime()),
+           QueueCall.ended_at.is_not(None)))
+    for scope, f in SCOPES.items()}
+_TIMEZONE = Prepared(lambda: select(Tenant.timezone).where(Tenant.id == bindparam("tid")))
 
-def snapshot(db: Session, tenant_id: int, queue_ids: list[int]) -> Snapshot:
+
+def snapshot(db: Session, tenant_id: int, queue_ids: list[int], scope: str | None = None,
+             **params) -> Snapshot:
+    """Waiting calls, the members of the queues (`queue_ids`, or the prepared `scope` with
+    its parameters) and who of them is busy."""
     waiting, ringing = [], set()
-    for qid, entered, ids in db.execute(
-            select(QueueCall.queue_id, QueueCall.entered_at, QueueCall.ringing_user_ids)
-            .where(QueueCall.tenant_id == tenant_id, QueueCall.status == WAITING)):
+    for qid, entered, ids in _WAITING.all(db, tid=tenant_id):
         waiting.append((qid, as_utc(entered)))
         ringing.update(ids or ())
-    members = db.execute(select(*_STATE_COLUMNS).where(
-        QueueMember.tenant_id == tenant_id, QueueMember.queue_id.in_(queue_ids))).all() \
-        if queue_ids else []
+    if scope is not None:
+        members = _MEMBERS[scope].all(db, tid=tenant_id, **params)
+    else:
+        members = db.execute(select(*_STATE_COLUMNS).where(
+            QueueMember.tenant_id == tenant_id, QueueMember.queue_id.in_(queue_ids))).all() \
+            if queue_ids else []
     busy = _in_call(db, tenant_id, {m.user_id for m in members})
     return Snapshot(now(), waiting, members, ringing, busy)
 
@@ -54,8 +84,7 @@ def _in_call(db: Session, tenant_id: int, user_ids: set[int]) -> set[int]:
     """Users talking in a queue call, or in any call the gateway knows of."""
     if not user_ids:
         return set()
-    busy = set(db.scalars(select(QueueMember.user_id).where(
-        QueueMember.tenant_id == tenant_id, QueueMember.in_call_id.is_not(None))))
+    busy = {uid for (uid,) in _TALKING.all(db, tid=tenant_id)}
     busy |= set(hooks.ask(hooks.IN_CALL_USER_IDS, db, tenant_id, user_ids, default=set()) or ())
     return busy & user_ids
 
@@ -89,8 +118,9 @@ def member_state(m: QueueMember, at: datetime, ringing: set[int], busy: set[int]
     return "available"
 
 
-def member_view(m: QueueMember, user: User | None, state: str) -> dict:
-    return {"user_id": m.user_id, "name": user.full_name if user else None,
+def member_view(m: QueueMember, user: User | None, state: str, name: str | None = None
+                ) -> dict:
+    return {"user_id": m.user_id, "name": user.full_name if user else name,
             "priority": m.priority, "is_default": m.is_default, "logged_in": m.logged_in,
             "paused": m.paused, "pause_reason": m.pause_reason, "wrapup_until": m.wrapup_until,
             "state": state, "changed_at": m.changed_at,
@@ -103,7 +133,8 @@ _COUNTED = {"available": "available", "wrap_up": "in_wrap_up", "in_call": "in_ca
 
 def day_start(db: Session, tenant_id: int, at: datetime) -> datetime:
     """Midnight of `at`'s day in the company's time zone (the queue statistics' "today")."""
-    name = db.scalar(select(Tenant.timezone).where(Tenant.id == tenant_id)) or "UTC"
+    row = _TIMEZONE.first(db, tid=tenant_id)
+    name = (row.timezone if row else None) or "UTC"
     try:
         zone = ZoneInfo(name)
     except (KeyError, ValueError):
@@ -127,27 +158,35 @@ def service_level(calls: list[tuple[str, datetime, datetime | None]], target_s: 
             "service_level_pct": round(100.0 * within / offered, 1) if offered else None}
 
 
-def _today(db: Session, tenant_id: int, queue_ids: list[int], at: datetime) -> dict:
+def _today(db: Session, tenant_id: int, queue_ids: list[int], at: datetime,
+           scope: str | None = None, **params) -> dict:
     """{queue id: [(status, entered, answered)]} of the calls that entered today and ended."""
     out: dict[int, list] = {}
-    rows = db.execute(select(QueueCall.queue_id, QueueCall.status, QueueCall.entered_at,
-                             QueueCall.answered_at)
-                      .where(QueueCall.tenant_id == tenant_id, QueueCall.queue_id.in_(queue_ids),
-                             QueueCall.entered_at >= day_start(db, tenant_id, at),
-                             QueueCall.ended_at.is_not(None)))
+    since = day_start(db, tenant_id, at)
+    if scope is not None:
+        rows = _ENDED_SINCE[scope].all(db, tid=tenant_id, since=since, **params)
+    else:
+        rows = db.execute(select(QueueCall.queue_id, QueueCall.status, QueueCall.entered_at,
+                                 QueueCall.answered_at)
+                          .where(QueueCall.tenant_id == tenant_id,
+                                 QueueCall.queue_id.in_(queue_ids),
+                                 QueueCall.entered_at >= since,
+                                 QueueCall.ended_at.is_not(None)))
     for qid, st, entered, answered in rows:
         out.setdefault(qid, []).append((st, as_utc(entered), as_utc(answered)))
     return out
 
 
 def statuses(db: Session, tenant_id: int, queues: list[Queue],
-             snap: Snapshot | None = None, *, today: bool = True) -> dict[int, dict]:
+             snap: Snapshot | None = None, *, today: bool = True, scope: str | None = None,
+             **params) -> dict[int, dict]:
     """{queue id: live status} for the given queues; with `today`, also today's figures
-    (calls, answered, missed, service level)."""
+    (calls, answered, missed, service level). `scope` and `params`: see `snapshot`."""
     if not queues:
         return {}
-    snap = snap or snapshot(db, tenant_id, [q.id for q in queues])
-    history = _today(db, tenant_id, [q.id for q in queues], snap.at) if today else {}
+    ids = [q.id for q in queues]
+    snap = snap or snapshot(db, tenant_id, ids, scope, **params)
+    history = _today(db, tenant_id, ids, snap.at, scope, **params) if today else {}
     out: dict[int, dict] = {}
     for q in queues:
         waits = [entered for qid, entered in snap.waiting if qid == q.id]
@@ -168,16 +207,29 @@ def statuses(db: Session, tenant_id: int, queues: list[Queue],
     return out
 
 
+# one row per membership of a user: the queue's columns, the membership's and the user's name
+_MY_ROWS = Prepared(lambda: select(
+    Queue.id, Queue.name, Queue.number, Queue.short_number, Queue.service_level_s,
+    QueueMember.queue_id, QueueMember.user_id, QueueMember.priority, QueueMember.is_default,
+    QueueMember.logged_in, QueueMember.paused, QueueMember.pause_reason,
+    QueueMember.wrapup_until, QueueMember.in_call_id, QueueMember.changed_at,
+    QueueMember.changed_by_user_id, QueueMember.calls_answered,
+    User.first_name, User.last_name)
+    .join(QueueMember, QueueMember.queue_id == Queue.id)
+    .join(User, User.id == QueueMember.user_id)
+    .where(Queue.tenant_id == bindparam("tid"), QueueMember.user_id == bindparam("uid"))
+    .order_by(Queue.name, Queue.id))
+
+
 def my_queues(db: Session, tenant_id: int, user_id: int) -> list[dict]:
     """The queues a user is a member of, each with live status and the user's own state."""
-    rows = list(db.execute(select(Queue, QueueMember)
-                           .join(QueueMember, QueueMember.queue_id == Queue.id)
-                           .where(Queue.tenant_id == tenant_id, QueueMember.user_id == user_id)
-                           .order_by(Queue.name, Queue.id)))
-    snap = snapshot(db, tenant_id, [q.id for q, _ in rows])
-    status = statuses(db, tenant_id, [q for q, _ in rows], snap)
-    user = db.get(User, user_id)
-    return [{**status[q.id], "me": member_view(m, user, snap.state(m))} for q, m in rows]
+    rows = _MY_ROWS.all(db, tid=tenant_id, uid=user_id)  # each row: queue and membership
+    if not rows:
+        return []
+    snap = snapshot(db, tenant_id, [], "mine", uid=user_id)
+    status = statuses(db, tenant_id, rows, snap, scope="mine", uid=user_id)
+    name = f"{rows[0].first_name} {rows[0].last_name}".strip()
+    return [{**status[r.id], "me": member_view(r, None, snap.state(r), name)} for r in rows]
 
 
 def queue_summary(db: Session, tenant_id: int, queue_ids) -> dict[int, dict]:
