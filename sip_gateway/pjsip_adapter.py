@@ -19,6 +19,7 @@ import time
 import pjsua2 as pj
 
 from . import sipmsg, tones
+from .pjsip_guard import Guard
 from .session import CallSession
 
 log = logging.getLogger("sip_gateway")
@@ -95,6 +96,7 @@ class Adapter:
         self.by_live_id: dict[int, CallSession] = {}
         self.busy: dict[int, int] = {}             # user id -> calls held for them
         self.ep = None
+        self.guard = None
         self.acc = None
         self.running = True
         self.pool = concurrent.futures.ThreadPoolExecutor(4, thread_name_prefix="gateway-route")
@@ -175,6 +177,7 @@ class Adapter:
             tc.port = self.cfg.port
             self.ep.transportCreate(kind, tc)
         self.ep.libStart()
+        self.guard = Guard().install()  # SIP errors for what pjsip would drop silently
         self.ep.audDevManager().setNullDev()
         acfg = pj.AccountConfig()
         acfg.idUri = f"sip:gateway@{self.contact_host}"
@@ -198,7 +201,7 @@ class Adapter:
         self.acc = None
         gc.collect()
         self.ep.libDestroy(pj.PJSUA_DESTROY_NO_NETWORK)
-        self.ep = None
+        self.ep = self.guard = None  # the guard's C callbacks live until pjsua is gone
 
     # -- callbacks ---------------------------------------------------------------------------
     def incoming(self, prm) -> None:

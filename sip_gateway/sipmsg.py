@@ -79,3 +79,65 @@ def diversion_headers(original: str, target_uri: str, reason: str,
     return [("Diversion", f"<sip:{original}@{host}>;reason={reason};counter=1"),
             ("History-Info", f"<sip:{original}@{host}>;index=1,"
                              f"<{target_uri};cause={cause}>;index=1.1;mp=1")]
+
+
+# -- answering what pjsip drops (the raw request, no parsed message) ------------------------
+
+_REQUEST_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9.!%*_+`'~-]*) \S+ SIP/2\.0$")
+_VIA = re.compile(r"^SIP/2\.0/(UDP|TCP)\s+(\d{1,3}(?:\.\d{1,3}){3})(?::(\d{1,5}))?(.*)$", re.I)
+_FULL = {"v": "via", "f": "from", "t": "to", "i": "call-id"}
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+NEEDED = ("Via", "From", "To", "Call-ID", "CSeq")
+
+
+@dataclass(frozen=True)
+class ErrorReply:
+    """A stateless error response to a request pjsip could not take, and where it goes."""
+
+    data: bytes
+    transport: str            # UDP or TCP (the request's top Via)
+    host: str
+    port: int
+    missing: tuple[str, ...]  # mandatory headers the request lacked
+
+
+def _top_via_target(via: str) -> tuple[str, str, int] | None:
+    m = _VIA.match(via.split(",", 1)[0].strip())
+    if m is None:
+        return None
+    params = dict(p.partition("=")[::2] for p in m.group(4).replace(" ", "").split(";") if p)
+    host = params.get("received") or m.group(2)
+    port = params.get("rport") or m.group(3) or "5060"  # RFC 3581, RFC 3261 18.2.2
+    if not _VIA.match(f"SIP/2.0/UDP {host}") or not port.isdigit() or not 0 < int(port) < 65536:
+        return None
+    return m.group(1).upper(), host, int(port)
+
+
+def error_reply(raw: bytes, status: int, reason: str, why: str) -> ErrorReply | None:
+    """The response RFC 3261 (8.2, 18.2.2) asks for, when one can be sent: the request line
+    parses, it is not an ACK, and its top Via names an IPv4 address. Missing mandatory
+    headers are left out of the response and named in its Warning."""
+    text = raw[:16384].decode("latin-1")
+    head = text.replace("\r\n", "\n").split("\n\n", 1)[0].split("\n")
+    m = _REQUEST_LINE.match(head[0].strip()) if head else None
+    if m is None or m.group(1) == "ACK":
+        return None
+    found: dict[str, list[str]] = {}
+    for line in head[1:]:
+        name, sep, value = line.partition(":")
+        key = _FULL.get(name.strip().lower(), name.strip().lower())
+        if sep and key in ("via", "from", "to", "call-id", "cseq"):
+            found.setdefault(key, []).append(_CONTROL.sub("", value).strip()[:1024])
+    target = _top_via_target(found["via"][0]) if found.get("via") else None
+    if target is None:
+        return None
+    missing = tuple(h for h in NEEDED if not found.get(h.lower()))
+    to = (found.get("to") or [""])[0]
+    if to and ";tag=" not in to.lower():
+        to += ";tag=gw-refused"
+    out = [f"SIP/2.0 {status} {reason}"] + [f"Via: {v}" for v in found["via"]]
+    out += [f"{h}: {to if h == 'To' else found[h.lower()][0]}" for h in NEEDED[1:]
+            if found.get(h.lower())]
+    detail = why + (": missing " + ", ".join(missing) if missing else "")
+    out += [f'Warning: 399 gateway "{detail}"', "Content-Length: 0", "", ""]
+    return ErrorReply("\r\n".join(out).encode("latin-1"), *target, missing)

@@ -316,46 +316,6 @@ def test_an_unknown_number_gets_404_and_a_refused_peer_403(app, db, client, gate
     assert stranger.wait() == 0 and final_status(stranger) == 403
 
 
-def _send(sock, text: str, port: int) -> list[int]:
-    """Send one request; the statuses answered, up to the final one (none when dropped)."""
-    sock.sendto(text.encode(), ("127.0.0.1", port))
-    statuses = []
-    try:
-        while not statuses or statuses[-1] < 200:
-            statuses.append(int(sock.recv(65535).split()[1]))
-    except TimeoutError:
-        pass
-    return statuses
-
-
-def _invite(user: str, sock_port: int, n: int, cseq: str = "1 INVITE") -> str:
-    return (f"INVITE sip:{user}@127.0.0.1 SIP/2.0\r\n"
-            f"Via: SIP/2.0/UDP 127.0.0.1:{sock_port};branch=z9hG4bK-bad{n}\r\n"
-            f"From: <sip:x@127.0.0.1>;tag=1\r\nTo: <sip:{user}@127.0.0.1>\r\n"
-            f"Call-ID: bad-{n}\r\nCSeq: {cseq}\r\nMax-Forwards: 70\r\n"
-            "Contact: <sip:x@127.0.0.1>\r\nContent-Length: 0\r\n\r\n")
-
-
-@pytest.mark.once
-def test_malformed_requests_are_dropped_or_refused_and_the_gateway_keeps_routing(
-        app, db, client, gateway, peers):
-    import socket
-
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        s.settimeout(1)
-        me = s.getsockname()[1]
-        assert _send(s, "\x00\xffnot sip at all\r\n\r\n", gateway.port) == []
-        assert _send(s, _invite("+4721000001", me, 1, cseq="abc INVITE"), gateway.port) == []
-        assert _send(s, _invite("hello", me, 2), gateway.port)[-1] == 404
-        assert _send(s, _invite("%2A%00", me, 3), gateway.port)[-1] == 404
-    user = User(app, db, client)
-    soft = peers("soft", "phone_answer.xml")
-    user.devices(softphone=f"sip:soft@127.0.0.1:{soft.port}")
-    trunk = call(peers, gateway, user.office)
-    assert trunk.wait() == 0 and final_status(trunk) == 200 and gateway.alive()
-
-
 def test_hang_up_from_the_app_ends_the_live_call_once_per_idempotency_key(
         app, db, client, gateway, peers):
     user = User(app, db, client)

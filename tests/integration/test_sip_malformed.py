@@ -1,0 +1,111 @@
+"""Malformed SIP over UDP and TCP: what the gateway answers (pjsip itself, or the gateway's
+guard where pjsip would drop the request), and a normal call going through after each."""
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from tests.integration.test_sip_gateway import (  # noqa: F401 (fixtures shared, not copied)
+    User, call, final_status, gateway, gateway_settles, peers, ports, sink)
+from tests.support.sip import sip_tools_missing
+
+pytestmark = [pytest.mark.skipif(sip_tools_missing() is not None,
+                                 reason=sip_tools_missing() or ""),
+              pytest.mark.once]  # SIP parsing does not depend on the database
+SDP = ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+       "m=audio 40000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n")
+VIDEO_ONLY = SDP.replace("m=audio 40000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000",
+                         "m=video 40000 RTP/AVP 96\r\na=rtpmap:96 H264/90000")
+G729_ONLY = SDP.replace("RTP/AVP 0\r\na=rtpmap:0 PCMU/8000", "RTP/AVP 18\r\na=rtpmap:18 G729/8000")
+
+
+def request(transport: str, me: int, n: int, *, method: str = "INVITE", drop=(), body: str = "",
+            length=None, cseq: str | None = None, extra: str = "",
+            content_type: str = "application/sdp", user: str = "+4721999999") -> str:
+    lines = [f"{method} sip:{user}@127.0.0.1 SIP/2.0",
+             f"Via: SIP/2.0/{transport} 127.0.0.1:{me};branch=z9hG4bK-bad-{transport}-{n}",
+             "From: <sip:+4791234567@127.0.0.1>;tag=1", "To: <sip:+4721999999@127.0.0.1>",
+             f"Call-ID: bad-{transport}-{n}@test", f"CSeq: {cseq or '1 ' + method}",
+             "Max-Forwards: 70", f"Contact: <sip:x@127.0.0.1:{me}>"]
+    lines = [x for x in lines if x.split(":", 1)[0] not in drop] + ([extra] if extra else [])
+    if body:
+        lines.append(f"Content-Type: {content_type}")
+    lines.append(f"Content-Length: {len(body) if length is None else length}")
+    return "\r\n".join(lines) + "\r\n\r\n" + body
+
+
+# (what is wrong, request arguments, final status over UDP, over TCP; None: no answer)
+CASES = [
+    ("not SIP at all", None, None, None),
+    ("no Via: nowhere to answer (RFC 3261 18.2.2)", {"drop": ("Via",)}, None, None),
+    ("no Call-ID", {"drop": ("Call-ID",)}, 400, 400),
+    ("no CSeq", {"drop": ("CSeq",)}, 400, 400),
+    ("no From", {"drop": ("From",)}, 400, 400),
+    ("no To", {"drop": ("To",)}, 400, 400),
+    ("CSeq not a number", {"cseq": "abc INVITE"}, 400, 400),
+    ("CSeq method is not the request's", {"cseq": "1 BYE"}, 500, 500),
+    ("no Contact on an INVITE", {"drop": ("Contact",)}, 400, 400),
+    ("Content-Length not a number", {"body": SDP, "length": "abc"}, 400, None),
+    ("Content-Length beyond the body", {"body": SDP, "length": 5000}, 404, None),
+    ("Content-Length cutting the SDP", {"body": SDP, "length": 10}, 404, 400),
+    ("SDP that does not parse", {"body": "v=0\r\nnot sdp\r\n"}, 400, 400),
+    ("SDP without audio", {"body": VIDEO_ONLY}, 488, 488),
+    ("SDP with no codec the gateway has", {"body": G729_ONLY}, 488, 488),
+    ("a body that is not SDP", {"body": "hello", "content_type": "text/plain"}, 415, 415),
+    ("unknown method", {"method": "FROBNICATE"}, 501, 501),
+    ("REGISTER (not a registrar)", {"method": "REGISTER"}, 501, 501),
+    ("BYE outside any dialog", {"method": "BYE"}, 481, 481),
+    ("a called user that is no number", {"user": "hello"}, 404, 404),
+    ("an escaped NUL in the called user", {"user": "%2A%00"}, 404, 404),
+    ("8 kB header", {"extra": "X-Big: " + "a" * 8000}, 404, 513),
+]
+
+
+def send(transport: str, port: int, build, timeout: float) -> list[int]:
+    """One raw request on a fresh socket; the statuses answered up to the final one."""
+    kind = socket.SOCK_DGRAM if transport == "UDP" else socket.SOCK_STREAM
+    with socket.socket(socket.AF_INET, kind) as s:
+        s.settimeout(timeout)
+        s.bind(("127.0.0.1", 0))
+        me = s.getsockname()[1]
+        data = build(me)
+        s.connect(("127.0.0.1", port))
+        s.sendall(data)
+        statuses, buffer = [], b""
+        try:
+            while not statuses or statuses[-1] < 200:
+                chunk = s.recv(65535)
+                if not chunk:
+                    break
+                buffer += chunk
+                statuses = [int(line.split()[1]) for line in buffer.split(b"\r\n")
+                            if line.startswith(b"SIP/2.0 ")]
+        except TimeoutError:
+            pass
+        return statuses
+
+
+@pytest.mark.parametrize("transport", ["UDP", "TCP"])
+def test_each_malformed_request_gets_its_sip_error_and_a_normal_call_goes_through_after_it(
+        app, db, client, gateway, peers, transport):
+    user = User(app, db, client)
+    phone = peers("soft", "phone_answer.xml", calls=len(CASES))
+    user.devices(softphone=f"sip:soft@127.0.0.1:{phone.port}")
+    answered = {}
+    for n, (what, args, udp, tcp) in enumerate(CASES):
+        expected = udp if transport == "UDP" else tcp
+
+        def build(me, args=args, n=n):
+            if args is None:
+                return b"\x00\xffnot sip at all\r\n\r\n"
+            return request(transport, me, n, **args).encode()
+
+        statuses = send(transport, gateway.port, build, 2.0 if expected else 0.5)
+        answered[what] = statuses[-1] if statuses else None
+        trunk = call(peers, gateway, user.office, hold_ms=0)
+        assert trunk.wait() == 0 and final_status(trunk) == 200, f"call after: {what}"
+    assert answered == {what: (udp if transport == "UDP" else tcp)
+                        for what, _, udp, tcp in CASES}
+    assert phone.wait() == 0 and gateway.alive()
+    assert gateway.events("malformed_request") and gateway.events("unhandled_request")
