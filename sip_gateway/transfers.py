@@ -12,7 +12,7 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from . import plans
-from .callmessages import Push, RingStep, Target, WriteState
+from .callmessages import Bridge, Push, RingStep, Target, WriteState
 from .transfercontrol import (CancelTransfer, CompleteTransfer, Connect, HoldCaller, Settled,
                               StartTransfer, TransferState)
 
@@ -104,12 +104,18 @@ def perform(session, a) -> bool:
     """Perform `a` if it is a transfer action; False for everything else."""
     if isinstance(a, HoldCaller):
         _audio(session, session.caller, session.legs.get(a.leg), on=False)
+        _hold_tone(session, on=True)
+    elif isinstance(a, Bridge):      # the caller talks to someone again: the music stops
+        _hold_tone(session, on=False)
+        return False
     elif isinstance(a, Connect):
         session.transfer_connect = (a.a, a.b)
         media_ready(session)
     elif isinstance(a, TransferState):
         _state(session, a)
     elif isinstance(a, Settled):
+        if a.outcome in ("failed", "caller_gone"):
+            _hold_tone(session, on=False)
         log.info("transfer settled", extra=session._extra(
             event="transfer_settled", outcome=a.outcome, reason=a.reason))
     elif isinstance(a, Push) and a.kind == "transfer_returned":
@@ -119,6 +125,20 @@ def perform(session, a) -> bool:
             _mark_transferred(session)
         return False
     return True
+
+
+def _hold_tone(session, *, on: bool) -> None:
+    """The held caller hears the hold music until bridged again (to the target, back to the
+    user, or to the user's devices after a transfer came back); the log says when."""
+    playing = getattr(session, "hold_tone", False)
+    if on and not playing:
+        session.hold_tone = session.start_loop("hold")
+        log.info("hold tone", extra=session._extra(
+            event="hold_tone", state="started" if session.hold_tone else "no_media"))
+    elif not on and playing:
+        session.hold_tone = False
+        session.stop_loop()
+        log.info("hold tone", extra=session._extra(event="hold_tone", state="stopped"))
 
 
 def media_ready(session) -> None:

@@ -58,6 +58,20 @@ def _target(peers, ports, scenario: str = "phone_answer.xml", *args):
     return peers("target", scenario, *args, port=ports["trunk"])
 
 
+def _moments(gateway, trunk, until: tuple[str, str]) -> list[tuple[str, str]]:
+    """The caller's hold music and the transfer's states, in the order the gateway logged
+    them, once `until` is among them."""
+    invite = next(t for d, _, t in trunk.messages() if d == "sent" and t.startswith("INVITE"))
+    call_id = header(invite, "Call-ID")
+
+    def seen():   # both are logged on the gateway's call thread: the line order is theirs
+        lines = [json.loads(x) for x in list(gateway.lines) if call_id in x and
+                 ('"hold_tone"' in x or '"transfer_state"' in x)]
+        return [(x["event"], x["state"]) for x in lines]
+    return wait_until(lambda: (lambda m: m if until in m else None)(seen()),
+                      what=f"{until} in the gateway's log")
+
+
 def _invite_to_target(target) -> str:
     invite = target.received("INVITE")[0]
     assert invite.startswith(f"INVITE sip:{TARGET}@")
@@ -77,6 +91,10 @@ def test_with_return_answered_connects_caller_and_target_and_frees_the_user(
     assert t.trunk.wait() == 0 and target.wait() == 0  # the caller's BYE reached the target
     _invite_to_target(target)
     assert final_status(t.trunk) == 200 and logged(t.user, "answered")
+    # the caller heard the hold music from the start until bridged to the target
+    assert _moments(gateway, t.trunk, ("transfer_state", "completed")) == [
+        ("hold_tone", "started"), ("transfer_state", "ringing"), ("hold_tone", "stopped"),
+        ("transfer_state", "completed")]
 
 
 def test_with_return_no_answer_comes_back_to_the_user_with_a_push(
@@ -94,6 +112,10 @@ def test_with_return_no_answer_comes_back_to_the_user_with_a_push(
     assert back[0]["payload"]["why"].endswith("did not answer")
     assert t.trunk.wait() == 0 and t.soft.wait() == 0
     assert final_status(t.trunk) == 200 and logged(t.user, "answered")
+    # the music goes on while the user's phone rings again, until the user answers
+    assert _moments(gateway, t.trunk, ("hold_tone", "stopped")) == [
+        ("hold_tone", "started"), ("transfer_state", "ringing"), ("transfer_state", "returned"),
+        ("hold_tone", "stopped")]
 
 
 def test_with_return_to_a_busy_target_comes_back_at_once(app, db, client, gateway, peers,
@@ -154,6 +176,11 @@ def test_attended_cancel_takes_the_caller_back_and_hangs_up_the_target(
     assert not t.soft.received("BYE")
     assert t.trunk.wait() == 0 and t.soft.wait() == 0  # the caller's BYE ends the user's leg
     assert logged(t.user, "answered")
+    # held while the user talked to the target, back with the user when cancelled
+    assert _moments(gateway, t.trunk, ("transfer_state", "cancelled")) == [
+        ("hold_tone", "started"), ("transfer_state", "ringing"),
+        ("transfer_state", "consulting"), ("hold_tone", "stopped"),
+        ("transfer_state", "cancelled")]
 
 
 def test_a_colleague_rung_through_the_gateway_sees_who_transferred_the_call(
