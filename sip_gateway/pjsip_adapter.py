@@ -177,7 +177,7 @@ class Adapter:
             tc.port = self.cfg.port
             self.ep.transportCreate(kind, tc)
         self.ep.libStart()
-        self.guard = Guard().install()  # SIP errors for what pjsip would drop silently
+        self.guard = Guard.start()  # SIP errors for what pjsip would drop silently
         self.ep.audDevManager().setNullDev()
         acfg = pj.AccountConfig()
         acfg.idUri = f"sip:gateway@{self.contact_host}"

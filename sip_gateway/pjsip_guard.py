@@ -60,8 +60,20 @@ class _Selector(C.Structure):  # pjsip_tpselector, type PJSIP_TPSELECTOR_TRANSPO
 class Guard:
     """Install once after libStart; keep the object until after libDestroy."""
 
+    @classmethod
+    def start(cls) -> "Guard | None":
+        """Install the hooks; None (and a warning) when this pjsua2 build does not let us."""
+        try:
+            return cls().install()
+        except (AttributeError, OSError, TypeError) as exc:
+            log.warning("malformed requests pjsip drops stay unanswered", extra={
+                "event": "guard_unavailable", "error": str(exc)})
+            return None
+
     def __init__(self) -> None:
-        ext = sys.modules.get("_pjsua2")
+        import pjsua2
+
+        ext = sys.modules.get("_pjsua2") or getattr(pjsua2, "_pjsua2", None)
         lib = C.CDLL(ext.__file__)
         for name, res, args in (
                 ("pjsua_get_pjsip_endpt", C.c_void_p, []),
@@ -89,7 +101,7 @@ class Guard:
     def install(self) -> "Guard":
         status = self.lib.pjsip_endpt_register_module(self.endpt, C.byref(self.module))
         if status != 0:
-            log.warning("unhandled requests stay unanswered", extra={
+            log.warning("requests no module handles stay unanswered", extra={
                 "event": "guard_unavailable", "status": status})
         self.lib.pjsip_tpmgr_set_drop_data_cb(self.tpmgr, self._on_drop)
         return self

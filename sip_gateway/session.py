@@ -77,6 +77,8 @@ class CallSession:
         log.info("call routed", extra=self._extra(
             event="call_routed", user_id=route.user_id, source=route.source,
             via_main_number=route.via_main_number,
+            diversion=self.msg.headers.get("diversion", "")[:300] or None,
+            history_info=self.msg.headers.get("history-info", "")[:300] or None,
             direction=route.direction, steps=[type(s).__name__ for s in route.plan.steps]))
         if route.direction == "outgoing":
             log.info("display number", extra=self._extra(

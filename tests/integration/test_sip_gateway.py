@@ -58,10 +58,10 @@ def peers(tmp_path):
 
 
 class User:
-    def __init__(self, app, db, client, who: str = "alice") -> None:
+    def __init__(self, app, db, client, who: str = "alice", company=None) -> None:
         from api.accounts.models import User as U
 
-        self.company = make_company(app)
+        self.company = company or make_company(app)
         self.mobile = self.company.users[who]
         self.row = db.scalar(select(U).where(U.mobile == self.mobile))
         self.id, self.tenant_id, self.office = self.row.id, self.row.tenant_id, \
@@ -193,6 +193,29 @@ def test_no_answer_forwards_with_the_called_number_in_diversion_and_history_info
     assert second == f"<{target};cause=408>;index=1.1;mp=1"
     assert final_status(trunk) == 200  # the caller talks to voicemail or the external number
     assert logged(user, "missed")[0].other_number == CALLER
+
+
+def test_no_answer_forwards_to_a_colleague_through_the_gateway_with_the_called_number(
+        app, db, client, gateway, peers):
+    alice = User(app, db, client)
+    bob = User(app, db, client, "bob", company=alice.company)
+    soft = peers("soft", "phone_no_answer.xml")
+    bobs = peers("bobs", "phone_answer.xml")
+    alice.devices(softphone=f"sip:soft@127.0.0.1:{soft.port}")
+    bob.devices(softphone=f"sip:bobs@127.0.0.1:{bobs.port}")
+    alice.profile(no_answer_after=1, no_answer={"kind": "colleague", "target": str(bob.id)})
+
+    trunk = call(peers, gateway, alice.office)
+    assert trunk.wait() == 0 and soft.wait() == 0 and bobs.wait() == 0
+    assert final_status(trunk) == 200 and CALLER in header(bobs.received("INVITE")[0], "From")
+    # the forwarded leg came back into this gateway for Bob's own plan, carrying Alice's number
+    leg = wait_until(lambda: [json.loads(x) for x in gateway.events("call_routed")
+                              if f'"user_id": {bob.id},' in x], what="Bob's leg routed")[0]
+    assert leg["diversion"].startswith(f"<sip:{alice.office}@")
+    first, second = leg["history_info"].split(",")
+    assert first.startswith(f"<sip:{alice.office}@") and second.startswith(
+        f"<sip:{bob.office}@") and second.endswith(";cause=408>;index=1.1;mp=1")
+    assert logged(alice, "missed") and logged(bob, "answered")
 
 
 def test_a_main_number_leading_to_a_user_rings_them_by_their_plan_and_the_log_says_so(

@@ -59,6 +59,7 @@ CASES = [
     ("a called user that is no number", {"user": "hello"}, 404, 404),
     ("an escaped NUL in the called user", {"user": "%2A%00"}, 404, 404),
     ("8 kB header", {"extra": "X-Big: " + "a" * 8000}, 404, 513),
+    ("60 kB header", {"extra": "X-Big: " + "a" * 60000}, 404, 513),
 ]
 
 
