@@ -181,27 +181,30 @@ def _state(session, a: TransferState) -> None:
 
 
 def _returned_push(session, reason: str) -> None:
+    """The user learns why the call came back: a colleague's availability when it explains it
+    (read on the recorder thread), else what happened to the target leg."""
     import push
+    from api.transfer.services import returned_why
 
     r, order = session.route_info, getattr(session, "transfer_order", None) or {}
     log.info("transfer returned", extra=session._extra(event="transfer_returned",
                                                        reason=reason))
-    if r is not None and r.user_id is not None:
-        target = order.get("target_name") or order.get("target_number") or ""
+    if r is None or r.user_id is None:
+        return
+    target = order.get("target_name") or order.get("target_number") or ""
+
+    def send(why: str | None) -> None:
         push.notify_transfer_returned(r.tenant_id, r.user_id, session.sip_id, target,
-                                      why=returned_why(target, reason),
+                                      why=why or returned_why_text(target, reason),
                                       caller_number=r.caller, hit=r.hit)
+    session.gw.recorder.submit(returned_why, order, reason, then=send)
 
 
-RETURN_REASONS = {"no_answer": "{who} did not answer", "busy": "{who} is busy",
-                  "declined": "{who} declined the call", "unavailable": "{who} is not available",
-                  "not_found": "{who} could not be reached"}
+def returned_why_text(target: str, reason: str | None) -> str:
+    """Why, without the target's availability (when it could not be read)."""
+    from api.transfer.why import why_returned
 
-
-def returned_why(target: str, reason: str | None) -> str:
-    """Why a transfer came back, for the person it came back to."""
-    template = RETURN_REASONS.get(reason or "", "{who} could not take the call")
-    return template.format(who=target or "The target")
+    return why_returned(target, reason, None, None)
 
 
 def _remember_leg(session) -> None:

@@ -199,6 +199,34 @@ def transfer_progress(db: Session, transfer_id: int, state: str, reason: str | N
 
 
 
+def target_status(db: Session, tenant_id: int, user_id: int):
+    """A colleague's availability now (`why.TargetStatus`), None when they are not one."""
+    from ..accounts.models import Tenant, User
+    from ..availability.services import current_state
+    from .why import TargetStatus
+
+    if db.scalar(select(User.id).where(User.id == user_id, User.tenant_id == tenant_id)) is None:
+        return None
+    _inputs, current = current_state(db, tenant_id, user_id)
+    in_call = user_id in (hooks.ask(hooks.IN_CALL_USER_IDS, db, tenant_id, [user_id],
+                                    default=set()) or set())
+    tz = db.scalar(select(Tenant.timezone).where(Tenant.id == tenant_id)) or "UTC"
+    key = "available" if current.profile.is_default else current.profile.key
+    return TargetStatus(key=key, name=current.profile.name,
+                        until=current.until, in_call=in_call, timezone=tz)
+
+
+def returned_why(db: Session, order: dict, reason: str | None) -> str:
+    """The `transfer_returned` push's words: the colleague's status when it explains why."""
+    from .why import why_returned
+
+    status = None
+    if order.get("target_kind") == "colleague" and order.get("target_id"):
+        status = target_status(db, order["tenant_id"], order["target_id"])
+    target = order.get("target_name") or order.get("target_number") or ""
+    return why_returned(target, reason, status, now())
+
+
 def order_for_command(db: Session, command_id: int) -> dict | None:
     """The transfer a `transfer` command asks for (the gateway, when it claims the command)."""
     from ..calls.models import CallCommand

@@ -14,6 +14,7 @@ PURE_MODULES = [
     "sip_gateway/callcontrol.py",
     "sip_gateway/transfercontrol.py",
     "sip_gateway/calltransfer.py",
+    "api/transfer/why.py",
     "sip_gateway/sipmsg.py",
 ]
 FORBIDDEN = {"flask", "flask_smorest", "sqlalchemy", "pjsua2", "socket", "threading", "time",

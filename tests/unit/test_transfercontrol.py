@@ -259,9 +259,3 @@ def test_any_sequence_settles_at_most_once_and_answers_every_command_once(method
     stops = [a for a in everything if isinstance(a, CancelTimer)]
     assert len(stops) <= len(starts) == 1
 
-
-def test_the_returned_push_says_why_in_words():
-    from sip_gateway.transfers import returned_why
-    assert returned_why("Anna", "no_answer") == "Anna did not answer"
-    assert returned_why("Anna", "busy") == "Anna is busy"
-    assert returned_why("", "something_new") == "The target could not take the call"
