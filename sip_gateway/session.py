@@ -52,6 +52,7 @@ class CallSession:
         self.finished = False
         self.pending: deque = deque()
         self.feeding = False
+        self.busy_seen = False  # a leg answered 486 (Diversion reason user-busy)
 
     @property
     def sip_id(self) -> str:
@@ -102,6 +103,7 @@ class CallSession:
         elif call.confirmed:
             self.feed(LegHungUp(call.leg))
         else:
+            self.busy_seen = self.busy_seen or status == 486
             self.feed(LegFailed(call.leg, status or 500))
 
     def media_ready(self, call) -> None:
@@ -218,9 +220,17 @@ class CallSession:
         if shown:
             out.append(("P-Asserted-Identity", f"<sip:{shown}@{host}>"))
         if safe_user(target.diverted_from):
-            reason = "no-answer" if self.legs else "unconditional"
-            out += diversion_headers(target.diverted_from, target.uri, reason, host)
+            out += diversion_headers(target.diverted_from, target.uri, self._diversion_reason(),
+                                     host)
         return out
+
+    def _diversion_reason(self) -> str:
+        """RFC 5806: user-busy (a phone said 486, or the plan's when-busy rule), no-answer
+        (phones rang), else unconditional."""
+        rule = ((self.route_info and self.route_info.reason) or {}).get("rule")
+        if self.busy_seen or rule == "when_busy":
+            return "user-busy"
+        return "no-answer" if self.legs else "unconditional"
 
     def _connect(self) -> None:
         leg = self.legs.get(self.bridge_leg) if self.bridge_leg else None

@@ -257,7 +257,10 @@ def test_a_busy_phone_sends_the_call_on_to_the_fallback(app, db, client, gateway
 
     trunk = call(peers, gateway, user.office)
     assert trunk.wait() == 0 and soft.wait() == 0 and voicemail.wait() == 0
-    assert final_status(trunk) == 200 and voicemail.received("INVITE")
+    assert final_status(trunk) == 200
+    invite = voicemail.received("INVITE")[0]
+    assert header(invite, "Diversion").endswith(";reason=user-busy;counter=1")
+    assert header(invite, "History-Info").endswith(";cause=486>;index=1.1;mp=1")
 
 
 def test_a_profile_with_busy_tone_answers_the_trunk_486(app, db, client, gateway, peers):
