@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from ..core import hooks
 from ..core.clock import now
 from ..core.errors import NotFound
 from ..core.phone import try_e164
@@ -121,6 +122,15 @@ def personal_log(tenant_id: int, user_id: int, args: dict) -> Select:
     if args.get("until"):
         stmt = stmt.where(CallLogEntry.started_at < args["until"])
     return stmt.order_by(CallLogEntry.started_at.desc(), CallLogEntry.id.desc())
+
+
+def with_transfers(db: Session, tenant_id: int, user_id: int, entries: list) -> list:
+    """The entries, each with `transfer`: the one I made of that call (or None)."""
+    found = hooks.ask(hooks.CALL_TRANSFERS, db, tenant_id, user_id,
+                      [e.call_id for e in entries], default={}) or {}
+    for e in entries:
+        e.transfer = found.get(e.call_id) if e.call_id else None
+    return entries
 
 
 def mark_handled(db: Session, tenant_id: int, user_id: int, entry_id: int, handled: bool

@@ -137,8 +137,9 @@ class CallLog(MethodView):
         """My calls, newest first, each with who called as it was looked up then; filter
         missed calls (`missed=true`), handled or not, direction, and dates (since/until)."""
         p = current()
-        return paginate_select(db_session(), calllog.personal_log(p.tenant_id, p.user_id, args),
-                               pagination_parameters)
+        db = db_session()
+        return calllog.with_transfers(db, p.tenant_id, p.user_id, paginate_select(
+            db, calllog.personal_log(p.tenant_id, p.user_id, args), pagination_parameters))
 
 
 @me_blp.route("/call-log/<int:entry_id>")
@@ -149,8 +150,9 @@ class CallLogEntry(MethodView):
     def patch(self, body, entry_id):
         """Mark a (missed) call handled, or not handled again."""
         p = current()
-        return calllog.mark_handled(db_session(), p.tenant_id, p.user_id, entry_id,
-                                    body["handled"])
+        db = db_session()
+        entry = calllog.mark_handled(db, p.tenant_id, p.user_id, entry_id, body["handled"])
+        return calllog.with_transfers(db, p.tenant_id, p.user_id, [entry])[0]
 
 
 @me_blp.route("/call-directory")

@@ -179,6 +179,11 @@ class CallLogEntrySchema(Schema):
     via_main_number_id = fields.Integer(
         allow_none=True, metadata={"description": "The call came in on this main number"})
     transferred_by_user_id = fields.Integer(allow_none=True)
+    transfer = fields.Dict(
+        allow_none=True, dump_only=True,
+        metadata={"description": "I transferred this call: {id, method, target {kind, id, "
+                                 "number, name}, state (how it ended), reason}; the last "
+                                 "transfer when there were several"})
     is_callback = fields.Boolean()
     started_at = fields.DateTime()
     answered_at = fields.DateTime(allow_none=True)

@@ -34,6 +34,7 @@ IN_CALL_USER_IDS = "in_call_user_ids"   # (session, tenant_id, user_ids) -> set[
 PRESENCE = "presence"                   # (session, tenant_id, user_ids) -> dict[int, dict]; availability
 QUEUE_SUMMARY = "queue_summary"         # (session, tenant_id, queue_ids) -> dict[int, dict]; queues (live status)
 CALLER_HITS = "caller_hits"             # (session, tenant_id, user_id, numbers) -> dict[str, dict]; callerid (local sources only)
+CALL_TRANSFERS = "call_transfers"       # (session, tenant_id, user_id, sip_call_ids) -> dict[str, dict]; transfer (the call log's "transferred to")
 FAVOURITE_TARGET = "favourite_target"   # (session, tenant_id, kind, target_id) -> dict|None {name, number?, availability?}; queues, main numbers
 #   per kind: provide FAVOURITE_TARGET + ".<kind>" with (session, tenant_id, target_id); the queues
 #   feature answers FAVOURITE_TARGET itself ("queue") and asks the per-kind provider for the others

@@ -29,6 +29,7 @@ class Transfer(TenantScoped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     call_id: Mapped[int] = mapped_column(Integer, index=True)   # live_calls.id
+    sip_call_id: Mapped[str | None] = mapped_column(String(200), index=True)  # the call log's
     command_id: Mapped[int | None] = mapped_column(Integer)      # call_commands.id
     gateway_id: Mapped[str] = mapped_column(String(64))
     method: Mapped[str] = mapped_column(String(12))

@@ -134,7 +134,7 @@ def start(db: Session, tenant, user, call_id: int, data: dict, key: str | None) 
                            extra={"transfer_id": active.id})
     target = resolve_target(db, tenant, user.id, data["target"])
     row = Transfer(tenant_id=tenant.id, user_id=user.id, call_id=call.id,
-                   gateway_id=call.gateway_id, method=data.get("method") or default_method(user),
+                   sip_call_id=call.sip_call_id, gateway_id=call.gateway_id, method=data.get("method") or default_method(user),
                    target_kind=target["kind"], target_id=target["id"],
                    target_number=target["number"], target_name=target["name"],
                    timeout_s=data.get("timeout_s") or policy(db, tenant.id)["timeout_s"],
@@ -164,6 +164,24 @@ def finish(db: Session, tenant_id: int, user_id: int, transfer_id: int, what: st
     calls.request_command(db, tenant_id, user_id, row.call_id, f"transfer_{what}",
                           f"transfer:{row.id}:{what}", {"transfer_id": row.id})
     return row
+
+
+def of_calls(db: Session, tenant_id: int, user_id: int, sip_call_ids) -> dict[str, dict]:
+    """Provider of `hooks.CALL_TRANSFERS`: the last transfer I made of each call (by the call
+    log's Call-ID): to whom, the method and how it ended."""
+    ids = [i for i in set(sip_call_ids) if i]
+    if not ids:
+        return {}
+    out = {}
+    for row in db.scalars(select(Transfer).where(Transfer.tenant_id == tenant_id,
+                                                 Transfer.user_id == user_id,
+                                                 Transfer.sip_call_id.in_(ids))
+                          .order_by(Transfer.id)):
+        out[row.sip_call_id] = {"id": row.id, "method": row.method, "state": row.state,
+                                "reason": row.reason, "target": {
+                                    "kind": row.target_kind, "id": row.target_id,
+                                    "number": row.target_number, "name": row.target_name}}
+    return out
 
 
 # -- the gateway's side -----------------------------------------------------------------------

@@ -193,3 +193,34 @@ def test_a_transfer_the_gateway_refused_has_failed_with_its_reason(app, client, 
     calls.finish_command(db, command_id, "done", "refused: a transfer is already in progress")
     got = client.get(f"/api/v1/me/transfers/{t['id']}", headers=headers).get_json()
     assert got["state"] == "failed" and got["reason"].startswith("refused")
+
+
+def test_my_call_log_entry_says_to_whom_i_transferred_the_call_how_and_how_it_ended(
+        app, client, db):
+    from api.callerid.services import record_call
+    from api.transfer.services import transfer_progress
+
+    company = make_company(app)
+    mobile = company.users["alice"]
+    headers = auth(client, mobile)
+    call_id = answered_call(app, mobile, "+4791234567", gateway="gw-log")
+    t = client.post(f"/api/v1/me/calls/{call_id}/transfer", headers=headers,
+                    json={"target": {"kind": "external", "number": "22 33 44 55"},
+                          "method": "blind"}).get_json()
+    transfer_progress(db, t["id"], "completed", "answered")
+    alice = client.get("/api/v1/me", headers=headers).get_json()["id"]
+    sip_call_id = f"call-{alice}-+4791234567"     # as the gateway wrote the live call
+    record_call(db, company.tenant_id, alice, direction="incoming", status="answered",
+                other_number="+4791234567", call_id=sip_call_id, look_up=False)
+    record_call(db, company.tenant_id, alice, direction="incoming", status="missed",
+                other_number="+4798765432", call_id="another-call", look_up=False)
+
+    log = client.get("/api/v1/me/call-log", headers=headers).get_json()
+    by_call = {e["call_id"]: e for e in log}
+    assert by_call[sip_call_id]["transfer"] == {
+        "id": t["id"], "method": "blind", "state": "completed", "reason": "answered",
+        "target": {"kind": "external", "id": None, "number": "+4722334455", "name": None}}
+    assert by_call["another-call"]["transfer"] is None
+    bob_log = client.get("/api/v1/me/call-log",
+                         headers=auth(client, company.users["bob"])).get_json()
+    assert bob_log == []          # my transfers are mine

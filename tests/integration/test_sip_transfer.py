@@ -49,6 +49,12 @@ class Transfer:
             self.client.get(url, headers=self.headers).get_json()),
             what=f"the transfer to be {' or '.join(states)}")
 
+    def logged_transfer(self) -> dict:
+        """The transfer my call log entry of this call records (once the entry is written)."""
+        return wait_until(lambda: [e["transfer"] for e in self.client.get(
+            "/api/v1/me/call-log", headers=self.headers).get_json() if e["transfer"]],
+            what="my call log entry with the transfer")[0]
+
     def post(self, transfer: dict, what: str) -> int:
         return self.client.post(f"/api/v1/me/transfers/{transfer['id']}/{what}",
                                 headers=self.headers).status_code
@@ -95,6 +101,11 @@ def test_with_return_answered_connects_caller_and_target_and_frees_the_user(
     assert _moments(gateway, t.trunk, ("transfer_state", "completed")) == [
         ("hold_tone", "started"), ("transfer_state", "ringing"), ("hold_tone", "stopped"),
         ("transfer_state", "completed")]
+    # my own call log entry says to whom I transferred the call, how, and how it ended
+    assert t.logged_transfer() == {"id": transfer["id"], "method": "with_return",
+                                   "state": "completed", "reason": "answered", "target": {
+                                       "kind": "external", "id": None, "number": TARGET,
+                                       "name": None}}
 
 
 def test_with_return_no_answer_comes_back_to_the_user_with_a_push(
@@ -176,6 +187,7 @@ def test_attended_cancel_takes_the_caller_back_and_hangs_up_the_target(
     assert not t.soft.received("BYE")
     assert t.trunk.wait() == 0 and t.soft.wait() == 0  # the caller's BYE ends the user's leg
     assert logged(t.user, "answered")
+    assert t.logged_transfer()["state"] == "cancelled"
     # held while the user talked to the target, back with the user when cancelled
     assert _moments(gateway, t.trunk, ("transfer_state", "cancelled")) == [
         ("hold_tone", "started"), ("transfer_state", "ringing"),
