@@ -22,6 +22,7 @@ from .callmessages import (  # noqa: F401 (re-exported: the machine's vocabulary
     RejectCaller, HangupCaller, StartTimer, CancelTimer, WriteState, LogCall, CommandDone,
     Failed)
 from .calltransfer import TRANSFER_TRANSITIONS, TRANSFERRING, TransferMixin
+from .machine import LegMachine
 
 ROUTING, ANNOUNCING, RINGING, BRIDGED, PLAYING, ENDED = (
     "routing", "announcing", "ringing", "bridged", "playing", "ended")
@@ -35,7 +36,7 @@ class _Leg:
 
 
 @dataclass
-class CallControl(TransferMixin):
+class CallControl(LegMachine, TransferMixin):
     """One call. `handle(event)` returns the actions to perform, in order."""
 
     state: str = ROUTING
@@ -52,38 +53,9 @@ class CallControl(TransferMixin):
     _device_step: bool = False
     _out: list = field(default_factory=list)
 
-    def handle(self, event) -> list:
-        if self.state == ENDED:
-            return []
-        leg = self.legs.get(getattr(event, "leg", None))
-        if leg is not None and leg.status == "gone":
-            # a leg already cancelled: its late answer is hung up, anything else is noise
-            return [CancelLeg(event.leg)] if isinstance(event, LegAnswered) else []
-        name = TRANSITIONS.get((self.state, type(event)))
-        self._out = []
-        if name is None:
-            self._fail(f"{type(event).__name__} in state {self.state}")
-        else:
-            getattr(self, name)(event)
-        out, self._out = self._out, []
-        return out
-
-    # -- helpers ------------------------------------------------------------------------
-    def _do(self, *actions) -> None:
-        self._out.extend(actions)
-
     def _live_legs(self) -> list[int]:
         return [n for n, leg in self.legs.items() if leg.status in ("dialled", "ringing",
                                                                      "answered")]
-
-    def _stop_timers(self) -> None:
-        for name in sorted(self.timers):
-            self._do(CancelTimer(name))
-        self.timers.clear()
-
-    def _timer(self, name: str, seconds: float) -> None:
-        self.timers.add(name)
-        self._do(StartTimer(name, seconds))
 
     def _drop_legs(self, keep: int | None = None) -> None:
         for n in self._live_legs():
@@ -296,5 +268,6 @@ TRANSITIONS: dict[tuple[str, type], str] = {
 
 TRANSITIONS.update(TRANSFER_TRANSITIONS)  # a bridged call hands itself to transfer control
 
+CallControl.transitions = TRANSITIONS
 HANDLERS: dict[str, Callable] = {name: getattr(CallControl, name)
                                  for name in set(TRANSITIONS.values())}

@@ -1,8 +1,9 @@
 """From the routing decision (availability's plan) to the steps call control executes (pure).
 
 Softphones and desk phones are dialled at their SIP addresses, mobiles (MEX), external and
-main numbers through the trunk, voicemail and queues at their configured SIP addresses, a
-colleague through this gateway again (so the colleague's own plan applies). Legs to a
+main numbers through the trunk, voicemail at its configured SIP address, a colleague and a
+queue with a number through this gateway again (so the colleague's own plan or the queue's
+handling applies; a queue without a number at the queue service's address). Legs to a
 destination other than the user's devices carry the originally called number (Diversion).
 """
 from __future__ import annotations
@@ -23,8 +24,10 @@ def _destination_uri(dest, called: str, uris: dict, colleague_numbers: dict) -> 
     kind, target = dest.kind, dest.target
     if kind == "voicemail":
         return uris["voicemail"].replace("{number}", called)
-    if kind == "queue":
-        return uris["queue"].replace("{id}", str(target))
+    if kind == "queue":  # a queue with a number: this gateway's own queue handling
+        number = colleague_numbers.get(f"queue:{target}")
+        return trunk_target(uris["self"], number) if number else \
+            uris["queue"].replace("{id}", str(target))
     if kind in ("main_number", "external") and target:
         return trunk_target(uris["trunk"], target)
     if kind == "colleague":

@@ -10,7 +10,7 @@ import time
 import wave
 from collections import deque
 
-from . import callcontrol as cc, transfers
+from . import callcontrol as cc, queuecalls, transfers
 from .sipmsg import diversion_headers, identity_user, safe_user
 from .callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, CancelTimer,
                            CommandDone, Dial, Failed, HangupCaller, LegAnswered, LegFailed,
@@ -89,6 +89,7 @@ class CallSession:
         if route.user_id is not None and route.direction != "feature":
             self.gw.busy[route.user_id] = self.gw.busy.get(route.user_id, 0) + 1
             self.counted = True
+        queuecalls.take_over(self, route)  # a queue's own control drives a call to a queue
         self.feed(Routed(route.plan))
 
     def leg_event(self, call, kind: str, status: int) -> None:
@@ -111,6 +112,7 @@ class CallSession:
             self._start_player()
         self._connect()
         transfers.media_ready(self)
+        queuecalls.media_ready(self)
 
     def timer_fired(self, name: str, token: int) -> None:
         if self.timers.get(name) == token:
@@ -159,6 +161,8 @@ class CallSession:
     def _perform(self, a) -> None:
         gw, r = self.gw, self.route_info
         if transfers.perform(self, a):  # hold, connect two legs, transfer state, came back
+            return
+        if queuecalls.perform(self, a):  # a queue call's writes, music, member pushes
             return
         if isinstance(a, Push):
             log.info("push", extra=self._extra(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import or_, select
 
-from . import plans
+from . import plans, queuerouting
 from .callmessages import CallPlan
 
 log = logging.getLogger("sip_gateway")
@@ -99,6 +99,11 @@ class Store:
         if caller_num is not None:
             from_user = db.scalar(select(User).where(
                 or_(User.mobile == caller_num, User.office_number == caller_num)).limit(1))
+        if user is None:  # a queue, or the queue service number (remote login)
+            queue = queuerouting.route(db, called, called_user, caller_num or caller_user or None,
+                                       from_user, self.uris)
+            if queue is not None:
+                return queue
         if user is None and from_user is not None:
             if called_user[:1] in "*#":
                 return self._feature_code(db, from_user, called_user)
@@ -142,7 +147,8 @@ class Store:
         country = db.scalar(select(Tenant.country).where(Tenant.id == user.tenant_id)) or "NO"
         who = availability.caller(db, user.tenant_id, country, caller)
         decided = decide(inputs, who, at, busy)
-        colleagues = self._colleague_numbers(db, user.tenant_id, decided)
+        colleagues = {**self._colleague_numbers(db, user.tenant_id, decided),
+                      **queuerouting.queue_numbers(db, user.tenant_id, decided)}
         plan = plans.call_plan(decided, called, self.uris, colleagues)
         context = call_context(db, user.tenant_id, user.id, caller, deadline_s=0.2)
         ring = next((s.timeout for s in decided.steps if s.action == "ring"), None) or 25

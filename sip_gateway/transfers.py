@@ -11,7 +11,7 @@ import logging
 from collections import OrderedDict
 from dataclasses import replace
 
-from . import plans
+from . import plans, queuerouting
 from .callmessages import Bridge, Push, RingStep, Target, WriteState
 from .transfercontrol import (CancelTransfer, CompleteTransfer, Connect, HoldCaller, Settled,
                               StartTransfer, TransferState)
@@ -28,11 +28,12 @@ _ORDERS: OrderedDict[int, dict | None] = OrderedDict()
 
 
 def target_for(order: dict, uris: dict) -> Target:
-    """Colleagues through this gateway again (their own plan applies), queues at the queue
-    service, main and external numbers through the trunk."""
+    """Colleagues and queues with a number through this gateway again (their own plan and
+    queue handling apply), other queues at the queue service, main and external numbers
+    through the trunk."""
     kind, number = order["target_kind"], order["target_number"]
     if kind == "queue":
-        uri = uris["queue"].replace("{id}", str(order["target_id"]))
+        uri = queuerouting.queue_uri(order["target_id"], number, uris)
     elif kind == "colleague":
         uri = plans.trunk_target(uris["self"], number)
     else:

@@ -16,6 +16,8 @@ PURE_MODULES = [
     "sip_gateway/calltransfer.py",
     "api/transfer/why.py",
     "sip_gateway/sipmsg.py",
+    "sip_gateway/queuecontrol.py",
+    "sip_gateway/machine.py",
 ]
 FORBIDDEN = {"flask", "flask_smorest", "sqlalchemy", "pjsua2", "socket", "threading", "time",
              "asyncio", "requests", "httpx", "subprocess", "os", "random", "api.core.db",

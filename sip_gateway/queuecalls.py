@@ -1,0 +1,154 @@
+"""The gateway's side of calls to a queue (on the pjsua thread, like the session).
+
+A call routed to a queue is driven by `queuecontrol.QueueControl` instead of call control.
+Its queue actions are performed here: the queue call's database writes and the
+distribution's question run on the recorder thread (in order with every other write) and
+come back to the call as inputs; waiting music, the members' "via queue" pushes and their
+busy count are local. Everything else (dial, cancel, answer, bridge, play, hang up, timers)
+goes through the session as for any call.
+"""
+from __future__ import annotations
+
+import logging
+
+from .queuecontrol import (AskNext, Decided, Enqueue, Entered, MemberBusy, MemberTargets,
+                           PushMember, QueueControl, QueueStep, QueueWrite, StartLoop, StopLoop)
+
+log = logging.getLogger("sip_gateway")
+
+
+def take_over(session, route) -> None:
+    """A call routed to a queue: queue control drives it from now on."""
+    steps = route.plan.steps if route.plan is not None else ()
+    if steps and isinstance(steps[0], QueueStep):
+        session.cc = QueueControl()
+
+
+def perform(session, a) -> bool:
+    """Perform `a` if it is a queue action; False for everything else."""
+    gw = session.gw
+    if isinstance(a, Enqueue):
+        step, r = session.cc.queue, session.route_info
+        gw.recorder.submit(enqueue, step.tenant_id, step.queue_id, r.caller,
+                           (r.hit or {}).get("name"), session.sip_id,
+                           then=lambda entered: gw.post(session.feed, entered or Entered(None,
+                                                                                         False)))
+    elif isinstance(a, AskNext):
+        tenant_id, trunk = session.cc.queue.tenant_id, gw.cfg.trunk_uri
+        gw.recorder.submit(ask_next, tenant_id, a.call_id, a.round, trunk,
+                           then=lambda d: gw.post(session.feed, d or Decided(a.round)))
+    elif isinstance(a, QueueWrite):
+        log.info("queue call", extra=session._extra(event="queue_write", op=a.op,
+                                                    queue_call_id=a.call_id, user_id=a.user_id))
+        gw.recorder.submit(write, session.cc.queue.tenant_id, a.op, a.call_id, a.user_id)
+    elif isinstance(a, StartLoop):
+        session.queue_loop = None if session.start_loop(a.tone) else a.tone
+    elif isinstance(a, StopLoop):
+        session.queue_loop = None
+        session.stop_loop()
+    elif isinstance(a, PushMember):
+        _push(session, a)
+    elif isinstance(a, MemberBusy):
+        _busy(gw, a.user_id, 1 if a.busy else -1)
+    else:
+        return False
+    return True
+
+
+def media_ready(session) -> None:
+    """The caller's media came up after the music was asked for: start it now."""
+    tone = getattr(session, "queue_loop", None)
+    if tone and session.start_loop(tone):
+        session.queue_loop = None
+
+
+def _push(session, a: PushMember) -> None:
+    import push
+
+    r, tenant_id = session.route_info, session.cc.queue.tenant_id
+    log.info("queue push", extra=session._extra(event="queue_push", kind=a.kind,
+                                                user_id=a.user_id, reason=a.reason))
+    if a.kind == "incoming":
+        push.notify_incoming_call(tenant_id, a.user_id, session.sip_id, r.caller, hit=r.hit,
+                                  context=r.context, ring_timeout=a.ring_for_s)
+    else:
+        push.notify_call_ended(tenant_id, a.user_id, session.sip_id, reason=a.reason)
+
+
+def _busy(gw, user_id: int, delta: int) -> None:
+    left = gw.busy.get(user_id, 0) + delta
+    if left > 0:
+        gw.busy[user_id] = left
+    else:
+        gw.busy.pop(user_id, None)
+
+
+# -- on the recorder thread --------------------------------------------------------------------
+
+def enqueue(db, tenant_id: int, queue_id: int, caller: str | None, caller_name: str | None,
+            call_ref: str) -> Entered:
+    from sqlalchemy import func, select
+
+    from api.queues import calls
+    from api.queues.models import QueueCall
+
+    entry = calls.enqueue(db, tenant_id, queue_id, caller_number=caller,
+                          caller_name=caller_name, call_ref=call_ref[:80])
+    call_id = entry.call.id
+    position = db.scalar(select(func.count()).select_from(QueueCall).where(
+        QueueCall.tenant_id == tenant_id, QueueCall.queue_id == queue_id,
+        QueueCall.status == "waiting", QueueCall.id <= call_id)) or 1
+    log.info("queue entered", extra={"event": "queue_entered", "call_id": call_ref,
+                                     "queue_call_id": call_id, "accepted": entry.accepted,
+                                     "position": position})
+    return Entered(call_id, entry.accepted, position)
+
+
+def ask_next(db, tenant_id: int, call_id: int, round_no: int, trunk_uri: str) -> Decided:
+    """The distribution's choice for this round, with each member's devices to ring."""
+    from sqlalchemy import select
+
+    from api.availability import convert
+    from api.availability.models import Device
+    from api.queues import calls
+
+    from .callmessages import Target
+    from .plans import trunk_target
+
+    decision = calls.ring_next(db, tenant_id, call_id)
+    targets: dict[int, list[Target]] = {uid: [] for uid in decision.ring}
+    if targets:
+        for row in db.scalars(select(Device).where(Device.tenant_id == tenant_id,
+                                                   Device.user_id.in_(list(targets)))
+                              .order_by(Device.id)):
+            device = convert.device(row)
+            if device is None:
+                continue
+            uri = device.address if device.address.startswith("sip") \
+                else trunk_target(trunk_uri, device.address)
+            targets[row.user_id].append(Target(device.kind, uri))
+    log.info("queue distribution", extra={"event": "queue_ring", "queue_call_id": call_id,
+                                          "round": round_no, "ring": list(decision.ring),
+                                          "reason": decision.reason})
+    return Decided(round_no, tuple(MemberTargets(uid, tuple(targets[uid]))
+                                   for uid in decision.ring), decision.ring_for_s)
+
+
+def write(db, tenant_id: int, op: str, call_id: int, user_id: int | None) -> None:
+    from api.queues import calls
+
+    if op == "answered":
+        calls.member_answered(db, tenant_id, call_id, user_id)
+    elif op == "no_answer":
+        outcome = calls.member_no_answer(db, tenant_id, call_id, user_id)
+        log.info("queue member did not answer", extra={
+            "event": "queue_no_answer", "queue_call_id": call_id, "user_id": user_id,
+            "outcome": outcome})
+    elif op == "ended":
+        calls.call_ended(db, tenant_id, call_id)
+    elif op == "abandon":
+        calls.abandon(db, tenant_id, call_id)
+    elif op == "time_out":
+        calls.time_out(db, tenant_id, call_id)
+    else:
+        raise ValueError(f"unknown queue write {op!r}")

@@ -1,0 +1,462 @@
+"""Call control for a call to a queue: a pure, sans-IO state machine, like `callcontrol`.
+
+The caller enters the queue (the database says whether the queue takes the call), is
+answered and hears the queue's message, then waiting music. Meanwhile the distribution (asked
+through `AskNext`, answered by `Decided`) names members to ring; their devices ring for the
+distribution's ring time, then the members who let it ring out are reported (`no_answer`, the
+queue's no-answer policy) and the distribution is asked again. The first device to answer is
+bridged and the others are cancelled. The total time in the queue ends in the overflow
+destination (dialled like any leg, or the caller is hung up); a queue that does not take the
+call sends the caller to the overflow at once.
+
+The machine never reads a clock and never touches a socket or the database: timers are
+`StartTimer` actions fired back as `TimerFired`, database work is `Enqueue`, `AskNext` and
+`QueueWrite` actions whose answers come back as `Entered` and `Decided`.
+
+Every (state, input) pair the machine accepts is in `TRANSITIONS`; any other pair ends the
+call cleanly (legs cancelled, the queue call closed, the caller hung up or rejected, `Failed`
+reported). Inputs to a call that has ended are ignored.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, CancelTimer, Dial,
+                           Failed, HangupCaller, LegAnswered, LegFailed, LegHungUp, LegProgress,
+                           Play, PlaybackDone, RejectCaller, RingCaller, Routed, StopPlay,
+                           Target, TimerFired)
+from .machine import LegMachine
+
+ROUTING, ENTERING, ANNOUNCING, WAITING, BRIDGED, OVERFLOW, FORWARDED, LEAVING, ENDED = (
+    "routing", "entering", "announcing", "waiting", "bridged", "overflow", "forwarded",
+    "leaving", "ended")
+STATES = (ROUTING, ENTERING, ANNOUNCING, WAITING, BRIDGED, OVERFLOW, FORWARDED, LEAVING, ENDED)
+MUSIC = "hold"        # the tone looped to a waiting caller (sip_gateway.tones)
+RETRY_S = 1.0         # nobody to ring: ask the distribution again after this long
+
+
+# -- the plan ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class QueueStep:
+    """A call to a queue (the only step of its plan)."""
+
+    queue_id: int
+    tenant_id: int
+    name: str
+    max_wait_s: int
+    announce_position: bool = False
+    overflow: Target | None = None    # None: the caller is hung up when the time is over
+    language: str = "en"
+    retry_s: float = RETRY_S
+
+
+# -- inputs -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Entered:
+    """The queue's answer to `Enqueue`."""
+
+    call_id: int | None       # None: the database did not answer (the caller overflows)
+    accepted: bool            # False: nobody logged in and the queue does not ring empty
+    position: int = 1         # 1: first in line
+
+
+@dataclass(frozen=True, slots=True)
+class MemberTargets:
+    user_id: int
+    targets: tuple[Target, ...]   # the member's enabled devices (may be empty)
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """The distribution's answer to `AskNext` (empty when nobody is ready or on error)."""
+
+    round: int
+    ring: tuple[MemberTargets, ...] = ()
+    ring_for_s: float = 20
+
+
+# -- actions ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Enqueue:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class AskNext:
+    call_id: int
+    round: int
+
+
+@dataclass(frozen=True, slots=True)
+class QueueWrite:
+    """The queue call's state in the database: answered, no_answer (member), ended (the
+    bridged call is over, wrap-up starts), abandon (caller gave up), time_out."""
+
+    op: str
+    call_id: int
+    user_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StartLoop:
+    tone: str
+
+
+@dataclass(frozen=True, slots=True)
+class StopLoop:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class PushMember:
+    """The who's-calling push ("via queue") to a member, or its end (reason)."""
+
+    user_id: int
+    kind: str                 # incoming, ended
+    reason: str = ""          # for ended: answered, answered_elsewhere, ended
+    ring_for_s: float = 0
+
+
+@dataclass(frozen=True, slots=True)
+class MemberBusy:
+    """The member is talking to a queue caller (True) or no longer (False)."""
+
+    user_id: int
+    busy: bool
+
+
+TERMINAL_OPS = ("ended", "abandon", "time_out")
+
+
+@dataclass
+class _Leg:
+    user_id: int | None       # None: the overflow destination
+    target: Target
+    status: str = "dialled"   # dialled, ringing, answered, gone
+
+
+@dataclass
+class QueueControl(LegMachine):
+    """One call to a queue. `handle(event)` returns the actions to perform, in order."""
+
+    state: str = ROUTING
+    queue: QueueStep | None = None
+    call_id: int | None = None
+    round: int = 0
+    legs: dict[int, _Leg] = field(default_factory=dict)
+    ringing: dict[int, set[int]] = field(default_factory=dict)  # member -> live legs
+    timers: set[str] = field(default_factory=set)
+    winner: int | None = None
+    member: int | None = None          # the member talking to the caller
+    answered: bool = False             # the caller's leg is answered
+    playing: bool = False              # the queue message
+    looping: bool = False              # waiting music
+    _out: list = field(default_factory=list)
+
+    def _cancel_timer(self, name: str) -> None:
+        if name in self.timers:
+            self.timers.discard(name)
+            self._do(CancelTimer(name))
+
+    def _write(self, op: str, user_id: int | None = None) -> None:
+        if self.call_id is not None:
+            self._do(QueueWrite(op, self.call_id, user_id))
+
+    def _quiet(self) -> None:
+        """The caller stops hearing the message and the music."""
+        if self.playing:
+            self.playing = False
+            self._do(StopPlay())
+        if self.looping:
+            self.looping = False
+            self._do(StopLoop())
+
+    def _drop_legs(self, keep: int | None = None) -> None:
+        for n, leg in self.legs.items():
+            if n != keep and leg.status != "gone":
+                leg.status = "gone"
+                self._do(CancelLeg(n))
+
+    def _stop_ringing(self, reason: str, keep: int | None = None) -> list[int]:
+        """Cancel the members' ringing devices (all but leg `keep`); their pushes end."""
+        members = sorted(self.ringing)
+        for user in members:
+            for n in sorted(self.ringing[user]):
+                if n != keep:
+                    self.legs[n].status = "gone"
+                    self._do(CancelLeg(n))
+            winner = keep is not None and self.legs[keep].user_id == user
+            self._do(PushMember(user, "ended", "answered" if winner else reason))
+        self.ringing.clear()
+        return members
+
+    def _end(self) -> None:
+        self._stop_timers()
+        self.state = ENDED
+
+    def _fail(self, reason: str) -> None:
+        self._do(Failed(reason))
+        self._stop_ringing("ended")
+        self._drop_legs()
+        self._quiet()
+        if self.state in (ANNOUNCING, WAITING):
+            self._write("abandon")
+        elif self.state == BRIDGED:
+            self._release_member()
+        self._do(HangupCaller() if self.answered else RejectCaller(500))
+        self._end()
+
+    def _release_member(self) -> None:
+        self._write("ended")
+        if self.member is not None:
+            self._do(MemberBusy(self.member, False))
+            self.member = None
+
+    def _greeting(self, position: int) -> str:
+        text = f"You have reached {self.queue.name}."
+        if self.queue.announce_position:
+            text += f" You are number {position} in the queue."
+        return text + " Please hold."
+
+    def _ask(self) -> None:
+        self.round += 1
+        self._do(AskNext(self.call_id, self.round))
+
+    def _overflow(self) -> None:
+        """The caller leaves the queue for its overflow destination (or is hung up)."""
+        self._stop_timers()
+        target = self.queue.overflow if self.queue else None
+        if target is None:
+            self._quiet()
+            self._do(HangupCaller() if self.answered else RejectCaller(480))
+            self._end()
+            return
+        n = len(self.legs) + 1
+        self.legs[n] = _Leg(None, target)
+        self.state = OVERFLOW
+        self._do(Dial(n, target))
+
+    # -- transitions --------------------------------------------------------------------
+    def on_routed(self, ev: Routed) -> None:
+        step = ev.plan.steps[0] if ev.plan.steps else None
+        if not isinstance(step, QueueStep):
+            self._fail("a queue call without its queue")
+            return
+        self.queue = step
+        self.state = ENTERING
+        self._do(RingCaller(), Enqueue())
+
+    def on_caller_gone_routing(self, _ev) -> None:
+        self._end()
+
+    def on_entered(self, ev: Entered) -> None:
+        if ev.call_id is None or not ev.accepted:
+            self._overflow()
+            return
+        self.call_id = ev.call_id
+        self.state = ANNOUNCING
+        self.answered = self.playing = True
+        self._do(AnswerCaller())
+        self._timer("max_wait", self.queue.max_wait_s)
+        self._do(Play(self._greeting(ev.position), self.queue.language, answer=True))
+        self._ask()
+
+    def on_caller_gone_entering(self, _ev) -> None:
+        self.state = LEAVING   # the queue call is closed once its id is known
+
+    def on_entered_leaving(self, ev: Entered) -> None:
+        if ev.call_id is not None and ev.accepted:
+            self.call_id = ev.call_id
+            self._write("abandon")
+        self._end()
+
+    def on_decided(self, ev: Decided) -> None:
+        if ev.round != self.round or self.ringing:
+            return  # an answer to an earlier question
+        reachable = []
+        for m in ev.ring:
+            if m.targets:
+                reachable.append(m)
+            else:  # no device to ring: the distribution moves on from this member
+                self._write("no_answer", m.user_id)
+        if not reachable:
+            self._timer(f"retry:{self.round}", self.queue.retry_s)
+            return
+        for m in reachable:
+            self._do(PushMember(m.user_id, "incoming", ring_for_s=ev.ring_for_s))
+            legs = set()
+            for target in m.targets:
+                n = len(self.legs) + 1
+                self.legs[n] = _Leg(m.user_id, target)
+                legs.add(n)
+                self._do(Dial(n, target))
+            self.ringing[m.user_id] = legs
+        self._timer(f"ring:{self.round}", ev.ring_for_s)
+
+    def on_stale(self, _ev) -> None:
+        """An answer or a timer that belongs to a part of the call already over."""
+
+    def on_timer(self, ev: TimerFired) -> None:
+        if ev.name not in self.timers:
+            return  # a timer of a round already over
+        self.timers.discard(ev.name)
+        kind = ev.name.partition(":")[0]
+        if kind == "max_wait":
+            self._stop_ringing("ended")
+            self._write("time_out")
+            self._overflow()
+        elif kind == "ring":
+            for user in self._stop_ringing("ended"):
+                self._write("no_answer", user)
+            self._ask()
+        else:
+            self._ask()
+
+    def on_leg_progress(self, ev: LegProgress) -> None:
+        leg = self.legs.get(ev.leg)
+        if leg is not None and leg.status == "dialled":
+            leg.status = "ringing"
+
+    def on_member_leg_failed(self, ev: LegFailed) -> None:
+        leg = self.legs.get(ev.leg)
+        if leg is None or leg.user_id is None:
+            self._fail(f"failure of unknown leg {ev.leg}")
+            return
+        leg.status = "gone"
+        legs = self.ringing.get(leg.user_id, set())
+        legs.discard(ev.leg)
+        if legs:
+            return
+        # every device of this member refused (busy, declined, unreachable)
+        self.ringing.pop(leg.user_id, None)
+        self._do(PushMember(leg.user_id, "ended", "ended"))
+        self._write("no_answer", leg.user_id)
+        if not self.ringing:
+            self._cancel_timer(f"ring:{self.round}")
+            self._timer(f"retry:{self.round}", self.queue.retry_s)
+
+    def on_member_answered(self, ev: LegAnswered) -> None:
+        leg = self.legs.get(ev.leg)
+        if leg is None or leg.user_id is None or leg.user_id not in self.ringing:
+            self._fail(f"answer from leg {ev.leg} that is not ringing")
+            return
+        leg.status = "answered"
+        self.winner, self.member = ev.leg, leg.user_id
+        self._stop_timers()
+        self._stop_ringing("answered_elsewhere", keep=ev.leg)
+        self._quiet()
+        self.state = BRIDGED
+        self._do(Bridge(ev.leg), QueueWrite("answered", self.call_id, leg.user_id),
+                 MemberBusy(leg.user_id, True))
+
+    def on_playback_done(self, _ev) -> None:
+        if not self.playing:
+            return
+        self.playing = False
+        self.looping = True
+        if self.state == ANNOUNCING:
+            self.state = WAITING
+        self._do(StartLoop(MUSIC))
+
+    def on_caller_gone_waiting(self, _ev) -> None:
+        self._stop_ringing("ended")
+        self._quiet()
+        self._write("abandon")
+        self._end()
+
+    def on_leg_gone_bridged(self, ev) -> None:
+        if ev.leg != self.winner:
+            self._fail(f"leg {ev.leg} ended but leg {self.winner} is bridged")
+            return
+        self.legs[ev.leg].status = "gone"
+        self._release_member()
+        self._do(HangupCaller())
+        self._end()
+
+    def on_caller_gone_bridged(self, _ev) -> None:
+        self._drop_legs()
+        self._release_member()
+        self._end()
+
+    def on_overflow_answered(self, ev: LegAnswered) -> None:
+        leg = self.legs.get(ev.leg)
+        if leg is None or leg.user_id is not None:
+            self._fail(f"answer from leg {ev.leg} that is not the overflow")
+            return
+        leg.status = "answered"
+        self.winner = ev.leg
+        self._quiet()
+        self.state = FORWARDED
+        if not self.answered:
+            self.answered = True
+            self._do(AnswerCaller())
+        self._do(Bridge(ev.leg))
+
+    def on_overflow_failed(self, ev: LegFailed) -> None:
+        leg = self.legs.get(ev.leg)
+        if leg is None or leg.user_id is not None:
+            self._fail(f"failure of leg {ev.leg} that is not the overflow")
+            return
+        leg.status = "gone"
+        self._quiet()
+        self._do(HangupCaller() if self.answered else RejectCaller(480))
+        self._end()
+
+    def on_leg_gone_forwarded(self, ev) -> None:
+        if ev.leg != self.winner:
+            self._fail(f"leg {ev.leg} ended but leg {self.winner} is bridged")
+            return
+        self.legs[ev.leg].status = "gone"
+        self._do(HangupCaller())
+        self._end()
+
+    def on_caller_gone_overflow(self, _ev) -> None:
+        self._drop_legs()
+        self._quiet()
+        self._end()
+
+
+_WAITING_INPUTS = {
+    Decided: "on_decided",
+    TimerFired: "on_timer",
+    LegProgress: "on_leg_progress",
+    LegAnswered: "on_member_answered",
+    LegFailed: "on_member_leg_failed",
+    PlaybackDone: "on_playback_done",
+    CallerHungUp: "on_caller_gone_waiting",
+}
+
+TRANSITIONS: dict[tuple[str, type], str] = {
+    (ROUTING, Routed): "on_routed",
+    (ROUTING, CallerHungUp): "on_caller_gone_routing",
+    (ENTERING, Entered): "on_entered",
+    (ENTERING, CallerHungUp): "on_caller_gone_entering",
+    (LEAVING, Entered): "on_entered_leaving",
+    **{(ANNOUNCING, kind): name for kind, name in _WAITING_INPUTS.items()},
+    **{(WAITING, kind): name for kind, name in _WAITING_INPUTS.items()},
+    (BRIDGED, LegHungUp): "on_leg_gone_bridged",
+    (BRIDGED, LegFailed): "on_leg_gone_bridged",
+    (BRIDGED, CallerHungUp): "on_caller_gone_bridged",
+    (BRIDGED, TimerFired): "on_timer",
+    (BRIDGED, Decided): "on_stale",
+    (OVERFLOW, LegProgress): "on_leg_progress",
+    (OVERFLOW, LegAnswered): "on_overflow_answered",
+    (OVERFLOW, LegFailed): "on_overflow_failed",
+    (OVERFLOW, CallerHungUp): "on_caller_gone_overflow",
+    (OVERFLOW, PlaybackDone): "on_playback_done",
+    (OVERFLOW, TimerFired): "on_timer",
+    (OVERFLOW, Decided): "on_stale",
+    (FORWARDED, LegHungUp): "on_leg_gone_forwarded",
+    (FORWARDED, LegFailed): "on_leg_gone_forwarded",
+    (FORWARDED, CallerHungUp): "on_caller_gone_overflow",
+    (FORWARDED, TimerFired): "on_timer",
+    (FORWARDED, Decided): "on_stale",
+}
+
+QueueControl.transitions = TRANSITIONS
+HANDLERS: dict[str, Callable] = {name: getattr(QueueControl, name)
+                                 for name in set(TRANSITIONS.values())}

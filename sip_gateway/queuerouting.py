@@ -1,0 +1,115 @@
+"""Routing to queues (on the routing threads, like `store`): a queue's number (or its short
+number dialled by a colleague) reaches the queue; the company's queue service number toggles
+the caller's queue login (remote login) and tells them the new state."""
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+
+from . import plans
+from .callmessages import CallPlan, Target
+from .queuecontrol import QueueStep
+
+log = logging.getLogger("sip_gateway")
+
+
+def route(db, called: str | None, called_user: str, caller: str | None, from_user, uris: dict):
+    """The `store.Route` for a call to a queue or to the queue service number, else None.
+
+    `called` is the dialled number in E.164 (None when it is not one), `caller` the calling
+    number, `from_user` the colleague calling (None for an outside caller).
+    """
+    from api.queues.models import Queue
+    from api.queues.services import queue_for_number, remote_login_tenant
+
+    queue = None
+    if called is not None:
+        queue = queue_for_number(db, called)
+        if queue is None:
+            service = remote_login_tenant(db, called)
+            if service is not None:
+                return _remote_login(db, service, called, caller)
+    if queue is None and from_user is not None and called_user.isdigit():
+        queue = db.scalar(select(Queue).where(Queue.tenant_id == from_user.tenant_id,
+                                              Queue.short_number == called_user).limit(1))
+    if queue is None:
+        return None
+    return _queue_route(db, queue, called or queue.number or called_user, caller, uris)
+
+
+def _queue_route(db, queue, called: str, caller: str | None, uris: dict):
+    from api.callerid.services import lookup
+
+    from .store import Route
+
+    hit = lookup(db, queue.tenant_id, None, caller, 0.2) if caller else None
+    step = QueueStep(queue_id=queue.id, tenant_id=queue.tenant_id, name=queue.name,
+                     max_wait_s=queue.max_wait_s, announce_position=queue.announce_position,
+                     overflow=overflow_target(db, queue, uris))
+    db.commit()
+    return Route(plan=CallPlan((step,), push=False), direction="queue",
+                 tenant_id=queue.tenant_id, called=called, caller=caller,
+                 hit=hit.as_dict() if hit else None,
+                 context={"queue": {"id": queue.id, "name": queue.name}},
+                 ring_timeout=float(queue.ring_time_s))
+
+
+def queue_uri(queue_id, number: str | None, uris: dict) -> str:
+    """A queue with a number is this gateway's own queue handling; else the queue service."""
+    if number:
+        return plans.trunk_target(uris["self"], number)
+    return uris["queue"].replace("{id}", str(queue_id))
+
+
+def overflow_target(db, queue, uris: dict) -> Target | None:
+    """Where a caller goes when the time in `queue` is over (None: hung up)."""
+    from api.accounts.models import User
+    from api.queues.models import Queue
+
+    kind, target, number = queue.overflow_kind, queue.overflow_target, queue.number
+    uri = None
+    if kind == "voicemail":
+        uri = uris["voicemail"].replace("{number}", number or f"queue-{queue.id}")
+    elif kind == "number" and target:
+        uri = plans.trunk_target(uris["trunk"], target)
+    elif kind == "queue" and str(target or "").isdigit():
+        other = db.scalar(select(Queue.number).where(Queue.id == int(target),
+                                                     Queue.tenant_id == queue.tenant_id))
+        uri = queue_uri(target, other, uris)
+    elif kind == "user" and str(target or "").isdigit():
+        user = db.scalar(select(User).where(User.id == int(target),
+                                            User.tenant_id == queue.tenant_id))
+        if user is not None and user.office_number:
+            uri = plans.trunk_target(uris["self"], user.office_number)
+    if uri is None:
+        return None
+    return Target(kind if kind == "voicemail" else "forward", uri, diverted_from=number)
+
+
+def queue_numbers(db, tenant_id: int, decided) -> dict:
+    """{"queue:<id>": number} of the queues the routing decision forwards to."""
+    from api.queues.models import Queue
+
+    ids = [int(s.destination.target) for s in decided.steps
+           if s.destination is not None and s.destination.kind == "queue"
+           and str(s.destination.target or "").isdigit()]
+    if not ids:
+        return {}
+    rows = db.execute(select(Queue.id, Queue.number).where(Queue.tenant_id == tenant_id,
+                                                           Queue.id.in_(ids))).all()
+    return {f"queue:{i}": n for i, n in rows if n}
+
+
+def _remote_login(db, tenant_id: int, called: str, caller: str | None):
+    from api.queues.membership import toggle_remote_login
+
+    from .store import Route
+
+    result = toggle_remote_login(db, tenant_id, caller or "")
+    log.info("remote login", extra={"event": "remote_login", "user_id": result.user_id,
+                                    "logged_in": result.logged_in,
+                                    "announcement": result.announcement})
+    return Route(plan=plans.message_plan(result.announcement, "en"), direction="feature",
+                 tenant_id=tenant_id, user_id=result.user_id, called=called,
+                 reason={"remote_login": result.logged_in, "known": result.known})

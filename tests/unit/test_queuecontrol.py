@@ -1,0 +1,271 @@
+"""Queue call control without SIP: the flows, the transition table, Hypothesis walking it."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from sip_gateway import queuecontrol as qc
+from sip_gateway.callmessages import (AnswerCaller, Bridge, CallerHungUp, CallPlan, CancelLeg,
+                                      CancelTimer, Dial, Failed, HangupCaller, LegAnswered,
+                                      LegFailed, LegHungUp, LegProgress, Play, PlaybackDone,
+                                      PlayMessage, RejectCaller, RingCaller, Routed, StartTimer,
+                                      StopPlay, Target, TimerFired)
+from sip_gateway.queuecontrol import (AskNext, Decided, Enqueue, Entered, MemberBusy,
+                                      MemberTargets, PushMember, QueueStep, QueueWrite,
+                                      StartLoop, StopLoop)
+
+VOICEMAIL = Target("voicemail", "sip:vm@10.0.0.9", diverted_from="+4721000100")
+SUPPORT = QueueStep(7, 1, "Support", max_wait_s=60, announce_position=True, overflow=VOICEMAIL)
+HANG_UP = QueueStep(7, 1, "Support", max_wait_s=60)
+ANNA = MemberTargets(11, (Target("softphone", "sip:anna@10.0.0.1"),
+                          Target("mobile", "sip:+4790000011@trunk")))
+BO = MemberTargets(12, (Target("deskphone", "sip:bo@10.0.0.2"),))
+NO_DEVICE = MemberTargets(13, ())
+
+
+def kinds(actions) -> list[str]:
+    return [type(a).__name__ for a in actions]
+
+
+def entered(step=SUPPORT, position=2):
+    call = qc.QueueControl()
+    out = call.handle(Routed(CallPlan((step,), push=False)))
+    out += call.handle(Entered(40, True, position))
+    return call, out
+
+
+def ringing(*members, ring_for=20):
+    call, _ = entered()
+    return call, call.handle(Decided(1, members, ring_for))
+
+
+def test_the_caller_rings_while_the_queue_is_asked_then_is_answered_greeted_and_distributed():
+    call = qc.QueueControl()
+    assert call.handle(Routed(CallPlan((SUPPORT,), push=False))) == [RingCaller(), Enqueue()]
+    out = call.handle(Entered(40, True, 2))
+    assert out == [AnswerCaller(), StartTimer("max_wait", 60),
+                   Play("You have reached Support. You are number 2 in the queue. Please hold.",
+                        "en", answer=True), AskNext(40, 1)]
+    assert call.state == qc.ANNOUNCING
+
+
+def test_the_position_is_announced_only_when_the_queue_says_so():
+    call = qc.QueueControl()
+    call.handle(Routed(CallPlan((HANG_UP,), push=False)))
+    play = next(a for a in call.handle(Entered(40, True, 3)) if isinstance(a, Play))
+    assert play.text == "You have reached Support. Please hold."
+
+
+def test_music_loops_after_the_message():
+    call, _ = entered()
+    assert call.handle(PlaybackDone()) == [StartLoop("hold")]
+    assert call.state == qc.WAITING
+
+
+def test_the_chosen_members_devices_ring_after_their_via_queue_push():
+    _, out = ringing(ANNA, BO)
+    assert out == [PushMember(11, "incoming", ring_for_s=20), Dial(1, ANNA.targets[0]),
+                   Dial(2, ANNA.targets[1]), PushMember(12, "incoming", ring_for_s=20),
+                   Dial(3, BO.targets[0]), StartTimer("ring:1", 20)]
+
+
+def test_first_device_to_answer_is_bridged_the_rest_cancelled_and_the_music_stops():
+    call, _ = ringing(ANNA, BO)
+    call.handle(PlaybackDone())
+    out = call.handle(LegAnswered(3))
+    assert {CancelLeg(1), CancelLeg(2)} <= set(out) and CancelLeg(3) not in out
+    assert PushMember(11, "ended", "answered_elsewhere") in out
+    assert PushMember(12, "ended", "answered") in out
+    assert CancelTimer("max_wait") in out and CancelTimer("ring:1") in out
+    assert out[-4:] == [StopLoop(), Bridge(3), QueueWrite("answered", 40, 12),
+                        MemberBusy(12, True)]
+    assert call.state == qc.BRIDGED
+
+
+def test_a_member_answering_during_the_message_stops_it():
+    call, _ = ringing(BO)
+    out = call.handle(LegAnswered(1))
+    assert StopPlay() in out and StopLoop() not in out
+
+
+def test_ring_time_over_reports_each_member_and_asks_again():
+    call, _ = ringing(ANNA, BO)
+    out = call.handle(TimerFired("ring:1"))
+    assert {CancelLeg(1), CancelLeg(2), CancelLeg(3)} <= set(out)
+    assert QueueWrite("no_answer", 40, 11) in out and QueueWrite("no_answer", 40, 12) in out
+    assert out[-1] == AskNext(40, 2)
+    assert call.handle(Decided(1, (BO,), 20)) == []   # a late answer to round 1
+    assert Dial(4, BO.targets[0]) in call.handle(Decided(2, (BO,), 20))
+
+
+def test_nobody_ready_waits_and_asks_again():
+    call, _ = entered()
+    assert call.handle(Decided(1, (), 20)) == [StartTimer("retry:1", qc.RETRY_S)]
+    assert call.handle(TimerFired("retry:1")) == [AskNext(40, 2)]
+
+
+def test_a_member_without_devices_counts_as_not_answering():
+    call, _ = entered()
+    out = call.handle(Decided(1, (NO_DEVICE, BO), 20))
+    assert out[0] == QueueWrite("no_answer", 40, 13) and Dial(1, BO.targets[0]) in out
+
+
+def test_every_device_of_every_member_refusing_waits_before_asking_again():
+    call, _ = ringing(BO)
+    out = call.handle(LegFailed(1, 486))
+    assert out == [PushMember(12, "ended", "ended"), QueueWrite("no_answer", 40, 12),
+                   CancelTimer("ring:1"), StartTimer("retry:1", qc.RETRY_S)]
+
+
+def test_one_device_refusing_leaves_the_member_ringing():
+    call, _ = ringing(ANNA)
+    assert call.handle(LegFailed(1, 486)) == []
+    assert call.handle(LegProgress(2)) == []
+
+
+def test_total_time_over_times_out_and_dials_the_overflow_with_music_on():
+    call, _ = ringing(BO)
+    call.handle(PlaybackDone())
+    out = call.handle(TimerFired("max_wait"))
+    assert out == [CancelLeg(1), PushMember(12, "ended", "ended"), QueueWrite("time_out", 40),
+                   CancelTimer("ring:1"), Dial(2, VOICEMAIL)]
+    assert call.state == qc.OVERFLOW
+    assert call.handle(LegAnswered(2)) == [StopLoop(), Bridge(2)]
+    assert call.handle(LegHungUp(2)) == [HangupCaller()]
+    assert call.state == qc.ENDED
+
+
+def test_total_time_over_with_hang_up_as_overflow_hangs_up():
+    call, _ = entered(HANG_UP)
+    out = call.handle(TimerFired("max_wait"))
+    assert QueueWrite("time_out", 40) in out and out[-1] == HangupCaller()
+    assert call.state == qc.ENDED
+
+
+def test_a_queue_that_does_not_take_the_call_overflows_at_once_without_answering():
+    call = qc.QueueControl()
+    call.handle(Routed(CallPlan((SUPPORT,), push=False)))
+    assert call.handle(Entered(41, False)) == [Dial(1, VOICEMAIL)]
+    assert call.handle(LegAnswered(1)) == [AnswerCaller(), Bridge(1)]
+
+
+def test_no_database_overflows_and_an_unreachable_overflow_rejects_the_caller():
+    call = qc.QueueControl()
+    call.handle(Routed(CallPlan((SUPPORT,), push=False)))
+    assert call.handle(Entered(None, False)) == [Dial(1, VOICEMAIL)]
+    assert call.handle(LegFailed(1, 503)) == [RejectCaller(480)]
+
+
+def test_caller_hanging_up_while_waiting_abandons_the_queue_call():
+    call, _ = ringing(ANNA)
+    call.handle(PlaybackDone())
+    out = call.handle(CallerHungUp())
+    assert out == [CancelLeg(1), CancelLeg(2), PushMember(11, "ended", "ended"), StopLoop(),
+                   QueueWrite("abandon", 40), CancelTimer("max_wait"), CancelTimer("ring:1")]
+
+
+def test_caller_hanging_up_before_the_queue_answered_abandons_once_it_does():
+    call = qc.QueueControl()
+    call.handle(Routed(CallPlan((SUPPORT,), push=False)))
+    assert call.handle(CallerHungUp()) == []
+    assert call.handle(Entered(42, True)) == [QueueWrite("abandon", 42)]
+    assert call.state == qc.ENDED
+
+
+def test_the_end_of_the_bridged_call_starts_wrap_up_and_frees_the_member():
+    call, _ = ringing(BO)
+    call.handle(LegAnswered(1))
+    assert call.handle(LegHungUp(1)) == [QueueWrite("ended", 40), MemberBusy(12, False),
+                                         HangupCaller()]
+    call, _ = ringing(BO)
+    call.handle(LegAnswered(1))
+    assert call.handle(CallerHungUp()) == [CancelLeg(1), QueueWrite("ended", 40),
+                                           MemberBusy(12, False)]
+
+
+def test_a_cancelled_device_answering_late_is_hung_up():
+    call, _ = ringing(ANNA, BO)
+    call.handle(LegAnswered(3))
+    assert call.handle(LegAnswered(1)) == [CancelLeg(1)]
+    assert call.state == qc.BRIDGED
+
+
+def test_an_input_the_state_does_not_accept_ends_the_call_cleanly():
+    call, _ = ringing(BO)
+    out = call.handle(Entered(50, True))
+    assert isinstance(out[0], Failed)
+    assert {CancelLeg(1), QueueWrite("abandon", 40), HangupCaller()} <= set(out)
+    assert call.state == qc.ENDED and call.handle(CallerHungUp()) == []
+
+
+def test_a_plan_without_a_queue_is_refused():
+    call = qc.QueueControl()
+    out = call.handle(Routed(CallPlan((PlayMessage("x", "en"),))))
+    assert isinstance(out[0], Failed) and out[-1] == RejectCaller(500)
+
+
+@pytest.mark.parametrize("state", qc.STATES)
+def test_every_state_has_a_way_out_when_the_caller_hangs_up(state):
+    assert state in (qc.ENDED, qc.LEAVING) or (state, CallerHungUp) in qc.TRANSITIONS
+
+
+@pytest.mark.parametrize("pair,name", sorted(qc.TRANSITIONS.items(), key=str))
+def test_every_transition_names_a_handler(pair, name):
+    assert pair[0] in qc.STATES and callable(qc.HANDLERS[name])
+
+
+# -- Hypothesis: any sequence of inputs ----------------------------------------------------
+
+STEPS = st.sampled_from([SUPPORT, HANG_UP])
+LEG = st.integers(1, 7)
+MEMBERS = st.lists(st.sampled_from([ANNA, BO, NO_DEVICE]), max_size=3, unique=True)
+EVENTS = st.one_of(
+    st.builds(Entered, st.sampled_from([40, None]), st.booleans(), st.integers(1, 4)),
+    st.builds(Decided, st.integers(1, 4), MEMBERS.map(tuple), st.just(20)),
+    st.builds(LegProgress, LEG), st.builds(LegAnswered, LEG),
+    st.builds(LegFailed, LEG, st.sampled_from([404, 486, 487, 503])),
+    st.builds(LegHungUp, LEG), st.just(CallerHungUp()), st.just(PlaybackDone()),
+    st.builds(TimerFired, st.sampled_from(["max_wait", "ring:1", "ring:2", "retry:1",
+                                           "retry:2", "bogus"])))
+
+
+@settings(max_examples=500, deadline=None)
+@given(step=STEPS, events=st.lists(EVENTS, max_size=30))
+def test_any_sequence_of_inputs_keeps_the_queue_call_consistent(step, events):
+    call = qc.QueueControl()
+    everything = call.handle(Routed(CallPlan((step,), push=False)))
+    for event in events:
+        before = call.state
+        out = call.handle(event)
+        if before == qc.ENDED:
+            assert out == []
+        everything += out
+    dials = [a for a in everything if isinstance(a, Dial)]
+    assert len({d.leg for d in dials}) == len(dials)          # a leg is dialled once
+    assert sum(isinstance(a, AnswerCaller) for a in everything) <= 1
+    assert len([a for a in everything if isinstance(a, Bridge)]) <= 1
+    writes = [a.op for a in everything if isinstance(a, QueueWrite)]
+    assert writes.count("answered") <= 1
+    assert sum(writes.count(op) for op in qc.TERMINAL_OPS) <= 1  # the queue call closes once
+    if "ended" in writes:
+        assert writes.index("answered") < writes.index("ended")
+    busy = [a.busy for a in everything if isinstance(a, MemberBusy)]
+    assert busy in ([], [True], [True, False])
+    asks = [a.round for a in everything if isinstance(a, AskNext)]
+    assert asks == list(range(1, len(asks) + 1))               # one question at a time
+    if call.state == qc.ENDED:
+        assert not call.timers
+        if call.call_id is not None:                            # none lost
+            assert sum(writes.count(op) for op in qc.TERMINAL_OPS) == 1
+        assert busy in ([], [True, False])
+        assert all(leg.status in ("gone", "answered") for leg in call.legs.values())
+        failed = {e.leg for e in events if isinstance(e, (LegFailed, LegHungUp))}
+        cancelled = {a.leg for a in everything if isinstance(a, CancelLeg)}
+        answered = {n for n, leg in call.legs.items() if leg.status == "answered"}
+        assert {d.leg for d in dials} <= failed | cancelled | answered
+        pushed = [a for a in everything if isinstance(a, PushMember)]
+        for user in {p.user_id for p in pushed if p.kind == "incoming"}:
+            mine = [p.kind for p in pushed if p.user_id == user]
+            assert mine.count("incoming") == mine.count("ended")  # every ring push ends
+    music = [type(a) for a in everything if isinstance(a, (StartLoop, StopLoop))]
+    assert all(a != b for a, b in zip(music, music[1:]))       # start and stop alternate
