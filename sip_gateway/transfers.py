@@ -38,7 +38,8 @@ def target_for(order: dict, uris: dict) -> Target:
         uri = plans.trunk_target(uris["self"], number)
     else:
         uri = plans.trunk_target(uris["trunk"], number)
-    return Target("transfer", uri)
+    # an external number sees what the company's policy shows (None: the caller's own)
+    return Target("transfer", uri, from_number=order.get("display_number"))
 
 
 def back_steps(plan) -> tuple:

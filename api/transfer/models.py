@@ -20,6 +20,8 @@ ACTIVE = ("requested", "ringing", "consulting")
 FINAL = ("completed", "returned", "cancelled", "failed")
 STATES = ACTIVE + FINAL
 DEFAULT_TIMEOUT_S = 20
+# what an external transfer target sees as the calling number
+EXTERNAL_DISPLAY = ("caller", "office", "main_number")
 
 
 class Transfer(TenantScoped, Base):
@@ -47,11 +49,15 @@ class Transfer(TenantScoped, Base):
 
 
 class TransferPolicy(Base):
-    """Per company: how long a transfer with return rings before the call comes back."""
+    """Per company: how long a transfer with return rings before the call comes back, and
+    which number an external target sees."""
 
     __tablename__ = "transfer_policies"
 
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"),
                                            primary_key=True)
     timeout_s: Mapped[int] = mapped_column(Integer, default=DEFAULT_TIMEOUT_S)
+    # the caller's own number, the transferring user's office number, or one main number
+    external_display: Mapped[str] = mapped_column(String(12), default="caller")
+    external_display_main_number_id: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(default=now)

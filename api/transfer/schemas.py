@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..calls.schemas import LiveCallSchema
-from .models import METHODS, STATES, TARGET_KINDS
+from .models import EXTERNAL_DISPLAY, METHODS, STATES, TARGET_KINDS
 
 MAX_ID = 2**31 - 1
 TIMEOUT_RANGE = validate.Range(min=5, max=120)
@@ -96,3 +96,20 @@ class TransferPolicySchema(Schema):
     timeout_s = fields.Int(required=True, validate=TIMEOUT_RANGE,
                            metadata={"description": "default seconds before a transfer "
                                                     "with return comes back"})
+    external_display = fields.Str(
+        load_default="caller", validate=validate.OneOf(EXTERNAL_DISPLAY),
+        metadata={"description": "the number an external transfer target sees: the "
+                                 "caller's own (caller), the transferring user's office "
+                                 "number (office) or one of the company's main numbers "
+                                 "(main_number)"})
+    external_display_main_number_id = fields.Int(
+        load_default=None, allow_none=True, validate=validate.Range(min=1, max=MAX_ID),
+        metadata={"description": "the main number shown when external_display is "
+                                 "main_number"})
+
+    @validates_schema
+    def _main_number_named(self, data, **_kw):
+        if data.get("external_display") == "main_number" and \
+                data.get("external_display_main_number_id") is None:
+            raise ValidationError("main_number needs external_display_main_number_id",
+                                  "external_display_main_number_id")

@@ -35,15 +35,47 @@ def default_method(user) -> str:
 
 def policy(db: Session, tenant_id: int) -> dict:
     row = db.get(TransferPolicy, tenant_id)
-    return {"timeout_s": row.timeout_s if row else DEFAULT_TIMEOUT_S}
+    if row is None:
+        return {"timeout_s": DEFAULT_TIMEOUT_S, "external_display": "caller",
+                "external_display_main_number_id": None}
+    return {"timeout_s": row.timeout_s, "external_display": row.external_display,
+            "external_display_main_number_id": row.external_display_main_number_id}
 
 
 def set_policy(db: Session, tenant_id: int, data: dict) -> dict:
+    main_id = data.get("external_display_main_number_id")
+    if data.get("external_display") != "main_number":
+        main_id = None
+    elif not _main_number(db, tenant_id, main_id):
+        raise field_error("external_display_main_number_id",
+                          f"no main number with id {main_id} in this company")
     row = db.get(TransferPolicy, tenant_id) or TransferPolicy(tenant_id=tenant_id)
     row.timeout_s, row.updated_at = data["timeout_s"], now()
+    row.external_display = data.get("external_display") or "caller"
+    row.external_display_main_number_id = main_id
     db.add(row)
     db.commit()
     return policy(db, tenant_id)
+
+
+def _main_number(db: Session, tenant_id: int, main_number_id) -> str | None:
+    found = hooks.ask(hooks.FAVOURITE_TARGET, db, tenant_id, "main_number", main_number_id,
+                      default=None)
+    return (found or {}).get("number")
+
+
+def external_display_number(db: Session, tenant_id: int, user_id: int) -> str | None:
+    """The number an external transfer target sees, by the company's policy; None: the
+    caller's own (also when the chosen number is gone)."""
+    from ..accounts.models import User
+
+    p = policy(db, tenant_id)
+    if p["external_display"] == "office":
+        return db.scalar(select(User.office_number).where(User.id == user_id,
+                                                          User.tenant_id == tenant_id))
+    if p["external_display"] == "main_number":
+        return _main_number(db, tenant_id, p["external_display_main_number_id"])
+    return None
 
 
 # -- the app's side ---------------------------------------------------------------------------
@@ -194,7 +226,10 @@ def transfer_order(db: Session, transfer_id: int) -> dict | None:
     if row is None:
         return None
     by = db.get(User, row.user_id)
+    shown = external_display_number(db, row.tenant_id, row.user_id) \
+        if row.target_kind == "external" else None
     return {"id": row.id, "tenant_id": row.tenant_id, "user_id": row.user_id,
+            "display_number": shown,
             "user_name": by.full_name if by else None, "method": row.method,
             "timeout_s": row.timeout_s, "state": row.state, "target_kind": row.target_kind,
             "target_id": row.target_id, "target_number": row.target_number,

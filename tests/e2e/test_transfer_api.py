@@ -124,11 +124,11 @@ def test_the_company_sets_the_default_timeout_and_users_cannot(app, client):
     company = make_company(app)
     admin = auth(client, company.admin_mobile)
     user = auth(client, company.users["alice"])
-    assert client.get("/api/v1/transfer-policy", headers=user).get_json() == {"timeout_s": 20}
+    assert client.get("/api/v1/transfer-policy", headers=user).get_json()["timeout_s"] == 20
     assert client.put("/api/v1/transfer-policy", headers=user,
                       json={"timeout_s": 30}).status_code == 403
     assert client.put("/api/v1/transfer-policy", headers=admin,
-                      json={"timeout_s": 30}).get_json() == {"timeout_s": 30}
+                      json={"timeout_s": 30}).get_json()["timeout_s"] == 30
     call_id = answered_call(app, company.users["alice"])
     t = client.post(f"/api/v1/me/calls/{call_id}/transfer", headers=user,
                     json={"target": {"kind": "external", "number": "+4722334455"}}).get_json()
@@ -224,3 +224,46 @@ def test_my_call_log_entry_says_to_whom_i_transferred_the_call_how_and_how_it_en
     bob_log = client.get("/api/v1/me/call-log",
                          headers=auth(client, company.users["bob"])).get_json()
     assert bob_log == []          # my transfers are mine
+
+
+def test_the_company_chooses_what_an_external_transfer_target_sees(app, client, db):
+    from api.transfer.services import transfer_order
+
+    company = make_company(app)
+    other = make_company(app)
+    admin = auth(client, company.admin_mobile)
+    user = auth(client, company.users["alice"])
+    assert client.get("/api/v1/transfer-policy", headers=user).get_json() == {
+        "timeout_s": 20, "external_display": "caller", "external_display_main_number_id": None}
+    main = client.post("/api/v1/main-numbers", headers=admin,
+                       json={"number": "+4722000000", "label": "Switchboard"}).get_json()
+    theirs = client.post("/api/v1/main-numbers", headers=auth(client, other.admin_mobile),
+                         json={"number": "+4723000000", "label": "Theirs"}).get_json()
+
+    def put(**body):
+        return client.put("/api/v1/transfer-policy", headers=admin,
+                          json={"timeout_s": 20, **body})
+
+    assert put(external_display="main_number").status_code == 422   # which one?
+    r = put(external_display="main_number", external_display_main_number_id=theirs["id"])
+    assert r.status_code == 422 and r.content_type == "application/problem+json"
+    assert put(external_display="main_number",
+               external_display_main_number_id=main["id"]).status_code == 200
+
+    callers = iter(range(91000001, 91000100))
+
+    def shown(target: dict) -> str | None:
+        call_id = answered_call(app, company.users["alice"], f"+47{next(callers)}")
+        t = client.post(f"/api/v1/me/calls/{call_id}/transfer", headers=user,
+                        json={"target": target, "method": "blind"}).get_json()
+        return transfer_order(db, t["id"])["display_number"]
+
+    external = {"kind": "external", "number": "+4799887766"}
+    assert shown(external) == "+4722000000"
+    bob = _ids(client, user)["Bob"]
+    assert shown({"kind": "colleague", "id": bob}) is None   # colleagues see the caller
+    assert put(external_display="office").get_json()["external_display_main_number_id"] is None
+    alice_office = client.get("/api/v1/me", headers=user).get_json()["office_number"]
+    assert shown(external) == alice_office
+    assert put(external_display="caller").status_code == 200
+    assert shown(external) is None                            # the caller's own number

@@ -227,3 +227,47 @@ def test_a_colleague_rung_through_the_gateway_sees_who_transferred_the_call(
         select(CallLogEntry.transferred_by_user_id).where(CallLogEntry.user_id == bob.id)),
         what="Bob's call log entry")
     assert logged_by == t.user.id  # Bob's log says who transferred the call to him
+
+
+MAIN = "+4722000000"
+
+
+def _main_number(client, company) -> int:
+    r = client.post("/api/v1/main-numbers", headers=auth(client, company.admin_mobile),
+                    json={"number": MAIN, "label": "Switchboard"})
+    assert r.status_code == 201, r.get_json()
+    return r.get_json()["id"]
+
+
+def test_a_main_number_target_is_rung_through_the_trunk_showing_the_caller(
+        app, db, client, gateway, peers, ports):
+    target = _target(peers, ports, "phone_answer.xml", "-d", "300")
+    t = Transfer(app, db, client, gateway, peers)
+    main_id = _main_number(client, t.user.company)
+    r = client.post(f"/api/v1/me/calls/{t.call_id}/transfer", headers=t.headers,
+                    json={"target": {"kind": "main_number", "id": main_id}, "method": "blind"})
+    assert r.status_code == 202, r.get_json()
+    assert t.state(r.get_json(), "completed")["target"]["number"] == MAIN
+    assert t.trunk.wait() == 0 and target.wait() == 0
+    invite = target.received("INVITE")[0]
+    assert invite.startswith(f"INVITE sip:{MAIN}@")
+    assert CALLER in header(invite, "P-Asserted-Identity") and CALLER in header(invite, "From")
+
+
+@pytest.mark.parametrize("shown", ["main_number", "office"])
+def test_an_external_target_sees_the_number_the_company_chose_for_transfers(
+        app, db, client, gateway, peers, ports, shown):
+    target = _target(peers, ports, "phone_answer.xml", "-d", "300")
+    t = Transfer(app, db, client, gateway, peers)
+    main_id = _main_number(client, t.user.company)
+    r = client.put("/api/v1/transfer-policy", headers=auth(client, t.user.company.admin_mobile),
+                   json={"timeout_s": 20, "external_display": shown,
+                         "external_display_main_number_id": main_id})
+    assert r.status_code == 200, r.get_json()
+    transfer = t.start("blind")
+    assert t.state(transfer, "completed")
+    assert t.trunk.wait() == 0 and target.wait() == 0
+    invite = target.received("INVITE")[0]
+    number = MAIN if shown == "main_number" else t.user.office
+    assert number in header(invite, "From") and number in header(invite, "P-Asserted-Identity")
+    assert CALLER not in invite
