@@ -8,7 +8,7 @@ import pytest
 
 from tests.integration.test_sip_gateway import (  # noqa: F401 (fixtures shared, not copied)
     User, call, final_status, gateway, gateway_settles, peers, ports, sink)
-from tests.support.sip import sip_tools_missing
+from tests.support.sip import raw_request, sip_tools_missing
 
 pytestmark = [pytest.mark.skipif(sip_tools_missing() is not None,
                                  reason=sip_tools_missing() or ""),
@@ -18,21 +18,6 @@ SDP = ("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\
 VIDEO_ONLY = SDP.replace("m=audio 40000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000",
                          "m=video 40000 RTP/AVP 96\r\na=rtpmap:96 H264/90000")
 G729_ONLY = SDP.replace("RTP/AVP 0\r\na=rtpmap:0 PCMU/8000", "RTP/AVP 18\r\na=rtpmap:18 G729/8000")
-
-
-def request(transport: str, me: int, n: int, *, method: str = "INVITE", drop=(), body: str = "",
-            length=None, cseq: str | None = None, extra: str = "",
-            content_type: str = "application/sdp", user: str = "+4721999999") -> str:
-    lines = [f"{method} sip:{user}@127.0.0.1 SIP/2.0",
-             f"Via: SIP/2.0/{transport} 127.0.0.1:{me};branch=z9hG4bK-bad-{transport}-{n}",
-             "From: <sip:+4791234567@127.0.0.1>;tag=1", "To: <sip:+4721999999@127.0.0.1>",
-             f"Call-ID: bad-{transport}-{n}@test", f"CSeq: {cseq or '1 ' + method}",
-             "Max-Forwards: 70", f"Contact: <sip:x@127.0.0.1:{me}>"]
-    lines = [x for x in lines if x.split(":", 1)[0] not in drop] + ([extra] if extra else [])
-    if body:
-        lines.append(f"Content-Type: {content_type}")
-    lines.append(f"Content-Length: {len(body) if length is None else length}")
-    return "\r\n".join(lines) + "\r\n\r\n" + body
 
 
 # (what is wrong, request arguments, final status over UDP, over TCP; None: no answer)
@@ -100,7 +85,7 @@ def test_each_malformed_request_gets_its_sip_error_and_a_normal_call_goes_throug
         def build(me, args=args, n=n):
             if args is None:
                 return b"\x00\xffnot sip at all\r\n\r\n"
-            return request(transport, me, n, **args).encode()
+            return raw_request(transport, me, n, **args).encode()
 
         statuses = send(transport, gateway.port, build, 2.0 if expected else 0.5)
         answered[what] = statuses[-1] if statuses else None

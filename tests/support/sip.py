@@ -164,3 +164,19 @@ def header(message: str, name: str) -> str | None:
         if sep and key.strip().lower() == name.lower():
             return value.strip()
     return None
+
+
+def raw_request(transport: str, me: int, n: int, *, method: str = "INVITE", drop=(),
+                body: str = "", length=None, cseq: str | None = None, extra: str = "",
+                content_type: str = "application/sdp", user: str = "+4721999999") -> str:
+    """A request as a misbehaving peer would write it, from 127.0.0.1:`me`."""
+    lines = [f"{method} sip:{user}@127.0.0.1 SIP/2.0",
+             f"Via: SIP/2.0/{transport} 127.0.0.1:{me};branch=z9hG4bK-bad-{transport}-{n}",
+             "From: <sip:+4791234567@127.0.0.1>;tag=1", "To: <sip:+4721999999@127.0.0.1>",
+             f"Call-ID: bad-{transport}-{n}@test", f"CSeq: {cseq or '1 ' + method}",
+             "Max-Forwards: 70", f"Contact: <sip:x@127.0.0.1:{me}>"]
+    lines = [x for x in lines if x.split(":", 1)[0] not in drop] + ([extra] if extra else [])
+    if body:
+        lines.append(f"Content-Type: {content_type}")
+    lines.append(f"Content-Length: {len(body) if length is None else length}")
+    return "\r\n".join(lines) + "\r\n\r\n" + body
