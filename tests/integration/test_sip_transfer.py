@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from sqlalchemy import select
 
+from api.accounts.models import User as U
 from tests.integration.test_sip_gateway import (  # noqa: F401 (fixtures shared, not copied)
     CALLER, User, call, final_status, gateway, gateway_settles, logged, peers, ports, sink)
 from tests.support.api import auth
@@ -197,10 +199,6 @@ def test_attended_cancel_takes_the_caller_back_and_hangs_up_the_target(
 
 def test_a_colleague_rung_through_the_gateway_sees_who_transferred_the_call(
         app, db, client, gateway, peers, sink):
-    from sqlalchemy import select
-
-    from api.accounts.models import User as U
-
     t = Transfer(app, db, client, gateway, peers, hold_ms=4000)
     bob_mobile = t.user.company.users["bob"]
     bob = db.scalar(select(U).where(U.mobile == bob_mobile))
@@ -271,3 +269,34 @@ def test_an_external_target_sees_the_number_the_company_chose_for_transfers(
     number = MAIN if shown == "main_number" else t.user.office
     assert number in header(invite, "From") and number in header(invite, "P-Asserted-Identity")
     assert CALLER not in invite
+
+
+def test_a_queue_with_a_number_takes_the_transferred_call_into_its_own_handling(
+        app, db, client, gateway, peers):
+    from api.accounts.models import Tenant
+    from api.availability.models import Device
+    from api.queues import membership, services
+    from api.queues.models import QueueCall
+
+    t = Transfer(app, db, client, gateway, peers)
+    bob_phone = peers("bob", "phone_answer.xml", "-d", "200")
+    bob = db.scalar(select(U.id).where(U.mobile == t.user.company.users["bob"]))
+    db.add(Device(tenant_id=t.user.tenant_id, user_id=bob, kind="softphone", label="soft",
+                  enabled=True, sip_uri=f"sip:bob@127.0.0.1:{bob_phone.port}"))
+    queue = services.create_queue(db, db.get(Tenant, t.user.tenant_id),
+                                  {"name": "Support", "number": "+4723999001"})
+    services.set_member(db, queue, bob, {"priority": 0})
+    membership.set_login(db, t.user.tenant_id, bob, None, True, by_user_id=None)
+    db.commit()
+
+    r = client.post(f"/api/v1/me/calls/{t.call_id}/transfer", headers=t.headers,
+                    json={"target": {"kind": "queue", "id": queue.id}, "method": "blind"})
+    assert r.status_code == 202, r.get_json()
+    assert t.state(r.get_json(), "completed")
+    assert t.soft.wait() == 0 and t.soft.received("BYE")   # the user is free at once
+    assert bob_phone.wait() == 0                          # the queue rang its member
+    assert CALLER in header(bob_phone.received("INVITE")[0], "P-Asserted-Identity")
+    assert t.trunk.wait() == 0
+    answered = wait_until(lambda: db.scalar(select(QueueCall.answered_by_user_id).where(
+        QueueCall.queue_id == queue.id)), what="the queue call answered")
+    assert answered == bob
