@@ -12,6 +12,7 @@ Every load is bounded in calls and seconds.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -82,6 +83,34 @@ def _settle(log_path: Path, timeout: float = 30.0) -> None:
                 <= text.count('"call_written"'):
             return
         time.sleep(0.5)
+
+
+@contextlib.contextmanager
+def gateway_process(url: str, tmp: Path, port: int, sink: "Sink", *, trunk_port: int,
+                    voicemail_port: int):
+    """`python -m sip_gateway` on `port`, logging to a file; yields (process, log path).
+    With BENCH_KEEP_LOG set, its log is copied there at the end."""
+    env = {**os.environ, "DATABASE_URL": url, "SIP_PORT": str(port),
+           "SIP_TRUNK_URI": f"sip:127.0.0.1:{trunk_port}",
+           "SIP_VOICEMAIL_URI": f"sip:vm@127.0.0.1:{voicemail_port}",
+           "SIP_GATEWAY_ID": "bench", "SIP_RTP_PORT": "30000", "SIP_MAX_CALLS": "512",
+           "PUSH_SINK_URL": sink.url, "SIP_TTS_DIR": str(tmp / "tts")}
+    log_path = tmp / "gateway.log"
+    with open(log_path, "w") as log:
+        gw = subprocess.Popen([sys.executable, "-m", "sip_gateway"], cwd=ROOT, env=env,
+                              stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while "SIP gateway ready" not in log_path.read_text():
+            if gw.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(log_path.read_text()[-2000:])
+            time.sleep(0.1)
+        yield gw, log_path
+        if os.environ.get("BENCH_KEEP_LOG"):
+            Path(os.environ["BENCH_KEEP_LOG"]).write_text(log_path.read_text())
+    finally:
+        gw.terminate()
+        gw.wait(15)
 
 
 class Sink:
@@ -160,28 +189,10 @@ def run(quick: bool) -> None:
         numbers_file = tmp / "numbers.csv"
         numbers_file.write_text("SEQUENTIAL\n" + "".join(f"{n};\n" for n in numbers))
         sink = Sink()
-        env = {**os.environ, "DATABASE_URL": url, "SIP_PORT": str(gw_port),
-               "SIP_TRUNK_URI": f"sip:127.0.0.1:{phone_port}",
-               "SIP_VOICEMAIL_URI": f"sip:vm@127.0.0.1:{phone_port}",
-               "SIP_GATEWAY_ID": "bench", "SIP_RTP_PORT": "30000", "SIP_MAX_CALLS": "512",
-               "PUSH_SINK_URL": sink.url, "SIP_TTS_DIR": str(tmp / "tts")}
-        log_path = tmp / "gateway.log"
-        with open(log_path, "w") as log:
-            gw = subprocess.Popen([sys.executable, "-m", "sip_gateway"], cwd=ROOT, env=env,
-                                  stdout=log, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + 30
-            while "SIP gateway ready" not in log_path.read_text():
-                if gw.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(log_path.read_text()[-2000:])
-                time.sleep(0.1)
+        with gateway_process(url, tmp, gw_port, sink, trunk_port=phone_port,
+                             voicemail_port=phone_port) as (gw, log_path):
             rows = _measure(tmp, gw, gw_port, phone_port, numbers_file, rates, log_path,
                             sink)
-            if os.environ.get("BENCH_KEEP_LOG"):
-                Path(os.environ["BENCH_KEEP_LOG"]).write_text(log_path.read_text())
-        finally:
-            gw.terminate()
-            gw.wait(15)
     report("SIP gateway (SIPp trunk -> gateway -> SIPp phone, 127.0.0.1)", rows)
 
 

@@ -115,6 +115,9 @@ def ask_next(db, tenant_id: int, call_id: int, round_no: int, trunk_uri: str) ->
     from .callmessages import Target
     from .plans import trunk_target
 
+    from api.core.clock import now
+
+    asked_at = now()  # the distribution decides at this instant or just after
     decision = calls.ring_next(db, tenant_id, call_id)
     targets: dict[int, list[Target]] = {uid: [] for uid in decision.ring}
     if targets:
@@ -129,7 +132,8 @@ def ask_next(db, tenant_id: int, call_id: int, round_no: int, trunk_uri: str) ->
             targets[row.user_id].append(Target(device.kind, uri))
     log.info("queue distribution", extra={"event": "queue_ring", "queue_call_id": call_id,
                                           "round": round_no, "ring": list(decision.ring),
-                                          "reason": decision.reason})
+                                          "reason": decision.reason,
+                                          "asked_at": asked_at.isoformat()})
     return Decided(round_no, tuple(MemberTargets(uid, tuple(targets[uid]))
                                    for uid in decision.ring), decision.ring_for_s)
 
