@@ -50,6 +50,7 @@ def perform(session, a) -> bool:
         _push(session, a)
     elif isinstance(a, MemberBusy):
         _busy(gw, a.user_id, 1 if a.busy else -1)
+        _member_call(session, a)
     else:
         return False
     return True
@@ -73,6 +74,36 @@ def _push(session, a: PushMember) -> None:
                                   context=r.context, ring_timeout=a.ring_for_s)
     else:
         push.notify_call_ended(tenant_id, a.user_id, session.sip_id, reason=a.reason)
+
+
+def _member_call(session, a: MemberBusy) -> None:
+    """The member's own view of the queue call: in their calls while it lasts (busy for every
+    gateway and the directory), then in their call log as answered via the queue."""
+    from api.callerid.services import record_call
+    from api.calls import services as calls
+    from api.core.clock import now
+
+    from .session import LiveRef
+
+    gw, r, step = session.gw, session.route_info, session.cc.queue
+    if a.busy:
+        leg, target = session.legs.get(a.leg), session.cc.legs[a.leg].target
+        live = session.member_live = LiveRef()
+        session.member_answered_at = at = now()
+        gw.recorder.submit(calls.call_started, step.tenant_id, a.user_id, gw.cfg.gateway_id,
+                           getattr(leg, "sip_id", "") or session.sip_id, "incoming", r.caller,
+                           then=lambda live_id: setattr(live, "id", live_id))
+        gw.recorder.submit(lambda db: live.id and calls.call_answered(
+            db, live.id, a.leg, target.kind, target.uri, at))
+        return
+    live = getattr(session, "member_live", None)
+    answered_at = getattr(session, "member_answered_at", None)
+    gw.recorder.submit(lambda db: live is not None and live.id and calls.call_ended(db, live.id))
+    gw.recorder.submit(lambda db: record_call(
+        db, step.tenant_id, a.user_id, direction="incoming", status="answered",
+        other_number=r.caller, started_at=session.started_at, answered_at=answered_at,
+        ended_at=now(), call_id=session.sip_id, hit=r.hit, look_up=False,
+        via_queue_id=step.queue_id))
 
 
 def _busy(gw, user_id: int, delta: int) -> None:

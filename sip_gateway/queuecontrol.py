@@ -123,10 +123,11 @@ class PushMember:
 
 @dataclass(frozen=True, slots=True)
 class MemberBusy:
-    """The member is talking to a queue caller (True) or no longer (False)."""
+    """The member is talking to a queue caller on device leg `leg` (True), or no longer."""
 
     user_id: int
     busy: bool
+    leg: int | None = None
 
 
 TERMINAL_OPS = ("ended", "abandon", "time_out")
@@ -351,7 +352,7 @@ class QueueControl(LegMachine):
         self._quiet()
         self.state = BRIDGED
         self._do(Bridge(ev.leg), QueueWrite("answered", self.call_id, leg.user_id),
-                 MemberBusy(leg.user_id, True))
+                 MemberBusy(leg.user_id, True, ev.leg))
 
     def on_playback_done(self, _ev) -> None:
         if not self.playing:

@@ -8,6 +8,8 @@ import json
 import pytest
 from sqlalchemy import select, update
 
+from api.accounts.models import User
+
 from tests.integration.test_sip_gateway import (  # noqa: F401 (fixtures: one gateway per module)
     CALLER, final_status, gateway, gateway_settles, peers, ports, sink)
 from tests.support.api import auth, make_company
@@ -22,10 +24,10 @@ class Company:
     """A company with members alice and bob (in that order of ids) and one queue."""
 
     def __init__(self, app, db, client, **settings) -> None:
-        from api.accounts.models import Tenant, User
+        from api.accounts.models import Tenant
         from api.queues import membership, services
 
-        self.db, self.client = db, client
+        self.db, self.client, self._headers = db, client, {}
         self.company = make_company(app, extra_users=("alice", "bob"))
         self.tenant = db.get(Tenant, self.company.tenant_id)
         self.ids = {who: db.scalar(select(User.id).where(User.mobile == mobile))
@@ -58,7 +60,10 @@ class Company:
         self.db.commit()
 
     def headers(self, who: str) -> dict:
-        return auth(self.client, self.company.users[who])
+        """One login per user and test (logins are rate limited)."""
+        if who not in self._headers:
+            self._headers[who] = auth(self.client, self.company.users[who])
+        return self._headers[who]
 
     def calls(self) -> list:
         from api.queues.models import QueueCall
@@ -121,6 +126,10 @@ def test_the_member_the_distribution_chose_rings_with_a_via_queue_push_and_answe
         return mine if mine[0]["calls_waiting"] == 1 and mine[0]["me"]["state"] == "ringing" \
             else None
     wait_until(waiting, what="the waiting call in the live status")
+    talking = wait_until(lambda: client.get("/api/v1/me/calls",
+                                            headers=q.headers("alice")).get_json(),
+                         what="the queue call in alice's calls")
+    assert talking[0]["other_number"] == CALLER and talking[0]["state"] == "answered"
     assert trunk.wait() == 0 and alice.wait() == 0
     assert final_status(trunk) == 200
     assert CALLER in header(alice.received("INVITE")[0], "P-Asserted-Identity")
@@ -137,6 +146,11 @@ def test_the_member_the_distribution_chose_rings_with_a_via_queue_push_and_answe
     assert json.loads(payload["caller"])["number"] == CALLER
     status = client.get("/api/v1/me/queues", headers=q.headers("alice")).get_json()[0]
     assert status["calls_waiting"] == 0 and status["me"]["state"] == "wrap_up"
+    mine = wait_until(lambda: client.get("/api/v1/me/call-log",
+                                         headers=q.headers("alice")).get_json(),
+                      what="the call in alice's call log")
+    assert mine[0]["status"] == "answered" and mine[0]["via_queue_id"] == q.queue.id
+    assert not client.get("/api/v1/me/calls", headers=q.headers("alice")).get_json()
 
 
 def test_ring_time_over_applies_the_no_answer_policy_and_rings_the_next_member(
@@ -225,6 +239,24 @@ def test_a_member_in_wrap_up_is_not_rung_until_it_is_over(app, db, client, gatew
     assert second.wait() == 0 and alice.wait() == 0
     assert len(alice.received("INVITE")) == 2           # rung once she is ready
     wait_until(lambda: len(q.ended("answered")) == 2, what="both calls answered")
+
+
+def test_a_member_already_in_a_call_through_the_gateway_is_not_rung(
+        app, db, client, gateway, peers):
+    q = Company(app, db, client, distribution="round_robin")
+    alice = phone(peers, "alice", "phone_answer.xml")
+    bob = phone(peers, "bob", "phone_answer.xml", "-d", "200")
+    q.phone("alice", uri(alice))
+    q.phone("bob", uri(bob))
+    direct = peers("direct", "trunk_uac.xml", f"127.0.0.1:{gateway.port}", "-s",
+                   q.db.get(User, q.ids["alice"]).office_number, "-key", "caller",
+                   "+4791111111", "-d", "6000")
+    wait_until(lambda: client.get("/api/v1/me/calls", headers=q.headers("alice")).get_json(),
+               what="alice's direct call in progress")
+    trunk = dial_queue(peers, gateway, q.number, hold_ms=3000)
+    assert trunk.wait() == 0 and bob.wait() == 0 and direct.wait() == 0
+    assert len(alice.received("INVITE")) == 1       # only her own call rang her
+    assert q.ended("answered")[0].answered_by_user_id == q.ids["bob"]
 
 
 def test_remote_login_from_a_registered_phone_toggles_the_login_and_says_so(

@@ -78,7 +78,7 @@ def test_first_device_to_answer_is_bridged_the_rest_cancelled_and_the_music_stop
     assert PushMember(12, "ended", "answered") in out
     assert CancelTimer("max_wait") in out and CancelTimer("ring:1") in out
     assert out[-4:] == [StopLoop(), Bridge(3), QueueWrite("answered", 40, 12),
-                        MemberBusy(12, True)]
+                        MemberBusy(12, True, 3)]
     assert call.state == qc.BRIDGED
 
 
