@@ -9,7 +9,7 @@ transfer to its own external number (time t0, just before the request) and the t
 SIPp records when that number's INVITE arrived (t1). Figures: t1 - t0 p50/p99 against the
 target (p99 under 50 ms) and the API's answer time, with the default settings (the API wakes
 the gateway, which polls only as a fallback), then as the same-run baseline with every
-wake-up lost (the gateway's address unregistered: commands wait for the poll).
+wake-up lost (its address points where nobody listens: commands wait for the poll).
 """
 from __future__ import annotations
 
@@ -76,15 +76,12 @@ def _gateway(url: str, tmp: Path, port: int, trunk_port: int, sink: Sink, poll: 
 
 
 def _lose_wakeups(url: str) -> None:
-    """The baseline: no wake-up reaches the gateway (as if every datagram were lost)."""
-    from sqlalchemy import delete
-
-    from api.calls.models import GatewayEndpoint
+    """The baseline: every wake-up goes where nobody listens (as if each datagram were lost)."""
+    from api.calls import wakeup
     from api.core.db import make_engine, make_session_factory
 
     with make_session_factory(make_engine(url))() as db:
-        db.execute(delete(GatewayEndpoint).where(GatewayEndpoint.gateway_id == "bench"))
-        db.commit()
+        wakeup.register(db, "bench", "127.0.0.1", free_port())
 
 
 def _drive(api: str, token: str, calls: int, trunk: Sipp) -> tuple[dict, list, list]:

@@ -47,12 +47,12 @@ class Wakeups:
 
 def register(session_factory, gateway_id: str, wakeups: Wakeups, *, if_gone: bool = False
              ) -> None:
-    """Write this gateway's wake-up address (`if_gone`: only when its row is missing or
-    names another address, as the fallback poll checks)."""
+    """Write this gateway's wake-up address (`if_gone`: only when its row is missing, as the
+    fallback poll checks)."""
     from api.calls import wakeup
 
     with session_factory() as db:
-        if if_gone and wakeup.address(db, gateway_id) == (wakeups.host, wakeups.port):
+        if if_gone and wakeup.address(db, gateway_id) is not None:
             return
         wakeup.register(db, gateway_id, wakeups.host, wakeups.port)
     log.info("command wake-ups", extra={"event": "command_wakeups", "gateway_id": gateway_id,
