@@ -3,6 +3,8 @@ softphone, the target behind the trunk), checked on the wire, in the transfer an
 from __future__ import annotations
 
 import json
+import socket
+import threading
 
 import pytest
 from sqlalchemy import select
@@ -11,7 +13,7 @@ from api.accounts.models import User as U
 from tests.integration.test_sip_gateway import (  # noqa: F401 (fixtures shared, not copied)
     CALLER, User, call, final_status, gateway, gateway_settles, logged, peers, ports, sink)
 from tests.support.api import auth
-from tests.support.sip import header, sip_tools_missing, wait_until
+from tests.support.sip import SCENARIOS, header, sip_tools_missing, wait_until
 
 pytestmark = pytest.mark.skipif(sip_tools_missing() is not None,
                                 reason=sip_tools_missing() or "")
@@ -22,7 +24,7 @@ class Transfer:
     """The user on a call answered on their softphone, and the app's transfer screen."""
 
     def __init__(self, app, db, client, gateway, peers, *, soft_calls: int = 1,
-                 hold_ms: int = 4000, hung_up: bool = False) -> None:
+                 hold_ms: int = 4000, hung_up: bool = False, trunk: str | None = None) -> None:
         self.user = User(app, db, client)
         self.client, self.headers = client, auth(client, self.user.mobile)
         self.soft = peers("soft", "phone_answer.xml", calls=soft_calls)
@@ -31,6 +33,9 @@ class Transfer:
         if hung_up:
             self.trunk = peers("trunk", "trunk_uac_hung_up.xml", f"127.0.0.1:{gateway.port}",
                                "-s", self.user.office, "-key", "caller", CALLER)
+        elif trunk:   # a scenario of the test's own making
+            self.trunk = peers("trunk", trunk, f"127.0.0.1:{gateway.port}", "-s",
+                               self.user.office, "-key", "caller", CALLER, "-d", str(hold_ms))
         else:
             self.trunk = call(peers, gateway, self.user.office, hold_ms=hold_ms)
         self.call_id = wait_until(lambda: [c["id"] for c in client.get(
@@ -300,3 +305,62 @@ def test_a_queue_with_a_number_takes_the_transferred_call_into_its_own_handling(
     answered = wait_until(lambda: db.scalar(select(QueueCall.answered_by_user_id).where(
         QueueCall.queue_id == queue.id)), what="the queue call answered")
     assert answered == bob
+
+
+class Ear:
+    """The caller's audio: a UDP socket the trunk's SDP names as its RTP address."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.packets: list[bytes] = []   # RTP payloads, in arrival order
+        self.open = True
+        self.thread = threading.Thread(target=self._listen, daemon=True)
+        self.thread.start()
+
+    def _listen(self) -> None:
+        while self.open:
+            try:
+                self.packets.append(self.sock.recv(2048)[12:])
+            except OSError:
+                continue
+
+    @staticmethod
+    def tone(payload: bytes) -> bool:
+        """PCMU silence is one repeated byte; the hold music is a waveform."""
+        return len(set(payload)) > 8
+
+    def scenario(self, tmp_path) -> str:
+        """The trunk's caller scenario with this socket as its audio address."""
+        path = tmp_path / "trunk_uac_ear.xml"
+        path.write_text((SCENARIOS / "trunk_uac.xml").read_text().replace(
+            "m=audio [media_port]", f"m=audio {self.port}"))
+        return str(path)
+
+    def close(self) -> None:
+        self.open = False
+        self.thread.join(2)
+        self.sock.close()
+
+
+def test_the_held_caller_hears_the_hold_music_on_the_wire_until_bridged_to_the_target(
+        app, db, client, gateway, peers, ports, tmp_path):
+    ear = Ear()
+    try:
+        target = _target(peers, ports, "phone_answer.xml", "-d", "2000")
+        t = Transfer(app, db, client, gateway, peers, trunk=ear.scenario(tmp_path))
+        wait_until(lambda: len(ear.packets) >= 10, what="the caller's audio")
+        assert not any(ear.tone(p) for p in ear.packets)   # talking to a silent softphone
+        transfer = t.start("with_return")
+        wait_until(lambda: sum(ear.tone(p) for p in ear.packets) >= 25,
+                   what="the hold music at the caller")  # half a second of it, while ringing
+        assert t.state(transfer, "completed")
+        after = len(ear.packets)
+        wait_until(lambda: len(ear.packets) >= after + 25 and
+                   not any(ear.tone(p) for p in ear.packets[-15:]),
+                   what="silence from the target after the music")
+        assert t.trunk.wait() == 0 and target.wait() == 0
+    finally:
+        ear.close()
