@@ -68,4 +68,10 @@ def describe_call(c: dict) -> str:
     who = (c.get("hit") or {}).get("name") or "Unknown"
     mark = "MISSED" if c.get("missed") else c["direction"]
     handled = " (handled)" if c.get("handled_at") else ""
-    return f"{c['started_at'][:16]}  {mark:<8}  {who}  {c.get('other_number') or ''}{handled}"
+    moved = ""
+    if c.get("transfer"):  # I transferred this call
+        t = c["transfer"]
+        to = t["target"].get("name") or t["target"].get("number")
+        moved = f"  -> {to} ({t['method'].replace('_', ' ')}, {t['state']})"
+    return (f"{c['started_at'][:16]}  {mark:<8}  {who}  {c.get('other_number') or ''}"
+            f"{handled}{moved}")

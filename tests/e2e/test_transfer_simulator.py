@@ -56,3 +56,20 @@ def test_the_cli_shows_the_screen_and_transfers_with_the_default_method(app, ali
     assert sim_main([*state, "transfer", "Carol"]) == 0
     out = capsys.readouterr().out
     assert '"method": "blind"' in out and "2 taps, 2 requests" in out
+
+
+def test_my_call_log_in_the_simulator_shows_to_whom_i_transferred_a_call(app, alice, db):
+    from api.callerid.services import record_call
+    from api.transfer.services import transfer_progress
+    from mobile_client_sim import callerid
+
+    phone, company = alice["phone"], alice["company"]
+    call_id = answered_call(app, company.users["alice"], "+4791234567")
+    t = phone.request("POST", f"/api/v1/me/calls/{call_id}/transfer",
+                      json={"target": {"kind": "colleague", "id": alice["ids"]["Carol"]}})
+    transfer_progress(db, t["id"], "returned", "no_answer")
+    me = phone.request("GET", "/api/v1/me")["id"]
+    record_call(db, company.tenant_id, me, direction="incoming", status="answered",
+                other_number="+4791234567", call_id=f"call-{me}-+4791234567", look_up=False)
+    line = callerid.describe_call(callerid.call_log(phone)[0])
+    assert line.endswith(f"-> {t['target']['name']} (with return, returned)")
