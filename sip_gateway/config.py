@@ -24,7 +24,7 @@ class GatewayConfig:
     database_url: str = "sqlite:///var/pbx.db"
     gateway_id: str = ""
     rtp_port: int = 20000
-    max_calls: int = 512
+    max_calls: int = 1024
     tts_dir: str = "var/tts"
     command_poll_s: float = 1.0            # the fallback: the API wakes the gateway at once
     command_host: str = ""                 # wake-ups arrive here (UDP); "" = host
@@ -44,7 +44,7 @@ class GatewayConfig:
             database_url=env.get("DATABASE_URL") or _default_database(),
             gateway_id=env.get("SIP_GATEWAY_ID") or f"{socket.gethostname()}:{port}",
             rtp_port=int(env.get("SIP_RTP_PORT", cls.rtp_port)),
-            max_calls=min(512, int(env.get("SIP_MAX_CALLS", cls.max_calls))),
+            max_calls=min(1024, int(env.get("SIP_MAX_CALLS", cls.max_calls))),
             tts_dir=env.get("SIP_TTS_DIR", cls.tts_dir),
             command_poll_s=float(env.get("SIP_COMMAND_POLL_S", cls.command_poll_s)),
             command_host=env.get("SIP_COMMAND_HOST") or env.get("SIP_HOST", cls.host),
