@@ -90,11 +90,13 @@ def _member_call(session, a: MemberBusy) -> None:
         leg, target = session.legs.get(a.leg), session.cc.legs[a.leg].target
         live = session.member_live = LiveRef()
         session.member_answered_at = at = now()
-        gw.recorder.submit(calls.call_started, step.tenant_id, a.user_id, gw.cfg.gateway_id,
-                           getattr(leg, "sip_id", "") or session.sip_id, "incoming", r.caller,
-                           then=lambda live_id: setattr(live, "id", live_id))
-        gw.recorder.submit(lambda db: live.id and calls.call_answered(
-            db, live.id, a.leg, target.kind, target.uri, at))
+        sip_id = getattr(leg, "sip_id", "") or session.sip_id
+
+        def answered(db) -> None:  # one write: the call never shows as ringing for them
+            live.id = calls.call_started(db, step.tenant_id, a.user_id, gw.cfg.gateway_id,
+                                         sip_id, "incoming", r.caller)
+            calls.call_answered(db, live.id, a.leg, target.kind, target.uri, at)
+        gw.recorder.submit(answered)
         return
     live = getattr(session, "member_live", None)
     answered_at = getattr(session, "member_answered_at", None)

@@ -2,6 +2,14 @@
 
 The pjsua thread never waits for the database: it hands `Write`s over and gets results (the
 live call's id) back through a callback it chose (usually "post this to my loop").
+
+Writes that queue up while the thread is busy go to the database together: one transaction
+for a batch, each write in its own savepoint (a failing write is rolled back alone, the
+others still land; a write's own commits only release its savepoint, so the write is
+visible to others all at once), one commit. A batch ends with the first write that has a `then`, so a
+`then` always runs after its write is committed and before any later write (a later write
+of the same call may need its result, the live call's id). A batch whose commit fails is
+written again one write per transaction.
 """
 from __future__ import annotations
 
@@ -11,11 +19,13 @@ import threading
 from typing import Callable
 
 log = logging.getLogger("sip_gateway")
+MAX_BATCH = 200
 
 
 class Recorder:
     def __init__(self, session_factory) -> None:
         self._sessions = session_factory
+        self._engine = session_factory.kw.get("bind")
         self._q: queue.SimpleQueue = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="gateway-recorder", daemon=True)
 
@@ -33,10 +43,43 @@ class Recorder:
 
     def _run(self) -> None:
         while True:
-            item = self._q.get()
-            if item is None:
+            batch, stop = self._take()
+            if batch:
+                self._write(batch)
+            if stop:
                 return
-            fn, args, then = item
+
+    def _take(self) -> tuple[list, bool]:
+        """The next batch: what is queued, up to and including the first write with a
+        `then`; and whether the recorder stops after it."""
+        batch = []
+        while len(batch) < MAX_BATCH:
+            if batch:
+                try:
+                    item = self._q.get_nowait()
+                except queue.Empty:
+                    break
+            else:
+                item = self._q.get()
+            if item is None:
+                return batch, True
+            batch.append(item)
+            if item[2] is not None:
+                break
+        return batch, False
+
+    def _write(self, items: list) -> None:
+        if self._engine is not None:
+            try:
+                results = self._together(items)
+            except Exception:
+                log.warning("batched call state write failed: writing one by one",
+                            exc_info=True,
+                            extra={"event": "state_write_retry", "writes": len(items)})
+            else:
+                self._then(items[-1][2], results[-1])
+                return
+        for fn, args, then in items:
             result = None
             try:
                 with self._sessions() as db:
@@ -44,8 +87,39 @@ class Recorder:
             except Exception:
                 log.exception("call state write failed",
                               extra={"event": "state_write_error", "op": fn.__name__})
-            if then is not None:
+            self._then(then, result)
+
+    def _together(self, items: list) -> list:
+        """Every write in one transaction, a savepoint each; committed once."""
+        results = []
+        with self._engine.connect() as conn:
+            _begin(conn)
+            for fn, args, _then in items:
+                result = None
                 try:
-                    then(result)
+                    with self._sessions(bind=conn,
+                                        join_transaction_mode="create_savepoint") as db:
+                        result = fn(db, *args)
+                        db.commit()  # releases this write's savepoint
                 except Exception:
-                    log.exception("after a state write", extra={"event": "state_write_error"})
+                    log.exception("call state write failed",
+                                  extra={"event": "state_write_error", "op": fn.__name__})
+                results.append(result)
+            conn.commit()
+        return results
+
+    @staticmethod
+    def _then(then: Callable | None, result) -> None:
+        if then is not None:
+            try:
+                then(result)
+            except Exception:
+                log.exception("after a state write", extra={"event": "state_write_error"})
+
+
+def _begin(conn) -> None:
+    """Open the batch's transaction. SQLite: BEGIN IMMEDIATE (the write lock up front, and
+    the savepoints nest inside it instead of each committing on release)."""
+    conn.begin()
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
