@@ -50,6 +50,16 @@ def start(session_factory, config: PushConfig | None = None, *, transports: dict
     return _service
 
 
+def start_relay(database_url: str):
+    """Start this process's push sender in a process of its own (`push.relay`), fed over a
+    socket: the SIP gateway's choice, so that push work never competes with its calls."""
+    global _service
+    if _service is None:
+        from .relay import Relay
+        _service = Relay(database_url).start()
+    return _service
+
+
 def stop(timeout: float = 5.0) -> None:
     global _service
     if _service is not None:

@@ -38,8 +38,7 @@ def main() -> None:
             "self": f"sip:{cfg.host}:{cfg.port}"}
     store = Store(sessions, uris)
     recorder = Recorder(sessions).start()
-    push.start(sessions)
-    import api.pushdevices.services  # noqa: F401 (imported now, not on the first call)
+    push.start_relay(cfg.database_url)  # the sender runs in its own process
     adapter = Adapter(cfg, store.route, recorder, Pusher(), Tts(cfg.tts_dir))
     stopped = threading.Event()
     wakeups = commands.Wakeups(cfg.command_host, cfg.command_port)

@@ -1,0 +1,160 @@
+"""The push sender in a process of its own, fed over a socket by the process raising events.
+
+The SIP gateway's call thread must never wait for push work, and the sender's work (device
+look-ups, the providers' HTTP, the push log) should not take the gateway's interpreter from
+its calls. `Relay` (in the gateway) starts `python -m push.relay` with one end of a Unix
+SOCK_SEQPACKET socket pair; `submit()` only queues the notification (it returns at once and
+never raises), a writer thread sends one JSON datagram per notification, and the relay
+process hands each to its `PushService`. Deadlines are `time.monotonic()` instants, the same
+clock in both processes.
+
+The relay process exits when the socket closes (the gateway stopped or died), after
+finishing what is in flight. A relay that dies is started again; notifications that cannot
+be handed over in the meantime are dropped and logged, and calls go on ringing.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+from .events import Notify
+
+log = logging.getLogger("push")
+MAX_QUEUED = 20_000      # notifications waiting for the relay before new ones are dropped
+RESTART_PAUSE_S = 1.0
+FD_ENV = "PUSH_RELAY_FD"
+
+
+class Relay:
+    """The sending side, in the gateway: the same `submit`/`stop` as a `PushService`."""
+
+    def __init__(self, database_url: str) -> None:
+        self._database_url = database_url
+        self._q: queue.SimpleQueue = queue.SimpleQueue()
+        self._queued = 0
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._sock: socket.socket | None = None
+        self._proc: subprocess.Popen | None = None
+        self.dropped = 0
+
+    def start(self) -> "Relay":
+        self._spawn()
+        threading.Thread(target=self._send_loop, name="push-relay-writer", daemon=True).start()
+        threading.Thread(target=self._watch, name="push-relay-watch", daemon=True).start()
+        return self
+
+    def _spawn(self) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        env = {**os.environ, "DATABASE_URL": self._database_url, FD_ENV: str(theirs.fileno())}
+        self._proc = subprocess.Popen([sys.executable, "-m", "push.relay"], env=env,
+                                      pass_fds=(theirs.fileno(),))
+        theirs.close()
+        self._sock = ours
+
+    def _watch(self) -> None:
+        while not self._stopping.is_set():
+            proc = self._proc
+            code = proc.wait()
+            if self._stopping.is_set():
+                return
+            log.warning("push relay exited: starting it again",
+                        extra={"event": "push_relay_restart", "code": code})
+            time.sleep(RESTART_PAUSE_S)
+            old = self._sock
+            self._spawn()
+            if old is not None:
+                old.close()
+
+    def submit(self, notify: Notify) -> None:
+        """Queue a notification for the relay; returns at once and never raises."""
+        with self._lock:
+            full = self._queued >= MAX_QUEUED
+            if not full:
+                self._queued += 1
+        if full or self._stopping.is_set():
+            self._drop(notify, "queue full" if full else "stopped")
+            return
+        self._q.put(notify)
+
+    def _drop(self, notify: Notify, why: str) -> None:
+        self.dropped += 1
+        log.warning("push relay unavailable: notification dropped",
+                    extra={"event": "push_dropped", "kind": notify.kind,
+                           "call_id": notify.call_id, "reason": why})
+
+    def _send_loop(self) -> None:
+        while True:
+            notify = self._q.get()
+            if notify is None:
+                return
+            with self._lock:
+                self._queued -= 1
+            data = json.dumps(dataclasses.asdict(notify), separators=(",", ":")).encode()
+            try:
+                self._sock.sendall(data)
+            except OSError:  # the relay died: the watcher starts a new one
+                self._drop(notify, "relay down")
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Hand over what is queued, close the socket, let the relay finish (up to
+        `timeout`)."""
+        self._stopping.set()
+        self._q.put(None)
+        deadline = time.monotonic() + timeout
+        while self._queued > 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if self._sock is not None:
+            self._sock.close()
+        if self._proc is not None:
+            try:
+                self._proc.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+
+
+def serve(sock: socket.socket) -> None:
+    """The relay process: every datagram is one notification for this process's sender."""
+    import push
+    from api.core.db import make_engine, make_session_factory
+    from api.core.logs import configure_logging
+    from api.features import import_models, register_hooks
+
+    configure_logging()
+    import_models()
+    register_hooks()
+    sessions = make_session_factory(make_engine(os.environ["DATABASE_URL"]))
+    service = push.start(sessions)
+    import api.pushdevices.services  # noqa: F401 (imported now, not on the first push)
+    try:
+        while True:
+            data = sock.recv(65536)
+            if not data:
+                break
+            try:
+                service.submit(Notify(**json.loads(data)))
+            except (ValueError, TypeError):
+                log.warning("push relay: malformed notification", extra={"event": "push_error"})
+    finally:
+        push.stop(5.0)
+
+
+def main() -> None:
+    # the gateway decides when the relay ends (by closing the socket), not a terminal's Ctrl-C
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sock = socket.socket(fileno=int(os.environ[FD_ENV]))
+    serve(sock)
+
+
+if __name__ == "__main__":
+    main()
