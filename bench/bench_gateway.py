@@ -4,10 +4,13 @@ against SIPp calling SIPp directly in the same run (the ceiling).
 
     .venv/bin/python -m bench.bench_gateway [--quick]
 
-Figures: the highest call setup rate with zero failed calls, concurrent bridged calls held
-with zero failed, INVITE received -> push handed to the sender (p50/p99, measured by the
-gateway) and INVITE -> push stored by the local sink, and the gateway's CPU per call.
-Every load is bounded in calls and seconds.
+Figures, all from one run: the SIPp-to-SIPp ceiling (the highest rate stepped to with zero
+failed calls), the gateway's highest call setup rate with zero failed calls (stepped; the
+first rate with a failed call ends the ramp), concurrent bridged calls held with zero failed,
+INVITE received -> push handed to the sender (p50/p99, measured by the gateway) and INVITE ->
+push stored by the local sink, and the CPU of the gateway process (and of its push relay
+process) per call. A call the gateway rejects (4xx/5xx) counts as failed. Every load is
+bounded in calls and seconds; the whole run takes about three minutes.
 """
 from __future__ import annotations
 
@@ -26,9 +29,12 @@ from pathlib import Path
 from bench.lib import ROOT, demo_database, report
 
 SCENARIOS = ROOT / "tests" / "sip"
-RATES = (50, 100, 150, 200, 300)
+RATES = (50, 100, 150, 200, 250, 300, 400, 500)
 RATE_SECONDS = 5
-USERS = 400  # enough that concurrent calls rarely find their user busy (-> voicemail)
+DIRECT_RATES = (250, 500, 1000, 2000)
+DIRECT_SECONDS = 2
+HELD = (400, 500)  # 1024 call legs per process: at most 512 bridged calls
+USERS = 520  # enough that concurrent calls rarely find their user busy (-> voicemail)
 
 
 def _port() -> int:
@@ -74,15 +80,20 @@ def _prepare(url: str, phone_port: int, users: int) -> list[str]:
         return [u.office_number for u in rows]
 
 
-def _settle(log_path: Path, timeout: float = 30.0) -> None:
-    """Until every call the gateway took is over and written (bounded)."""
+def _settle(log_path: Path, skip: int = 0, timeout: float = 30.0) -> None:
+    """Until every call the gateway took after log line `skip` is over and written
+    (bounded)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        text = log_path.read_text()
+        text = "\n".join(log_path.read_text().splitlines()[skip:])
         if text.count('"call_routed"') + text.count('"call_refused"') \
                 <= text.count('"call_written"'):
             return
-        time.sleep(0.5)
+        time.sleep(0.1)
+
+
+def _lines(log_path: Path) -> int:
+    return len(log_path.read_text().splitlines())
 
 
 @contextlib.contextmanager
@@ -93,7 +104,7 @@ def gateway_process(url: str, tmp: Path, port: int, sink: "Sink", *, trunk_port:
     env = {**os.environ, "DATABASE_URL": url, "SIP_PORT": str(port),
            "SIP_TRUNK_URI": f"sip:127.0.0.1:{trunk_port}",
            "SIP_VOICEMAIL_URI": f"sip:vm@127.0.0.1:{voicemail_port}",
-           "SIP_GATEWAY_ID": "bench", "SIP_RTP_PORT": "30000", "SIP_MAX_CALLS": "512",
+           "SIP_GATEWAY_ID": "bench", "SIP_RTP_PORT": "30000", "SIP_MAX_CALLS": "1024",
            "PUSH_SINK_URL": sink.url, "SIP_TTS_DIR": str(tmp / "tts")}
     log_path = tmp / "gateway.log"
     with open(log_path, "w") as log:
@@ -110,7 +121,11 @@ def gateway_process(url: str, tmp: Path, port: int, sink: "Sink", *, trunk_port:
             Path(os.environ["BENCH_KEEP_LOG"]).write_text(log_path.read_text())
     finally:
         gw.terminate()
-        gw.wait(15)
+        try:  # pjsua may wait for unacknowledged answers (SIP timer H, 32 s)
+            gw.wait(40)
+        except subprocess.TimeoutExpired:
+            gw.kill()
+            gw.wait()
 
 
 class Sink:
@@ -171,8 +186,13 @@ def _trunk(target: str, tmp: Path, numbers_file: Path, *, rate: float, calls: in
            hold_ms: int, limit: int, name: str) -> dict:
     scenario = tmp / "trunk_bench.xml"
     if not scenario.exists():
+        # a rejected call (any final 4xx/5xx) is acknowledged, then counted as failed: a
+        # receive that cannot come, with a 1 ms timeout
         scenario.write_text((SCENARIOS / "trunk_uac.xml").read_text()
-                            .replace("[service]", "[field0]"))
+                            .replace("[service]", "[field0]")
+                            .replace('<label id="done"/>',
+                                     '<recv request="REJECTED" timeout="1"/>\n'
+                                     '  <label id="done"/>'))
     port = _port()
     args = [target, "-sf", str(scenario), "-inf", str(numbers_file), "-key", "caller",
             "+4791234567", "-i", "127.0.0.1", "-p", str(port), "-r", str(rate), "-m",
@@ -181,7 +201,7 @@ def _trunk(target: str, tmp: Path, numbers_file: Path, *, rate: float, calls: in
 
 
 def run(quick: bool) -> None:
-    rates = RATES[:3] if quick else RATES
+    rates = RATES[:4] if quick else RATES
     with demo_database() as url, tempfile.TemporaryDirectory(prefix="gw-bench-") as d:
         tmp = Path(d)
         phone_port, gw_port = _port(), _port()
@@ -196,59 +216,103 @@ def run(quick: bool) -> None:
     report("SIP gateway (SIPp trunk -> gateway -> SIPp phone, 127.0.0.1)", rows)
 
 
+def _cpu_tree(pid: int) -> float:
+    """CPU seconds of the gateway and of its child processes (the push relay) still
+    running."""
+    return _cpu_seconds(pid) + sum(_cpu_seconds(c) for c in _children(pid))
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(c) for c in text.split()]
+
+
 def _measure(tmp, gw, gw_port, phone_port, numbers_file, rates, log_path, sink) -> list:
     rows = []
     # unloaded, 20 calls/s, phones ringing 1 s (an incoming_call push for a call answered
     # before the sender got to it is dropped as no longer relevant, by design)
+    mark = _lines(log_path)
     phone = _phone(tmp, phone_port, 100, 1000)
     _trunk(f"127.0.0.1:{gw_port}", tmp, numbers_file, rate=20, calls=100, hold_ms=0,
            limit=40, name="latency")
+    _settle(log_path, mark)
     phone.kill()
     phone.wait()
-    _settle(log_path)
-    rows += _push_latency(log_path, sink, "at 20 calls/s")
-    mark = len(log_path.read_text().splitlines())
-    best_gw = best_direct = 0
+    rows += _push_latency(log_path, sink, "at 20 calls/s", skip=mark)
+
+    best_direct = 0
+    for rate in DIRECT_RATES:  # the ceiling: SIPp calling SIPp directly
+        calls = rate * DIRECT_SECONDS
+        phone = _phone(tmp, phone_port, calls, 0)
+        direct = _trunk(f"127.0.0.1:{phone_port}", tmp, numbers_file, rate=rate, calls=calls,
+                        hold_ms=0, limit=2 * rate, name=f"direct{rate}")
+        phone.kill()
+        phone.wait()
+        if direct["failed"] or direct["ok"] != calls:
+            break
+        best_direct = rate
+
+    best_gw = 0
+    ramp_mark = _lines(log_path)
     for rate in rates:
         calls = rate * RATE_SECONDS
+        mark = _lines(log_path)
         phone = _phone(tmp, phone_port, calls, 0)
-        cpu0, wall0 = _cpu_seconds(gw.pid), time.monotonic()
+        gw_cpu0, all_cpu0, wall0 = _cpu_seconds(gw.pid), _cpu_tree(gw.pid), time.monotonic()
         got = _trunk(f"127.0.0.1:{gw_port}", tmp, numbers_file, rate=rate, calls=calls,
                      hold_ms=0, limit=2 * rate, name=f"gw{rate}")
-        _settle(log_path)
+        _settle(log_path, mark)
+        wall = time.monotonic() - wall0
+        gw_cpu = _cpu_seconds(gw.pid) - gw_cpu0
+        relay_cpu = _cpu_tree(gw.pid) - all_cpu0 - gw_cpu
+        phone.kill()
+        phone.wait()
+        per_call = 1000 / max(1, got["ok"])
+        push = _push_figures(log_path, sink, mark)
+        rows.append((f"{rate} setups/s x {calls}",
+                     f"ok {got['ok']} failed {got['failed']}; gateway {gw_cpu * per_call:.2f} "
+                     f"ms CPU/call ({gw_cpu / wall * 100:.0f}% of a core over {wall:.1f} s), "
+                     f"push relay {relay_cpu * per_call:.2f} ms CPU/call; INVITE -> push "
+                     f"p50 {push[0]:.2f} ms, p99 {push[1]:.2f} ms"))
+        if got["failed"] or got["ok"] != calls:
+            break  # the first rate with a failed call ends the ramp
+        best_gw = rate
+    rows.append(("highest rate with 0 failed",
+                 f"gateway {best_gw}/s ({best_gw / max(1, best_direct) * 100:.0f}% of the "
+                 f"ceiling); SIPp to SIPp directly {best_direct}/s (every call of each rate "
+                 f"stepped to, {DIRECT_SECONDS} s each, up to {DIRECT_RATES[-1]}/s)"))
+    rows += _push_latency(log_path, sink, "during the rate steps", skip=ramp_mark)
+
+    for held in HELD:
+        mark = _lines(log_path)
+        rate = 200
+        phone = _phone(tmp, phone_port, held, 0)
+        cpu0, wall0 = _cpu_seconds(gw.pid), time.monotonic()
+        # each call is held until well after the last one was set up: all up at once
+        got = _trunk(f"127.0.0.1:{gw_port}", tmp, numbers_file, rate=rate, calls=held,
+                     hold_ms=int(held / rate * 1000) + 4000, limit=held, name=f"held{held}")
+        _settle(log_path, mark)
         cpu, wall = _cpu_seconds(gw.pid) - cpu0, time.monotonic() - wall0
         phone.kill()
         phone.wait()
-        direct_phone = _phone(tmp, phone_port, calls, 0)
-        direct = _trunk(f"127.0.0.1:{phone_port}", tmp, numbers_file, rate=rate, calls=calls,
-                        hold_ms=0, limit=2 * rate, name=f"direct{rate}")
-        direct_phone.kill()
-        direct_phone.wait()
-        rows.append((f"{rate} setups/s x {calls}",
-                     f"gateway ok {got['ok']} failed {got['failed']}, "
-                     f"{cpu / max(1, got['ok']) * 1000:.2f} ms CPU/call "
-                     f"({cpu / wall * 100:.0f}% of a core over {wall:.1f} s); "
-                     f"direct ok {direct['ok']} failed {direct['failed']}"))
-        if direct["failed"] == 0 and direct["ok"] == calls:
-            best_direct = rate
-        if got["failed"] == 0 and got["ok"] == calls:
-            best_gw = rate
-        else:
-            break  # the first rate with a failed call ends the ramp
-    rows.append(("highest rate with 0 failed",
-                 f"gateway {best_gw}/s; SIPp to SIPp directly: every call of every rate tried "
-                 f"up to {best_direct}/s (the ramp stops at the gateway's first failed call)"))
-    for held in (200, 250):  # 512 call legs per process: at most 256 bridged calls
-        _settle(log_path)
-        phone = _phone(tmp, phone_port, held, 0)
-        got = _trunk(f"127.0.0.1:{gw_port}", tmp, numbers_file, rate=100, calls=held,
-                     hold_ms=int(held / 100 * 1000) + 3000, limit=held, name=f"held{held}")
-        phone.kill()
-        phone.wait()
-        rows.append((f"{held} concurrent bridged calls", f"ok {got['ok']} failed "
-                                                          f"{got['failed']}"))
-    rows += _push_latency(log_path, sink, "during the rate steps", skip=mark)
+        rows.append((f"{held} concurrent bridged calls",
+                     f"ok {got['ok']} failed {got['failed']}; gateway {cpu / wall * 100:.0f}% "
+                     f"of a core over {wall:.1f} s"))
     return rows
+
+
+def _push_figures(log_path: Path, sink: Sink, skip: int) -> tuple[float, float]:
+    handed = [json.loads(line)["since_invite_ms"]
+              for line in log_path.read_text().splitlines()[skip:]
+              if '"event": "push"' in line and '"kind": "incoming"' in line]
+    return _pct(handed, 50), _pct(handed, 99)
+
+
+def _pct(values, q):
+    return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else float("nan")
 
 
 def _push_latency(log_path: Path, sink: Sink, label: str, skip: int = 0) -> list:
@@ -261,18 +325,15 @@ def _push_latency(log_path: Path, sink: Sink, label: str, skip: int = 0) -> list
                 - time.timezone + float("0." + rec["ts"][20:23])
             invites[rec["call_id"]] = ts - rec["since_invite_ms"] / 1000
     stored = [(t - invites[c]) * 1000 for c, t in sink.received().items() if c in invites]
-
-    def pct(values, q):
-        return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else float("nan")
-    return [(f"INVITE -> push handed over, {label}", f"p50 {pct(handed, 50):.2f} ms, "
-                                           f"p99 {pct(handed, 99):.2f} ms (n={len(handed)})"),
-            (f"INVITE -> push stored by sink, {label}", f"p50 {pct(stored, 50):.1f} ms, "
-                                              f"p99 {pct(stored, 99):.1f} ms (n={len(stored)})")]
+    return [(f"INVITE -> push handed over, {label}", f"p50 {_pct(handed, 50):.2f} ms, "
+                                           f"p99 {_pct(handed, 99):.2f} ms (n={len(handed)})"),
+            (f"INVITE -> push stored by sink, {label}", f"p50 {_pct(stored, 50):.1f} ms, "
+                                              f"p99 {_pct(stored, 99):.1f} ms (n={len(stored)})")]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="only the first three rates")
+    parser.add_argument("--quick", action="store_true", help="only the first four rates")
     run(parser.parse_args().quick)
 
 
