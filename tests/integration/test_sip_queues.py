@@ -259,6 +259,27 @@ def test_a_member_already_in_a_call_through_the_gateway_is_not_rung(
     assert q.ended("answered")[0].answered_by_user_id == q.ids["bob"]
 
 
+def test_a_gateway_that_stops_closes_its_waiting_queue_calls(
+        app, db, client, database_url, tmp_path, peers, sink, ports):
+    from tests.support.sip import Gateway
+
+    q = Company(app, db, client, members=("alice",), callback_on_abandon=False)
+    alice = phone(peers, "alice", "phone_no_answer.xml")
+    q.phone("alice", uri(alice))
+    own = Gateway(database_url, tmp_path, trunk_port=ports["trunk"],
+                  voicemail_port=ports["voicemail"], sink_url=sink[1])
+    try:
+        trunk = peers("trunk", "trunk_uac_hung_up.xml", f"127.0.0.1:{own.port}", "-s",
+                      q.number, "-key", "caller", CALLER)
+        wait_until(lambda: alice.received("INVITE"), what="alice's phone ringing")
+    finally:
+        own.stop()
+    assert trunk.wait() == 0 and trunk.received("BYE") and alice.received("CANCEL")
+    assert q.ended("abandoned")
+    status = client.get("/api/v1/me/queues", headers=q.headers("alice")).get_json()[0]
+    assert status["calls_waiting"] == 0
+
+
 def test_remote_login_from_a_registered_phone_toggles_the_login_and_says_so(
         app, db, client, gateway, peers):
     from api.queues.models import QueueServiceNumber
