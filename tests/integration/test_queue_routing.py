@@ -93,3 +93,26 @@ def test_the_service_number_toggles_a_registered_callers_login_and_says_so(app, 
     assert route.plan.steps == (PlayMessage("You are now logged in to Support.", "en"),)
     stranger = store.route("+4723990008", OUTSIDE, set())
     assert stranger.user_id is None and "not registered" in stranger.plan.steps[0].text
+
+
+def test_a_chosen_member_rings_on_their_enabled_devices_the_mobile_through_the_trunk(app, db):
+    from api.availability.models import Device
+    from api.queues import membership
+    from sip_gateway import queuecalls
+
+    _, tenant, queue, alice = _setup(app, db, number="+4723990009")
+    membership.set_login(db, tenant.id, alice.id, None, True, by_user_id=None)
+    db.execute(update(Device).where(Device.user_id == alice.id).values(enabled=False))
+    for kind, sip, number, enabled in (("softphone", "sip:alice@10.0.0.7", None, True),
+                                       ("deskphone", "sip:desk@10.0.0.8", None, False),
+                                       ("mobile", None, "+4790000123", True)):
+        db.add(Device(tenant_id=tenant.id, user_id=alice.id, kind=kind, label=kind,
+                      sip_uri=sip, number=number, enabled=enabled, mex=True))
+    db.commit()
+    entered = queuecalls.enqueue(db, tenant.id, queue.id, OUTSIDE, None, "call-1")
+    assert entered.accepted and entered.position == 1
+    decided = queuecalls.ask_next(db, tenant.id, entered.call_id, 1, URIS["trunk"])
+    (member,) = decided.ring
+    assert member.user_id == alice.id
+    assert [(t.kind, t.uri) for t in member.targets] == [
+        ("softphone", "sip:alice@10.0.0.7"), ("mobile", "sip:+4790000123@10.0.0.5:5060")]
