@@ -364,3 +364,30 @@ def test_the_held_caller_hears_the_hold_music_on_the_wire_until_bridged_to_the_t
         assert t.trunk.wait() == 0 and target.wait() == 0
     finally:
         ear.close()
+
+
+def test_a_colleague_on_do_not_disturb_sends_the_call_back_and_the_push_says_so(
+        app, db, client, gateway, peers, sink):
+    from datetime import timedelta
+
+    from api.availability.models import Profile
+    from api.availability.services import ensure_standard, set_availability
+    from api.core.clock import now
+
+    t = Transfer(app, db, client, gateway, peers, soft_calls=2, hold_ms=6000)
+    bob = db.scalar(select(U).where(U.mobile == t.user.company.users["bob"]))
+    ensure_standard(db, bob.tenant_id, bob.id)
+    dnd = db.scalar(select(Profile.id).where(Profile.user_id == bob.id, Profile.key == "dnd"))
+    set_availability(db, bob.tenant_id, bob.id, bob.id, dnd, now() + timedelta(hours=2), None)
+
+    r = client.post(f"/api/v1/me/calls/{t.call_id}/transfer", headers=t.headers,
+                    json={"target": {"kind": "colleague", "id": bob.id}})
+    assert r.status_code == 202, r.get_json()
+    assert t.state(r.get_json(), "returned")["reason"] == "busy"   # his plan: busy tone
+    assert wait_until(lambda: len(t.soft.received("INVITE")) == 2,
+                      what="my phone to ring again")
+    back = wait_until(lambda: [p for p in sink[0].after(t.token, 0, 0)
+                               if p["kind"] == "transfer_returned"], what="the push")
+    # not "Bob is busy": his availability says why
+    assert back[0]["payload"]["why"].startswith(f"{bob.full_name} is not available until ")
+    assert t.trunk.wait() == 0 and t.soft.wait() == 0
