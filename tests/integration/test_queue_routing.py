@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from api.accounts.models import Tenant, User
-from api.queues import services
+from api.queues import membership, services
 from api.queues.models import QueueServiceNumber
 from sip_gateway import transfers
 from sip_gateway.callmessages import PlayMessage, RingStep
@@ -93,11 +93,13 @@ def test_the_service_number_toggles_a_registered_callers_login_and_says_so(app, 
     assert route.plan.steps == (PlayMessage("You are now logged in to Support.", "en"),)
     stranger = store.route("+4723990008", OUTSIDE, set())
     assert stranger.user_id is None and "not registered" in stranger.plan.steps[0].text
+    membership.add_remote_number(db, tenant, alice.id, "+4741234567")  # her home phone
+    again = store.route("+4723990008", "+4741234567", set())
+    assert again.plan.steps == (PlayMessage("You are now logged out of Support.", "en"),)
 
 
 def test_a_chosen_member_rings_on_their_enabled_devices_the_mobile_through_the_trunk(app, db):
     from api.availability.models import Device
-    from api.queues import membership
     from sip_gateway import queuecalls
 
     _, tenant, queue, alice = _setup(app, db, number="+4723990009")
