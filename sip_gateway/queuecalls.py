@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from .queuecontrol import (AskNext, Decided, Enqueue, Entered, MemberBusy, MemberTargets,
+from .queuecontrol import (AskNext, Decided, Enqueue, Entered, MemberBusy, MemberTargets, Nudge,
                            PushMember, QueueControl, QueueStep, QueueWrite, StartLoop, StopLoop)
 
 log = logging.getLogger("sip_gateway")
@@ -40,7 +40,10 @@ def perform(session, a) -> bool:
     elif isinstance(a, QueueWrite):
         log.info("queue call", extra=session._extra(event="queue_write", op=a.op,
                                                     queue_call_id=a.call_id, user_id=a.user_id))
-        gw.recorder.submit(write, session.cc.queue.tenant_id, a.op, a.call_id, a.user_id)
+        # once written, a member may be free: at once, or when the wrap-up of a call is over
+        delay = session.cc.queue.wrapup_s + 0.05 if a.op == "ended" else 0.0
+        gw.recorder.submit(write, session.cc.queue.tenant_id, a.op, a.call_id, a.user_id,
+                           then=lambda _r: gw.post(gw.start_timer, delay, nudge, gw))
     elif isinstance(a, StartLoop):
         session.queue_loop = None if session.start_loop(a.tone) else a.tone
     elif isinstance(a, StopLoop):
@@ -54,6 +57,13 @@ def perform(session, a) -> bool:
     else:
         return False
     return True
+
+
+def nudge(gw) -> None:
+    """Every queue call on this gateway that found nobody to ring asks again now."""
+    for session in list(gw.sessions.values()):
+        if isinstance(session.cc, QueueControl):
+            session.feed(Nudge())
 
 
 def media_ready(session) -> None:

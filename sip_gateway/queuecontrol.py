@@ -50,6 +50,7 @@ class QueueStep:
     overflow: Target | None = None    # None: the caller is hung up when the time is over
     language: str = "en"
     retry_s: float = RETRY_S
+    wrapup_s: int = 0                 # after a call ends, when its member may be rung again
 
 
 # -- inputs -----------------------------------------------------------------------------------
@@ -76,6 +77,12 @@ class Decided:
     round: int
     ring: tuple[MemberTargets, ...] = ()
     ring_for_s: float = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Nudge:
+    """A member may be free now (another queue call ended or stopped ringing them): a call
+    that found nobody to ring asks again at once instead of at its retry timer."""
 
 
 # -- actions ----------------------------------------------------------------------------------
@@ -301,6 +308,12 @@ class QueueControl(LegMachine):
     def on_stale(self, _ev) -> None:
         """An answer or a timer that belongs to a part of the call already over."""
 
+    def on_nudge(self, _ev: Nudge) -> None:
+        retry = f"retry:{self.round}"
+        if retry in self.timers:
+            self._cancel_timer(retry)
+            self._ask()
+
     def on_timer(self, ev: TimerFired) -> None:
         if ev.name not in self.timers:
             return  # a timer of a round already over
@@ -429,6 +442,7 @@ _WAITING_INPUTS = {
     LegFailed: "on_member_leg_failed",
     PlaybackDone: "on_playback_done",
     CallerHungUp: "on_caller_gone_waiting",
+    Nudge: "on_nudge",
 }
 
 TRANSITIONS: dict[tuple[str, type], str] = {
@@ -437,6 +451,8 @@ TRANSITIONS: dict[tuple[str, type], str] = {
     (ENTERING, Entered): "on_entered",
     (ENTERING, CallerHungUp): "on_caller_gone_entering",
     (LEAVING, Entered): "on_entered_leaving",
+    **{(state, Nudge): "on_stale" for state in (ROUTING, ENTERING, LEAVING, BRIDGED, OVERFLOW,
+                                                 FORWARDED)},
     **{(ANNOUNCING, kind): name for kind, name in _WAITING_INPUTS.items()},
     **{(WAITING, kind): name for kind, name in _WAITING_INPUTS.items()},
     (BRIDGED, LegHungUp): "on_leg_gone_bridged",

@@ -11,7 +11,7 @@ from sip_gateway.callmessages import (AnswerCaller, Bridge, CallerHungUp, CallPl
                                       PlayMessage, RejectCaller, RingCaller, Routed, StartTimer,
                                       StopPlay, Target, TimerFired)
 from sip_gateway.queuecontrol import (AskNext, Decided, Enqueue, Entered, MemberBusy,
-                                      MemberTargets, PushMember, QueueStep, QueueWrite,
+                                      MemberTargets, Nudge, PushMember, QueueStep, QueueWrite,
                                       StartLoop, StopLoop)
 
 VOICEMAIL = Target("voicemail", "sip:vm@10.0.0.9", diverted_from="+4721000100")
@@ -102,6 +102,17 @@ def test_nobody_ready_waits_and_asks_again():
     call, _ = entered()
     assert call.handle(Decided(1, (), 20)) == [StartTimer("retry:1", qc.RETRY_S)]
     assert call.handle(TimerFired("retry:1")) == [AskNext(40, 2)]
+
+
+def test_a_nudge_asks_again_at_once_when_nobody_was_ready_and_is_ignored_otherwise():
+    call, _ = entered()
+    call.handle(Decided(1, (), 20))
+    assert call.handle(Nudge()) == [CancelTimer("retry:1"), AskNext(40, 2)]
+    assert call.handle(Nudge()) == []                     # already asking
+    call.handle(Decided(2, (BO,), 20))
+    assert call.handle(Nudge()) == []                     # ringing someone
+    call.handle(LegAnswered(1))
+    assert call.handle(Nudge()) == [] and call.state == qc.BRIDGED
 
 
 def test_a_member_without_devices_counts_as_not_answering():
@@ -225,6 +236,7 @@ EVENTS = st.one_of(
     st.builds(LegProgress, LEG), st.builds(LegAnswered, LEG),
     st.builds(LegFailed, LEG, st.sampled_from([404, 486, 487, 503])),
     st.builds(LegHungUp, LEG), st.just(CallerHungUp()), st.just(PlaybackDone()),
+    st.just(Nudge()),
     st.builds(TimerFired, st.sampled_from(["max_wait", "ring:1", "ring:2", "retry:1",
                                            "retry:2", "bogus"])))
 
