@@ -18,7 +18,7 @@ _service: PushService | None = None
 log = logging.getLogger("push")
 
 HIT_FIELDS = ("name", "company", "title", "department", "source")
-CONTEXT_FIELDS = ("queue", "transferred_by", "last_spoke_to", "callback")
+CONTEXT_FIELDS = ("queue", "main_number", "transferred_by", "last_spoke_to", "callback")
 REASON_FIELDS = ("profile", "rule")
 CALL_ENDED_TTL_S = 30.0
 MISSED_TTL_S = 24 * 3600.0

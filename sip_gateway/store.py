@@ -116,19 +116,22 @@ class Store:
         if user is None:
             return Route(status=404, called=called_user)
         if via_main is not None:  # the user's own plan: their voicemail, Diversion from them
-            return replace(self._inbound(db, user, user.office_number or called,
-                                         caller_num or caller_user or None, user.id in busy),
-                           called=called, via_main_number=via_main)
+            route = self._inbound(db, user, user.office_number or called,
+                                  caller_num or caller_user or None, user.id in busy)
+            # the phone shows "via <main number's label>"
+            context = {**(route.context or {}), "main_number": {
+                "id": via_main.id, "number": via_main.number, "name": via_main.label}}
+            return replace(route, called=called, via_main_number=via_main.id, context=context)
         return self._inbound(db, user, called or called_user, caller_num or caller_user or None,
                              user.id in busy)
 
     @staticmethod
     def _main_number_user(db, number: str):
-        """(the user a main number leads to, the main number's id), or (None, None)."""
+        """(the user a main number leads to, the main number), or (None, None)."""
         from api.accounts.models import User
         from api.availability.models import MainNumber
 
-        row = db.execute(select(User, MainNumber.id).join(
+        row = db.execute(select(User, MainNumber).join(
             MainNumber, (MainNumber.user_id == User.id)
             & (MainNumber.tenant_id == User.tenant_id)).where(
             MainNumber.number == number).limit(1)).first()

@@ -238,7 +238,9 @@ def test_a_main_number_leading_to_a_user_rings_them_by_their_plan_and_the_log_sa
     assert soft.received("INVITE") and soft.received("CANCEL")  # the user's own devices
     assert header(voicemail.received("INVITE")[0], "Diversion").startswith(
         f"<sip:{user.office}@")  # the user's own fallback: their voicemail
-    assert [p for p in sink[0].after(token, 0, 10) if p["kind"] == "incoming_call"]
+    incoming = [p for p in sink[0].after(token, 0, 10) if p["kind"] == "incoming_call"]
+    via = json.loads(incoming[0]["payload"]["context"])["main_number"]  # "via Sales"
+    assert (via["name"], via["number"]) == ("Sales", "+4722000000")
     call_id = header(trunk.received("SIP/2.0 200")[0], "Call-ID")
     routed = json.loads(gateway.events("call_routed", call_id)[0])
     assert routed["via_main_number"] == main.id and routed["user_id"] == user.id
