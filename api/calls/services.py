@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ..core.clock import now
@@ -53,8 +53,12 @@ def request_command(db: Session, tenant_id: int, user_id: int, call_id: int, kin
     except IntegrityError:  # the same key, a concurrent request
         found = _by_key(db, tenant_id, user_id, key)
         return _same_or_conflict(found, call_id, kind)
+    try:   # read before the commit, so the wake-up leaves right after it
+        where = wakeup.address(db, call.gateway_id)
+    except SQLAlchemyError:
+        where = None
     db.commit()
-    wakeup.wake(db, call.gateway_id)   # the gateway claims now; its poll is the fallback
+    wakeup.send(where, call.gateway_id)   # the gateway claims now; its poll is the fallback
     return row
 
 

@@ -41,8 +41,16 @@ def wake(db: Session, gateway_id: str) -> bool:
     """Nudge the gateway (never raises: the poll is the fallback). True when a datagram left."""
     try:
         where = address(db, gateway_id)
-        if where is None:
-            return False
+    except SQLAlchemyError as exc:
+        return _not_sent(gateway_id, exc)
+    return send(where, gateway_id)
+
+
+def send(where: tuple[str, int] | None, gateway_id: str = "") -> bool:
+    """Send the wake-up to an address read before (`address`); never raises."""
+    if where is None:
+        return False
+    try:
         family = socket.AF_INET6 if ":" in where[0] else socket.AF_INET
         sock = _socks.get(family)
         if sock is None:
@@ -50,8 +58,12 @@ def wake(db: Session, gateway_id: str) -> bool:
             sock.setblocking(False)
         sock.sendto(MESSAGE, where)
         return True
-    except (OSError, ValueError, SQLAlchemyError) as exc:
-        log.info("gateway wake-up not sent", extra={"event": "gateway_wake_failed",
-                                                    "gateway_id": gateway_id,
-                                                    "error": type(exc).__name__})
-        return False
+    except (OSError, ValueError) as exc:
+        return _not_sent(gateway_id, exc)
+
+
+def _not_sent(gateway_id: str, exc: Exception) -> bool:
+    log.info("gateway wake-up not sent", extra={"event": "gateway_wake_failed",
+                                                "gateway_id": gateway_id,
+                                                "error": type(exc).__name__})
+    return False
