@@ -11,7 +11,7 @@ import wave
 from collections import deque
 
 from . import callcontrol as cc, queuecalls, transfers
-from .sipmsg import diversion_headers, identity_user, safe_user
+from .sipmsg import diversion_headers, forwarded_headers, identity_user, safe_user
 from .callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, CancelTimer,
                            CommandDone, Dial, Failed, HangupCaller, LegAnswered, LegFailed,
                            LegHungUp, LegProgress, LogCall, Play, PlaybackDone, Push,
@@ -226,6 +226,8 @@ class CallSession:
         if safe_user(target.diverted_from):
             out += diversion_headers(target.diverted_from, target.uri, self._diversion_reason(),
                                      host)
+        else:  # a forwarded call rings on: the phone may show who it was meant for
+            out += forwarded_headers(self.msg.headers)
         return out
 
     def _diversion_reason(self) -> str:

@@ -81,6 +81,20 @@ def diversion_headers(original: str, target_uri: str, reason: str,
                              f"<{target_uri};cause={cause}>;index=1.1;mp=1")]
 
 
+_FORWARD_SAFE = re.compile(r"^[\x20-\x7e]{1,512}$")
+
+
+def forwarded_headers(received: dict) -> list[tuple[str, str]]:
+    """The Diversion and History-Info a forwarded call arrived with, to pass on to the phones
+    it rings (printable ASCII of sane length only; anything else is left behind)."""
+    out = []
+    for name in ("Diversion", "History-Info"):
+        value = (received or {}).get(name.lower(), "")
+        if value and _FORWARD_SAFE.match(value):
+            out.append((name, value))
+    return out
+
+
 # -- answering what pjsip drops (the raw request, no parsed message) ------------------------
 
 _REQUEST_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9.!%*_+`'~-]*) \S+ SIP/2\.0$")

@@ -212,6 +212,10 @@ def test_no_answer_forwards_to_a_colleague_through_the_gateway_with_the_called_n
     leg = wait_until(lambda: [json.loads(x) for x in gateway.events("call_routed")
                               if f'"user_id": {bob.id},' in x], what="Bob's leg routed")[0]
     assert leg["diversion"].startswith(f"<sip:{alice.office}@")
+    # and Bob's phone hears whom the call was meant for
+    rung = bobs.received("INVITE")[0]
+    assert header(rung, "Diversion").startswith(f"<sip:{alice.office}@")
+    assert header(rung, "History-Info").startswith(f"<sip:{alice.office}@")
     first, second = leg["history_info"].split(",")
     assert first.startswith(f"<sip:{alice.office}@") and second.startswith(
         f"<sip:{bob.office}@") and second.endswith(";cause=408>;index=1.1;mp=1")
@@ -238,10 +242,12 @@ def test_a_main_number_leading_to_a_user_rings_them_by_their_plan_and_the_log_sa
     assert soft.received("INVITE") and soft.received("CANCEL")  # the user's own devices
     assert header(voicemail.received("INVITE")[0], "Diversion").startswith(
         f"<sip:{user.office}@")  # the user's own fallback: their voicemail
-    incoming = [p for p in sink[0].after(token, 0, 10) if p["kind"] == "incoming_call"]
+    call_id = header(trunk.received("SIP/2.0 200")[0], "Call-ID")
+    incoming = wait_until(lambda: [p for p in sink[0].after(token, 0, 10)
+                                   if p["kind"] == "incoming_call" and p["call_id"] == call_id],
+                          what="the incoming-call push of this call")
     via = json.loads(incoming[0]["payload"]["context"])["main_number"]  # "via Sales"
     assert (via["name"], via["number"]) == ("Sales", "+4722000000")
-    call_id = header(trunk.received("SIP/2.0 200")[0], "Call-ID")
     routed = json.loads(gateway.events("call_routed", call_id)[0])
     assert routed["via_main_number"] == main.id and routed["user_id"] == user.id
     push_line, dial_line = gateway.events("push", call_id)[0], gateway.events("dial", call_id)[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from sip_gateway.sipmsg import diversion_headers, error_reply, identity_user
+from sip_gateway.sipmsg import diversion_headers, error_reply, forwarded_headers, identity_user, parse
 
 HEAD = ("INVITE sip:+4721999999@gw SIP/2.0\r\n"
         "Via: SIP/2.0/UDP 10.0.0.5:5070;branch=z9hG4bK-1\r\n"
@@ -82,3 +82,23 @@ def test_a_forwarded_leg_names_the_called_number_in_diversion_and_history_info(r
                          f"<sip:+4721000001@gw:5060>;reason={reason};counter=1")
     assert history == ("History-Info", "<sip:+4721000001@gw:5060>;index=1,"
                                        f"<sip:vm@10.0.0.9;cause={cause}>;index=1.1;mp=1")
+
+
+def test_a_forwarded_call_passes_its_diversion_and_history_info_on_to_the_phones():
+    raw = ("INVITE sip:+4722000002@gw SIP/2.0\r\nCall-ID: x\r\nFrom: <sip:+4791234567@t>\r\n"
+           "To: <sip:+4722000002@gw>\r\n"
+           "Diversion: <sip:+4722000001@gw>;reason=no-answer;counter=1\r\n"
+           "History-Info: <sip:+4722000001@gw>;index=1,<sip:+4722000002@gw;cause=408>;index=1.1"
+           "\r\n\r\n")
+    assert forwarded_headers(parse(raw).headers) == [
+        ("Diversion", "<sip:+4722000001@gw>;reason=no-answer;counter=1"),
+        ("History-Info", "<sip:+4722000001@gw>;index=1,<sip:+4722000002@gw;cause=408>;index=1.1")]
+    assert forwarded_headers(parse(raw.split("Diversion")[0] + "\r\n").headers) == []
+
+
+@given(st.text(max_size=700))
+def test_only_printable_header_values_of_sane_length_are_passed_on(value):
+    out = forwarded_headers({"diversion": value})
+    if out:
+        assert out[0][1] == value and len(value) <= 512
+        assert all(" " <= ch <= "~" for ch in value)
