@@ -51,10 +51,10 @@ def _prepare(url: str, phone_port: int) -> int:
         queue.ring_time_s, queue.max_wait_s, queue.wrapup_s = RING_S, MAX_WAIT_S, WRAPUP_S
         for n in range(MEMBERS):
             u = admin.create_user(db, tenant, {"mobile": f"+4794{n:06d}",
-                                               "first_name": f"Agent{n}"})
+                                               "first_name": f"Member{n}"})
             db.flush()
             db.add(Device(tenant_id=tenant.id, user_id=u.id, kind="softphone", label="PC",
-                          sip_uri=f"sip:agent{u.id}@127.0.0.1:{phone_port}", enabled=True))
+                          sip_uri=f"sip:member{u.id}@127.0.0.1:{phone_port}", enabled=True))
             services.set_member(db, queue, u.id, {"priority": 0})
             membership.set_login(db, tenant.id, u.id, None, True, by_user_id=None)
         db.commit()
