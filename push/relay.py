@@ -32,6 +32,8 @@ log = logging.getLogger("push")
 MAX_QUEUED = 20_000      # notifications waiting for the relay before new ones are dropped
 RESTART_PAUSE_S = 1.0
 FD_ENV = "PUSH_RELAY_FD"
+READY = b"ready"          # the relay's first datagram: its sender is running
+READY_TIMEOUT_S = 20.0
 
 
 class Relay:
@@ -47,8 +49,12 @@ class Relay:
         self._proc: subprocess.Popen | None = None
         self.dropped = 0
 
-    def start(self) -> "Relay":
+    def start(self, ready_timeout: float = READY_TIMEOUT_S) -> "Relay":
+        """Start the relay process and wait until its sender is running: the first call after
+        the gateway starts must not find the sender still importing (its incoming-call push
+        would leave after the call's own call_ended, and be dropped as over)."""
         self._spawn()
+        self._await_ready(ready_timeout)
         threading.Thread(target=self._send_loop, name="push-relay-writer", daemon=True).start()
         threading.Thread(target=self._watch, name="push-relay-watch", daemon=True).start()
         return self
@@ -60,6 +66,19 @@ class Relay:
                                       pass_fds=(theirs.fileno(),))
         theirs.close()
         self._sock = ours
+
+    def _await_ready(self, timeout: float) -> None:
+        sock = self._sock
+        sock.settimeout(timeout)
+        try:
+            ok = sock.recv(16) == READY
+        except OSError:
+            ok = False
+        finally:
+            sock.settimeout(None)
+        if not ok:  # calls ring anyway; pushes queue in the socket until the relay reads them
+            log.warning("push relay not ready in time", extra={"event": "push_relay_slow",
+                                                               "timeout_s": timeout})
 
     def _watch(self) -> None:
         while not self._stopping.is_set():
@@ -136,6 +155,7 @@ def serve(sock: socket.socket) -> None:
     sessions = make_session_factory(make_engine(os.environ["DATABASE_URL"]))
     service = push.start(sessions)
     import api.pushdevices.services  # noqa: F401 (imported now, not on the first push)
+    sock.sendall(READY)
     try:
         while True:
             data = sock.recv(65536)
