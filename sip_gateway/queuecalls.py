@@ -106,16 +106,26 @@ def _member_call(session, a: MemberBusy) -> None:
             live.id = calls.call_started(db, step.tenant_id, a.user_id, gw.cfg.gateway_id,
                                          sip_id, "incoming", r.caller)
             calls.call_answered(db, live.id, a.leg, target.kind, target.uri, at)
-        gw.recorder.submit(answered)
+        # once written, the app's hang-up command for the member's call reaches this call
+        gw.recorder.submit(answered, then=lambda _r: gw.post(_register, gw, session, live))
         return
     live = getattr(session, "member_live", None)
     answered_at = getattr(session, "member_answered_at", None)
+    if live is not None and live.id is not None and gw.by_live_id.get(live.id) is session:
+        del gw.by_live_id[live.id]
     gw.recorder.submit(lambda db: live is not None and live.id and calls.call_ended(db, live.id))
     gw.recorder.submit(lambda db: record_call(
         db, step.tenant_id, a.user_id, direction="incoming", status="answered",
         other_number=r.caller, started_at=session.started_at, answered_at=answered_at,
         ended_at=now(), call_id=session.sip_id, hit=r.hit, look_up=False,
         via_queue_id=step.queue_id))
+
+
+def _register(gw, session, live) -> None:
+    """The member's live call is written: commands for it go to this call while it lasts."""
+    if live.id is not None and session.cc.member is not None \
+            and getattr(session, "member_live", None) is live:
+        gw.by_live_id[live.id] = session
 
 
 def _busy(gw, user_id: int, delta: int) -> None:

@@ -22,11 +22,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, CancelTimer, Dial,
-                           Failed, HangupCaller, LegAnswered, LegFailed, LegHungUp, LegProgress,
+from .callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, CancelTimer,
+                           CommandDone, Dial, Failed, HangupCaller, HangupCommand, LegAnswered, LegFailed, LegHungUp, LegProgress,
                            Play, PlaybackDone, RejectCaller, RingCaller, Routed, StopPlay,
                            Target, TimerFired)
 from .machine import LegMachine
+from .transfercontrol import CancelTransfer, CompleteTransfer, StartTransfer
 
 ROUTING, ENTERING, ANNOUNCING, WAITING, BRIDGED, OVERFLOW, FORWARDED, LEAVING, ENDED = (
     "routing", "entering", "announcing", "waiting", "bridged", "overflow", "forwarded",
@@ -391,6 +392,16 @@ class QueueControl(LegMachine):
         self._do(HangupCaller())
         self._end()
 
+    def on_hangup_command(self, ev: HangupCommand) -> None:
+        """The member hangs up from the app: both sides are hung up, the call ends."""
+        self._drop_legs()
+        self._release_member()
+        self._do(HangupCaller(), CommandDone(ev.command_id, "done"))
+        self._end()
+
+    def on_transfer_command(self, ev) -> None:
+        self._do(CommandDone(ev.command_id, "refused: a queue call is not transferred"))
+
     def on_caller_gone_bridged(self, _ev) -> None:
         self._drop_legs()
         self._release_member()
@@ -460,6 +471,9 @@ TRANSITIONS: dict[tuple[str, type], str] = {
     (BRIDGED, CallerHungUp): "on_caller_gone_bridged",
     (BRIDGED, TimerFired): "on_timer",
     (BRIDGED, Decided): "on_stale",
+    (BRIDGED, HangupCommand): "on_hangup_command",
+    **{(BRIDGED, kind): "on_transfer_command" for kind in (StartTransfer, CompleteTransfer,
+                                                           CancelTransfer)},
     (OVERFLOW, LegProgress): "on_leg_progress",
     (OVERFLOW, LegAnswered): "on_overflow_answered",
     (OVERFLOW, LegFailed): "on_overflow_failed",

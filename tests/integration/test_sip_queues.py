@@ -259,6 +259,26 @@ def test_a_member_already_in_a_call_through_the_gateway_is_not_rung(
     assert q.ended("answered")[0].answered_by_user_id == q.ids["bob"]
 
 
+def test_the_member_hangs_up_a_queue_call_from_the_app(app, db, client, gateway, peers):
+    q = Company(app, db, client, members=("alice",))
+    alice = phone(peers, "alice")
+    q.phone("alice", uri(alice))
+    trunk = peers("trunk", "trunk_uac_hung_up.xml", f"127.0.0.1:{gateway.port}", "-s",
+                  q.number, "-key", "caller", CALLER)
+    headers = q.headers("alice")
+    calls = wait_until(lambda: client.get("/api/v1/me/calls", headers=headers).get_json(),
+                       what="the queue call in alice's calls")
+    r = client.post(f"/api/v1/me/calls/{calls[0]['id']}/hangup",
+                    headers={**headers, "Idempotency-Key": "queue-tap-1"})
+    assert r.status_code == 202
+    assert trunk.wait() == 0 and alice.wait() == 0          # both sides got their BYE
+    command = wait_until(lambda: (lambda c: c if c["state"] == "done" else None)(
+        client.get(f"/api/v1/me/calls/commands/{r.get_json()['id']}", headers=headers)
+        .get_json()), what="the command to be done")
+    assert command["kind"] == "hangup"
+    assert q.ended("answered") and q.member("alice").wrapup_until is not None
+
+
 def test_a_gateway_that_stops_closes_its_waiting_queue_calls(
         app, db, client, database_url, tmp_path, peers, sink, ports):
     from tests.support.sip import Gateway

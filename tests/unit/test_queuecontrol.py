@@ -194,6 +194,21 @@ def test_the_end_of_the_bridged_call_starts_wrap_up_and_frees_the_member():
                                            MemberBusy(12, False)]
 
 
+def test_the_member_hanging_up_from_the_app_ends_the_call_and_transfers_are_refused():
+    from sip_gateway.callmessages import CommandDone, HangupCommand
+    from sip_gateway.transfercontrol import CompleteTransfer
+
+    call, _ = ringing(BO)
+    call.handle(LegAnswered(1))
+    refused = call.handle(CompleteTransfer(8))
+    assert refused == [CommandDone(8, "refused: a queue call is not transferred")]
+    assert call.state == qc.BRIDGED
+    assert call.handle(HangupCommand(9)) == [CancelLeg(1), QueueWrite("ended", 40),
+                                             MemberBusy(12, False), HangupCaller(),
+                                             CommandDone(9, "done")]
+    assert call.state == qc.ENDED
+
+
 def test_a_cancelled_device_answering_late_is_hung_up():
     call, _ = ringing(ANNA, BO)
     call.handle(LegAnswered(3))
