@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from . import availability
-from .__main__ import command
+from .cli import command
 
 
 def _line(state: dict) -> str:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from . import callerid
-from .__main__ import command
+from .cli import command
 
 
 def _lines(rows: list[dict], line, empty: str) -> None:

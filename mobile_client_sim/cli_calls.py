@@ -1,7 +1,7 @@
 """CLI: my live calls, and hanging one up."""
 from __future__ import annotations
 
-from .__main__ import command, show
+from .cli import command, show
 from .calls import hang_up, my_calls, wait_done
 
 

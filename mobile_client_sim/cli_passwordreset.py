@@ -1,7 +1,7 @@
 """CLI: forgot password by the app, or by SMS through Kannel's fake SMSC (playing the phone)."""
 from __future__ import annotations
 
-from .__main__ import command
+from .cli import command
 from .handset import Handset
 from .passwordreset import forgot_password, forgot_password_by_sms, reset_password
 

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from . import push
-from .__main__ import command, show
+from .cli import command, show
 
 SINK = os.environ.get("PUSH_SINK_URL", "http://127.0.0.1:8091")
 

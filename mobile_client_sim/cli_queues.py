@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from . import queues
-from .__main__ import command, show
+from .cli import command, show
 
 
 def _ids(rest: list[str]) -> list[int] | None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from . import transfer
-from .__main__ import command, show
+from .cli import command, show
 
 
 @command("transfer-targets", "the transfer screen: transfer-targets [SEARCH]")

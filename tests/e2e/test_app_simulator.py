@@ -46,3 +46,26 @@ def test_simulator_cli_logs_in_and_prints_me(app, live, tmp_path, capsys):
     assert c.users["alice"] in capsys.readouterr().out
     assert sim_main(["--api", live.url, "--state", state, "--password", "bad",
                      "login", c.users["alice"]]) == 1
+
+
+def test_the_simulator_started_as_users_start_it_has_every_features_commands(app, live,
+                                                                            tmp_path):
+    """`python -m mobile_client_sim`, a process of its own: the features' commands are there
+    and work (the registry must not be a second copy of the module run as __main__)."""
+    import subprocess
+    import sys
+
+    c = make_company(app)
+    state = str(tmp_path / "s.json")
+
+    def sim(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "mobile_client_sim", "--api", live.url,
+                               "--state", state, "--password", PASSWORD, *args],
+                              capture_output=True, text=True, timeout=60)
+
+    listed = sim("--help").stdout
+    for name in ("queues", "availability", "transfer", "lookup", "push-listen", "sms-reset"):
+        assert name in listed
+    assert sim("login", c.users["alice"]).returncode == 0
+    shown = sim("queues")
+    assert shown.returncode == 0 and shown.stdout.strip() == "no queues"  # in none yet
