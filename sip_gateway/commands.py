@@ -11,8 +11,11 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+import time
 
 log = logging.getLogger("sip_gateway")
+
+STALE_SWEEP_S = 60.0   # how often the poll closes queue calls a killed gateway left waiting
 
 
 class Wakeups:
@@ -78,11 +81,25 @@ def claim_once(session_factory, gateway_id: str, deliver) -> int:
     return len(claimed)
 
 
+def close_stale_queue_calls(session_factory) -> int:
+    """Close the queue calls a killed gateway left waiting (any gateway may, see
+    `api.queues.calls.close_stale`), so the live status and the queue log stay true."""
+    from api.queues.calls import close_stale
+
+    with session_factory() as db:
+        closed = close_stale(db)
+    if closed:
+        log.info("stale queue calls closed", extra={"event": "queue_stale_closed",
+                                                   "closed": closed})
+    return closed
+
+
 def run(session_factory, gateway_id: str, deliver, wakeups: Wakeups, interval: float,
-        stopped: threading.Event) -> None:
+        stopped: threading.Event, sweep_s: float = STALE_SWEEP_S) -> None:
     """The command thread: claim when woken, or every `interval` seconds, until `stopped`.
-    A poll also puts back this gateway's address if it went missing from the database."""
-    woken = True
+    A poll also puts back this gateway's address if it went missing from the database, and
+    at start then every `sweep_s` closes stale queue calls."""
+    woken, swept = True, None
     while not stopped.is_set():
         try:
             if not woken:
@@ -91,4 +108,11 @@ def run(session_factory, gateway_id: str, deliver, wakeups: Wakeups, interval: f
         except Exception:
             log.warning("command claim failed", exc_info=True,
                         extra={"event": "command_poll_error"})
+        if swept is None or time.monotonic() - swept >= sweep_s:
+            swept = time.monotonic()
+            try:
+                close_stale_queue_calls(session_factory)
+            except Exception:
+                log.warning("stale queue calls not closed", exc_info=True,
+                            extra={"event": "queue_stale_error"})
         woken = wakeups.wait(interval)

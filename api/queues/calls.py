@@ -7,12 +7,13 @@ time, `member_no_answer` when a member's ring time runs out, and `time_out` at m
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..core import hooks
-from ..core.clock import now
+from ..core.clock import as_utc, now
 from ..core.db import get_scoped
 from ..core.errors import Conflict, NotFound
 from . import distribution, membership
@@ -152,7 +153,12 @@ def call_ended(db: Session, tenant_id: int, call_id: int) -> QueueCall:
 def abandon(db: Session, tenant_id: int, call_id: int) -> QueueCallback | None:
     """The caller hung up while waiting; the queue may put them on the callback list."""
     call, queue = _in_state(db, tenant_id, call_id, WAITING)
-    _finish(db, call, "abandoned")
+    return _abandoned(db, queue, call)
+
+
+def _abandoned(db: Session, queue: Queue, call: QueueCall, detail: str | None = None
+               ) -> QueueCallback | None:
+    _finish(db, call, "abandoned", detail)
     entry = None
     if queue.callback_on_abandon and call.caller_number:
         entry = _callback_from(db, queue, call, "abandoned")
@@ -196,6 +202,38 @@ def _release_member(db: Session, queue: Queue, call: QueueCall, status: str,
     if call.answered_by_user_id is not None:
         membership.start_wrapup(db, queue.tenant_id, call.answered_by_user_id, queue.wrapup_s)
     _keep_or_forget(db, queue, call)
+
+
+# how long past its queue's total time a waiting call must be before no gateway can still
+# hold it (a gateway times every waiting call out at max_wait_s and writes it at once)
+STALE_MARGIN_S = 60
+LOST_DETAIL = "the gateway lost the call"
+
+
+def close_stale(db: Session, margin_s: int = STALE_MARGIN_S) -> int:
+    """Close the waiting calls that entered longer ago than their queue's total time plus
+    `margin_s`: a gateway that was killed left them, and no gateway still holds them. Each is
+    abandoned (the caller was cut off unserved) and, when the queue puts abandoned calls on
+    the callback list, goes there like any abandoned call. Any gateway may run this, at any
+    time; two at once close each call once. Returns how many it closed."""
+    at = now()
+    rows = db.execute(select(QueueCall.id, QueueCall.tenant_id, QueueCall.entered_at,
+                             Queue.max_wait_s)
+                      .join(Queue, Queue.id == QueueCall.queue_id)
+                      .where(QueueCall.status == WAITING,
+                             QueueCall.entered_at < at - timedelta(seconds=margin_s))).all()
+    db.rollback()
+    closed = 0
+    for call_id, tenant_id, entered, max_wait_s in rows:
+        if as_utc(entered) + timedelta(seconds=max_wait_s + margin_s) > at:
+            continue
+        call, queue = _call(db, tenant_id, call_id)
+        if call.status != WAITING:          # another gateway or the caller came first
+            db.rollback()
+            continue
+        _abandoned(db, queue, call, LOST_DETAIL)
+        closed += 1
+    return closed
 
 
 def _callback_from(db: Session, queue: Queue, call: QueueCall, reason: str) -> QueueCallback:

@@ -30,7 +30,8 @@ class Gateway:
             args=(self._sessions, gateway_id, lambda *c: self.got.append(c), self.wakeups,
                   interval, self.stopped))
         self.thread.start()
-        wait_until(lambda: self.claims >= 1, what="the first claim")  # now it waits
+        # the first claim, then the stale queue calls' sweep: now it waits
+        wait_until(lambda: self.claims >= 2, what="the first claim and sweep")
 
     def _sessions(self):
         self.claims += 1
@@ -103,3 +104,25 @@ def test_a_gateway_without_a_registered_address_is_simply_not_woken(app, client,
     command = _hangup(client, mobile, live_call(app, mobile, gateway="gw-unknown"))
     assert command["state"] == "pending"
     assert wakeup.wake(db, "gw-unknown") is False
+
+
+def test_a_starting_gateway_closes_the_queue_calls_a_killed_gateway_left_waiting(app, db, gateways):
+    from datetime import timedelta
+
+    from api.accounts.models import Tenant
+    from api.core import clock
+    from api.queues import calls, services, status
+
+    company = make_company(app)
+    queue = services.create_queue(db, db.get(Tenant, company.tenant_id),
+                                  {"name": "Support", "max_wait_s": 60, "ring_when_empty": True})
+    left = calls.enqueue(db, company.tenant_id, queue.id, caller_number="+4791234567")
+    assert status.statuses(db, company.tenant_id, [queue])[queue.id]["calls_waiting"] == 1
+    clock.freeze(clock.now() + timedelta(seconds=60 + calls.STALE_MARGIN_S + 1))
+    try:
+        gateways("gw-after")
+        db.expire_all()
+        assert db.get(type(left.call), left.call.id).status == "abandoned"
+        assert status.statuses(db, company.tenant_id, [queue])[queue.id]["calls_waiting"] == 0
+    finally:
+        clock.freeze(None)

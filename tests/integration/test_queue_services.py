@@ -245,3 +245,24 @@ def test_an_abandoned_queue_call_lands_in_the_queue_log_with_who_called(db, comp
     assert [(e.event, e.caller_number, e.wait_s) for e in logged] == \
         [("abandoned", "+4791234567", 12)]
     assert logged[0].hit["name"] == "Ola Nordmann"
+
+
+def test_a_waiting_call_a_killed_gateway_left_is_closed_once_no_gateway_can_hold_it(db, company):
+    q = _queue(db, company, max_wait_s=120, callback_on_abandon=True)
+    quiet = _queue(db, company, name="Quiet", max_wait_s=120, callback_on_abandon=False)
+    lost = calls.enqueue(db, company.tenant_id, q.id, caller_number="+4791234567")
+    lost_quiet = calls.enqueue(db, company.tenant_id, quiet.id, caller_number="+4791234568")
+    _later(120 + calls.STALE_MARGIN_S - 1)
+    fresh = calls.enqueue(db, company.tenant_id, q.id, caller_number="+4791234569")
+    assert calls.close_stale(db) == 0           # a gateway may still be timing them out
+    _later(2)
+    assert calls.close_stale(db) == 2
+    assert calls.close_stale(db) == 0           # closed once, by whichever gateway came first
+    rows = {c.caller_number: c for c in db.scalars(select(QueueCall))}
+    assert rows["+4791234567"].status == "abandoned"
+    assert rows["+4791234567"].outcome_detail == calls.LOST_DETAIL
+    assert rows["+4791234568"].status == "abandoned"
+    assert rows["+4791234569"].status == "waiting" and fresh.call.id == rows["+4791234569"].id
+    assert status.statuses(db, company.tenant_id, [q])[q.id]["calls_waiting"] == 1
+    # the caller was cut off unserved: the callback list has them when the queue says so
+    assert [cb.caller_number for cb in db.scalars(select(QueueCallback))] == ["+4791234567"]
