@@ -52,6 +52,7 @@ class QueueStep:
     language: str = "en"
     retry_s: float = RETRY_S
     wrapup_s: int = 0                 # after a call ends, when its member may be rung again
+    greeting: str | None = None       # the queue's own message, in `language`
 
 
 # -- inputs -----------------------------------------------------------------------------------
@@ -226,6 +227,8 @@ class QueueControl(LegMachine):
             self.member = None
 
     def _greeting(self, position: int) -> str:
+        if self.queue.greeting:   # the queue's own words, spoken as written
+            return self.queue.greeting
         text = f"You have reached {self.queue.name}."
         if self.queue.announce_position:
             text += f" You are number {position} in the queue."

@@ -37,6 +37,8 @@ class Queue(TenantScoped, Base):
     hide_from_switchboard: Mapped[bool] = mapped_column(Boolean, default=False)
     keep_history: Mapped[bool] = mapped_column(Boolean, default=True)
     announce_position: Mapped[bool] = mapped_column(Boolean, default=False)
+    greeting: Mapped[str | None] = mapped_column(String(300))  # None: "You have reached <name>."
+    greeting_language: Mapped[str | None] = mapped_column(String(8))  # None: English
     created_at: Mapped[datetime] = mapped_column(default=now)
 
 

@@ -5,6 +5,7 @@ from marshmallow import Schema, fields, validate
 
 from ..core.schemas import PartialMixin
 from .distribution import METHODS
+from ..accounts.schemas import LANGS
 from .models import NO_ANSWER_POLICIES, OVERFLOW_KINDS
 
 MAX_ID = 2**31 - 1
@@ -51,6 +52,16 @@ class QueueSchema(Schema):
     hide_from_switchboard = fields.Boolean(load_default=False)
     keep_history = fields.Boolean(load_default=True)
     announce_position = fields.Boolean(load_default=False)
+    greeting = fields.String(allow_none=True, load_default=None,
+                             validate=validate.Length(1, 300),
+                             metadata={"description": "What a caller hears on entering the "
+                                       "queue, instead of \"You have reached <name>.\"; in "
+                                       "greeting_language, the position and \"Please hold.\" "
+                                       "are then not added"})
+    greeting_language = fields.String(allow_none=True, load_default=None,
+                                      validate=validate.OneOf(LANGS),
+                                      metadata={"description": "The greeting's language "
+                                                "(speech); none: English"})
 
 
 class QueueUpdateSchema(PartialMixin, QueueSchema):

@@ -52,6 +52,20 @@ def test_administrator_creates_a_queue_with_every_setting(client, setup):
     assert r.get_json()["ring_time_s"] == 25 and r.get_json()["wrapup_s"] == 45
 
 
+def test_a_queue_greets_callers_with_its_own_words_in_its_language(client, setup):
+    h, qid = setup["admin"], setup["queues"]["Support"]
+    assert client.get(f"/api/v1/queues/{qid}", headers=h).get_json()["greeting"] is None
+    body = {"greeting": "Velkommen til kundeservice. Vennligst vent.", "greeting_language": "nb"}
+    r = client.patch(f"/api/v1/queues/{qid}", json=body, headers=h)
+    assert r.status_code == 200 and {k: r.get_json()[k] for k in body} == body
+    assert client.patch(f"/api/v1/queues/{qid}", json={"greeting_language": "xx"},
+                        headers=h).status_code == 422
+    assert client.patch(f"/api/v1/queues/{qid}", json={"greeting": "x" * 301},
+                        headers=h).status_code == 422
+    r = client.patch(f"/api/v1/queues/{qid}", json={"greeting": None}, headers=h)
+    assert r.get_json()["greeting"] is None   # back to "You have reached Support."
+
+
 def test_queue_settings_are_validated(client, setup):
     h = setup["admin"]
     assert client.post("/api/v1/queues", json={"name": "X", "number": "12"},

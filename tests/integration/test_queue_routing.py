@@ -40,6 +40,16 @@ def test_the_queue_number_routes_to_the_queue_with_its_overflow(app, db):
     assert route.context == {"queue": {"id": queue.id, "name": "Support"}}
 
 
+def test_a_queue_with_a_greeting_says_it_in_its_language_else_the_english_message(app, db):
+    store, tenant, queue, _ = _setup(app, db, number="+4723990009")
+    step = store.route("+4723990009", OUTSIDE, set()).plan.steps[0]
+    assert (step.greeting, step.language) == (None, "en")
+    services.update_queue(db, tenant, queue, {"greeting": "Velkommen til Support.",
+                                              "greeting_language": "nb"})
+    step = store.route("+4723990009", OUTSIDE, set()).plan.steps[0]
+    assert (step.greeting, step.language) == ("Velkommen til Support.", "nb")
+
+
 def test_a_colleague_reaches_the_queue_by_its_short_number_an_outsider_does_not(app, db):
     store, _, queue, alice = _setup(app, db, number="+4723990002", short_number="7002")
     route = store.route("7002", alice.mobile, set())

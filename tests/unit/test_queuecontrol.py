@@ -56,6 +56,15 @@ def test_the_position_is_announced_only_when_the_queue_says_so():
     assert play.text == "You have reached Support. Please hold."
 
 
+def test_a_queue_greeting_is_spoken_as_written_in_its_language_instead():
+    call = qc.QueueControl()
+    step = QueueStep(7, 1, "Support", max_wait_s=60, announce_position=True,
+                     greeting="Velkommen til Support.", language="nb")
+    call.handle(Routed(CallPlan((step,), push=False)))
+    play = next(a for a in call.handle(Entered(40, True, 3)) if isinstance(a, Play))
+    assert (play.text, play.language) == ("Velkommen til Support.", "nb")
+
+
 def test_music_loops_after_the_message():
     call, _ = entered()
     assert call.handle(PlaybackDone()) == [StartLoop("hold")]
