@@ -25,11 +25,15 @@ class TransferMixin:
 
     def on_start_transfer(self, ev: StartTransfer) -> None:
         n = len(self.legs) + 1
-        self.legs[n] = type(self.legs[self.winner])(ev.target, "dialled")
+        self.legs[n] = self._transfer_leg(ev.target)
         self.transfer = TransferControl(user_leg=self.winner, target_leg=n)
         self.transfer_back = tuple(ev.back)
         self.state = TRANSFERRING
         self._transfer_feed(ev)
+
+    def _transfer_leg(self, target):
+        """The new leg to the target, in the machine's own kind of leg."""
+        return type(self.legs[self.winner])(target, "dialled")
 
     def on_transfer_input(self, ev) -> None:
         leg = self.legs.get(getattr(ev, "leg", None))

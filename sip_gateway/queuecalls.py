@@ -41,8 +41,11 @@ def perform(session, a) -> bool:
         log.info("queue call", extra=session._extra(event="queue_write", op=a.op,
                                                     queue_call_id=a.call_id, user_id=a.user_id))
         # once written, a member may be free: at once, or when the wrap-up of a call is over
-        delay = session.cc.queue.wrapup_s + 0.05 if a.op == "ended" else 0.0
-        gw.recorder.submit(write, session.cc.queue.tenant_id, a.op, a.call_id, a.user_id,
+        wrapup = a.op in ("ended", "transferred")
+        delay = session.cc.queue.wrapup_s + 0.05 if wrapup else 0.0
+        order = getattr(session, "transfer_order", None) or {}
+        to = order.get("target_name") or order.get("target_number") or ""
+        gw.recorder.submit(write, session.cc.queue.tenant_id, a.op, a.call_id, a.user_id, to,
                            then=lambda _r: gw.post(gw.start_timer, delay, nudge, gw))
     elif isinstance(a, StartLoop):
         session.queue_loop = None if session.start_loop(a.tone) else a.tone
@@ -191,7 +194,7 @@ def ask_next(db, tenant_id: int, call_id: int, round_no: int, trunk_uri: str) ->
                                    for uid in decision.ring), decision.ring_for_s)
 
 
-def write(db, tenant_id: int, op: str, call_id: int, user_id: int | None) -> None:
+def write(db, tenant_id: int, op: str, call_id: int, user_id: int | None, to: str = "") -> None:
     from api.queues import calls
 
     if op == "answered":
@@ -203,6 +206,8 @@ def write(db, tenant_id: int, op: str, call_id: int, user_id: int | None) -> Non
             "outcome": outcome})
     elif op == "ended":
         calls.call_ended(db, tenant_id, call_id)
+    elif op == "transferred":           # `to`: whom the member transferred the caller to
+        calls.transferred(db, tenant_id, call_id, to or "transfer")
     elif op == "abandon":
         calls.abandon(db, tenant_id, call_id)
     elif op == "time_out":

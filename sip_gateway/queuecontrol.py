@@ -9,6 +9,12 @@ bridged and the others are cancelled. The total time in the queue ends in the ov
 destination (dialled like any leg, or the caller is hung up); a queue that does not take the
 call sends the caller to the overflow at once.
 
+The member who answered can transfer the caller (with return, blind, attended) through the
+same transfer control as any call (`calltransfer.TransferMixin`): a transfer that completes
+closes the queue call as transferred (the member's wrap-up starts) and the caller stays
+bridged to the target; one that comes back rings the member's devices again for the ring
+time (then the caller goes to the overflow destination); a failed one ends the call.
+
 The machine never reads a clock and never touches a socket or the database: timers are
 `StartTimer` actions fired back as `TimerFired`, database work is `Enqueue`, `AskNext` and
 `QueueWrite` actions whose answers come back as `Entered` and `Decided`.
@@ -23,16 +29,20 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, CancelTimer,
-                           CommandDone, Dial, Failed, HangupCaller, HangupCommand, LegAnswered, LegFailed, LegHungUp, LegProgress,
-                           Play, PlaybackDone, RejectCaller, RingCaller, Routed, StopPlay,
-                           Target, TimerFired)
+                           CommandDone, Dial, Failed, HangupCaller, HangupCommand,
+                           LegAnswered, LegFailed, LegHungUp, LegProgress, Play, PlaybackDone,
+                           RejectCaller, RingCaller, Routed, StopPlay, Target, TimerFired)
+from .calltransfer import TRANSFER_TRANSITIONS, TRANSFERRING, TransferMixin
 from .machine import LegMachine
-from .transfercontrol import CancelTransfer, CompleteTransfer, StartTransfer
+from .transfercontrol import (CancelTransfer, CompleteTransfer, Settled, StartTransfer,
+                              TransferState)
 
 ROUTING, ENTERING, ANNOUNCING, WAITING, BRIDGED, OVERFLOW, FORWARDED, LEAVING, ENDED = (
     "routing", "entering", "announcing", "waiting", "bridged", "overflow", "forwarded",
     "leaving", "ended")
-STATES = (ROUTING, ENTERING, ANNOUNCING, WAITING, BRIDGED, OVERFLOW, FORWARDED, LEAVING, ENDED)
+RETURNING = "returning"   # a transfer came back: the member's devices ring again
+STATES = (ROUTING, ENTERING, ANNOUNCING, WAITING, BRIDGED, TRANSFERRING, RETURNING, OVERFLOW,
+          FORWARDED, LEAVING, ENDED)
 MUSIC = "hold"        # the tone looped to a waiting caller (sip_gateway.tones)
 RETRY_S = 1.0         # nobody to ring: ask the distribution again after this long
 
@@ -53,6 +63,7 @@ class QueueStep:
     retry_s: float = RETRY_S
     wrapup_s: int = 0                 # after a call ends, when its member may be rung again
     greeting: str | None = None       # the queue's own message, in `language`
+    ring_time_s: float = 20           # a transfer that came back rings the member this long
 
 
 # -- inputs -----------------------------------------------------------------------------------
@@ -103,7 +114,8 @@ class AskNext:
 @dataclass(frozen=True, slots=True)
 class QueueWrite:
     """The queue call's state in the database: answered, no_answer (member), ended (the
-    bridged call is over, wrap-up starts), abandon (caller gave up), time_out."""
+    bridged call is over, wrap-up starts), transferred (the member transferred the caller
+    on, wrap-up starts), abandon (caller gave up), time_out."""
 
     op: str
     call_id: int
@@ -139,18 +151,19 @@ class MemberBusy:
     leg: int | None = None
 
 
-TERMINAL_OPS = ("ended", "abandon", "time_out")
+TERMINAL_OPS = ("ended", "transferred", "abandon", "time_out")
+BACK = "back"                 # the timer of a transfer that came back to the member
 
 
 @dataclass
 class _Leg:
-    user_id: int | None       # None: the overflow destination
+    user_id: int | None       # None: the overflow destination or a transfer's target
     target: Target
     status: str = "dialled"   # dialled, ringing, answered, gone
 
 
 @dataclass
-class QueueControl(LegMachine):
+class QueueControl(LegMachine, TransferMixin):
     """One call to a queue. `handle(event)` returns the actions to perform, in order."""
 
     state: str = ROUTING
@@ -215,13 +228,16 @@ class QueueControl(LegMachine):
         self._quiet()
         if self.state in (ANNOUNCING, WAITING):
             self._write("abandon")
-        elif self.state == BRIDGED:
+        elif self.state in (BRIDGED, TRANSFERRING, RETURNING):
             self._release_member()
+        if self.transfer is not None:
+            self._do(TransferState(self.transfer.transfer_id, "failed", "error"))
+            self.transfer = None
         self._do(HangupCaller() if self.answered else RejectCaller(500))
         self._end()
 
-    def _release_member(self) -> None:
-        self._write("ended")
+    def _release_member(self, op: str = "ended") -> None:
+        self._write(op)
         if self.member is not None:
             self._do(MemberBusy(self.member, False))
             self.member = None
@@ -339,20 +355,25 @@ class QueueControl(LegMachine):
         if leg is not None and leg.status == "dialled":
             leg.status = "ringing"
 
-    def on_member_leg_failed(self, ev: LegFailed) -> None:
+    def _last_device_failed(self, ev: LegFailed) -> int | None:
+        """A member's ringing device refused: the member, when it was their last one."""
         leg = self.legs.get(ev.leg)
         if leg is None or leg.user_id is None:
-            self._fail(f"failure of unknown leg {ev.leg}")
-            return
+            self._fail(f"failure of leg {ev.leg} that is not a member's")
+            return None
         leg.status = "gone"
         legs = self.ringing.get(leg.user_id, set())
         legs.discard(ev.leg)
-        if legs:
+        return None if legs else leg.user_id
+
+    def on_member_leg_failed(self, ev: LegFailed) -> None:
+        user = self._last_device_failed(ev)
+        if user is None:
             return
         # every device of this member refused (busy, declined, unreachable)
-        self.ringing.pop(leg.user_id, None)
-        self._do(PushMember(leg.user_id, "ended", "ended"))
-        self._write("no_answer", leg.user_id)
+        self.ringing.pop(user, None)
+        self._do(PushMember(user, "ended", "ended"))
+        self._write("no_answer", user)
         if not self.ringing:
             self._cancel_timer(f"ring:{self.round}")
             self._timer(f"retry:{self.round}", self.queue.retry_s)
@@ -402,8 +423,80 @@ class QueueControl(LegMachine):
         self._do(HangupCaller(), CommandDone(ev.command_id, "done"))
         self._end()
 
-    def on_transfer_command(self, ev) -> None:
-        self._do(CommandDone(ev.command_id, "refused: a queue call is not transferred"))
+    # -- a transfer by the member (transfer control does the transfer itself) ----------
+    def _transfer_leg(self, target: Target) -> _Leg:
+        return _Leg(None, target)
+
+    def _transfer_settled(self, s: Settled) -> None:
+        self.timers.discard(self.transfer.timer)
+        self.transfer = None
+        if s.outcome == "completed":       # the caller talks to the target now
+            self.winner, self.state = s.leg, FORWARDED
+            self._release_member("transferred")
+        elif s.outcome == "reconnected":   # back with the member (attended, or never started)
+            self.winner, self.state = s.leg, BRIDGED
+        elif s.outcome == "returned":
+            self._ring_member_again()
+        else:                              # failed, caller_gone
+            self._drop_legs()
+            self._release_member()
+            if s.outcome == "failed":
+                self._do(HangupCaller())
+            self._end()
+
+    def _ring_member_again(self) -> None:
+        """The transfer came back: the member's devices that rang for this call ring again."""
+        targets = []
+        for leg in self.legs.values():
+            if leg.user_id == self.member and leg.target not in targets:
+                targets.append(leg.target)
+        self.winner, self.state = None, RETURNING
+        legs = set()
+        self._do(PushMember(self.member, "incoming", ring_for_s=self.queue.ring_time_s))
+        for target in targets:
+            n = len(self.legs) + 1
+            self.legs[n] = _Leg(self.member, target)
+            legs.add(n)
+            self._do(Dial(n, target))
+        self.ringing[self.member] = legs
+        self._timer(BACK, self.queue.ring_time_s)
+        if not legs:
+            self._returned_unanswered()
+
+    def _returned_unanswered(self) -> None:
+        """The member did not take the call back: it is over for them, and the caller goes
+        to the queue's overflow destination (or is hung up)."""
+        self._cancel_timer(BACK)
+        self._stop_ringing("ended")
+        self._release_member()
+        self._overflow()
+
+    def on_member_took_it_back(self, ev: LegAnswered) -> None:
+        leg = self.legs.get(ev.leg)
+        if leg is None or leg.user_id is None or leg.user_id != self.member:
+            self._fail(f"answer from leg {ev.leg} that is not the member's")
+            return
+        leg.status = "answered"
+        self.winner = ev.leg
+        self._cancel_timer(BACK)
+        self._stop_ringing("answered_elsewhere", keep=ev.leg)
+        self.state = BRIDGED
+        self._do(Bridge(ev.leg))
+
+    def on_returned_leg_failed(self, ev: LegFailed) -> None:
+        if self._last_device_failed(ev) is not None:
+            self._returned_unanswered()
+
+    def on_returned_timer(self, ev: TimerFired) -> None:
+        if ev.name == BACK and BACK in self.timers:
+            self.timers.discard(BACK)
+            self._returned_unanswered()
+
+    def on_caller_gone_returning(self, _ev) -> None:
+        self._stop_ringing("ended")
+        self._drop_legs()
+        self._release_member()
+        self._end()
 
     def on_caller_gone_bridged(self, _ev) -> None:
         self._drop_legs()
@@ -465,8 +558,8 @@ TRANSITIONS: dict[tuple[str, type], str] = {
     (ENTERING, Entered): "on_entered",
     (ENTERING, CallerHungUp): "on_caller_gone_entering",
     (LEAVING, Entered): "on_entered_leaving",
-    **{(state, Nudge): "on_stale" for state in (ROUTING, ENTERING, LEAVING, BRIDGED, OVERFLOW,
-                                                 FORWARDED)},
+    **{(state, Nudge): "on_stale" for state in (ROUTING, ENTERING, LEAVING, BRIDGED,
+                                                 TRANSFERRING, RETURNING, OVERFLOW, FORWARDED)},
     **{(ANNOUNCING, kind): name for kind, name in _WAITING_INPUTS.items()},
     **{(WAITING, kind): name for kind, name in _WAITING_INPUTS.items()},
     (BRIDGED, LegHungUp): "on_leg_gone_bridged",
@@ -475,8 +568,20 @@ TRANSITIONS: dict[tuple[str, type], str] = {
     (BRIDGED, TimerFired): "on_timer",
     (BRIDGED, Decided): "on_stale",
     (BRIDGED, HangupCommand): "on_hangup_command",
-    **{(BRIDGED, kind): "on_transfer_command" for kind in (StartTransfer, CompleteTransfer,
-                                                           CancelTransfer)},
+    # the member transfers the caller: the same table as any call's transfer (a transfer
+    # command where there is nothing to transfer is refused and the call goes on)
+    **{pair: name for pair, name in TRANSFER_TRANSITIONS.items() if pair[0] in STATES},
+    (TRANSFERRING, Decided): "on_stale",
+    (RETURNING, LegProgress): "on_leg_progress",
+    (RETURNING, LegAnswered): "on_member_took_it_back",
+    (RETURNING, LegFailed): "on_returned_leg_failed",
+    (RETURNING, LegHungUp): "on_returned_leg_failed",
+    (RETURNING, TimerFired): "on_returned_timer",
+    (RETURNING, CallerHungUp): "on_caller_gone_returning",
+    (RETURNING, HangupCommand): "on_hangup_command",
+    (RETURNING, Decided): "on_stale",
+    **{(RETURNING, kind): "on_no_transfer" for kind in (StartTransfer, CompleteTransfer,
+                                                        CancelTransfer)},
     (OVERFLOW, LegProgress): "on_leg_progress",
     (OVERFLOW, LegAnswered): "on_overflow_answered",
     (OVERFLOW, LegFailed): "on_overflow_failed",

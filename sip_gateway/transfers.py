@@ -87,7 +87,7 @@ def _start(gw, session, command_id: int, order: dict | None) -> None:
         why = "no such transfer"
     elif session.finished:
         why = "call ended"
-    elif r is None or r.direction != "incoming":
+    elif r is None or r.direction not in ("incoming", "queue"):
         why = "refused: only incoming calls are transferred"
     if why:
         gw.recorder.submit(finish_command, command_id, "failed", why)
@@ -191,12 +191,15 @@ def _returned_push(session, reason: str) -> None:
     r, order = session.route_info, getattr(session, "transfer_order", None) or {}
     log.info("transfer returned", extra=session._extra(event="transfer_returned",
                                                        reason=reason))
-    if r is None or r.user_id is None:
+    # a queue call comes back to the member who answered it
+    user_id = r.user_id if r is not None and r.user_id is not None \
+        else getattr(session.cc, "member", None)
+    if r is None or user_id is None:
         return
     target = order.get("target_name") or order.get("target_number") or ""
 
     def send(why: str | None) -> None:
-        push.notify_transfer_returned(r.tenant_id, r.user_id, session.sip_id, target,
+        push.notify_transfer_returned(r.tenant_id, user_id, session.sip_id, target,
                                       why=why or returned_why_text(target, reason),
                                       caller_number=r.caller, hit=r.hit)
     session.gw.recorder.submit(returned_why, order, reason, then=send)

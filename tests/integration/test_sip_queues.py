@@ -279,6 +279,35 @@ def test_the_member_hangs_up_a_queue_call_from_the_app(app, db, client, gateway,
     assert q.ended("answered") and q.member("alice").wrapup_until is not None
 
 
+def test_the_member_transfers_a_queue_call_blind_and_it_is_logged_transferred(
+        app, db, client, gateway, peers, ports):
+    q = Company(app, db, client, members=("alice",))
+    alice = phone(peers, "alice")
+    q.phone("alice", uri(alice))
+    target = peers("target", "phone_answer.xml", "-d", "300", port=ports["trunk"])
+    trunk = dial_queue(peers, gateway, q.number, hold_ms=4000)
+    headers = q.headers("alice")
+    call_id = wait_until(lambda: [c["id"] for c in client.get(
+        "/api/v1/me/calls", headers=headers).get_json() if c["state"] == "answered"],
+        what="the queue call answered in alice's calls")[0]
+    r = client.post(f"/api/v1/me/calls/{call_id}/transfer",
+                    headers={**headers, "Idempotency-Key": "queue-transfer-1"},
+                    json={"target": {"kind": "external", "number": "+4722334455"},
+                          "method": "blind"})
+    assert r.status_code == 202, r.get_json()
+    url = f"/api/v1/me/transfers/{r.get_json()['id']}"
+    wait_until(lambda: client.get(url, headers=headers).get_json()["state"] == "completed",
+               what="the transfer to complete")
+    assert alice.wait() == 0 and alice.received("BYE")     # the member's leg ended at once
+    assert trunk.wait() == 0 and target.wait() == 0         # caller and target talked
+    assert target.received("INVITE")[0].startswith("INVITE sip:+4722334455@")
+    call = q.ended("transferred")[0]
+    assert call.answered_by_user_id == q.ids["alice"] and call.outcome_detail == "+4722334455"
+    assert q.member("alice").wrapup_until is not None       # her wrap-up started
+    assert q.logged("transferred")[0].member_user_id == q.ids["alice"]
+    assert not client.get("/api/v1/me/calls", headers=headers).get_json()
+
+
 def test_a_gateway_that_stops_closes_its_waiting_queue_calls(
         app, db, client, database_url, tmp_path, peers, sink, ports):
     from tests.support.sip import Gateway

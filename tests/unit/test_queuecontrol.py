@@ -10,6 +10,9 @@ from sip_gateway.callmessages import (AnswerCaller, Bridge, CallerHungUp, CallPl
                                       LegFailed, LegHungUp, LegProgress, Play, PlaybackDone,
                                       PlayMessage, RejectCaller, RingCaller, Routed, StartTimer,
                                       StopPlay, Target, TimerFired)
+from sip_gateway.callmessages import CommandDone, HangupCommand, Push
+from sip_gateway.transfercontrol import (CancelTransfer, CompleteTransfer, Connect, HoldCaller,
+                                         Settled, StartTransfer, TransferState)
 from sip_gateway.queuecontrol import (AskNext, Decided, Enqueue, Entered, MemberBusy,
                                       MemberTargets, Nudge, PushMember, QueueStep, QueueWrite,
                                       StartLoop, StopLoop)
@@ -203,19 +206,114 @@ def test_the_end_of_the_bridged_call_starts_wrap_up_and_frees_the_member():
                                            MemberBusy(12, False)]
 
 
-def test_the_member_hanging_up_from_the_app_ends_the_call_and_transfers_are_refused():
-    from sip_gateway.callmessages import CommandDone, HangupCommand
-    from sip_gateway.transfercontrol import CompleteTransfer
-
+def test_the_member_hanging_up_from_the_app_ends_the_call():
     call, _ = ringing(BO)
     call.handle(LegAnswered(1))
     refused = call.handle(CompleteTransfer(8))
-    assert refused == [CommandDone(8, "refused: a queue call is not transferred")]
+    assert refused == [CommandDone(8, "refused: no transfer possible now")]
     assert call.state == qc.BRIDGED
     assert call.handle(HangupCommand(9)) == [CancelLeg(1), QueueWrite("ended", 40),
                                              MemberBusy(12, False), HangupCaller(),
                                              CommandDone(9, "done")]
     assert call.state == qc.ENDED
+
+
+# -- the member transfers the caller (the same transfer control as any call) ---------------
+
+COLLEAGUE = Target("transfer", "sip:+4722000002@10.0.0.1")
+
+
+def transferring(method: str, member=BO):
+    """Bo answered on leg 1 and asks for a transfer (command 5, transfer 77) to leg 2."""
+    call, _ = ringing(member)
+    call.handle(LegAnswered(1))
+    return call, call.handle(StartTransfer(5, 77, method, COLLEAGUE, 20))
+
+
+def test_a_blind_transfer_puts_the_caller_through_and_closes_the_queue_call_as_transferred():
+    call, out = transferring("blind")
+    assert out == [HoldCaller(1), CancelLeg(1), Dial(2, COLLEAGUE),
+                   StartTimer("transfer:77", 20), TransferState(77, "ringing"),
+                   CommandDone(5, "started")]
+    assert call.state == qc.TRANSFERRING
+    out = call.handle(LegAnswered(2))
+    assert out == [Bridge(2), CancelTimer("transfer:77"),
+                   TransferState(77, "completed", "answered"),
+                   Settled("completed", 2, "answered"), QueueWrite("transferred", 40),
+                   MemberBusy(12, False)]
+    assert call.state == qc.FORWARDED
+    assert call.handle(LegHungUp(2)) == [HangupCaller()] and call.state == qc.ENDED
+
+
+def test_an_attended_transfer_completed_closes_the_queue_call_cancelled_reconnects_the_member():
+    call, _ = transferring("attended")
+    assert Connect(1, 2) in call.handle(LegAnswered(2))
+    out = call.handle(CancelTransfer(6))
+    assert Bridge(1) in out and not any(isinstance(a, QueueWrite) for a in out)
+    assert call.state == qc.BRIDGED and call.winner == 1
+    out = call.handle(StartTransfer(7, 78, "attended", COLLEAGUE, 20))
+    call.handle(LegAnswered(3))
+    out = call.handle(CompleteTransfer(8))
+    assert out[-2:] == [QueueWrite("transferred", 40), MemberBusy(12, False)]
+    assert call.state == qc.FORWARDED
+
+
+def test_a_transfer_that_comes_back_rings_the_member_again_who_takes_the_caller_back():
+    call, _ = transferring("with_return", member=ANNA)
+    out = call.handle(TimerFired("transfer:77"))
+    assert Push("transfer_returned", "no_answer") in out
+    assert out[out.index(Settled("returned", None, "no_answer")) + 1:] == [
+        PushMember(11, "incoming", ring_for_s=20), Dial(4, ANNA.targets[0]),
+        Dial(5, ANNA.targets[1]), StartTimer("back", 20)]
+    assert call.state == qc.RETURNING
+    assert call.handle(LegAnswered(5)) == [CancelTimer("back"), CancelLeg(4),
+                                           PushMember(11, "ended", "answered"), Bridge(5)]
+    assert call.state == qc.BRIDGED
+    assert call.handle(LegHungUp(5)) == [QueueWrite("ended", 40), MemberBusy(11, False),
+                                         HangupCaller()]
+
+
+def test_a_call_the_member_does_not_take_back_goes_to_the_overflow_once_over_for_them():
+    call, _ = transferring("with_return")
+    call.handle(LegFailed(2, 486))
+    out = call.handle(TimerFired("back"))
+    assert out == [CancelLeg(3), PushMember(12, "ended", "ended"), QueueWrite("ended", 40),
+                   MemberBusy(12, False), Dial(4, VOICEMAIL)]
+    assert call.state == qc.OVERFLOW
+
+
+def test_the_caller_hanging_up_during_a_transfer_or_its_return_ends_the_queue_call_once():
+    call, _ = transferring("with_return")
+    out = call.handle(CallerHungUp())
+    assert out[-2:] == [QueueWrite("ended", 40), MemberBusy(12, False)]
+    assert call.state == qc.ENDED
+    call, _ = transferring("with_return")
+    call.handle(TimerFired("transfer:77"))
+    out = call.handle(CallerHungUp())
+    assert out == [CancelLeg(3), PushMember(12, "ended", "ended"), QueueWrite("ended", 40),
+                   MemberBusy(12, False), CancelTimer("back")]
+
+
+def test_a_blind_transfer_that_cannot_reach_the_target_ends_the_call():
+    call, _ = transferring("blind")
+    out = call.handle(LegFailed(2, 404))
+    assert out[-3:] == [QueueWrite("ended", 40), MemberBusy(12, False), HangupCaller()]
+    assert call.state == qc.ENDED
+
+
+def test_the_member_hanging_up_from_the_app_during_a_transfer_ends_it():
+    call, _ = transferring("attended")
+    out = call.handle(HangupCommand(9))
+    assert out[0] == TransferState(77, "failed", "hung_up")
+    assert CommandDone(9, "done") in out and QueueWrite("ended", 40) in out
+    assert call.state == qc.ENDED
+
+
+def test_transfer_commands_while_waiting_are_refused_and_the_call_goes_on():
+    call, _ = entered()
+    assert call.handle(StartTransfer(5, 77, "blind", COLLEAGUE, 20)) == [
+        CommandDone(5, "refused: no transfer possible now")]
+    assert call.state == qc.ANNOUNCING
 
 
 def test_a_cancelled_device_answering_late_is_hung_up():
@@ -262,7 +360,11 @@ EVENTS = st.one_of(
     st.builds(LegHungUp, LEG), st.just(CallerHungUp()), st.just(PlaybackDone()),
     st.just(Nudge()),
     st.builds(TimerFired, st.sampled_from(["max_wait", "ring:1", "ring:2", "retry:1",
-                                           "retry:2", "bogus"])))
+                                           "retry:2", "bogus", "transfer:77", "back"])),
+    st.builds(StartTransfer, st.just(5), st.just(77),
+              st.sampled_from(["with_return", "blind", "attended"]), st.just(COLLEAGUE),
+              st.just(20)),
+    st.just(CompleteTransfer(6)), st.just(CancelTransfer(7)), st.just(HangupCommand(8)))
 
 
 @settings(max_examples=500, deadline=None)
@@ -279,12 +381,14 @@ def test_any_sequence_of_inputs_keeps_the_queue_call_consistent(step, events):
     dials = [a for a in everything if isinstance(a, Dial)]
     assert len({d.leg for d in dials}) == len(dials)          # a leg is dialled once
     assert sum(isinstance(a, AnswerCaller) for a in everything) <= 1
-    assert len([a for a in everything if isinstance(a, Bridge)]) <= 1
+    bridges = [a for a in everything if isinstance(a, Bridge)]
+    assert len(bridges) <= 1 or any(isinstance(e, StartTransfer) for e in events)
     writes = [a.op for a in everything if isinstance(a, QueueWrite)]
     assert writes.count("answered") <= 1
     assert sum(writes.count(op) for op in qc.TERMINAL_OPS) <= 1  # the queue call closes once
-    if "ended" in writes:
-        assert writes.index("answered") < writes.index("ended")
+    for op in ("ended", "transferred"):
+        if op in writes:
+            assert writes.index("answered") < writes.index(op)
     busy = [a.busy for a in everything if isinstance(a, MemberBusy)]
     assert busy in ([], [True], [True, False])
     asks = [a.round for a in everything if isinstance(a, AskNext)]
