@@ -105,7 +105,8 @@ class CallLogEntry(TenantScoped, Base):
 
     __tablename__ = "call_log"
     __table_args__ = (Index("ix_call_log_user_started", "user_id", "started_at"),
-                      Index("ix_call_log_tenant_number", "tenant_id", "other_number"))
+                      Index("ix_call_log_tenant_number_started", "tenant_id", "other_number",
+                            "started_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -129,7 +130,7 @@ class QueueLogEntry(TenantScoped, Base):
 
     __tablename__ = "queue_log"
     __table_args__ = (Index("ix_queue_log_tenant_at", "tenant_id", "at"),
-                      Index("ix_queue_log_tenant_caller", "tenant_id", "caller_number"))
+                      Index("ix_queue_log_tenant_caller_at", "tenant_id", "caller_number", "at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     queue_id: Mapped[int] = mapped_column(Integer, index=True)
