@@ -20,7 +20,7 @@ def main() -> None:
     from .pjsip_adapter import Adapter
     from .pusher import Pusher
     from .recorder import Recorder
-    from .store import Store
+    from .routeproc import RoutingProcess
     from .tts import Tts
 
     cfg = GatewayConfig.from_env()
@@ -36,10 +36,10 @@ def main() -> None:
         gateway_restarted(db, cfg.gateway_id)
     uris = {"trunk": cfg.trunk_uri, "voicemail": cfg.voicemail_uri, "queue": cfg.queue_uri,
             "self": f"sip:{cfg.host}:{cfg.port}"}
-    store = Store(sessions, uris)
+    routing = RoutingProcess(cfg.database_url, uris)  # routing queries in their own process
     recorder = Recorder(sessions).start()
     push.start_relay(cfg.database_url)  # the sender runs in its own process
-    adapter = Adapter(cfg, store.route, recorder, Pusher(), Tts(cfg.tts_dir))
+    adapter = Adapter(cfg, routing.route, recorder, Pusher(), Tts(cfg.tts_dir))
     stopped = threading.Event()
     wakeups = commands.Wakeups(cfg.command_host, cfg.command_port)
     commands.register(sessions, cfg.gateway_id, wakeups)
@@ -63,6 +63,7 @@ def main() -> None:
         push.stop(2.0)
         recorder.stop()
         adapter.pool.shutdown(wait=False, cancel_futures=True)
+        routing.stop()
 
 
 if __name__ == "__main__":

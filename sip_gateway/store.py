@@ -145,7 +145,6 @@ class Store:
         from api.core.clock import now
 
         at = now()
-        availability.ensure_standard(db, user.tenant_id, user.id)
         inputs = availability.routing_inputs(db, user.tenant_id, user.id, around=at)
         country = db.scalar(select(Tenant.country).where(Tenant.id == user.tenant_id)) or "NO"
         who = availability.caller(db, user.tenant_id, country, caller)

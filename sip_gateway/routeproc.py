@@ -1,0 +1,128 @@
+"""Routing in a worker process of the gateway's own.
+
+Routing a call (who is called, who calls, the plan at this instant, the caller lookup) is a
+dozen database queries, milliseconds of interpreter time per call; on a thread of the gateway
+process it holds the interpreter lock the pjsua thread needs for every SIP message. In a
+process of its own it runs on the other core.
+
+`RoutingProcess(database_url, uris).route` has the `Store.route` signature and blocks until
+the worker answers (the gateway calls it on its routing threads). Requests go over one pipe
+as they come (the worker takes the next one as soon as it is done: no hand-off in between),
+answers come back on a reader thread. One worker process: the "last known plan" cache used
+while the database is down lives there, for every number. A worker that dies is started
+again; the calls it was routing get an error (the gateway answers them 503, logged).
+"""
+from __future__ import annotations
+
+import itertools
+import logging
+import multiprocessing
+import signal
+import threading
+
+log = logging.getLogger("sip_gateway")
+START_TIMEOUT_S = 60.0
+
+
+class RoutingProcessDied(RuntimeError):
+    pass
+
+
+def _worker(conn, database_url: str, uris: dict) -> None:
+    from api.core.db import make_engine, make_session_factory
+    from api.core.logs import configure_logging
+    from api.features import import_models, register_hooks
+
+    from .store import Store
+
+    # the gateway decides when its worker ends (by closing the pipe), not a terminal's Ctrl-C
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    configure_logging()
+    import_models()
+    register_hooks()
+    store = Store(make_session_factory(make_engine(database_url)), uris)
+    conn.send(("ready", True, None))
+    while True:
+        try:
+            key, args = conn.recv()
+        except EOFError:
+            return
+        try:
+            conn.send((key, True, store.route(*args)))
+        except Exception as exc:  # Store.route handles the database itself; anything else
+            log.exception("routing failed", extra={"event": "route_error"})
+            conn.send((key, False, repr(exc)))
+
+
+class RoutingProcess:
+    def __init__(self, database_url: str, uris: dict) -> None:
+        self._args = (database_url, uris)
+        self._keys = itertools.count()
+        self._lock = threading.Lock()
+        self._waiting: dict[int, list] = {}  # key -> [event, ok, result]
+        self._stopping = False
+        self._start()
+
+    def _start(self) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        ours, theirs = ctx.Pipe()
+        proc = ctx.Process(target=_worker, args=(theirs, *self._args), name="gateway-routing",
+                           daemon=True)
+        proc.start()
+        theirs.close()
+        if not ours.poll(START_TIMEOUT_S):
+            proc.kill()
+            raise RuntimeError("the routing process did not start")
+        ours.recv()  # ready: imported and connected before calls come
+        self._conn, self._proc = ours, proc
+        threading.Thread(target=self._read, args=(ours,), name="gateway-routing-answers",
+                         daemon=True).start()
+
+    def _read(self, conn) -> None:
+        while True:
+            try:
+                key, ok, result = conn.recv()
+            except (EOFError, OSError):
+                break
+            with self._lock:
+                slot = self._waiting.pop(key, None)
+            if slot is not None:
+                slot[1:] = [ok, result]
+                slot[0].set()
+        self._died(conn)
+
+    def _died(self, conn) -> None:
+        with self._lock:
+            pending, self._waiting = self._waiting, {}
+            restart = not self._stopping and conn is self._conn
+        for slot in pending.values():
+            slot[1:] = [False, "the routing process died"]
+            slot[0].set()
+        if restart:
+            log.warning("routing process died: starting it again",
+                        extra={"event": "routing_process_restart"})
+            self._start()
+
+    def route(self, *args):
+        """`Store.route(*args)`, answered by the worker process."""
+        slot = [threading.Event(), False, None]
+        with self._lock:
+            key = next(self._keys)
+            self._waiting[key] = slot
+            try:
+                self._conn.send((key, args))
+            except OSError:
+                self._waiting.pop(key, None)
+                raise RoutingProcessDied("the routing process is not running") from None
+        slot[0].wait()
+        if not slot[1]:
+            raise RoutingProcessDied(slot[2])
+        return slot[2]
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopping = True
+        self._conn.close()
+        self._proc.join(2.0)
+        if self._proc.is_alive():
+            self._proc.kill()
