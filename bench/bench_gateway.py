@@ -85,7 +85,7 @@ def _settle(log_path: Path, skip: int = 0, timeout: float = 30.0) -> None:
     (bounded)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        text = "\n".join(log_path.read_text().splitlines()[skip:])
+        text = "\n".join(log_path.read_text(errors="replace").splitlines()[skip:])
         if text.count('"call_routed"') + text.count('"call_refused"') \
                 <= text.count('"call_written"'):
             return
@@ -93,7 +93,7 @@ def _settle(log_path: Path, skip: int = 0, timeout: float = 30.0) -> None:
 
 
 def _lines(log_path: Path) -> int:
-    return len(log_path.read_text().splitlines())
+    return len(log_path.read_text(errors="replace").splitlines())
 
 
 @contextlib.contextmanager
@@ -112,13 +112,13 @@ def gateway_process(url: str, tmp: Path, port: int, sink: "Sink", *, trunk_port:
                               stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 30
-        while "SIP gateway ready" not in log_path.read_text():
+        while "SIP gateway ready" not in log_path.read_text(errors="replace"):
             if gw.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(log_path.read_text()[-2000:])
+                raise RuntimeError(log_path.read_text(errors="replace")[-2000:])
             time.sleep(0.1)
         yield gw, log_path
         if os.environ.get("BENCH_KEEP_LOG"):
-            Path(os.environ["BENCH_KEEP_LOG"]).write_text(log_path.read_text())
+            Path(os.environ["BENCH_KEEP_LOG"]).write_text(log_path.read_text(errors="replace"))
     finally:
         gw.terminate()
         try:  # pjsua may wait for unacknowledged answers (SIP timer H, 32 s)
@@ -306,7 +306,7 @@ def _measure(tmp, gw, gw_port, phone_port, numbers_file, rates, log_path, sink) 
 
 def _push_figures(log_path: Path, sink: Sink, skip: int) -> tuple[float, float]:
     handed = [json.loads(line)["since_invite_ms"]
-              for line in log_path.read_text().splitlines()[skip:]
+              for line in log_path.read_text(errors="replace").splitlines()[skip:]
               if '"event": "push"' in line and '"kind": "incoming"' in line]
     return _pct(handed, 50), _pct(handed, 99)
 
@@ -317,7 +317,7 @@ def _pct(values, q):
 
 def _push_latency(log_path: Path, sink: Sink, label: str, skip: int = 0) -> list:
     handed, invites = [], {}
-    for line in log_path.read_text().splitlines()[skip:]:
+    for line in log_path.read_text(errors="replace").splitlines()[skip:]:
         if '"event": "push"' in line and '"kind": "incoming"' in line:
             rec = json.loads(line)
             handed.append(rec["since_invite_ms"])
