@@ -68,6 +68,15 @@ class _Call(pj.Call):
         except Exception:
             log.exception("call state callback failed", extra={"event": "adapter_error"})
 
+    def onDtmfDigit(self, prm) -> None:
+        """The caller pressed a key (RFC 4733 telephone-event)."""
+        try:
+            if self.session is not None and self.leg is None:
+                from . import queuecalls
+                queuecalls.digit(self.session, str(prm.digit)[:1])
+        except Exception:
+            log.exception("key callback failed", extra={"event": "adapter_error"})
+
     def onCallMediaState(self, prm) -> None:
         try:
             info = self.getInfo()

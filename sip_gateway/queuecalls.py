@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 
-from .queuecontrol import (AskNext, Decided, Enqueue, Entered, MemberBusy, MemberTargets, Nudge,
-                           PushMember, QueueControl, QueueStep, QueueWrite, StartLoop, StopLoop)
+from .queuecontrol import (AskNext, Decided, Digit, Enqueue, Entered, MemberBusy, MemberTargets,
+                           Nudge, PushMember, QueueControl, QueueStep, QueueWrite, StartLoop,
+                           StopLoop)
 
 log = logging.getLogger("sip_gateway")
 
@@ -67,6 +68,13 @@ def nudge(gw) -> None:
     for session in list(gw.sessions.values()):
         if isinstance(session.cc, QueueControl):
             session.feed(Nudge())
+
+
+def digit(session, key: str) -> None:
+    """A key the caller pressed (RFC 4733): only a queue call listens (press 1: callback)."""
+    if isinstance(session.cc, QueueControl):
+        log.info("caller key", extra=session._extra(event="queue_digit", digit=key))
+        session.feed(Digit(key))
 
 
 def media_ready(session) -> None:
@@ -210,6 +218,8 @@ def write(db, tenant_id: int, op: str, call_id: int, user_id: int | None, to: st
         calls.transferred(db, tenant_id, call_id, to or "transfer")
     elif op == "abandon":
         calls.abandon(db, tenant_id, call_id)
+    elif op == "callback":
+        calls.request_callback(db, tenant_id, call_id)
     elif op == "time_out":
         calls.time_out(db, tenant_id, call_id)
     else:

@@ -41,8 +41,14 @@ ROUTING, ENTERING, ANNOUNCING, WAITING, BRIDGED, OVERFLOW, FORWARDED, LEAVING, E
     "routing", "entering", "announcing", "waiting", "bridged", "overflow", "forwarded",
     "leaving", "ended")
 RETURNING = "returning"   # a transfer came back: the member's devices ring again
+CONFIRMING = "confirming"  # the caller asked for a callback and hears it confirmed
 STATES = (ROUTING, ENTERING, ANNOUNCING, WAITING, BRIDGED, TRANSFERRING, RETURNING, OVERFLOW,
-          FORWARDED, LEAVING, ENDED)
+          FORWARDED, CONFIRMING, LEAVING, ENDED)
+CALLBACK_KEY = "1"
+CALLBACK_CONFIRMED = {"en": "Thank you. We will call you back. Goodbye.",
+                     "nb": "Takk. Vi ringer deg tilbake. Ha det.",
+                     "sv": "Tack. Vi ringer upp dig. Hej då.",
+                     "da": "Tak. Vi ringer dig op. Farvel."}
 MUSIC = "hold"        # the tone looped to a waiting caller (sip_gateway.tones)
 RETRY_S = 1.0         # nobody to ring: ask the distribution again after this long
 
@@ -64,6 +70,7 @@ class QueueStep:
     wrapup_s: int = 0                 # after a call ends, when its member may be rung again
     greeting: str | None = None       # the queue's own message, in `language`
     ring_time_s: float = 20           # a transfer that came back rings the member this long
+    offer_callback: bool = False      # a waiting caller may press 1 to be called back
 
 
 # -- inputs -----------------------------------------------------------------------------------
@@ -93,6 +100,13 @@ class Decided:
 
 
 @dataclass(frozen=True, slots=True)
+class Digit:
+    """A key the caller pressed (RFC 4733 telephone-event)."""
+
+    digit: str
+
+
+@dataclass(frozen=True, slots=True)
 class Nudge:
     """A member may be free now (another queue call ended or stopped ringing them): a call
     that found nobody to ring asks again at once instead of at its retry timer."""
@@ -115,7 +129,8 @@ class AskNext:
 class QueueWrite:
     """The queue call's state in the database: answered, no_answer (member), ended (the
     bridged call is over, wrap-up starts), transferred (the member transferred the caller
-    on, wrap-up starts), abandon (caller gave up), time_out."""
+    on, wrap-up starts), abandon (caller gave up), callback (the caller asked to be called
+    back), time_out."""
 
     op: str
     call_id: int
@@ -151,7 +166,7 @@ class MemberBusy:
     leg: int | None = None
 
 
-TERMINAL_OPS = ("ended", "transferred", "abandon", "time_out")
+TERMINAL_OPS = ("ended", "transferred", "abandon", "callback", "time_out")
 BACK = "back"                 # the timer of a transfer that came back to the member
 
 
@@ -248,6 +263,8 @@ class QueueControl(LegMachine, TransferMixin):
         text = f"You have reached {self.queue.name}."
         if self.queue.announce_position:
             text += f" You are number {position} in the queue."
+        if self.queue.offer_callback:
+            return text + f" Please hold, or press {CALLBACK_KEY} to be called back."
         return text + " Please hold."
 
     def _ask(self) -> None:
@@ -401,6 +418,31 @@ class QueueControl(LegMachine, TransferMixin):
             self.state = WAITING
         self._do(StartLoop(MUSIC))
 
+    def on_digit(self, ev: Digit) -> None:
+        """The caller pressed a key while waiting: 1 (when the queue offers it) puts them on
+        the callback list, they hear it confirmed, and the call ends."""
+        if ev.digit != CALLBACK_KEY or not self.queue.offer_callback:
+            return
+        self._stop_timers()
+        self._stop_ringing("ended")
+        self._quiet()
+        self._write("callback")
+        self.state, self.playing = CONFIRMING, True
+        language = self.queue.language.split("-")[0]
+        language = {"no": "nb", "nn": "nb"}.get(language, language)
+        if language not in CALLBACK_CONFIRMED:
+            language = "en"
+        self._do(Play(CALLBACK_CONFIRMED[language], language, answer=True))
+
+    def on_confirmed(self, _ev) -> None:
+        self.playing = False
+        self._do(HangupCaller())
+        self._end()
+
+    def on_caller_gone_confirming(self, _ev) -> None:
+        self._quiet()
+        self._end()
+
     def on_caller_gone_waiting(self, _ev) -> None:
         self._stop_ringing("ended")
         self._quiet()
@@ -550,6 +592,7 @@ _WAITING_INPUTS = {
     PlaybackDone: "on_playback_done",
     CallerHungUp: "on_caller_gone_waiting",
     Nudge: "on_nudge",
+    Digit: "on_digit",
 }
 
 TRANSITIONS: dict[tuple[str, type], str] = {
@@ -594,6 +637,12 @@ TRANSITIONS: dict[tuple[str, type], str] = {
     (FORWARDED, CallerHungUp): "on_caller_gone_overflow",
     (FORWARDED, TimerFired): "on_timer",
     (FORWARDED, Decided): "on_stale",
+    (CONFIRMING, PlaybackDone): "on_confirmed",
+    (CONFIRMING, CallerHungUp): "on_caller_gone_confirming",
+    **{(CONFIRMING, kind): "on_stale" for kind in (Decided, Nudge, TimerFired)},
+    # a key pressed anywhere else (talking to a member, in the overflow) changes nothing
+    **{(state, Digit): "on_stale" for state in STATES
+       if state not in (ANNOUNCING, WAITING, ENDED)},
 }
 
 QueueControl.transitions = TRANSITIONS

@@ -48,6 +48,7 @@ def _queue_route(db, queue, called: str, caller: str | None, uris: dict):
                      max_wait_s=queue.max_wait_s, announce_position=queue.announce_position,
                      overflow=overflow_target(db, queue, uris), wrapup_s=queue.wrapup_s,
                      greeting=queue.greeting or None, ring_time_s=float(queue.ring_time_s),
+                     offer_callback=bool(queue.offer_callback and caller),
                      language=(queue.greeting_language or "en") if queue.greeting else "en")
     db.commit()
     return Route(plan=CallPlan((step,), push=False), direction="queue",

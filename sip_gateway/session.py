@@ -10,7 +10,7 @@ import time
 import wave
 from collections import deque
 
-from . import callcontrol as cc, queuecalls, transfers
+from . import callcontrol as cc, queuecalls, queuecontrol, transfers
 from .sipmsg import diversion_headers, forwarded_headers, identity_user, safe_user
 from .callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, CancelTimer,
                            CommandDone, Dial, Failed, HangupCaller, LegAnswered, LegFailed,
@@ -19,6 +19,8 @@ from .callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, Cancel
                            TimerFired, WriteState)
 
 log = logging.getLogger("sip_gateway")
+# the states in which an announcement rendered in the background is still wanted
+PLAYS = (cc.ANNOUNCING, cc.PLAYING, queuecontrol.CONFIRMING)
 
 
 class LiveRef:
@@ -250,7 +252,7 @@ class CallSession:
         self.bridge_leg = None
 
     def play_ready(self, path: str | None, answer: bool) -> None:
-        if self.cc.state not in (cc.ANNOUNCING, cc.PLAYING) or not self.gw.alive(self.caller):
+        if self.cc.state not in PLAYS or not self.gw.alive(self.caller):
             return
         if path is None:  # no announcement could be rendered: go on without it
             return self.feed(PlaybackDone())

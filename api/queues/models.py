@@ -34,6 +34,7 @@ class Queue(TenantScoped, Base):
     ring_when_empty: Mapped[bool] = mapped_column(Boolean, default=False)
     no_answer_policy: Mapped[str] = mapped_column(String(24), default="keep")
     callback_on_abandon: Mapped[bool] = mapped_column(Boolean, default=True)
+    offer_callback: Mapped[bool] = mapped_column(Boolean, default=False)  # press 1 while waiting
     hide_from_switchboard: Mapped[bool] = mapped_column(Boolean, default=False)
     keep_history: Mapped[bool] = mapped_column(Boolean, default=True)
     announce_position: Mapped[bool] = mapped_column(Boolean, default=False)

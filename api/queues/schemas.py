@@ -49,6 +49,9 @@ class QueueSchema(Schema):
                                                "ring out: keep, log_out, pause, "
                                                "log_out_unless_last"})
     callback_on_abandon = fields.Boolean(load_default=True)
+    offer_callback = fields.Boolean(load_default=False, metadata={
+        "description": "A waiting caller may press 1 to be put on the callback list (the "
+                       "queue message says so, unless the queue has its own greeting)"})
     hide_from_switchboard = fields.Boolean(load_default=False)
     keep_history = fields.Boolean(load_default=True)
     announce_position = fields.Boolean(load_default=False)

@@ -40,7 +40,8 @@ def test_administrator_creates_a_queue_with_every_setting(client, setup):
             "ring_time_s": 15, "max_wait_s": 120, "overflow_kind": "number",
             "overflow_target": "+4722000000", "wrapup_s": 45, "wrapup_extendable": False,
             "service_level_s": 30, "ring_when_empty": True, "no_answer_policy": "pause",
-            "callback_on_abandon": False, "hide_from_switchboard": True, "keep_history": False}
+            "callback_on_abandon": False, "hide_from_switchboard": True, "keep_history": False,
+            "offer_callback": True}
     r = client.post("/api/v1/queues", json=body, headers=setup["admin"])
     assert r.status_code == 201
     got = r.get_json()
@@ -54,7 +55,8 @@ def test_administrator_creates_a_queue_with_every_setting(client, setup):
 
 def test_a_queue_greets_callers_with_its_own_words_in_its_language(client, setup):
     h, qid = setup["admin"], setup["queues"]["Support"]
-    assert client.get(f"/api/v1/queues/{qid}", headers=h).get_json()["greeting"] is None
+    got = client.get(f"/api/v1/queues/{qid}", headers=h).get_json()
+    assert got["greeting"] is None and got["offer_callback"] is False   # not offered unless set
     body = {"greeting": "Velkommen til kundeservice. Vennligst vent.", "greeting_language": "nb"}
     r = client.patch(f"/api/v1/queues/{qid}", json=body, headers=h)
     assert r.status_code == 200 and {k: r.get_json()[k] for k in body} == body

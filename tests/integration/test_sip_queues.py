@@ -217,6 +217,26 @@ def test_a_caller_who_gives_up_is_put_on_the_callback_list(app, db, client, gate
     assert q.logged("abandoned")
 
 
+def test_a_caller_who_presses_1_is_put_on_the_callback_list_and_hung_up(
+        app, db, client, gateway, peers):
+    q = Company(app, db, client, members=("alice",), offer_callback=True,
+                callback_on_abandon=False)
+    alice = phone(peers, "alice", "phone_no_answer.xml")
+    q.phone("alice", uri(alice))
+
+    trunk = peers("trunk", "trunk_uac_dtmf.xml", f"127.0.0.1:{gateway.port}", "-s", q.number,
+                  "-key", "caller", CALLER, "-d", "500")
+    assert trunk.wait() == 0 and trunk.received("BYE")      # the gateway hung up after
+    assert alice.wait() == 0 and alice.received("CANCEL")   # her phone stopped ringing
+    assert q.ended("callback_requested")
+    listed = wait_until(lambda: client.get(f"/api/v1/queues/{q.queue.id}/callbacks",
+                                           headers=q.headers("alice")).get_json(),
+                        what="the callback list entry")
+    assert [(e["caller_number"], e["reason"]) for e in listed] == [(CALLER, "requested")]
+    played = [json.loads(x) for x in list(gateway.lines) if '"queue_digit"' in x]
+    assert played and played[-1]["digit"] == "1"
+
+
 def test_a_member_in_wrap_up_is_not_rung_until_it_is_over(app, db, client, gateway, peers):
     q = Company(app, db, client, members=("alice",), wrapup_s=600)
     alice = phone(peers, "alice", "phone_answer.xml", calls=2)

@@ -13,7 +13,7 @@ from sip_gateway.callmessages import (AnswerCaller, Bridge, CallerHungUp, CallPl
 from sip_gateway.callmessages import CommandDone, HangupCommand, Push
 from sip_gateway.transfercontrol import (CancelTransfer, CompleteTransfer, Connect, HoldCaller,
                                          Settled, StartTransfer, TransferState)
-from sip_gateway.queuecontrol import (AskNext, Decided, Enqueue, Entered, MemberBusy,
+from sip_gateway.queuecontrol import (AskNext, Decided, Digit, Enqueue, Entered, MemberBusy,
                                       MemberTargets, Nudge, PushMember, QueueStep, QueueWrite,
                                       StartLoop, StopLoop)
 
@@ -66,6 +66,48 @@ def test_a_queue_greeting_is_spoken_as_written_in_its_language_instead():
     call.handle(Routed(CallPlan((step,), push=False)))
     play = next(a for a in call.handle(Entered(40, True, 3)) if isinstance(a, Play))
     assert (play.text, play.language) == ("Velkommen til Support.", "nb")
+
+
+CALLBACK = QueueStep(7, 1, "Support", max_wait_s=60, offer_callback=True, overflow=VOICEMAIL)
+
+
+def test_the_message_offers_a_callback_only_when_the_queue_does():
+    call, out = entered(CALLBACK)
+    play = next(a for a in out if isinstance(a, Play))
+    assert play.text == "You have reached Support. Please hold, or press 1 to be called back."
+    call, out = entered(HANG_UP)
+    assert "press 1" not in next(a for a in out if isinstance(a, Play)).text
+
+
+def test_a_caller_who_presses_1_is_put_on_the_callback_list_hears_it_confirmed_and_is_hung_up():
+    call, _ = entered(CALLBACK)
+    call.handle(PlaybackDone())
+    call.handle(Decided(1, (BO,), 20))
+    out = call.handle(Digit("1"))
+    assert out == [CancelTimer("max_wait"), CancelTimer("ring:1"), CancelLeg(1),
+                   PushMember(12, "ended", "ended"), StopLoop(), QueueWrite("callback", 40),
+                   Play("Thank you. We will call you back. Goodbye.", "en", answer=True)]
+    assert call.state == qc.CONFIRMING
+    assert call.handle(Nudge()) == [] and call.handle(Digit("1")) == []
+    assert call.handle(PlaybackDone()) == [HangupCaller()] and call.state == qc.ENDED
+
+
+def test_the_confirmation_is_in_the_queue_greetings_language():
+    step = QueueStep(7, 1, "Support", max_wait_s=60, offer_callback=True, greeting="Hei.",
+                     language="nb")
+    call, _ = entered(step)
+    assert call.handle(Digit("1"))[-1] == Play("Takk. Vi ringer deg tilbake. Ha det.", "nb",
+                                               answer=True)
+
+
+def test_other_keys_and_queues_without_callbacks_change_nothing():
+    call, _ = entered(CALLBACK)
+    assert call.handle(Digit("5")) == [] and call.state == qc.ANNOUNCING
+    call, _ = entered(HANG_UP)
+    assert call.handle(Digit("1")) == [] and call.state == qc.ANNOUNCING
+    call, _ = ringing(BO)
+    call.handle(LegAnswered(1))
+    assert call.handle(Digit("1")) == [] and call.state == qc.BRIDGED   # talking: ignored
 
 
 def test_music_loops_after_the_message():
@@ -349,7 +391,7 @@ def test_every_transition_names_a_handler(pair, name):
 
 # -- Hypothesis: any sequence of inputs ----------------------------------------------------
 
-STEPS = st.sampled_from([SUPPORT, HANG_UP])
+STEPS = st.sampled_from([SUPPORT, HANG_UP, CALLBACK])
 LEG = st.integers(1, 7)
 MEMBERS = st.lists(st.sampled_from([ANNA, BO, NO_DEVICE]), max_size=3, unique=True)
 EVENTS = st.one_of(
@@ -364,7 +406,8 @@ EVENTS = st.one_of(
     st.builds(StartTransfer, st.just(5), st.just(77),
               st.sampled_from(["with_return", "blind", "attended"]), st.just(COLLEAGUE),
               st.just(20)),
-    st.just(CompleteTransfer(6)), st.just(CancelTransfer(7)), st.just(HangupCommand(8)))
+    st.just(CompleteTransfer(6)), st.just(CancelTransfer(7)), st.just(HangupCommand(8)),
+    st.builds(Digit, st.sampled_from(["1", "2"])))
 
 
 @settings(max_examples=500, deadline=None)
