@@ -299,6 +299,20 @@ def test_the_member_hangs_up_a_queue_call_from_the_app(app, db, client, gateway,
     assert q.ended("answered") and q.member("alice").wrapup_until is not None
 
 
+def _transfer(client, headers: dict, method: str) -> str:
+    """The member taps Transfer (to an outside number) on the queue call she answered; the
+    transfer's URL."""
+    call_id = wait_until(lambda: [c["id"] for c in client.get(
+        "/api/v1/me/calls", headers=headers).get_json() if c["state"] == "answered"],
+        what="the queue call answered in the member's calls")[0]
+    r = client.post(f"/api/v1/me/calls/{call_id}/transfer",
+                    headers={**headers, "Idempotency-Key": f"queue-transfer-{method}"},
+                    json={"target": {"kind": "external", "number": "+4722334455"},
+                          "method": method})
+    assert r.status_code == 202, r.get_json()
+    return f"/api/v1/me/transfers/{r.get_json()['id']}"
+
+
 def test_the_member_transfers_a_queue_call_blind_and_it_is_logged_transferred(
         app, db, client, gateway, peers, ports):
     q = Company(app, db, client, members=("alice",))
@@ -307,15 +321,7 @@ def test_the_member_transfers_a_queue_call_blind_and_it_is_logged_transferred(
     target = peers("target", "phone_answer.xml", "-d", "300", port=ports["trunk"])
     trunk = dial_queue(peers, gateway, q.number, hold_ms=4000)
     headers = q.headers("alice")
-    call_id = wait_until(lambda: [c["id"] for c in client.get(
-        "/api/v1/me/calls", headers=headers).get_json() if c["state"] == "answered"],
-        what="the queue call answered in alice's calls")[0]
-    r = client.post(f"/api/v1/me/calls/{call_id}/transfer",
-                    headers={**headers, "Idempotency-Key": "queue-transfer-1"},
-                    json={"target": {"kind": "external", "number": "+4722334455"},
-                          "method": "blind"})
-    assert r.status_code == 202, r.get_json()
-    url = f"/api/v1/me/transfers/{r.get_json()['id']}"
+    url = _transfer(client, headers, "blind")
     wait_until(lambda: client.get(url, headers=headers).get_json()["state"] == "completed",
                what="the transfer to complete")
     assert alice.wait() == 0 and alice.received("BYE")     # the member's leg ended at once
@@ -326,6 +332,26 @@ def test_the_member_transfers_a_queue_call_blind_and_it_is_logged_transferred(
     assert q.member("alice").wrapup_until is not None       # her wrap-up started
     assert q.logged("transferred")[0].member_user_id == q.ids["alice"]
     assert not client.get("/api/v1/me/calls", headers=headers).get_json()
+
+
+def test_a_transfer_of_a_queue_call_that_comes_back_rings_the_member_again(
+        app, db, client, gateway, peers, ports):
+    q = Company(app, db, client, members=("alice",))
+    alice = phone(peers, "alice", calls=2)
+    q.phone("alice", uri(alice))
+    peers("target", "phone_busy.xml", port=ports["trunk"])
+    trunk = dial_queue(peers, gateway, q.number, hold_ms=4000)
+    headers = q.headers("alice")
+    url = _transfer(client, headers, "with_return")
+    back = wait_until(lambda: (lambda t: t if t["state"] == "returned" else None)(
+        client.get(url, headers=headers).get_json()), what="the transfer to come back")
+    assert back["reason"] == "busy"
+    assert wait_until(lambda: len(alice.received("INVITE")) == 2,
+                      what="alice's phone to ring again")
+    assert trunk.wait() == 0 and alice.wait() == 0 and final_status(trunk) == 200
+    call = q.ended("answered")[0]          # she took the caller back and the call ended
+    assert call.answered_by_user_id == q.ids["alice"]
+    assert not [c for c in q.calls() if c.status == "transferred"]
 
 
 def test_a_gateway_that_stops_closes_its_waiting_queue_calls(
