@@ -41,6 +41,7 @@ def _worker(conn, database_url: str, uris: dict) -> None:
     import_models()
     register_hooks()
     store = Store(make_session_factory(make_engine(database_url)), uris)
+    _warm(store)
     conn.send(("ready", True, None))
     while True:
         try:
@@ -52,6 +53,24 @@ def _worker(conn, database_url: str, uris: dict) -> None:
         except Exception as exc:  # Store.route handles the database itself; anything else
             log.exception("routing failed", extra={"event": "route_error"})
             conn.send((key, False, repr(exc)))
+
+
+def _warm(store) -> None:
+    """What the first calls would otherwise pay for: the routing modules' imports, the phone
+    number metadata and the first database connection (a number nobody has: nothing is
+    written, nothing remembered)."""
+    import phonenumbers
+
+    import api.availability.routing  # noqa: F401
+    import api.availability.services  # noqa: F401
+    import api.callerid.lookup  # noqa: F401
+    import api.callerid.services  # noqa: F401
+
+    phonenumbers.parse("+4722000000")
+    try:
+        store.route("0", "0", set())
+    except Exception:  # a database not there yet: the first call connects instead
+        log.warning("routing warm-up failed", exc_info=True, extra={"event": "route_warm_error"})
 
 
 class RoutingProcess:
