@@ -38,7 +38,8 @@ _STATE_COLUMNS = (QueueMember.queue_id, QueueMember.user_id, QueueMember.logged_
 
 # The status screens are polled by every member's phone: their queries are prepared once
 # (`Prepared`) for two scopes: the queues of one member (`mine`: tid, uid) and one queue
-# (`one`: tid, qid). Other callers (lists of queues) use ordinary ORM queries.
+# (`one`: tid, qid). Lists of queues (`_ids`: tid, qids) run the same statements through
+# SQLAlchemy, as an expanding IN cannot be prepared once.
 _Mine = aliased(QueueMember)
 SCOPES = {
     "mine": lambda col: col.in_(select(_Mine.queue_id).where(
@@ -48,17 +49,30 @@ SCOPES = {
 _WAITING = Prepared(lambda: select(QueueCall.queue_id, QueueCall.entered_at,
                                    QueueCall.ringing_user_ids)
                     .where(QueueCall.tenant_id == bindparam("tid"), QueueCall.status == WAITING))
-_MEMBERS = {scope: Prepared(lambda f=f: select(*_STATE_COLUMNS).where(
-    QueueMember.tenant_id == bindparam("tid"), f(QueueMember.queue_id)))
-    for scope, f in SCOPES.items()}
+
+
+def _members_stmt(scope):
+    return select(*_STATE_COLUMNS).where(QueueMember.tenant_id == bindparam("tid"),
+                                         scope(QueueMember.queue_id))
+
+
+def _ended_since_stmt(scope):
+    return (select(QueueCall.queue_id, QueueCall.status, QueueCall.entered_at,
+                   QueueCall.answered_at)
+            .where(QueueCall.tenant_id == bindparam("tid"), scope(QueueCall.queue_id),
+                   QueueCall.entered_at >= bindparam("since", type_=UTCDateTime()),
+                   QueueCall.ended_at.is_not(None)))
+
+
+def _ids(col):
+    return col.in_(bindparam("qids", expanding=True))
+
+
+_MEMBERS = {scope: Prepared(lambda f=f: _members_stmt(f)) for scope, f in SCOPES.items()}
 _TALKING = Prepared(lambda: select(QueueMember.user_id).where(
     QueueMember.tenant_id == bindparam("tid"), QueueMember.in_call_id.is_not(None)))
-_ENDED_SINCE = {scope: Prepared(lambda f=f: select(
-    QueueCall.queue_id, QueueCall.status, QueueCall.entered_at, QueueCall.answered_at)
-    .where(QueueCall.tenant_id == bindparam("tid"), f(QueueCall.queue_id),
-           QueueCall.entered_at >= bindparam("since", type_=UTCDateTime()),
-           QueueCall.ended_at.is_not(None)))
-    for scope, f in SCOPES.items()}
+_ENDED_SINCE = {scope: Prepared(lambda f=f: _ended_since_stmt(f))
+                for scope, f in SCOPES.items()}
 _TIMEZONE = Prepared(lambda: select(Tenant.timezone).where(Tenant.id == bindparam("tid")))
 
 
@@ -73,9 +87,8 @@ def snapshot(db: Session, tenant_id: int, queue_ids: list[int], scope: str | Non
     if scope is not None:
         members = _MEMBERS[scope].all(db, tid=tenant_id, **params)
     else:
-        members = db.execute(select(*_STATE_COLUMNS).where(
-            QueueMember.tenant_id == tenant_id, QueueMember.queue_id.in_(queue_ids))).all() \
-            if queue_ids else []
+        members = db.execute(_members_stmt(_ids), {"tid": tenant_id, "qids": queue_ids}
+                             ).all() if queue_ids else []
     busy = _in_call(db, tenant_id, {m.user_id for m in members})
     return Snapshot(now(), waiting, members, ringing, busy)
 
@@ -166,12 +179,8 @@ def _today(db: Session, tenant_id: int, queue_ids: list[int], at: datetime,
     if scope is not None:
         rows = _ENDED_SINCE[scope].all(db, tid=tenant_id, since=since, **params)
     else:
-        rows = db.execute(select(QueueCall.queue_id, QueueCall.status, QueueCall.entered_at,
-                                 QueueCall.answered_at)
-                          .where(QueueCall.tenant_id == tenant_id,
-                                 QueueCall.queue_id.in_(queue_ids),
-                                 QueueCall.entered_at >= since,
-                                 QueueCall.ended_at.is_not(None)))
+        rows = db.execute(_ended_since_stmt(_ids),
+                          {"tid": tenant_id, "qids": queue_ids, "since": since})
     for qid, st, entered, answered in rows:
         out.setdefault(qid, []).append((st, as_utc(entered), as_utc(answered)))
     return out
