@@ -48,6 +48,7 @@ class Store:
 class Handler(BaseHTTPRequestHandler):
     store: Store
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body leave at once, no delayed-ACK wait
 
     def log_message(self, *args) -> None:  # quiet: one line per push would flood `make run`
         pass
