@@ -4,12 +4,12 @@ The pjsua thread never waits for the database: it hands `Write`s over and gets r
 live call's id) back through a callback it chose (usually "post this to my loop").
 
 Writes that queue up while the thread is busy go to the database together: one transaction
-for a batch, each write in its own savepoint (a failing write is rolled back alone, the
-others still land; a write's own commits only release its savepoint, so the write is
-visible to others all at once), one commit. A batch ends with the first write that has a `then`, so a
-`then` always runs after its write is committed and before any later write (a later write
-of the same call may need its result, the live call's id). A batch whose commit fails is
-written again one write per transaction.
+and one session for a batch (a write's own commits do not end it), one commit, so the batch
+is visible to others all at once. When a write of the batch fails, the whole batch is rolled
+back and written again one write per transaction: the failing write is lost alone, the
+others land. A batch ends with the first write that has a `then`, so a `then` always runs
+after its write is committed and before any later write (a later write of the same call may
+need its result, the live call's id).
 """
 from __future__ import annotations
 
@@ -69,13 +69,13 @@ class Recorder:
         return batch, False
 
     def _write(self, items: list) -> None:
-        if self._engine is not None:
+        if self._engine is not None and len(items) > 1:
             try:
                 results = self._together(items)
-            except Exception:
-                log.warning("batched call state write failed: writing one by one",
-                            exc_info=True,
-                            extra={"event": "state_write_retry", "writes": len(items)})
+            except Exception as exc:  # the one-by-one pass logs the failing write itself
+                log.warning("a batched call state write failed: writing the batch one by one",
+                            extra={"event": "state_write_retry", "writes": len(items),
+                                   "error": type(exc).__name__}, exc_info=True)
             else:
                 self._then(items[-1][2], results[-1])
                 return
@@ -90,21 +90,16 @@ class Recorder:
             self._then(then, result)
 
     def _together(self, items: list) -> list:
-        """Every write in one transaction, a savepoint each; committed once."""
+        """Every write in one transaction and one session; committed once. Raises when any
+        write fails (nothing of the batch is committed then)."""
         results = []
         with self._engine.connect() as conn:
             _begin(conn)
-            for fn, args, _then in items:
-                result = None
-                try:
-                    with self._sessions(bind=conn,
-                                        join_transaction_mode="create_savepoint") as db:
-                        result = fn(db, *args)
-                        db.commit()  # releases this write's savepoint
-                except Exception:
-                    log.exception("call state write failed",
-                                  extra={"event": "state_write_error", "op": fn.__name__})
-                results.append(result)
+            with self._sessions(bind=conn,
+                                join_transaction_mode="rollback_only") as db:
+                for fn, args, _then in items:
+                    results.append(fn(db, *args))
+                db.flush()
             conn.commit()
         return results
 

@@ -10,13 +10,49 @@ import logging
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
+
+from api.core.db import Prepared
 
 from . import plans, queuerouting
 from .callmessages import CallPlan
 
 log = logging.getLogger("sip_gateway")
 CACHE_SIZE = 10_000
+
+
+# Asked for every call: prepared once (`Prepared`), rows are named tuples with the user's
+# id, tenant_id, office_number and mobile (all routing needs of a user).
+def _user_where(*where):
+    from api.accounts.models import User
+
+    return select(User.id, User.tenant_id, User.office_number, User.mobile).where(
+        *where).limit(1)
+
+
+def _by_office():
+    from api.accounts.models import User
+    return _user_where(User.office_number == bindparam("number"))
+
+
+def _by_own_number():
+    from api.accounts.models import User
+    return _user_where(or_(User.mobile == bindparam("number"),
+                           User.office_number == bindparam("number")))
+
+
+def _by_short():
+    from api.accounts.models import User
+    return _user_where(User.tenant_id == bindparam("tid"), User.short_number == bindparam("short"))
+
+
+def _country():
+    from api.accounts.models import Tenant
+    return select(Tenant.country).where(Tenant.id == bindparam("tid"))
+
+
+_BY_OFFICE, _BY_OWN_NUMBER = Prepared(_by_office), Prepared(_by_own_number)
+_BY_SHORT, _COUNTRY = Prepared(_by_short), Prepared(_country)
 
 
 @dataclass(frozen=True)
@@ -85,20 +121,17 @@ class Store:
 
     def _route(self, db, called_user: str, caller_user: str, busy: set[int],
                asked: str | None = None) -> Route:
-        from api.accounts.models import User
-
         called = digits_number(called_user)
         user = None
         via_main = None
         if called is not None:
-            user = db.scalar(select(User).where(User.office_number == called).limit(1))
+            user = _BY_OFFICE.first(db, number=called)
             if user is None:
                 user, via_main = self._main_number_user(db, called)
         caller_num = digits_number(caller_user)
         from_user = None
         if caller_num is not None:
-            from_user = db.scalar(select(User).where(
-                or_(User.mobile == caller_num, User.office_number == caller_num)).limit(1))
+            from_user = _BY_OWN_NUMBER.first(db, number=caller_num)
         if user is None:  # a queue, or the queue service number (remote login)
             queue = queuerouting.route(db, called, called_user, caller_num or caller_user or None,
                                        from_user, self.uris)
@@ -107,8 +140,7 @@ class Store:
         if user is None and from_user is not None:
             if called_user[:1] in "*#":
                 return self._feature_code(db, from_user, called_user)
-            short = db.scalar(select(User).where(User.tenant_id == from_user.tenant_id,
-                                                 User.short_number == called_user).limit(1))
+            short = _BY_SHORT.first(db, tid=from_user.tenant_id, short=called_user)
             if short is not None:
                 user, called = short, short.office_number or called_user
             elif called is not None:
@@ -138,7 +170,6 @@ class Store:
         return (row[0], row[1]) if row is not None else (None, None)
 
     def _inbound(self, db, user, called: str, caller: str | None, busy: bool) -> Route:
-        from api.accounts.models import Tenant
         from api.availability import services as availability
         from api.availability.routing import decide
         from api.callerid.services import call_context
@@ -146,13 +177,15 @@ class Store:
 
         at = now()
         inputs = availability.routing_inputs(db, user.tenant_id, user.id, around=at)
-        country = db.scalar(select(Tenant.country).where(Tenant.id == user.tenant_id)) or "NO"
+        found = _COUNTRY.first(db, tid=user.tenant_id)
+        country = (found and found.country) or "NO"
         who = availability.caller(db, user.tenant_id, country, caller)
         decided = decide(inputs, who, at, busy)
         colleagues = {**self._colleague_numbers(db, user.tenant_id, decided),
                       **queuerouting.queue_numbers(db, user.tenant_id, decided)}
         plan = plans.call_plan(decided, called, self.uris, colleagues)
-        context = call_context(db, user.tenant_id, user.id, caller, deadline_s=0.2)
+        context = call_context(db, user.tenant_id, user.id, caller, deadline_s=0.2,
+                               country=country)
         ring = next((s.timeout for s in decided.steps if s.action == "ring"), None) or 25
         db.commit()
         return Route(plan=plan, tenant_id=user.tenant_id, user_id=user.id, called=called,

@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import exists, literal, or_, select, update
+from sqlalchemy import bindparam, exists, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..accounts.models import Tenant, User
 from ..core import hooks
 from ..core.clock import now
-from ..core.db import get_scoped
+from ..core.db import Prepared, get_scoped
 from ..core.errors import NotFound, field_error
 from ..core.phone import try_e164
 from . import convert, inputs as pure
@@ -248,7 +248,16 @@ def caller(db: Session, tenant_id: int, country: str, raw: str | None) -> pure.C
     number = try_e164(raw, country) if raw else None
     if number is None:
         return pure.Caller(None, False)
-    return pure.Caller(number, bool(db.scalar(select(_colleague_clause(tenant_id, number)))))
+    return pure.Caller(number, _IS_COLLEAGUE.first(db, tid=tenant_id, number=number) is not None)
+
+
+def _colleague_with_number():
+    return select(User.id).where(User.tenant_id == bindparam("tid"),
+                                 or_(User.mobile == bindparam("number"),
+                                     User.office_number == bindparam("number"))).limit(1)
+
+
+_IS_COLLEAGUE = Prepared(_colleague_with_number)  # asked for every call the gateway routes
 
 
 def preview(db: Session, tenant: Tenant, user_id: int, caller_number: str | None,

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from ..core import hooks
 from ..core.clock import now
+from ..core.db import Prepared
 from ..core.errors import NotFound
 from ..core.phone import try_e164
 from .models import CallLogEntry, QueueLogEntry
@@ -27,10 +28,23 @@ def _tenant_country(db: Session, tenant_id: int) -> str:
     return country
 
 
-def _number(db: Session, tenant_id: int, raw: str | None) -> str | None:
+def _number(db: Session, tenant_id: int, raw: str | None, country: str | None = None
+            ) -> str | None:
     if not raw:
         return None
-    return try_e164(raw, _tenant_country(db, tenant_id)) or raw.strip()[:32]
+    return try_e164(raw, country or _tenant_country(db, tenant_id)) or raw.strip()[:32]
+
+
+def _company_and_user() -> Select:
+    """The company's country, and the user's id when the user is in that company."""
+    from ..accounts.models import Tenant, User
+
+    return (select(Tenant.country, User.id.label("user_id"))
+            .outerjoin(User, (User.id == bindparam("uid")) & (User.tenant_id == Tenant.id))
+            .where(Tenant.id == bindparam("tid")))
+
+
+_COUNTRY_AND_USER = Prepared(_company_and_user)
 
 
 def _hit_dict(hit) -> dict | None:
@@ -47,35 +61,41 @@ def _user_in_tenant(db: Session, tenant_id: int, user_id: int | None) -> None:
         raise NotFound(f"No user with id {user_id}")
 
 
+_CALL_LOG_INSERT = insert(CallLogEntry.__table__)  # built once; the values are bound per call
+
+
 def record_call(db: Session, tenant_id: int, user_id: int, *, direction: str, status: str,
                 other_number: str | None, started_at: datetime | None = None,
                 answered_at: datetime | None = None, ended_at: datetime | None = None,
                 call_id: str | None = None, hit: Hit | dict | None = None,
                 look_up: bool = True, via_queue_id: int | None = None,
                 transferred_by_user_id: int | None = None, is_callback: bool = False,
-                via_main_number_id: int | None = None) -> CallLogEntry:
-    """Write one call to a user's personal log and commit.
+                via_main_number_id: int | None = None) -> int:
+    """Write one call to a user's personal log and commit; the entry's id.
 
     `hit` is the who's-calling answer the user saw; without one (and with `look_up`) the
-    number is looked up now, so a missed call still shows who called.
+    number is looked up now, so a missed call still shows who called. The gateway writes one
+    for every call: a Core insert, no unit of work.
     """
     if direction not in DIRECTIONS or status not in STATUSES:
         raise ValueError(f"direction must be one of {DIRECTIONS}, status one of {STATUSES}")
-    _user_in_tenant(db, tenant_id, user_id)
-    number = _number(db, tenant_id, other_number)
+    found = _COUNTRY_AND_USER.first(db, tid=tenant_id, uid=user_id)
+    if found is None:
+        raise NotFound(f"No company with id {tenant_id}")
+    if found.user_id is None:
+        raise NotFound(f"No user with id {user_id}")
+    number = _number(db, tenant_id, other_number, found.country)
     if hit is None and look_up and number:
         from .lookup import lookup
         hit = lookup(db, tenant_id, user_id, number, respect_setting=False)
-    entry = CallLogEntry(tenant_id=tenant_id, user_id=user_id, call_id=call_id,
-                         direction=direction, status=status, other_number=number,
-                         hit=_hit_dict(hit), via_queue_id=via_queue_id,
-                         via_main_number_id=via_main_number_id,
-                         transferred_by_user_id=transferred_by_user_id,
-                         is_callback=is_callback, started_at=started_at or now(),
-                         answered_at=answered_at, ended_at=ended_at)
-    db.add(entry)
+    result = db.connection().execute(_CALL_LOG_INSERT, dict(
+        tenant_id=tenant_id, user_id=user_id, call_id=call_id, direction=direction,
+        status=status, other_number=number, hit=_hit_dict(hit), via_queue_id=via_queue_id,
+        via_main_number_id=via_main_number_id, transferred_by_user_id=transferred_by_user_id,
+        is_callback=is_callback, started_at=started_at or now(), answered_at=answered_at,
+        ended_at=ended_at))
     db.commit()
-    return entry
+    return result.inserted_primary_key[0]
 
 
 def record_queue_event(db: Session, tenant_id: int, queue_id: int, event: str, *,
@@ -160,25 +180,40 @@ def queue_log(principal, args: dict) -> Select:
     return stmt.order_by(QueueLogEntry.at.desc(), QueueLogEntry.id.desc())
 
 
-def last_spoke_to(db: Session, tenant_id: int, e164: str | None) -> dict | None:
-    """Whom this caller spoke to the last time they called the company (either log)."""
+def _last_personal():
+    return (select(CallLogEntry.user_id, CallLogEntry.answered_at, CallLogEntry.started_at)
+            .where(CallLogEntry.tenant_id == bindparam("tid"),
+                   CallLogEntry.other_number == bindparam("number"),
+                   CallLogEntry.direction == "incoming", CallLogEntry.status == "answered")
+            .order_by(CallLogEntry.started_at.desc()).limit(1))
+
+
+def _last_queued():
+    return (select(QueueLogEntry.member_user_id, QueueLogEntry.at)
+            .where(QueueLogEntry.tenant_id == bindparam("tid"),
+                   QueueLogEntry.caller_number == bindparam("number"),
+                   QueueLogEntry.event == "answered", QueueLogEntry.member_user_id.isnot(None))
+            .order_by(QueueLogEntry.at.desc()).limit(1))
+
+
+def _colleague_name():
     from ..accounts.models import User
 
+    return select(User.id, User.first_name, User.last_name).where(
+        User.id == bindparam("uid"), User.tenant_id == bindparam("tid"))
+
+
+# asked before every incoming call rings: prepared once
+_LAST_PERSONAL, _LAST_QUEUED = Prepared(_last_personal), Prepared(_last_queued)
+_COLLEAGUE_NAME = Prepared(_colleague_name)
+
+
+def last_spoke_to(db: Session, tenant_id: int, e164: str | None) -> dict | None:
+    """Whom this caller spoke to the last time they called the company (either log)."""
     if not e164:
         return None
-    personal = db.execute(select(CallLogEntry.user_id, CallLogEntry.answered_at,
-                                 CallLogEntry.started_at)
-                          .where(CallLogEntry.tenant_id == tenant_id,
-                                 CallLogEntry.other_number == e164,
-                                 CallLogEntry.direction == "incoming",
-                                 CallLogEntry.status == "answered")
-                          .order_by(CallLogEntry.started_at.desc()).limit(1)).first()
-    queued = db.execute(select(QueueLogEntry.member_user_id, QueueLogEntry.at)
-                        .where(QueueLogEntry.tenant_id == tenant_id,
-                               QueueLogEntry.caller_number == e164,
-                               QueueLogEntry.event == "answered",
-                               QueueLogEntry.member_user_id.isnot(None))
-                        .order_by(QueueLogEntry.at.desc()).limit(1)).first()
+    personal = _LAST_PERSONAL.first(db, tid=tenant_id, number=e164)
+    queued = _LAST_QUEUED.first(db, tid=tenant_id, number=e164)
     candidates = []
     if personal:
         candidates.append((personal.answered_at or personal.started_at, personal.user_id))
@@ -187,7 +222,8 @@ def last_spoke_to(db: Session, tenant_id: int, e164: str | None) -> dict | None:
     if not candidates:
         return None
     at, uid = max(candidates)
-    user = db.scalar(select(User).where(User.id == uid, User.tenant_id == tenant_id))
+    user = _COLLEAGUE_NAME.first(db, uid=uid, tid=tenant_id)
     if user is None:
         return None
-    return {"user_id": user.id, "name": user.full_name, "at": at.isoformat()}
+    return {"user_id": user.id, "name": f"{user.first_name} {user.last_name}".strip(),
+            "at": at.isoformat()}

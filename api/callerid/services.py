@@ -36,17 +36,19 @@ def update_settings(db: Session, user, data: dict) -> dict:
 
 def call_context(db: Session, tenant_id: int, user_id: int, caller_number: str | None,
                  via_queue_id: int | None = None, transferred_by_user_id: int | None = None,
-                 is_callback: bool = False, deadline_s: float = DEFAULT_DEADLINE_S) -> dict:
+                 is_callback: bool = False, deadline_s: float = DEFAULT_DEADLINE_S,
+                 country: str | None = None) -> dict:
     """Everything the phone shows before it rings.
 
     {"number", "hit" (lookup answer as a dict, or None: unknown), "via_queue" ({id, name} or
     None), "transferred_by" ({user_id, name} or None), "is_callback", "last_spoke_to"
     ({user_id, name, at} or None)}. The hit honours the user's "number lookup" setting.
+    `country`: the company's, when the caller knows it already.
     """
     from ..accounts.models import Tenant, User
     from ..core import hooks
 
-    country = db.scalar(select(Tenant.country).where(Tenant.id == tenant_id)) or "NO"
+    country = country or db.scalar(select(Tenant.country).where(Tenant.id == tenant_id)) or "NO"
     e164, _short = parse_number(caller_number, country)
     hit = lookup(db, tenant_id, user_id, caller_number, deadline_s)
     via_queue = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -104,34 +104,50 @@ def in_call_user_ids(db: Session, tenant_id: int, user_ids) -> set[int]:
 
 # -- the gateway side ------------------------------------------------------------------------
 
+# The gateway writes these for every call, hundreds a second: Core statements built once (the
+# parameters are bound per call), run on the session's connection: no unit of work, no ORM.
+_LIVE, _LEGS, _COMMANDS = LiveCall.__table__, CallLeg.__table__, CallCommand.__table__
+_STARTED = insert(_LIVE)
+_ANSWERED = (update(_LIVE).where(_LIVE.c.id == bindparam("cid"))
+             .values(state="answered", answered_at=bindparam("at"))
+             .returning(_LIVE.c.tenant_id))
+_LEG = insert(_LEGS)
+_ENDED = (delete(_LEGS).where(_LEGS.c.call_id == bindparam("cid")),
+          delete(_LIVE).where(_LIVE.c.id == bindparam("cid")))
+_ORPHANED = (update(_COMMANDS).where(_COMMANDS.c.call_id == bindparam("cid"),
+                                     _COMMANDS.c.state == "pending")
+             .values(state="failed", result="call ended", done_at=bindparam("at")))
+
+
 def call_started(db: Session, tenant_id: int, user_id: int, gateway_id: str, sip_call_id: str,
                  direction: str, other_number: str | None) -> int:
-    row = LiveCall(tenant_id=tenant_id, user_id=user_id, gateway_id=gateway_id,
-                   sip_call_id=sip_call_id[:200], direction=direction,
-                   other_number=(other_number or None) and other_number[:40], state="ringing")
-    db.add(row)
+    """The call's live row (ringing); its id."""
+    result = db.connection().execute(_STARTED, dict(
+        tenant_id=tenant_id, user_id=user_id, gateway_id=gateway_id,
+        sip_call_id=sip_call_id[:200], direction=direction,
+        other_number=(other_number or None) and other_number[:40], state="ringing",
+        started_at=now(), answered_at=None))
     db.commit()
-    return row.id
+    return result.inserted_primary_key[0]
 
 
 def call_answered(db: Session, call_id: int, leg_no: int | None, kind: str, uri: str,
                   at: datetime | None = None) -> None:
-    row = db.get(LiveCall, call_id)
-    if row is None:
+    conn = db.connection()
+    tenant_id = conn.execute(_ANSWERED, {"cid": call_id, "at": at or now()}).scalar()
+    if tenant_id is None:  # the call is over already
         return
-    row.state, row.answered_at = "answered", at or now()
     if leg_no is not None:
-        db.add(CallLeg(tenant_id=row.tenant_id, call_id=row.id, leg_no=leg_no, kind=kind,
-                       uri=uri[:200], state="answered"))
+        conn.execute(_LEG, dict(tenant_id=tenant_id, call_id=call_id, leg_no=leg_no, kind=kind,
+                                uri=uri[:200], state="answered"))
     db.commit()
 
 
 def call_ended(db: Session, call_id: int) -> None:
-    db.execute(delete(CallLeg).where(CallLeg.call_id == call_id))
-    db.execute(delete(LiveCall).where(LiveCall.id == call_id))
-    db.execute(update(CallCommand).where(CallCommand.call_id == call_id,
-                                         CallCommand.state == "pending")
-               .values(state="failed", result="call ended", done_at=now()))
+    conn = db.connection()
+    for stmt in _ENDED:
+        conn.execute(stmt, {"cid": call_id})
+    conn.execute(_ORPHANED, {"cid": call_id, "at": now()})
     db.commit()
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from api.accounts.models import Tenant, User
 from api.callerid import contacts, services
+from api.callerid.models import CallLogEntry
 from api.core import hooks
 from tests.support.api import auth, make_company
 
@@ -40,9 +41,10 @@ def test_a_missed_call_keeps_who_called_even_after_the_contact_is_gone(client, d
 def test_the_hit_the_gateway_passes_is_kept_as_it_was(db, company):
     hit = {"name": "Shown on the phone", "number": "+4722334455", "source": "external",
            "source_name": "Web"}
-    entry = services.record_call(db, company.tenant_id, company.alice.id, direction="incoming",
-                                 status="answered", other_number="+4722334455", hit=hit)
-    assert entry.hit["name"] == "Shown on the phone"
+    entry_id = services.record_call(db, company.tenant_id, company.alice.id,
+                                    direction="incoming", status="answered",
+                                    other_number="+4722334455", hit=hit)
+    assert db.get(CallLogEntry, entry_id).hit["name"] == "Shown on the phone"
 
 
 def test_call_log_filters_missed_handled_and_dates(client, db, company):

@@ -121,8 +121,11 @@ def test_a_starting_gateway_closes_the_queue_calls_a_killed_gateway_left_waiting
     clock.freeze(clock.now() + timedelta(seconds=60 + calls.STALE_MARGIN_S + 1))
     try:
         gateways("gw-after")
-        db.expire_all()
-        assert db.get(type(left.call), left.call.id).status == "abandoned"
+
+        def closed():  # the sweep runs on the gateway's command thread
+            db.expire_all()
+            return db.get(type(left.call), left.call.id).status == "abandoned"
+        wait_until(closed, what="the stale waiting call to be closed")
         assert status.statuses(db, company.tenant_id, [queue])[queue.id]["calls_waiting"] == 0
     finally:
         clock.freeze(None)

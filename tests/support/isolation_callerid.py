@@ -15,9 +15,8 @@ def provide(client, headers: dict, company) -> dict:
         "kind": "contact", "target_id": contact["id"]}).get_json()
     me = client.get("/api/v1/me", headers=headers).get_json()
     with client.application.extensions["session_factory"]() as db:
-        entry = services.record_call(db, company.tenant_id, me["id"], direction="incoming",
-                                     status="missed", other_number="+4722990011")
-        entry_id = entry.id
+        entry_id = services.record_call(db, company.tenant_id, me["id"], direction="incoming",
+                                        status="missed", other_number="+4722990011")
     return {
         "ids": {"contact_id": contact["id"], "personal_contact_id": mine["id"],
                 "source_id": source["id"], "favourite_id": fav["id"], "entry_id": entry_id},
