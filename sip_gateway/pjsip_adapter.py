@@ -4,6 +4,13 @@ actions into pjsua2 calls. Nothing here decides anything about a call.
 One thread (the one calling `run()`) owns every pjsua2 object and polls it; other threads
 (routing, the recorder, the command poller) hand work to it with `post()`. Timers live in a
 heap polled by the same loop.
+
+A pjsua2 `Call` keeps its pjsua call id after the call is over, and its C++ destructor hangs
+up and unhooks whatever call has that id *then*. pjsua hands ids out again (round robin), so
+a Python call object that outlives its call (held by a session, or waiting in a reference
+cycle for the garbage collector) would, when it finally goes, hang up or silence a stranger's
+call. Over calls are therefore "buried": Python no longer owns them (`thisown`), and
+`_sweep_graves` destroys each one only when nothing else refers to it and its id is idle.
 """
 from __future__ import annotations
 
@@ -14,6 +21,7 @@ import itertools
 import logging
 import queue
 import resource
+import sys
 import time
 
 import pjsua2 as pj
@@ -24,6 +32,7 @@ from .session import CallSession
 
 log = logging.getLogger("sip_gateway")
 IDLE_WAIT_S = 0.001
+GRAVES_SWEEP_S = 0.2
 
 
 def _quiet_lib_log() -> None:
@@ -103,6 +112,7 @@ class Adapter:
         self.calls: dict[int, _Call] = {}          # pjsua call id -> live Python object
         self.sessions: dict[str, CallSession] = {}  # caller's Call-ID -> session
         self.by_live_id: dict[int, CallSession] = {}
+        self.graves: list[_Call] = []              # over calls not yet safe to destroy
         self.busy: dict[int, int] = {}             # user id -> calls held for them
         self.ep = None
         self.guard = None
@@ -122,6 +132,7 @@ class Adapter:
 
     def run(self, ready=None) -> None:
         self._init()
+        self.start_timer(GRAVES_SWEEP_S, self._sweep_graves)
         if ready is not None:
             ready()
         try:
@@ -207,6 +218,7 @@ class Adapter:
         for call in list(self.calls.values()):
             call.session = None
         self.calls.clear()
+        self.graves.clear()  # not destroyed: the process ends, and ~Call could hit live ids
         self.acc = None
         gc.collect()
         self.ep.libDestroy(pj.PJSUA_DESTROY_NO_NETWORK)
@@ -250,8 +262,31 @@ class Adapter:
             if self.calls.get(info.id) is call:
                 del self.calls[info.id]
             call.session = None
+            self._bury(call)
             if session is not None:
                 session.leg_event(call, "gone", info.lastStatusCode)
+
+    def _bury(self, call: _Call) -> None:
+        """The call is over: from now on only `_sweep_graves` destroys its C++ object."""
+        if call.thisown:
+            call.thisown = False
+            self.graves.append(call)
+
+    def _sweep_graves(self) -> None:
+        """Destroy the over calls that nothing refers to any more and whose pjsua id no
+        other call uses at this moment (then `~Call` neither hangs up nor unhooks anything).
+        The rest wait for the next sweep."""
+        graves, keep = self.graves, []
+        self.graves = keep
+        while graves:
+            call = graves.pop()
+            # 2: this name and getrefcount's own argument; a session still holding it adds more
+            if sys.getrefcount(call) <= 2 and not call.isActive():
+                call.thisown = True
+                del call  # the C++ object goes now
+            else:
+                keep.append(call)
+        self.start_timer(GRAVES_SWEEP_S, self._sweep_graves)
 
     # -- used by sessions ------------------------------------------------------------------
     def dial(self, session: CallSession, leg: int, uri: str, headers: list[tuple[str, str]],

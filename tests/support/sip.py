@@ -62,7 +62,7 @@ class Gateway:
     """`python -m sip_gateway` on a free port; its JSON log lines are collected."""
 
     def __init__(self, database_url: str, tmp: Path, *, trunk_port: int, voicemail_port: int,
-                 sink_url: str, peers: str = "127.0.0.1") -> None:
+                 sink_url: str, peers: str = "127.0.0.1", max_calls: int = 64) -> None:
         self.port = free_port()
         self.wakeup_port = free_port()
         self.lines: list[str] = []
@@ -73,7 +73,7 @@ class Gateway:
                "SIP_GATEWAY_ID": f"test-{self.port}", "SIP_RTP_PORT": str(self.port + 1000
                                                                         if self.port < 60000
                                                                         else 30000),
-               "SIP_MAX_CALLS": "64", "SIP_TTS_DIR": str(tmp / "tts"), "PUSH_SINK_URL": sink_url,
+               "SIP_MAX_CALLS": str(max_calls), "SIP_TTS_DIR": str(tmp / "tts"), "PUSH_SINK_URL": sink_url,
                "SIP_COMMAND_POLL_S": "30", "SIP_COMMAND_PORT": str(self.wakeup_port)}
         self.proc = subprocess.Popen([sys.executable, "-m", "sip_gateway"], cwd=ROOT, env=env,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
