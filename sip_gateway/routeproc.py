@@ -57,16 +57,18 @@ def _worker(conn, database_url: str, uris: dict) -> None:
 
 def _warm(store) -> None:
     """What the first calls would otherwise pay for: the routing modules' imports, the phone
-    number metadata and the first database connection (a number nobody has: nothing is
-    written, nothing remembered)."""
+    number metadata, the prepared lookups and the first database connection (a number
+    nobody has: nothing is written, nothing remembered)."""
     import phonenumbers
 
     import api.availability.routing  # noqa: F401
     import api.availability.services  # noqa: F401
     import api.callerid.lookup  # noqa: F401
     import api.callerid.services  # noqa: F401
+    from api.core.db import Prepared
 
     phonenumbers.parse("+4722000000")
+    Prepared.prepare_all(store.sessions.kw["bind"].dialect)
     try:
         store.route("0", "0", set())
     except Exception:  # a database not there yet: the first call connects instead

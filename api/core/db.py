@@ -132,11 +132,23 @@ class Prepared:
     than a small indexed query itself; here the SQL, the bind and the result processors are
     prepared once per dialect. `build()` returns the statement (called once, lazily, so models
     are imported by then); parameters are named `bindparam`s. Rows are named tuples.
+    `Prepared.prepare_all(dialect)` prepares every one created so far (a process that must
+    answer its first request fast, such as the gateway's routing worker, does it at start).
     """
+
+    _all: list["Prepared"] = []
 
     def __init__(self, build) -> None:
         self._build = build
         self._by_dialect: dict[str, tuple] = {}
+        Prepared._all.append(self)
+
+    @classmethod
+    def prepare_all(cls, dialect) -> int:
+        for one in cls._all:
+            if dialect.name not in one._by_dialect:
+                one._prepare(dialect)
+        return len(cls._all)
 
     def _prepare(self, dialect) -> tuple:
         from collections import namedtuple
