@@ -33,6 +33,7 @@ from .session import CallSession
 log = logging.getLogger("sip_gateway")
 IDLE_WAIT_S = 0.001
 GRAVES_SWEEP_S = 0.2
+STOP_GRACE_S = 2.0   # at stop, how long hang-ups may take to leave
 
 
 def _quiet_lib_log() -> None:
@@ -214,9 +215,14 @@ class Adapter:
         for session in list(self.sessions.values()):
             session.abandon()
         self.sessions.clear()
-        self.by_live_id.clear()
         for call in list(self.calls.values()):
-            call.session = None
+            call.session = None  # the sessions are over: what pjsua reports now is not news
+        # let the hang-ups leave before pjsua goes down without network: a leg still waiting
+        # for its first provisional answer can only be CANCELled once that comes
+        deadline = time.monotonic() + STOP_GRACE_S
+        while self.calls and time.monotonic() < deadline:
+            self.ep.libHandleEvents(10)
+        self.by_live_id.clear()
         self.calls.clear()
         self.graves.clear()  # not destroyed: the process ends, and ~Call could hit live ids
         self.acc = None
@@ -274,14 +280,18 @@ class Adapter:
 
     def _sweep_graves(self) -> None:
         """Destroy the over calls that nothing refers to any more and whose pjsua id no
-        other call uses at this moment (then `~Call` neither hangs up nor unhooks anything).
+        other call uses at this moment, not even one being hung up (then `~Call` neither
+        hangs up nor unhooks anything).
         The rest wait for the next sweep."""
         graves, keep = self.graves, []
         self.graves = keep
         while graves:
             call = graves.pop()
-            # 2: this name and getrefcount's own argument; a session still holding it adds more
-            if sys.getrefcount(call) <= 2 and not call.isActive():
+            # 2: this name and getrefcount's own argument; a session still holding it adds more.
+            # The id is idle when none of our calls holds it (a call being hung up is not
+            # "active" to pjsua, yet its slot is taken) and pjsua has no active call on it.
+            if sys.getrefcount(call) <= 2 and call.getId() not in self.calls \
+                    and not call.isActive():
                 call.thisown = True
                 del call  # the C++ object goes now
             else:

@@ -15,11 +15,14 @@ class FakeCall:
 
     destroyed: list[str] = []
 
-    def __init__(self, name: str, active: bool = False) -> None:
-        self.name, self.active, self.thisown = name, active, True
+    def __init__(self, name: str, active: bool = False, call_id: int = -1) -> None:
+        self.name, self.active, self.thisown, self.id = name, active, True, call_id
 
     def isActive(self) -> bool:
         return self.active
+
+    def getId(self) -> int:
+        return self.id
 
     def __del__(self) -> None:
         if self.thisown:  # what SWIG does: delete the C++ object only if Python owns it
@@ -29,7 +32,7 @@ class FakeCall:
 @pytest.fixture
 def adapter():
     gw = Adapter.__new__(Adapter)  # the sweep needs no pjsua, only its graves and timers
-    gw.graves, gw.timers = [], []
+    gw.graves, gw.timers, gw.calls = [], [], {}
     gw.start_timer = lambda delay, fn, *args: gw.timers.append((delay, fn))
     FakeCall.destroyed = []
     return gw
@@ -70,3 +73,16 @@ def test_a_call_is_buried_once(adapter):
     adapter._bury(call)
     adapter._bury(call)  # a second DISCONNECTED report
     assert adapter.graves == [call]
+
+
+def test_an_id_held_by_a_call_being_hung_up_is_not_idle(adapter):
+    """pjsua calls a call that is hanging up inactive, but its slot (and id) is still taken:
+    destroying the old object then would unhook the new call's last callbacks."""
+    adapter.calls[7] = FakeCall("new call on id 7, hanging up", call_id=7)
+    adapter.calls[7].thisown = False  # (only the old call's destruction is watched here)
+    adapter._bury(FakeCall("old call on id 7", call_id=7))
+    adapter._sweep_graves()
+    assert FakeCall.destroyed == []
+    adapter.calls.clear()   # the new call's DISCONNECTED came
+    adapter._sweep_graves()
+    assert FakeCall.destroyed == ["old call on id 7"]
