@@ -126,9 +126,11 @@ def test_the_member_the_distribution_chose_rings_with_a_via_queue_push_and_answe
         return mine if mine[0]["calls_waiting"] == 1 and mine[0]["me"]["state"] == "ringing" \
             else None
     wait_until(waiting, what="the waiting call in the live status")
-    talking = wait_until(lambda: client.get("/api/v1/me/calls",
-                                            headers=q.headers("alice")).get_json(),
-                         what="the queue call in alice's calls")
+    # the member's live row is written ringing, then answered (two writes): wait for what
+    # she sees once she has answered
+    talking = wait_until(lambda: [c for c in client.get(
+        "/api/v1/me/calls", headers=q.headers("alice")).get_json()
+        if c["state"] == "answered"], what="the answered queue call in alice's calls")
     assert talking[0]["other_number"] == CALLER and talking[0]["state"] == "answered"
     assert trunk.wait() == 0 and alice.wait() == 0
     assert final_status(trunk) == 200
