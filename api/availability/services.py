@@ -239,8 +239,12 @@ def _colleague_clause(tenant_id: int, number: str | None):
     """A column: is `number` a colleague's mobile or office number (false without one)."""
     if number is None:
         return literal(False)
-    return exists().where(User.tenant_id == tenant_id,
-                          or_(User.mobile == number, User.office_number == number))
+    return exists().where(*_is_colleagues(tenant_id, number))
+
+
+def _is_colleagues(tenant_id, number) -> tuple:
+    """The condition on users: in the company, with `number` as mobile or office number."""
+    return (User.tenant_id == tenant_id, or_(User.mobile == number, User.office_number == number))
 
 
 def caller(db: Session, tenant_id: int, country: str, raw: str | None) -> pure.Caller:
@@ -252,9 +256,7 @@ def caller(db: Session, tenant_id: int, country: str, raw: str | None) -> pure.C
 
 
 def _colleague_with_number():
-    return select(User.id).where(User.tenant_id == bindparam("tid"),
-                                 or_(User.mobile == bindparam("number"),
-                                     User.office_number == bindparam("number"))).limit(1)
+    return select(User.id).where(*_is_colleagues(bindparam("tid"), bindparam("number"))).limit(1)
 
 
 _IS_COLLEAGUE = Prepared(_colleague_with_number)  # asked for every call the gateway routes
