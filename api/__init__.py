@@ -24,6 +24,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from .core.apidoc import SPEC_OPTIONS, Api
     from .core.db import close_session, make_engine, make_session_factory
     from .core.errors import ServiceUnavailable
+    from .core import jsonbody
     from .core.logs import configure_logging, install_request_ids
     from .core.problems import refuse_nul_characters, register_problem_handlers
 
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["session_factory"] = make_session_factory(engine)
     app.teardown_appcontext(close_session)
     install_request_ids(app)
+    jsonbody.install(app)  # one strict JSON parser and request class for every endpoint
     app.url_map.converters["int"] = BoundedInt
     api = Api(app)
     api.register_converter(BoundedInt, lambda _c: {"type": "integer", "minimum": 0,

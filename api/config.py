@@ -1,7 +1,9 @@
 """Configuration from environment variables, with safe development defaults."""
 from __future__ import annotations
 
+import hashlib
 import os
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +21,7 @@ def _int(env: dict, name: str, default: int) -> int:
 class Settings:
     env: str = "development"
     database_url: str = f"sqlite:///{ROOT / 'var' / 'pbx.db'}"
-    secret_key: str = "dev-only-secret-change-me-in-production-0123456789"
+    secret_key: str = ""  # from SECRET_KEY; in development, generated once under var/
     access_token_ttl: int = 900
     refresh_token_ttl: int = 400 * 24 * 3600
     login_ip_limit: int = 30
@@ -41,9 +43,7 @@ class Settings:
         s = cls()
         s.env = env.get("APP_ENV", s.env)
         s.database_url = env.get("DATABASE_URL") or s.database_url
-        s.secret_key = env.get("SECRET_KEY") or ("" if s.production else s.secret_key)
-        if s.production and len(s.secret_key) < 32:
-            raise RuntimeError("SECRET_KEY (32+ characters) is required when APP_ENV=production")
+        s.secret_key = _secret_key(env, s.env)
         s.access_token_ttl = _int(env, "ACCESS_TOKEN_TTL", s.access_token_ttl)
         s.refresh_token_ttl = _int(env, "REFRESH_TOKEN_TTL", s.refresh_token_ttl)
         s.login_ip_limit = _int(env, "LOGIN_IP_LIMIT", s.login_ip_limit)
@@ -55,3 +55,51 @@ class Settings:
         s.access_log = env.get("ACCESS_LOG", "0") == "1"
         s.extra = {k: v for k, v in env.items() if k.startswith("PBX_")}
         return s
+
+
+# SHA-256 of signing keys that were once published with the source: never accepted again.
+_PUBLISHED_KEYS = frozenset({
+    "99f8c413a0b81bbc5c4df63da8fa908910fe1d1fed286791730f62592b9e65b1",  # the former development default
+    "8fecdc1c6486d8b09ec10895c727b13f3ddc0c76688a01b5535785906d8d9d96",  # the former test-suite key
+})
+MIN_SECRET_KEY = 32
+
+
+def _secret_key(env: dict, mode: str) -> str:
+    """SECRET_KEY from the environment; in development only, a random key kept in a file.
+
+    The file (SECRET_KEY_FILE, default var/secret_key) is created on first start with mode
+    0600 and read by every process of the backend, so tokens survive restarts. Production
+    and any other mode refuse to start without SECRET_KEY.
+    """
+    key = env.get("SECRET_KEY") or ""
+    if not key:
+        if mode != "development":
+            raise RuntimeError(f"SECRET_KEY ({MIN_SECRET_KEY}+ characters) is required when "
+                               f"APP_ENV={mode}")
+        key = _key_file(Path(env.get("SECRET_KEY_FILE") or ROOT / "var" / "secret_key"))
+    if len(key) < MIN_SECRET_KEY:
+        raise RuntimeError(f"SECRET_KEY must be at least {MIN_SECRET_KEY} characters")
+    if hashlib.sha256(key.encode()).hexdigest() in _PUBLISHED_KEYS:
+        raise RuntimeError("SECRET_KEY is a published key; generate a random one "
+                           "(python -c 'import secrets; print(secrets.token_urlsafe(48))')")
+    return key
+
+
+def _key_file(path: Path) -> str:
+    """Read the key file, creating it atomically (0600, never replaced) when missing."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(48) + "\n")
+        try:
+            os.link(tmp, path)  # fails if another process created it first: theirs wins
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    if path.stat().st_mode & 0o077:
+        raise RuntimeError(f"{path} must be readable by its owner only (chmod 600)")
+    return path.read_text().strip()

@@ -3,6 +3,7 @@ emptied after every test."""
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 
 os.environ.setdefault("PASSWORD_HASH_PROFILE", "fast")
@@ -44,7 +45,7 @@ def database_url():
 @pytest.fixture(scope="session")
 def settings(database_url):
     return Settings.from_env({"DATABASE_URL": database_url, "APP_ENV": "test",
-                              "SECRET_KEY": "test-secret-key-0123456789abcdef0123456789",
+                              "SECRET_KEY": secrets.token_urlsafe(48),
                               "PUBLIC_BASE_URL": "http://testserver"})
 
 

@@ -55,6 +55,12 @@ class Conflict(AppError):
     type_slug = "conflict"
 
 
+class UnsupportedMediaType(AppError):
+    status = 415
+    title = "Unsupported media type"
+    type_slug = "unsupported-media-type"
+
+
 class TooManyRequests(AppError):
     status = 429
     title = "Too many requests"

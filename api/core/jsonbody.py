@@ -1,0 +1,121 @@
+"""Request bodies: one strict JSON parser for the whole app, and bodies the API documents.
+
+Every JSON body goes through `StrictJSONProvider.loads` before any view runs: nesting deeper
+than MAX_DEPTH, integers longer than MAX_INT_DIGITS and text that is not valid Unicode (lone
+surrogates such as "\\ud800", which no database can store) are a 400 problem naming the
+rule. An operation whose OpenAPI document requires a JSON body answers 415 to another media
+type and 400 to an empty body, instead of treating it as "change nothing".
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Flask, Request, request
+from flask.json.provider import DefaultJSONProvider
+
+from .errors import AppError, UnsupportedMediaType, ValidationFailed
+
+MAX_DEPTH = 64
+MAX_INT_DIGITS = 4300
+BODY_METHODS = ("POST", "PUT", "PATCH")
+
+
+class JSONLimitExceeded(ValueError):
+    """A syntactically valid document the API refuses to hold."""
+
+
+def _parse_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise JSONLimitExceeded(f"integers may have at most {MAX_INT_DIGITS} digits")
+    return int(text)
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def check_document(value: Any) -> None:
+    """Walk a parsed document without recursion: depth and Unicode limits."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > MAX_DEPTH:
+                raise JSONLimitExceeded(f"JSON may be nested at most {MAX_DEPTH} levels deep")
+            if isinstance(item, dict):
+                for key, child in item.items():
+                    if _has_surrogate(key):
+                        raise JSONLimitExceeded("text must be valid Unicode (a lone surrogate "
+                                                "such as \\ud800 is not)")
+                    stack.append((child, depth + 1))
+            else:
+                stack.extend((child, depth + 1) for child in item)
+        elif isinstance(item, str) and _has_surrogate(item):
+            raise JSONLimitExceeded("text must be valid Unicode (a lone surrogate such as "
+                                    "\\ud800 is not)")
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        if isinstance(s, bytes):
+            try:
+                s = s.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise JSONLimitExceeded(f"the body is not UTF-8 ({exc.reason})") from None
+        try:
+            value = json.loads(s, parse_int=_parse_int, **kwargs)
+        except RecursionError:
+            raise JSONLimitExceeded(f"JSON may be nested at most {MAX_DEPTH} levels deep") \
+                from None
+        check_document(value)
+        return value
+
+
+class BodyLimitExceeded(AppError):
+    status = 400
+    title = "Bad request"
+    type_slug = "invalid-body"
+
+
+class StrictRequest(Request):
+    def on_json_loading_failed(self, e: ValueError | None) -> Any:
+        if isinstance(e, JSONLimitExceeded):
+            raise BodyLimitExceeded(f"The JSON body was refused: {e}")
+        raise ValidationFailed("Invalid JSON body", {"json": ["Invalid JSON body."]})
+
+
+def _requires_json_body() -> bool:
+    """Does the OpenAPI document of the view being called require a JSON request body?"""
+    from flask import current_app
+
+    view = current_app.view_functions.get(request.endpoint or "")
+    view_class = getattr(view, "view_class", None)
+    method = getattr(view_class, request.method.lower(), None) if view_class else view
+    params = getattr(method, "_apidoc", {}).get("arguments", {}).get("parameters", [])
+    return any(p.get("in") == "json" and p.get("required") for p in params)
+
+
+def install(app: Flask) -> None:
+    app.json_provider_class = StrictJSONProvider
+    app.json = StrictJSONProvider(app)
+    app.request_class = StrictRequest
+
+    @app.before_request
+    def _strict_json_body():
+        if request.method not in BODY_METHODS:
+            return
+        has_body = bool(request.get_data(cache=True)) if request.is_json else \
+            bool(request.content_length or request.headers.get("Transfer-Encoding"))
+        if has_body and request.is_json:
+            request.get_json()  # cached for the view; refusals raise the problems above
+        elif _requires_json_body():
+            if has_body or (request.mimetype and not request.is_json):
+                raise UnsupportedMediaType(
+                    f"{request.method} {request.path} takes an application/json body, "
+                    f"not {request.mimetype or 'no media type'}")
+            raise AppError(f"{request.method} {request.path} needs a JSON body")
