@@ -28,6 +28,7 @@ class Settings:
     login_ip_window: int = 60
     login_user_limit: int = 5
     login_user_window: int = 900
+    login_user_total_limit: int = 50
     public_base_url: str = "http://127.0.0.1:8000"
     demo_password: str = "demo"
     access_log: bool = False
@@ -50,6 +51,7 @@ class Settings:
         s.login_ip_window = _int(env, "LOGIN_IP_WINDOW", s.login_ip_window)
         s.login_user_limit = _int(env, "LOGIN_USER_LIMIT", s.login_user_limit)
         s.login_user_window = _int(env, "LOGIN_USER_WINDOW", s.login_user_window)
+        s.login_user_total_limit = _int(env, "LOGIN_USER_TOTAL_LIMIT", s.login_user_total_limit)
         s.public_base_url = env.get("PUBLIC_BASE_URL", s.public_base_url).rstrip("/")
         s.demo_password = env.get("DEMO_PASSWORD", s.demo_password)
         s.access_log = env.get("ACCESS_LOG", "0") == "1"

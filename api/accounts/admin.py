@@ -11,7 +11,7 @@ from ..core import hooks
 from ..core.db import get_scoped
 from ..core.errors import Conflict, Forbidden, ValidationFailed, field_error
 from ..core.phone import normalise_field
-from . import passwords, permissions
+from . import passwords, permissions, privileges
 from .models import Role, Tenant, User
 
 PHONE_FIELDS = ("mobile", "office_number")
@@ -82,12 +82,13 @@ def _check_unique(db: Session, tenant: Tenant, data: dict[str, Any], user_id: in
 
 
 def create_user(db: Session, tenant: Tenant, data: dict[str, Any], *,
-                password: str | None = None) -> User:
+                password: str | None = None, actor: Any = None) -> User:
     data = _normalise_user_fields(tenant, dict(data))
     _check_unique(db, tenant, data, None)
     role_id = data.pop("role_id", None)
     role = get_scoped(db, Role, role_id, tenant.id, "role") if role_id else \
         builtin_role(db, tenant.id, permissions.USER)
+    privileges.may_grant(actor, role.permissions, f"give the role {role.name!r}")
     user = User(tenant_id=tenant.id, role_id=role.id, **data)
     db.add(user)
     db.flush()
@@ -102,20 +103,27 @@ def create_user(db: Session, tenant: Tenant, data: dict[str, Any], *,
     return user
 
 
-def update_user(db: Session, tenant: Tenant, user: User, data: dict[str, Any]) -> User:
+def update_user(db: Session, tenant: Tenant, user: User, data: dict[str, Any], *,
+                actor: Any = None) -> User:
+    privileges.may_act_on_user(actor, user)
     data = _normalise_user_fields(tenant, dict(data))
     _check_unique(db, tenant, data, user.id)
     if "role_id" in data:
-        data["role_id"] = get_scoped(db, Role, data["role_id"], tenant.id, "role").id
+        role = get_scoped(db, Role, data["role_id"], tenant.id, "role")
+        privileges.may_change_role(actor, user, role)
+        privileges.keeps_an_administrator(db, user, new_role_id=role.id)
+        data["role_id"] = role.id
     for key, value in data.items():
         setattr(user, key, value)
     db.flush()
     return user
 
 
-def delete_user(db: Session, actor: User, user: User) -> None:
-    if user.id == actor.id:
+def delete_user(db: Session, actor: Any, user: User) -> None:
+    if actor is not None and user.id == actor.user_id:
         raise Conflict("You cannot delete yourself")
+    privileges.may_act_on_user(actor, user)
+    privileges.keeps_an_administrator(db, user, deleting=True)
     db.delete(user)
 
 
@@ -143,19 +151,23 @@ def _check_permissions(perms: list[str]) -> None:
         raise field_error("permissions", f"unknown permission(s): {', '.join(bad)}")
 
 
-def create_role(db: Session, tenant_id: int, name: str, perms: list[str]) -> Role:
+def create_role(db: Session, tenant_id: int, name: str, perms: list[str], *,
+                actor: Any = None) -> Role:
     _check_permissions(perms)
+    privileges.may_grant(actor, perms, "create this role")
     role = Role(tenant_id=tenant_id, name=name.strip(), permissions=sorted(set(perms)))
     db.add(role)
     _commit(db, "name", f"A role named {name!r} exists")
     return role
 
 
-def update_role(db: Session, role: Role, data: dict[str, Any]) -> Role:
+def update_role(db: Session, role: Role, data: dict[str, Any], *, actor: Any = None) -> Role:
     if role.builtin:
         raise Forbidden("Built-in roles cannot be edited")
+    privileges.may_act_on_role(actor, role)
     if "permissions" in data:
         _check_permissions(data["permissions"])
+        privileges.may_grant(actor, data["permissions"], "give a role these permissions")
         data["permissions"] = sorted(set(data["permissions"]))
     for key, value in data.items():
         setattr(role, key, value)
@@ -163,10 +175,11 @@ def update_role(db: Session, role: Role, data: dict[str, Any]) -> Role:
     return role
 
 
-def delete_role(db: Session, role: Role) -> int:
+def delete_role(db: Session, role: Role, *, actor: Any = None) -> int:
     """Delete a custom role; its users move to the built-in "user" role. Returns how many."""
     if role.builtin:
         raise Forbidden("Built-in roles cannot be deleted")
+    privileges.may_act_on_role(actor, role)
     fallback = builtin_role(db, role.tenant_id, permissions.USER)
     moved = 0
     for user in db.scalars(select(User).where(User.role_id == role.id,

@@ -41,7 +41,8 @@ class Users(MethodView):
         """Create a user; numbers in any common format are stored in E.164."""
         db = db_session()
         password = body.pop("password", None)
-        user = admin.create_user(db, current().tenant, body, password=password)
+        user = admin.create_user(db, current().tenant, body, password=password,
+                                 actor=current())
         db.commit()
         return user
 
@@ -61,7 +62,7 @@ class UserById(MethodView):
         """Change a user's details or role."""
         db = db_session()
         user = get_scoped(db, User, user_id, current().tenant_id, "user")
-        admin.update_user(db, current().tenant, user, body)
+        admin.update_user(db, current().tenant, user, body, actor=current())
         db.commit()
         return user
 
@@ -71,7 +72,7 @@ class UserById(MethodView):
         """Delete a user and everything that is theirs."""
         db = db_session()
         user = get_scoped(db, User, user_id, current().tenant_id, "user")
-        admin.delete_user(db, current().user, user)
+        admin.delete_user(db, current(), user)
         db.commit()
 
 
@@ -91,7 +92,7 @@ class Roles(MethodView):
     def post(self, body):
         """Create a custom role: a named set of permissions."""
         return admin.create_role(db_session(), current().tenant_id, body["name"],
-                                 body["permissions"])
+                                 body["permissions"], actor=current())
 
 
 @roles_blp.route("/<int:role_id>")
@@ -109,14 +110,15 @@ class RoleById(MethodView):
         """Rename a custom role or change its permissions (built-in roles are fixed)."""
         db = db_session()
         return admin.update_role(db, get_scoped(db, Role, role_id, current().tenant_id, "role"),
-                                 body)
+                                 body, actor=current())
 
     @login_required(perms.MANAGE_ROLES)
     @roles_blp.response(204)
     def delete(self, role_id):
         """Delete a custom role; its users get the built-in role "user"."""
         db = db_session()
-        admin.delete_role(db, get_scoped(db, Role, role_id, current().tenant_id, "role"))
+        admin.delete_role(db, get_scoped(db, Role, role_id, current().tenant_id, "role"),
+                          actor=current())
 
 
 @roles_blp.route("/permissions")

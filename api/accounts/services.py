@@ -8,10 +8,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..config import Settings
-from ..core import hooks, ratelimit
+from ..core import hooks
 from ..core.clock import now
-from ..core.errors import Forbidden, NotFound, TooManyRequests, Unauthorized, ValidationFailed
+from ..core.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from ..core.phone import try_e164
+from . import login as throttle
 from . import passwords
 from .models import AuthSession, PasswordHistory, RefreshToken, Tenant, User
 from .tokens import AccessClaims, hash_token, make_access_token, new_refresh_token
@@ -58,22 +59,19 @@ def _tokens_for(db: Session, settings: Settings, user: User, auth: AuthSession) 
 
 def login(db: Session, settings: Settings, username: str, password: str, *, ip: str | None,
           user_agent: str | None) -> TokenPair:
+    """Check the password with the same work whether the number is a user's or not."""
     number = _login_number(username) or (username or "").strip()[:40]
-    ip_verdict = ratelimit.hit(db, f"login:ip:{ip}", settings.login_ip_limit,
-                               settings.login_ip_window)
-    user_verdict = ratelimit.peek(db, f"login:user:{number}", settings.login_user_limit,
-                                  settings.login_user_window)
-    for verdict in (ip_verdict, user_verdict):
-        if not verdict.allowed:
-            db.commit()
-            raise TooManyRequests("Too many login attempts; try again later", verdict.retry_after)
     user = db.scalar(select(User).where(User.mobile == number))
-    if user is None or not passwords.verify_password(user.password_hash, password):
-        ratelimit.hit(db, f"login:user:{number}", settings.login_user_limit,
-                      settings.login_user_window)
-        db.commit()
+    throttle.check(db, settings, number, ip, user)
+    if user is None:
+        passwords.verify_password(None, password)  # a dummy verify: unknown costs the same
+        ok = False
+    else:
+        ok = passwords.verify_password(user.password_hash, password)
+    if not ok:
+        throttle.failed(db, settings, number, ip, user)
         raise Unauthorized(BAD_LOGIN)
-    ratelimit.reset(db, f"login:user:{number}")
+    throttle.succeeded(db, number, ip)
     pair = issue_session(db, settings, user, user_agent=user_agent, ip=ip)
     db.commit()
     return pair
