@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.clock import now
@@ -18,13 +18,15 @@ class PushDevice(TenantScoped, Base):
     """One push token of one app install, bound to the session that registered it."""
 
     __tablename__ = "push_devices"
+    # one owner per token inside a company; each company keeps its own registration
+    __table_args__ = (UniqueConstraint("tenant_id", "token", name="uq_push_devices_tenant_token"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     session_id: Mapped[int | None] = mapped_column(
         ForeignKey("auth_sessions.id", ondelete="CASCADE"), index=True)
     platform: Mapped[str] = mapped_column(String(10))
-    token: Mapped[str] = mapped_column(String(1024), unique=True)  # one owner per token
+    token: Mapped[str] = mapped_column(String(1024))
     token_kind: Mapped[str] = mapped_column(String(10))
     app_id: Mapped[str] = mapped_column(String(200))  # bundle id (APNs topic) or package name
     environment: Mapped[str] = mapped_column(String(12), default="production")

@@ -14,15 +14,25 @@ from .models import PushAttempt, PushDevice
 
 def register(db: Session, tenant_id: int, user_id: int, session_id: int, body: dict
              ) -> PushDevice:
-    """Register a token; a token already known (any user, any company) moves to this caller."""
+    """Register a token for the caller.
+
+    The same user sending it again updates their row. A colleague's registration of the
+    token (the phone changed hands inside the company) is removed and the caller gets a
+    fresh row: a device id never passes from one user to another. Another company's
+    registration of the token is neither read nor touched: that company sees no change.
+    """
     at = now()
-    device = db.scalar(select(PushDevice).where(PushDevice.token == body["token"]))
+    device = db.scalar(select(PushDevice).where(PushDevice.tenant_id == tenant_id,
+                                                PushDevice.token == body["token"]))
+    if device is not None and device.user_id != user_id:
+        db.delete(device)
+        db.flush()
+        device = None
     if device is None:
-        device = PushDevice(token=body["token"], created_at=at)
+        device = PushDevice(tenant_id=tenant_id, user_id=user_id, token=body["token"],
+                            created_at=at)
         db.add(device)
-    elif device.tenant_id != tenant_id or device.user_id != user_id:
-        device.created_at = at
-    device.tenant_id, device.user_id, device.session_id = tenant_id, user_id, session_id
+    device.session_id = session_id
     for key in ("platform", "token_kind", "app_id", "environment", "locale"):
         setattr(device, key, body.get(key))
     device.updated_at = at
