@@ -14,6 +14,7 @@ class ResetConfig:
     number_limit: int = 3          # resets per mobile number per hour (SMS and app together)
     tenant_limit: int = 100        # resets sent per company per hour
     help_limit: int = 2            # help replies per sender per hour
+    help_tenant_limit: int = 20    # help replies per company per hour, every sender together
     ip_limit: int = 30             # app requests per client address per hour
     confirm_ip_limit: int = 30     # code checks per client address per 15 minutes
     smtp_host: str | None = None   # no e-mail without it
@@ -31,6 +32,7 @@ class ResetConfig:
             number_limit=_int(env, "PBX_RESET_NUMBER_LIMIT", cls.number_limit),
             tenant_limit=_int(env, "PBX_RESET_TENANT_LIMIT", cls.tenant_limit),
             help_limit=_int(env, "PBX_RESET_HELP_LIMIT", cls.help_limit),
+            help_tenant_limit=_int(env, "PBX_RESET_HELP_TENANT_LIMIT", cls.help_tenant_limit),
             ip_limit=_int(env, "PBX_RESET_IP_LIMIT", cls.ip_limit),
             confirm_ip_limit=_int(env, "PBX_RESET_CONFIRM_IP_LIMIT", cls.confirm_ip_limit),
             smtp_host=env.get("PBX_SMTP_HOST") or None,

@@ -3,6 +3,7 @@ the link. Nothing here tells a caller whether a number is registered."""
 from __future__ import annotations
 
 import hmac
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -27,6 +28,7 @@ from .mail import send_email
 from .models import PasswordReset
 
 HOUR = 3600
+log = logging.getLogger("api.passwordreset")
 
 
 class InvalidCode(AppError):
@@ -126,10 +128,19 @@ def request_by_sms(db: Session, ctx: ResetContext, tenant: Tenant, sender: str,
 
 def help_reply(db: Session, ctx: ResetContext, tenant: Tenant, sender: str,
                outbox: Outbox) -> str:
-    """Any other text: the same short help for everyone, a few times an hour at most."""
+    """Any other text: the same short help for everyone, a few times an hour at most.
+
+    Capped per sender and per company: texts from many numbers (spoofed senders cost an
+    attacker nothing) must not make the company pay for an SMS to each of them.
+    """
     if not sender.startswith("+"):
         return "ignored"  # a name, not a number: nothing can answer it
     if not ratelimit.hit(db, f"pwreset:help:{sender}", ctx.config.help_limit, HOUR).allowed:
+        return "help_rate_limited"
+    if not ratelimit.hit(db, f"pwreset:help-tenant:{tenant.id}", ctx.config.help_tenant_limit,
+                         HOUR).allowed:
+        log.warning("sms help capped", extra={"event": "sms_help_rate_limited",
+                                              "tenant_id": tenant.id, "limit": "company"})
         return "help_rate_limited"
     sms.enqueue(db, ctx.sms, outbox, tenant_id=tenant.id, to=sender,
                 sender=tenant.sms_service_number, text=command.help_sms(tenant.reset_keyword),

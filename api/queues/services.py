@@ -36,10 +36,21 @@ def _check_number(db: Session, queue: Queue) -> None:
         raise Conflict(f"The number {queue.number} is already in use", extra={"field": "number"})
 
 
-def _check_overflow(queue: Queue) -> None:
-    if queue.overflow_kind in ("number", "queue", "user") and not queue.overflow_target:
-        raise field_error("overflow_target", f"is required when overflow_kind is "
-                                             f"{queue.overflow_kind}")
+def _check_overflow(db: Session, queue: Queue) -> None:
+    """The overflow destination exists in this company: another company's user or queue id
+    is refused exactly like an id nobody has."""
+    kind, target = queue.overflow_kind, queue.overflow_target
+    if kind in ("number", "queue", "user") and not target:
+        raise field_error("overflow_target", f"is required when overflow_kind is {kind}")
+    if kind not in ("queue", "user"):
+        return
+    model = Queue if kind == "queue" else User
+    found = target.isdigit() and len(target) < 10 and db.scalar(select(model.id).where(
+        model.id == int(target), model.tenant_id == queue.tenant_id)) is not None
+    if not found:
+        raise field_error("overflow_target", f"no {kind} with id {target} in this company")
+    if kind == "queue" and queue.id is not None and int(target) == queue.id:
+        raise field_error("overflow_target", "a queue cannot overflow into itself")
 
 
 def commit_or_conflict(db: Session, message: str, field: str) -> None:
@@ -57,7 +68,7 @@ def _commit(db: Session) -> None:
 
 def create_queue(db: Session, tenant: Tenant, data: dict[str, Any]) -> Queue:
     queue = Queue(tenant_id=tenant.id, **_normalise(tenant, dict(data)))
-    _check_overflow(queue)
+    _check_overflow(db, queue)
     _check_number(db, queue)
     db.add(queue)
     _commit(db)
@@ -67,8 +78,8 @@ def create_queue(db: Session, tenant: Tenant, data: dict[str, Any]) -> Queue:
 def update_queue(db: Session, tenant: Tenant, queue: Queue, data: dict[str, Any]) -> Queue:
     for key, value in _normalise(tenant, dict(data)).items():
         setattr(queue, key, value)
-    _check_overflow(queue)
     with db.no_autoflush:
+        _check_overflow(db, queue)
         _check_number(db, queue)
     _commit(db)
     return queue
