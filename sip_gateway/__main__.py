@@ -34,8 +34,7 @@ def main() -> None:
     sessions = make_session_factory(engine)
     with sessions() as db:
         gateway_restarted(db, cfg.gateway_id)
-    uris = {"trunk": cfg.trunk_uri, "voicemail": cfg.voicemail_uri, "queue": cfg.queue_uri,
-            "self": f"sip:{cfg.host}:{cfg.port}"}
+    uris = cfg.uris()
     routing = RoutingProcess(cfg.database_url, uris)  # routing queries in their own process
     recorder = Recorder(sessions).start()
     push.start_relay(cfg.database_url)  # the sender runs in its own process

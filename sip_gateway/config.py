@@ -1,9 +1,19 @@
-"""The gateway's configuration, from environment variables with safe local defaults."""
+"""The gateway's configuration, from environment variables with safe local defaults.
+
+Trunk peers: every address allowed to send calls is a `Trunk` with its kind, country and
+the number format it wants. `SIP_TRUNK_PEERS` (comma-separated addresses) are carriers in
+`SIP_TRUNK_COUNTRY`; `SIP_TRUNKS` adds peers with options, e.g.
+`10.0.0.5;format=national, 10.0.0.6;kind=mex;country=SE` (see `parse_trunks`).
+"""
 from __future__ import annotations
 
 import os
 import socket
 from dataclasses import dataclass, field
+
+from . import numbers
+
+KINDS = ("carrier", "mex", "phones")
 
 
 def _default_database() -> str:
@@ -14,10 +24,62 @@ def _default_database() -> str:
 
 
 @dataclass(frozen=True)
+class Trunk:
+    """A peer allowed to send calls, and how its numbers are read and written.
+
+    `kind`: `carrier` (callers are outsiders, whatever number they show), `mex` (a mobile
+    operator's MEX peer: its asserted identity, P-Asserted-Identity else From, is trusted, and
+    a user's mobile there is that user's own phone) or `phones` (users' own phones, or the
+    proxy that authenticates them: the asserted identity names the user by office number or
+    mobile). `country`: numbers without a country code are read in it. `number_format`:
+    how numbers are written when this peer is the outbound trunk (`e164`, `national`, `00`).
+    """
+
+    address: str
+    kind: str = "carrier"
+    country: str = "NO"
+    number_format: str = "e164"
+
+
+def parse_trunks(text: str, country: str) -> tuple[Trunk, ...]:
+    """`ADDRESS[;kind=K][;country=CC][;format=F]`, comma-separated. Raises ValueError that
+    names the entry and what is wrong with it."""
+    out = []
+    for entry in (e.strip() for e in (text or "").split(",")):
+        if not entry:
+            continue
+        address, *params = [p.strip() for p in entry.split(";")]
+        values = {"kind": "carrier", "country": country, "format": "e164"}
+        for param in params:
+            key, sep, value = param.partition("=")
+            if not sep or key.strip().lower() not in values:
+                raise ValueError(f"SIP_TRUNKS entry {entry!r}: unknown option {param!r} "
+                                 "(kind, country, format)")
+            values[key.strip().lower()] = value.strip()
+        trunk = Trunk(address, values["kind"].lower(), values["country"].upper(),
+                      values["format"].lower())
+        _check(entry, trunk)
+        out.append(trunk)
+    return tuple(out)
+
+
+def _check(entry: str, trunk: Trunk) -> None:
+    if not trunk.address:
+        raise ValueError(f"SIP_TRUNKS entry {entry!r}: no address")
+    if trunk.kind not in KINDS:
+        raise ValueError(f"SIP_TRUNKS entry {entry!r}: kind must be one of {', '.join(KINDS)}")
+    if not numbers.valid_country(trunk.country):
+        raise ValueError(f"SIP_TRUNKS entry {entry!r}: {trunk.country!r} is no country code")
+    if trunk.number_format not in numbers.FORMATS:
+        raise ValueError(f"SIP_TRUNKS entry {entry!r}: format must be one of "
+                         f"{', '.join(numbers.FORMATS)}")
+
+
+@dataclass(frozen=True)
 class GatewayConfig:
     host: str = "127.0.0.1"
     port: int = 5060                       # UDP and TCP
-    trunk_peers: frozenset[str] = field(default_factory=lambda: frozenset({"127.0.0.1"}))
+    trunks: tuple[Trunk, ...] = field(default_factory=lambda: (Trunk("127.0.0.1"),))
     trunk_uri: str = "sip:127.0.0.1:5070"  # mobiles (MEX) and external numbers go out here
     voicemail_uri: str = "sip:voicemail@127.0.0.1:5080"  # {number}: the called number
     queue_uri: str = "sip:queue-{id}@127.0.0.1:5080"
@@ -30,14 +92,45 @@ class GatewayConfig:
     command_host: str = ""                 # wake-ups arrive here (UDP); "" = host
     command_port: int = 0                  # 0 = any free port (registered in the database)
 
+    def trunk_for(self, peer: str) -> Trunk | None:
+        """The configured peer a call comes from; this gateway itself (a forwarded call it
+        sent to its own address) counts as a carrier; None: not allowed."""
+        found = next((t for t in self.trunks if t.address == peer), None)
+        if found is None and peer == self.host:
+            country = self.trunks[0].country if self.trunks else "NO"
+            return Trunk(peer, "carrier", country)
+        return found
+
+    def outbound(self) -> Trunk:
+        """The trunk `trunk_uri` leads to (its country and number format), E.164 when its
+        address is no configured peer."""
+        host = self.trunk_uri.split(":", 1)[-1].split("@", 1)[-1].split(";", 1)[0]
+        host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+        country = self.trunks[0].country if self.trunks else "NO"
+        return next((t for t in self.trunks if t.address == host), Trunk(host, country=country))
+
+    def uris(self) -> dict:
+        """Where the routing decision sends calls, and how the trunk wants its numbers."""
+        out = self.outbound()
+        return {"trunk": self.trunk_uri, "voicemail": self.voicemail_uri,
+                "queue": self.queue_uri, "self": f"sip:{self.host}:{self.port}",
+                "trunk_format": out.number_format, "trunk_country": out.country}
+
     @classmethod
     def from_env(cls, env: dict | None = None) -> "GatewayConfig":
         env = dict(os.environ if env is None else env)
         port = int(env.get("SIP_PORT", cls.port))
-        peers = env.get("SIP_TRUNK_PEERS", "127.0.0.1")
+        country = env.get("SIP_TRUNK_COUNTRY", "NO").upper()
+        if not numbers.valid_country(country):
+            raise ValueError(f"SIP_TRUNK_COUNTRY {country!r} is no country code")
+        default = "" if env.get("SIP_TRUNKS") else "127.0.0.1"
+        peers = env.get("SIP_TRUNK_PEERS", default)
+        carriers = [Trunk(p.strip(), country=country) for p in peers.split(",") if p.strip()]
+        extra = parse_trunks(env.get("SIP_TRUNKS", ""), country)
+        named = {t.address for t in extra}  # SIP_TRUNKS' options win for the same address
         return cls(
             host=env.get("SIP_HOST", cls.host), port=port,
-            trunk_peers=frozenset(p.strip() for p in peers.split(",") if p.strip()),
+            trunks=tuple(t for t in carriers if t.address not in named) + extra,
             trunk_uri=env.get("SIP_TRUNK_URI", cls.trunk_uri),
             voicemail_uri=env.get("SIP_VOICEMAIL_URI", cls.voicemail_uri),
             queue_uri=env.get("SIP_QUEUE_URI", cls.queue_uri),

@@ -27,6 +27,7 @@ import time
 import pjsua2 as pj
 
 from . import sipmsg, tones
+from .origin import Origin
 from .pjsip_guard import Guard
 from .session import CallSession
 
@@ -103,7 +104,7 @@ class _Call(pj.Call):
 class Adapter:
     def __init__(self, cfg, router, recorder, pusher, tts) -> None:
         self.cfg = cfg
-        self.router = router  # (called user, caller user, busy ids, asked) -> store.Route
+        self.router = router  # (called, caller user, busy ids, asked, origin) -> store.Route
         self.recorder = recorder
         self.pusher = pusher
         self.tts = tts
@@ -237,13 +238,14 @@ class Adapter:
         msg = sipmsg.parse(prm.rdata.wholeMsg)
         peer = sipmsg.host_of(prm.rdata.srcAddress)
         call.sip_id = msg.call_id
-        if peer not in self.cfg.trunk_peers:
+        trunk = self.cfg.trunk_for(peer)
+        if trunk is None:
             log.warning("call from a peer not allowed", extra={"event": "peer_refused",
                                                               "peer": peer})
             return self._respond(call, 403)
         if not msg.to_user or msg.call_id in self.sessions:
             return self._respond(call, 400 if not msg.to_user else 482)
-        session = CallSession(self, call, msg)
+        session = CallSession(self, call, msg, Origin.of(trunk, msg.headers))
         call.session = session
         self.sessions[msg.call_id] = session
         session.route()
@@ -333,7 +335,7 @@ class Adapter:
             call.answer(self.op(status))
 
     def route(self, session: CallSession, called: str, caller: str, busy: set[int],
-              asked: str | None = None) -> None:
+              asked: str | None = None, origin: Origin | None = None) -> None:
         def done(fut) -> None:
             try:
                 result = fut.result()
@@ -343,7 +345,8 @@ class Adapter:
                 result = Route(status=503)
             self.post(session.routed, result)
 
-        self.pool.submit(self.router, called, caller, busy, asked).add_done_callback(done)
+        self.pool.submit(self.router, called, caller, busy, asked, origin) \
+            .add_done_callback(done)
 
     def render(self, session: CallSession, text: str, language: str, answer: bool) -> None:
         def done(fut) -> None:

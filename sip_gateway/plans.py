@@ -8,6 +8,7 @@ destination other than the user's devices carry the originally called number (Di
 """
 from __future__ import annotations
 
+from . import numbers
 from .callmessages import (Announce, CallPlan, PlayMessage, Reject, RingStep, Step, Target)
 
 CONNECT_TIMEOUT = 120
@@ -20,6 +21,14 @@ def trunk_target(trunk_uri: str, number: str) -> str:
     return f"sip:{number}@{host}"
 
 
+def to_trunk(uris: dict, number: str) -> str:
+    """The trunk's URI for an E.164 number, written as that trunk wants it (`trunk_format`:
+    `e164`, `national` or `00`, national meaning `trunk_country`'s)."""
+    dialled = numbers.for_trunk(number, uris.get("trunk_format", "e164"),
+                                uris.get("trunk_country", "NO"))
+    return trunk_target(uris["trunk"], dialled)
+
+
 def _destination_uri(dest, called: str, uris: dict, colleague_numbers: dict) -> str | None:
     kind, target = dest.kind, dest.target
     if kind == "voicemail":
@@ -29,7 +38,7 @@ def _destination_uri(dest, called: str, uris: dict, colleague_numbers: dict) -> 
         return trunk_target(uris["self"], number) if number else \
             uris["queue"].replace("{id}", str(target))
     if kind in ("main_number", "external") and target:
-        return trunk_target(uris["trunk"], target)
+        return to_trunk(uris, target)
     if kind == "colleague":
         number = colleague_numbers.get(str(target))
         return trunk_target(uris["self"], number) if number else None
@@ -46,7 +55,7 @@ def call_plan(plan, called: str, uris: dict, colleague_numbers: dict | None = No
         elif step.action == "ring":
             targets = tuple(
                 Target(t.kind, t.address if t.address.startswith("sip")
-                       else trunk_target(uris["trunk"], t.address), t.delay)
+                       else to_trunk(uris, t.address), t.delay)
                 for t in step.targets if t.address)
             if targets:
                 has_devices = True

@@ -35,7 +35,7 @@ def perform(session, a) -> bool:
                            then=lambda entered: gw.post(session.feed, entered or Entered(None,
                                                                                          False)))
     elif isinstance(a, AskNext):
-        tenant_id, trunk = session.cc.queue.tenant_id, gw.cfg.trunk_uri
+        tenant_id, trunk = session.cc.queue.tenant_id, gw.cfg.uris()
         gw.recorder.submit(ask_next, tenant_id, a.call_id, a.round, trunk,
                            then=lambda d: gw.post(session.feed, d or Decided(a.round)))
     elif isinstance(a, QueueWrite):
@@ -168,7 +168,7 @@ def enqueue(db, tenant_id: int, queue_id: int, caller: str | None, caller_name: 
     return Entered(call_id, entry.accepted, position)
 
 
-def ask_next(db, tenant_id: int, call_id: int, round_no: int, trunk_uri: str) -> Decided:
+def ask_next(db, tenant_id: int, call_id: int, round_no: int, uris: dict) -> Decided:
     """The distribution's choice for this round, with each member's devices to ring."""
     from sqlalchemy import select
 
@@ -177,7 +177,7 @@ def ask_next(db, tenant_id: int, call_id: int, round_no: int, trunk_uri: str) ->
     from api.queues import calls
 
     from .callmessages import Target
-    from .plans import trunk_target
+    from .plans import to_trunk
 
     from api.core.clock import now
 
@@ -192,7 +192,7 @@ def ask_next(db, tenant_id: int, call_id: int, round_no: int, trunk_uri: str) ->
             if device is None:
                 continue
             uri = device.address if device.address.startswith("sip") \
-                else trunk_target(trunk_uri, device.address)
+                else to_trunk(uris, device.address)
             targets[row.user_id].append(Target(device.kind, uri))
     log.info("queue distribution", extra={"event": "queue_ring", "queue_call_id": call_id,
                                           "round": round_no, "ring": list(decision.ring),

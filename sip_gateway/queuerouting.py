@@ -75,7 +75,7 @@ def overflow_target(db, queue, uris: dict) -> Target | None:
     if kind == "voicemail":
         uri = uris["voicemail"].replace("{number}", number or f"queue-{queue.id}")
     elif kind == "number" and target:
-        uri = plans.trunk_target(uris["trunk"], target)
+        uri = plans.to_trunk(uris, target)
     elif kind == "queue" and str(target or "").isdigit():
         other = db.scalar(select(Queue.number).where(Queue.id == int(target),
                                                      Queue.tenant_id == queue.tenant_id))

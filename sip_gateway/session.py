@@ -30,13 +30,14 @@ class LiveRef:
 
 
 class CallSession:
-    def __init__(self, gw, caller, msg) -> None:
+    def __init__(self, gw, caller, msg, origin=None) -> None:
         from api.core.clock import now
 
         self.gw = gw
         self.invite_at = time.monotonic()  # for "INVITE received to push sent"
         self.caller = caller
         self.msg = msg
+        self.origin = origin  # origin.Origin: the peer it came from, what it asserts
         self.cc = cc.CallControl()
         self.route_info = None
         self.legs: dict[int, object] = {}
@@ -67,7 +68,7 @@ class CallSession:
     def route(self) -> None:
         busy = {uid for uid, n in self.gw.busy.items() if n > 0}
         asked = identity_user(self.msg.headers.get("p-preferred-identity"))
-        self.gw.route(self, self.msg.to_user, self.msg.from_user, busy, asked)
+        self.gw.route(self, self.msg.to_user, self.msg.from_user, busy, asked, self.origin)
 
     def routed(self, route) -> None:
         if self.cc.state == cc.ENDED:
@@ -79,7 +80,8 @@ class CallSession:
             return self.feed(RouteFailed(route.status))
         log.info("call routed", extra=self._extra(
             event="call_routed", user_id=route.user_id, source=route.source,
-            via_main_number=route.via_main_number,
+            via_main_number=route.via_main_number, caller=route.caller,
+            diverted_from=route.diverted_from,
             diversion=self.msg.headers.get("diversion", "")[:300] or None,
             history_info=self.msg.headers.get("history-info", "")[:300] or None,
             direction=route.direction, steps=[type(s).__name__ for s in route.plan.steps]))

@@ -14,8 +14,9 @@ from sqlalchemy import bindparam, or_, select
 
 from api.core.db import Prepared
 
-from . import plans, queuerouting
+from . import numbers, plans, queuerouting
 from .callmessages import CallPlan
+from .origin import Origin, read_caller
 
 log = logging.getLogger("sip_gateway")
 CACHE_SIZE = 10_000
@@ -41,6 +42,11 @@ def _by_own_number():
                            User.office_number == bindparam("number")))
 
 
+def _by_mobile():
+    from api.accounts.models import User
+    return _user_where(User.mobile == bindparam("number"))
+
+
 def _by_short():
     from api.accounts.models import User
     return _user_where(User.tenant_id == bindparam("tid"), User.short_number == bindparam("short"))
@@ -53,6 +59,7 @@ def _country():
 
 _BY_OFFICE, _BY_OWN_NUMBER = Prepared(_by_office), Prepared(_by_own_number)
 _BY_SHORT, _COUNTRY = Prepared(_by_short), Prepared(_country)
+_BY_MOBILE = Prepared(_by_mobile)
 
 
 @dataclass(frozen=True)
@@ -70,15 +77,7 @@ class Route:
     ring_timeout: float = 25.0
     source: str = "live"
     via_main_number: int | None = None  # the call came in on this main number (its id)
-
-
-def digits_number(user: str) -> str | None:
-    """The user part of a SIP URI as E.164 (`+47..` or `47..`), None when it is not one."""
-    text = user.strip()
-    body = text[1:] if text.startswith("+") else text
-    if not body.isdigit() or not 6 <= len(body) <= 15:
-        return None
-    return "+" + body
+    diverted_from: str | None = None    # E.164 in the INVITE's Diversion (forwarded to us)
 
 
 class Store:
@@ -89,12 +88,14 @@ class Store:
 
     # -- routing ---------------------------------------------------------------------------
     def route(self, called_user: str, caller_user: str, busy_users: set[int],
-              asked: str | None = None) -> Route:
-        """`asked`: the display number a user's device asked for (P-Preferred-Identity)."""
+              asked: str | None = None, origin: Origin | None = None) -> Route:
+        """`asked`: the display number a user's device asked for (P-Preferred-Identity);
+        `origin`: the peer the call came from and what it asserts (default: a carrier)."""
         key = called_user.strip()
         try:
             with self.sessions() as db:
-                route = self._route(db, key, caller_user, busy_users, asked)
+                route = self._route(db, key, caller_user, busy_users, asked,
+                                    origin or Origin())
         except Exception as exc:  # the database is unreachable or failing
             return self._fallback(key, exc)
         if route.status == 200 and route.direction == "incoming":
@@ -120,21 +121,38 @@ class Store:
         return Route(plan=plans.voicemail_plan(key, self.uris), called=key, source="voicemail")
 
     def _route(self, db, called_user: str, caller_user: str, busy: set[int],
-               asked: str | None = None) -> Route:
-        called = digits_number(called_user)
+               asked: str | None, origin: Origin) -> Route:
+        who = read_caller(origin, caller_user)
+        route = self._dispatch(db, called_user, who.number, self._identified(db, origin, who),
+                               who.identity, busy, asked, origin.country)
+        return replace(route, diverted_from=who.diverted_from) if who.diverted_from else route
+
+    @staticmethod
+    def _identified(db, origin: Origin, who):
+        """The user whose own phone calls, or None (an outsider): only a trusted peer names
+        one, a MEX peer by the user's mobile, the phones by office number or mobile."""
+        if who.identity is None or origin.kind == "carrier":
+            return None
+        found = _BY_MOBILE if origin.kind == "mex" else _BY_OWN_NUMBER
+        return found.first(db, number=who.identity)
+
+    def _dispatch(self, db, called_user: str, caller_num: str | None, from_user,
+                  identity: str | None, busy: set[int], asked: str | None,
+                  country: str) -> Route:
+        """`caller_num`: the caller shown (E.164, None withheld); `from_user`: the user whose
+        own phone calls (a number they dial is read in their company's country)."""
+        if from_user is not None:
+            country = self._country_of(db, from_user.tenant_id)
+        called = numbers.read(called_user, country)
         user = None
         via_main = None
         if called is not None:
             user = _BY_OFFICE.first(db, number=called)
             if user is None:
                 user, via_main = self._main_number_user(db, called)
-        caller_num = digits_number(caller_user)
-        from_user = None
-        if caller_num is not None:
-            from_user = _BY_OWN_NUMBER.first(db, number=caller_num)
         if user is None:  # a queue, or the queue service number (remote login)
-            queue = queuerouting.route(db, called, called_user, caller_num or caller_user or None,
-                                       from_user, self.uris)
+            queue = queuerouting.route(db, called, called_user, caller_num, from_user,
+                                       self.uris)
             if queue is not None:
                 return queue
         if user is None and from_user is not None:
@@ -144,18 +162,22 @@ class Store:
             if short is not None:
                 user, called = short, short.office_number or called_user
             elif called is not None:
-                return self._outbound(db, from_user, caller_num, called, asked)
+                return self._outbound(db, from_user, identity, called, asked)
         if user is None:
             return Route(status=404, called=called_user)
         if via_main is not None:  # the user's own plan: their voicemail, Diversion from them
-            route = self._inbound(db, user, user.office_number or called,
-                                  caller_num or caller_user or None, user.id in busy)
+            route = self._inbound(db, user, user.office_number or called, caller_num,
+                                  user.id in busy)
             # the phone shows "via <main number's label>"
             context = {**(route.context or {}), "main_number": {
                 "id": via_main.id, "number": via_main.number, "name": via_main.label}}
             return replace(route, called=called, via_main_number=via_main.id, context=context)
-        return self._inbound(db, user, called or called_user, caller_num or caller_user or None,
-                             user.id in busy)
+        return self._inbound(db, user, called or called_user, caller_num, user.id in busy)
+
+    @staticmethod
+    def _country_of(db, tenant_id: int) -> str:
+        found = _COUNTRY.first(db, tid=tenant_id)
+        return (found and found.country) or "NO"
 
     @staticmethod
     def _main_number_user(db, number: str):
@@ -177,8 +199,7 @@ class Store:
 
         at = now()
         inputs = availability.routing_inputs(db, user.tenant_id, user.id, around=at)
-        found = _COUNTRY.first(db, tid=user.tenant_id)
-        country = (found and found.country) or "NO"
+        country = self._country_of(db, user.tenant_id)
         who = availability.caller(db, user.tenant_id, country, caller)
         decided = decide(inputs, who, at, busy)
         colleagues = {**self._colleague_numbers(db, user.tenant_id, decided),
@@ -220,7 +241,7 @@ class Store:
         why, wanted = self._asked_display(db, user, asked)
         if why == "asked":
             display = wanted
-        uri = plans.trunk_target(self.uris["trunk"], called)
+        uri = plans.to_trunk(self.uris, called)
         return Route(plan=plans.outbound_plan(uri, display), direction="outgoing",
                      tenant_id=user.tenant_id, user_id=user.id, called=called, caller=display,
                      reason={"display_number": display, "display_source": why,

@@ -37,7 +37,7 @@ def target_for(order: dict, uris: dict) -> Target:
     elif kind == "colleague":
         uri = plans.trunk_target(uris["self"], number)
     else:
-        uri = plans.trunk_target(uris["trunk"], number)
+        uri = plans.to_trunk(uris, number)
     # an external number sees what the company's policy shows (None: the caller's own)
     return Target("transfer", uri, from_number=order.get("display_number"))
 
@@ -52,7 +52,7 @@ def back_steps(plan) -> tuple:
 
 
 def uris(cfg) -> dict:
-    return {"trunk": cfg.trunk_uri, "queue": cfg.queue_uri, "self": f"sip:{cfg.host}:{cfg.port}"}
+    return cfg.uris()
 
 
 def prefetch(db, command_id: int, kind: str) -> None:

@@ -9,6 +9,7 @@ from api.queues import membership, services
 from api.queues.models import QueueServiceNumber
 from sip_gateway import transfers
 from sip_gateway.callmessages import PlayMessage, RingStep
+from sip_gateway.origin import Origin
 from sip_gateway.queuecontrol import QueueStep
 from sip_gateway.store import Store
 from tests.support.api import make_company
@@ -52,9 +53,10 @@ def test_a_queue_with_a_greeting_says_it_in_its_language_else_the_english_messag
 
 def test_a_colleague_reaches_the_queue_by_its_short_number_an_outsider_does_not(app, db):
     store, _, queue, alice = _setup(app, db, number="+4723990002", short_number="7002")
-    route = store.route("7002", alice.mobile, set())
+    route = store.route("7002", alice.mobile, set(), origin=Origin(kind="phones"))
     assert route.plan.steps[0].queue_id == queue.id
-    assert store.route("7002", OUTSIDE, set()).status == 404
+    assert store.route("7002", OUTSIDE, set(), origin=Origin(kind="phones")).status == 404
+    assert store.route("7002", alice.mobile, set()).status == 404  # her number, a carrier
 
 
 def test_overflow_to_a_colleague_or_another_queue_comes_back_through_the_gateway(app, db):
@@ -123,7 +125,7 @@ def test_a_chosen_member_rings_on_their_enabled_devices_the_mobile_through_the_t
     db.commit()
     entered = queuecalls.enqueue(db, tenant.id, queue.id, OUTSIDE, None, "call-1")
     assert entered.accepted and entered.position == 1
-    decided = queuecalls.ask_next(db, tenant.id, entered.call_id, 1, URIS["trunk"])
+    decided = queuecalls.ask_next(db, tenant.id, entered.call_id, 1, URIS)
     (member,) = decided.ring
     assert member.user_id == alice.id
     assert [(t.kind, t.uri) for t in member.targets] == [

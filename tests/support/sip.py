@@ -62,12 +62,13 @@ class Gateway:
     """`python -m sip_gateway` on a free port; its JSON log lines are collected."""
 
     def __init__(self, database_url: str, tmp: Path, *, trunk_port: int, voicemail_port: int,
-                 sink_url: str, peers: str = "127.0.0.1", max_calls: int = 64) -> None:
+                 sink_url: str, peers: str = "127.0.0.1", trunks: str = "",
+                 max_calls: int = 64) -> None:
         self.port = free_port()
         self.wakeup_port = free_port()
         self.lines: list[str] = []
         env = {**os.environ, "DATABASE_URL": database_url, "SIP_HOST": "127.0.0.1",
-               "SIP_PORT": str(self.port), "SIP_TRUNK_PEERS": peers,
+               "SIP_PORT": str(self.port), "SIP_TRUNK_PEERS": peers, "SIP_TRUNKS": trunks,
                "SIP_TRUNK_URI": f"sip:127.0.0.1:{trunk_port}",
                "SIP_VOICEMAIL_URI": f"sip:voicemail@127.0.0.1:{voicemail_port}",
                "SIP_GATEWAY_ID": f"test-{self.port}", "SIP_RTP_PORT": str(self.port + 1000
