@@ -80,6 +80,7 @@ class GatewayConfig:
     host: str = "127.0.0.1"
     port: int = 5060                       # UDP and TCP
     trunks: tuple[Trunk, ...] = field(default_factory=lambda: (Trunk("127.0.0.1"),))
+    country: str = "NO"                    # SIP_TRUNK_COUNTRY: trunks' default country
     trunk_uri: str = "sip:127.0.0.1:5070"  # mobiles (MEX) and external numbers go out here
     voicemail_uri: str = "sip:voicemail@127.0.0.1:5080"  # {number}: the called number
     queue_uri: str = "sip:queue-{id}@127.0.0.1:5080"
@@ -97,8 +98,7 @@ class GatewayConfig:
         sent to its own address) counts as a carrier; None: not allowed."""
         found = next((t for t in self.trunks if t.address == peer), None)
         if found is None and peer == self.host:
-            country = self.trunks[0].country if self.trunks else "NO"
-            return Trunk(peer, "carrier", country)
+            return Trunk(peer, "carrier", self.country)
         return found
 
     def outbound(self) -> Trunk:
@@ -106,8 +106,8 @@ class GatewayConfig:
         address is no configured peer."""
         host = self.trunk_uri.split(":", 1)[-1].split("@", 1)[-1].split(";", 1)[0]
         host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-        country = self.trunks[0].country if self.trunks else "NO"
-        return next((t for t in self.trunks if t.address == host), Trunk(host, country=country))
+        return next((t for t in self.trunks if t.address == host),
+                    Trunk(host, country=self.country))
 
     def uris(self) -> dict:
         """Where the routing decision sends calls, and how the trunk wants its numbers."""
@@ -131,6 +131,7 @@ class GatewayConfig:
         return cls(
             host=env.get("SIP_HOST", cls.host), port=port,
             trunks=tuple(t for t in carriers if t.address not in named) + extra,
+            country=country,
             trunk_uri=env.get("SIP_TRUNK_URI", cls.trunk_uri),
             voicemail_uri=env.get("SIP_VOICEMAIL_URI", cls.voicemail_uri),
             queue_uri=env.get("SIP_QUEUE_URI", cls.queue_uri),

@@ -13,6 +13,8 @@ from tests.support.sip import Gateway, Sipp, free_port, header, sip_tools_missin
 pytestmark = pytest.mark.skipif(sip_tools_missing() is not None,
                                 reason=sip_tools_missing() or "")
 CALLER = "+4791234567"
+MEX, PHONES = "127.0.0.3", "127.0.0.4"  # a mobile operator's MEX peer; the users' phones
+TRUNKS = f"{MEX};kind=mex,{PHONES};kind=phones"
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +31,7 @@ def ports():
 @pytest.fixture(scope="module")
 def gateway(app, database_url, tmp_path_factory, sink, ports):
     gw = Gateway(database_url, tmp_path_factory.mktemp("gw"), trunk_port=ports["trunk"],
-                 voicemail_port=ports["voicemail"], sink_url=sink[1])
+                 voicemail_port=ports["voicemail"], sink_url=sink[1], trunks=TRUNKS)
     yield gw
     gw.stop()
 
@@ -307,7 +309,7 @@ def test_an_outgoing_call_from_the_mobile_presents_the_office_number(
     user = User(app, db, client)
     far_end = peers("far_end", "phone_answer.xml", port=ports["trunk"])
 
-    trunk = call(peers, gateway, "+4755512345", caller=user.mobile)
+    trunk = call(peers, gateway, "+4755512345", caller=user.mobile, ip=MEX)
     assert trunk.wait() == 0 and far_end.wait() == 0
     invite = far_end.received("INVITE")[0]
     assert invite.startswith("INVITE sip:+4755512345@")
@@ -330,7 +332,7 @@ def test_a_device_asking_for_a_display_number_presents_it_only_when_the_user_may
     far_end = peers("far_end", "phone_answer.xml", port=ports["trunk"])
     device = peers("device", "device_uac_identity.xml", f"127.0.0.1:{gateway.port}", "-s",
                    "+4755512345", "-key", "caller", user.mobile, "-key", "asked", asked,
-                   "-d", "300")
+                   "-d", "300", ip=PHONES)
     assert device.wait() == 0 and far_end.wait() == 0 and final_status(device) == 200
     invite = far_end.received("INVITE")[0]
     presented = shown or user.office
@@ -386,7 +388,7 @@ def test_a_feature_code_from_the_mobile_activates_the_profile_and_callers_hear_t
     soft = peers("soft", "phone_answer.xml")
     user.devices(softphone=f"sip:soft@127.0.0.1:{soft.port}")
     code = peers("code", "trunk_uac_hung_up.xml", f"127.0.0.1:{gateway.port}", "-s", "*82",
-                 "-key", "caller", user.mobile)
+                 "-key", "caller", user.mobile, ip=MEX)
     assert code.wait() == 0 and final_status(code) == 200  # confirmation played, then BYE
     db.expire_all()
     assert current_state(db, user.tenant_id, user.id)[1].profile.name == "In a meeting"

@@ -18,6 +18,8 @@ PURE_MODULES = [
     "sip_gateway/sipmsg.py",
     "sip_gateway/queuecontrol.py",
     "sip_gateway/machine.py",
+    "sip_gateway/numbers.py",
+    "sip_gateway/origin.py",
 ]
 FORBIDDEN = {"flask", "flask_smorest", "sqlalchemy", "pjsua2", "socket", "threading", "time",
              "asyncio", "requests", "httpx", "subprocess", "os", "random", "api.core.db",
