@@ -23,7 +23,10 @@ def main() -> None:
     from .routeproc import RoutingProcess
     from .tts import Tts
 
-    cfg = GatewayConfig.from_env()
+    try:
+        cfg = GatewayConfig.from_env()
+    except ValueError as exc:  # a wrong SIP_TRUNKS option: say which, and do not start
+        sys.exit(f"sip_gateway: {exc}")
     # many short hand-offs between the call thread, routing, recorder and push threads:
     # a shorter GIL switch interval than the default 5 ms keeps each wait short
     sys.setswitchinterval(float(os.environ.get("SIP_GIL_SWITCH_S", "0.0005")))
