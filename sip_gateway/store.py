@@ -91,11 +91,11 @@ class Store:
               asked: str | None = None, origin: Origin | None = None) -> Route:
         """`asked`: the display number a user's device asked for (P-Preferred-Identity);
         `origin`: the peer the call came from and what it asserts (default: a carrier)."""
-        key = called_user.strip()
+        dialled, origin = called_user.strip(), origin or Origin()
+        key = numbers.read(dialled, origin.country) or dialled  # one plan for every format
         try:
             with self.sessions() as db:
-                route = self._route(db, key, caller_user, busy_users, asked,
-                                    origin or Origin())
+                route = self._route(db, dialled, caller_user, busy_users, asked, origin)
         except Exception as exc:  # the database is unreachable or failing
             return self._fallback(key, exc)
         if route.status == 200 and route.direction == "incoming":

@@ -53,6 +53,15 @@ def test_with_the_database_gone_the_last_known_plan_rings_and_the_log_says_so(ap
     assert any(getattr(r, "source", None) == "last_known" for r in caplog.records)
 
 
+def test_with_the_database_gone_the_last_known_plan_rings_whatever_format_is_dialled(app, db):
+    user = _alice(app, db)
+    store = Store(app.extensions["session_factory"], URIS)
+    live = store.route(user.office_number, "+4791234567", set())
+    store.sessions = _unreachable()
+    again = store.route(user.office_number[3:], "91234567", set())  # national this time
+    assert again.source == "last_known" and again.plan == live.plan
+
+
 def test_with_the_database_gone_and_no_plan_known_the_call_goes_to_voicemail(app, db, caplog):
     store = Store(_unreachable(), URIS)
     with caplog.at_level(logging.WARNING, logger="sip_gateway"):
