@@ -24,11 +24,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     from .core.apidoc import SPEC_OPTIONS, Api
     from .core.db import close_session, make_engine, make_session_factory
     from .core.errors import ServiceUnavailable
-    from .core import jsonbody
+    from .core import jsonbody, outbound
     from .core.logs import configure_logging, install_request_ids
     from .core.problems import refuse_nul_characters, register_problem_handlers
 
     settings = settings or Settings.from_env()
+    outbound.configure(settings)
     configure_logging()
     app = Flask(__name__)
     app.config.update(

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..core.errors import field_error
+from ..core.outbound import Refused
 from . import contacts, index, sources
 from .calllog import last_spoke_to, record_call, record_queue_event  # noqa: F401 (re-exported)
 from .lookup import DEFAULT_DEADLINE_S, lookup, parse_number  # noqa: F401 (re-exported)
@@ -69,6 +70,8 @@ def call_context(db: Session, tenant_id: int, user_id: int, caller_number: str |
 
 # -- external sources ---------------------------------------------------------------------
 
+SAMPLE_NUMBER = "+4722000000"  # fills the template to check where it points
+
 def _check_config(kind: str, config: dict) -> dict:
     if kind not in sources.kinds():
         raise field_error("kind", f"must be one of {', '.join(sources.kinds())}")
@@ -79,6 +82,11 @@ def _check_config(kind: str, config: dict) -> dict:
             p in url for p in ("{e164}", "{digits}", "{national}")):
         raise field_error("config", "url_template must be an http(s) URL with {e164}, "
                                     "{digits} or {national}")
+    probe = sources.fill_template(url, SAMPLE_NUMBER)
+    try:
+        sources.guard().check_url(probe)
+    except Refused as exc:
+        raise field_error("config", f"url_template: {exc.reason}")
     return config
 
 

@@ -8,6 +8,7 @@ plug in with `register_kind(name, factory)`; a factory takes the `ExternalSource
 from __future__ import annotations
 
 import concurrent.futures
+import json
 import logging
 import threading
 import time
@@ -16,12 +17,19 @@ from datetime import timedelta
 from typing import Callable, Protocol
 from urllib.parse import quote
 
-import httpx
 import phonenumbers
 
 from ..core.clock import now
+from ..core.outbound import Guard, OutboundFailed, allowed_hosts
 
 log = logging.getLogger("api.callerid.sources")
+HOSTS_VARIABLE = "PBX_DIRECTORY_HOSTS"
+MAX_ANSWER_BYTES = 1024 * 1024
+
+
+def guard(settings=None) -> Guard:
+    """Directory requests: public addresses only, unless the host is in PBX_DIRECTORY_HOSTS."""
+    return Guard(allowed=allowed_hosts(settings, HOSTS_VARIABLE), max_bytes=MAX_ANSWER_BYTES)
 
 
 @dataclass(frozen=True)
@@ -110,6 +118,16 @@ def dig(data, path: str | None):
     return data if isinstance(data, (str, int, float)) else None
 
 
+def fill_template(template: str, e164: str) -> str:
+    """The URL for a number: {e164}, {digits} and {national} filled in."""
+    digits = e164.lstrip("+")
+    url = template.replace("{e164}", quote(e164)).replace("{digits}", digits)
+    if "{national}" in url:
+        national = phonenumbers.national_significant_number(phonenumbers.parse(e164))
+        url = url.replace("{national}", national)
+    return url
+
+
 class HttpJsonSource:
     """GET url_template (with {e164}, {digits}, {national}); map JSON fields to a hit."""
 
@@ -124,12 +142,7 @@ class HttpJsonSource:
         self._key = (self.id, self.url_template, tuple(sorted(self.mapping.items())))
 
     def url_for(self, e164: str) -> str:
-        digits = e164.lstrip("+")
-        url = self.url_template.replace("{e164}", quote(e164)).replace("{digits}", digits)
-        if "{national}" in url:
-            national = phonenumbers.national_significant_number(phonenumbers.parse(e164))
-            url = url.replace("{national}", national)
-        return url
+        return fill_template(self.url_template, e164)
 
     def lookup(self, e164: str, deadline: float) -> Hit | None:
         found, cached = CACHE.get(self._key + (e164,))
@@ -139,14 +152,14 @@ class HttpJsonSource:
         if remaining <= 0:
             return None
         try:
-            resp = httpx.get(self.url_for(e164), headers=self.headers,
-                             timeout=min(remaining, self.timeout_s))
-            data = resp.json() if resp.status_code == 200 else None
-        except (httpx.HTTPError, ValueError) as exc:
+            status, body = guard().get(self.url_for(e164), self.headers,
+                                       timeout_s=min(remaining, self.timeout_s))
+            data = json.loads(body) if status == 200 else None
+        except (OutboundFailed, ValueError) as exc:
             log.info("external source failed", extra={"source": self.name, "error": str(exc)})
             return None  # failures are not cached: the next call tries again
         hit = self._hit(data, e164) if data is not None else None
-        if resp.status_code in (200, 404):
+        if status in (200, 404):
             CACHE.put(self._key + (e164,), hit, self.ttl_s)
         return hit
 

@@ -20,11 +20,12 @@ def test_a_public_address_is_read_and_webcal_becomes_https():
     assert check_host("webcal://8.8.8.8/cal.ics", Settings()) == "https://8.8.8.8/cal.ics"
 
 
-def test_an_allow_list_decides_alone_when_set():
+def test_hosts_the_operator_allows_skip_the_address_rule_and_others_still_obey_it():
     settings = Settings(extra={"PBX_CALENDAR_HOSTS": "cal.internal, 10.0.0.5"})
     assert check_host("http://10.0.0.5/x.ics", settings)
+    assert check_host("http://8.8.8.8/x.ics", settings)
     with pytest.raises(ValidationFailed):
-        check_host("http://8.8.8.8/x.ics", settings)
+        check_host("http://10.0.0.6/x.ics", settings)
 
 
 def test_floating_times_are_read_in_the_company_time_zone():
