@@ -153,6 +153,9 @@ class Guard:
 
     def check_url(self, url: str) -> httpx.URL:
         """The parsed URL if it may be fetched now; `Refused` with a reason otherwise."""
+        if "\\" in url or any(ord(c) < 33 or ord(c) == 127 for c in url):
+            raise Refused("an address with backslashes, spaces or control characters "
+                          "reads differently to different programs")
         try:
             parsed = httpx.URL(url)
         except (httpx.InvalidURL, TypeError, ValueError):
