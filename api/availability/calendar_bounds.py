@@ -11,7 +11,7 @@ from __future__ import annotations
 import concurrent.futures
 import resource
 import time
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -24,7 +24,9 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_EVENTS = 2000            # events (VEVENT) in one file
 MAX_PER_EVENT = 1000         # occurrences of one event in the window
 MAX_OCCURRENCES = 5000       # occurrences of all events in the window
-PARSE_SECONDS = 1.5          # the reading, in its own process
+MAX_RULE_STEPS = 200_000     # candidates one rule steps through up to the window's end
+MAX_TOTAL_STEPS = 1_000_000  # the same for all rules together
+PARSE_SECONDS = 3.0          # the reading, in its own process
 PARSE_MEMORY = 384 * 1024 * 1024  # address space the reading may add
 
 
@@ -43,7 +45,10 @@ def busy_periods(ics: str, tz_name: str, start: datetime, end: datetime,
         raise CalendarRefused(f"the calendar has more than {MAX_EVENTS} events")
     try:
         cal = icalendar.Calendar.from_ical(ics)
+        _check_rule_steps(cal, end)
         series = recurring_ical_events.of(cal).series
+    except (CalendarRefused, MemoryError):
+        raise
     except Exception as exc:  # the libraries raise many kinds on malformed input
         raise CalendarRefused(f"not a readable iCalendar file ({type(exc).__name__})")
     tz = ZoneInfo(tz_name)
@@ -67,11 +72,49 @@ def busy_periods(ics: str, tz_name: str, start: datetime, end: datetime,
                 period = _busy(occurrence.as_component(False), tz)
                 if period is not None:
                     out.append(period)
-        except CalendarRefused:
+        except (CalendarRefused, MemoryError):
             raise
         except Exception as exc:  # a broken rule in one event
             raise CalendarRefused(f"not a readable iCalendar file ({type(exc).__name__})")
     return out
+
+
+_PERIOD = {"SECONDLY": timedelta(seconds=1), "MINUTELY": timedelta(minutes=1),
+           "HOURLY": timedelta(hours=1), "DAILY": timedelta(days=1),
+           "WEEKLY": timedelta(days=7), "MONTHLY": timedelta(days=28),
+           "YEARLY": timedelta(days=365)}
+_EXPANDING = ("BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY", "BYYEARDAY",
+              "BYWEEKNO", "BYMONTH", "BYSETPOS")
+
+
+def _check_rule_steps(cal, end: datetime) -> None:
+    """Refuse a rule whose expansion would step through too many candidates: the expansion
+    walks every period from DTSTART (each period yielding up to the product of its BY-lists)
+    before it returns the first occurrence in the window."""
+    total = 0.0
+    for ev in cal.walk("VEVENT"):
+        rule = ev.get("RRULE")
+        if rule is None:
+            continue
+        period = _PERIOD.get(str((rule.get("FREQ") or [""])[0]).upper())
+        start = ev.decoded("DTSTART")
+        if period is None or not isinstance(start, (datetime, date)):
+            continue
+        if not isinstance(start, datetime):
+            start = datetime(start.year, start.month, start.day)
+        start = start if start.tzinfo else start.replace(tzinfo=timezone.utc)
+        interval = max(1, int((rule.get("INTERVAL") or [1])[0]))
+        steps = max(1.0, (end - start) / (period * interval))
+        for part in _EXPANDING:
+            steps *= max(1, len(rule.get(part) or []))
+        if steps > MAX_RULE_STEPS:
+            raise CalendarRefused(f"an event repeats too often to read (its rule "
+                                  f"{str(ev.get('SUMMARY', ''))[:40]!r} steps through "
+                                  f"about {int(steps):,} times)")
+        total += steps
+        if total > MAX_TOTAL_STEPS:
+            raise CalendarRefused("the events repeat too often to read (their rules step "
+                                  f"through more than {MAX_TOTAL_STEPS:,} times together)")
 
 
 def _busy(ev, tz: ZoneInfo) -> tuple[datetime, datetime, str] | None:
