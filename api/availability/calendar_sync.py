@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from ..accounts.models import Tenant
 from ..core.clock import now
 from ..core.errors import AppError, NotFound, field_error
-from ..core.outbound import Guard, OutboundFailed, Refused, ResponseTooLarge, allowed_hosts
+from ..core.outbound import Guard, OutboundFailed, Refused, ResponseTooLarge, guard_for
 from .calendar_bounds import MAX_BYTES, busy_periods, read_bounded  # noqa: F401 - re-exported
 from .models import BusyPeriod, Calendar
 from .services import touch
@@ -38,7 +38,7 @@ UNREADABLE = "The calendar feed could not be read"
 
 
 def guard(settings) -> Guard:
-    return Guard(allowed=allowed_hosts(settings, HOSTS_VARIABLE), max_bytes=MAX_BYTES)
+    return guard_for(settings, HOSTS_VARIABLE, max_bytes=MAX_BYTES)
 
 
 def window(at: datetime) -> tuple[datetime, datetime]:

@@ -20,7 +20,7 @@ from urllib.parse import quote
 import phonenumbers
 
 from ..core.clock import now
-from ..core.outbound import Guard, OutboundFailed, allowed_hosts
+from ..core.outbound import Guard, OutboundFailed, guard_for
 
 log = logging.getLogger("api.callerid.sources")
 HOSTS_VARIABLE = "PBX_DIRECTORY_HOSTS"
@@ -29,7 +29,7 @@ MAX_ANSWER_BYTES = 1024 * 1024
 
 def guard(settings=None) -> Guard:
     """Directory requests: public addresses only, unless the host is in PBX_DIRECTORY_HOSTS."""
-    return Guard(allowed=allowed_hosts(settings, HOSTS_VARIABLE), max_bytes=MAX_ANSWER_BYTES)
+    return guard_for(settings, HOSTS_VARIABLE, max_bytes=MAX_ANSWER_BYTES)
 
 
 @dataclass(frozen=True)

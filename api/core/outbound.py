@@ -96,12 +96,20 @@ def literal_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address 
     return None
 
 
-def resolve(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+def _offline_resolve(host: str) -> list[str]:
+    """APP_ENV=test without a seam: no DNS at all, only `localhost`."""
+    if host == "localhost":
+        return ["127.0.0.1"]
+    raise Refused("the host cannot be found")
+
+
+def resolve(host: str, offline: bool = False
+            ) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
     literal = literal_address(host)
     if literal is not None:
         return [literal]
     try:
-        found = (_resolver or _system_resolve)(host.lower())
+        found = (_resolver or (_offline_resolve if offline else _system_resolve))(host.lower())
     except (OSError, UnicodeError, ValueError):
         raise Refused("the host cannot be found")
     addresses = [a for a in (literal_address(x) for x in found) if a is not None]
@@ -130,8 +138,10 @@ def configure(settings) -> None:
     _settings = settings
 
 
-def allowed_hosts(settings, variable: str) -> frozenset[str]:
-    """The operator's allow-list in `variable`; loopback by default when APP_ENV=test."""
+def guard_for(settings, variable: str, **limits) -> "Guard":
+    """The guard with the operator's allow-list in `variable` (`settings` None: the ones
+    given to `configure`, else the environment). With APP_ENV=test the list defaults to
+    loopback and names are never looked up in DNS."""
     settings = settings if settings is not None else _settings
     extra = settings.extra if settings is not None else \
         {k: v for k, v in os.environ.items() if k.startswith("PBX_")}
@@ -139,8 +149,9 @@ def allowed_hosts(settings, variable: str) -> frozenset[str]:
     text = extra.get(variable)
     if text is None and env == "test":
         text = "127.0.0.1,localhost"
-    return frozenset(h.strip().lower().strip("[]") for h in (text or "").split(",")
-                     if h.strip())
+    allowed = frozenset(h.strip().lower().strip("[]") for h in (text or "").split(",")
+                        if h.strip())
+    return Guard(allowed=allowed, offline=env == "test", **limits)
 
 
 @dataclass(frozen=True)
@@ -148,6 +159,7 @@ class Guard:
     """Outbound HTTP under the rules above. `allowed` names hosts that skip the address rule."""
 
     allowed: frozenset[str] = field(default_factory=frozenset)
+    offline: bool = False  # no DNS (tests)
     timeout_s: float = 10.0
     max_bytes: int = 2 * 1024 * 1024
 
@@ -176,7 +188,7 @@ class Guard:
     def address_for(self, host: str) -> str:
         """The one address to connect to for `host`, after the address rule."""
         host = host.lower().strip("[]")
-        addresses = resolve(host)
+        addresses = resolve(host, self.offline)
         if host not in self.allowed and not all(is_public(a) for a in addresses):
             raise Refused("the address must be a public one")
         return str(addresses[0])

@@ -20,6 +20,7 @@ def strict(settings, monkeypatch):
     """Only `feeds.invalid` is allowed; names resolve through the seam."""
     monkeypatch.setitem(settings.extra, "PBX_CALENDAR_HOSTS", "feeds.invalid")
     monkeypatch.setitem(settings.extra, "PBX_DIRECTORY_HOSTS", "feeds.invalid")
+    monkeypatch.setattr(outbound, "_settings", settings)  # another app may have been made
     with outbound.use_resolver(NAMES):
         yield settings
 

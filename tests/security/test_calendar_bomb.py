@@ -13,7 +13,7 @@ from api.availability import calendar_bounds
 from api.availability.calendar_bounds import read_bounded
 from api.core import clock
 from api.core.errors import ValidationFailed
-from tests.support.api import auth, make_company
+from tests.support.api import make_company
 from tests.support.live import LiveServer
 from tests.support.probe_http import ProbeServer
 
