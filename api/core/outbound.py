@@ -165,6 +165,13 @@ class Guard:
 
     def check_url(self, url: str) -> httpx.URL:
         """The parsed URL if it may be fetched now; `Refused` with a reason otherwise."""
+        parsed = self.parse(url)
+        self.address_for(parsed.host)
+        return parsed
+
+    def parse(self, url: str) -> httpx.URL:
+        """The URL as the HTTP client reads it, if its form is acceptable (no resolution:
+        the address is checked where the connection is made)."""
         if "\\" in url or any(ord(c) < 33 or ord(c) == 127 for c in url):
             raise Refused("an address with backslashes, spaces or control characters "
                           "reads differently to different programs")
@@ -174,15 +181,11 @@ class Guard:
             raise Refused("not a valid URL")
         if parsed.scheme not in ("http", "https"):
             raise Refused("only http and https addresses can be read")
-        host = parsed.host.lower()
-        if not host:
+        if not parsed.host:
             raise Refused("the address has no host")
         port = parsed.port or (443 if parsed.scheme == "https" else 80)
-        if host in self.allowed:
-            return parsed
-        if port not in SAFE_PORTS and port < 1024:
+        if parsed.host.lower() not in self.allowed and port not in SAFE_PORTS and port < 1024:
             raise Refused(f"port {port} is not allowed")
-        self.address_for(host)
         return parsed
 
     def address_for(self, host: str) -> str:
@@ -202,7 +205,7 @@ class Guard:
         limit = max_bytes or self.max_bytes
         try:
             for _hop in range(MAX_REDIRECTS + 1):
-                target = self.check_url(url)
+                target = self.parse(url)
                 status, location, body = self._one(target, headers or {}, deadline, limit)
                 if location is None:
                     return status, body
@@ -262,7 +265,7 @@ def _ssl_context():
 
 class _PinnedTransport(httpx.HTTPTransport):
     def __init__(self, guard: Guard) -> None:
-        super().__init__(trust_env=False)
+        super().__init__(verify=_ssl_context(), trust_env=False)
         self._pool = httpcore.ConnectionPool(ssl_context=_ssl_context(),
                                              max_connections=1,
                                              network_backend=_PinnedBackend(guard))
