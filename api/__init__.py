@@ -21,7 +21,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from sqlalchemy import text
 
     from . import features
-    from .core.apidoc import SPEC_OPTIONS, Api
+    from .core.apidoc import SPEC_OPTIONS, SWAGGER_UI_ASSETS, Api, serve_swagger_ui
     from .core.db import close_session, make_engine, make_session_factory
     from .core.errors import ServiceUnavailable
     from .core import jsonbody, outbound
@@ -41,7 +41,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         OPENAPI_URL_PREFIX="/api/v1",
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        OPENAPI_SWAGGER_UI_URL=SWAGGER_UI_ASSETS,
+        OPENAPI_SWAGGER_UI_CONFIG={"validatorUrl": None},  # no call to an outside validator
         API_SPEC_OPTIONS=SPEC_OPTIONS,
         JSON_SORT_KEYS=False,
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     api = Api(app)
     api.register_converter(BoundedInt, lambda _c: {"type": "integer", "minimum": 0,
                                                    "maximum": BoundedInt.MAX})
+    serve_swagger_ui(app)
     register_problem_handlers(app)  # after Api(): replaces flask-smorest's error handler
     refuse_nul_characters(app)
     features.register_all(api)

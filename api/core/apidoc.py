@@ -34,3 +34,17 @@ SPEC_OPTIONS = {
 }
 
 PUBLIC = {"security": []}
+
+SWAGGER_UI_ASSETS = "/api/v1/docs/assets/"
+
+
+def serve_swagger_ui(app) -> None:
+    """The docs page's scripts and styles come from the pinned `swagger-ui-bundle` package,
+    served by the API itself: the page works without internet access and loads nothing from
+    a third party."""
+    from flask import send_from_directory
+    from swagger_ui_bundle import swagger_ui_path
+
+    @app.get(SWAGGER_UI_ASSETS + "<path:filename>")
+    def swagger_ui_asset(filename: str):
+        return send_from_directory(str(swagger_ui_path), filename, max_age=86400)
