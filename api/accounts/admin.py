@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..core import hooks
-from ..core.db import get_scoped
+from ..core.db import get_scoped, has_text
 from ..core.errors import Conflict, Forbidden, ValidationFailed, field_error
 from ..core.phone import normalise_field
 from . import passwords, permissions, privileges
@@ -130,12 +130,12 @@ def delete_user(db: Session, actor: Any, user: User) -> None:
 def search_users(db: Session, tenant_id: int, q: str | None):
     stmt = select(User).where(User.tenant_id == tenant_id)
     if q:
-        like = f"%{q.strip().lower()}%"
+        words = q.strip().lower()  # % and _ are letters here, not wildcards
         digits = "".join(c for c in q if c.isdigit())
-        conds = [func.lower(User.first_name + " " + User.last_name).like(like),
-                 func.lower(func.coalesce(User.title, "")).like(like),
-                 func.lower(func.coalesce(User.department, "")).like(like),
-                 func.lower(func.coalesce(User.email, "")).like(like)]
+        conds = [has_text(func.lower(User.first_name + " " + User.last_name), words),
+                 has_text(func.lower(func.coalesce(User.title, "")), words),
+                 has_text(func.lower(func.coalesce(User.department, "")), words),
+                 has_text(func.lower(func.coalesce(User.email, "")), words)]
         if digits:
             conds += [User.mobile.like(f"%{digits}%"), User.office_number.like(f"%{digits}%"),
                       User.short_number.like(f"%{digits}%")]

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Select, String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
+from ..core.db import has_text
 from ..core.errors import NotFound, ValidationFailed
 from ..core.phone import InvalidNumber, normalise_field, to_e164
 from . import importers, index
@@ -78,13 +79,13 @@ def search_contacts(tenant_id: int, owner_user_id: int | None, q: str | None) ->
 
 def contact_matches(q: str):
     """Name, company, title, department, tag, or any part of one of the numbers."""
-    like = f"%{q.strip().lower()}%"
+    words = q.strip().lower()  # % and _ are letters here, not wildcards
     digits = "".join(c for c in q if c.isdigit())
-    conds = [func.lower(Contact.name).like(like),
-             func.lower(func.coalesce(Contact.company, "")).like(like),
-             func.lower(func.coalesce(Contact.title, "")).like(like),
-             func.lower(func.coalesce(Contact.department, "")).like(like),
-             func.lower(cast(Contact.tags, String)).like(like)]
+    conds = [has_text(func.lower(Contact.name), words),
+             has_text(func.lower(func.coalesce(Contact.company, "")), words),
+             has_text(func.lower(func.coalesce(Contact.title, "")), words),
+             has_text(func.lower(func.coalesce(Contact.department, "")), words),
+             has_text(func.lower(cast(Contact.tags, String)), words)]
     if digits:
         conds.append(Contact.id.in_(select(DirectoryNumber.owner_id).where(
             DirectoryNumber.tenant_id == Contact.tenant_id,

@@ -5,6 +5,7 @@ from sqlalchemy import String, cast, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from ..core import hooks
+from ..core.db import has_text
 from ..core.pagination import paginate_select
 from .contacts import contact_matches
 from .models import Contact
@@ -49,7 +50,7 @@ def _colleague_keys(db: Session, tenant_id: int, q: str | None):
     if q:
         matching = search_users(db, tenant_id, q).with_only_columns(User.id).order_by(None)
         stmt = stmt.where(or_(User.id.in_(matching),
-                              func.lower(cast(User.tags, String)).like(f"%{q.strip().lower()}%")))
+                              has_text(func.lower(cast(User.tags, String)), q.strip().lower())))
     return stmt
 
 

@@ -94,7 +94,8 @@ class _WhoSchema(Schema):
 class _LiveSchema(Schema):
     numbers = fields.List(fields.Nested(NumberSchema))
     availability = fields.Dict(allow_none=True, metadata={
-        "description": "Colleagues' live availability: profile name, colour, icon, note, until"})
+        "description": "Colleagues' live availability: profile name, colour, icon, note, "
+                       "until (ISO 8601 with offset)"})
     in_call = fields.Boolean(allow_none=True)
 
 

@@ -111,6 +111,12 @@ def close_session(_exc: BaseException | None = None) -> None:
         session.close()
 
 
+def has_text(expr, words: str):
+    """`expr` contains `words` literally: a `%` or `_` typed in a search box is a character
+    to find, not a LIKE wildcard (escaped the same way on SQLite and PostgreSQL)."""
+    return expr.contains(words, autoescape=True)
+
+
 def scoped(stmt: Select, model: type, tenant_id: int) -> Select:
     """Restrict a select to one tenant's rows."""
     return stmt.where(model.tenant_id == tenant_id)

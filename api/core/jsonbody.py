@@ -5,10 +5,15 @@ than MAX_DEPTH, integers longer than MAX_INT_DIGITS and text that is not valid U
 surrogates such as "\\ud800", which no database can store) are a 400 problem naming the
 rule. An operation whose OpenAPI document requires a JSON body answers 415 to another media
 type and 400 to an empty body, instead of treating it as "change nothing".
+
+Responses write every date and time as ISO 8601 with its offset (a naive one is UTC, as the
+database keeps it), also inside free-form objects that no schema formats, never in Flask's
+default HTTP-date style ("Mon, 07 Dec 2026 12:00:00 GMT").
 """
 from __future__ import annotations
 
 import json
+from datetime import date, datetime, timezone
 from typing import Any
 
 from flask import Flask, Request, request
@@ -60,7 +65,17 @@ def check_document(value: Any) -> None:
                                     "\\ud800 is not)")
 
 
+def _iso_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return DefaultJSONProvider.default(value)
+
+
 class StrictJSONProvider(DefaultJSONProvider):
+    default = staticmethod(_iso_default)
+
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         if isinstance(s, bytes):
             try:

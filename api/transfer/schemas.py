@@ -56,16 +56,6 @@ class TargetsQueryArgsSchema(Schema):
                        metadata={"description": "directory matches at most"})
 
 
-class AvailabilitySchema(Schema):
-    class Meta:
-        unknown = "include"
-
-    name = fields.Str(allow_none=True)
-    colour = fields.Str(allow_none=True)
-    note = fields.Str(allow_none=True)
-    until = fields.DateTime(allow_none=True)
-
-
 class TransferTargetSchema(Schema):
     kind = fields.Str(required=True,
                       metadata={"description": "colleague, contact, external, queue, main_number"})
@@ -75,7 +65,7 @@ class TransferTargetSchema(Schema):
     number = fields.Str(allow_none=True)
     availability = fields.Dict(allow_none=True,
                                metadata={"description": "colleagues: profile name, colour, "
-                                                        "note, until"})
+                                                        "note, until (ISO 8601)"})
     in_call = fields.Bool(allow_none=True)
     calls_waiting = fields.Int(allow_none=True, metadata={"description": "queues"})
     members_logged_in = fields.Int(allow_none=True, metadata={"description": "queues"})
