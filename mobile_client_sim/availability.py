@@ -1,7 +1,7 @@
 """The app's availability screen: my state, pick a profile (with an end time), preview."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 from .client import AppClient
 
@@ -23,14 +23,48 @@ def find_profile(app: AppClient, name_or_key: str) -> dict:
 
 
 def until_from(text: str | None, now: datetime | None = None) -> str | None:
-    """"90m", "2h" or an ISO 8601 instant -> ISO 8601 with offset; None = until changed."""
+    """"90m", "2h", a clock time "13:00" (the next 13:00 on this phone's clock) or an ISO 8601
+    instant -> ISO 8601 with offset; None = until changed. Anything else is a ValueError
+    saying what is accepted."""
     if not text:
         return None
     now = now or datetime.now(timezone.utc)
-    if text[-1] in "mh" and text[:-1].isdigit():
+    text = text.strip()
+    if text[-1:] in ("m", "h") and text[:-1].isdigit():
         minutes = int(text[:-1]) * (60 if text[-1] == "h" else 1)
         return (now + timedelta(minutes=minutes)).isoformat()
-    return datetime.fromisoformat(text).isoformat()
+    clock = _clock_time(text)
+    if clock is not None:
+        local = now.astimezone()
+        at = local.replace(hour=clock.hour, minute=clock.minute, second=0, microsecond=0)
+        return (at if at > local else at + timedelta(days=1)).isoformat()
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not an end time: give minutes (45m), hours (2h), "
+                         "a clock time (13:00) or an ISO 8601 time") from None
+    return (at if at.tzinfo else at.astimezone()).isoformat()
+
+
+def _clock_time(text: str) -> time | None:
+    hours, sep, minutes = text.partition(":")
+    if not (sep and hours.isdigit() and minutes.isdigit() and len(minutes) == 2
+            and len(hours) <= 2):
+        return None
+    if int(hours) > 23 or int(minutes) > 59:
+        return None
+    return time(int(hours), int(minutes))
+
+
+def short_time(iso: str | None, now: datetime | None = None) -> str:
+    """An instant from the API as the phone shows it: "13:00" today, else "Tue 8 Dec 13:00",
+    on this phone's clock."""
+    if not iso:
+        return ""
+    at = datetime.fromisoformat(iso).astimezone()
+    today = (now or datetime.now(timezone.utc)).astimezone().date()
+    clock = at.strftime("%H:%M")
+    return clock if at.date() == today else f"{at:%a} {at.day} {at:%b} {clock}"
 
 
 def set_availability(app: AppClient, profile: str, until: str | None = None,

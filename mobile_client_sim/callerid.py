@@ -1,6 +1,7 @@
 """The app's who's-calling screens: directory search, number lookup, favourites, call log."""
 from __future__ import annotations
 
+from .availability import short_time
 from .client import AppClient
 
 
@@ -57,7 +58,8 @@ def describe_entry(e: dict) -> str:
     status = ""
     if e.get("availability"):
         a = e["availability"]
-        status = f"  [{a.get('name')}{' until ' + str(a['until']) if a.get('until') else ''}]"
+        until = f" until {short_time(a['until'])}" if a.get("until") else ""
+        status = f"  [{a.get('name')}{until}]"
     if e.get("in_call"):
         status += "  (in a call)"
     return f"{e.get('name')}{' – ' + what if what else ''}  {numbers}{status}".rstrip()

@@ -73,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     _load_feature_commands()
     parser = argparse.ArgumentParser(prog="python -m mobile_client_sim",
                                      description="Simulator of the company phone app")
-    parser.add_argument("--api", default=os.environ.get("SIM_API", "http://127.0.0.1:8000"))
+    parser.add_argument("--api", default=os.environ.get("SIM_API", "http://127.0.0.1:8000"),
+                        help="the API's address (default: SIM_API, else http://127.0.0.1:8000)")
     parser.add_argument("--state", default=os.environ.get("SIM_STATE", "var/sim-session.json"),
                         help="where the session (refresh token) is kept between runs")
     parser.add_argument("--password")
@@ -89,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except IndexError:
         print(f"missing argument for {args.command}: {COMMANDS[args.command][1]}", file=sys.stderr)
+        return 2
+    except (ValueError, LookupError) as exc:  # an argument it cannot use: "13:61", no such profile
+        print(f"{args.command}: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return 2
     return 0
 

@@ -6,7 +6,7 @@ from .cli import command
 
 
 def _line(state: dict) -> str:
-    until = f" until {state['until']}" if state.get("until") else ""
+    until = f" until {availability.short_time(state['until'])}" if state.get("until") else ""
     note = f" ({state['note']})" if state.get("note") else ""
     return f"{state['profile']['name']}{until}{note} [{state['source']}]"
 
@@ -18,7 +18,7 @@ def _show(app, args):
         print(f"  {p['id']:>5}  {p['name']}  {p.get('activation_code') or ''}")
 
 
-@command("set-availability", "pick a profile: set-availability lunch [45m|2h|ISO-TIME] [note]")
+@command("set-availability", "pick a profile: set-availability lunch [45m|2h|13:00|ISO-TIME] [note]")
 def _set(app, args):
     until = args.rest[1] if len(args.rest) > 1 else None
     note = " ".join(args.rest[2:]) or None

@@ -1,6 +1,7 @@
 """The phone's side of push: register this phone's token, receive pushes from the local sink."""
 from __future__ import annotations
 
+import json
 import secrets
 from typing import Iterator
 
@@ -51,18 +52,33 @@ def listen(sink_url: str, token: str, *, after: int = 0, wait: float = 25.0) -> 
             yield push
 
 
+def _part(payload: dict, key: str) -> dict:
+    value = payload.get(key) or {}
+    return json.loads(value) if isinstance(value, str) else value  # FCM data values are strings
+
+
+def _context(payload: dict) -> str:
+    """Why this call is special, as the ringing screen says it under the caller's name."""
+    ctx = _part(payload, "context")
+    said = []
+    if (ctx.get("queue") or {}).get("name"):
+        said.append(f"via queue {ctx['queue']['name']}")
+    if (ctx.get("transferred_by") or {}).get("name"):
+        said.append(f"transferred by {ctx['transferred_by']['name']}")
+    if (ctx.get("last_spoke_to") or {}).get("name"):
+        said.append(f"last spoke to {ctx['last_spoke_to']['name']}")
+    return f" ({', '.join(said)})" if said else ""
+
+
 def describe(push: dict) -> str:
     """One line, as the phone would show it."""
     payload = push.get("payload", {})
     kind = payload.get("type") or push.get("kind")
-    caller = payload.get("caller") or {}
-    if isinstance(caller, str):  # FCM data values are strings
-        import json
-        caller = json.loads(caller)
+    caller = _part(payload, "caller")
     who = caller.get("name") or caller.get("number") or "unknown number"
     if caller.get("company"):
         who += f" ({caller['company']})"
-    text = {"incoming_call": f"Incoming call from {who}",
+    text = {"incoming_call": f"Incoming call from {who}{_context(payload)}",
             "call_ended": f"Call ended ({payload.get('reason', 'ended')})",
             "missed_call": f"Missed call from {who}",
             "transfer_returned": f"The call to {payload.get('target')} came back",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from .availability import short_time
 from .client import AppClient
 
 METHODS = ("with_return", "blind", "attended")
@@ -81,7 +82,7 @@ def describe(entry: dict) -> str:
         a = entry["availability"]
         extra = a.get("name") or ""
         if a.get("until"):
-            extra += f" until {str(a['until'])[11:16]}"
+            extra += f" until {short_time(a['until'])}"
         if entry.get("in_call"):
             extra += ", in a call"
     star = "*" if entry.get("favourite_id") else " "

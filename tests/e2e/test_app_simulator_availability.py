@@ -34,3 +34,36 @@ def test_simulator_cli_sets_do_not_disturb_and_shows_the_busy_tone(app, live, tm
     assert "busy_tone" in capsys.readouterr().out
     assert sim_main(base + ["availability"]) == 0
     assert "*87" in capsys.readouterr().out
+
+
+def test_simulator_cli_goes_into_a_meeting_until_a_clock_time(app, live, tmp_path, capsys):
+    from datetime import datetime, timedelta
+    c = make_company(app)
+    state = str(tmp_path / "cli.json")
+    base = ["--api", live.url, "--state", state]
+    assert sim_main(base + ["--password", PASSWORD, "login", c.users["alice"]]) == 0
+    capsys.readouterr()
+    assert sim_main(base + ["set-availability", "In a meeting", "13:00"]) == 0
+    out = capsys.readouterr().out
+    assert "In a meeting until " in out and "13:00" in out and "[manual]" in out
+    phone = AppClient(live.url, state_file=tmp_path / "cli.json")
+    until = datetime.fromisoformat(screen.my_availability(phone)["until"]).astimezone()
+    now = datetime.now().astimezone()
+    assert (until.hour, until.minute) == (13, 0) and now < until <= now + timedelta(days=1)
+
+
+def test_simulator_cli_explains_an_end_time_it_cannot_read(app, live, tmp_path, capsys):
+    c = make_company(app)
+    state = str(tmp_path / "cli.json")
+    base = ["--api", live.url, "--state", state]
+    assert sim_main(base + ["--password", PASSWORD, "login", c.users["alice"]]) == 0
+    capsys.readouterr()
+    for bad in ("25:00", "soon"):
+        assert sim_main(base + ["set-availability", "lunch", bad]) == 2
+        err = capsys.readouterr().err
+        assert f"'{bad}' is not an end time" in err and "13:00" in err
+    assert sim_main(base + ["set-availability", "siesta"]) == 2
+    assert "no profile called 'siesta'" in capsys.readouterr().err
+    assert screen.my_availability(AppClient(live.url, state_file=tmp_path / "cli.json")
+                                  )["profile"]["key"] == "available"
+

@@ -91,3 +91,36 @@ def test_a_token_the_sink_calls_dead_is_pruned(app, live, local):
     push.notify_missed_call(tenant, user, "m1", "+4722334455", via=svc)
     assert svc.drain()
     assert sim_push.devices(phone) == []
+
+
+@pytest.mark.parametrize("platform", ["android", "ios"])
+def test_the_phone_shows_why_a_call_rings_it_queue_transfer_and_last_contact(
+        app, live, local, platform):
+    url, svc = local
+    tenant, user, phone, device = phone_of(app, live, "alice", platform)
+    push.notify_incoming_call(
+        tenant, user, "c7", "+4722334455", hit={"name": "Kari Nordmann"},
+        context={"queue": {"id": 3, "name": "Support"},
+                 "transferred_by": {"user_id": 9, "name": "Ola Hansen"},
+                 "last_spoke_to": {"user_id": 4, "name": "Per Berg", "at": "2026-12-01T10:00:00"}},
+        via=svc)
+    [got] = sim_push.receive(url, device["token"], wait=10)
+    assert sim_push.describe(got) == (
+        "Incoming call from Kari Nordmann (via queue Support, transferred by Ola Hansen, "
+        "last spoke to Per Berg) [call c7]")
+
+
+def test_simulator_cli_prints_the_queue_an_incoming_call_comes_through(
+        app, live, local, tmp_path, capsys, monkeypatch):
+    url, svc = local
+    monkeypatch.setattr("mobile_client_sim.cli_push.SINK", url)
+    c = make_company(app)
+    base = ["--api", live.url, "--state", str(tmp_path / "cli.json")]
+    assert sim_main(base + ["--password", PASSWORD, "login", c.users["alice"]]) == 0
+    assert sim_main(base + ["push-register", "android"]) == 0
+    user = AppClient(live.url, state_file=tmp_path / "cli.json").me()["id"]
+    push.notify_incoming_call(c.tenant_id, user, "c8", "+4722334455",
+                              context={"queue": {"id": 1, "name": "Sales"}}, via=svc)
+    capsys.readouterr()
+    assert sim_main(base + ["push-listen", "1"]) == 0
+    assert "Incoming call from +4722334455 (via queue Sales) [call c8]" in capsys.readouterr().out
