@@ -1,4 +1,10 @@
-"""Demo data: two Norwegian companies (idempotent; development/demo mode only)."""
+"""Demo data: two Norwegian companies (idempotent; development/demo mode only).
+
+The companies can take a call the moment `make run` is up: every user has a softphone at
+`sip:<short number>@127.0.0.1:5062` (one SIPp `uas` there answers for all of them), the
+receptionist and the support team also a desk phone at `127.0.0.1:5064`, Fjordtelefon a
+main number that rings the receptionist and a Support queue whose members are logged in.
+Mobiles (every user's, as for any new user) ring through the trunk (`SIP_TRUNK_URI`)."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -6,6 +12,13 @@ from sqlalchemy.orm import Session
 
 from .accounts import admin, permissions
 from .accounts.models import Tenant, User
+from .availability import numbers
+from .availability.models import Device
+from .queues import membership, services as queues
+
+SOFTPHONES = "127.0.0.1:5062"
+DESK_PHONES = "127.0.0.1:5064"
+DESK_PHONE_DEPARTMENTS = ("Reception", "Support")
 
 DEMO_A = "Fjordtelefon AS"
 DEMO_B = "Nordlys Regnskap AS"
@@ -39,6 +52,10 @@ PEOPLE_B = [
     ("Tor", "Lie", "Accountant", "Accounting", permissions.USER),
     ("Hanne", "Bakke", "Office manager", "Office", permissions.TEAM_LEADER),
 ]
+# main number (label, number, department of the user it rings), queue (name, number, department)
+CALLS_A = (("Fjordtelefon sentralbord", "+4721000000", "Reception"),
+           ("Support", "+4721000099", "Support"))
+CALLS_B = (("Nordlys sentralbord", "+4723000100", "Office"), None)
 
 
 def _seed_company(db: Session, name: str, people, first_mobile: int, first_office: int,
@@ -57,14 +74,49 @@ def _seed_company(db: Session, name: str, people, first_mobile: int, first_offic
     return tenant
 
 
+def _seed_phones(db: Session, tenant: Tenant, main_number, queue) -> bool:
+    """Phones, a main number and a queue for a demo company that has no SIP phones yet."""
+    if db.scalar(select(Device.id).where(Device.tenant_id == tenant.id,
+                                         Device.kind != "mobile").limit(1)) is not None:
+        return False
+    users = list(db.scalars(select(User).where(User.tenant_id == tenant.id).order_by(User.id)))
+    for u in users:
+        numbers.save_device(db, tenant, u.id, None, {
+            "kind": "softphone", "label": "Softphone",
+            "sip_uri": f"sip:{u.short_number}@{SOFTPHONES}"})
+        if u.department in DESK_PHONE_DEPARTMENTS:
+            numbers.save_device(db, tenant, u.id, None, {
+                "kind": "deskphone", "label": "Desk phone",
+                "sip_uri": f"sip:{u.short_number}@{DESK_PHONES}"})
+    label, number, department = main_number
+    receptionist = next(u for u in users if u.department == department)
+    numbers.save_main_number(db, tenant, None, {"number": number, "label": label,
+                                                "user_id": receptionist.id})
+    if queue is not None:
+        name, number, department = queue
+        row = queues.create_queue(db, tenant, {"name": name, "number": number,
+                                               "distribution": "ring_all", "ring_time_s": 20,
+                                               "max_wait_s": 120, "announce_position": True})
+        team = [u for u in users if u.department == department]
+        for priority, u in enumerate(team):
+            queues.set_member(db, row, u.id, {"priority": min(priority, 1)})
+            membership.set_login(db, tenant.id, u.id, [row.id], True, by_user_id=u.id)
+    return True
+
+
 def seed_demo(db: Session, password: str) -> list[str]:
-    """Create the demo companies unless they exist. Returns what was created."""
+    """Create the demo companies unless they exist, and give each its phones, main number and
+    queue unless it has devices already. Returns what was created."""
     created = []
-    if db.scalar(select(User.id).where(User.mobile == "+4790000001")) is None:
-        _seed_company(db, DEMO_A, PEOPLE_A, 90000001, 21000001, 201, password, "+4741000000")
-        created.append(DEMO_A)
-    if db.scalar(select(User.id).where(User.mobile == "+4790000101")) is None:
-        _seed_company(db, DEMO_B, PEOPLE_B, 90000101, 23000101, 301, password, "+4741000100")
-        created.append(DEMO_B)
+    for name, people, first, office, short, sms, (main_number, queue) in (
+            (DEMO_A, PEOPLE_A, 90000001, 21000001, 201, "+4741000000", CALLS_A),
+            (DEMO_B, PEOPLE_B, 90000101, 23000101, 301, "+4741000100", CALLS_B)):
+        found = db.scalar(select(User).where(User.mobile == f"+47{first}"))
+        tenant = db.get(Tenant, found.tenant_id) if found is not None else \
+            _seed_company(db, name, people, first, office, short, password, sms)
+        if found is None:
+            created.append(name)
+        if _seed_phones(db, tenant, main_number, queue):
+            created.append(f"{name}: phones, main number" + (", queue" if queue else ""))
     db.commit()
     return created
