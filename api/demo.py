@@ -74,12 +74,11 @@ def _seed_company(db: Session, name: str, people, first_mobile: int, first_offic
     return tenant
 
 
-def _seed_phones(db: Session, tenant: Tenant, main_number, queue) -> bool:
-    """Phones, a main number and a queue for a demo company that has no SIP phones yet."""
+def _seed_phones(db: Session, tenant: Tenant, users: list[User]) -> bool:
+    """SIP phones, unless the company has some already."""
     if db.scalar(select(Device.id).where(Device.tenant_id == tenant.id,
                                          Device.kind != "mobile").limit(1)) is not None:
         return False
-    users = list(db.scalars(select(User).where(User.tenant_id == tenant.id).order_by(User.id)))
     for u in users:
         numbers.save_device(db, tenant, u.id, None, {
             "kind": "softphone", "label": "Softphone",
@@ -88,25 +87,44 @@ def _seed_phones(db: Session, tenant: Tenant, main_number, queue) -> bool:
             numbers.save_device(db, tenant, u.id, None, {
                 "kind": "deskphone", "label": "Desk phone",
                 "sip_uri": f"sip:{u.short_number}@{DESK_PHONES}"})
+    return True
+
+
+def _seed_main_number(db: Session, tenant: Tenant, users: list[User], main_number) -> bool:
+    if numbers.list_main_numbers(db, tenant.id):
+        return False
     label, number, department = main_number
     receptionist = next(u for u in users if u.department == department)
     numbers.save_main_number(db, tenant, None, {"number": number, "label": label,
                                                 "user_id": receptionist.id})
-    if queue is not None:
-        name, number, department = queue
-        row = queues.create_queue(db, tenant, {"name": name, "number": number,
-                                               "distribution": "ring_all", "ring_time_s": 20,
-                                               "max_wait_s": 120, "announce_position": True})
-        team = [u for u in users if u.department == department]
-        for priority, u in enumerate(team):
-            queues.set_member(db, row, u.id, {"priority": min(priority, 1)})
-            membership.set_login(db, tenant.id, u.id, [row.id], True, by_user_id=u.id)
     return True
+
+
+def _seed_queue(db: Session, tenant: Tenant, users: list[User], queue) -> bool:
+    if queue is None or queues.list_queues(db, tenant.id, include_hidden=True):
+        return False
+    name, number, department = queue
+    row = queues.create_queue(db, tenant, {"name": name, "number": number,
+                                           "distribution": "ring_all", "ring_time_s": 20,
+                                           "max_wait_s": 120, "announce_position": True})
+    for priority, u in enumerate(u for u in users if u.department == department):
+        queues.set_member(db, row, u.id, {"priority": min(priority, 1)})
+        membership.set_login(db, tenant.id, u.id, [row.id], True, by_user_id=u.id)
+    return True
+
+
+def _seed_calls(db: Session, tenant: Tenant, main_number, queue) -> list[str]:
+    """What a first live call needs, each part unless the company has it already."""
+    users = list(db.scalars(select(User).where(User.tenant_id == tenant.id).order_by(User.id)))
+    added = [("phones", _seed_phones(db, tenant, users)),
+             ("main number", _seed_main_number(db, tenant, users, main_number)),
+             ("queue", _seed_queue(db, tenant, users, queue))]
+    return [what for what, done in added if done]
 
 
 def seed_demo(db: Session, password: str) -> list[str]:
     """Create the demo companies unless they exist, and give each its phones, main number and
-    queue unless it has devices already. Returns what was created."""
+    queue unless it has them already. Returns what was created."""
     created = []
     for name, people, first, office, short, sms, (main_number, queue) in (
             (DEMO_A, PEOPLE_A, 90000001, 21000001, 201, "+4741000000", CALLS_A),
@@ -116,7 +134,8 @@ def seed_demo(db: Session, password: str) -> list[str]:
             _seed_company(db, name, people, first, office, short, password, sms)
         if found is None:
             created.append(name)
-        if _seed_phones(db, tenant, main_number, queue):
-            created.append(f"{name}: phones, main number" + (", queue" if queue else ""))
+        added = _seed_calls(db, tenant, main_number, queue)
+        if added:
+            created.append(f"{name}: {', '.join(added)}")
     db.commit()
     return created
