@@ -67,10 +67,6 @@ def stop(timeout: float = 5.0) -> None:
         _service = None
 
 
-def service() -> PushService | None:
-    return _service
-
-
 def _submit(kind: str, tenant_id: int, user_id: int, call_id: str | None, data: dict,
             ttl_s: float, via: PushService | None) -> None:
     created = time.monotonic()

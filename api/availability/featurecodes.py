@@ -21,10 +21,6 @@ class Activate:
     minutes: int | None = None
 
 
-def valid_code(code: str) -> bool:
-    return bool(CODE_RE.match(code))
-
-
 def parse(dialled: str, profiles: Iterable[Profile]) -> Activate | None:
     """The command a dialled string means for this user, or None when it is not a code."""
     text = (dialled or "").strip().rstrip("#")

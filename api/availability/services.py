@@ -283,18 +283,6 @@ def preview(db: Session, tenant: Tenant, user_id: int, caller_number: str | None
     return plan_for(inputs, current, who, at, busy)
 
 
-def plan_call(db: Session, tenant_id: int, user_id: int, caller_: pure.Caller,
-              busy: bool) -> Plan:
-    """The gateway's one call per incoming call: the plan now, with expiry side effects
-    (queue log-in when "Lunch until 13:00" has ended) applied first, once."""
-    at = now()
-    inputs, state, _ = _load(db, tenant_id, user_id, at)
-    current = state_at(inputs, at)
-    if settle(db, tenant_id, user_id, current, state):
-        db.commit()
-    return plan_for(inputs, current, caller_, at, busy)
-
-
 def activate_code(db: Session, tenant_id: int, user_id: int, dialled: str) -> Current | None:
     """The gateway's entry for a feature code dialled from one of the user's phones."""
     from .featurecodes import parse

@@ -19,8 +19,6 @@ from ..core.errors import Conflict, NotFound
 from . import wakeup
 from .models import CallCommand, CallLeg, LiveCall
 
-COMMAND_KINDS = ("hangup", "transfer", "transfer_complete", "transfer_cancel")
-
 
 # -- the API side ----------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app, g, request
-from sqlalchemy import DateTime, ForeignKey, MetaData, Select, create_engine, event, select
+from sqlalchemy import DateTime, ForeignKey, MetaData, create_engine, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -115,11 +115,6 @@ def has_text(expr, words: str):
     """`expr` contains `words` literally: a `%` or `_` typed in a search box is a character
     to find, not a LIKE wildcard (escaped the same way on SQLite and PostgreSQL)."""
     return expr.contains(words, autoescape=True)
-
-
-def scoped(stmt: Select, model: type, tenant_id: int) -> Select:
-    """Restrict a select to one tenant's rows."""
-    return stmt.where(model.tenant_id == tenant_id)
 
 
 def get_scoped(session: Session, model: type, obj_id: int, tenant_id: int,

@@ -228,8 +228,10 @@ def test_an_edited_profile_routes_the_very_next_call_differently(app, company, c
     assert plan["steps"][0]["destination"]["target"] == "+4722222222"
     from api.accounts.models import User
     alice = db.query(User).filter_by(mobile=company.users["alice"]).one()
-    gateway = services.plan_call(db, alice.tenant_id, alice.id,
-                                 services.caller(db, alice.tenant_id, "NO", "91111111"), False)
+    from api.availability.routing import decide  # what the gateway runs for a call
+    from api.core.clock import now
+    gateway = decide(services.routing_inputs(db, alice.tenant_id, alice.id),
+                     services.caller(db, alice.tenant_id, "NO", "91111111"), now(), False)
     assert gateway.steps[0].action == "forward"
 
 

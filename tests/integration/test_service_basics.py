@@ -55,6 +55,24 @@ def test_openapi_document_and_docs_are_served(client):
     assert client.get("/api/v1/docs").status_code == 200
 
 
+def test_the_openapi_document_gives_every_schema_its_own_name(settings):
+    import warnings
+
+    from api import create_app
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        spec = create_app(settings).test_client().get("/api/v1/openapi.json").get_json()
+    clashes = [str(w.message) for w in caught if "resolved to the name" in str(w.message)]
+    assert clashes == []
+    assert "Availability" in spec["components"]["schemas"]
+    from marshmallow import class_registry
+    shared = {name: [c.__module__ for c in classes]
+              for name, classes in class_registry._registry.items()
+              if "." not in name and len({c.__module__ for c in classes
+                                          if c.__module__.startswith("api.")}) > 1}
+    assert shared == {}, "schema classes that would share an OpenAPI name"
+
+
 def test_text_with_a_nul_character_is_refused_naming_the_field(app, client):
     from tests.support.api import auth, make_company
     c = make_company(app)
