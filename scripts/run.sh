@@ -1,28 +1,63 @@
 #!/usr/bin/env bash
 # Set up and start the whole backend on the embedded defaults (SQLite, local push sink).
+# Every service runs under a small supervisor: a service that dies is started again after a
+# back-off (1 s, doubling up to RESTART_MAX_S, back to 1 s once it ran a minute) with a log
+# line, instead of taking the rest down. Ctrl-C or SIGTERM stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export APP_ENV="${APP_ENV:-development}"
 export PORT="${PORT:-8000}"
 export HOST="${HOST:-127.0.0.1}"
 export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://$HOST:$PORT}"
+RESTART_MAX_S="${RESTART_MAX_S:-30}"
+STABLE_S=60
 mkdir -p var
 PY=.venv/bin/python
 for hook in scripts/run.d/*.setup.sh; do [ -e "$hook" ] && "$hook"; done
 $PY -m api.cli migrate
 if [ "$APP_ENV" != "production" ]; then $PY -m api.cli seed-demo; fi
 
+say() {  # one JSON log line, like the services' own
+  printf '{"ts":"%s","level":"%s","logger":"run","event":"%s","service":"%s"%s}\n' \
+    "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" "$1" "$2" "$3" "${4:-}" >&2
+}
+
+supervise() {  # supervise NAME COMMAND...: run COMMAND, start it again whenever it exits
+  local name=$1; shift
+  local child="" stopping="" delay=1 started code
+  trap 'stopping=1; [ -n "$child" ] && kill -TERM "$child" 2>/dev/null; :' TERM INT
+  trap - EXIT
+  while :; do
+    started=$SECONDS
+    "$@" & child=$!
+    code=0; wait "$child" || code=$?
+    while kill -0 "$child" 2>/dev/null; do code=0; wait "$child" || code=$?; done
+    [ -n "$stopping" ] && exit 0
+    (( SECONDS - started >= STABLE_S )) && delay=1
+    say warning service_exited "$name" ",\"code\":$code,\"restart_in_s\":$delay"
+    sleep "$delay" & child=$!
+    wait "$child" || true
+    [ -n "$stopping" ] && exit 0
+    say info service_restart "$name"
+    delay=$(( delay * 2 > RESTART_MAX_S ? RESTART_MAX_S : delay * 2 ))
+  done
+}
+
 pids=()
-cleanup() { trap - EXIT INT TERM; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait; }
+cleanup() {
+  trap - EXIT INT TERM
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  wait
+}
 trap cleanup EXIT INT TERM
 
 for svc in scripts/run.d/*.start.sh; do
   [ -e "$svc" ] || continue
-  "$svc" & pids+=($!)
+  name=$(basename "$svc" .start.sh)
+  supervise "$name" "$svc" & pids+=($!)
 done
 export ACCESS_LOG="${ACCESS_LOG:-1}"   # one JSON line per request, with request id and tenant
-.venv/bin/gunicorn --bind "$HOST:$PORT" --workers "${WEB_CONCURRENCY:-2}" \
-  --log-level warning api.wsgi:app & pids+=($!)
+supervise api .venv/bin/gunicorn -c deploy/gunicorn.conf.py api.wsgi:app & pids+=($!)
 
 $PY -m api.wait_ready "http://$HOST:$PORT/readyz" 30 || { echo "the API did not become ready"; exit 1; }
 cat <<MSG
@@ -37,4 +72,4 @@ cat <<MSG
   Stop with Ctrl-C.
 
 MSG
-wait -n "${pids[@]}"
+wait "${pids[@]}" || true
