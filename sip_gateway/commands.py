@@ -1,6 +1,7 @@
 """The gateway's end of the command channel: claim this gateway's pending commands when the
 API wakes it (a UDP datagram to the address registered at start) and, as a fallback, every
-`SIP_COMMAND_POLL_S`; hand each to the call thread.
+`SIP_COMMAND_POLL_S`; hand each to the call thread. The same thread writes this gateway's
+heartbeat and closes the calls of gateways that died (`api.calls.interrupted`).
 
 A datagram is only a hint to look now: whatever it says, the gateway claims what the
 database holds for it, so a lost datagram delays a command until the next poll and a forged
@@ -15,7 +16,7 @@ import time
 
 log = logging.getLogger("sip_gateway")
 
-STALE_SWEEP_S = 60.0   # how often the poll closes queue calls a killed gateway left waiting
+STALE_SWEEP_S = 60.0   # how often the poll closes calls a killed gateway left behind
 
 
 class Wakeups:
@@ -29,8 +30,8 @@ class Wakeups:
 
     def wait(self, timeout: float) -> bool:
         """Until a wake-up arrives (True) or `timeout` passes (False); drains what queued."""
-        self.sock.settimeout(timeout)
         try:
+            self.sock.settimeout(timeout)
             self.sock.recv(64)
         except (socket.timeout, BlockingIOError):
             return False
@@ -94,15 +95,43 @@ def close_stale_queue_calls(session_factory) -> int:
     return closed
 
 
+def close_silent_gateways_calls(session_factory, gateway_id: str, silent_after: float) -> int:
+    """Finish the live calls of gateways without a heartbeat for `silent_after` seconds
+    (never this gateway's own)."""
+    from api.calls.interrupted import close_silent
+
+    with session_factory() as db:
+        return close_silent(db, silent_after, but=gateway_id)
+
+
+def beat(session_factory, gateway_id: str, wakeups: Wakeups) -> None:
+    """This gateway's heartbeat; its endpoint row again when it went missing."""
+    from api.calls.interrupted import heartbeat
+
+    with session_factory() as db:
+        if heartbeat(db, gateway_id):
+            return
+    register(session_factory, gateway_id, wakeups)
+
+
 def run(session_factory, gateway_id: str, deliver, wakeups: Wakeups, interval: float,
-        stopped: threading.Event, sweep_s: float = STALE_SWEEP_S) -> None:
+        stopped: threading.Event, sweep_s: float = STALE_SWEEP_S,
+        heartbeat_s: float | None = None, silent_after: float | None = None) -> None:
     """The command thread: claim when woken, or every `interval` seconds, until `stopped`.
-    A poll also puts back this gateway's address if it went missing from the database, and
-    at start then every `sweep_s` closes stale queue calls."""
-    woken, swept = True, None
+    A poll also puts back this gateway's address if it went missing from the database; every
+    `heartbeat_s` it writes the heartbeat; at start then every `sweep_s` it closes stale
+    queue calls and the calls of gateways silent for `silent_after` seconds."""
+    from api.calls import interrupted
+
+    heartbeat_s = interrupted.HEARTBEAT_S if heartbeat_s is None else heartbeat_s
+    silent_after = interrupted.silent_after_s() if silent_after is None else silent_after
+    woken, swept, beaten = True, None, time.monotonic()
     while not stopped.is_set():
         try:
-            if not woken:
+            if time.monotonic() - beaten >= heartbeat_s:
+                beaten = time.monotonic()
+                beat(session_factory, gateway_id, wakeups)
+            elif not woken:
                 register(session_factory, gateway_id, wakeups, if_gone=True)
             claim_once(session_factory, gateway_id, deliver)
         except Exception:
@@ -110,9 +139,16 @@ def run(session_factory, gateway_id: str, deliver, wakeups: Wakeups, interval: f
                         extra={"event": "command_poll_error"})
         if swept is None or time.monotonic() - swept >= sweep_s:
             swept = time.monotonic()
-            try:
-                close_stale_queue_calls(session_factory)
-            except Exception:
-                log.warning("stale queue calls not closed", exc_info=True,
-                            extra={"event": "queue_stale_error"})
+            _sweep(session_factory, gateway_id, silent_after)
         woken = wakeups.wait(interval)
+
+
+def _sweep(session_factory, gateway_id: str, silent_after: float) -> None:
+    for what, fn, args in (("stale queue calls", close_stale_queue_calls, ()),
+                           ("silent gateways' calls", close_silent_gateways_calls,
+                            (gateway_id, silent_after))):
+        try:
+            fn(session_factory, *args)
+        except Exception:
+            log.warning(f"{what} not closed", exc_info=True,
+                        extra={"event": "stale_sweep_error"})

@@ -123,6 +123,7 @@ class CallLogEntry(TenantScoped, Base):
     answered_at: Mapped[datetime | None] = mapped_column()
     ended_at: Mapped[datetime | None] = mapped_column()
     handled_at: Mapped[datetime | None] = mapped_column()
+    end_reason: Mapped[str | None] = mapped_column(String(100))  # the system cut it: why
 
 
 class QueueLogEntry(TenantScoped, Base):

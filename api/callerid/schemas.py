@@ -190,6 +190,9 @@ class CallLogEntrySchema(Schema):
     answered_at = fields.DateTime(allow_none=True)
     ended_at = fields.DateTime(allow_none=True)
     handled_at = fields.DateTime(allow_none=True)
+    end_reason = Text(allow_none=True, dump_only=True, metadata={
+        "description": "Why the phone system ended the call, when it cut it (\"the gateway "
+                       "restarted\"); null for calls that ended normally"})
     missed = fields.Function(lambda e: e.status == "missed" and e.direction == "incoming",
                              dump_only=True, metadata={"type": "boolean"})
 

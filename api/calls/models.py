@@ -61,7 +61,8 @@ class CallCommand(TenantScoped, Base):
 
 
 class GatewayEndpoint(Base):
-    """Where a gateway takes wake-ups for its commands (a UDP address), written at its start.
+    """Where a gateway takes wake-ups for its commands (a UDP address), written at its start,
+    and when it was last seen running (its heartbeat).
 
     A wake-up carries no authority: the gateway only claims its pending commands sooner."""
 
@@ -71,3 +72,4 @@ class GatewayEndpoint(Base):
     host: Mapped[str] = mapped_column(String(100))
     port: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[datetime] = mapped_column(default=now)
+    seen_at: Mapped[datetime | None] = mapped_column()  # its last heartbeat

@@ -168,12 +168,9 @@ def finish_command(db: Session, command_id: int, state: str, result: str) -> Non
     db.commit()
 
 
-def gateway_restarted(db: Session, gateway_id: str) -> None:
-    """A gateway that starts holds no call: forget what a previous run left behind."""
-    stale = select(LiveCall.id).where(LiveCall.gateway_id == gateway_id)
-    db.execute(update(CallCommand).where(CallCommand.gateway_id == gateway_id,
-                                         CallCommand.state.in_(("pending", "running")))
-               .values(state="failed", result="gateway restarted", done_at=now()))
-    db.execute(delete(CallLeg).where(CallLeg.call_id.in_(stale)))
-    db.execute(delete(LiveCall).where(LiveCall.gateway_id == gateway_id))
-    db.commit()
+def gateway_restarted(db: Session, gateway_id: str) -> int:
+    """A gateway that starts holds no call: what its previous run left goes to the call log
+    (failed, "the gateway restarted"); its unfinished commands fail. How many calls."""
+    from .interrupted import RESTARTED, finish_gateway_calls
+
+    return finish_gateway_calls(db, gateway_id, RESTARTED)

@@ -26,7 +26,8 @@ _socks: dict[int, socket.socket] = {}   # per address family, made on first use
 
 def register(db: Session, gateway_id: str, host: str, port: int) -> None:
     row = db.get(GatewayEndpoint, gateway_id) or GatewayEndpoint(gateway_id=gateway_id)
-    row.host, row.port, row.started_at = host, port, now()
+    row.host, row.port = host, port
+    row.started_at = row.seen_at = now()
     db.add(row)
     db.commit()
 
