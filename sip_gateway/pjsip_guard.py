@@ -7,8 +7,12 @@ that polls pjsua:
   400 or 513 when its top Via says where to (`sipmsg.error_reply`), on the transport it came
   in on; without a usable Via nothing can be answered (RFC 3261 18.2.2) and it stays dropped;
 - a module after every pjsua module: a request nobody took gets 501 (a method the gateway
-  does not implement) or 481 (a method that only makes sense inside a dialog).
-Each answer is logged as `malformed_request` or `unhandled_request`.
+  does not implement) or 481 (a method that only makes sense inside a dialog);
+- a module before pjsua's presence and instant-message modules (which would accept them
+  from anyone with 200): an out-of-dialog SUBSCRIBE, MESSAGE or PUBLISH gets 405 Method Not
+  Allowed with the `Allow` header of what the gateway takes (in-dialog requests never get
+  here: the dialog layer, before it, takes them).
+Each answer is logged as `malformed_request`, `unhandled_request` or `refused_request`.
 """
 from __future__ import annotations
 
@@ -24,8 +28,11 @@ DROPPED = {PJSIP_EINVALIDMSG: (400, "Bad Request", "Malformed request"),
            PJSIP_EMISSINGHDR: (400, "Bad Request", "Mandatory header missing"),
            PJSIP_ERXOVERFLOW: (513, "Message Too Large", "Request larger than the gateway takes")}
 IN_DIALOG_ONLY = {"BYE", "INFO", "UPDATE", "PRACK", "REFER", "NOTIFY"}
+NOT_ALLOWED = {"SUBSCRIBE", "MESSAGE", "PUBLISH"}   # pjsua would take these from anyone
+ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, PRACK, REFER, NOTIFY"
 TRANSPORTS = {"UDP": 1, "TCP": 2}  # pjsip_transport_type_e
 PRIORITY = 32 + 64                  # after PJSIP_MOD_PRIORITY_APPLICATION: after pjsua
+REFUSE_PRIORITY = 64 - 1            # after the dialog layer (32, 48), before pjsua (64)
 
 
 class _PjStr(C.Structure):
@@ -42,6 +49,10 @@ class _Module(C.Structure):  # pjsip_module
                 ("on_rx_request", _ON_RX), ("on_rx_response", C.c_void_p),
                 ("on_tx_request", C.c_void_p), ("on_tx_response", C.c_void_p),
                 ("on_tsx_state", C.c_void_p)]
+
+
+class _HdrLinks(C.Structure):  # the list links every pjsip header (and list head) starts with
+    _fields_ = [("prev", C.c_void_p), ("next", C.c_void_p)]
 
 
 class _Dropped(C.Structure):  # pjsip_tp_dropped_data
@@ -86,7 +97,10 @@ class Guard:
                 ("pjsip_tpmgr_send_raw", C.c_int,
                  [C.c_void_p, C.c_int, C.c_void_p, C.c_void_p, C.c_char_p, C.c_size_t,
                   C.c_void_p, C.c_int, C.c_void_p, C.c_void_p]),
-                ("pj_sockaddr_in_init", C.c_int, [C.c_void_p, C.c_void_p, C.c_uint16])):
+                ("pj_sockaddr_in_init", C.c_int, [C.c_void_p, C.c_void_p, C.c_uint16]),
+                ("pjsua_pool_create", C.c_void_p, [C.c_char_p, C.c_size_t, C.c_size_t]),
+                ("pjsip_generic_string_hdr_create", C.c_void_p,
+                 [C.c_void_p, C.c_void_p, C.c_void_p])):
             fn = getattr(lib, name)
             fn.restype, fn.argtypes = res, args
         self.lib = lib
@@ -97,14 +111,54 @@ class Guard:
         self._on_drop = _ON_DROP(self._dropped)
         self.module = _Module(name=_PjStr(C.cast(self._name, C.c_char_p), 17), id=-1,
                               priority=PRIORITY, on_rx_request=self._on_rx)
+        self._refuse_name = C.create_string_buffer(b"mod-gateway-refuse")
+        self._on_refuse = _ON_RX(self._refuse)
+        self.refuse_module = _Module(name=_PjStr(C.cast(self._refuse_name, C.c_char_p), 18),
+                                     id=-1, priority=REFUSE_PRIORITY,
+                                     on_rx_request=self._on_refuse)
+        self._allow = None
 
     def install(self) -> "Guard":
         status = self.lib.pjsip_endpt_register_module(self.endpt, C.byref(self.module))
         if status != 0:
             log.warning("requests no module handles stay unanswered", extra={
                 "event": "guard_unavailable", "status": status})
+        self._allow = self._allow_header()
+        status = self.lib.pjsip_endpt_register_module(self.endpt, C.byref(self.refuse_module))
+        if status != 0:
+            log.warning("out-of-dialog SUBSCRIBE and MESSAGE are not refused", extra={
+                "event": "guard_unavailable", "status": status})
         self.lib.pjsip_tpmgr_set_drop_data_cb(self.tpmgr, self._on_drop)
         return self
+
+    def _allow_header(self):
+        """A header list (head, then `Allow: ALLOW`) for 405 answers, in a pool of ours."""
+        self._pool = self.lib.pjsua_pool_create(b"guard", 512, 512)
+        self._strings = [C.create_string_buffer(b"Allow"), C.create_string_buffer(ALLOW.encode())]
+        name, value = (_PjStr(C.cast(b, C.c_char_p), len(b.value)) for b in self._strings)
+        hdr = self.lib.pjsip_generic_string_hdr_create(self._pool, C.byref(name),
+                                                       C.byref(value))
+        head = _HdrLinks()
+        links = _HdrLinks.from_address(hdr)
+        head.prev = head.next = hdr
+        links.prev = links.next = C.addressof(head)
+        return head
+
+    # -- a request the gateway refuses whoever sends it --------------------------------------
+    def _refuse(self, rdata) -> int:
+        try:
+            info = (self.lib.pjsip_rx_data_get_info(rdata) or b"").decode("latin-1")
+            method = info.split("Request msg ", 1)[-1].split("/", 1)[0]
+            if method not in NOT_ALLOWED:
+                return 0
+            self.lib.pjsip_endpt_respond_stateless(self.endpt, rdata, 405, None,
+                                                   C.byref(self._allow), None)
+            log.info("request refused", extra={
+                "event": "refused_request", "method": method, "status": 405})
+            return 1
+        except Exception:
+            log.exception("guard failed", extra={"event": "adapter_error"})
+            return 0
 
     # -- a request no module took ------------------------------------------------------------
     def _rx_request(self, rdata) -> int:
