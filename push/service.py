@@ -5,6 +5,11 @@ append and a wake-up byte), so the caller, such as the SIP gateway's call thread
 On the loop: look the user's devices up (database work in a small thread pool), build one
 message per device, send them all concurrently on the transports' long-lived connections,
 apply the retry policy, prune dead tokens, and record every attempt in batches.
+
+A call that is over gets no incoming-call push: one not yet sent is dropped, a retry is
+not made, and a request still waiting on the provider when the call_ended arrives is
+abandoned (the connection or stream is closed before the provider answered), so a frozen
+provider that wakes up later finds its sender gone (see `push.sink`).
 """
 from __future__ import annotations
 
@@ -35,6 +40,7 @@ class PushService:
         self._writer: asyncio.Task | None = None
         self._ended: dict[tuple, float] = {}   # (tenant, call id) -> when call_ended came
         self._waiting: dict[tuple, asyncio.Event] = {}  # retries of a call's push, sleeping
+        self._ringing: dict[tuple, set[asyncio.Task]] = {}  # a call's incoming pushes at work
         self.dropped = 0
 
     # -- lifecycle --------------------------------------------------------------------------
@@ -105,6 +111,17 @@ class PushService:
         task = self._loop.create_task(self._handle(notify))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        if notify.kind == INCOMING_CALL and notify.call_id:
+            key = (notify.tenant_id, notify.call_id)
+            self._ringing.setdefault(key, set()).add(task)
+            task.add_done_callback(lambda t, key=key: self._not_ringing(key, t))
+
+    def _not_ringing(self, key: tuple, task: asyncio.Task) -> None:
+        tasks = self._ringing.get(key)
+        if tasks is not None:
+            tasks.discard(task)
+            if not tasks:
+                del self._ringing[key]
 
     def _call_ended(self, notify: Notify) -> None:
         now = self._mono()
@@ -117,6 +134,8 @@ class PushService:
         self._ended[key] = now
         if key in self._waiting:
             self._waiting.pop(key).set()  # wake the retries: they end as not relevant
+        for task in self._ringing.pop(key, ()):
+            task.cancel()   # a request still waiting on a slow provider is abandoned
 
     def _over(self, notify: Notify) -> bool:
         return notify.kind == INCOMING_CALL and (notify.tenant_id, notify.call_id) in self._ended
@@ -151,7 +170,14 @@ class PushService:
                              policy.Result(None), None)
                 return
             started = self._mono()
-            result = await transport.send(msg, remaining)
+            try:
+                result = await transport.send(msg, remaining)
+            except asyncio.CancelledError:
+                if not self._over(notify):
+                    raise
+                self._record(notify, msg, transport.name, attempt, "not_relevant",
+                             policy.Result(None, "call_ended"), None)
+                return
             latency = (self._mono() - started) * 1000
             decision = policy.decide(result, attempt=attempt,
                                      remaining_s=notify.deadline - self._mono(),

@@ -3,21 +3,30 @@ long-poll for theirs. `python -m push.sink [--host H] [--port P]`.
 
 POST /deliver/<token>             store one push (the `local` transport)
 GET  /poll/<token>?after=N&wait=S the pushes after id N, waiting up to S seconds for one
+GET  /healthz                     alive, and how many pushes it dropped as stale
 POST /dead/<token>                answer later deliveries 410 Unregistered (tests, demo)
+
+Like a provider, it does not deliver what is no longer worth it: a push whose
+`apns-expiration` has passed, an incoming call for a call whose call_ended it already has
+for that token (the same collapse id: the later push replaces the earlier one), and a
+request whose sender hung up before the sink read it (a sender that gave up waiting on a
+sink that was frozen).
 """
 from __future__ import annotations
 
 import argparse
 import itertools
 import json
+import socket
 import threading
 import time
-from collections import defaultdict, deque
+from collections import OrderedDict, defaultdict, deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 KEEP = 200
 MAX_WAIT_S = 30.0
+ENDED_KEEP = 10_000     # calls remembered as over, per sink
 
 
 class Store:
@@ -25,14 +34,34 @@ class Store:
         self._cond = threading.Condition()
         self._ids = itertools.count(1)
         self._pushes: dict[str, deque] = defaultdict(lambda: deque(maxlen=KEEP))
+        self._ended: OrderedDict[tuple, None] = OrderedDict()
         self.dead: set[str] = set()
+        self.dropped = 0
 
-    def add(self, token: str, push: dict) -> int:
+    def add(self, token: str, push: dict) -> int | None:
+        """Store a push for the token's phone; None when it is not delivered (stale)."""
         with self._cond:
+            if self._stale(token, push):
+                self.dropped += 1
+                return None
             push = {"id": next(self._ids), "received_at": time.time(), **push}
             self._pushes[token].append(push)
             self._cond.notify_all()
             return push["id"]
+
+    def _stale(self, token: str, push: dict) -> bool:
+        key = (token, push.get("call_id"))
+        if push.get("kind") == "call_ended" and key[1]:
+            self._ended[key] = None
+            while len(self._ended) > ENDED_KEEP:
+                self._ended.popitem(last=False)
+        if push.get("kind") == "incoming_call" and key in self._ended:
+            return True
+        try:
+            expiration = int((push.get("apns_headers") or {}).get("apns-expiration") or 0)
+        except (TypeError, ValueError):
+            expiration = 0
+        return 0 < expiration < time.time()
 
     def after(self, token: str, after: int, wait_s: float) -> list[dict]:
         deadline = time.monotonic() + wait_s
@@ -82,12 +111,25 @@ class Handler(BaseHTTPRequestHandler):
             push = json.loads(body or b"{}")
         except ValueError:
             return self._answer(400, {"reason": "BadPayload"})
+        if self._sender_gone():
+            self.store.dropped += 1
+            self.close_connection = True
+            return None
         self._answer(200, {"id": self.store.add(token, push)})
+
+    def _sender_gone(self) -> bool:
+        """The sender closed the connection before its request was read (it gave up)."""
+        try:
+            return self.connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+        except BlockingIOError:
+            return False
+        except OSError:
+            return True
 
     def do_GET(self) -> None:
         head, token, query = self._route()
         if head == "healthz":
-            return self._answer(200, {"status": "ok"})
+            return self._answer(200, {"status": "ok", "dropped": self.store.dropped})
         if head != "poll" or not token:
             return self._answer(404, {"reason": "NotFound"})
         try:

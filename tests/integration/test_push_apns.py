@@ -7,6 +7,7 @@ import pytest
 
 import push
 from tests.support.push import BUNDLE, apns_double, attempts, registered, sender
+from tests.support.sip import wait_until
 
 VOIP = "a1" * 32
 ALERT = "b2" * 32
@@ -143,6 +144,9 @@ def test_call_ended_stops_the_retries_of_the_incoming_call_push(app, client, apn
     with sender(app, ios=transport) as svc:
         ring(svc, phone, call_id="short")
         double.wait_for(1)
+        # the 503 is in: the retry waits (a call_ended before it would abandon the request)
+        wait_until(lambda: attempts(client, phone, kind="incoming_call"),
+                   what="the first attempt in the push log")
         push.notify_call_ended(phone["tenant"], phone["user"], "short", reason="answered",
                                via=svc)
         assert svc.drain()
