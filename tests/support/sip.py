@@ -63,7 +63,7 @@ class Gateway:
 
     def __init__(self, database_url: str, tmp: Path, *, trunk_port: int, voicemail_port: int,
                  sink_url: str, peers: str = "127.0.0.1", trunks: str = "",
-                 max_calls: int = 64) -> None:
+                 max_calls: int = 64, gateway_id: str | None = None) -> None:
         self.port = free_port()
         self.wakeup_port = free_port()
         self.lines: list[str] = []
@@ -71,7 +71,7 @@ class Gateway:
                "SIP_PORT": str(self.port), "SIP_TRUNK_PEERS": peers, "SIP_TRUNKS": trunks,
                "SIP_TRUNK_URI": f"sip:127.0.0.1:{trunk_port}",
                "SIP_VOICEMAIL_URI": f"sip:voicemail@127.0.0.1:{voicemail_port}",
-               "SIP_GATEWAY_ID": f"test-{self.port}", "SIP_RTP_PORT": str(self.port + 1000
+               "SIP_GATEWAY_ID": gateway_id or f"test-{self.port}", "SIP_RTP_PORT": str(self.port + 1000
                                                                         if self.port < 60000
                                                                         else 30000),
                "SIP_MAX_CALLS": str(max_calls), "SIP_TTS_DIR": str(tmp / "tts"), "PUSH_SINK_URL": sink_url,
