@@ -140,7 +140,7 @@ def run(session_factory, gateway_id: str, deliver, wakeups: Wakeups, interval: f
         if swept is None or time.monotonic() - swept >= sweep_s:
             swept = time.monotonic()
             _sweep(session_factory, gateway_id, silent_after)
-        woken = wakeups.wait(interval)
+        woken = wakeups.wait(min(interval, heartbeat_s))   # a slow poll still beats
 
 
 def _sweep(session_factory, gateway_id: str, silent_after: float) -> None:
