@@ -4,6 +4,7 @@ and production use (`deploy/gunicorn.conf.py`), started by the test."""
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -31,7 +32,7 @@ def _healthz(url: str, timeout: float) -> int | None:
 def gunicorn(database_url):
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "APP_ENV": "test", "HOST": "127.0.0.1",
-           "PORT": str(port), "SECRET_KEY": "test-secret-key-0123456789abcdef0123456789",
+           "PORT": str(port), "SECRET_KEY": secrets.token_urlsafe(48),
            "ACCESS_LOG": "0"}
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py",
                              "api.wsgi:app"], cwd=ROOT, env=env,

@@ -63,6 +63,7 @@ class Backend:
                "SIP_HOST": "127.0.0.1", "SIP_PORT": str(self.sip),
                "SIP_RTP_PORT": str(self.sip + 1000 if self.sip < 60000 else 30000),
                "SIP_TTS_DIR": str(tmp / "tts"), "SIP_GATEWAY_ID": f"supervised-{self.sip}",
+               "SECRET_KEY_FILE": str(tmp / "secret_key"),
                "CALENDAR_SYNC_EVERY": "3600", "RESTART_MAX_S": "2", "ACCESS_LOG": "0",
                "PASSWORD_HASH_PROFILE": "fast"}
         self.lines: list[str] = []
