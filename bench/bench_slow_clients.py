@@ -20,6 +20,7 @@ import subprocess
 import tempfile
 import time
 import urllib.request
+from pathlib import Path
 
 from bench.lib import ROOT, VENV_BIN, demo_database, free_port, report, wait_http
 
@@ -29,17 +30,22 @@ SETTINGS = [("gunicorn sync x2 (before)", ["-k", "sync", "--threads", "1"]),
 
 
 @contextlib.contextmanager
-def gunicorn(database_url: str, extra: list[str]):
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "PORT": str(port), "ACCESS_LOG": "0"}
-    proc = subprocess.Popen([str(VENV_BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py",
-                             *extra, "api.wsgi:app"], cwd=ROOT, env=env)
+def running(cmd: list[str], port: int, env: dict | None = None):
+    """`cmd` until the block ends, once /healthz on `port` answers; yields the port."""
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
     try:
         wait_http(f"http://127.0.0.1:{port}/healthz")
         yield port
     finally:
         proc.terminate()
         proc.wait(15)
+
+
+def gunicorn(database_url: str, extra: list[str]):
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "PORT": str(port), "ACCESS_LOG": "0"}
+    return running([str(VENV_BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", *extra,
+                    "api.wsgi:app"], port, env)
 
 
 @contextlib.contextmanager
@@ -58,14 +64,11 @@ def nginx(upstream_port: int):
     conf = (f"worker_processes 1; pid {d}/nginx.pid; error_log {d}/error.log; daemon off;\n"
             f"events {{ worker_connections 2048; }}\n"
             f"http {{ access_log off; {temp}\n{site}\n}}\n")
-    (open(f"{d}/nginx.conf", "w")).write(conf)
-    proc = subprocess.Popen(["nginx", "-c", f"{d}/nginx.conf"])
+    Path(d, "nginx.conf").write_text(conf)
     try:
-        wait_http(f"http://127.0.0.1:{port}/healthz")
-        yield port
+        with running(["nginx", "-c", f"{d}/nginx.conf"], port):
+            yield port
     finally:
-        proc.terminate()
-        proc.wait(15)
         shutil.rmtree(d, ignore_errors=True)
 
 
