@@ -12,6 +12,7 @@ LOG_OTHERS_IN_QUEUES = "log_others_in_queues"
 SET_OTHERS_AVAILABILITY = "set_others_availability"
 VIEW_PUSH_LOG = "view_push_log"
 VIEW_AUDIT_LOG = "view_audit_log"
+SEND_SMS = "send_sms"
 
 ALL = {
     MANAGE_USERS: "Create, edit and delete users",
@@ -25,6 +26,7 @@ ALL = {
     SET_OTHERS_AVAILABILITY: "Set colleagues' availability",
     VIEW_PUSH_LOG: "See push delivery attempts",
     VIEW_AUDIT_LOG: "See security events (resets, rate limits)",
+    SEND_SMS: "Send SMS from the app in the company's name (templates, recipient groups)",
 }
 
 ADMINISTRATOR = "administrator"
@@ -33,7 +35,11 @@ USER = "user"
 
 BUILTIN_ROLES: dict[str, tuple[str, list[str]]] = {
     ADMINISTRATOR: ("Administrator", sorted(ALL)),
-    TEAM_LEADER: ("Team leader", sorted([LOG_OTHERS_IN_QUEUES, SET_OTHERS_AVAILABILITY])),
+    TEAM_LEADER: ("Team leader", sorted([LOG_OTHERS_IN_QUEUES, SET_OTHERS_AVAILABILITY,
+                                           SEND_SMS])),
+    # Not plain users: an SMS costs the company money and speaks in its name to outsiders,
+    # and built-in roles cannot be edited, so a company that wants every user to send
+    # grants it by a custom role (the reverse would make every other company rebuild roles).
     USER: ("User", []),
 }
 

@@ -36,8 +36,9 @@ def peek(session: Session, key: str, limit: int, window_s: int) -> Verdict:
     return Verdict(True, 0, row.count)
 
 
-def hit(session: Session, key: str, limit: int, window_s: int) -> Verdict:
-    """Count one hit; refuse it when the window already holds `limit` hits.
+def hit(session: Session, key: str, limit: int, window_s: int, amount: int = 1) -> Verdict:
+    """Count `amount` hits (one by default); refuse them all when the window cannot hold
+    them within `limit`.
 
     The row is locked (SELECT ... FOR UPDATE on PostgreSQL) so concurrent workers count right.
     The caller commits.
@@ -54,9 +55,9 @@ def hit(session: Session, key: str, limit: int, window_s: int) -> Verdict:
                     session.add(row)
                 elif at - row.window_start >= timedelta(seconds=window_s):
                     row.window_start, row.count = at, 0
-                if row.count >= limit:
+                if row.count + amount > limit:
                     return Verdict(False, _remaining(row.window_start, window_s, at), row.count)
-                row.count += 1
+                row.count += amount
                 session.flush()
                 return Verdict(True, 0, row.count)
         except IntegrityError:  # another worker created the row first: count again

@@ -8,6 +8,8 @@ from . import command, services
 
 def on_sms(db, received) -> None:
     """`received` is an `api.sms.services.ReceivedSms` for one of the company's numbers."""
+    if received.outcome != "ignored":
+        return  # another feature handled it (STOP, an opt-out, gets no help text)
     ctx = services.context(current_app)
     tenant = received.tenant
     if command.parse_command(received.text, tenant.reset_keyword) == command.RESET:

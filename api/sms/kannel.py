@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 import requests
 
+from .encoding import is_gsm7
 from .gateway import (ACCEPTED, DELIVERED, FAILED, QUEUED, BadInbound, DeliveryReport,
                       InboundSms, SendResult)
 
@@ -74,7 +75,10 @@ class KannelGateway:
 
     def send(self, *, to: str, sender: str, text: str, report_url: str) -> SendResult:
         params = {"username": self.username, "password": self.password, "from": sender,
-                  "to": to, "text": text, "charset": "UTF-8", "dlr-mask": str(DLR_MASK), "dlr-url": report_url}
+                  "to": to, "text": text, "charset": "UTF-8", "dlr-mask": str(DLR_MASK),
+                  "dlr-url": report_url}
+        if not is_gsm7(text):
+            params["coding"] = "2"  # UCS-2: Kannel would otherwise turn such characters into ?
         try:
             resp = self.http.get(self.sendsms_url, params=params, timeout=self.timeout_s)
         except requests.RequestException as exc:
