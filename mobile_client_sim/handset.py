@@ -9,7 +9,26 @@ from __future__ import annotations
 import queue
 import socket
 import threading
-from urllib.parse import unquote_plus, unquote_to_bytes
+from urllib.parse import unquote_to_bytes
+
+
+def _bytes(data: str) -> bytes:
+    return unquote_to_bytes(data.replace("+", " "))
+
+
+def _decode(raw: bytes, ucs2: bool = False) -> str:
+    """The text of a message's bytes. The fake SMSC does not say whether the parts of a long
+    SMS are UCS-2 (UTF-16) or text; UTF-16 is recognised by what text never holds: a NUL or
+    another control byte, or bytes that are not UTF-8."""
+    if not ucs2 and len(raw) % 2 == 0:
+        try:
+            text = raw.decode("utf-8")
+            ucs2 = any(ord(c) < 32 and c not in "\n\r" for c in text)
+        except UnicodeDecodeError:
+            ucs2 = True
+    if ucs2:
+        return raw.decode("utf-16-be", "replace")
+    return raw.decode("utf-8", "replace")
 
 
 class Handset:
@@ -35,29 +54,32 @@ class Handset:
             pass  # closed
 
     def _line(self, line: str) -> None:
-        """`from to text TEXT`, or a part of a long SMS: `from to udh UDH data DATA` (both
-        URL-encoded; the UDH's concatenation header says which part of how many)."""
+        """`from to text TEXT`, `from to ucs-2 DATA` (UTF-16, URL-encoded), or a part of a
+        long SMS: `from to udh UDH data DATA` (both URL-encoded; the UDH's concatenation
+        header says which part of how many)."""
         parts = line.split(" ", 3)
         if len(parts) == 4 and parts[2] == "text":
             self._inbox(parts[1]).put((parts[0], parts[3]))
+            return
+        if len(parts) == 4 and parts[2] == "ucs-2":
+            self._inbox(parts[1]).put((parts[0], _decode(_bytes(parts[3]), ucs2=True)))
             return
         fields = line.split(" ")
         if len(fields) != 6 or fields[2] != "udh" or fields[4] != "data":
             return
         sender, to, udh, data = fields[0], fields[1], unquote_to_bytes(fields[3]), fields[5]
-        text = unquote_plus(data)
         if len(udh) < 6 or udh[1] != 0:  # not an 8-bit concatenation header: one message
-            self._inbox(to).put((sender, text))
+            self._inbox(to).put((sender, _decode(_bytes(data))))
             return
         ref, total, seq = udh[3], udh[4], udh[5]
         with self.lock:
             pieces = self.partial.setdefault((sender, to, ref), {})
-            pieces[seq] = text
+            pieces[seq] = _bytes(data)
             done = len(pieces) == total
             if done:
                 del self.partial[(sender, to, ref)]
         if done:
-            self._inbox(to).put((sender, "".join(pieces[i] for i in sorted(pieces))))
+            self._inbox(to).put((sender, _decode(b"".join(pieces[i] for i in sorted(pieces)))))
 
     def send(self, sender: str, to: str, text: str) -> None:
         """The handset `sender` texts `text` to the number `to`."""
