@@ -37,7 +37,8 @@ class Handset:
         self.sock.settimeout(None)
         self.file = self.sock.makefile("rwb")
         self.inboxes: dict[str, queue.Queue] = {}
-        self.partial: dict[tuple, dict[int, str]] = {}
+        self.partial: dict[tuple, dict[int, bytes]] = {}
+        self.parts: dict[str, list[int]] = {}  # per number: how many SMS each message took
         self.lock = threading.Lock()
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
@@ -59,17 +60,17 @@ class Handset:
         header says which part of how many)."""
         parts = line.split(" ", 3)
         if len(parts) == 4 and parts[2] == "text":
-            self._inbox(parts[1]).put((parts[0], parts[3]))
+            self._deliver(parts[1], parts[0], parts[3])
             return
         if len(parts) == 4 and parts[2] == "ucs-2":
-            self._inbox(parts[1]).put((parts[0], _decode(_bytes(parts[3]), ucs2=True)))
+            self._deliver(parts[1], parts[0], _decode(_bytes(parts[3]), ucs2=True))
             return
         fields = line.split(" ")
         if len(fields) != 6 or fields[2] != "udh" or fields[4] != "data":
             return
         sender, to, udh, data = fields[0], fields[1], unquote_to_bytes(fields[3]), fields[5]
         if len(udh) < 6 or udh[1] != 0:  # not an 8-bit concatenation header: one message
-            self._inbox(to).put((sender, _decode(_bytes(data))))
+            self._deliver(to, sender, _decode(_bytes(data)))
             return
         ref, total, seq = udh[3], udh[4], udh[5]
         with self.lock:
@@ -79,7 +80,13 @@ class Handset:
             if done:
                 del self.partial[(sender, to, ref)]
         if done:
-            self._inbox(to).put((sender, _decode(b"".join(pieces[i] for i in sorted(pieces)))))
+            self._deliver(to, sender, _decode(b"".join(pieces[i] for i in sorted(pieces))),
+                          total)
+
+    def _deliver(self, to: str, sender: str, text: str, parts: int = 1) -> None:
+        with self.lock:
+            self.parts.setdefault(to, []).append(parts)
+        self._inbox(to).put((sender, text))
 
     def send(self, sender: str, to: str, text: str) -> None:
         """The handset `sender` texts `text` to the number `to`."""

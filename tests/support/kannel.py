@@ -9,10 +9,13 @@ import secrets
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pytest
 
 from tests.support.pg import free_port
 
@@ -69,7 +72,7 @@ group = sendsms-user
 username = {send_user}
 password = {send_password}
 user-allow-ip = 127.0.0.1
-max-messages = 3
+max-messages = 6
 concatenation = true
 
 group = sms-service
@@ -150,3 +153,88 @@ class Kannel:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+# -- fixtures for a test module: the API on a free port behind Kannel, and a handset --------
+# (import them into the module: `from tests.support.kannel import handset, kannel, live, watch`)
+
+class WebhookWatch:
+    """WSGI wrapper that counts finished webhook calls (to wait for them) and can lose the
+    answer of the next incoming SMS after it was handled, as a network fault would."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.done: dict[str, int] = {"inbound": 0, "reports": 0}
+        self.lose_next_answer = 0
+        self.cond = threading.Condition()
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        kind = "inbound" if path.startswith("/api/v1/sms/inbound") else \
+            "reports" if path.startswith("/api/v1/sms/reports") else None
+        if kind is None:
+            return self.app(environ, start_response)
+        seen = {}
+        body_iter = self.app(environ, lambda status, headers, exc=None: seen.update(
+            status=status, headers=headers) or (lambda data: None))
+        try:
+            body = b"".join(body_iter)
+        finally:
+            getattr(body_iter, "close", lambda: None)()  # replies go out here
+        with self.cond:
+            lose = kind == "inbound" and self.lose_next_answer > 0
+            self.lose_next_answer -= lose
+            self.done[kind] += 1
+            self.cond.notify_all()
+        if lose:
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+            return [b"answer lost"]
+        start_response(seen["status"], seen["headers"])
+        return [body]
+
+    def count(self, kind: str) -> int:
+        with self.cond:
+            return self.done[kind]
+
+    def wait(self, kind: str, at_least: int, timeout_s: float = 20) -> None:
+        with self.cond:
+            assert self.cond.wait_for(lambda: self.done[kind] >= at_least, timeout_s), \
+                f"Kannel made {self.done[kind]} {kind} calls, expected {at_least}"
+
+
+@pytest.fixture(scope="module")
+def watch(app):
+    return WebhookWatch(app)
+
+
+@pytest.fixture(scope="module")
+def live(app, watch):
+    from tests.conftest import _empty_all_tables
+    from tests.support.live import LiveServer
+    with LiveServer(watch) as server:
+        yield server
+    _empty_all_tables(app.extensions["engine"])
+
+
+@pytest.fixture(scope="module")
+def kannel(app, live):
+    from api.sms.config import SmsConfig
+    from api.sms.kannel import KannelGateway
+    from api.sms.services import SmsRuntime
+    from tests.support.sms import swap_extension
+    secret = secrets.token_urlsafe(16)
+    with Kannel(f"{live.url}/api/v1/sms/inbound?secret={secret}") as boxes:
+        config = SmsConfig(gateway="kannel", kannel_sendsms_url=boxes.sendsms_url,
+                           kannel_username=boxes.send_user, kannel_password=boxes.send_password,
+                           webhook_secret=secret, allowed_ips=(), callback_base_url=live.url)
+        gateway = KannelGateway(boxes.sendsms_url, boxes.send_user, boxes.send_password)
+        restore = swap_extension(app, "sms", SmsRuntime(config, gateway))
+        yield boxes
+        restore()
+
+
+@pytest.fixture
+def handset(kannel, db):
+    from mobile_client_sim.handset import Handset
+    with Handset("127.0.0.1", kannel.smsc_port) as phone:
+        yield phone
