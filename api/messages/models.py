@@ -58,39 +58,34 @@ class MessageRecipient(TenantScoped, Base):
         return self.outbound.updated_at if self.outbound is not None else None
 
 
-class _Owned:
+class _Owned(TenantScoped):
+    """The company's (owner_user_id None, kept by administrators) or one user's own."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
+
     @property
     def scope(self) -> str:
         return "company" if self.owner_user_id is None else "personal"
 
 
-class MessageTemplate(_Owned, TenantScoped, Base):
-    """A company template (owner_user_id None, kept by administrators) or a user's own."""
-
+class MessageTemplate(_Owned, Base):
     __tablename__ = "message_templates"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    owner_user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(80))
     text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=now)
-    updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 
 
-class RecipientGroup(_Owned, TenantScoped, Base):
-    """A company group (owner_user_id None) or a user's own: numbers, contacts, colleagues."""
+class RecipientGroup(_Owned, Base):
+    """Numbers, contacts and colleagues to send to at once."""
 
     __tablename__ = "recipient_groups"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    owner_user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(80))
     # {"numbers": [E.164], "contact_ids": [int], "user_ids": [int]}
     members: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(default=now)
-    updated_at: Mapped[datetime] = mapped_column(default=now, onupdate=now)
 
 
 class SmsOptOut(TenantScoped, Base):

@@ -58,8 +58,9 @@ class MessageById(MethodView):
     @login_required()
     @blp.response(200, MessageSchema)
     def get(self, message_id):
-        """One message with each recipient's state: your own, or any of the company's for
-        administrators."""
+        """One message with each recipient's delivery state.
+
+        Your own, or any of the company's for administrators."""
         p = current()
         return services.get_message(db_session(), p.tenant_id, message_id,
                                     None if p.can(MANAGE_TENANT) else p.user_id)
@@ -71,8 +72,10 @@ class Preview(MethodView):
     @blp.arguments(MessageTextSchema)
     @blp.response(200, MessagePreviewSchema)
     def post(self, body):
-        """How the text will be sent, counted as a phone counts it: GSM-7 or UCS-2, how many
-        SMS, and how many places are left before another is needed. Sends nothing."""
+        """Count a text as the phone does, before sending it.
+
+        GSM-7 or UCS-2, how many SMS, and how many places are left before another is
+        needed. Sends nothing."""
         text, cfg = body["text"], services.config(current_app)
         c = encoding.count(text)
         return {"encoding": c.encoding, "characters": len(text), "units": c.units,
@@ -86,8 +89,10 @@ class Senders(MethodView):
     @login_required(SEND_SMS)
     @blp.response(200, MessageSenderSchema(many=True))
     def get(self):
-        """What I may send as: the company's sender name, then the numbers I may show on
-        calls. The first is used when a message names no sender."""
+        """What I may send as.
+
+        The company's sender name, then the numbers I may show on calls. The first is used
+        when a message names no sender."""
         p = current()
         return services.senders(db_session(), p.tenant, p.user_id)
 
@@ -104,8 +109,9 @@ class Settings(MethodView):
     @blp.arguments(MessageSettingsSchema)
     @blp.response(200, MessageSettingsSchema)
     def put(self, body):
-        """Set the company's sender name (up to 11 characters, at least one letter), or null
-        for none."""
+        """Set the company's sender name (administrators).
+
+        Up to 11 characters with at least one letter, or null for none."""
         return services.save_settings(db_session(), current().tenant_id, body)
 
 
