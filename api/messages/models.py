@@ -18,6 +18,7 @@ from ..sms.models import SmsOutbound
 
 class Message(TenantScoped, Base):
     __tablename__ = "messages"
+    __table_args__ = (UniqueConstraint("tenant_id", "user_id", "idempotency_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(
@@ -26,6 +27,7 @@ class Message(TenantScoped, Base):
     text: Mapped[str] = mapped_column(Text)
     encoding: Mapped[str] = mapped_column(String(8))
     parts: Mapped[int] = mapped_column(Integer)
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))  # a retried tap
     created_at: Mapped[datetime] = mapped_column(default=now, index=True)
 
     recipients: Mapped[list["MessageRecipient"]] = relationship(

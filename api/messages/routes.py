@@ -9,6 +9,7 @@ from ..accounts.permissions import MANAGE_TENANT, SEND_SMS
 from ..core.auth import current, login_required
 from ..core.db import db_session
 from ..core.pagination import paginate_select
+from ..core.schemas import IdempotencyHeadersSchema
 from ..sms import encoding
 from ..sms.outbox import Outbox
 from . import services
@@ -25,9 +26,10 @@ me_blp = Blueprint("messages_me", __name__, url_prefix="/api/v1/me",
 @blp.route("")
 class Messages(MethodView):
     @login_required(SEND_SMS)
+    @blp.arguments(IdempotencyHeadersSchema, location="headers")
     @blp.arguments(MessageCreateSchema)
     @blp.response(201, MessageSchema)
-    def post(self, body):
+    def post(self, headers, body):
         """Send a text to numbers, contacts, colleagues and recipient groups.
 
         Every recipient gets one SMS (a number named twice gets one). The message and a
@@ -35,10 +37,12 @@ class Messages(MethodView):
         out right after, and Kannel's delivery reports move each recipient on to `accepted`,
         `delivered` or `failed`. A number that texted STOP to the company is skipped
         (`opted_out`). Over the user's or the company's hourly or daily limit the whole
-        message is refused (429) and nothing is sent.
+        message is refused (429) and nothing is sent. Repeating the request with the same
+        Idempotency-Key (a retried tap) returns the message already sent and sends nothing.
         """
         p, outbox = current(), Outbox()
-        message = services.send(db_session(), current_app, p.tenant, p.user_id, body, outbox)
+        message = services.send(db_session(), current_app, p.tenant, p.user_id, body, outbox,
+                                headers.get("idempotency_key"))
         outbox.after_response()
         return message
 

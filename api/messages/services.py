@@ -6,13 +6,14 @@ import logging
 
 from flask import Flask
 from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..accounts.models import Tenant
 from ..availability.numbers import allowed_display_numbers
 from ..core import ratelimit
-from ..core.errors import NotFound, ServiceUnavailable, TooManyRequests, ValidationFailed, \
-    field_error
+from ..core.errors import (Conflict, NotFound, ServiceUnavailable, TooManyRequests,
+                           ValidationFailed, field_error)
 from ..core.phone import try_e164
 from ..sms import encoding
 from ..sms import services as sms
@@ -112,12 +113,24 @@ def opted_out(db: Session, tenant_id: int, numbers: list[str]) -> set[str]:
                                                          SmsOptOut.number.in_(numbers))))
 
 
+def _by_key(db: Session, tenant_id: int, user_id: int, key: str, text: str) -> Message | None:
+    found = db.scalar(select(Message).where(Message.tenant_id == tenant_id,
+                                            Message.user_id == user_id,
+                                            Message.idempotency_key == key))
+    if found is not None and found.text != text:
+        raise Conflict("This Idempotency-Key was used for another message")
+    return found
+
+
 def send(db: Session, app: Flask, tenant: Tenant, user_id: int, data: dict,
-         outbox: Outbox) -> Message:
+         outbox: Outbox, key: str | None = None) -> Message:
     """Record the message and one SMS per recipient (state queued); the SMS go out through
-    the gateway once this commits. Opted-out numbers are recorded as skipped."""
+    the gateway once this commits. Opted-out numbers are recorded as skipped. The same
+    Idempotency-Key again returns the message already sent and sends nothing."""
     cfg, rt = config(app), sms.runtime(app)
     text = data["text"]
+    if key and (found := _by_key(db, tenant.id, user_id, key, text)) is not None:
+        return found
     count = encoding.count(text)
     if count.parts > cfg.max_parts:
         raise field_error("text", f"the text needs {count.parts} SMS ({count.encoding}); "
@@ -135,8 +148,13 @@ def send(db: Session, app: Flask, tenant: Tenant, user_id: int, data: dict,
     stopped = opted_out(db, tenant.id, [t.number for t in targets])
     _within_limits(db, cfg, tenant.id, user_id, len(targets) - len(stopped))
     message = Message(tenant_id=tenant.id, user_id=user_id, sender=sender, text=text,
-                      encoding=count.encoding, parts=count.parts)
-    db.add(message)
+                      encoding=count.encoding, parts=count.parts, idempotency_key=key)
+    try:
+        with db.begin_nested():
+            db.add(message)
+    except IntegrityError:  # the same key in a request running at the same moment
+        db.rollback()
+        return _by_key(db, tenant.id, user_id, key, text)
     for t in targets:
         row = MessageRecipient(tenant_id=tenant.id, number=t.number, name=t.name, kind=t.kind)
         if t.number in stopped:

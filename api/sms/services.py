@@ -109,11 +109,12 @@ def enqueue(db: Session, rt: SmsRuntime, outbox: Outbox, *, tenant_id: int, to: 
     db.flush()
     bind = db.get_bind()
     ref = row.ref
-    outbox.add(lambda: _send(bind, rt, ref, to, sender, text))
+    outbox.add(lambda: deliver(bind, rt, ref, to, sender, text))
     return row
 
 
-def _send(bind, rt: SmsRuntime, ref: str, to: str, sender: str, text: str) -> None:
+def deliver(bind, rt: SmsRuntime, ref: str, to: str, sender: str, text: str) -> None:
+    """Hand a recorded SMS to the gateway and record its answer (in a session of its own)."""
     result = rt.gateway.send(to=to, sender=sender, text=text,
                              report_url=report_url(rt.config.callback_base_url, ref,
                                                    rt.config.webhook_secret))

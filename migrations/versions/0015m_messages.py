@@ -66,11 +66,14 @@ def upgrade() -> None:
         sa.Column('text', sa.Text(), nullable=False),
         sa.Column('encoding', sa.String(length=8), nullable=False),
         sa.Column('parts', sa.Integer(), nullable=False),
+        sa.Column('idempotency_key', sa.String(length=100), nullable=True),
         sa.Column('created_at', api.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(['user_id'], ['users.id'],
                                 name=op.f('fk_messages_user_id_users'), ondelete='SET NULL'),
         _tenant('messages'),
-        sa.PrimaryKeyConstraint('id', name=op.f('pk_messages')))
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_messages')),
+        sa.UniqueConstraint('tenant_id', 'user_id', 'idempotency_key',
+                            name=op.f('uq_messages_tenant_id')))
     with op.batch_alter_table('messages') as batch_op:
         batch_op.create_index(batch_op.f('ix_messages_tenant_id'), ['tenant_id'])
         batch_op.create_index(batch_op.f('ix_messages_user_id'), ['user_id'])

@@ -260,3 +260,17 @@ def test_no_gateway_means_a_clear_problem_and_nothing_recorded(app, client, db):
     finally:
         restore()
     assert r.status_code == 503 and _messages(db) == 0
+
+
+def test_a_retried_tap_with_the_same_idempotency_key_sends_nothing_more(app, client, db, sink):
+    c, h = _company(app, client)
+    tap = {**h["alice"], "Idempotency-Key": "tap-1"}
+    first = client.post("/api/v1/messages", headers=tap, buffered=True,
+                        json={"text": "Once", "numbers": ["90012345"]})
+    again = client.post("/api/v1/messages", headers=tap, buffered=True,
+                        json={"text": "Once", "numbers": ["90012345"]})
+    assert first.status_code == 201 and again.get_json()["id"] == first.get_json()["id"]
+    assert len(sink.sent) == 1 and _messages(db) == 1
+    other = client.post("/api/v1/messages", headers=tap, buffered=True,
+                        json={"text": "Something else", "numbers": ["90012345"]})
+    assert other.status_code == 409 and len(sink.sent) == 1
