@@ -26,6 +26,7 @@ from .models import Message, MessageRecipient, MessageSettings, SmsOptOut
 log = logging.getLogger("api.messages")
 HOUR, DAY = 3600, 86400
 OPTED_OUT = "opted_out"
+SEND_AT_ONCE = 8  # sendsms requests in flight for one message (after the response)
 
 
 def config(app: Flask) -> MessagesConfig:
@@ -155,15 +156,17 @@ def send(db: Session, app: Flask, tenant: Tenant, user_id: int, data: dict,
     except IntegrityError:  # the same key in a request running at the same moment
         db.rollback()
         return _by_key(db, tenant.id, user_id, key, text)
+    batch = Outbox()  # one job: the recipients' SMS handed to the gateway a few at a time
     for t in targets:
         row = MessageRecipient(tenant_id=tenant.id, number=t.number, name=t.name, kind=t.kind)
         if t.number in stopped:
             row.skipped = OPTED_OUT
         else:
-            row.outbound = sms.enqueue(db, rt, outbox, tenant_id=tenant.id, to=t.number,
+            row.outbound = sms.enqueue(db, rt, batch, tenant_id=tenant.id, to=t.number,
                                        sender=sender, text=text, purpose="message")
         message.recipients.append(row)
     db.commit()
+    outbox.add(lambda: batch.flush(workers=SEND_AT_ONCE))
     log.info("message queued", extra={"event": "message_queued", "tenant_id": tenant.id,
                                       "recipients": len(targets), "opted_out": len(stopped)})
     return message
