@@ -14,6 +14,7 @@ from .accounts import admin, permissions
 from .accounts.models import Tenant, User
 from .availability import numbers
 from .availability.models import Device
+from .numbers.services import create_series, free_numbers
 from .queues import membership, services as queues
 
 SOFTPHONES = "127.0.0.1:5062"
@@ -58,18 +59,29 @@ CALLS_A = (("Fjordtelefon sentralbord", "+4721000000", "Reception"),
 CALLS_B = (("Nordlys sentralbord", "+4723000100", "Office"), None)
 
 
+def _free(db: Session, tenant: Tenant, series) -> str:
+    return free_numbers(db, tenant.id, series.id, 1)[0]["number"]
+
+
 def _seed_company(db: Session, name: str, people, first_mobile: int, first_office: int,
                   first_short: int, password: str, service_number: str) -> Tenant:
+    """The company owns a series of office numbers and of short numbers; each person gets
+    the next free number of each (as an administrator picks them in the app)."""
     tenant = admin.create_tenant(db, name=name, country="NO", timezone="Europe/Oslo",
                                  language="nb", password_policy="standard",
                                  sms_service_number=service_number)
+    offices = create_series(db, tenant, {"kind": "public", "first": f"+47{first_office}",
+                                         "last": f"+47{first_office + 98}",
+                                         "label": "Office numbers"})
+    shorts = create_series(db, tenant, {"kind": "short", "first": str(first_short),
+                                        "last": str(first_short + 98), "label": "Extensions"})
     for i, (first, last, title, dept, role_key) in enumerate(people):
         role = admin.builtin_role(db, tenant.id, role_key)
         admin.create_user(db, tenant, {
             "mobile": f"+47{first_mobile + i}", "first_name": first, "last_name": last,
             "email": f"{first.lower()}.{last.lower()}@example.no", "title": title,
-            "department": dept, "office_number": f"+47{first_office + i}",
-            "short_number": str(first_short + i), "tags": [dept.lower()], "language": "nb",
+            "department": dept, "office_number": _free(db, tenant, offices),
+            "short_number": _free(db, tenant, shorts), "tags": [dept.lower()], "language": "nb",
             "role_id": role.id}, password=password)
     return tenant
 

@@ -17,6 +17,7 @@ FEATURES = [
     "api.passwordreset",
     "api.calls",
     "api.transfer",
+    "api.numbers",
 ]
 
 

@@ -14,25 +14,23 @@ from .queuecontrol import QueueStep
 log = logging.getLogger("sip_gateway")
 
 
-def route(db, called: str | None, called_user: str, caller: str | None, from_user, uris: dict):
+def route(db, owner, called: str | None, called_user: str, caller: str | None, uris: dict):
     """The `store.Route` for a call to a queue or to the queue service number, else None.
 
-    `called` is the dialled number in E.164 (None when it is not one), `caller` the calling
-    number, `from_user` the colleague calling (None for an outside caller).
+    `owner` is what the number registry says the dialled number leads to (a queue's number,
+    a queue's short number dialled by a colleague, or a company's queue service number),
+    `called` the dialled number in E.164 (None when it is not one), `caller` the calling number.
     """
     from api.queues.models import Queue
-    from api.queues.services import queue_for_number, remote_login_tenant
 
-    queue = None
-    if called is not None:
-        queue = queue_for_number(db, called)
-        if queue is None:
-            service = remote_login_tenant(db, called)
-            if service is not None:
-                return _remote_login(db, service, called, caller)
-    if queue is None and from_user is not None and called_user.isdigit():
-        queue = db.scalar(select(Queue).where(Queue.tenant_id == from_user.tenant_id,
-                                              Queue.short_number == called_user).limit(1))
+    if owner is None:
+        return None
+    if owner.kind == "queue_service" and called is not None:
+        return _remote_login(db, owner.tenant_id, called, caller)
+    if owner.kind not in ("queue", "queue_short"):
+        return None
+    queue = db.scalar(select(Queue).where(Queue.id == owner.owner_id,
+                                          Queue.tenant_id == owner.tenant_id))
     if queue is None:
         return None
     return _queue_route(db, queue, called or queue.number or called_user, caller, uris)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import bindparam, or_, select
 
 from api.core.db import Prepared
+from api.numbers import lookup as registry
 
 from . import numbers, plans, queuerouting
 from .callmessages import CallPlan
@@ -31,9 +32,9 @@ def _user_where(*where):
         *where).limit(1)
 
 
-def _by_office():
+def _by_id():
     from api.accounts.models import User
-    return _user_where(User.office_number == bindparam("number"))
+    return _user_where(User.id == bindparam("uid"), User.tenant_id == bindparam("tid"))
 
 
 def _by_own_number():
@@ -47,19 +48,13 @@ def _by_mobile():
     return _user_where(User.mobile == bindparam("number"))
 
 
-def _by_short():
-    from api.accounts.models import User
-    return _user_where(User.tenant_id == bindparam("tid"), User.short_number == bindparam("short"))
-
-
 def _country():
     from api.accounts.models import Tenant
     return select(Tenant.country).where(Tenant.id == bindparam("tid"))
 
 
-_BY_OFFICE, _BY_OWN_NUMBER = Prepared(_by_office), Prepared(_by_own_number)
-_BY_SHORT, _COUNTRY = Prepared(_by_short), Prepared(_country)
-_BY_MOBILE = Prepared(_by_mobile)
+_BY_ID, _BY_OWN_NUMBER = Prepared(_by_id), Prepared(_by_own_number)
+_BY_MOBILE, _COUNTRY = Prepared(_by_mobile), Prepared(_country)
 
 
 @dataclass(frozen=True)
@@ -144,24 +139,18 @@ class Store:
         if from_user is not None:
             country = self._country_of(db, from_user.tenant_id)
         called = numbers.read(called_user, country)
-        user = None
-        via_main = None
-        if called is not None:
-            user = _BY_OFFICE.first(db, number=called)
-            if user is None:
-                user, via_main = self._main_number_user(db, called)
+        owner = registry.public_owner(db, called)  # one owner in the whole system
+        if owner is None and from_user is not None and called_user[:1] not in "*#":
+            owner = registry.short_owner(db, from_user.tenant_id, called_user)  # a colleague's
+        user, via_main = self._owner_user(db, owner)
         if user is None:  # a queue, or the queue service number (remote login)
-            queue = queuerouting.route(db, called, called_user, caller_num, from_user,
-                                       self.uris)
+            queue = queuerouting.route(db, owner, called, called_user, caller_num, self.uris)
             if queue is not None:
                 return queue
         if user is None and from_user is not None:
             if called_user[:1] in "*#":
                 return self._feature_code(db, from_user, called_user)
-            short = _BY_SHORT.first(db, tid=from_user.tenant_id, short=called_user)
-            if short is not None:
-                user, called = short, short.office_number or called_user
-            elif called is not None:
+            if called is not None:
                 return self._outbound(db, from_user, identity, called, asked)
         if user is None:
             return Route(status=404, called=called_user)
@@ -172,6 +161,8 @@ class Store:
             context = {**(route.context or {}), "main_number": {
                 "id": via_main.id, "number": via_main.number, "name": via_main.label}}
             return replace(route, called=called, via_main_number=via_main.id, context=context)
+        if owner.kind == "user_short":  # dialled by a colleague: the user's own number
+            called = user.office_number or called_user
         return self._inbound(db, user, called or called_user, caller_num, user.id in busy)
 
     @staticmethod
@@ -180,16 +171,25 @@ class Store:
         return (found and found.country) or "NO"
 
     @staticmethod
-    def _main_number_user(db, number: str):
-        """(the user a main number leads to, the main number), or (None, None)."""
-        from api.accounts.models import User
-        from api.availability.models import MainNumber
+    def _owner_user(db, owner):
+        """(the user the registry's owner leads to, the main number it came in on or None).
 
-        row = db.execute(select(User, MainNumber).join(
-            MainNumber, (MainNumber.user_id == User.id)
-            & (MainNumber.tenant_id == User.tenant_id)).where(
-            MainNumber.number == number).limit(1)).first()
-        return (row[0], row[1]) if row is not None else (None, None)
+        Office and short numbers lead to their user, a main number to the user it is set to
+        lead to; a user's mobile number is not routed to them here (the caller reaches the
+        mobile itself)."""
+        if owner is None:
+            return None, None
+        if owner.kind in ("office", "user_short"):
+            return _BY_ID.first(db, uid=owner.owner_id, tid=owner.tenant_id), None
+        if owner.kind == "main":
+            from api.availability.models import MainNumber
+
+            main = db.scalar(select(MainNumber).where(MainNumber.id == owner.owner_id,
+                                                      MainNumber.tenant_id == owner.tenant_id))
+            if main is not None and main.user_id is not None:
+                user = _BY_ID.first(db, uid=main.user_id, tid=owner.tenant_id)
+                return (user, main) if user is not None else (None, None)
+        return None, None
 
     def _inbound(self, db, user, called: str, caller: str | None, busy: bool) -> Route:
         from api.availability import services as availability

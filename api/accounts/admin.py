@@ -42,7 +42,7 @@ def update_tenant(db: Session, tenant: Tenant, data: dict[str, Any]) -> Tenant:
             "sms_service_number", data["sms_service_number"], data.get("country", tenant.country))
     for key, value in data.items():
         setattr(tenant, key, value)
-    _commit(db, "sms_service_number", "That SMS service number is used by another company")
+    _commit(db, "sms_service_number", "That SMS service number is taken")
     return tenant
 
 
@@ -55,6 +55,8 @@ def _commit(db: Session, field: str, message: str) -> None:
 
 
 # -- users -------------------------------------------------------------------------------
+# Every number a user holds (mobile, office, short) is claimed in the number registry when
+# the user is flushed (`api.numbers.sync`): a number owned elsewhere is a neutral 409.
 
 def _normalise_user_fields(tenant: Tenant, data: dict[str, Any]) -> dict[str, Any]:
     for f in PHONE_FIELDS:
@@ -67,24 +69,9 @@ def _normalise_user_fields(tenant: Tenant, data: dict[str, Any]) -> dict[str, An
     return data
 
 
-def _check_unique(db: Session, tenant: Tenant, data: dict[str, Any], user_id: int | None) -> None:
-    if data.get("mobile"):
-        other = db.scalar(select(User.id).where(User.mobile == data["mobile"]))
-        if other is not None and other != user_id:
-            raise Conflict(f"The mobile number {data['mobile']} is already a login",
-                           extra={"field": "mobile"})
-    if data.get("short_number"):
-        other = db.scalar(select(User.id).where(User.tenant_id == tenant.id,
-                                                User.short_number == data["short_number"]))
-        if other is not None and other != user_id:
-            raise Conflict(f"Short number {data['short_number']} is taken",
-                           extra={"field": "short_number"})
-
-
 def create_user(db: Session, tenant: Tenant, data: dict[str, Any], *,
                 password: str | None = None, actor: Any = None) -> User:
     data = _normalise_user_fields(tenant, dict(data))
-    _check_unique(db, tenant, data, None)
     role_id = data.pop("role_id", None)
     role = get_scoped(db, Role, role_id, tenant.id, "role") if role_id else \
         builtin_role(db, tenant.id, permissions.USER)
@@ -107,7 +94,6 @@ def update_user(db: Session, tenant: Tenant, user: User, data: dict[str, Any], *
                 actor: Any = None) -> User:
     privileges.may_act_on_user(actor, user)
     data = _normalise_user_fields(tenant, dict(data))
-    _check_unique(db, tenant, data, user.id)
     if "role_id" in data:
         role = get_scoped(db, Role, data["role_id"], tenant.id, "role")
         privileges.may_change_role(actor, user, role)

@@ -23,19 +23,6 @@ def _normalise(tenant: Tenant, data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _check_number(db: Session, queue: Queue) -> None:
-    """A queue number reaches exactly one queue (the gateway finds the queue by it)."""
-    if not queue.number:
-        return
-    stmt = select(Queue.id).where(Queue.number == queue.number)
-    if queue.id is not None:
-        stmt = stmt.where(Queue.id != queue.id)
-    taken = db.scalar(stmt) is not None or db.scalar(select(QueueServiceNumber.id).where(
-        QueueServiceNumber.number == queue.number)) is not None
-    if taken:
-        raise Conflict(f"The number {queue.number} is already in use", extra={"field": "number"})
-
-
 def _check_overflow(db: Session, queue: Queue) -> None:
     """The overflow destination exists in this company: another company's user or queue id
     is refused exactly like an id nobody has."""
@@ -69,7 +56,6 @@ def _commit(db: Session) -> None:
 def create_queue(db: Session, tenant: Tenant, data: dict[str, Any]) -> Queue:
     queue = Queue(tenant_id=tenant.id, **_normalise(tenant, dict(data)))
     _check_overflow(db, queue)
-    _check_number(db, queue)
     db.add(queue)
     _commit(db)
     return queue
@@ -80,7 +66,6 @@ def update_queue(db: Session, tenant: Tenant, queue: Queue, data: dict[str, Any]
         setattr(queue, key, value)
     with db.no_autoflush:
         _check_overflow(db, queue)
-        _check_number(db, queue)
     _commit(db)
     return queue
 
@@ -157,17 +142,6 @@ def check_can_watch(db: Session, principal, queue: Queue) -> None:
 
 # -- numbers the gateway answers -------------------------------------------------------------
 
-def queue_for_number(db: Session, called_number: str) -> Queue | None:
-    """The queue a called number (E.164) belongs to, in whichever company."""
-    return db.scalar(select(Queue).where(Queue.number == called_number))
-
-
-def remote_login_tenant(db: Session, called_number: str) -> int | None:
-    """The company whose queue service number was called (remote login), if any."""
-    return db.scalar(select(QueueServiceNumber.tenant_id)
-                     .where(QueueServiceNumber.number == called_number))
-
-
 def service_number(db: Session, tenant_id: int) -> str | None:
     return db.scalar(select(QueueServiceNumber.number)
                      .where(QueueServiceNumber.tenant_id == tenant_id))
@@ -182,11 +156,9 @@ def set_service_number(db: Session, tenant: Tenant, raw: str | None) -> str | No
             db.delete(row)
         db.commit()
         return None
-    if db.scalar(select(Queue.id).where(Queue.number == number)) is not None:
-        raise Conflict(f"The number {number} is a queue's number", extra={"field": "number"})
     if row is None:
         row = QueueServiceNumber(tenant_id=tenant.id, number=number)
         db.add(row)
     row.number = number
-    commit_or_conflict(db, f"The number {number} is already in use", "number")
+    commit_or_conflict(db, f"The number {number} is taken", "number")
     return number

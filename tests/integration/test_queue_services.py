@@ -225,13 +225,15 @@ def test_every_queue_call_outcome_is_announced_for_the_queue_log(db, company):
 
 
 def test_the_gateway_finds_the_queue_and_the_remote_login_company_by_the_called_number(db, company):
+    from api.numbers.lookup import Owner, public_owner
+
     tenant = db.get(Tenant, company.tenant_id)
     q = _queue(db, company, number="+4722991234")
     services.set_service_number(db, tenant, "22 99 00 99")
-    assert services.queue_for_number(db, "+4722991234").id == q.id
-    assert services.queue_for_number(db, "+4722995678") is None
-    assert services.remote_login_tenant(db, "+4722990099") == company.tenant_id
-    assert services.remote_login_tenant(db, "+4722991234") is None
+    tid = company.tenant_id
+    assert public_owner(db, "+4722991234") == Owner(tid, "queue", q.id)
+    assert public_owner(db, "+4722995678") is None
+    assert public_owner(db, "+4722990099") == Owner(tid, "queue_service", tid)
 
 
 def test_an_abandoned_queue_call_lands_in_the_queue_log_with_who_called(db, company):

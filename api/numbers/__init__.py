@@ -1,0 +1,13 @@
+"""The number registry: every number the system routes, owned once."""
+
+
+def register(api) -> None:
+    from .routes import numbers_blp
+
+    api.register_blueprint(numbers_blp)
+
+
+def register_hooks() -> None:
+    from . import sync
+
+    sync.install()
