@@ -111,9 +111,15 @@ class _Checker:
         return data
 
 
-def _check_code(db: Session, user_id: int, code: str | None, profile_id: int | None) -> None:
+def _check_code(db: Session, tenant_id: int, user_id: int, code: str | None,
+                profile_id: int | None) -> None:
     if not code:
         return
+    from ..numbers.lookup import short_owner
+
+    if short_owner(db, tenant_id, code) is not None:  # phones would dial the number instead
+        raise Conflict(f"Activation code {code} is one of the company's short numbers",
+                       extra={"field": "activation_code"})
     other = db.scalar(select(Profile.id).where(Profile.user_id == user_id,
                                                Profile.activation_code == code))
     if other is not None and other != profile_id:
@@ -124,7 +130,7 @@ def _check_code(db: Session, user_id: int, code: str | None, profile_id: int | N
 def create_profile(db: Session, tenant: Tenant, user_id: int, data: dict[str, Any]) -> Profile:
     ensure_standard(db, tenant.id, user_id)
     data = _Checker(db, tenant, user_id).check(dict(data))
-    _check_code(db, user_id, data.get("activation_code"), None)
+    _check_code(db, tenant.id, user_id, data.get("activation_code"), None)
     count = db.scalar(select(func.count()).select_from(Profile)
                       .where(Profile.user_id == user_id))
     if count >= 50:
@@ -143,7 +149,7 @@ def create_profile(db: Session, tenant: Tenant, user_id: int, data: dict[str, An
 def update_profile(db: Session, tenant: Tenant, profile: Profile,
                    data: dict[str, Any]) -> Profile:
     data = _Checker(db, tenant, profile.user_id).check(dict(data))
-    _check_code(db, profile.user_id, data.get("activation_code"), profile.id)
+    _check_code(db, tenant.id, profile.user_id, data.get("activation_code"), profile.id)
     for key, value in data.items():
         setattr(profile, key, value)
     touch(db, profile.user_id)

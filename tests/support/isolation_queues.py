@@ -3,7 +3,7 @@ from __future__ import annotations
 
 
 def provide(client, headers: dict, company) -> dict:
-    queue = client.post("/api/v1/queues", json={"name": "Walk queue", "number": "+4722990000"},
+    queue = client.post("/api/v1/queues", json={"name": "Walk queue", "number": "+4722990001"},
                         headers=headers).get_json()
     for user in client.get("/api/v1/users", headers=headers).get_json():
         client.put(f"/api/v1/queues/{queue['id']}/members/{user['id']}", json={"priority": 0},
