@@ -43,6 +43,16 @@ def main(argv: list[str] | None = None) -> int:
         print("database migrated")
         return 0
 
+    from .core.errors import AppError
+
+    try:
+        return _run(args, settings)
+    except AppError as exc:  # a taken number, a refused password: said as the API says it
+        print(exc.detail, file=sys.stderr)
+        return 1
+
+
+def _run(args, settings: Settings) -> int:
     from .accounts import admin, permissions
     from .accounts.models import Tenant
     db = _session(settings)

@@ -203,3 +203,14 @@ def test_a_short_number_and_a_feature_code_never_collide(client, victim):
     bob = client.get("/api/v1/users", headers=h, query_string={"q": "Bob"}).get_json()[0]
     r = client.patch(f"/api/v1/users/{bob['id']}", headers=h, json={"short_number": "4455"})
     _neutral_conflict(r, "4455")
+
+
+def test_the_operator_cli_cannot_give_a_new_administrator_a_taken_number(
+        database_url, monkeypatch, capsys, victim, attacker):
+    from api import cli
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    code = cli.main(["create-admin", "--tenant-id", str(attacker.tenant_id), "--mobile",
+                     A_QUEUE, "--first-name", "Eve", "--password", "Very-long-pass-123"])
+    assert code == 1
+    assert capsys.readouterr().err.strip() == f"The number {A_QUEUE} is taken; choose another"
