@@ -45,17 +45,21 @@ def main(argv: list[str] | None = None) -> int:
 
     from .core.errors import AppError
 
+    db = _session(settings)
     try:
-        return _run(args, settings)
+        return _run(db, args, settings)
     except AppError as exc:  # a taken number, a refused password: said as the API says it
         print(exc.detail, file=sys.stderr)
         return 1
+    finally:
+        db.close()
+        db.get_bind().dispose()
 
 
-def _run(args, settings: Settings) -> int:
+def _run(db, args, settings: Settings) -> int:
     from .accounts import admin, permissions
     from .accounts.models import Tenant
-    db = _session(settings)
+
     if args.cmd == "create-tenant":
         tenant = admin.create_tenant(db, name=args.name, country=args.country,
                                      timezone=args.timezone, language=args.language,
