@@ -69,10 +69,12 @@ def changes(session: Session) -> tuple[list, list]:
             continue
         owner_of, tenant_of, fields = spec
         attrs = inspect(obj).attrs
+        is_new = obj in new
         for kind, field in fields:
-            if obj not in new and not attrs[field].history.has_changes():
-                continue
-            releases.append((kind, owner_of(obj)))
+            if not is_new:
+                if not attrs[field].history.has_changes():
+                    continue
+                releases.append((kind, owner_of(obj)))
             value = getattr(obj, field)
             if value:
                 claims.append((tenant_of(obj), kind, owner_of(obj), value, field))
