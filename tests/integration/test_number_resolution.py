@@ -7,12 +7,14 @@ from sqlalchemy import select
 from api.accounts.models import Tenant, User
 from api.availability.numbers import save_main_number
 from api.numbers.lookup import Owner, public_owner
+from sip_gateway.origin import Origin
 from sip_gateway.store import Store
 from tests.support.api import make_company
 
 URIS = {"trunk": "sip:10.0.0.5:5060", "voicemail": "sip:vm-{number}@10.0.0.9",
         "queue": "sip:queue-{id}@10.0.0.9", "self": "sip:10.0.0.1:5060"}
 OUTSIDE = "+4791234567"
+PHONES = Origin(kind="phones")  # a call from a user's own phone
 
 
 def _people(app, db):
@@ -27,7 +29,7 @@ def test_an_office_number_rings_its_user_and_a_short_number_only_from_a_colleagu
     route = store.route(alice.office_number, OUTSIDE, set())
     assert (route.direction, route.user_id, route.called) == \
         ("incoming", alice.id, alice.office_number)
-    route = store.route(alice.short_number, bob.mobile, set())
+    route = store.route(alice.short_number, bob.mobile, set(), origin=PHONES)
     assert (route.user_id, route.called) == (alice.id, alice.office_number)
     assert store.route(alice.short_number, OUTSIDE, set()).status == 404
     other = make_company(app)  # the same digits in another company lead to its own user
@@ -35,14 +37,15 @@ def test_an_office_number_rings_its_user_and_a_short_number_only_from_a_colleagu
                       for who in ("alice", "bob"))
     o_bob.short_number = alice.short_number
     db.commit()
-    assert store.route(alice.short_number, o_alice.mobile, set()).user_id == o_bob.id
-    assert store.route(alice.short_number, bob.mobile, set()).user_id == alice.id
+    dialled = alice.short_number
+    assert store.route(dialled, o_alice.mobile, set(), origin=PHONES).user_id == o_bob.id
+    assert store.route(dialled, bob.mobile, set(), origin=PHONES).user_id == alice.id
 
 
 def test_a_users_mobile_resolves_to_them_but_is_still_reached_as_the_mobile_itself(app, db):
     store, company, alice, bob = _people(app, db)
     assert public_owner(db, alice.mobile) == Owner(company.tenant_id, "mobile", alice.id)
-    route = store.route(alice.mobile, bob.mobile, set())  # a colleague calls her mobile
+    route = store.route(alice.mobile, bob.mobile, set(), origin=PHONES)  # a colleague calls
     assert (route.direction, route.user_id, route.called) == ("outgoing", bob.id, alice.mobile)
     assert store.route(alice.mobile, OUTSIDE, set()).status == 404
 

@@ -7,14 +7,17 @@ from sqlalchemy import select
 
 from api.accounts.models import User
 from api.numbers.lookup import Owner, public_owner, short_owner
+from sip_gateway.origin import Origin
 from sip_gateway.store import Store
 from tests.support.api import auth, make_company
 
-A_QUEUE, A_QUEUE_SHORT, A_MAIN = "+4723950001", "7001", "+4723950002"
+# short numbers starting with 0: no test company's user has one (tests.support.api)
+A_QUEUE, A_QUEUE_SHORT, A_MAIN = "+4723950001", "0701", "+4723950002"
 A_QUEUE_SERVICE, A_SMS = "+4723950003", "+4741950004"
 URIS = {"trunk": "sip:10.0.0.5:5060", "voicemail": "sip:vm-{number}@10.0.0.9",
         "queue": "sip:queue-{id}@10.0.0.9", "self": "sip:10.0.0.1:5060"}
 OUTSIDE = "+4791234567"
+PHONES = Origin(kind="phones")  # a call from a user's own phone
 # words that would tell the asker who holds a number
 REVEALING = ("queue", "login", "main", "sms", "service", "company", "tenant", "user",
              "office", "mobile", "alice", "bob", "admin", "victim")
@@ -126,9 +129,9 @@ def test_another_companys_short_numbers_do_not_shadow_the_first(app, client, db,
                     json={"name": "Q", "short_number": A_QUEUE_SHORT})
     assert r.status_code == 201
     store = Store(app.extensions["session_factory"], URIS)
-    route = store.route(short, victim.users["bob"], set())  # A's colleague dials alice
+    route = store.route(short, victim.users["bob"], set(), origin=PHONES)  # A's colleague
     assert (route.tenant_id, route.user_id) == (victim.tenant_id, uid)
-    route = store.route(A_QUEUE_SHORT, victim.users["bob"], set())
+    route = store.route(A_QUEUE_SHORT, victim.users["bob"], set(), origin=PHONES)
     assert route.plan.steps[0].queue_id == victim.queue_id
     assert short_owner(db, victim.tenant_id, short) == Owner(victim.tenant_id, "user_short", uid)
 
