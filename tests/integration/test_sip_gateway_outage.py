@@ -39,6 +39,9 @@ def _user_with_softphone(url: str, soft_uri: str):
     from api.availability.models import Device
     from api.availability.services import ensure_standard
 
+    from api.features import register_hooks
+
+    register_hooks()  # as every process does (the number registry keeps itself in step)
     engine = make_engine(url)
     sessions = make_session_factory(engine)
     company = make_company(SimpleNamespace(extensions={"session_factory": sessions}))
