@@ -125,3 +125,22 @@ def test_removing_a_series_leaves_the_numbers_in_use_with_their_owners(client, c
         "/api/v1/numbers", headers=h, query_string={"kind": "office"}).get_json()}
     assert (f"+{first}", "office") in kinds
     assert client.delete(f"/api/v1/numbers/series/{series['id']}", headers=h).status_code == 404
+
+
+def test_the_demo_companies_take_their_numbers_from_their_series(client, db):
+    from api.demo import seed_demo
+
+    seed_demo(db, "demo")
+    r = client.post("/api/v1/auth/login", json={"username": "+4790000001", "password": "demo"})
+    h = {"Authorization": f"Bearer {r.get_json()['access_token']}"}
+    series = {s["kind"]: s for s in client.get("/api/v1/numbers/series", headers=h).get_json()}
+    assert (series["public"]["first"], series["short"]["first"]) == ("+4721000001", "201")
+    offices = client.get("/api/v1/numbers", headers=h, query_string={"kind": "office"})
+    assert [n["number"] for n in offices.get_json()][:2] == ["+4721000001", "+4721000002"]
+    free = client.get("/api/v1/numbers/free", headers=h, query_string={"limit": 50}).get_json()
+    public = [n["number"] for n in free if n["form"] == "public"]
+    assert public[0] == "+4721000021"  # twenty people hold the first twenty
+    assert "+4721000099" not in public  # the Support queue's number
+    free = client.get("/api/v1/numbers/free", headers=h, query_string={
+        "series_id": series["short"]["id"], "limit": 1}).get_json()
+    assert [n["number"] for n in free] == ["221"]
