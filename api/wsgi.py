@@ -1,4 +1,4 @@
 """WSGI entry point for gunicorn: `gunicorn api.wsgi:app`."""
-from . import create_app
+from .app import create_app
 
 app = create_app()

@@ -11,7 +11,7 @@ os.environ.setdefault("PASSWORD_HASH_PROFILE", "fast")
 import pytest  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from api import create_app  # noqa: E402
+from api.app import create_app  # noqa: E402
 from api.config import Settings  # noqa: E402
 from api.core import clock  # noqa: E402
 from api.core.db import Base  # noqa: E402

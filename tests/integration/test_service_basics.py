@@ -32,7 +32,7 @@ def test_malformed_json_is_a_422_not_a_500(client):
 
 
 def test_unexpected_exception_is_logged_and_answered_with_its_request_id(settings, caplog):
-    from api import create_app
+    from api.app import create_app
     app = create_app(settings)
     bp = Blueprint("boom", __name__)
 

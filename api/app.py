@@ -1,0 +1,94 @@
+"""The Flask application factory of the REST API."""
+from __future__ import annotations
+
+from flask import Flask, redirect
+from werkzeug.routing import IntegerConverter
+
+from .config import Settings
+
+
+class BoundedInt(IntegerConverter):
+    """Ids in URLs: an integer the database can hold (others are simply not found)."""
+
+    MAX = 2**31 - 1
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", self.MAX)
+        super().__init__(map, *args, **kwargs)
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    from sqlalchemy import text
+
+    from . import features
+    from .core.apidoc import SPEC_OPTIONS, SWAGGER_UI_ASSETS, Api, serve_swagger_ui
+    from .core.db import close_session, make_engine, make_session_factory
+    from .core.errors import ServiceUnavailable
+    from .core import jsonbody, outbound
+    from .core.logs import configure_logging, install_request_ids
+    from .core.problems import refuse_nul_characters, register_problem_handlers
+
+    settings = settings or Settings.from_env()
+    outbound.configure(settings)
+    configure_logging()
+    app = Flask(__name__)
+    app.config.update(
+        SETTINGS=settings,
+        ACCESS_LOG=settings.access_log,
+        API_TITLE="PBX companion API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL=SWAGGER_UI_ASSETS,
+        OPENAPI_SWAGGER_UI_CONFIG={"validatorUrl": None},  # no call to an outside validator
+        API_SPEC_OPTIONS=SPEC_OPTIONS,
+        JSON_SORT_KEYS=False,
+        MAX_CONTENT_LENGTH=8 * 1024 * 1024,
+    )
+    engine = make_engine(settings.database_url)
+    app.extensions["engine"] = engine
+    app.extensions["session_factory"] = make_session_factory(engine)
+    app.teardown_appcontext(close_session)
+    install_request_ids(app)
+    jsonbody.install(app)  # one strict JSON parser and request class for every endpoint
+    app.url_map.converters["int"] = BoundedInt
+    api = Api(app)
+    api.register_converter(BoundedInt, lambda _c: {"type": "integer", "minimum": 0,
+                                                   "maximum": BoundedInt.MAX})
+    serve_swagger_ui(app)
+    register_problem_handlers(app)  # after Api(): replaces flask-smorest's error handler
+    refuse_nul_characters(app)
+    features.register_all(api)
+    features.register_hooks()
+    _errors_are_problem_json(api)
+
+    @app.get("/healthz")
+    def healthz():
+        """Alive."""
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    def readyz():
+        """Ready: the database answers."""
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception as exc:  # any driver error means not ready
+            raise ServiceUnavailable(f"database unreachable: {type(exc).__name__}")
+        return {"status": "ready"}
+
+    @app.get("/")
+    def index():
+        return redirect("/api/v1/docs")
+
+    return app
+
+
+def _errors_are_problem_json(api) -> None:
+    """Document the error responses with the media type they really have."""
+    for response in api.spec.components.responses.values():
+        content = response.get("content", {})
+        if "application/json" in content:
+            content["application/problem+json"] = content.pop("application/json")
