@@ -22,15 +22,17 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     from . import features
     from .core.apidoc import SPEC_OPTIONS, SWAGGER_UI_ASSETS, Api, serve_swagger_ui
-    from .core.db import close_session, make_engine, make_session_factory
+    from .core.db import make_engine, make_session_factory
+    from .core.request_db import close_session
     from .core.errors import ServiceUnavailable
     from .core import jsonbody, outbound
-    from .core.logs import configure_logging, install_request_ids
+    from .core.logs import configure_logging
+    from .core.request_logs import install_request_ids, request_fields
     from .core.problems import refuse_nul_characters, register_problem_handlers
 
     settings = settings or Settings.from_env()
     outbound.configure(settings)
-    configure_logging()
+    configure_logging(context=request_fields)
     app = Flask(__name__)
     app.config.update(
         SETTINGS=settings,

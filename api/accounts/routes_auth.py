@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from ..core.apidoc import PUBLIC
 from ..core.auth import current, login_required
 from ..core.clock import now
-from ..core.db import db_session
+from ..core.request_db import db_session
 from . import passwords, services
 from .schemas import (LoginSchema, MeSchema, MeUpdateSchema, PasswordChangeSchema,
                       RefreshSchema, SessionSchema, TokenSchema)

@@ -8,7 +8,8 @@ from flask_smorest import Blueprint
 from ..accounts import permissions as perms
 from ..accounts.models import User
 from ..core.auth import current, login_required
-from ..core.db import db_session, get_scoped
+from ..core.db import get_scoped
+from ..core.request_db import db_session
 from . import calendar_sync, profiles, schedules, services
 from .numbers import allowed_display_numbers, list_devices
 from .schemas import (AvailabilitySchema, AvailabilitySetSchema, CalendarSchema,

@@ -7,7 +7,8 @@ from flask_smorest import Blueprint
 from ..accounts import permissions as perms
 from ..accounts.models import User
 from ..core.auth import current, login_required
-from ..core.db import db_session, get_scoped
+from ..core.db import get_scoped
+from ..core.request_db import db_session
 from .models import Device, MainNumber
 from .numbers import list_devices, list_main_numbers, save_device, save_main_number
 from .schemas import (DeviceSchema, DeviceUpdateSchema, MainNumberSchema,

@@ -6,7 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..core.auth import current, login_required
-from ..core.db import db_session
+from ..core.request_db import db_session
 from ..core.pagination import paginate_select
 from . import calldirectory, calllog, contacts, favourites, services
 from .schemas import (CallDirectoryQueryArgsSchema, CallDirectorySchema, CallLogEntrySchema,

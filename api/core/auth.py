@@ -10,7 +10,8 @@ from flask import current_app, g, request
 from sqlalchemy import select
 
 from .clock import now
-from .db import Prepared, db_session
+from .db import Prepared
+from .request_db import db_session
 from .errors import Forbidden, Unauthorized
 
 

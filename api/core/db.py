@@ -1,10 +1,10 @@
-"""Database engine, declarative base and the per-request session."""
+"""Database engine, declarative base and session helpers (no web framework: the request-scoped
+session lives in `api.core.request_db`)."""
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from flask import current_app, g, request
 from sqlalchemy import DateTime, ForeignKey, MetaData, create_engine, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -75,9 +75,6 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-
 def begin_write(session: Session) -> None:
     """Start the session's transaction as a writer (SQLite: BEGIN IMMEDIATE).
 
@@ -91,24 +88,6 @@ def begin_write(session: Session) -> None:
     conn = session.connection()
     if conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-def db_session() -> Session:
-    """The request's session, opened lazily and closed at the end of the request.
-
-    Requests that change things (POST, PUT, PATCH, DELETE) start as writers.
-    """
-    if "db_session" not in g:
-        g.db_session = current_app.extensions["session_factory"]()
-        if request.method in WRITE_METHODS:
-            begin_write(g.db_session)
-    return g.db_session
-
-
-def close_session(_exc: BaseException | None = None) -> None:
-    session = g.pop("db_session", None)
-    if session is not None:
-        session.close()
 
 
 def has_text(expr, words: str):

@@ -1,18 +1,23 @@
-"""Structured logs: one JSON object per line, with request id and tenant."""
+"""Structured logs: one JSON object per line (the web API adds request id and tenant through
+`api.core.request_logs`; nothing here knows of a web framework)."""
 from __future__ import annotations
 
 import json
 import logging
 import sys
 import time
-import uuid
-
-from flask import Flask, g, has_request_context, request
+from typing import Callable
 
 _STD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 
 
 class JsonFormatter(logging.Formatter):
+    """`context()` returns fields every line carries at that moment (the request's id)."""
+
+    def __init__(self, context: Callable[[], dict] | None = None) -> None:
+        super().__init__()
+        self.context = context
+
     def format(self, record: logging.LogRecord) -> str:
         out = {
             "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
@@ -21,9 +26,8 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "msg": record.getMessage(),
         }
-        if has_request_context():
-            out["request_id"] = getattr(g, "request_id", None)
-            out["tenant_id"] = getattr(g, "tenant_id", None)
+        if self.context is not None:
+            out.update(self.context())
         for key, value in record.__dict__.items():
             if key not in _STD and not key.startswith("_"):
                 out[key] = value
@@ -32,33 +36,17 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(out, default=str)
 
 
-def configure_logging(level: str = "INFO") -> None:
+def configure_logging(level: str = "INFO", context: Callable[[], dict] | None = None) -> None:
+    """One JSON handler on the root logger (once per process); `context` adds fields to
+    every line (also when the handler was installed before)."""
     root = logging.getLogger()
-    if any(getattr(h, "_pbx_json", False) for h in root.handlers):
-        return
+    for handler in root.handlers:
+        if getattr(handler, "_pbx_json", False):
+            if context is not None:
+                handler.formatter.context = context
+            return
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
+    handler.setFormatter(JsonFormatter(context))
     handler._pbx_json = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
-
-
-def install_request_ids(app: Flask) -> None:
-    access = logging.getLogger("api.access")
-
-    @app.before_request
-    def _start():
-        incoming = request.headers.get("X-Request-Id", "")
-        g.request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() \
-            else uuid.uuid4().hex
-        g.started = time.perf_counter()
-
-    @app.after_request
-    def _finish(response):
-        response.headers["X-Request-Id"] = getattr(g, "request_id", "")
-        if app.config.get("ACCESS_LOG"):
-            access.info("request", extra={
-                "method": request.method, "path": request.path, "status": response.status_code,
-                "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2),
-            })
-        return response

@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 
 from ..accounts.permissions import MANAGE_TENANT, SEND_SMS
 from ..core.auth import current, login_required
-from ..core.db import db_session
+from ..core.request_db import db_session
 from ..core.pagination import paginate_select
 from ..core.schemas import IdempotencyHeadersSchema
 from ..sms import encoding

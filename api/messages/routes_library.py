@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 
 from ..accounts.permissions import SEND_SMS
 from ..core.auth import current, login_required
-from ..core.db import db_session
+from ..core.request_db import db_session
 from . import library
 from .models import MessageTemplate, RecipientGroup
 from .schemas import (MessageTemplateSchema, MessageTemplateUpdateSchema, RecipientGroupSchema,

@@ -3,8 +3,8 @@ history, the company's sender name and opt-outs by SMS."""
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-from flask import Flask
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -22,6 +22,9 @@ from . import recipients as who
 from . import rules
 from .config import MessagesConfig
 from .models import Message, MessageRecipient, MessageSettings, SmsOptOut
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 log = logging.getLogger("api.messages")
 HOUR, DAY = 3600, 86400

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template_string, request
 
-from ..core.db import db_session
+from ..core.request_db import db_session
 from . import services
 
 page_bp = Blueprint("password_reset_page", __name__)

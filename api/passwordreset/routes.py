@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 
 from ..accounts.schemas import TokenSchema
 from ..core.apidoc import PUBLIC
-from ..core.db import db_session
+from ..core.request_db import db_session
 from ..sms.outbox import Outbox
 from . import services
 from .schemas import (PasswordResetAcceptedSchema, PasswordResetConfirmSchema,

@@ -6,8 +6,8 @@ import hmac
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from flask import Flask
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,9 @@ from . import command
 from .config import ResetConfig
 from .mail import send_email
 from .models import PasswordReset
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 HOUR = 3600
 log = logging.getLogger("api.passwordreset")

@@ -1,8 +1,6 @@
 """The SMS command: the `sms_received` hook of the password reset feature."""
 from __future__ import annotations
 
-from flask import current_app
-
 from . import command, services
 
 
@@ -10,6 +8,8 @@ def on_sms(db, received) -> None:
     """`received` is an `api.sms.services.ReceivedSms` for one of the company's numbers."""
     if received.outcome != "ignored":
         return  # another feature handled it (STOP, an opt-out, gets no help text)
+    from flask import current_app  # SMS arrive through the web API only
+
     ctx = services.context(current_app)
     tenant = received.tenant
     if command.parse_command(received.text, tenant.reset_keyword) == command.RESET:

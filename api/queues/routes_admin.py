@@ -7,7 +7,8 @@ from flask_smorest import Blueprint
 
 from ..accounts import permissions as perms
 from ..core.auth import current, login_required
-from ..core.db import db_session, get_scoped
+from ..core.db import get_scoped
+from ..core.request_db import db_session
 from ..core.errors import NotFound
 from . import membership, services, status
 from .models import Queue

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from ..core.auth import current, login_required
-from ..core.db import db_session, get_scoped
+from ..core.db import get_scoped
+from ..core.request_db import db_session
 from ..core.pagination import paginate_select
 from . import callbacks, services
 from .models import Queue

@@ -7,7 +7,8 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from ..core.auth import current, login_required
-from ..core.db import db_session, get_scoped
+from ..core.db import get_scoped
+from ..core.request_db import db_session
 from ..core.errors import NotFound
 from ..core.pagination import paginate_select
 from . import callbacks, membership, status

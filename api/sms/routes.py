@@ -8,7 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..core.apidoc import PUBLIC
-from ..core.db import db_session
+from ..core.request_db import db_session
 from ..core.errors import Forbidden, ValidationFailed
 from . import services
 from .gateway import BadInbound

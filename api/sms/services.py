@@ -5,8 +5,8 @@ import hashlib
 import logging
 import secrets
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -21,6 +21,9 @@ from .gateway import FAILED, QUEUED, InboundSms, SmsGateway, build_gateway, next
 from .kannel import report_url
 from .models import SmsInbound, SmsOutbound
 from .outbox import Outbox
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 log = logging.getLogger("api.sms")
 

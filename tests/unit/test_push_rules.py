@@ -1,16 +1,12 @@
 """The push decisions: who gets which message, what it carries, when to retry."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from push import payloads, policy
 from push.policy import Result, decide
 from api.pushdevices.services import Target
-from tests.unit.test_pure_core import _forbidden, _imports
 
-ROOT = Path(__file__).resolve().parents[2]
 VOIP = Target(1, "ios", "a" * 64, "voip", "no.example.pbx", "production", "nb-NO")
 ALERT = Target(2, "ios", "b" * 64, "alert", "no.example.pbx", "sandbox", "nb-NO")
 ANDROID = Target(3, "android", "fcm-token", "fcm", "no.example.pbx", "production", None)
@@ -19,11 +15,6 @@ CALL = {"caller": {"number": "+4722334455", "name": "Kari"}, "ring_timeout": 25}
 
 def kinds(messages):
     return [(m.device_id, m.push_type) for m in messages]
-
-
-@pytest.mark.parametrize("module", ["push/payloads.py", "push/policy.py", "push/events.py"])
-def test_the_push_decisions_import_no_io(module):
-    assert not _forbidden(_imports(ROOT / module))
 
 
 def test_an_incoming_call_goes_by_voip_to_iphones_and_by_data_to_android_not_twice():
