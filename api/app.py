@@ -1,10 +1,15 @@
 """The Flask application factory of the REST API."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Flask, redirect
 from werkzeug.routing import IntegerConverter
 
 from .config import Settings
+
+if TYPE_CHECKING:
+    from bootstrap import Process
 
 
 class BoundedInt(IntegerConverter):
@@ -17,22 +22,19 @@ class BoundedInt(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-def create_app(settings: Settings | None = None) -> Flask:
+def create_app(settings: Settings, process: "Process") -> Flask:
+    """The web API on what its bootstrap built (`bootstrap.web_api` calls this)."""
     from sqlalchemy import text
 
     from . import features
     from .core.apidoc import SPEC_OPTIONS, SWAGGER_UI_ASSETS, Api, serve_swagger_ui
-    from .core.db import make_engine, make_session_factory
     from .core.request_db import close_session
     from .core.errors import ServiceUnavailable
     from .core import jsonbody, outbound
-    from .core.logs import configure_logging
-    from .core.request_logs import install_request_ids, request_fields
+    from .core.request_logs import install_request_ids
     from .core.problems import refuse_nul_characters, register_problem_handlers
 
-    settings = settings or Settings.from_env()
     outbound.configure(settings)
-    configure_logging(context=request_fields)
     app = Flask(__name__)
     app.config.update(
         SETTINGS=settings,
@@ -49,9 +51,10 @@ def create_app(settings: Settings | None = None) -> Flask:
         JSON_SORT_KEYS=False,
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
     )
-    engine = make_engine(settings.database_url)
+    engine = process.engine
     app.extensions["engine"] = engine
-    app.extensions["session_factory"] = make_session_factory(engine)
+    app.extensions["session_factory"] = process.sessions
+    app.extensions["ports"] = process.ports
     app.teardown_appcontext(close_session)
     install_request_ids(app)
     jsonbody.install(app)  # one strict JSON parser and request class for every endpoint
@@ -63,7 +66,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_problem_handlers(app)  # after Api(): replaces flask-smorest's error handler
     refuse_nul_characters(app)
     features.register_all(api)
-    features.register_hooks()
     _errors_are_problem_json(api)
 
     @app.get("/healthz")

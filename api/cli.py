@@ -8,12 +8,9 @@ from .config import Settings
 
 
 def _session(settings: Settings):
-    from .core.db import make_engine, make_session_factory
-    from .features import import_models, register_hooks
+    from bootstrap import cli
 
-    import_models()
-    register_hooks()
-    return make_session_factory(make_engine(settings.database_url))()
+    return cli(settings.database_url).sessions()
 
 
 def main(argv: list[str] | None = None) -> int:

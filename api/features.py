@@ -1,6 +1,7 @@
 """The feature packages the service is made of, in registration order.
 
-Each module exposes `register(api)`: it registers its blueprints and its hooks.
+Each module exposes `register(api)`: it registers its blueprints (and nothing else). What the
+features ask of each other and the events they raise are wired in `bootstrap.wiring`.
 """
 from __future__ import annotations
 
@@ -24,14 +25,6 @@ FEATURES = [
 def register_all(api) -> None:
     for name in FEATURES:
         importlib.import_module(name).register(api)
-
-
-def register_hooks() -> None:
-    """Hooks only (for processes without Flask, such as the SIP gateway or the CLI)."""
-    for name in FEATURES:
-        module = importlib.import_module(name)
-        if hasattr(module, "register_hooks"):
-            module.register_hooks()
 
 
 def import_models() -> None:

@@ -1,4 +1,4 @@
 """WSGI entry point for gunicorn: `gunicorn api.wsgi:app`."""
-from .app import create_app
+from bootstrap import web_api
 
-app = create_app()
+app = web_api()

@@ -53,15 +53,13 @@ def seed(url: str, total: int) -> dict:
     from api.accounts import admin, permissions
     from api.callerid import services
     from api.callerid.models import DirectoryChange, DirectoryNumber
-    from api.core.db import make_engine, make_session_factory
-    from api.features import import_models, register_hooks
+    from bootstrap import benchmark
     from api.migrate import upgrade
 
-    import_models()
-    register_hooks()
     upgrade(url)
-    engine = make_engine(url)
-    with make_session_factory(engine)() as db:
+    process = benchmark(url)
+    engine = process.engine
+    with process.sessions() as db:
         tenant = admin.create_tenant(db, name="Bench AS")
         role = admin.builtin_role(db, tenant.id, permissions.USER)
         user = admin.create_user(db, tenant, {"mobile": "+4790000002", "first_name": "Bench",
@@ -108,16 +106,17 @@ def seed(url: str, total: int) -> dict:
 
 def in_process(url: str, data: dict, n: int = 30_000) -> dict:
     from api.callerid.services import lookup
-    from api.core.db import make_engine, make_session_factory
+    from bootstrap import benchmark
 
     rnd = random.Random(5)
     numbers = [f"+{rnd.choice(data['company'])}" for _ in range(n // 2)]
     numbers += [f"+{rnd.choice(data['register'])}" for _ in range(n // 4)]
     numbers += [f"+47{rnd.randint(40000000, 49999999)}" for _ in range(n // 4)]  # unknown
     rnd.shuffle(numbers)
-    engine = make_engine(url)
+    process = benchmark(url)
+    engine = process.engine
     lat = []
-    with make_session_factory(engine)() as db:
+    with process.sessions() as db:
         for number in numbers[:500]:  # warm up caches and the statement cache
             lookup(db, data["tenant_id"], data["user_id"], number)
         found = 0
@@ -136,10 +135,11 @@ def in_process(url: str, data: dict, n: int = 30_000) -> dict:
 
 def export(url: str, data: dict) -> dict:
     from api.callerid.calldirectory import stream_full, version
-    from api.core.db import make_engine, make_session_factory
+    from bootstrap import benchmark
 
-    engine = make_engine(url)
-    with make_session_factory(engine)() as db:
+    process = benchmark(url)
+    engine = process.engine
+    with process.sessions() as db:
         at = version(db, data["tenant_id"], data["user_id"])
     pieces = lambda: stream_full(engine, data["tenant_id"], data["user_id"], at)  # noqa: E731
     started = time.perf_counter()

@@ -55,13 +55,10 @@ def _prepare(url: str, phone_port: int, users: int) -> list[str]:
     from api.accounts import admin
     from api.accounts.models import Tenant, User
     from api.availability.models import Device
-    from api.core.db import make_engine, make_session_factory
-    from api.features import import_models, register_hooks
+    from bootstrap import benchmark
     from api.pushdevices.models import PushDevice
 
-    import_models()
-    register_hooks()
-    factory = make_session_factory(make_engine(url))
+    factory = benchmark(url).sessions
     with factory() as db:
         tenant = db.scalars(select(Tenant).order_by(Tenant.id)).first()
         for n in range(users):

@@ -67,12 +67,10 @@ def add_device(url: str) -> tuple[int, int]:
     from sqlalchemy import select
 
     from api.accounts.models import User
-    from api.core.db import make_engine, make_session_factory
-    from api.features import import_models
+    from bootstrap import benchmark
     from api.pushdevices.models import PushDevice
 
-    import_models()
-    with make_session_factory(make_engine(url))() as db:
+    with benchmark(url).sessions() as db:
         user = db.scalar(select(User).where(User.mobile == "+4790000002"))
         db.add(PushDevice(tenant_id=user.tenant_id, user_id=user.id, platform="ios", token=TOKEN,
                           token_kind="voip", app_id=BUNDLE, environment="production"))
@@ -219,11 +217,11 @@ def main() -> None:
             c_rate = throughput(c_sent, arrivals(base, certs["ca"], "cb"))
 
             tenant_id, user_id = add_device(url)
-            from api.core.db import make_engine, make_session_factory
+            from bootstrap import benchmark
             transport = ApnsTransport(ProviderToken(private, KEY_ID, TEAM_ID, 3000),
                                       production_url=base, sandbox_url=base,
                                       ca_file=certs["ca"], connections=1)
-            svc = PushService(make_session_factory(make_engine(url)),
+            svc = PushService(benchmark(url).sessions,
                               {"ios": transport, "android": transport}).start()
             try:
                 ours(svc, tenant_id, user_id, rate=None, n=50, prefix="w")

@@ -35,13 +35,10 @@ def _prepare(url: str, phone_port: int) -> int:
     from api.accounts import admin
     from api.accounts.models import Tenant
     from api.availability.models import Device
-    from api.core.db import make_engine, make_session_factory
-    from api.features import import_models, register_hooks
+    from bootstrap import benchmark
     from api.queues import membership, services
 
-    import_models()
-    register_hooks()
-    factory = make_session_factory(make_engine(url))
+    factory = benchmark(url).sessions
     with factory() as db:
         tenant = db.scalars(select(Tenant).order_by(Tenant.id)).first()
         queue = services.create_queue(db, tenant, {
@@ -72,10 +69,10 @@ def _utc(value) -> float:
 def _check(url: str, queue_id: int, log_path: Path) -> list:
     from sqlalchemy import select
 
-    from api.core.db import make_engine, make_session_factory
+    from bootstrap import benchmark
     from api.queues.models import QueueCall
 
-    factory = make_session_factory(make_engine(url))
+    factory = benchmark(url).sessions
     with factory() as db:
         calls = list(db.scalars(select(QueueCall).where(QueueCall.queue_id == queue_id)))
     busy: dict[int, list[tuple[float, float]]] = {}   # member -> (answered, wrap-up end)

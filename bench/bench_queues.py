@@ -58,8 +58,7 @@ def _call(base: str, token: str, method: str, path: str, body: dict | None = Non
 
 def seed_queues(base: str, db_url: str) -> int:
     """Three queues in the demo company; the member +4790000002 is in all of them."""
-    from api.core.db import make_engine, make_session_factory
-    from api.features import import_models
+    from bootstrap import benchmark
     from api.queues import calls
 
     admin = login(base, "+4790000001")
@@ -75,8 +74,7 @@ def seed_queues(base: str, db_url: str) -> int:
         token = login(base, u["mobile"])
         _call(base, token, "POST", "/api/v1/me/queues/login", {})
     tenant_id = _call(base, admin, "GET", "/api/v1/me")["tenant"]["id"]
-    import_models()
-    db = make_session_factory(make_engine(db_url))()
+    db = benchmark(db_url).sessions()
     for qid in qids:
         for k in range(4):
             calls.enqueue(db, tenant_id, qid, caller_number=f"+479100000{k}")

@@ -39,11 +39,9 @@ def _softphone(url: str, phone_port: int) -> str:
     from api.accounts.models import User
     from api.availability.models import Device
     from api.availability.services import ensure_standard
-    from api.core.db import make_engine, make_session_factory
-    from api.features import import_models
+    from bootstrap import benchmark
 
-    import_models()
-    with make_session_factory(make_engine(url))() as db:
+    with benchmark(url).sessions() as db:
         user = db.scalar(select(User).where(User.mobile == USER))
         ensure_standard(db, user.tenant_id, user.id)
         db.execute(update(Device).where(Device.user_id == user.id).values(enabled=False))
@@ -78,9 +76,9 @@ def _gateway(url: str, tmp: Path, port: int, trunk_port: int, sink: Sink, poll: 
 def _lose_wakeups(url: str) -> None:
     """The baseline: every wake-up goes where nobody listens (as if each datagram were lost)."""
     from api.calls import wakeup
-    from api.core.db import make_engine, make_session_factory
+    from bootstrap import benchmark
 
-    with make_session_factory(make_engine(url))() as db:
+    with benchmark(url).sessions() as db:
         wakeup.register(db, "bench", "127.0.0.1", free_port())
 
 

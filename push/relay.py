@@ -145,15 +145,9 @@ class Relay:
 def serve(sock: socket.socket) -> None:
     """The relay process: every datagram is one notification for this process's sender."""
     import push
-    from api.core.db import make_engine, make_session_factory
-    from api.core.logs import configure_logging
-    from api.features import import_models, register_hooks
+    from bootstrap import push_relay
 
-    configure_logging()
-    import_models()
-    register_hooks()
-    sessions = make_session_factory(make_engine(os.environ["DATABASE_URL"]))
-    service = push.start(sessions)
+    service = push_relay(os.environ["DATABASE_URL"]).notifier
     import api.pushdevices.services  # noqa: F401 (imported now, not on the first push)
     sock.sendall(READY)
     try:

@@ -12,9 +12,7 @@ from .config import GatewayConfig
 def main() -> None:
     import push
     from api.calls.services import gateway_restarted
-    from api.core.db import make_engine, make_session_factory
-    from api.core.logs import configure_logging
-    from api.features import import_models, register_hooks
+    from bootstrap import gateway
 
     from . import commands
     from .pjsip_adapter import Adapter
@@ -30,17 +28,13 @@ def main() -> None:
     # many short hand-offs between the call thread, routing, recorder and push threads:
     # a shorter GIL switch interval than the default 5 ms keeps each wait short
     sys.setswitchinterval(float(os.environ.get("SIP_GIL_SWITCH_S", "0.0005")))
-    configure_logging()
-    import_models()
-    register_hooks()
-    engine = make_engine(cfg.database_url)
-    sessions = make_session_factory(engine)
+    process = gateway(cfg.database_url)  # logging, database, wiring, the push relay
+    sessions = process.sessions
     with sessions() as db:
         gateway_restarted(db, cfg.gateway_id)
     uris = cfg.uris()
     routing = RoutingProcess(cfg.database_url, uris)  # routing queries in their own process
     recorder = Recorder(sessions).start()
-    push.start_relay(cfg.database_url)  # the sender runs in its own process
     adapter = Adapter(cfg, routing.route, recorder, Pusher(), Tts(cfg.tts_dir))
     stopped = threading.Event()
     wakeups = commands.Wakeups(cfg.command_host, cfg.command_port)

@@ -29,18 +29,13 @@ class RoutingProcessDied(RuntimeError):
 
 
 def _worker(conn, database_url: str, uris: dict) -> None:
-    from api.core.db import make_engine, make_session_factory
-    from api.core.logs import configure_logging
-    from api.features import import_models, register_hooks
+    from bootstrap import routing_worker
 
     from .store import Store
 
     # the gateway decides when its worker ends (by closing the pipe), not a terminal's Ctrl-C
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    configure_logging()
-    import_models()
-    register_hooks()
-    store = Store(make_session_factory(make_engine(database_url)), uris)
+    store = Store(routing_worker(database_url).sessions, uris)
     _warm(store)
     conn.send(("ready", True, None))
     while True:

@@ -11,12 +11,11 @@ os.environ.setdefault("PASSWORD_HASH_PROFILE", "fast")
 import pytest  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from api.app import create_app  # noqa: E402
 from api.config import Settings  # noqa: E402
 from api.core import clock  # noqa: E402
 from api.core.db import Base  # noqa: E402
-from api.features import import_models  # noqa: E402
 from api.migrate import upgrade  # noqa: E402
+from bootstrap import web_api  # noqa: E402
 
 
 def pytest_report_header(config):
@@ -51,8 +50,7 @@ def settings(database_url):
 
 @pytest.fixture(scope="session")
 def app(settings):
-    import_models()
-    return create_app(settings)
+    return web_api(settings)
 
 
 def _empty_all_tables(engine) -> None:

@@ -7,8 +7,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..core import hooks
 from ..core.db import get_scoped, has_text
+from ..core.ports import Event, ports
 from ..core.errors import Conflict, Forbidden, ValidationFailed, field_error
 from ..core.phone import normalise_field
 from . import passwords, permissions, privileges
@@ -86,7 +86,7 @@ def create_user(db: Session, tenant: Tenant, data: dict[str, Any], *,
                                    {"password": [r.message for r in refusals]})
         from .services import set_password
         set_password(db, user, password)
-    hooks.fire(hooks.USER_CREATED, db, user)
+    ports(db).events.publish(Event.USER_CREATED, db, user)
     return user
 
 

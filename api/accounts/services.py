@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..config import Settings
-from ..core import hooks
+from ..core.ports import Event, ports
 from ..core.clock import now
 from ..core.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from ..core.phone import try_e164
@@ -108,7 +108,7 @@ def revoke_sessions(db: Session, tenant_id: int, session_ids: list[int], reason:
                .where(AuthSession.id.in_(session_ids), AuthSession.tenant_id == tenant_id,
                       AuthSession.revoked_at.is_(None))
                .values(revoked_at=now(), revoked_reason=reason))
-    hooks.fire(hooks.SESSIONS_REVOKED, db, tenant_id, list(session_ids))
+    ports(db).events.publish(Event.SESSIONS_REVOKED, db, tenant_id, list(session_ids))
 
 
 def active_sessions(db: Session, user: User) -> list[AuthSession]:

@@ -7,13 +7,3 @@ def register(api) -> None:
 
     for blp in (me_blp, colleagues_blp, admin_blp, numbers_blp):
         api.register_blueprint(blp)
-    register_hooks()
-
-
-def register_hooks() -> None:
-    from ..core import hooks
-    from . import numbers, presence, services
-
-    hooks.on(hooks.USER_CREATED, services.on_user_created)
-    hooks.provide(hooks.PRESENCE, presence.presence)
-    hooks.provide(hooks.FAVOURITE_TARGET + ".main_number", numbers.main_number_target)

@@ -92,9 +92,9 @@ def main() -> None:  # pragma: no cover - the runner's loop
     import argparse
     import time
 
+    from bootstrap import calendar_runner
+
     from ..config import Settings
-    from ..core.db import make_engine, make_session_factory
-    from ..core.logs import configure_logging
 
     ap = argparse.ArgumentParser(description="Re-read every calendar feed periodically")
     ap.add_argument("--every", type=int, default=900, help="seconds between rounds")
@@ -106,11 +106,10 @@ def main() -> None:  # pragma: no cover - the runner's loop
                     help="feeds read at the same time")
     ap.add_argument("--once", action="store_true")
     args = ap.parse_args()
-    configure_logging()
     settings = Settings.from_env()
     budget = Budget(seconds=args.feed_seconds, memory=args.feed_memory_mb * 2 ** 20,
                     workers=max(1, args.workers))
-    factory = make_session_factory(make_engine(settings.database_url))
+    factory = calendar_runner(settings.database_url).sessions
     while True:
         with factory() as db:
             log.info("calendar sync round", extra={"feeds": sync_all(db, settings, budget)})

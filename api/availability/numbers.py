@@ -49,7 +49,7 @@ def save_main_number(db: Session, tenant: Tenant, row: MainNumber | None,
 
 
 def main_number_target(db: Session, tenant_id: int, target_id) -> dict | None:
-    """Provider of `favourite_target.main_number`: a main number as a favourite or target."""
+    """The `main_number_target` port: a main number as a favourite or target."""
     try:
         number_id = int(target_id)
     except (TypeError, ValueError):

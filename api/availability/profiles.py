@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..accounts.models import Tenant, User
-from ..core import hooks
+from ..core.ports import ports
 from ..core.errors import Conflict, field_error
 from ..core.phone import normalise_field
 from .inputs import TARGETED
@@ -24,9 +24,6 @@ def list_profiles(db: Session, tenant_id: int, user_id: int) -> list[Profile]:
 
 def get_profile(db: Session, tenant_id: int, user_id: int, profile_id: int) -> Profile:
     return own(db, Profile, profile_id, tenant_id, user_id, "profile")
-
-
-_UNKNOWN = object()
 
 
 class _Checker:
@@ -65,10 +62,8 @@ class _Checker:
         return {"kind": kind, "target": target}
 
     def queue_exists(self, queue_id: int) -> bool:
-        """Asked of the queues feature; without it any id is taken."""
-        found = hooks.ask(hooks.FAVOURITE_TARGET + ".queue", self.db, self.tenant.id, queue_id,
-                          default=_UNKNOWN)
-        return found is not None
+        """Asked of the queues feature."""
+        return ports(self.db).queue_target(self.db, self.tenant.id, queue_id) is not None
 
     def numbers(self, field: str, raw: list[str]) -> list[str]:
         return sorted({normalise_field(field, n, self.tenant.country) for n in raw if n})

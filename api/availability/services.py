@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..accounts.models import Tenant, User
-from ..core import hooks
+from ..core.ports import Event, ports
 from ..core.clock import now
 from ..core.db import Prepared, get_scoped
 from ..core.errors import NotFound, field_error
@@ -188,7 +188,8 @@ def settle(db: Session, tenant_id: int, user_id: int, current: Current,
     if won == 1:
         old_snap = state.applied_snapshot
         db.expire(state)
-        hooks.fire(hooks.AVAILABILITY_CHANGED, db, tenant_id, user_id, old_snap, snap)
+        ports(db).events.publish(Event.AVAILABILITY_CHANGED, db, tenant_id, user_id, old_snap,
+                                 snap)
     return True
 
 
@@ -278,8 +279,7 @@ def preview(db: Session, tenant: Tenant, user_id: int, caller_number: str | None
     if at == real_now and settle(db, tenant.id, user_id, current, state):
         db.commit()
     if busy is None:
-        busy = user_id in hooks.ask(hooks.IN_CALL_USER_IDS, db, tenant.id, [user_id],
-                                    default=set())
+        busy = user_id in ports(db).in_call_user_ids(db, tenant.id, [user_id])
     return plan_for(inputs, current, who, at, busy)
 
 

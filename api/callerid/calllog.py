@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import Select, bindparam, insert, select
 from sqlalchemy.orm import Session
 
-from ..core import hooks
+from ..core.ports import ports
 from ..core.clock import now
 from ..core.db import Prepared
 from ..core.errors import NotFound
@@ -147,8 +147,7 @@ def personal_log(tenant_id: int, user_id: int, args: dict) -> Select:
 
 def with_transfers(db: Session, tenant_id: int, user_id: int, entries: list) -> list:
     """The entries, each with `transfer`: the one I made of that call (or None)."""
-    found = hooks.ask(hooks.CALL_TRANSFERS, db, tenant_id, user_id,
-                      [e.call_id for e in entries], default={}) or {}
+    found = ports(db).call_transfers(db, tenant_id, user_id, [e.call_id for e in entries])
     for e in entries:
         e.transfer = found.get(e.call_id) if e.call_id else None
     return entries

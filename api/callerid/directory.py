@@ -4,8 +4,8 @@ from __future__ import annotations
 from sqlalchemy import String, cast, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from ..core import hooks
 from ..core.db import has_text
+from ..core.ports import ports
 from ..core.pagination import paginate_select
 from .contacts import contact_matches
 from .models import Contact
@@ -15,10 +15,10 @@ def live_status(db: Session, tenant_id: int, user_ids: list[int]) -> dict[int, d
     """Colleagues' availability and in-call state, from whichever features provide them."""
     if not user_ids:
         return {}
-    presence = hooks.ask(hooks.PRESENCE, db, tenant_id, user_ids, default={}) or {}
-    in_call = hooks.ask(hooks.IN_CALL_USER_IDS, db, tenant_id, user_ids, default=None)
-    return {uid: {"availability": presence.get(uid),
-                  "in_call": None if in_call is None else uid in in_call} for uid in user_ids}
+    presence = ports(db).presence(db, tenant_id, user_ids)
+    in_call = ports(db).in_call_user_ids(db, tenant_id, user_ids)
+    return {uid: {"availability": presence.get(uid), "in_call": uid in in_call}
+            for uid in user_ids}
 
 
 def colleague_entry(user, status: dict | None) -> dict:

@@ -1,7 +1,7 @@
 """A user's ordered favourites: colleagues, contacts, external numbers, queues, main numbers.
 
 Queues and main numbers belong to other features: they answer the `favourite_target` question
-(`hooks.ask(FAVOURITE_TARGET, db, tenant_id, kind, target_id)` -> {name, number?,
+(`ports(db).favourite_target(db, tenant_id, kind, target_id)` -> {name, number?,
 availability?} or None). Without a provider such favourites cannot be added.
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..core import hooks
+from ..core.ports import ports
 from ..core.errors import Conflict, NotFound, ValidationFailed, field_error
 from ..core.phone import normalise_field
 from .directory import colleague_entry, contact_entry, live_status
@@ -70,7 +70,7 @@ def _resolve(db, tenant_id, f: Favourite, users, contacts, status) -> dict | Non
     if f.kind == "external":
         return {"name": f.label or f.number, "number": f.number, "numbers": [],
                 "availability": None, "in_call": None}
-    found = hooks.ask(hooks.FAVOURITE_TARGET, db, tenant_id, f.kind, f.target_id, default=None)
+    found = ports(db).favourite_target(db, tenant_id, f.kind, f.target_id)
     if not found:
         return None
     return {"name": found.get("name"), "number": found.get("number"), "numbers": [],
@@ -98,8 +98,7 @@ def add(db: Session, tenant, user_id: int, data: dict) -> dict:
         raise NotFound(f"No colleague with id {target_id}")
     elif kind == "contact" and not _contacts(db, tenant.id, user_id, [target_id]):
         raise NotFound(f"No contact with id {target_id}")
-    elif kind in PROVIDED and not hooks.ask(hooks.FAVOURITE_TARGET, db, tenant.id, kind,
-                                            target_id, default=None):
+    elif kind in PROVIDED and not ports(db).favourite_target(db, tenant.id, kind, target_id):
         raise NotFound(f"No {kind.replace('_', ' ')} with id {target_id}")
     favs = _mine(db, tenant.id, user_id)
     if any(f.kind == kind and f.target_id == target_id and f.number == number for f in favs):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from ..core.errors import field_error
 from ..core.outbound import Refused
+from ..core.ports import ports
 from . import contacts, index, sources
 from .calllog import last_spoke_to, record_call, record_queue_event  # noqa: F401 (re-exported)
 from .lookup import DEFAULT_DEADLINE_S, lookup, parse_number  # noqa: F401 (re-exported)
@@ -47,15 +48,12 @@ def call_context(db: Session, tenant_id: int, user_id: int, caller_number: str |
     `country`: the company's, when the caller knows it already.
     """
     from ..accounts.models import Tenant, User
-    from ..core import hooks
-
     country = country or db.scalar(select(Tenant.country).where(Tenant.id == tenant_id)) or "NO"
     e164, _short = parse_number(caller_number, country)
     hit = lookup(db, tenant_id, user_id, caller_number, deadline_s)
     via_queue = None
     if via_queue_id is not None:
-        found = hooks.ask(hooks.FAVOURITE_TARGET, db, tenant_id, "queue", via_queue_id,
-                          default=None) or {}
+        found = ports(db).queue_target(db, tenant_id, via_queue_id) or {}
         via_queue = {"id": via_queue_id, "name": found.get("name")}
     transferred_by = None
     if transferred_by_user_id is not None:

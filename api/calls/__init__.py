@@ -13,11 +13,3 @@ def register(api) -> None:
         _sweeper = Sweeper()
         calls_blp.before_app_request(_sweeper)   # live calls of a gateway that died end
     api.register_blueprint(calls_blp)
-    register_hooks()
-
-
-def register_hooks() -> None:
-    from ..core import hooks
-    from .services import in_call_user_ids
-
-    hooks.provide(hooks.IN_CALL_USER_IDS, in_call_user_ids)

@@ -83,7 +83,7 @@ _IN_CALL = None
 
 
 def in_call_user_ids(db: Session, tenant_id: int, user_ids) -> set[int]:
-    """Provider of `hooks.IN_CALL_USER_IDS`: who of `user_ids` has a live call.
+    """The `in_call_user_ids` port: who of `user_ids` has a live call.
 
     Asked on hot paths (directory, routing preview, queue status): the statement is built
     once, with an expanding parameter for the ids.

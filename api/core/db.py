@@ -71,8 +71,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def make_session_factory(engine: Engine, ports: Any = None) -> sessionmaker[Session]:
+    """Sessions on `engine`; those that serve features carry the process's `ports`
+    (`api.core.ports`), handed in by the bootstrap."""
+    return sessionmaker(engine, expire_on_commit=False,
+                        info={} if ports is None else {"ports": ports})
 
 
 def begin_write(session: Session) -> None:

@@ -7,11 +7,3 @@ def register(api) -> None:
 
     api.register_blueprint(blp)
     api._app.register_blueprint(page_bp)  # plain HTML, not part of the JSON API
-    register_hooks()
-
-
-def register_hooks() -> None:
-    from ..core import hooks
-    from .sms_command import on_sms
-
-    hooks.on(hooks.SMS_RECEIVED, on_sms)

@@ -6,10 +6,3 @@ def register(api) -> None:
 
     api.register_blueprint(devices_blp)
     api.register_blueprint(attempts_blp)
-
-
-def register_hooks() -> None:
-    from ..core import hooks
-    from .services import on_sessions_revoked
-
-    hooks.on(hooks.SESSIONS_REVOKED, on_sessions_revoked)

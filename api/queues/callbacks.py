@@ -7,7 +7,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from ..accounts.models import Tenant
-from ..core import hooks
+from ..core.ports import ports
 from ..core.clock import now
 from ..core.db import get_scoped
 from ..core.errors import Conflict
@@ -53,8 +53,8 @@ def open_callbacks(db: Session, tenant_id: int, queue_ids: list[int] | Select,
                              QueueCallback.done_at.is_(None))
                       .order_by(QueueCallback.waiting_since, QueueCallback.id))
     views = [callback_view(cb, name) for cb, name in rows]
-    hits = hooks.ask(hooks.CALLER_HITS, db, tenant_id, user_id,
-                     [v["caller_number"] for v in views], default={}) if views else {}
+    hits = ports(db).caller_hits(db, tenant_id, user_id,
+                                 [v["caller_number"] for v in views]) if views else {}
     for v in views:
         v["hit"] = (hits or {}).get(v["caller_number"])
     return views

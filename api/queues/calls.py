@@ -12,7 +12,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..core import hooks
+from ..core.ports import Event, ports
 from ..core.clock import as_utc, now
 from ..core.db import get_scoped
 from ..core.errors import Conflict, NotFound
@@ -61,7 +61,7 @@ def _finish(db: Session, call: QueueCall, status: str, detail: str | None = None
     call.outcome_detail = detail or call.outcome_detail
     db.flush()
     wait_end = call.answered_at or call.ended_at
-    hooks.fire(hooks.QUEUE_CALL_ENDED, db, call.tenant_id, call.queue_id, status, {
+    ports(db).events.publish(Event.QUEUE_CALL_ENDED, db, call.tenant_id, call.queue_id, status, {
         "queue_call_id": call.id, "call_ref": call.call_ref,
         "caller_number": call.caller_number, "caller_name": call.caller_name,
         "member_user_id": call.answered_by_user_id,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask.views import MethodView
+from flask_smorest import Blueprint
 
 from ..core.auth import current, login_required
 from ..core.db import get_scoped
@@ -9,9 +10,11 @@ from ..core.request_db import db_session
 from ..core.pagination import paginate_select
 from . import callbacks, services
 from .models import Queue
-from .routes_admin import queues_blp
 from .schemas import (CallbackResultSchema, CallbackSchema, QueueCallQueryArgsSchema,
                       QueueCallSchema)
+
+queue_calls_blp = Blueprint("queue_calls", __name__, url_prefix="/api/v1/queues",
+                            description="A queue's call log, missed calls and callback list")
 
 
 def _watched_queue(queue_id: int) -> Queue:
@@ -21,12 +24,12 @@ def _watched_queue(queue_id: int) -> Queue:
     return queue
 
 
-@queues_blp.route("/<int:queue_id>/calls")
+@queue_calls_blp.route("/<int:queue_id>/calls")
 class QueueCalls(MethodView):
     @login_required()
-    @queues_blp.arguments(QueueCallQueryArgsSchema, location="query")
-    @queues_blp.response(200, QueueCallSchema(many=True))
-    @queues_blp.paginate()
+    @queue_calls_blp.arguments(QueueCallQueryArgsSchema, location="query")
+    @queue_calls_blp.response(200, QueueCallSchema(many=True))
+    @queue_calls_blp.paginate()
     def get(self, args, queue_id, pagination_parameters):
         """The queue's call log, newest first: answered, abandoned, transferred, timed out,
         callback requested. `missed=true` lists only the missed ones."""
@@ -36,10 +39,10 @@ class QueueCalls(MethodView):
         return [callbacks.call_view(c) for c in paginate_select(db, stmt, pagination_parameters)]
 
 
-@queues_blp.route("/<int:queue_id>/callbacks")
+@queue_calls_blp.route("/<int:queue_id>/callbacks")
 class QueueCallbacks(MethodView):
     @login_required()
-    @queues_blp.response(200, CallbackSchema(many=True))
+    @queue_calls_blp.response(200, CallbackSchema(many=True))
     def get(self, queue_id):
         """The queue's open callback list, the longest waiting first."""
         queue = _watched_queue(queue_id)
@@ -47,8 +50,8 @@ class QueueCallbacks(MethodView):
                                         current().user_id)
 
     @login_required()
-    @queues_blp.arguments(CallbackSchema)
-    @queues_blp.response(201, CallbackSchema)
+    @queue_calls_blp.arguments(CallbackSchema)
+    @queue_calls_blp.response(201, CallbackSchema)
     def post(self, body, queue_id):
         """Put a caller on the queue's callback list by hand."""
         queue = _watched_queue(queue_id)
@@ -64,10 +67,10 @@ def _watched_callback(callback_id: int):
     return entry, queue
 
 
-@queues_blp.route("/callbacks/<int:callback_id>/start")
+@queue_calls_blp.route("/callbacks/<int:callback_id>/start")
 class CallbackStart(MethodView):
     @login_required()
-    @queues_blp.response(200, CallbackSchema)
+    @queue_calls_blp.response(200, CallbackSchema)
     def post(self, callback_id):
         """Start calling a caller back: the attempt is counted and the entry is yours until
         you mark it answered or unanswered."""
@@ -76,11 +79,11 @@ class CallbackStart(MethodView):
         return callbacks.callback_view(entry, queue.name)
 
 
-@queues_blp.route("/callbacks/<int:callback_id>/result")
+@queue_calls_blp.route("/callbacks/<int:callback_id>/result")
 class CallbackResult(MethodView):
     @login_required()
-    @queues_blp.arguments(CallbackResultSchema)
-    @queues_blp.response(200, CallbackSchema)
+    @queue_calls_blp.arguments(CallbackResultSchema)
+    @queue_calls_blp.response(200, CallbackSchema)
     def post(self, body, callback_id):
         """Mark your callback answered (the entry leaves the list) or unanswered (it stays,
         with the attempt counted)."""

@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, aliased
 
 from ..accounts.models import Tenant, User
-from ..core import hooks
+from ..core.ports import ports
 from ..core.clock import as_utc, now
 from ..core.db import Prepared, UTCDateTime
 from . import distribution
@@ -98,7 +98,7 @@ def _in_call(db: Session, tenant_id: int, user_ids: set[int]) -> set[int]:
     if not user_ids:
         return set()
     busy = {uid for (uid,) in _TALKING.all(db, tid=tenant_id)}
-    busy |= set(hooks.ask(hooks.IN_CALL_USER_IDS, db, tenant_id, user_ids, default=set()) or ())
+    busy |= set(ports(db).in_call_user_ids(db, tenant_id, user_ids))
     return busy & user_ids
 
 
@@ -247,13 +247,6 @@ def queue_summary(db: Session, tenant_id: int, queue_ids) -> dict[int, dict]:
     queues = list(db.scalars(select(Queue).where(Queue.tenant_id == tenant_id,
                                                  Queue.id.in_(ids)))) if ids else []
     return statuses(db, tenant_id, queues, today=False)
-
-
-def favourite_target(db: Session, tenant_id: int, kind: str, target_id) -> dict | None:
-    """The favourite-target question: queues here, other kinds from their own provider."""
-    if kind != "queue":
-        return hooks.ask(f"{hooks.FAVOURITE_TARGET}.{kind}", db, tenant_id, target_id)
-    return queue_target(db, tenant_id, target_id)
 
 
 def queue_target(db: Session, tenant_id: int, queue_id) -> dict | None:

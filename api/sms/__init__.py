@@ -1,7 +1,7 @@
 """SMS: a small gateway interface (inbound, outbound, delivery reports) and Kannel behind it.
 
-Other features react to an incoming SMS through the `sms_received` hook and send replies
-through `api.sms.services.enqueue` (delivered after the HTTP response by an `Outbox`).
+Other features react to an incoming SMS through the `SMS_RECEIVED` event (`api.core.ports`)
+and send replies through `api.sms.services.enqueue` (delivered after the HTTP response by an `Outbox`).
 """
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..accounts.models import Tenant
-from ..core import hooks
+from ..core.ports import Event, ports
 from ..core.clock import now
 from ..core.db import begin_write
 from ..core.phone import try_e164
@@ -95,7 +95,7 @@ def receive(db: Session, rt: SmsRuntime, sms: InboundSms, outbox: Outbox) -> str
         return "duplicate"
     if tenant is not None:
         received = ReceivedSms(tenant, sender, receiver, sms.text, outbox)
-        hooks.fire(hooks.SMS_RECEIVED, db, received)
+        ports(db).events.publish(Event.SMS_RECEIVED, db, received)
         row.outcome = received.outcome[:40]
     db.commit()
     log.info("sms received", extra={"event": "sms_received", "outcome": row.outcome,

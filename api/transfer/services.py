@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..calls import services as calls
 from ..calls.models import LiveCall
-from ..core import hooks
+from ..core.ports import ports
 from ..core.clock import now
 from ..core.errors import Conflict, NotFound, field_error
 from ..core.phone import normalise_field
@@ -59,8 +59,7 @@ def set_policy(db: Session, tenant_id: int, data: dict) -> dict:
 
 
 def _main_number(db: Session, tenant_id: int, main_number_id) -> str | None:
-    found = hooks.ask(hooks.FAVOURITE_TARGET, db, tenant_id, "main_number", main_number_id,
-                      default=None)
+    found = ports(db).main_number_target(db, tenant_id, main_number_id)
     return (found or {}).get("number")
 
 
@@ -135,7 +134,7 @@ def resolve_target(db: Session, tenant, user_id: int, target: dict) -> dict:
             raise NotFound(f"No colleague with id {target_id}")
         number = u.office_number or u.mobile
         return {"kind": kind, "id": u.id, "number": number, "name": u.full_name}
-    found = hooks.ask(hooks.FAVOURITE_TARGET, db, tenant.id, kind, target_id, default=None)
+    found = ports(db).favourite_target(db, tenant.id, kind, target_id)
     if not found or not found.get("number"):
         raise NotFound(f"No {kind.replace('_', ' ')} with id {target_id}")
     return {"kind": kind, "id": target_id, "number": found["number"], "name": found.get("name")}
@@ -199,7 +198,7 @@ def finish(db: Session, tenant_id: int, user_id: int, transfer_id: int, what: st
 
 
 def of_calls(db: Session, tenant_id: int, user_id: int, sip_call_ids) -> dict[str, dict]:
-    """Provider of `hooks.CALL_TRANSFERS`: the last transfer I made of each call (by the call
+    """The `call_transfers` port: the last transfer I made of each call (by the call
     log's Call-ID): to whom, the method and how it ended."""
     ids = [i for i in set(sip_call_ids) if i]
     if not ids:
@@ -261,8 +260,7 @@ def target_status(db: Session, tenant_id: int, user_id: int):
     if db.scalar(select(User.id).where(User.id == user_id, User.tenant_id == tenant_id)) is None:
         return None
     _inputs, current = current_state(db, tenant_id, user_id)
-    in_call = user_id in (hooks.ask(hooks.IN_CALL_USER_IDS, db, tenant_id, [user_id],
-                                    default=set()) or set())
+    in_call = user_id in ports(db).in_call_user_ids(db, tenant_id, [user_id])
     tz = db.scalar(select(Tenant.timezone).where(Tenant.id == tenant_id)) or "UTC"
     key = "available" if current.profile.is_default else current.profile.key
     return TargetStatus(key=key, name=current.profile.name,

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from api.core import hooks
 from tests.support.api import auth, make_company
+from tests.support.ports import answering
 
 VCARDS = """BEGIN:VCARD
 VERSION:3.0
@@ -24,10 +24,12 @@ END:VCARD
 
 
 @pytest.fixture(autouse=True)
-def _no_live_status(monkeypatch):
-    """Availability and call state come from other features; each test says what they answer."""
-    for name in (hooks.PRESENCE, hooks.IN_CALL_USER_IDS, hooks.FAVOURITE_TARGET):
-        monkeypatch.delitem(hooks._providers, name, raising=False)
+def _no_live_status(app, monkeypatch):
+    """Availability and call state come from other features; each test says what they answer
+    (here: nothing is known of anyone)."""
+    answering(monkeypatch, app, presence=lambda _db, _t, ids: {},
+              in_call_user_ids=lambda _db, _t, ids: set(),
+              queue_target=lambda _db, _t, tid: None, main_number_target=lambda _db, _t, tid: None)
 
 
 @pytest.fixture
@@ -67,10 +69,9 @@ def test_directory_lists_colleagues_and_company_contacts_and_searches_every_fiel
         ["Fjord Shipping"]
 
 
-def test_directory_pages_and_shows_live_availability_when_provided(client, co, monkeypatch):
-    monkeypatch.setitem(hooks._providers, hooks.PRESENCE, lambda _db, _t, ids: {
+def test_directory_pages_and_shows_live_availability_when_provided(app, client, co, monkeypatch):
+    answering(monkeypatch, app, presence=lambda _db, _t, ids: {
         i: {"name": "In a meeting", "colour": "#f00", "until": "13:00"} for i in ids})
-    monkeypatch.setitem(hooks._providers, hooks.IN_CALL_USER_IDS, lambda _db, _t, ids: set())
     r = client.get("/api/v1/directory?kind=colleague&page=1&page_size=2", headers=co.alice)
     assert len(r.get_json()) == 2
     assert '"total": 3' in r.headers["X-Pagination"]
@@ -78,9 +79,9 @@ def test_directory_pages_and_shows_live_availability_when_provided(client, co, m
     assert entry["availability"]["name"] == "In a meeting" and entry["in_call"] is False
 
 
-def test_without_an_availability_provider_the_directory_shows_none(client, co):
+def test_a_colleague_with_no_known_availability_shows_none_and_not_in_a_call(client, co):
     entry = client.get("/api/v1/directory?kind=colleague", headers=co.alice).get_json()[0]
-    assert entry["availability"] is None and entry["in_call"] is None
+    assert entry["availability"] is None and entry["in_call"] is False
 
 
 def test_only_directory_managers_change_company_contacts(client, co):
@@ -193,10 +194,12 @@ def test_favourites_are_ordered_resolved_and_only_point_at_real_targets(client, 
     assert client.get("/api/v1/me/favourites", headers=co.bob).get_json() == []
 
 
-def test_queue_and_main_number_favourites_resolve_through_their_provider(client, co, monkeypatch):
-    monkeypatch.setitem(hooks._providers, hooks.FAVOURITE_TARGET,
-                        lambda _db, _t, kind, tid: {"name": f"{kind} {tid}", "number": "+4722000000"}
-                        if tid == 5 else None)
+def test_queue_and_main_number_favourites_resolve_through_their_provider(app, client, co,
+                                                                        monkeypatch):
+    answering(monkeypatch, app, **{
+        f"{kind}_target": lambda _db, _t, tid, kind=kind: {"name": f"{kind} {tid}",
+                                                           "number": "+4722000000"}
+        if tid == 5 else None for kind in ("queue", "main_number")})
     r = client.post("/api/v1/me/favourites", headers=co.alice, json={"kind": "queue",
                                                                       "target_id": 5})
     assert r.status_code == 201 and r.get_json()["name"] == "queue 5"

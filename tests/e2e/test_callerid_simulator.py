@@ -6,18 +6,19 @@ from sqlalchemy import select
 
 from api.accounts.models import User
 from api.callerid import services
-from api.core import hooks
 from mobile_client_sim import AppClient
 from mobile_client_sim import callerid as screens
 from mobile_client_sim.__main__ import main as sim_main
 from tests.support.api import PASSWORD, make_company
 from tests.support.live import LiveServer
+from tests.support.ports import answering
 
 
 @pytest.fixture
 def live(app, db, monkeypatch):
-    for name in (hooks.PRESENCE, hooks.IN_CALL_USER_IDS, hooks.FAVOURITE_TARGET):
-        monkeypatch.delitem(hooks._providers, name, raising=False)
+    answering(monkeypatch, app, db, presence=lambda _db, _t, ids: {},
+              in_call_user_ids=lambda _db, _t, ids: set(),
+              queue_target=lambda _db, _t, tid: None, main_number_target=lambda _db, _t, tid: None)
     with LiveServer(app) as server:
         yield server
 

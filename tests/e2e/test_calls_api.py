@@ -59,12 +59,11 @@ def test_a_colleagues_call_cannot_be_hung_up(app, client):
 
 
 def test_a_user_with_a_live_call_is_in_a_call_and_a_colleague_is_not(app, client, db):
-    from api.core import hooks
+    from api.core.ports import ports
 
     company = make_company(app)
     live_call(app, company.users["alice"])
     me = client.get("/api/v1/me", headers=auth(client, company.users["alice"])).get_json()
     bob = client.get("/api/v1/me", headers=auth(client, company.users["bob"])).get_json()
-    in_call = hooks.ask(hooks.IN_CALL_USER_IDS, db, company.tenant_id, [me["id"], bob["id"]],
-                        default=set())
+    in_call = ports(db).in_call_user_ids(db, company.tenant_id, [me["id"], bob["id"]])
     assert in_call == {me["id"]}

@@ -7,8 +7,10 @@ import pytest
 
 from api.availability import services
 from api.availability.routing import decide
-from api.core import clock, hooks
+from api.core import clock
+from api.core.ports import Event, ports
 from tests.support.api import auth, make_company
+from tests.support.ports import listening
 
 MONDAY_NOON = datetime(2026, 11, 23, 11, 0, tzinfo=timezone.utc)  # 12:00 in Oslo
 
@@ -21,14 +23,15 @@ def company(app, client):
 
 
 @pytest.fixture
-def changes():
-    seen = []
+def changes(app):
+    """(user id, old key, new key, new is default) of every availability change published."""
+    with listening(app.extensions["ports"], Event.AVAILABILITY_CHANGED) as heard:
+        yield heard
 
-    def record(db, tenant_id, user_id, old, new):
-        seen.append((user_id, old and old["key"], new["key"], new["is_default"]))
-    hooks.on(hooks.AVAILABILITY_CHANGED, record)
-    yield seen
-    hooks._hooks[hooks.AVAILABILITY_CHANGED].remove(record)
+
+def _keys(heard: list) -> list[tuple]:
+    return [(user_id, old and old["key"], new["key"], new["is_default"])
+            for _tenant_id, user_id, old, new in heard]
 
 
 def _profiles(client, h):
@@ -53,13 +56,13 @@ def test_lunch_until_one_ends_by_itself_and_fires_the_queue_hook_once(company, c
                          "note": "Back soon"})
     assert r.status_code == 200, r.get_json()
     assert r.get_json()["until"].startswith("2026-11-23T12:00:00")
-    assert changes[-1][1:] == ("available", "lunch", False)
+    assert _keys(changes)[-1][1:] == ("available", "lunch", False)
     clock.freeze(MONDAY_NOON + timedelta(hours=1, minutes=1))
     h = auth(client, company.users["alice"])  # the first token has expired meanwhile
     for _ in range(2):  # read twice: the expiry is applied once
         state = client.get("/api/v1/me/availability", headers=h).get_json()
         assert state["profile"]["key"] == "available"
-    assert [c[1:] for c in changes] == [("available", "lunch", False),
+    assert [c[1:] for c in _keys(changes)] == [("available", "lunch", False),
                                         ("lunch", "available", True)]
 
 
@@ -185,7 +188,7 @@ def test_presence_gives_the_directory_each_colleagues_state(app, company, client
                      "note": "Kantina"})
     from api.accounts.models import User
     users = {u.mobile: u.id for u in db.query(User).all()}
-    got = hooks.ask(hooks.PRESENCE, db, db.query(User).first().tenant_id, list(users.values()))
+    got = ports(db).presence(db, db.query(User).first().tenant_id, list(users.values()))
     alice = got[users[company.users["alice"]]]
     assert (alice["name"], alice["note"], alice["source"]) == ("Lunch", "Kantina", "manual")
     assert got[users[company.users["bob"]]]["name"] == "Available"
@@ -240,11 +243,10 @@ def test_a_main_number_can_be_a_favourite_target_of_its_own_company_only(app, co
     admin = auth(client, company.admin_mobile)
     row = client.post("/api/v1/main-numbers", headers=admin,
                       json={"number": "22 00 00 00", "label": "Switchboard"}).get_json()
-    ask = hooks.ask
-    assert ask(hooks.FAVOURITE_TARGET + ".main_number", db, company.tenant_id, row["id"]) == \
+    target = ports(db).main_number_target
+    assert target(db, company.tenant_id, row["id"]) == \
         {"name": "Switchboard", "number": "+4722000000"}
-    assert ask(hooks.FAVOURITE_TARGET + ".main_number", db, company.tenant_id + 1,
-               row["id"]) is None
+    assert target(db, company.tenant_id + 1, row["id"]) is None
 
 
 def test_a_main_number_may_lead_to_a_user_of_its_own_company_only(app, company, client):

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from api.accounts.models import Tenant, User
 from api.callerid import contacts, services
 from api.callerid.models import CallLogEntry
-from api.core import hooks
 from tests.support.api import auth, make_company
+from tests.support.ports import answering
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
@@ -91,10 +91,9 @@ def test_the_queue_log_shows_supervisors_everything_and_members_their_own_calls(
 
 
 def test_call_context_says_queue_transferrer_callback_and_whom_the_caller_spoke_to_last(
-        db, company, monkeypatch):
-    monkeypatch.setitem(hooks._providers, hooks.FAVOURITE_TARGET,
-                        lambda _db, _t, kind, tid: {"name": "Support"} if (kind, tid) == (
-                            "queue", 3) else None)
+        app, db, company, monkeypatch):
+    answering(monkeypatch, app, db,
+              queue_target=lambda _db, _t, tid: {"name": "Support"} if tid == 3 else None)
     services.record_call(db, company.tenant_id, company.bob.id, direction="incoming",
                          status="answered", other_number="+4722334455", started_at=T0,
                          answered_at=T0 + timedelta(seconds=5))

@@ -8,11 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from api.accounts.models import Tenant, User
-from api.core import clock, hooks
+from api.core import clock
+from api.core.ports import Event, ports
 from api.core.errors import Conflict
 from api.queues import calls, membership, services, status
 from api.queues.models import QueueCall, QueueCallback
 from tests.support.api import make_company
+from tests.support.ports import listening
 
 
 @pytest.fixture
@@ -146,14 +148,15 @@ def test_profile_logs_out_of_its_queues_and_available_logs_back_in(db, company):
     support = _queue(db, company, name="Support", members=("alice",))
     sales = _queue(db, company, name="Sales", members=("alice",))
     alice = _uid(db, company.users["alice"])
-    hooks.fire(hooks.AVAILABILITY_CHANGED, db, company.tenant_id, alice,
-               {"is_default": True}, {"is_default": False, "queue_logout": [support.id]})
+    changed = ports(db).events.publish
+    changed(Event.AVAILABILITY_CHANGED, db, company.tenant_id, alice,
+            {"is_default": True}, {"is_default": False, "queue_logout": [support.id]})
     db.commit()
     state = {m.queue_id: m.logged_in for m in membership.memberships(db, company.tenant_id,
                                                                      alice, None)}
     assert state == {support.id: False, sales.id: True}
-    hooks.fire(hooks.AVAILABILITY_CHANGED, db, company.tenant_id, alice,
-               {"is_default": False}, {"is_default": True, "queue_logout": []})
+    changed(Event.AVAILABILITY_CHANGED, db, company.tenant_id, alice,
+            {"is_default": False}, {"is_default": True, "queue_logout": []})
     db.commit()
     assert all(m.logged_in for m in membership.memberships(db, company.tenant_id, alice, None))
 
@@ -162,10 +165,10 @@ def test_returning_to_available_does_not_log_in_queues_the_user_left_by_hand(db,
     q = _queue(db, company, members=("alice",))
     alice = _uid(db, company.users["alice"])
     membership.set_login(db, company.tenant_id, alice, None, False, by_user_id=alice)
-    hooks.fire(hooks.AVAILABILITY_CHANGED, db, company.tenant_id, alice, None,
-               {"is_default": False, "queue_logout": "all"})
-    hooks.fire(hooks.AVAILABILITY_CHANGED, db, company.tenant_id, alice, None,
-               {"is_default": True})
+    changed = ports(db).events.publish
+    changed(Event.AVAILABILITY_CHANGED, db, company.tenant_id, alice, None,
+            {"is_default": False, "queue_logout": "all"})
+    changed(Event.AVAILABILITY_CHANGED, db, company.tenant_id, alice, None, {"is_default": True})
     db.commit()
     assert not membership.memberships(db, company.tenant_id, alice, [q.id])[0].logged_in
 
@@ -199,29 +202,23 @@ def test_remote_login_from_an_unknown_phone_changes_nothing(db, company):
 def test_other_features_see_a_queue_as_a_favourite_with_its_live_status(db, company):
     q = _queue(db, company, name="Support", members=("alice", "bob"))
     calls.enqueue(db, company.tenant_id, q.id, caller_number="+4791234567")
-    got = hooks.ask(hooks.FAVOURITE_TARGET, db, company.tenant_id, "queue", q.id)
+    got = ports(db).favourite_target(db, company.tenant_id, "queue", q.id)
     assert got["name"] == "Support"
     assert got["availability"]["calls_waiting"] == 1 and got["availability"]["logged_in"] == 2
-    assert hooks.ask(hooks.FAVOURITE_TARGET, db, company.tenant_id + 1, "queue", q.id) is None
-    summary = hooks.ask(hooks.QUEUE_SUMMARY, db, company.tenant_id, [q.id, 10**12])
+    assert ports(db).favourite_target(db, company.tenant_id + 1, "queue", q.id) is None
+    summary = ports(db).queue_summary(db, company.tenant_id, [q.id, 10**12])
     assert list(summary) == [q.id]
 
 
 def test_every_queue_call_outcome_is_announced_for_the_queue_log(db, company):
-    heard = []
-
-    def listen(_db, tenant_id, queue_id, event, detail):
-        heard.append((tenant_id, queue_id, event, detail["caller_number"], detail["wait_s"]))
-
-    hooks.on(hooks.QUEUE_CALL_ENDED, listen)
-    try:
+    with listening(ports(db), Event.QUEUE_CALL_ENDED) as heard:
         q = _queue(db, company)
         entry = calls.enqueue(db, company.tenant_id, q.id, caller_number="+4791234567")
         _later(7)
         calls.abandon(db, company.tenant_id, entry.call.id)
-    finally:
-        hooks._hooks[hooks.QUEUE_CALL_ENDED].remove(listen)
-    assert heard == [(company.tenant_id, q.id, "abandoned", "+4791234567", 7)]
+    assert [(tenant_id, queue_id, event, detail["caller_number"], detail["wait_s"])
+            for tenant_id, queue_id, event, detail in heard] == \
+        [(company.tenant_id, q.id, "abandoned", "+4791234567", 7)]
 
 
 def test_the_gateway_finds_the_queue_and_the_remote_login_company_by_the_called_number(db, company):

@@ -32,8 +32,8 @@ def test_malformed_json_is_a_422_not_a_500(client):
 
 
 def test_unexpected_exception_is_logged_and_answered_with_its_request_id(settings, caplog):
-    from api.app import create_app
-    app = create_app(settings)
+    from bootstrap import web_api
+    app = web_api(settings)
     bp = Blueprint("boom", __name__)
 
     @bp.get("/boom")

@@ -52,7 +52,7 @@ WITHOUT_WEB = [
     "api.calls.services", "api.pushdevices.services",
     "sip_gateway.__main__", "sip_gateway.routeproc", "sip_gateway.store",
     "sip_gateway.session", "sip_gateway.recorder", "sip_gateway.commands", "sip_gateway.pusher",
-    "push", "push.relay", "push.service",
+    "push", "push.relay", "push.service", "bootstrap", "bootstrap.wiring",
 ]
 PROJECT = ("api", "push", "sip_gateway")
 
@@ -134,9 +134,9 @@ def test_processes_without_a_web_api_never_load_flask():
     assert found["loaded"] == [], f"loaded {found['loaded']} through {found['imports']}"
 
 
-def test_every_model_and_the_gateway_wiring_load_without_flask():
-    found = probe(["api.features"], WEB, then="from api.features import import_models, "
-                  "register_hooks\nimport_models()\nregister_hooks()")
+def test_every_model_and_the_feature_wiring_load_without_flask():
+    found = probe(["bootstrap"], WEB, then="from api.features import import_models\n"
+                  "from bootstrap import wiring\nimport_models()\nwiring.ports()")
     assert found["loaded"] == [], f"loaded {found['loaded']} through {found['imports']}"
 
 

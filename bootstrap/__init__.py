@@ -1,0 +1,96 @@
+"""How each process starts: one function per process.
+
+Each builds what its process runs on — structured logging, the database engine, the session
+factory carrying the feature wiring (`bootstrap.wiring`), and the push notifier where the
+process sends pushes — and hands it in. Importing this package builds nothing and loads no
+web framework: the API's function imports Flask when it is called.
+
+    web_api(settings)        the Flask application (gunicorn: `api.wsgi:app`)
+    gateway(database_url)    the SIP gateway: its database and its push relay
+    routing_worker(url)      the gateway's routing process
+    push_relay(url)          the push relay process: its database and its sender
+    calendar_runner(url)     the calendar feed runner
+    cli(url)                 operator commands (no log set-up: they print)
+    benchmark(url)           benchmarks and their seeding
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from api.config import Settings
+    from api.core.ports import Ports
+
+
+@dataclass(frozen=True)
+class Process:
+    """What a process is handed: the engine, sessions that carry the ports, the ports, and
+    the push notifier (`submit`/`stop`) where the process sends pushes."""
+
+    engine: "Engine"
+    sessions: "sessionmaker[Session]"
+    ports: "Ports"
+    notifier: Any = None
+
+
+def _process(database_url: str, *, logs: bool = True, log_context=None) -> Process:
+    from api.core.db import make_engine, make_session_factory
+    from api.core.logs import configure_logging
+    from api.features import import_models
+
+    from . import wiring
+
+    if logs:
+        configure_logging(context=log_context)
+    import_models()
+    ports = wiring.ports()
+    engine = make_engine(database_url)
+    return Process(engine, make_session_factory(engine, ports), ports)
+
+
+def web_api(settings: "Settings | None" = None) -> "Flask":
+    from api.app import create_app
+    from api.config import Settings
+    from api.core.request_logs import request_fields
+
+    settings = settings or Settings.from_env()
+    return create_app(settings, _process(settings.database_url, log_context=request_fields))
+
+
+def gateway(database_url: str) -> Process:
+    """The SIP gateway: the sender of its pushes runs in a process of its own (the relay),
+    so that push work never competes with its calls."""
+    import push
+
+    process = _process(database_url)
+    return Process(process.engine, process.sessions, process.ports,
+                   notifier=push.start_relay(database_url))
+
+
+def routing_worker(database_url: str) -> Process:
+    return _process(database_url)
+
+
+def push_relay(database_url: str) -> Process:
+    import push
+
+    process = _process(database_url)
+    return Process(process.engine, process.sessions, process.ports,
+                   notifier=push.start(process.sessions))
+
+
+def calendar_runner(database_url: str) -> Process:
+    return _process(database_url)
+
+
+def cli(database_url: str) -> Process:
+    return _process(database_url, logs=False)
+
+
+def benchmark(database_url: str) -> Process:
+    return _process(database_url, logs=False)

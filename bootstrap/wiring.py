@@ -1,0 +1,42 @@
+"""The feature wiring: who answers each cross-feature question and who hears each event.
+
+Every provider and every subscriber of the service is listed here, once; the bootstrap of
+each process calls `ports()` and hands the result to its session factory. A question left
+without a provider stops the process at start-up (`api.core.ports.WiringError`).
+"""
+from __future__ import annotations
+
+from api.availability import numbers, presence
+from api.availability import services as availability
+from api.callerid import provides as callerid
+from api.callerid.index import follow_users
+from api.calls.services import in_call_user_ids
+from api.core.ports import Bus, Event, Ports
+from api.passwordreset.sms_command import on_sms
+from api.pushdevices.services import on_sessions_revoked
+from api.queues.membership import on_availability_changed
+from api.queues.status import queue_summary, queue_target
+from api.transfer.services import of_calls
+
+SUBSCRIBERS = {
+    Event.USER_CREATED: [availability.on_user_created],
+    Event.SESSIONS_REVOKED: [on_sessions_revoked],
+    Event.AVAILABILITY_CHANGED: [on_availability_changed],
+    Event.QUEUE_CALL_ENDED: [callerid.log_queue_call],
+    Event.SMS_RECEIVED: [on_sms],
+}
+
+
+def ports() -> Ports:
+    """The process's ports: every question answered, every event's subscribers."""
+    follow_users()  # the directory's search index follows the user rows (idempotent)
+    return Ports(
+        presence=presence.presence,
+        in_call_user_ids=in_call_user_ids,
+        queue_summary=queue_summary,
+        caller_hits=callerid.caller_hits,
+        call_transfers=of_calls,
+        queue_target=queue_target,
+        main_number_target=numbers.main_number_target,
+        events=Bus(SUBSCRIBERS),
+    )
