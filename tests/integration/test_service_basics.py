@@ -58,10 +58,10 @@ def test_openapi_document_and_docs_are_served(client):
 def test_the_openapi_document_gives_every_schema_its_own_name(settings):
     import warnings
 
-    from api import create_app
+    from bootstrap import web_api
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        spec = create_app(settings).test_client().get("/api/v1/openapi.json").get_json()
+        spec = web_api(settings).test_client().get("/api/v1/openapi.json").get_json()
     clashes = [str(w.message) for w in caught if "resolved to the name" in str(w.message)]
     assert clashes == []
     assert "Availability" in spec["components"]["schemas"]

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from api.core.db import make_engine, make_session_factory
+import bootstrap
 from api.migrate import upgrade
 from tests.integration.test_sip_gateway import (  # noqa: F401 (fixtures shared, not copied)
     CALLER, call, final_status, peers, sink)
@@ -39,11 +39,8 @@ def _user_with_softphone(url: str, soft_uri: str):
     from api.availability.models import Device
     from api.availability.services import ensure_standard
 
-    from api.features import register_hooks
-
-    register_hooks()  # as every process does (the number registry keeps itself in step)
-    engine = make_engine(url)
-    sessions = make_session_factory(engine)
+    process = bootstrap.cli(url)  # seeded as an operator's command would
+    sessions = process.sessions
     company = make_company(SimpleNamespace(extensions={"session_factory": sessions}))
     with sessions() as db:
         user = db.scalar(select(User).where(User.mobile == company.users["alice"]))
@@ -52,7 +49,7 @@ def _user_with_softphone(url: str, soft_uri: str):
                       label="PC", sip_uri=soft_uri, enabled=True))
         db.commit()
         office = user.office_number
-    engine.dispose()
+    process.engine.dispose()
     return office
 
 
