@@ -14,7 +14,7 @@ FEATURES = [
     "api.queues",
     "api.pushdevices",
     "api.sms",
-    "api.messages",  # before passwordreset: STOP is an opt-out, not a help request
+    "api.messages",
     "api.passwordreset",
     "api.calls",
     "api.transfer",

@@ -12,7 +12,8 @@ from api.callerid import provides as callerid
 from api.callerid.index import follow_users
 from api.calls.services import in_call_user_ids
 from api.core.ports import Bus, Event, Ports
-from api.passwordreset.sms_command import on_sms
+from api.messages.services import on_sms as opt_out_by_sms
+from api.passwordreset.sms_command import on_sms as reset_by_sms
 from api.pushdevices.services import on_sessions_revoked
 from api.queues.membership import on_availability_changed
 from api.queues.status import queue_summary, queue_target
@@ -23,7 +24,8 @@ SUBSCRIBERS = {
     Event.SESSIONS_REVOKED: [on_sessions_revoked],
     Event.AVAILABILITY_CHANGED: [on_availability_changed],
     Event.QUEUE_CALL_ENDED: [callerid.log_queue_call],
-    Event.SMS_RECEIVED: [on_sms],
+    # STOP is an opt-out from the company's messages, not a password help request
+    Event.SMS_RECEIVED: [opt_out_by_sms, reset_by_sms],
 }
 
 

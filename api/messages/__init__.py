@@ -11,11 +11,3 @@ def register(api) -> None:
     api.register_blueprint(me_blp)
     api.register_blueprint(library_blp)
     config(api._app)  # a wrong PBX_MESSAGES_* value stops the start, not the first message
-    register_hooks()
-
-
-def register_hooks() -> None:
-    from ..core import hooks
-    from .services import on_sms
-
-    hooks.on(hooks.SMS_RECEIVED, on_sms)

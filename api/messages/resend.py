@@ -56,9 +56,9 @@ def resend_unsent(db: Session, rt: SmsRuntime, grace_s: int = 60, batch: int = 5
 def main(argv: list[str] | None = None) -> int:
     import time
 
+    from bootstrap import cli
+
     from ..config import Settings
-    from ..core.db import make_engine, make_session_factory
-    from ..features import import_models
     from ..sms.config import SmsConfig
     from ..sms.gateway import build_gateway
 
@@ -68,10 +68,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds an SMS may wait for its first send (default 60)")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
-    import_models()
     config = SmsConfig.from_settings(settings)
     rt = SmsRuntime(config, build_gateway(config))
-    factory = make_session_factory(make_engine(settings.database_url))
+    factory = cli(settings.database_url).sessions
     while True:
         with factory() as db:
             print(f"{resend_unsent(db, rt, args.grace)} SMS sent again", flush=True)

@@ -1,4 +1,4 @@
-"""The SMS command: the `sms_received` hook of the password reset feature."""
+"""The SMS command: the password reset feature's subscriber to `Event.SMS_RECEIVED`."""
 from __future__ import annotations
 
 from . import command, services
