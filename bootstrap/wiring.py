@@ -1,8 +1,9 @@
 """The feature wiring: who answers each cross-feature question and who hears each event.
 
-Every provider and every subscriber of the service is listed here, once; the bootstrap of
-each process calls `ports()` and hands the result to its session factory. A question left
-without a provider stops the process at start-up (`api.core.ports.WiringError`).
+Every provider and every subscriber of the service is listed here, once (with the two
+flush listeners that keep derived rows in step); the bootstrap of each process calls
+`ports()` and hands the result to its session factory. A question left without a provider
+stops the process at start-up (`api.core.ports.WiringError`).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from api.callerid.index import follow_users
 from api.calls.services import in_call_user_ids
 from api.core.ports import Bus, Event, Ports
 from api.messages.services import on_sms as opt_out_by_sms
+from api.numbers import sync as number_registry
 from api.passwordreset.sms_command import on_sms as reset_by_sms
 from api.pushdevices.services import on_sessions_revoked
 from api.queues.membership import on_availability_changed
@@ -31,7 +33,10 @@ SUBSCRIBERS = {
 
 def ports() -> Ports:
     """The process's ports: every question answered, every event's subscribers."""
-    follow_users()  # the directory's search index follows the user rows (idempotent)
+    # rows other features keep in step inside the same flush (both idempotent): the
+    # directory's search index follows the users, the number registry every number's owner
+    follow_users()
+    number_registry.install()
     return Ports(
         presence=presence.presence,
         in_call_user_ids=in_call_user_ids,

@@ -6,8 +6,3 @@ def register(api) -> None:
 
     api.register_blueprint(numbers_blp)
 
-
-def register_hooks() -> None:
-    from . import sync
-
-    sync.install()
