@@ -55,6 +55,7 @@ def create_app(settings: Settings, process: "Process") -> Flask:
     app.extensions["engine"] = engine
     app.extensions["session_factory"] = process.sessions
     app.extensions["ports"] = process.ports
+    app.extensions["push"] = process.notifier  # push.Notifier: the test push goes through it
     app.teardown_appcontext(close_session)
     install_request_ids(app)
     jsonbody.install(app)  # one strict JSON parser and request class for every endpoint

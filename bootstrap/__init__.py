@@ -15,8 +15,9 @@ web framework: the API's function imports Flask when it is called.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -25,17 +26,18 @@ if TYPE_CHECKING:
 
     from api.config import Settings
     from api.core.ports import Ports
+    from push import Notifier
 
 
 @dataclass(frozen=True)
 class Process:
     """What a process is handed: the engine, sessions that carry the ports, the ports, and
-    the push notifier (`submit`/`stop`) where the process sends pushes."""
+    the `push.Notifier` every push of the process goes through, where it sends pushes."""
 
     engine: "Engine"
     sessions: "sessionmaker[Session]"
     ports: "Ports"
-    notifier: Any = None
+    notifier: "Notifier | None" = None
 
 
 def _process(database_url: str, *, logs: bool = True, log_context=None) -> Process:
@@ -53,23 +55,28 @@ def _process(database_url: str, *, logs: bool = True, log_context=None) -> Proce
     return Process(engine, make_session_factory(engine, ports), ports)
 
 
+def _with_notifier(process: Process, notifier: "Notifier") -> Process:
+    return dataclasses.replace(process, notifier=notifier)
+
+
 def web_api(settings: "Settings | None" = None) -> "Flask":
     from api.app import create_app
     from api.config import Settings
     from api.core.request_logs import request_fields
 
+    from api.pushdevices import sender
+
     settings = settings or Settings.from_env()
-    return create_app(settings, _process(settings.database_url, log_context=request_fields))
+    process = _process(settings.database_url, log_context=request_fields)
+    return create_app(settings, _with_notifier(process, sender.in_process(process.sessions)))
 
 
 def gateway(database_url: str) -> Process:
     """The SIP gateway: the sender of its pushes runs in a process of its own (the relay),
     so that push work never competes with its calls."""
-    import push
+    from api.pushdevices import sender
 
-    process = _process(database_url)
-    return Process(process.engine, process.sessions, process.ports,
-                   notifier=push.start_relay(database_url))
+    return _with_notifier(_process(database_url), sender.relayed(database_url))
 
 
 def routing_worker(database_url: str) -> Process:
@@ -77,11 +84,11 @@ def routing_worker(database_url: str) -> Process:
 
 
 def push_relay(database_url: str) -> Process:
-    import push
+    """The relay process (`api.pushdevices.relay`): the gateway's push sender, on its own."""
+    from api.pushdevices import sender
 
     process = _process(database_url)
-    return Process(process.engine, process.sessions, process.ports,
-                   notifier=push.start(process.sessions))
+    return _with_notifier(process, sender.in_process(process.sessions))
 
 
 def calendar_runner(database_url: str) -> Process:

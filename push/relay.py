@@ -2,7 +2,8 @@
 
 The SIP gateway's call thread must never wait for push work, and the sender's work (device
 look-ups, the providers' HTTP, the push log) should not take the gateway's interpreter from
-its calls. `Relay` (in the gateway) starts `python -m push.relay` with one end of a Unix
+its calls. `Relay` (in the gateway) starts the relay process (`python -m <main module>`, a
+module that builds the process's sender and calls `serve`) with one end of a Unix
 SOCK_SEQPACKET socket pair; `submit()` only queues the notification (it returns at once and
 never raises), a writer thread sends one JSON datagram per notification, and the relay
 process hands each to its `PushService`. Deadlines are `time.monotonic()` instants, the same
@@ -27,6 +28,7 @@ import threading
 import time
 
 from .events import Notify
+from .ports import Sender
 
 log = logging.getLogger("push")
 MAX_QUEUED = 20_000      # notifications waiting for the relay before new ones are dropped
@@ -37,10 +39,15 @@ READY_TIMEOUT_S = 20.0
 
 
 class Relay:
-    """The sending side, in the gateway: the same `submit`/`stop` as a `PushService`."""
+    """The sending side, in the gateway: the same `submit`/`stop` as a `PushService`.
 
-    def __init__(self, database_url: str) -> None:
-        self._database_url = database_url
+    `main_module` is run with `python -m` as the relay process, with `env` added to this
+    process's environment; it builds its sender and calls `serve(inherited_socket(), ...)`.
+    """
+
+    def __init__(self, main_module: str, env: dict[str, str] | None = None) -> None:
+        self._main_module = main_module
+        self._env = dict(env or {})
         self._q: queue.SimpleQueue = queue.SimpleQueue()
         self._queued = 0
         self._lock = threading.Lock()
@@ -61,8 +68,8 @@ class Relay:
 
     def _spawn(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        env = {**os.environ, "DATABASE_URL": self._database_url, FD_ENV: str(theirs.fileno())}
-        self._proc = subprocess.Popen([sys.executable, "-m", "push.relay"], env=env,
+        env = {**os.environ, **self._env, FD_ENV: str(theirs.fileno())}
+        self._proc = subprocess.Popen([sys.executable, "-m", self._main_module], env=env,
                                       pass_fds=(theirs.fileno(),))
         theirs.close()
         self._sock = ours
@@ -142,13 +149,18 @@ class Relay:
                 self._proc.wait()
 
 
-def serve(sock: socket.socket) -> None:
-    """The relay process: every datagram is one notification for this process's sender."""
-    import push
-    from bootstrap import push_relay
+def inherited_socket() -> socket.socket:
+    """In the relay process: its end of the socket pair the `Relay` started it with.
 
-    service = push_relay(os.environ["DATABASE_URL"]).notifier
-    import api.pushdevices.services  # noqa: F401 (imported now, not on the first push)
+    From now on Ctrl-C in a terminal is ignored: the gateway decides when the relay ends
+    (by closing the socket)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return socket.socket(fileno=int(os.environ[FD_ENV]))
+
+
+def serve(sock: socket.socket, sender: Sender) -> None:
+    """The relay process: every datagram is one notification for this process's sender,
+    until the socket closes; then the sender finishes what is in flight and stops."""
     sock.sendall(READY)
     try:
         while True:
@@ -156,19 +168,8 @@ def serve(sock: socket.socket) -> None:
             if not data:
                 break
             try:
-                service.submit(Notify(**json.loads(data)))
+                sender.submit(Notify(**json.loads(data)))
             except (ValueError, TypeError):
                 log.warning("push relay: malformed notification", extra={"event": "push_error"})
     finally:
-        push.stop(5.0)
-
-
-def main() -> None:
-    # the gateway decides when the relay ends (by closing the socket), not a terminal's Ctrl-C
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    sock = socket.socket(fileno=int(os.environ[FD_ENV]))
-    serve(sock)
-
-
-if __name__ == "__main__":
-    main()
+        sender.stop(5.0)

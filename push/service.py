@@ -21,15 +21,18 @@ import time
 
 from . import payloads, policy
 from .events import CALL_ENDED, INCOMING_CALL, Notify
+from .ports import DeviceStore
 
 log = logging.getLogger("push")
 ENDED_MEMORY_S = 300.0  # how long a call_ended keeps the call's incoming push from going out
 
 
 class PushService:
-    def __init__(self, session_factory, transports: dict, *, monotonic=time.monotonic) -> None:
-        """`transports` maps a platform (ios, android) to its transport."""
-        self._session_factory = session_factory
+    def __init__(self, store: DeviceStore, transports: dict, *, monotonic=time.monotonic
+                 ) -> None:
+        """`store`: the devices, dead tokens and push log; `transports` maps a platform
+        (ios, android) to its transport."""
+        self._store = store
         self._transports = transports
         self._mono = monotonic
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -143,7 +146,8 @@ class PushService:
     # -- delivery ---------------------------------------------------------------------------
     async def _handle(self, notify: Notify) -> None:
         try:
-            devices, settings = await self._loop.run_in_executor(self._db, self._targets, notify)
+            devices, settings = await self._loop.run_in_executor(
+                self._db, self._store.targets, notify.tenant_id, notify.user_id)
             messages, too_large = payloads.plan(notify.kind, notify.call_id, notify.data,
                                                 devices, settings)
             for d in too_large:
@@ -152,12 +156,6 @@ class PushService:
         except Exception:
             log.exception("push failed", extra={"event": "push_error", "kind": notify.kind,
                                                 "call_id": notify.call_id})
-
-    def _targets(self, notify: Notify):
-        from api.pushdevices.services import targets
-
-        with self._session_factory() as db:
-            return targets(db, notify.tenant_id, notify.user_id)
 
     async def _deliver(self, notify: Notify, msg: payloads.Message) -> None:
         transport = self._transports[msg.platform]
@@ -211,11 +209,7 @@ class PushService:
                 del self._waiting[key]
 
     def _prune(self, msg: payloads.Message) -> None:
-        from api.pushdevices.services import prune
-
-        with self._session_factory() as db:
-            prune(db, msg.device_id, msg.token)
-            db.commit()
+        self._store.prune(msg.device_id, msg.token)
         log.info("dead push token removed", extra={"event": "push_pruned",
                                                    "device_id": msg.device_id})
 
@@ -240,18 +234,9 @@ class PushService:
             while self._rows:
                 rows, self._rows = self._rows, []
                 try:
-                    await self._loop.run_in_executor(self._db, self._store, rows)
+                    await self._loop.run_in_executor(self._db, self._store.record, rows)
                 except Exception:
                     log.exception("push log write failed", extra={"event": "push_log_error",
                                                                    "rows": len(rows)})
         finally:
             self._writer = None
-
-    def _store(self, rows: list[dict]) -> None:
-        from api.core.clock import now
-        from api.pushdevices.services import record
-
-        at = now()
-        with self._session_factory() as db:
-            record(db, [{**r, "at": at} for r in rows])
-            db.commit()

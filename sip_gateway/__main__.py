@@ -10,13 +10,11 @@ from .config import GatewayConfig
 
 
 def main() -> None:
-    import push
     from api.calls.services import gateway_restarted
     from bootstrap import gateway
 
     from . import commands
     from .pjsip_adapter import Adapter
-    from .pusher import Pusher
     from .recorder import Recorder
     from .routeproc import RoutingProcess
     from .tts import Tts
@@ -35,7 +33,7 @@ def main() -> None:
     uris = cfg.uris()
     routing = RoutingProcess(cfg.database_url, uris)  # routing queries in their own process
     recorder = Recorder(sessions).start()
-    adapter = Adapter(cfg, routing.route, recorder, Pusher(), Tts(cfg.tts_dir))
+    adapter = Adapter(cfg, routing.route, recorder, process.notifier, Tts(cfg.tts_dir))
     stopped = threading.Event()
     wakeups = commands.Wakeups(cfg.command_host, cfg.command_port)
     commands.register(sessions, cfg.gateway_id, wakeups)
@@ -56,7 +54,7 @@ def main() -> None:
     finally:
         stopped.set()
         wakeups.close()
-        push.stop(2.0)
+        process.notifier.stop(2.0)
         recorder.stop()
         adapter.pool.shutdown(wait=False, cancel_futures=True)
         routing.stop()

@@ -102,11 +102,11 @@ class _Call(pj.Call):
 
 
 class Adapter:
-    def __init__(self, cfg, router, recorder, pusher, tts) -> None:
+    def __init__(self, cfg, router, recorder, notifier, tts) -> None:
         self.cfg = cfg
         self.router = router  # (called, caller user, busy ids, asked, origin) -> store.Route
         self.recorder = recorder
-        self.pusher = pusher
+        self.notifier = notifier  # push.Notifier: every push of the gateway's calls
         self.tts = tts
         self.inbox: queue.SimpleQueue = queue.SimpleQueue()
         self.timers: list = []

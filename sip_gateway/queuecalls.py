@@ -85,16 +85,15 @@ def media_ready(session) -> None:
 
 
 def _push(session, a: PushMember) -> None:
-    import push
-
     r, tenant_id = session.route_info, session.cc.queue.tenant_id
     log.info("queue push", extra=session._extra(event="queue_push", kind=a.kind,
                                                 user_id=a.user_id, reason=a.reason))
     if a.kind == "incoming":
-        push.notify_incoming_call(tenant_id, a.user_id, session.sip_id, r.caller, hit=r.hit,
-                                  context=r.context, ring_timeout=a.ring_for_s)
+        session.gw.notifier.incoming_call(tenant_id, a.user_id, session.sip_id, r.caller,
+                                          hit=r.hit, context=r.context,
+                                          ring_timeout=a.ring_for_s)
     else:
-        push.notify_call_ended(tenant_id, a.user_id, session.sip_id, reason=a.reason)
+        session.gw.notifier.call_ended(tenant_id, a.user_id, session.sip_id, reason=a.reason)
 
 
 def _member_call(session, a: MemberBusy) -> None:

@@ -10,7 +10,7 @@ import time
 import wave
 from collections import deque
 
-from . import callcontrol as cc, queuecalls, queuecontrol, transfers
+from . import callcontrol as cc, pusher, queuecalls, queuecontrol, transfers
 from .sipmsg import diversion_headers, forwarded_headers, identity_user, safe_user
 from .callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, CancelTimer,
                            CommandDone, Dial, Failed, HangupCaller, LegAnswered, LegFailed,
@@ -172,7 +172,7 @@ class CallSession:
             log.info("push", extra=self._extra(
                 event="push", kind=a.kind, reason=a.reason,
                 since_invite_ms=round((time.monotonic() - self.invite_at) * 1000, 3)))
-            gw.pusher.send(a.kind, a.reason, r, self.sip_id)
+            pusher.send(gw.notifier, a.kind, a.reason, r, self.sip_id)
         elif isinstance(a, Dial):
             headers = self._headers(a.target)
             log.info("dialling", extra=self._extra(event="dial", leg=a.leg, kind=a.target.kind,

@@ -185,7 +185,6 @@ def _state(session, a: TransferState) -> None:
 def _returned_push(session, reason: str) -> None:
     """The user learns why the call came back: a colleague's availability when it explains it
     (read on the recorder thread), else what happened to the target leg."""
-    import push
     from api.transfer.services import returned_why
 
     r, order = session.route_info, getattr(session, "transfer_order", None) or {}
@@ -199,9 +198,9 @@ def _returned_push(session, reason: str) -> None:
     target = order.get("target_name") or order.get("target_number") or ""
 
     def send(why: str | None) -> None:
-        push.notify_transfer_returned(r.tenant_id, user_id, session.sip_id, target,
-                                      why=why or returned_why_text(target, reason),
-                                      caller_number=r.caller, hit=r.hit)
+        session.gw.notifier.transfer_returned(r.tenant_id, user_id, session.sip_id, target,
+                                              why=why or returned_why_text(target, reason),
+                                              caller_number=r.caller, hit=r.hit)
     session.gw.recorder.submit(returned_why, order, reason, then=send)
 
 

@@ -57,11 +57,9 @@ class PushTest(MethodView):
     @devices_blp.response(202, PushTestSchema)
     def post(self):
         """Send a test push to all my devices (it shows in the push log)."""
-        import push
-
         p = current()
         count = len(services.my_devices(db_session(), p.tenant_id, p.user_id))
-        push.notify_test(p.tenant_id, p.user_id, via=services.app_sender(current_app))
+        current_app.extensions["push"].test(p.tenant_id, p.user_id)
         return {"devices": count}
 
 

@@ -1,10 +1,10 @@
 """Use cases for push devices: register, list, remove, prune; the push log."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import Select, delete, insert, select
 from sqlalchemy.orm import Session
+
+from push.ports import Target
 
 from ..core.clock import now
 from ..core.db import Prepared
@@ -60,20 +60,7 @@ def on_sessions_revoked(db: Session, tenant_id: int, session_ids: list[int]) -> 
                                         PushDevice.session_id.in_(session_ids)))
 
 
-# -- for the push sender (runs outside Flask, with its own session) -------------------------
-@dataclass(frozen=True)
-class Target:
-    """What the sender needs to know of one device (plain values, no ORM object)."""
-
-    device_id: int
-    platform: str
-    token: str
-    token_kind: str
-    app_id: str
-    environment: str
-    locale: str | None
-
-
+# -- for the push sender (`store.DeviceStore` runs them on sessions of its own) -------------
 def _targets_statement():
     from sqlalchemy import bindparam
 
@@ -118,19 +105,3 @@ def attempts_query(tenant_id: int, args: dict) -> Select:
             stmt = stmt.where(getattr(PushAttempt, key) == args[key])
     return stmt.order_by(PushAttempt.at.desc(), PushAttempt.id.desc())
 
-
-def app_sender(app):
-    """The API process's own push sender, started on first use (never at import)."""
-    import threading
-
-    from push import PushService, build_transports
-    from push.config import PushConfig
-
-    lock = app.extensions.setdefault("push_lock", threading.Lock())
-    with lock:
-        sender = app.extensions.get("push")
-        if sender is None:
-            sender = PushService(app.extensions["session_factory"],
-                                 build_transports(PushConfig.from_env())).start()
-            app.extensions["push"] = sender
-    return sender

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-import push
+from push import Notifier
 from mobile_client_sim import AppClient
 from mobile_client_sim import push as sim_push
 from mobile_client_sim.__main__ import main as sim_main
@@ -15,11 +15,12 @@ from tests.support.push import sender, sink
 def local(app):
     """The local sink, and a sender delivering to it, used by the API process too."""
     with sink() as (_server, url), sender(app, sink_url=url) as svc:
-        app.extensions["push"] = svc
+        own = app.extensions["push"]
+        app.extensions["push"] = Notifier(svc)
         try:
             yield url, svc
         finally:
-            app.extensions.pop("push", None)
+            app.extensions["push"] = own
 
 
 def phone_of(app, live, who: str, platform: str):
@@ -34,11 +35,11 @@ def phone_of(app, live, who: str, platform: str):
 def test_the_phone_registers_and_shows_who_is_calling_then_the_call_ending(app, live, local):
     url, svc = local
     tenant, user, phone, device = phone_of(app, live, "alice", "android")
-    push.notify_incoming_call(tenant, user, "call-42", "+4722334455",
-                              hit={"name": "Kari Nordmann", "company": "Fjord AS"}, via=svc)
+    Notifier(svc).incoming_call(tenant, user, "call-42", "+4722334455",
+                                hit={"name": "Kari Nordmann", "company": "Fjord AS"})
     assert svc.drain()
-    push.notify_call_ended(tenant, user, "call-42",
-                           reason="answered_elsewhere", via=svc)
+    Notifier(svc).call_ended(tenant, user, "call-42",
+                             reason="answered_elsewhere")
     received = []
     for item in sim_push.listen(url, device["token"], wait=10):
         received.append(item)
@@ -53,7 +54,7 @@ def test_the_phone_registers_and_shows_who_is_calling_then_the_call_ending(app, 
 def test_an_iphone_gets_the_voip_push_with_apns_headers_through_the_sink(app, live, local):
     url, svc = local
     tenant, user, phone, device = phone_of(app, live, "bob", "ios")
-    push.notify_incoming_call(tenant, user, "c1", "+4722334455", via=svc)
+    Notifier(svc).incoming_call(tenant, user, "c1", "+4722334455")
     [got] = sim_push.receive(url, device["token"], wait=10)
     assert got["apns_headers"]["apns-push-type"] == "voip"
     assert got["apns_headers"]["apns-topic"] == "no.example.pbx.voip"
@@ -88,7 +89,7 @@ def test_a_token_the_sink_calls_dead_is_pruned(app, live, local):
     url, svc = local
     tenant, user, phone, device = phone_of(app, live, "alice", "android")
     requests.post(f"{url}/dead/{device['token']}", timeout=5)
-    push.notify_missed_call(tenant, user, "m1", "+4722334455", via=svc)
+    Notifier(svc).missed_call(tenant, user, "m1", "+4722334455")
     assert svc.drain()
     assert sim_push.devices(phone) == []
 
@@ -98,12 +99,11 @@ def test_the_phone_shows_why_a_call_rings_it_queue_transfer_and_last_contact(
         app, live, local, platform):
     url, svc = local
     tenant, user, phone, device = phone_of(app, live, "alice", platform)
-    push.notify_incoming_call(
+    Notifier(svc).incoming_call(
         tenant, user, "c7", "+4722334455", hit={"name": "Kari Nordmann"},
         context={"queue": {"id": 3, "name": "Support"},
                  "transferred_by": {"user_id": 9, "name": "Ola Hansen"},
-                 "last_spoke_to": {"user_id": 4, "name": "Per Berg", "at": "2026-12-01T10:00:00"}},
-        via=svc)
+                 "last_spoke_to": {"user_id": 4, "name": "Per Berg", "at": "2026-12-01T10:00:00"}})
     [got] = sim_push.receive(url, device["token"], wait=10)
     assert sim_push.describe(got) == (
         "Incoming call from Kari Nordmann (via queue Support, transferred by Ola Hansen, "
@@ -119,8 +119,8 @@ def test_simulator_cli_prints_the_queue_an_incoming_call_comes_through(
     assert sim_main(base + ["--password", PASSWORD, "login", c.users["alice"]]) == 0
     assert sim_main(base + ["push-register", "android"]) == 0
     user = AppClient(live.url, state_file=tmp_path / "cli.json").me()["id"]
-    push.notify_incoming_call(c.tenant_id, user, "c8", "+4722334455",
-                              context={"queue": {"id": 1, "name": "Sales"}}, via=svc)
+    Notifier(svc).incoming_call(c.tenant_id, user, "c8", "+4722334455",
+                                context={"queue": {"id": 1, "name": "Sales"}})
     capsys.readouterr()
     assert sim_main(base + ["push-listen", "1"]) == 0
     assert "Incoming call from +4722334455 (via queue Sales) [call c8]" in capsys.readouterr().out

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-import push
+from push import Notifier
 from tests.support.push import BUNDLE, apns_double, attempts, registered, sender
 from tests.support.sip import wait_until
 
@@ -29,8 +29,8 @@ def phone(app, client):
 
 
 def ring(svc, phone, call_id="call-1", ring_timeout=20.0, **kw):
-    push.notify_incoming_call(phone["tenant"], phone["user"], call_id, "+4722334455",
-                              ring_timeout=ring_timeout, via=svc, **kw)
+    Notifier(svc).incoming_call(phone["tenant"], phone["user"], call_id, "+4722334455",
+                                ring_timeout=ring_timeout, **kw)
 
 
 def test_an_incoming_call_rings_the_iphone_by_voip_push_with_who_is_calling(app, client, apns,
@@ -147,8 +147,7 @@ def test_call_ended_stops_the_retries_of_the_incoming_call_push(app, client, apn
         # the 503 is in: the retry waits (a call_ended before it would abandon the request)
         wait_until(lambda: attempts(client, phone, kind="incoming_call"),
                    what="the first attempt in the push log")
-        push.notify_call_ended(phone["tenant"], phone["user"], "short", reason="answered",
-                               via=svc)
+        Notifier(svc).call_ended(phone["tenant"], phone["user"], "short", reason="answered")
         assert svc.drain()
     outcomes = [r["outcome"] for r in attempts(client, phone, kind="incoming_call")]
     assert outcomes == ["retrying", "not_relevant"]
@@ -158,9 +157,9 @@ def test_call_ended_stops_the_retries_of_the_incoming_call_push(app, client, apn
 def test_missed_call_and_returned_transfer_are_alerts_to_the_alert_token(app, apns, phone):
     double, transport = apns
     with sender(app, ios=transport) as svc:
-        push.notify_missed_call(phone["tenant"], phone["user"], "m1", "+4722334455",
-                                hit={"name": "Kari Nordmann"}, via=svc)
-        push.notify_transfer_returned(phone["tenant"], phone["user"], "t1", "Anna", via=svc)
+        Notifier(svc).missed_call(phone["tenant"], phone["user"], "m1", "+4722334455",
+                                  hit={"name": "Kari Nordmann"})
+        Notifier(svc).transfer_returned(phone["tenant"], phone["user"], "t1", "Anna")
         assert svc.drain()
     by_type = {r.body["type"]: r for r in double.wait_for(2)}
     missed, back = by_type["missed_call"], by_type["transfer_returned"]

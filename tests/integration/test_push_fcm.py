@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-import push
+from push import Notifier
 from tests.support.push import attempts, fcm_double, registered, sender
 
 TOKEN = "fcm:" + "t" * 152
@@ -24,15 +24,15 @@ def android(app, client):
                                             "token_kind": "fcm", "app_id": "no.example.pbx"}])
 
 
-def notify(svc, fn, *args, **kw):
-    fn(*args, via=svc, **kw)
+def notify(svc, kind: str, *args, **kw):
+    getattr(Notifier(svc), kind)(*args, **kw)
 
 
 def test_an_incoming_call_is_a_high_priority_data_message_that_dies_with_the_ringing(
         app, client, fcm, android):
     double, transport = fcm
     with sender(app, android=transport) as svc:
-        notify(svc, push.notify_incoming_call, android["tenant"], android["user"], "c-7",
+        notify(svc, "incoming_call", android["tenant"], android["user"], "c-7",
                "+4722334455", hit={"name": "Kari Nordmann", "source": "contacts"},
                ring_timeout=20)
         assert svc.drain()
@@ -54,7 +54,7 @@ def test_an_incoming_call_is_a_high_priority_data_message_that_dies_with_the_rin
 def test_call_ended_tells_the_android_phone_to_stop_showing_the_call(app, fcm, android):
     double, transport = fcm
     with sender(app, android=transport) as svc:
-        notify(svc, push.notify_call_ended, android["tenant"], android["user"], "c-7",
+        notify(svc, "call_ended", android["tenant"], android["user"], "c-7",
                reason="answered_elsewhere")
         assert svc.drain()
     [req] = double.requests
@@ -67,9 +67,9 @@ def test_an_unregistered_token_is_removed_at_once(app, client, fcm, android):
     double, transport = fcm
     double.answer(TOKEN, "UNREGISTERED")
     with sender(app, android=transport) as svc:
-        notify(svc, push.notify_missed_call, android["tenant"], android["user"], "c-1", None)
+        notify(svc, "missed_call", android["tenant"], android["user"], "c-1", None)
         assert svc.drain()
-        notify(svc, push.notify_missed_call, android["tenant"], android["user"], "c-2", None)
+        notify(svc, "missed_call", android["tenant"], android["user"], "c-2", None)
         assert svc.drain()
     assert len(double.requests) == 1
     assert client.get(DEVICES, headers=android["headers"]).get_json() == []
@@ -82,7 +82,7 @@ def test_unavailable_is_retried_and_the_push_arrives(app, client, fcm, android):
     double.answer_next("UNAVAILABLE")
     double.answer_next("INTERNAL")
     with sender(app, android=transport) as svc:
-        notify(svc, push.notify_incoming_call, android["tenant"], android["user"], "c-1", None)
+        notify(svc, "incoming_call", android["tenant"], android["user"], "c-1", None)
         assert svc.drain()
     assert [(r["outcome"], r["reason"]) for r in attempts(client, android)] == [
         ("retrying", "UNAVAILABLE"), ("retrying", "INTERNAL"), ("delivered", None)]
@@ -96,7 +96,7 @@ def test_errors_that_cannot_succeed_before_the_ring_timeout_are_recorded_not_ret
     double, transport = fcm
     double.answer(TOKEN, code)
     with sender(app, android=transport) as svc:
-        notify(svc, push.notify_incoming_call, android["tenant"], android["user"], "c-1", None)
+        notify(svc, "incoming_call", android["tenant"], android["user"], "c-1", None)
         assert svc.drain()
     assert len(double.requests) == 1
     [row] = attempts(client, android)
@@ -107,7 +107,7 @@ def test_errors_that_cannot_succeed_before_the_ring_timeout_are_recorded_not_ret
 def test_a_wrong_access_token_is_refused_by_the_double_and_recorded(app, client, android):
     with fcm_double(access_token="ya29.wrong") as (double, transport):
         with sender(app, android=transport) as svc:
-            notify(svc, push.notify_incoming_call, android["tenant"], android["user"], "c-1",
+            notify(svc, "incoming_call", android["tenant"], android["user"], "c-1",
                    None)
             assert svc.drain()
     [row] = attempts(client, android)

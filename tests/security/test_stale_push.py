@@ -13,7 +13,8 @@ import urllib.request
 
 import pytest
 
-import push
+from api.pushdevices.store import DeviceStore
+from push import Notifier
 from push.local import LocalTransport
 from push.service import PushService
 from push.testing.server import free_port
@@ -68,7 +69,7 @@ def sink():
 
 @pytest.fixture
 def sender(app, sink):
-    service = PushService(app.extensions["session_factory"],
+    service = PushService(DeviceStore(app.extensions["session_factory"]),
                           {"ios": LocalTransport(sink[1]), "android": LocalTransport(sink[1])})
     service.start()
     yield service
@@ -82,10 +83,10 @@ def test_an_incoming_call_push_stuck_at_a_frozen_provider_is_not_delivered_after
     phone = registered(app, client, "alice", [device])
     os.kill(proc.pid, signal.SIGSTOP)            # the provider freezes
 
-    push.notify_incoming_call(phone["tenant"], phone["user"], "stale-1@trunk", "+4791234567",
-                              ring_timeout=25.0, via=sender)
+    Notifier(sender).incoming_call(phone["tenant"], phone["user"], "stale-1@trunk", "+4791234567",
+                                   ring_timeout=25.0)
     wait_until(lambda: _request_waiting_at(port), what="the push to reach the frozen provider")
-    push.notify_call_ended(phone["tenant"], phone["user"], "stale-1@trunk", via=sender)
+    Notifier(sender).call_ended(phone["tenant"], phone["user"], "stale-1@trunk")
     wait_until(lambda: [a for a in attempts(client, phone, kind="incoming_call")
                         if a["outcome"] == "not_relevant"],
                what="the incoming-call push to be given up")

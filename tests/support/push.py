@@ -6,6 +6,7 @@ from contextlib import contextmanager
 
 import google.auth.credentials
 
+from api.pushdevices.store import DeviceStore
 from push.apns import ApnsTransport, ProviderToken
 from push.fcm import FcmTransport
 from push.local import LocalTransport
@@ -92,7 +93,7 @@ def sink():
 def sender(app, *, ios=None, android=None, sink_url: str = "http://127.0.0.1:9"):
     """A running push sender on the test database; local transport where none is given."""
     local = LocalTransport(sink_url)
-    service = PushService(app.extensions["session_factory"],
+    service = PushService(DeviceStore(app.extensions["session_factory"]),
                           {"ios": ios or local, "android": android or local}).start()
     try:
         yield service

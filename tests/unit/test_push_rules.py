@@ -5,7 +5,7 @@ import pytest
 
 from push import payloads, policy
 from push.policy import Result, decide
-from api.pushdevices.services import Target
+from push.ports import Target
 
 VOIP = Target(1, "ios", "a" * 64, "voip", "no.example.pbx", "production", "nb-NO")
 ALERT = Target(2, "ios", "b" * 64, "alert", "no.example.pbx", "sandbox", "nb-NO")

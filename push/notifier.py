@@ -1,0 +1,93 @@
+"""The one way the backend sends a push: a `Notifier`, built by a process's start-up and
+handed to whatever raises the events (the gateway's calls, queue calls and transfers, the
+API's test push).
+
+Each method builds the notification (plain values, a deadline) and hands it to the sender:
+it returns at once and never raises; the sending happens on the sender's thread or process.
+"""
+from __future__ import annotations
+
+import time
+
+from .events import CALL_ENDED, INCOMING_CALL, MISSED_CALL, TEST, TRANSFER_RETURNED, Notify
+from .ports import Sender
+
+HIT_FIELDS = ("name", "company", "title", "department", "source")
+CONTEXT_FIELDS = ("queue", "main_number", "transferred_by", "last_spoke_to", "callback")
+REASON_FIELDS = ("profile", "rule")
+CALL_ENDED_TTL_S = 30.0
+MISSED_TTL_S = 24 * 3600.0
+TEST_TTL_S = 60.0
+
+
+class Notifier:
+    def __init__(self, sender: Sender) -> None:
+        self.sender = sender
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Finish what is in flight (up to `timeout`) and stop the sender."""
+        self.sender.stop(timeout)
+
+    def incoming_call(self, tenant_id: int, user_id: int, call_id: str,
+                      caller_number: str | None, *, hit: dict | None = None,
+                      context: dict | None = None, reason: dict | None = None,
+                      ring_timeout: float = 25.0) -> None:
+        """A call is about to ring `user_id`: VoIP push to iPhones, high-priority data to
+        Android.
+
+        hit: the caller lookup (name, company, title, department, source); context: queue,
+        transferred_by, last_spoke_to, callback; reason: why it rings this user (profile,
+        rule). ring_timeout: seconds until ringing stops; nothing is sent or retried after it.
+        """
+        data = {"caller": _caller(caller_number, hit), "context": _pick(context, CONTEXT_FIELDS),
+                "reason": _pick(reason, REASON_FIELDS), "ring_timeout": ring_timeout,
+                "expires_at": int(time.time() + ring_timeout)}
+        self._submit(INCOMING_CALL, tenant_id, user_id, call_id,
+                     {k: v for k, v in data.items() if v is not None}, ring_timeout)
+
+    def call_ended(self, tenant_id: int, user_id: int, call_id: str, *,
+                   reason: str = "ended") -> None:
+        """The call stopped ringing for this user: reason `ended` (caller hung up or it went
+        on elsewhere), `answered_elsewhere`, or `answered` (on another of the user's phones).
+        Stops any retry of the incoming_call push for the same call."""
+        self._submit(CALL_ENDED, tenant_id, user_id, call_id, {"reason": reason},
+                     CALL_ENDED_TTL_S)
+
+    def missed_call(self, tenant_id: int, user_id: int, call_id: str,
+                    caller_number: str | None, *, hit: dict | None = None) -> None:
+        """An alert: a missed call, with the caller lookup (kept for a day by the providers)."""
+        self._submit(MISSED_CALL, tenant_id, user_id, call_id,
+                     {"caller": _caller(caller_number, hit)}, MISSED_TTL_S)
+
+    def transfer_returned(self, tenant_id: int, user_id: int, call_id: str, target_name: str,
+                          *, why: str | None = None, caller_number: str | None = None,
+                          hit: dict | None = None, ring_timeout: float = 30.0) -> None:
+        """An alert: "the call to <target_name> came back: <why>" (transfer with return).
+
+        `why` says what happened, for a person ("Anna did not answer").
+        """
+        data = {"target": target_name, "caller": _caller(caller_number, hit)}
+        if why:
+            data["why"] = why
+        self._submit(TRANSFER_RETURNED, tenant_id, user_id, call_id, data, ring_timeout)
+
+    def test(self, tenant_id: int, user_id: int) -> None:
+        """An alert to every device of the user, to check that pushes arrive."""
+        self._submit(TEST, tenant_id, user_id, None, {}, TEST_TTL_S)
+
+    def _submit(self, kind: str, tenant_id: int, user_id: int, call_id: str | None,
+                data: dict, ttl_s: float) -> None:
+        created = time.monotonic()
+        self.sender.submit(Notify(kind, tenant_id, user_id, call_id, data, created + ttl_s,
+                                  created))
+
+
+def _pick(source: dict | None, fields: tuple) -> dict | None:
+    if not source:
+        return None
+    picked = {k: source[k] for k in fields if source.get(k) not in (None, "")}
+    return picked or None
+
+
+def _caller(number: str | None, hit: dict | None) -> dict:
+    return {"number": number, **(_pick(hit, HIT_FIELDS) or {})}
