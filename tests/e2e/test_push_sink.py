@@ -124,3 +124,25 @@ def test_simulator_cli_prints_the_queue_an_incoming_call_comes_through(
     capsys.readouterr()
     assert sim_main(base + ["push-listen", "1"]) == 0
     assert "Incoming call from +4722334455 (via queue Sales) [call c8]" in capsys.readouterr().out
+
+
+def test_the_api_sends_its_pushes_with_the_sender_its_start_up_built_for_the_sink(
+        settings, db, monkeypatch):
+    """No sender is injected: the one the API's start-up built (from PUSH_SINK_URL) is used."""
+    from api import create_app
+    from tests.support.push import registered
+
+    with sink() as (_server, url):
+        monkeypatch.setenv("PUSH_SINK_URL", url)
+        started = create_app(settings)
+        try:
+            client = started.test_client()
+            phone = registered(started, client, "alice", [{
+                "platform": "android", "token": "started-app-token", "token_kind": "fcm",
+                "app_id": "no.example.pbx"}])
+            r = client.post("/api/v1/me/push-devices/test", headers=phone["headers"])
+            assert r.status_code == 202
+            [got] = sim_push.receive(url, "started-app-token", wait=10)
+            assert sim_push.describe(got) == "Test push: notifications reach this phone"
+        finally:
+            started.extensions["push"].stop()
