@@ -129,12 +129,12 @@ def test_simulator_cli_prints_the_queue_an_incoming_call_comes_through(
 def test_the_api_sends_its_pushes_with_the_sender_its_start_up_built_for_the_sink(
         settings, db, monkeypatch):
     """No sender is injected: the one the API's start-up built (from PUSH_SINK_URL) is used."""
-    from api import create_app
+    from bootstrap import web_api
     from tests.support.push import registered
 
     with sink() as (_server, url):
         monkeypatch.setenv("PUSH_SINK_URL", url)
-        started = create_app(settings)
+        started = web_api(settings)
         try:
             client = started.test_client()
             phone = registered(started, client, "alice", [{

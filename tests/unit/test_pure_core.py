@@ -39,7 +39,7 @@ PURE_MODULES = [
     "sip_gateway.transfercontrol",
 ]
 # pure too, but importing them runs `push/__init__` (the sender): their own lines are checked
-PURE_PUSH_MODULES = ["push.events", "push.payloads", "push.policy"]
+PURE_PUSH_MODULES = ["push.events", "push.payloads", "push.policy", "push.ports"]
 IO = {"flask", "flask_smorest", "werkzeug", "sqlalchemy", "pjsua2", "socket", "threading",
       "time", "asyncio", "requests", "httpx", "subprocess", "os", "random", "api.core.db",
       "api.core.clock"}
@@ -49,7 +49,8 @@ WEB = {"flask", "flask_smorest", "werkzeug"}
 WITHOUT_WEB = [
     "api.core.db", "api.core.logs", "api.features", "api.availability.routing",
     "api.availability.services", "api.callerid.lookup", "api.callerid.services",
-    "api.calls.services", "api.pushdevices.services",
+    "api.calls.services", "api.pushdevices.services", "api.pushdevices.store",
+    "api.pushdevices.sender", "api.pushdevices.relay",
     "sip_gateway.__main__", "sip_gateway.routeproc", "sip_gateway.store",
     "sip_gateway.session", "sip_gateway.recorder", "sip_gateway.commands", "sip_gateway.pusher",
     "push", "push.relay", "push.service", "bootstrap", "bootstrap.wiring",
