@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from push import payloads, policy
+from push import Notifier, payloads, policy
 from push.policy import Result, decide
 from push.ports import Target
 
@@ -116,3 +116,36 @@ def test_other_errors_are_recorded_and_not_retried():
     for result in (Result(400, "BadTopic"), Result(400, "INVALID_ARGUMENT"), Result(413,
                                                                                     "PayloadTooLarge")):
         assert decide(result, attempt=1, remaining_s=20, auth_refreshed=False).action == "stop"
+
+
+class Recording:
+    """A sender that keeps what it is handed."""
+
+    def __init__(self) -> None:
+        self.handed: list = []
+
+    def submit(self, notify) -> None:
+        self.handed.append(notify)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        pass
+
+
+def test_an_incoming_call_push_is_worth_sending_only_until_ringing_stops():
+    sender = Recording()
+    Notifier(sender).incoming_call(1, 2, "c1", "+4722334455", hit={"name": "Kari", "x": "y"},
+                                   context={"queue": None, "callback": ""}, ring_timeout=12)
+    [notify] = sender.handed
+    assert (notify.kind, notify.tenant_id, notify.user_id) == ("incoming_call", 1, 2)
+    assert notify.deadline - notify.created == pytest.approx(12)
+    assert notify.data["caller"] == {"number": "+4722334455", "name": "Kari"}
+    assert "context" not in notify.data  # nothing to show: no empty "via" line on the phone
+
+
+def test_a_missed_call_alert_is_kept_for_a_day_and_a_test_push_has_no_call():
+    sender = Recording()
+    Notifier(sender).missed_call(1, 2, "c1", None)
+    Notifier(sender).test(1, 2)
+    missed, test = sender.handed
+    assert missed.deadline - missed.created == pytest.approx(24 * 3600)
+    assert (test.kind, test.call_id) == ("test", None)
