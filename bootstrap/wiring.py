@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from api.availability import numbers, presence
 from api.availability import services as availability
+from api.availability import usecase as routing
 from api.callerid import provides as callerid
 from api.callerid.index import follow_users
 from api.calls.services import in_call_user_ids
@@ -45,5 +46,6 @@ def ports() -> Ports:
         call_transfers=of_calls,
         queue_target=queue_target,
         main_number_target=numbers.main_number_target,
+        settle_availability=routing.settle_users,
         events=Bus(SUBSCRIBERS),
     )

@@ -75,11 +75,15 @@ def set_availability(app: AppClient, profile: str, until: str | None = None,
                        json={"profile_id": chosen["id"], "until": until_from(until), "note": note})
 
 
-def preview(app: AppClient, caller: str | None = None, busy: bool | None = None) -> dict:
-    """What happens if someone calls me now."""
+def preview(app: AppClient, caller: str | None = None, busy: bool | None = None,
+            dialled: str | None = None) -> dict:
+    """What happens if someone calls me now (on my `dialled` number: office, mobile, main,
+    short)."""
     params = {}
     if caller:
         params["caller"] = caller
+    if dialled:
+        params["dialled"] = dialled
     if busy is not None:
         params["busy"] = "true" if busy else "false"
     return app.request("GET", "/api/v1/me/routing-preview", params=params)
@@ -94,6 +98,7 @@ def describe(plan: dict) -> list[str]:
         elif step["action"] == "ring":
             rings = ", ".join(f"{t['kind']} {t['address']}" + (f" after {t['delay']} s"
                                                                 if t["delay"] else "")
+                              + (f" until {t['stop']} s" if t.get("stop") else "")
                               for t in step["targets"])
             lines.append(f"ring {rings} for {step['timeout']} s")
         else:

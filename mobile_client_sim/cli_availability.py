@@ -25,7 +25,10 @@ def _set(app, args):
     print("now:", _line(availability.set_availability(app, args.rest[0], until, note)))
 
 
-@command("preview", "what happens if someone calls me now: preview [caller-number]")
+@command("preview", "what happens if someone calls me now: preview [caller-number] "
+                    "[office|mobile|main|short]")
 def _preview(app, args):
-    plan = availability.preview(app, args.rest[0] if args.rest else None)
+    rest = list(args.rest)
+    dialled = rest.pop() if rest and rest[-1] in ("office", "mobile", "main", "short") else None
+    plan = availability.preview(app, rest[0] if rest else None, dialled=dialled)
     print("\n".join(availability.describe(plan)))

@@ -14,7 +14,7 @@ from .ports import Sender
 
 HIT_FIELDS = ("name", "company", "title", "department", "source")
 CONTEXT_FIELDS = ("queue", "main_number", "transferred_by", "last_spoke_to", "callback")
-REASON_FIELDS = ("profile", "rule")
+REASON_FIELDS = ("profile", "rule", "dialled")  # dialled: office, mobile, main or short
 CALL_ENDED_TTL_S = 30.0
 MISSED_TTL_S = 24 * 3600.0
 TEST_TTL_S = 60.0

@@ -23,6 +23,7 @@ from .callmessages import (  # noqa: F401 (re-exported: the machine's vocabulary
     Failed)
 from .calltransfer import TRANSFER_TRANSITIONS, TRANSFERRING, TransferMixin
 from .machine import LegMachine
+from .turns import TurnsMixin
 
 ROUTING, ANNOUNCING, RINGING, BRIDGED, PLAYING, ENDED = (
     "routing", "announcing", "ringing", "bridged", "playing", "ended")
@@ -36,7 +37,7 @@ class _Leg:
 
 
 @dataclass
-class CallControl(LegMachine, TransferMixin):
+class CallControl(LegMachine, TurnsMixin, TransferMixin):
     """One call. `handle(event)` returns the actions to perform, in order."""
 
     state: str = ROUTING
@@ -129,8 +130,7 @@ class CallControl(LegMachine, TransferMixin):
             n = len(self.legs) + 1
             self.legs[n] = _Leg(target)
             if target.delay <= 0:
-                self.legs[n].status = "dialled"
-                self._do(Dial(n, target))
+                self._dial(n)
             else:
                 self._timer(f"dial:{n}", target.delay)
         self._timer(f"no_answer:{self.step_no}", timeout)
@@ -183,10 +183,11 @@ class CallControl(LegMachine, TransferMixin):
         self.timers.discard(ev.name)
         kind, _, arg = ev.name.partition(":")
         if kind == "dial":
-            n = int(arg)
-            if self.legs[n].status == "waiting":
-                self.legs[n].status = "dialled"
-                self._do(Dial(n, self.legs[n].target))
+            if self.legs[int(arg)].status == "waiting":
+                self._dial(int(arg))
+        elif kind == "stop":
+            if self.state == RINGING:
+                self._stop_leg(int(arg))
         else:
             self._step_over()
 
@@ -216,8 +217,8 @@ class CallControl(LegMachine, TransferMixin):
             self._fail(f"failure of unknown leg {ev.leg}")
             return
         leg.status = "gone"
-        if not self._live_legs() and not any(x.status == "waiting" for x in self.legs.values()):
-            self._step_over()
+        self._gave_up(ev.leg)
+        self._all_gone()
 
     def on_leg_gone_bridged(self, ev) -> None:
         if ev.leg != self.winner:

@@ -16,6 +16,8 @@ class Target:
     delay: int = 0            # seconds after the ring step starts
     diverted_from: str | None = None  # the originally called number (Diversion header)
     from_number: str | None = None    # present this number (outbound calls)
+    ring_for: int | None = None       # cancelled after this many seconds of ringing
+                                      # (sequential ringing); None = until the step ends
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,7 +55,8 @@ def call_plan(plan, called: str, uris: dict, colleague_numbers: dict | None = No
         elif step.action == "ring":
             targets = tuple(
                 Target(t.kind, t.address if t.address.startswith("sip")
-                       else to_trunk(uris, t.address), t.delay)
+                       else to_trunk(uris, t.address), t.delay,
+                       ring_for=None if t.stop is None else t.stop - t.delay)
                 for t in step.targets if t.address)
             if targets:
                 has_devices = True

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 
+from api import gateway_port as port
+
 from .queuecontrol import (AskNext, Decided, Digit, Enqueue, Entered, MemberBusy, MemberTargets,
                            Nudge, PushMember, QueueControl, QueueStep, QueueWrite, StartLoop,
                            StopLoop)
@@ -99,8 +101,6 @@ def _push(session, a: PushMember) -> None:
 def _member_call(session, a: MemberBusy) -> None:
     """The member's own view of the queue call: in their calls while it lasts (busy for every
     gateway and the directory), then in their call log as answered via the queue."""
-    from api.callerid.services import record_call
-    from api.calls import services as calls
     from api.core.clock import now
 
     from .session import LiveRef
@@ -113,9 +113,9 @@ def _member_call(session, a: MemberBusy) -> None:
         sip_id = getattr(leg, "sip_id", "") or session.sip_id
 
         def answered(db) -> None:  # one write: the call never shows as ringing for them
-            live.id = calls.call_started(db, step.tenant_id, a.user_id, gw.cfg.gateway_id,
-                                         sip_id, "incoming", r.caller)
-            calls.call_answered(db, live.id, a.leg, target.kind, target.uri, at)
+            live.id = port.member_answered(db, step.tenant_id, a.user_id, gw.cfg.gateway_id,
+                                           sip_id, r.caller, a.leg, target.kind, target.uri,
+                                           at)
         # once written, the app's hang-up command for the member's call reaches this call
         gw.recorder.submit(answered, then=lambda _r: gw.post(_register, gw, session, live))
         return
@@ -123,12 +123,11 @@ def _member_call(session, a: MemberBusy) -> None:
     answered_at = getattr(session, "member_answered_at", None)
     if live is not None and live.id is not None and gw.by_live_id.get(live.id) is session:
         del gw.by_live_id[live.id]
-    gw.recorder.submit(lambda db: live is not None and live.id and calls.call_ended(db, live.id))
-    gw.recorder.submit(lambda db: record_call(
-        db, step.tenant_id, a.user_id, direction="incoming", status="answered",
-        other_number=r.caller, started_at=session.started_at, answered_at=answered_at,
-        ended_at=now(), call_id=session.sip_id, hit=r.hit, look_up=False,
-        via_queue_id=step.queue_id))
+    gw.recorder.submit(lambda db: live is not None and live.id
+                       and port.member_call_ended(db, live.id))
+    gw.recorder.submit(lambda db: port.member_call_logged(
+        db, step.tenant_id, a.user_id, r.caller, session.started_at, answered_at, now(),
+        session.sip_id, r.hit, step.queue_id))
 
 
 def _register(gw, session, live) -> None:
@@ -150,76 +149,37 @@ def _busy(gw, user_id: int, delta: int) -> None:
 
 def enqueue(db, tenant_id: int, queue_id: int, caller: str | None, caller_name: str | None,
             call_ref: str) -> Entered:
-    from sqlalchemy import func, select
-
-    from api.queues import calls
-    from api.queues.models import QueueCall
-
-    entry = calls.enqueue(db, tenant_id, queue_id, caller_number=caller,
-                          caller_name=caller_name, call_ref=call_ref[:80])
-    call_id = entry.call.id
-    position = db.scalar(select(func.count()).select_from(QueueCall).where(
-        QueueCall.tenant_id == tenant_id, QueueCall.queue_id == queue_id,
-        QueueCall.status == "waiting", QueueCall.id <= call_id)) or 1
+    call_id, accepted, position = port.enqueue(db, tenant_id, queue_id, caller, caller_name,
+                                               call_ref)
     log.info("queue entered", extra={"event": "queue_entered", "call_id": call_ref,
-                                     "queue_call_id": call_id, "accepted": entry.accepted,
+                                     "queue_call_id": call_id, "accepted": accepted,
                                      "position": position})
-    return Entered(call_id, entry.accepted, position)
+    return Entered(call_id, accepted, position)
 
 
 def ask_next(db, tenant_id: int, call_id: int, round_no: int, uris: dict) -> Decided:
     """The distribution's choice for this round, with each member's devices to ring."""
-    from sqlalchemy import select
-
-    from api.availability import convert
-    from api.availability.models import Device
-    from api.queues import calls
+    from api.core.clock import now
 
     from .callmessages import Target
     from .plans import to_trunk
 
-    from api.core.clock import now
-
     asked_at = now()  # the distribution decides at this instant or just after
-    decision = calls.ring_next(db, tenant_id, call_id)
-    targets: dict[int, list[Target]] = {uid: [] for uid in decision.ring}
-    if targets:
-        for row in db.scalars(select(Device).where(Device.tenant_id == tenant_id,
-                                                   Device.user_id.in_(list(targets)))
-                              .order_by(Device.id)):
-            device = convert.device(row)
-            if device is None:
-                continue
-            uri = device.address if device.address.startswith("sip") \
-                else to_trunk(uris, device.address)
-            targets[row.user_id].append(Target(device.kind, uri))
+    decision = port.ring_next(db, tenant_id, call_id)
     log.info("queue distribution", extra={"event": "queue_ring", "queue_call_id": call_id,
                                           "round": round_no, "ring": list(decision.ring),
                                           "reason": decision.reason,
                                           "asked_at": asked_at.isoformat()})
-    return Decided(round_no, tuple(MemberTargets(uid, tuple(targets[uid]))
-                                   for uid in decision.ring), decision.ring_for_s)
+    return Decided(round_no, tuple(
+        MemberTargets(uid, tuple(Target(kind, address if address.startswith("sip")
+                                        else to_trunk(uris, address))
+                                 for kind, address in decision.devices[uid]))
+        for uid in decision.ring), decision.ring_for_s)
 
 
 def write(db, tenant_id: int, op: str, call_id: int, user_id: int | None, to: str = "") -> None:
-    from api.queues import calls
-
-    if op == "answered":
-        calls.member_answered(db, tenant_id, call_id, user_id)
-    elif op == "no_answer":
-        outcome = calls.member_no_answer(db, tenant_id, call_id, user_id)
+    outcome = port.write(db, tenant_id, op, call_id, user_id, to)
+    if op == "no_answer":
         log.info("queue member did not answer", extra={
             "event": "queue_no_answer", "queue_call_id": call_id, "user_id": user_id,
             "outcome": outcome})
-    elif op == "ended":
-        calls.call_ended(db, tenant_id, call_id)
-    elif op == "transferred":           # `to`: whom the member transferred the caller to
-        calls.transferred(db, tenant_id, call_id, to or "transfer")
-    elif op == "abandon":
-        calls.abandon(db, tenant_id, call_id)
-    elif op == "callback":
-        calls.request_callback(db, tenant_id, call_id)
-    elif op == "time_out":
-        calls.time_out(db, tenant_id, call_id)
-    else:
-        raise ValueError(f"unknown queue write {op!r}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
+from api import gateway_port as port
 
 from . import plans
 from .callmessages import CallPlan, Target
@@ -21,37 +21,31 @@ def route(db, owner, called: str | None, called_user: str, caller: str | None, u
     a queue's short number dialled by a colleague, or a company's queue service number),
     `called` the dialled number in E.164 (None when it is not one), `caller` the calling number.
     """
-    from api.queues.models import Queue
-
     if owner is None:
         return None
     if owner.kind == "queue_service" and called is not None:
         return _remote_login(db, owner.tenant_id, called, caller)
     if owner.kind not in ("queue", "queue_short"):
         return None
-    queue = db.scalar(select(Queue).where(Queue.id == owner.owner_id,
-                                          Queue.tenant_id == owner.tenant_id))
+    queue = port.queue_by_id(db, owner.tenant_id, owner.owner_id)
     if queue is None:
         return None
     return _queue_route(db, queue, called or queue.number or called_user, caller, uris)
 
 
-def _queue_route(db, queue, called: str, caller: str | None, uris: dict):
-    from api.callerid.services import lookup
-
+def _queue_route(db, queue: port.QueueRef, called: str, caller: str | None, uris: dict):
     from .store import Route
 
-    hit = lookup(db, queue.tenant_id, None, caller, 0.2) if caller else None
+    hit = port.caller_hit(db, queue.tenant_id, caller)
     step = QueueStep(queue_id=queue.id, tenant_id=queue.tenant_id, name=queue.name,
                      max_wait_s=queue.max_wait_s, announce_position=queue.announce_position,
                      overflow=overflow_target(db, queue, uris), wrapup_s=queue.wrapup_s,
-                     greeting=queue.greeting or None, ring_time_s=float(queue.ring_time_s),
+                     greeting=queue.greeting, ring_time_s=float(queue.ring_time_s),
                      offer_callback=bool(queue.offer_callback and caller),
                      language=(queue.greeting_language or "en") if queue.greeting else "en")
     db.commit()
     return Route(plan=CallPlan((step,), push=False), direction="queue",
-                 tenant_id=queue.tenant_id, called=called, caller=caller,
-                 hit=hit.as_dict() if hit else None,
+                 tenant_id=queue.tenant_id, called=called, caller=caller, hit=hit,
                  context={"queue": {"id": queue.id, "name": queue.name}},
                  ring_timeout=float(queue.ring_time_s))
 
@@ -63,51 +57,26 @@ def queue_uri(queue_id, number: str | None, uris: dict) -> str:
     return uris["queue"].replace("{id}", str(queue_id))
 
 
-def overflow_target(db, queue, uris: dict) -> Target | None:
+def overflow_target(db, queue: port.QueueRef, uris: dict) -> Target | None:
     """Where a caller goes when the time in `queue` is over (None: hung up)."""
-    from api.accounts.models import User
-    from api.queues.models import Queue
-
-    kind, target, number = queue.overflow_kind, queue.overflow_target, queue.number
-    uri = None
+    kind, number, other_id = port.overflow(db, queue)
     if kind == "voicemail":
         uri = uris["voicemail"].replace("{number}", number or f"queue-{queue.id}")
-    elif kind == "number" and target:
-        uri = plans.to_trunk(uris, target)
-    elif kind == "queue" and str(target or "").isdigit():
-        other = db.scalar(select(Queue.number).where(Queue.id == int(target),
-                                                     Queue.tenant_id == queue.tenant_id))
-        uri = queue_uri(target, other, uris)
-    elif kind == "user" and str(target or "").isdigit():
-        user = db.scalar(select(User).where(User.id == int(target),
-                                            User.tenant_id == queue.tenant_id))
-        if user is not None and user.office_number:
-            uri = plans.trunk_target(uris["self"], user.office_number)
-    if uri is None:
+    elif kind == "number":
+        uri = plans.to_trunk(uris, number)
+    elif kind == "queue":
+        uri = queue_uri(other_id, number, uris)
+    elif kind == "user":
+        uri = plans.trunk_target(uris["self"], number)
+    else:
         return None
-    return Target(kind if kind == "voicemail" else "forward", uri, diverted_from=number)
-
-
-def queue_numbers(db, tenant_id: int, decided) -> dict:
-    """{"queue:<id>": number} of the queues the routing decision forwards to."""
-    from api.queues.models import Queue
-
-    ids = [int(s.destination.target) for s in decided.steps
-           if s.destination is not None and s.destination.kind == "queue"
-           and str(s.destination.target or "").isdigit()]
-    if not ids:
-        return {}
-    rows = db.execute(select(Queue.id, Queue.number).where(Queue.tenant_id == tenant_id,
-                                                           Queue.id.in_(ids))).all()
-    return {f"queue:{i}": n for i, n in rows if n}
+    return Target(kind if kind == "voicemail" else "forward", uri, diverted_from=queue.number)
 
 
 def _remote_login(db, tenant_id: int, called: str, caller: str | None):
-    from api.queues.membership import toggle_remote_login
-
     from .store import Route
 
-    result = toggle_remote_login(db, tenant_id, caller or "")
+    result = port.remote_login(db, tenant_id, caller or "")
     log.info("remote login", extra={"event": "remote_login", "user_id": result.user_id,
                                     "logged_in": result.logged_in,
                                     "announcement": result.announcement})

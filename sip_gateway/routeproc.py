@@ -56,8 +56,8 @@ def _warm(store) -> None:
     nobody has: nothing is written, nothing remembered)."""
     import phonenumbers
 
-    import api.availability.routing  # noqa: F401
-    import api.availability.services  # noqa: F401
+    import api.availability.usecase  # noqa: F401
+    import api.gateway_port  # noqa: F401
     import api.callerid.lookup  # noqa: F401
     import api.callerid.services  # noqa: F401
     from api.core.db import Prepared

@@ -84,7 +84,8 @@ class CallSession:
             diverted_from=route.diverted_from,
             diversion=self.msg.headers.get("diversion", "")[:300] or None,
             history_info=self.msg.headers.get("history-info", "")[:300] or None,
-            direction=route.direction, steps=[type(s).__name__ for s in route.plan.steps]))
+            direction=route.direction, steps=[type(s).__name__ for s in route.plan.steps],
+            reason=route.reason))
         if route.direction == "outgoing":
             log.info("display number", extra=self._extra(
                 event="display_number", number=route.caller,

@@ -1,4 +1,5 @@
-"""The gateway's database port: who is called, the plan for this call, state and call log.
+"""The gateway's routing: who is called, the plan for this call (the API's data only through
+`api.gateway_port`).
 
 Routing runs on worker threads (never on the pjsua thread). When the database does not
 answer, the last plan known for the called number is used, else the call goes to voicemail;
@@ -10,10 +11,7 @@ import logging
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 
-from sqlalchemy import bindparam, or_, select
-
-from api.core.db import Prepared
-from api.numbers import lookup as registry
+from api import gateway_port as port
 
 from . import numbers, plans, queuerouting
 from .callmessages import CallPlan
@@ -21,40 +19,8 @@ from .origin import Origin, read_caller
 
 log = logging.getLogger("sip_gateway")
 CACHE_SIZE = 10_000
-
-
-# Asked for every call: prepared once (`Prepared`), rows are named tuples with the user's
-# id, tenant_id, office_number and mobile (all routing needs of a user).
-def _user_where(*where):
-    from api.accounts.models import User
-
-    return select(User.id, User.tenant_id, User.office_number, User.mobile).where(
-        *where).limit(1)
-
-
-def _by_id():
-    from api.accounts.models import User
-    return _user_where(User.id == bindparam("uid"), User.tenant_id == bindparam("tid"))
-
-
-def _by_own_number():
-    from api.accounts.models import User
-    return _user_where(or_(User.mobile == bindparam("number"),
-                           User.office_number == bindparam("number")))
-
-
-def _by_mobile():
-    from api.accounts.models import User
-    return _user_where(User.mobile == bindparam("number"))
-
-
-def _country():
-    from api.accounts.models import Tenant
-    return select(Tenant.country).where(Tenant.id == bindparam("tid"))
-
-
-_BY_ID, _BY_OWN_NUMBER = Prepared(_by_id), Prepared(_by_own_number)
-_BY_MOBILE, _COUNTRY = Prepared(_by_mobile), Prepared(_country)
+# which of a user's numbers was dialled, by the registry's kind of owner
+DIALLED = {"office": "office", "mobile": "mobile", "user_short": "short", "main": "main"}
 
 
 @dataclass(frozen=True)
@@ -128,8 +94,8 @@ class Store:
         one, a MEX peer by the user's mobile, the phones by office number or mobile."""
         if who.identity is None or origin.kind == "carrier":
             return None
-        found = _BY_MOBILE if origin.kind == "mex" else _BY_OWN_NUMBER
-        return found.first(db, number=who.identity)
+        found = port.user_by_mobile if origin.kind == "mex" else port.user_by_own_number
+        return found(db, who.identity)
 
     def _dispatch(self, db, called_user: str, caller_num: str | None, from_user,
                   identity: str | None, busy: set[int], asked: str | None,
@@ -137,12 +103,13 @@ class Store:
         """`caller_num`: the caller shown (E.164, None withheld); `from_user`: the user whose
         own phone calls (a number they dial is read in their company's country)."""
         if from_user is not None:
-            country = self._country_of(db, from_user.tenant_id)
+            country = port.tenant_country(db, from_user.tenant_id)
         called = numbers.read(called_user, country)
-        owner = registry.public_owner(db, called)  # one owner in the whole system
+        owner = port.public_owner(db, called)  # one owner in the whole system
         if owner is None and from_user is not None and called_user[:1] not in "*#":
-            owner = registry.short_owner(db, from_user.tenant_id, called_user)  # a colleague's
+            owner = port.short_owner(db, from_user.tenant_id, called_user)  # a colleague's
         user, via_main = self._owner_user(db, owner)
+        dialled = DIALLED.get(owner.kind, "office") if owner is not None else "office"
         if user is None:  # a queue, or the queue service number (remote login)
             queue = queuerouting.route(db, owner, called, called_user, caller_num, self.uris)
             if queue is not None:
@@ -154,122 +121,64 @@ class Store:
                 return self._outbound(db, from_user, identity, called, asked)
         if user is None:
             return Route(status=404, called=called_user)
-        if via_main is not None:  # the user's own plan: their voicemail, Diversion from them
+        if via_main is not None or dialled == "mobile":
+            # the user's own plan: their voicemail, Diversion from them
             route = self._inbound(db, user, user.office_number or called, caller_num,
-                                  user.id in busy)
+                                  user.id in busy, dialled)
+            if via_main is None:
+                return replace(route, called=called)
             # the phone shows "via <main number's label>"
             context = {**(route.context or {}), "main_number": {
                 "id": via_main.id, "number": via_main.number, "name": via_main.label}}
             return replace(route, called=called, via_main_number=via_main.id, context=context)
         if owner.kind == "user_short":  # dialled by a colleague: the user's own number
             called = user.office_number or called_user
-        return self._inbound(db, user, called or called_user, caller_num, user.id in busy)
-
-    @staticmethod
-    def _country_of(db, tenant_id: int) -> str:
-        found = _COUNTRY.first(db, tid=tenant_id)
-        return (found and found.country) or "NO"
+        return self._inbound(db, user, called or called_user, caller_num, user.id in busy,
+                             dialled)
 
     @staticmethod
     def _owner_user(db, owner):
         """(the user the registry's owner leads to, the main number it came in on or None).
 
-        Office and short numbers lead to their user, a main number to the user it is set to
-        lead to; a user's mobile number is not routed to them here (the caller reaches the
-        mobile itself)."""
+        Office, mobile and short numbers lead to their user (a call to a MEX mobile comes
+        through the trunk and follows her profile), a main number to the user it is set to
+        lead to."""
         if owner is None:
             return None, None
-        if owner.kind in ("office", "user_short"):
-            return _BY_ID.first(db, uid=owner.owner_id, tid=owner.tenant_id), None
+        if owner.kind in ("office", "mobile", "user_short"):
+            return port.user(db, owner.tenant_id, owner.owner_id), None
         if owner.kind == "main":
-            from api.availability.models import MainNumber
-
-            main = db.scalar(select(MainNumber).where(MainNumber.id == owner.owner_id,
-                                                      MainNumber.tenant_id == owner.tenant_id))
-            if main is not None and main.user_id is not None:
-                user = _BY_ID.first(db, uid=main.user_id, tid=owner.tenant_id)
-                return (user, main) if user is not None else (None, None)
+            return port.main_number_user(db, owner.tenant_id, owner.owner_id) or (None, None)
         return None, None
 
-    def _inbound(self, db, user, called: str, caller: str | None, busy: bool) -> Route:
-        from api.availability import services as availability
-        from api.availability.routing import decide
-        from api.callerid.services import call_context
-        from api.core.clock import now
-
-        at = now()
-        inputs = availability.routing_inputs(db, user.tenant_id, user.id, around=at)
-        country = self._country_of(db, user.tenant_id)
-        who = availability.caller(db, user.tenant_id, country, caller)
-        decided = decide(inputs, who, at, busy)
-        colleagues = {**self._colleague_numbers(db, user.tenant_id, decided),
-                      **queuerouting.queue_numbers(db, user.tenant_id, decided)}
-        plan = plans.call_plan(decided, called, self.uris, colleagues)
-        context = call_context(db, user.tenant_id, user.id, caller, deadline_s=0.2,
-                               country=country)
+    def _inbound(self, db, user, called: str, caller: str | None, busy: bool,
+                 dialled: str = "office") -> Route:
+        """A call to one of the user's numbers (`dialled`: office, mobile, main or short),
+        planned by the same use case as the app's routing preview."""
+        call = port.incoming(db, user, caller, dialled, busy)
+        decided = call.plan
+        plan = plans.call_plan(decided, called, self.uris, call.numbers)
         ring = next((s.timeout for s in decided.steps if s.action == "ring"), None) or 25
-        db.commit()
         return Route(plan=plan, tenant_id=user.tenant_id, user_id=user.id, called=called,
-                     caller=who.number or caller, hit=context.get("hit"),
-                     context={"queue": context.get("via_queue"),
-                              "transferred_by": context.get("transferred_by"),
-                              "last_spoke_to": context.get("last_spoke_to")},
-                     reason={"profile": decided.profile_name, "rule": decided.rule},
+                     caller=call.caller, hit=call.hit, context=call.context,
+                     reason={"profile": decided.profile_name, "rule": decided.rule,
+                             "dialled": dialled},
                      ring_timeout=float(ring))
 
-    def _colleague_numbers(self, db, tenant_id: int, decided) -> dict:
-        from api.accounts.models import User
-
-        ids = [int(s.destination.target) for s in decided.steps
-               if s.destination is not None and s.destination.kind == "colleague"
-               and str(s.destination.target or "").isdigit()]
-        if not ids:
-            return {}
-        rows = db.execute(select(User.id, User.office_number).where(
-            User.tenant_id == tenant_id, User.id.in_(ids))).all()
-        return {str(i): n for i, n in rows if n}
-
     def _outbound(self, db, user, caller: str, called: str, asked: str | None) -> Route:
-        from api.availability import services as availability
-        from api.availability.state import state_at
-        from api.core.clock import now
-
-        inputs = availability.routing_inputs(db, user.tenant_id, user.id)
-        kind = "mobile" if caller == user.mobile else "softphone"
-        display = state_at(inputs, now()).profile.display_numbers.get(kind) \
-            or user.office_number or caller
-        why, wanted = self._asked_display(db, user, asked)
-        if why == "asked":
-            display = wanted
+        display, why, wanted = port.outbound_display(db, user, caller, asked)
         uri = plans.to_trunk(self.uris, called)
         return Route(plan=plans.outbound_plan(uri, display), direction="outgoing",
                      tenant_id=user.tenant_id, user_id=user.id, called=called, caller=display,
                      reason={"display_number": display, "display_source": why,
                              "asked": wanted or asked})
 
-    @staticmethod
-    def _asked_display(db, user, asked: str | None) -> tuple[str, str | None]:
-        """("profile", None) when nothing was asked; ("asked", number) when the user may
-        show it; ("asked_not_allowed", number) otherwise."""
-        from api.accounts.models import Tenant
-        from api.availability.numbers import allowed_display_numbers
-        from api.callerid.lookup import parse_number
-
-        if not asked:
-            return "profile", None
-        tenant = db.get(Tenant, user.tenant_id)
-        number = parse_number(asked, tenant.country or "NO")[0]
-        allowed = {n["number"] for n in allowed_display_numbers(db, tenant, user.id)}
-        return ("asked" if number and number in allowed else "asked_not_allowed"), number
-
     def _feature_code(self, db, user, dialled: str) -> Route:
-        from api.availability import services as availability
-
-        current = availability.activate_code(db, user.tenant_id, user.id, dialled)
-        if current is None:
+        active = port.activate_code(db, user, dialled)
+        if active is None:
             return Route(status=404, called=dialled)
-        name = current.profile.name
-        text = f"{name} is now active." if not current.until else \
-            f"{name} is now active until {current.until:%H:%M}."
+        name, until = active
+        text = f"{name} is now active." if not until else \
+            f"{name} is now active until {until:%H:%M}."
         return Route(plan=plans.message_plan(text, "en"), direction="feature",
                      tenant_id=user.tenant_id, user_id=user.id, called=dialled)

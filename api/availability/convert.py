@@ -14,19 +14,21 @@ def destination(data: dict | None, default: pure.Destination) -> pure.Destinatio
 
 def exception(data: dict) -> pure.CallerException:
     devices = data.get("devices")
+    dialled = data.get("dialled")
     return pure.CallerException(
         match=data.get("match", "number"), numbers=frozenset(data.get("numbers") or ()),
         label=data.get("label") or "", destination=destination(data.get("destination"),
                                                                 pure.RING),
         devices=None if devices is None else tuple(devices),
-        announce=bool(data.get("announce", False)))
+        announce=bool(data.get("announce", False)),
+        dialled=None if not dialled else frozenset(dialled))
 
 
 def profile(row: Profile) -> pure.Profile:
     return pure.Profile(
         id=row.id, name=row.name, key=row.key, is_default=row.is_default, priority=row.priority,
         devices=tuple(row.devices or ()), ring_order=row.ring_order,
-        mobile_delay=row.mobile_delay, when_free=destination(row.when_free, pure.RING),
+        mobile_delay=row.mobile_delay, ring_each=row.ring_each, when_free=destination(row.when_free, pure.RING),
         when_busy=destination(row.when_busy, pure.VOICEMAIL),
         no_answer=destination(row.no_answer, pure.VOICEMAIL),
         no_answer_after=row.no_answer_after, announce=row.announce,

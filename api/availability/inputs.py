@@ -13,7 +13,9 @@ DESTINATION_KINDS = ("ring", "voicemail", "colleague", "queue", "main_number", "
                      "audio_message", "busy_tone")
 TARGETED = {"colleague", "queue", "main_number", "external", "audio_message"}
 RECURRENCES = ("none", "daily", "weekly", "monthly", "yearly")
-MATCHES = ("number", "list", "colleagues")
+MATCHES = ("number", "list", "colleagues", "anyone")
+DIALLED_KINDS = ("office", "mobile", "main", "short")  # which of the user's numbers was called
+RING_ORDERS = ("simultaneous", "mobile_after", "mobile_first", "one_after_another")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +34,9 @@ BUSY_TONE = Destination("busy_tone")
 
 @dataclass(frozen=True, slots=True)
 class CallerException:
-    """A different rule for some callers: one number, a named list (VIPs) or colleagues."""
+    """A different rule for some calls: from one number, a named list (VIPs), colleagues or
+    anyone, and, when `dialled` is given, only to those of the user's numbers ("calls to my
+    mobile ring through during a meeting")."""
 
     match: str
     numbers: frozenset[str] = frozenset()
@@ -40,8 +44,14 @@ class CallerException:
     destination: Destination = RING
     devices: tuple[str, ...] | None = None  # device kinds that ring; None = the profile's
     announce: bool = False
+    dialled: frozenset[str] | None = None   # DIALLED_KINDS it applies to; None = any
 
-    def applies_to(self, number: str | None, is_colleague: bool) -> bool:
+    def applies_to(self, number: str | None, is_colleague: bool,
+                   dialled: str = "office") -> bool:
+        if self.dialled is not None and dialled not in self.dialled:
+            return False
+        if self.match == "anyone":
+            return True
         if self.match == "colleagues":
             return is_colleague
         return number is not None and number in self.numbers
@@ -55,8 +65,9 @@ class Profile:
     is_default: bool = False        # Available: the fallback, cannot be deleted
     priority: int = 100             # lowest number wins among overlapping schedules
     devices: tuple[str, ...] = DEVICE_KINDS
-    ring_order: str = "simultaneous"  # or "mobile_after"
-    mobile_delay: int = 0
+    ring_order: str = "simultaneous"  # one of RING_ORDERS
+    mobile_delay: int = 0           # mobile_after: the mobile joins; mobile_first: the others
+    ring_each: int = 15             # one_after_another: seconds each device kind rings alone
     when_free: Destination = RING
     when_busy: Destination = VOICEMAIL
     no_answer: Destination = VOICEMAIL
@@ -145,6 +156,7 @@ class RoutingInputs:
     schedules: tuple[ScheduleEntry, ...] = ()
     busy_periods: tuple[BusyPeriod, ...] = ()
     manual: ManualChoice | None = None
+    mobile_number: str | None = None  # the user's own mobile (rings when it was dialled)
 
     def profile(self, profile_id: int | None) -> Profile | None:
         for p in self.profiles:

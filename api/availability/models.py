@@ -39,6 +39,7 @@ class Profile(TenantScoped, Base):
     devices: Mapped[list] = mapped_column(JSON, default=list)          # device kinds that ring
     ring_order: Mapped[str] = mapped_column(String(20), default="simultaneous")
     mobile_delay: Mapped[int] = mapped_column(Integer, default=0)
+    ring_each: Mapped[int] = mapped_column(Integer, default=15)  # one_after_another
     when_free: Mapped[dict] = mapped_column(JSON, default=dict)        # {kind, target}
     when_busy: Mapped[dict] = mapped_column(JSON, default=dict)
     no_answer: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -79,8 +79,18 @@ class _Checker:
             for n, exc in enumerate(data["exceptions"]):
                 exc = dict(exc)
                 exc["numbers"] = self.numbers(f"exceptions.{n}.numbers", exc.get("numbers", []))
-                if exc["match"] != "colleagues" and not exc["numbers"]:
+                by_number = exc["match"] in ("number", "list")
+                if by_number and not exc["numbers"]:
                     raise field_error(f"exceptions.{n}.numbers", "give at least one number")
+                if exc["match"] == "anyone" and exc["numbers"]:
+                    raise field_error(f"exceptions.{n}.numbers",
+                                      "numbers are for match 'number' or 'list', not 'anyone'")
+                if exc.get("dialled") is not None:
+                    exc["dialled"] = sorted(set(exc["dialled"]))
+                elif exc["match"] == "anyone":
+                    raise field_error(f"exceptions.{n}.dialled",
+                                      "an exception for anyone needs the numbers it is for, "
+                                      "such as [\"mobile\"]")
                 exc["destination"] = self.destination(f"exceptions.{n}.destination",
                                                       exc.get("destination")
                                                       or {"kind": "ring"})

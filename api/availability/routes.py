@@ -10,7 +10,7 @@ from ..accounts.models import User
 from ..core.auth import current, login_required
 from ..core.db import get_scoped
 from ..core.request_db import db_session
-from . import calendar_sync, profiles, schedules, services
+from . import calendar_sync, profiles, schedules, services, usecase
 from .numbers import allowed_display_numbers, list_devices
 from .schemas import (AvailabilitySchema, AvailabilitySetSchema, CalendarSchema,
                       CalendarUploadSchema, CalendarUrlSchema, DeviceSchema, DisplayNumberSchema,
@@ -61,11 +61,12 @@ class RoutingPreview(MethodView):
     @me_blp.arguments(PreviewQueryArgsSchema, location="query")
     @me_blp.response(200, PlanSchema)
     def get(self, args):
-        """What happens if someone calls me now (or from `caller`, at `at`, while `busy`):
-        the very plan the SIP gateway executes."""
+        """What happens if someone calls me now (or from `caller`, at `at`, while `busy`, on
+        my `dialled` number: office, mobile, main or short): the very plan the SIP gateway
+        executes."""
         p = current()
-        return services.preview(db_session(), p.tenant, p.user_id, args.get("caller"),
-                                args.get("at"), args.get("busy"))
+        return usecase.preview(db_session(), p.tenant, p.user_id, args.get("caller"),
+                               args.get("at"), args.get("busy"), args["dialled"])
 
 
 @me_blp.route("/profiles")

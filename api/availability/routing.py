@@ -2,8 +2,9 @@
 
 The SIP gateway executes the plan's `steps` in order:
 - `announce`: play `text` (in `language`) to the caller, then go on;
-- `ring`: ring every target, each after its `delay` seconds, for at most `timeout` seconds
-  from the start of the step; an answer ends the plan, otherwise go on;
+- `ring`: ring every target, each after its `delay` seconds (until its `stop`, when it has
+  one: sequential ringing), for at most `timeout` seconds from the start of the step; an
+  answer ends the plan, otherwise go on;
 - `voicemail`, `forward` (to `destination`), `play_message` (`text`, then hang up),
   `busy_tone`, `hangup`: terminal.
 The last step is always terminal, so every plan ends.
@@ -14,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .announce import language_of, referral
-from .inputs import Caller, Destination, Device, Profile, RoutingInputs
+from .inputs import Caller, Destination, Profile, RoutingInputs
+from .ringorder import ringing_devices, timings
 from .state import State, state_at
 
 TERMINAL = ("voicemail", "forward", "play_message", "busy_tone", "hangup")
@@ -27,6 +29,7 @@ class RingTarget:
     address: str          # SIP URI or E.164
     delay: int            # seconds after the ring step starts
     display_number: str | None  # what this device shows on outgoing calls in this profile
+    stop: int | None = None     # seconds after the step starts when it stops (sequential)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,8 @@ class Plan:
     steps: tuple[Step, ...]
     on_no_answer: Destination | None
     display_numbers: dict     # device kind -> E.164 while this profile is active
+    dialled: str = "office"   # which of the user's numbers was called (DIALLED_KINDS)
+    caller: str | None = None  # the calling number in E.164, None when withheld
 
 
 def _terminal(dest: Destination, profile: Profile) -> Step:
@@ -69,26 +74,20 @@ def _terminal(dest: Destination, profile: Profile) -> Step:
 
 
 def _targets(inputs: RoutingInputs, profile: Profile, kinds: tuple[str, ...],
-             timeout: int) -> tuple[RingTarget, ...]:
-    out = []
+             timeout: int, caller: Caller, dialled: str) -> tuple[RingTarget, ...]:
+    devices = ringing_devices(inputs, kinds, caller.number, dialled)
     default_display = inputs.office_number
-    device: Device
-    for device in inputs.devices:
-        if device.kind not in kinds:
-            continue
-        delay = profile.mobile_delay if (device.kind == "mobile"
-                                         and profile.ring_order == "mobile_after") else 0
-        if delay >= timeout:
-            continue
-        out.append(RingTarget(device.id, device.kind, device.address, delay,
-                              profile.display_numbers.get(device.kind, default_display)))
-    return tuple(out)
+    return tuple(
+        RingTarget(device.id, device.kind, device.address, when.delay,
+                   profile.display_numbers.get(device.kind, default_display), when.stop)
+        for device, when in zip(devices, timings(profile, devices, timeout))
+        if when is not None)
 
 
-def _pick_rule(profile: Profile, caller: Caller, busy: bool):
-    """(rule name, destination, device kinds, announce) for this caller."""
+def _pick_rule(profile: Profile, caller: Caller, busy: bool, dialled: str):
+    """(rule name, exception, destination, device kinds, announce) for this call."""
     for n, exc in enumerate(profile.exceptions):
-        if exc.applies_to(caller.number, caller.is_colleague):
+        if exc.applies_to(caller.number, caller.is_colleague, dialled):
             kinds = profile.devices if exc.devices is None else exc.devices
             return f"exception:{n}", exc, exc.destination, kinds, exc.announce
     if busy:
@@ -97,10 +96,10 @@ def _pick_rule(profile: Profile, caller: Caller, busy: bool):
 
 
 def plan_for(inputs: RoutingInputs, state: State, caller: Caller, at: datetime,
-             busy: bool) -> Plan:
+             busy: bool, dialled: str = "office") -> Plan:
     profile = state.profile
     lang = language_of(inputs.language)
-    rule, exc, dest, kinds, announce = _pick_rule(profile, caller, busy)
+    rule, exc, dest, kinds, announce = _pick_rule(profile, caller, busy, dialled)
     steps: list[Step] = []
     if announce:
         steps.append(Step("announce", text=referral(profile.key, profile.name, state.until, at,
@@ -108,7 +107,7 @@ def plan_for(inputs: RoutingInputs, state: State, caller: Caller, at: datetime,
     on_no_answer = None
     if dest.kind == "ring":
         timeout = max(1, profile.no_answer_after)
-        targets = _targets(inputs, profile, kinds, timeout)
+        targets = _targets(inputs, profile, kinds, timeout, caller, dialled)
         if targets:
             steps.append(Step("ring", targets=targets, timeout=timeout))
         on_no_answer = profile.no_answer if profile.no_answer.kind != "ring" else None
@@ -118,10 +117,15 @@ def plan_for(inputs: RoutingInputs, state: State, caller: Caller, at: datetime,
     why = f"profile {profile.name!r} (id {profile.id}) from {state.rule}; rule {rule}"
     if exc is not None:
         why += f" ({exc.label or exc.match})"
+    if dialled != "office":
+        why += f"; called on the {dialled} number"
     return Plan(profile.id, profile.name, state.source, state.until, state.note, busy, rule,
-                why, lang, tuple(steps), on_no_answer, dict(profile.display_numbers))
+                why, lang, tuple(steps), on_no_answer, dict(profile.display_numbers), dialled,
+                caller.number)
 
 
-def decide(inputs: RoutingInputs, caller: Caller, at: datetime, busy: bool) -> Plan:
-    """The plan for a call to `inputs.user_id` from `caller` at the aware instant `at`."""
-    return plan_for(inputs, state_at(inputs, at), caller, at, busy)
+def decide(inputs: RoutingInputs, caller: Caller, at: datetime, busy: bool,
+           dialled: str = "office") -> Plan:
+    """The plan for a call to `inputs.user_id` from `caller` at the aware instant `at`, on
+    the user's `dialled` number (office, mobile, main or short)."""
+    return plan_for(inputs, state_at(inputs, at), caller, at, busy, dialled)

@@ -7,7 +7,8 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from ..core.schemas import PartialMixin
 from .featurecodes import CODE_RE
-from .inputs import DESTINATION_KINDS, DEVICE_KINDS, MATCHES, RECURRENCES
+from .inputs import (DESTINATION_KINDS, DEVICE_KINDS, DIALLED_KINDS, MATCHES, RECURRENCES,
+                     RING_ORDERS)
 
 ID = validate.Range(1, 2**31 - 1)
 KIND = validate.OneOf(DEVICE_KINDS)
@@ -36,7 +37,9 @@ class DestinationSchema(Schema):
 
 
 class CallerExceptionSchema(Schema):
-    match = fields.String(required=True, validate=validate.OneOf(MATCHES))
+    match = fields.String(required=True, validate=validate.OneOf(MATCHES), metadata={
+        "description": "number, list (numbers), colleagues, or anyone (then `dialled` says "
+                       "which calls)"})
     numbers = fields.List(fields.String(validate=validate.Length(1, 40)),
                           validate=validate.Length(0, 200), load_default=list)
     label = fields.String(validate=validate.Length(0, 60), load_default="")
@@ -44,6 +47,10 @@ class CallerExceptionSchema(Schema):
     devices = fields.List(fields.String(validate=KIND), allow_none=True, load_default=None,
                           validate=validate.Length(0, 3))
     announce = fields.Boolean(load_default=False)
+    dialled = fields.List(fields.String(validate=validate.OneOf(DIALLED_KINDS)),
+                          allow_none=True, load_default=None, validate=validate.Length(1, 4),
+                          metadata={"description": "Only calls to these of my numbers "
+                                                   "(office, mobile, main, short); none = any"})
 
 
 class ProfileSchema(Schema):
@@ -59,8 +66,14 @@ class ProfileSchema(Schema):
     activation_code = fields.String(allow_none=True, validate=validate.Regexp(CODE_RE.pattern))
     announce = fields.Boolean(metadata={"description": "Spoken referral before the call goes on"})
     devices = fields.List(fields.String(validate=KIND), validate=validate.Length(0, 3))
-    ring_order = fields.String(validate=validate.OneOf(["simultaneous", "mobile_after"]))
+    ring_order = fields.String(validate=validate.OneOf(RING_ORDERS), metadata={
+        "description": "simultaneous; mobile_after (the mobile joins after mobile_delay s); "
+                       "mobile_first (the others join after mobile_delay s); "
+                       "one_after_another (each device kind alone for ring_each s, in the "
+                       "order of `devices`)"})
     mobile_delay = fields.Integer(validate=validate.Range(0, 120))
+    ring_each = fields.Integer(validate=validate.Range(5, 120), metadata={
+        "description": "one_after_another: seconds each device kind rings before the next"})
     when_free = fields.Nested(DestinationSchema)
     when_busy = fields.Nested(DestinationSchema)
     no_answer = fields.Nested(DestinationSchema)
@@ -105,6 +118,8 @@ class PreviewQueryArgsSchema(Schema):
                            metadata={"description": "The calling number (any format)"})
     at = fields.AwareDateTime(metadata={"description": "The instant (default now)"})
     busy = fields.Boolean(metadata={"description": "Already in a call (default: as now)"})
+    dialled = fields.String(load_default="office", validate=validate.OneOf(DIALLED_KINDS),
+                            metadata={"description": "Which of my numbers is called"})
 
 
 class RingTargetSchema(Schema):
@@ -113,6 +128,9 @@ class RingTargetSchema(Schema):
     address = fields.String()
     delay = fields.Integer()
     display_number = fields.String(allow_none=True)
+    stop = fields.Integer(allow_none=True, metadata={
+        "description": "Stops ringing this many seconds after the step starts (one after "
+                       "another); none = rings until the step ends"})
 
 
 class StepSchema(Schema):
@@ -137,6 +155,8 @@ class PlanSchema(Schema):
     steps = fields.List(fields.Nested(StepSchema))
     on_no_answer = fields.Nested(DestinationSchema, allow_none=True)
     display_numbers = fields.Dict(keys=fields.String(), values=fields.String())
+    dialled = fields.String(metadata={"description": "office, mobile, main or short"})
+    caller = fields.String(allow_none=True, metadata={"description": "In E.164"})
 
 
 class ScheduleSchema(Schema):

@@ -1,4 +1,5 @@
-"""Use cases: the state in force, choosing a profile, the routing inputs and the preview.
+"""Use cases: the state in force, choosing a profile, the routing inputs (routing a call
+itself is `usecase.route_call`).
 
 The state in force is computed when it is read (manual choice until T, else schedule, else
 calendar, else Available), so nothing needs a background job to be correct. What must happen
@@ -11,19 +12,17 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import bindparam, exists, literal, or_, select, update
+from sqlalchemy import String, bindparam, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..accounts.models import Tenant, User
 from ..core.ports import Event, ports
 from ..core.clock import now
-from ..core.db import Prepared, get_scoped
+from ..core.db import get_scoped
 from ..core.errors import NotFound, field_error
-from ..core.phone import try_e164
 from . import convert, inputs as pure
 from .models import BusyPeriod, Calendar, Device, Profile, Schedule, State, new_stamp
-from .routing import Plan, plan_for
 from .standard import standard_profiles
 from .state import State as Current, state_at
 
@@ -74,6 +73,26 @@ def routing_inputs(db: Session, tenant_id: int, user_id: int,
     return _load(db, tenant_id, user_id, around)[0]
 
 
+_FIRST: list = []
+
+
+def _first_query():
+    """`_load`'s first query, built once (asked for every call): the user's numbers, the
+    company's zone and language, the state row, the calendar, and whether `number` is a
+    colleague's mobile or office number (false when it is NULL)."""
+    if not _FIRST:
+        number = bindparam("number", type_=String)
+        colleague = exists().where(User.tenant_id == bindparam("tid"),
+                                   or_(User.mobile == number, User.office_number == number))
+        _FIRST.append(select(User.office_number, User.mobile, Tenant.timezone, Tenant.language,
+                             State, Calendar.user_id, colleague)
+                      .join(Tenant, Tenant.id == User.tenant_id)
+                      .outerjoin(State, State.user_id == User.id)
+                      .outerjoin(Calendar, Calendar.user_id == User.id)
+                      .where(User.id == bindparam("uid"), User.tenant_id == bindparam("tid")))
+    return _FIRST[0]
+
+
 def _load(db: Session, tenant_id: int, user_id: int, around: datetime | None,
           colleague_number: str | None = None
           ) -> tuple[pure.RoutingInputs, State | None, bool]:
@@ -88,18 +107,13 @@ def _load(db: Session, tenant_id: int, user_id: int, around: datetime | None,
     """
     around = around or now()
     cache_key = (tenant_id, user_id)
-    is_colleague = _colleague_clause(tenant_id, colleague_number)
-    row = db.execute(select(User.office_number, Tenant.timezone, Tenant.language, State,
-                            Calendar.user_id, is_colleague)
-                     .join(Tenant, Tenant.id == User.tenant_id)
-                     .outerjoin(State, State.user_id == User.id)
-                     .outerjoin(Calendar, Calendar.user_id == User.id)
-                     .where(User.id == user_id, User.tenant_id == tenant_id)).first()
+    row = db.execute(_first_query(), {"uid": user_id, "tid": tenant_id,
+                                      "number": colleague_number}).first()
     if row is None:
         return pure.RoutingInputs(user_id), None, False
-    office, tz, language, state, calendar, colleague = row
+    office, mobile, tz, language, state, calendar, colleague = row
     colleague = bool(colleague)
-    fingerprint = (state.stamp if state is not None else None, office, tz, language,
+    fingerprint = (state.stamp if state is not None else None, office, mobile, tz, language,
                    calendar is not None)
     hit = _cache.get(cache_key)
     if state is not None and hit is not None and hit[0] == fingerprint \
@@ -121,6 +135,7 @@ def _load(db: Session, tenant_id: int, user_id: int, around: datetime | None,
         BusyPeriod.ends_at > around - BUSY_WINDOW)).all()
     inputs = pure.RoutingInputs(
         user_id=user_id, timezone=tz, language=language, office_number=office,
+        mobile_number=mobile,
         profiles=tuple(convert.profile(p) for p in profiles),
         devices=tuple(d for d in (convert.device(r) for r in devices) if d is not None),
         schedules=tuple(convert.schedule(s) for s in schedules),
@@ -234,53 +249,7 @@ def set_availability(db: Session, tenant_id: int, user_id: int, actor_id: int,
     return current
 
 
-# -- callers and the preview ---------------------------------------------------------------
-
-def _colleague_clause(tenant_id: int, number: str | None):
-    """A column: is `number` a colleague's mobile or office number (false without one)."""
-    if number is None:
-        return literal(False)
-    return exists().where(*_is_colleagues(tenant_id, number))
-
-
-def _is_colleagues(tenant_id, number) -> tuple:
-    """The condition on users: in the company, with `number` as mobile or office number."""
-    return (User.tenant_id == tenant_id, or_(User.mobile == number, User.office_number == number))
-
-
-def caller(db: Session, tenant_id: int, country: str, raw: str | None) -> pure.Caller:
-    """Who is calling: the number in E.164, and whether it is a colleague's."""
-    number = try_e164(raw, country) if raw else None
-    if number is None:
-        return pure.Caller(None, False)
-    return pure.Caller(number, _IS_COLLEAGUE.first(db, tid=tenant_id, number=number) is not None)
-
-
-def _colleague_with_number():
-    return select(User.id).where(*_is_colleagues(bindparam("tid"), bindparam("number"))).limit(1)
-
-
-_IS_COLLEAGUE = Prepared(_colleague_with_number)  # asked for every call the gateway routes
-
-
-def preview(db: Session, tenant: Tenant, user_id: int, caller_number: str | None,
-            at: datetime | None, busy: bool | None) -> Plan:
-    """"What happens if someone calls me now" (or at `at`): the very plan the gateway runs."""
-    real_now = now()
-    if at is not None:
-        at = _utc("at", at)
-        if abs(at - real_now) > MAX_AHEAD:
-            raise field_error("at", "must be within 400 days of now")
-    at = at or real_now
-    number = try_e164(caller_number, tenant.country) if caller_number else None
-    inputs, state, colleague = _load(db, tenant.id, user_id, at, number)
-    who = pure.Caller(number, colleague)
-    current = state_at(inputs, at)
-    if at == real_now and settle(db, tenant.id, user_id, current, state):
-        db.commit()
-    if busy is None:
-        busy = user_id in ports(db).in_call_user_ids(db, tenant.id, [user_id])
-    return plan_for(inputs, current, who, at, busy)
+# -- feature codes -------------------------------------------------------------------------
 
 
 def activate_code(db: Session, tenant_id: int, user_id: int, dialled: str) -> Current | None:

@@ -34,7 +34,8 @@ def standard_profiles() -> list[dict]:
             in enumerate(STANDARD):
         out.append({"key": key, "name": name, "colour": colour, "icon": icon, "priority": prio,
                     "activation_code": code, "announce": announce, "devices": list(devices),
-                    "ring_order": "simultaneous", "mobile_delay": 0, "when_free": dict(free),
+                    "ring_order": "simultaneous", "mobile_delay": 0, "ring_each": 15,
+                    "when_free": dict(free),
                     "when_busy": dict(busy), "no_answer": dict(no_answer),
                     "no_answer_after": 20 if key == "lunch" else 25, "exceptions": [],
                     "display_numbers": {}, "queue_logout": [], "position": pos,

@@ -74,6 +74,9 @@ class Ports:
     """A queue as a favourite or transfer target: {name, number, availability} (queues)."""
     main_number_target: TargetQuestion
     """A main number as a favourite or transfer target: {name, number} (availability)."""
+    settle_availability: UsersQuestion
+    """Settle these users' state in force (an ended choice's queue side effects) before a
+    queue counts or rings its members (availability)."""
     events: Bus
 
     def __post_init__(self) -> None:

@@ -55,6 +55,14 @@ def _members(db: Session, queue: Queue) -> list[QueueMember]:
                                                      QueueMember.tenant_id == queue.tenant_id)))
 
 
+def _settled_members(db: Session, queue: Queue) -> list[QueueMember]:
+    """The members, after settling their availability: whose "Lunch until 13:00" has ended
+    is logged back in before the queue decides whom to ring (nobody has to open the app)."""
+    members = _members(db, queue)
+    ports(db).settle_availability(db, queue.tenant_id, [m.user_id for m in members])
+    return members
+
+
 def _finish(db: Session, call: QueueCall, status: str, detail: str | None = None) -> None:
     """The call leaves the queue; the queue log (another feature) hears of it."""
     call.status, call.ended_at, call.ringing_user_ids = status, now(), []
@@ -83,7 +91,7 @@ def enqueue(db: Session, tenant_id: int, queue_id: int, *, caller_number: str | 
     call = QueueCall(tenant_id=tenant_id, queue_id=queue.id, caller_number=caller_number,
                      caller_name=caller_name, call_ref=call_ref, entered_at=now())
     db.add(call)
-    accepted = queue.ring_when_empty or any(m.logged_in for m in _members(db, queue))
+    accepted = queue.ring_when_empty or any(m.logged_in for m in _settled_members(db, queue))
     if not accepted:
         _finish(db, call, "timed_out", "nobody logged in")
     db.commit()
@@ -94,7 +102,7 @@ def ring_next(db: Session, tenant_id: int, call_id: int) -> distribution.Decisio
     """Ask the distribution who rings now for a waiting call, and remember it."""
     call, queue = _in_state(db, tenant_id, call_id, WAITING)
     at = now()
-    members = _members(db, queue)
+    members = _settled_members(db, queue)
     mine = set(call.ringing_user_ids or ())
     busy = busy_user_ids(db, tenant_id, {m.user_id for m in members}) - mine
     call.distributing_since = call.distributing_since or at

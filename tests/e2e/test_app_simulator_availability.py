@@ -67,3 +67,15 @@ def test_simulator_cli_explains_an_end_time_it_cannot_read(app, live, tmp_path, 
     assert screen.my_availability(AppClient(live.url, state_file=tmp_path / "cli.json")
                                   )["profile"]["key"] == "available"
 
+
+
+def test_simulator_previews_a_call_to_my_mobile_number(app, live, tmp_path, capsys):
+    c = make_company(app)
+    base = ["--api", live.url, "--state", str(tmp_path / "cli.json")]
+    assert sim_main(base + ["--password", PASSWORD, "login", c.users["alice"]]) == 0
+    capsys.readouterr()
+    assert sim_main(base + ["preview", "91234567", "mobile"]) == 0
+    shown = capsys.readouterr().out
+    assert "called on the mobile number" in shown and f"mobile {c.users['alice']}" in shown
+    assert sim_main(base + ["preview", "91234567"]) == 0
+    assert "called on the" not in capsys.readouterr().out

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from api.availability import services
-from api.availability.routing import decide
+from api.availability.usecase import route_call
 from api.core import clock
 from api.core.ports import Event, ports
 from tests.support.api import auth, make_company
@@ -168,15 +168,13 @@ def test_gateway_routes_with_the_service_inputs_and_feature_codes(app, company, 
     from api.accounts.models import User
     alice = db.query(User).filter_by(mobile=company.users["alice"]).one()
     services.activate_code(db, alice.tenant_id, alice.id, "*87")
-    inputs = services.routing_inputs(db, alice.tenant_id, alice.id)
-    caller = services.caller(db, alice.tenant_id, "NO", company.users["bob"])
-    assert caller.is_colleague
-    plan = decide(inputs, caller, clock.now(), busy=False)
+    plan = route_call(db, alice.tenant_id, "NO", alice.id, company.users["bob"], busy=False)
+    assert plan.caller == company.users["bob"]
     assert plan.profile_name == "Do not disturb"
     assert [s.action for s in plan.steps] == ["busy_tone"]
     services.activate_code(db, alice.tenant_id, alice.id, "*83*30")
-    plan = decide(services.routing_inputs(db, alice.tenant_id, alice.id), caller,
-                  clock.now() + timedelta(minutes=31), busy=False)
+    plan = route_call(db, alice.tenant_id, "NO", alice.id, company.users["bob"], busy=False,
+                      at=clock.now() + timedelta(minutes=31))
     assert plan.profile_name == "Available"
 
 
@@ -231,10 +229,7 @@ def test_an_edited_profile_routes_the_very_next_call_differently(app, company, c
     assert plan["steps"][0]["destination"]["target"] == "+4722222222"
     from api.accounts.models import User
     alice = db.query(User).filter_by(mobile=company.users["alice"]).one()
-    from api.availability.routing import decide  # what the gateway runs for a call
-    from api.core.clock import now
-    gateway = decide(services.routing_inputs(db, alice.tenant_id, alice.id),
-                     services.caller(db, alice.tenant_id, "NO", "91111111"), now(), False)
+    gateway = route_call(db, alice.tenant_id, "NO", alice.id, "91111111", busy=False)
     assert gateway.steps[0].action == "forward"
 
 

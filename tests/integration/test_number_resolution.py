@@ -42,12 +42,14 @@ def test_an_office_number_rings_its_user_and_a_short_number_only_from_a_colleagu
     assert store.route(dialled, bob.mobile, set(), origin=PHONES).user_id == alice.id
 
 
-def test_a_users_mobile_resolves_to_them_but_is_still_reached_as_the_mobile_itself(app, db):
+def test_a_users_mobile_resolves_to_them_and_a_call_to_it_follows_her_profile(app, db):
     store, company, alice, bob = _people(app, db)
     assert public_owner(db, alice.mobile) == Owner(company.tenant_id, "mobile", alice.id)
-    route = store.route(alice.mobile, bob.mobile, set(), origin=PHONES)  # a colleague calls
-    assert (route.direction, route.user_id, route.called) == ("outgoing", bob.id, alice.mobile)
-    assert store.route(alice.mobile, OUTSIDE, set()).status == 404
+    for caller, origin in ((bob.mobile, PHONES), (OUTSIDE, Origin())):  # a colleague, anyone
+        route = store.route(alice.mobile, caller, set(), origin=origin)
+        assert (route.direction, route.user_id, route.called) == \
+            ("incoming", alice.id, alice.mobile)
+        assert route.reason["dialled"] == "mobile"
 
 
 def test_numbers_that_lead_to_no_phone_are_not_routed(app, db):

@@ -143,6 +143,10 @@ PLANS = st.sampled_from([
     ONE_NUMBER,
     CallPlan((Announce("Away", "en"), RingStep((SOFT,), 5), RingStep((VOICEMAIL,), 120,
                                                                      devices=False))),
+    CallPlan((RingStep((Target("deskphone", "sip:desk@x", 0, ring_for=5),
+                        Target("softphone", "sip:soft@x", 5, ring_for=5),
+                        Target("mobile", "sip:+4790000001@trunk", 10)), 25),
+              RingStep((VOICEMAIL,), 120, devices=False))),
     CallPlan((PlayMessage("Closed", "en"),), push=False),
     CallPlan((Reject(486),), push=False),
     CallPlan(()),
@@ -152,8 +156,9 @@ EVENTS = st.one_of(
     st.builds(LegProgress, LEG), st.builds(LegAnswered, LEG),
     st.builds(LegFailed, LEG, st.sampled_from([404, 480, 486, 487, 503])),
     st.builds(LegHungUp, LEG), st.just(CallerHungUp()), st.just(PlaybackDone()),
-    st.builds(TimerFired, st.sampled_from(["dial:3", "no_answer:1", "no_answer:2",
-                                           "no_answer:3", "bogus"])),
+    st.builds(TimerFired, st.sampled_from(["dial:2", "dial:3", "stop:1", "stop:2",
+                                           "no_answer:1", "no_answer:2", "no_answer:3",
+                                           "bogus"])),
     st.builds(HangupCommand, st.integers(1, 3)), st.builds(RouteFailed, st.just(404)))
 
 

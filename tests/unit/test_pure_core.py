@@ -20,6 +20,7 @@ PURE_MODULES = [
     "api.availability.announce",
     "api.availability.featurecodes",
     "api.availability.inputs",
+    "api.availability.ringorder",
     "api.availability.routing",
     "api.availability.state",
     "api.passwordreset.command",
@@ -37,6 +38,7 @@ PURE_MODULES = [
     "sip_gateway.queuecontrol",
     "sip_gateway.sipmsg",
     "sip_gateway.transfercontrol",
+    "sip_gateway.turns",
 ]
 # pure too, but importing them runs `push/__init__` (the sender): their own lines are checked
 PURE_PUSH_MODULES = ["push.events", "push.payloads", "push.policy", "push.ports"]

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings, strategies as st
 
 from api.availability import featurecodes
-from api.availability.inputs import (DEVICE_KINDS, DESTINATION_KINDS, Caller, CallerException,
-                                     Destination, Device, ManualChoice, Profile, RoutingInputs,
-                                     ScheduleEntry)
+from api.availability.inputs import (DEVICE_KINDS, DESTINATION_KINDS, DIALLED_KINDS, MATCHES,
+                                     RING_ORDERS, Caller, CallerException, Destination, Device,
+                                     ManualChoice, Profile, RoutingInputs, ScheduleEntry)
 from api.availability.routing import TERMINAL, decide
 from tests.unit.availability_data import AVAILABLE, BUSY, DND, LUNCH, MEETING, user
 
@@ -21,17 +21,20 @@ callers = st.builds(Caller, numbers, st.booleans())
 kinds = st.lists(st.sampled_from(DEVICE_KINDS), unique=True).map(tuple)
 destinations = st.builds(Destination, st.sampled_from(DESTINATION_KINDS),
                          st.sampled_from([None, "3", "+4722222222"]))
-exceptions = st.builds(CallerException, st.sampled_from(["number", "list", "colleagues"]),
+dialled = st.sampled_from(DIALLED_KINDS)
+exceptions = st.builds(CallerException, st.sampled_from(MATCHES),
                        st.frozensets(numbers.filter(bool), max_size=2), st.just(""),
-                       destinations, st.one_of(st.none(), kinds), st.booleans())
+                       destinations, st.one_of(st.none(), kinds), st.booleans(),
+                       st.one_of(st.none(), st.frozensets(dialled, min_size=1)))
 
 
 @st.composite
 def profiles(draw, pid):
     return Profile(pid, f"P{pid}", key=draw(st.sampled_from([None, "busy", "meeting", "dnd"])),
                    is_default=pid == 1, priority=draw(st.integers(0, 20)), devices=draw(kinds),
-                   ring_order=draw(st.sampled_from(["simultaneous", "mobile_after"])),
-                   mobile_delay=draw(st.integers(0, 60)), when_free=draw(destinations),
+                   ring_order=draw(st.sampled_from(RING_ORDERS)),
+                   mobile_delay=draw(st.integers(0, 60)), ring_each=draw(st.integers(5, 60)),
+                   when_free=draw(destinations),
                    when_busy=draw(destinations),
                    no_answer=draw(destinations.filter(lambda d: d.kind != "ring")),
                    no_answer_after=draw(st.integers(1, 120)), announce=draw(st.booleans()),
@@ -60,9 +63,9 @@ def users(draw):
 
 
 @settings(max_examples=300)
-@given(users(), callers, instants, st.booleans())
-def test_every_plan_ends_and_rings_only_devices_the_user_has(inputs, caller, at, busy):
-    plan = decide(inputs, caller, at, busy)
+@given(users(), callers, instants, st.booleans(), dialled)
+def test_every_plan_ends_and_rings_only_devices_the_user_has(inputs, caller, at, busy, to):
+    plan = decide(inputs, caller, at, busy, to)
     assert plan.steps and plan.steps[-1].action in TERMINAL
     assert all(s.action not in TERMINAL for s in plan.steps[:-1])
     owned = {(d.id, d.address) for d in inputs.devices}
@@ -78,11 +81,11 @@ def test_an_expired_manual_choice_never_applies(inputs, caller, at, busy):
         assert decide(inputs, caller, at, busy).source != "manual"
 
 
-@given(callers, instants, st.booleans(), st.lists(exceptions, max_size=3))
-def test_do_not_disturb_never_rings_unless_an_exception_says_so(caller, at, busy, excs):
+@given(callers, instants, st.booleans(), st.lists(exceptions, max_size=3), dialled)
+def test_do_not_disturb_never_rings_unless_an_exception_says_so(caller, at, busy, excs, to):
     dnd = Profile(DND.id, DND.name, key="dnd", devices=(), when_free=DND.when_free,
                   when_busy=DND.when_busy, no_answer=DND.no_answer, exceptions=tuple(excs))
-    plan = decide(user(AVAILABLE, dnd, manual=ManualChoice(dnd.id)), caller, at, busy)
+    plan = decide(user(AVAILABLE, dnd, manual=ManualChoice(dnd.id)), caller, at, busy, to)
     if any(s.action == "ring" for s in plan.steps):
         assert plan.rule.startswith("exception:")
 

@@ -1,0 +1,17 @@
+"""The gateway's port: the only way the SIP gateway reaches the API's data.
+
+Plain values in and out (numbers, ids, frozen dataclasses, the pure routing `Plan`); the
+queries and the use cases of the features stay on this side. Two halves: calls to users
+(`users`: who owns a number, the plan for a call, outgoing display numbers, feature codes)
+and calls to queues (`queues`: which queue, its settings and overflow, the queue call's
+state and the members' own view of it).
+"""
+from __future__ import annotations
+
+from .queues import (  # noqa: F401
+    NextRing, QueueRef, Remote, caller_hit, enqueue, member_answered, member_call_ended,
+    member_call_logged, overflow, queue_by_id, queue_numbers, remote_login, ring_next, write)
+from .users import (  # noqa: F401
+    Incoming, MainNumberRef, Owner, UserRef, activate_code, incoming, main_number_user,
+    outbound_display, public_owner, short_owner, tenant_country, user, user_by_mobile,
+    user_by_own_number)
