@@ -32,15 +32,6 @@ def _per_call(fn, n: int) -> float:
     return best
 
 
-def _app(url: str):
-    from api import create_app
-    from api.config import Settings
-    from api.features import import_models
-
-    import_models()
-    return create_app(Settings.from_env({"DATABASE_URL": url, "APP_ENV": "development"}))
-
-
 def _queue_with_everyone(db, tenant, users) -> int:
     from api.availability import services as availability
     from api.availability.models import Profile
@@ -68,14 +59,14 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=2000)
     args = parser.parse_args()
     with demo_database() as url:
-        app = _app(url)
+        from bootstrap import benchmark
         from sqlalchemy import select
 
         from api.accounts.models import Tenant, User
         from api.queues import calls
         from sip_gateway.store import Store
 
-        factory = app.extensions["session_factory"]
+        factory = benchmark(url).sessions
         with factory() as db:
             alice = db.scalar(select(User).where(User.mobile == "+4790000002"))
             tenant = db.get(Tenant, alice.tenant_id)
