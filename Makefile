@@ -4,7 +4,7 @@ PYTHON ?= python3.11
 VENV := .venv
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml 2>/dev/null | sha1sum | cut -c1-12)
 
-.PHONY: run test venv bench clean-venv
+.PHONY: run test venv bench catalogs clean-venv
 
 venv: $(STAMP)
 
@@ -23,6 +23,13 @@ test: venv
 
 bench: venv
 	@scripts/bench.sh
+
+# after changing a text: extract the template and merge it into every language's catalog
+catalogs: venv
+	@$(VENV)/bin/pybabel -q extract -F babel.cfg --no-default-keywords -k N_ -k tr:2 \
+	    -k tr_n:2,3 --no-location --sort-output --omit-header -o i18n/messages.pot .
+	@$(VENV)/bin/pybabel -q update -i i18n/messages.pot -d i18n/locales -w 100 \
+	    --no-fuzzy-matching --ignore-obsolete
 
 clean-venv:
 	rm -rf $(VENV)

@@ -12,21 +12,12 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from . import alerts
 from .events import CALL_ENDED, CALL_KINDS, INCOMING_CALL, MISSED_CALL, TRANSFER_RETURNED
 
 APNS_LIMIT = {"voip": 5120, "alert": 4096}
 FCM_LIMIT = 4096
 COLLAPSE_MAX = 64
-
-ALERTS = {  # kind -> (loc key, English fallback title, body template)
-    INCOMING_CALL: ("CALL_INCOMING", "Incoming call", "{who}"),
-    CALL_ENDED: ("CALL_ENDED", "Call ended", "{who}"),
-    MISSED_CALL: ("CALL_MISSED", "Missed call", "{who}"),
-    TRANSFER_RETURNED: ("TRANSFER_RETURNED", "Transfer came back",
-                        "The call to {target} came back"),
-    "test": ("PUSH_TEST", "Push works", "Notifications reach this phone"),
-}
-
 
 @dataclass(frozen=True)
 class Message:
@@ -112,8 +103,8 @@ def _shrinks(data: dict):
 
 def _fit(kind: str, call_id: str | None, data: dict, d, push_type: str) -> dict | None:
     for candidate in _shrinks(dict(data)):
-        body = (_fcm_data(kind, call_id, candidate) if push_type == "data"
-                else _apns_body(kind, call_id, candidate, push_type))
+        body = (_fcm_data(kind, call_id, candidate, alerts.language(d)) if push_type == "data"
+                else _apns_body(kind, call_id, candidate, push_type, alerts.language(d)))
         limit = FCM_LIMIT if push_type == "data" else APNS_LIMIT[push_type]
         if size(body) <= limit:
             return body
@@ -128,25 +119,27 @@ def encode(body: dict) -> bytes:
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def _apns_body(kind: str, call_id: str | None, data: dict, push_type: str) -> dict:
+def _apns_body(kind: str, call_id: str | None, data: dict, push_type: str, lang: str) -> dict:
     body = {"type": kind, "call_id": call_id, **data}
     if push_type == "alert":
-        key, title, template = ALERTS[kind]
-        who = _who(data)
-        text = template.format(who=who, target=data.get("target") or who)
-        if data.get("why"):
-            text = f"{text}: {data['why']}"
-        body["aps"] = {"alert": {"title": title, "body": text, "title-loc-key": key + "_TITLE",
-                                 "loc-key": key + "_BODY", "loc-args": [text]},
+        text = alerts.alert(kind, data, lang)
+        body["aps"] = {"alert": {"title": text["title"], "body": text["body"],
+                                 "title-loc-key": text["title_loc_key"],
+                                 "loc-key": text["loc_key"], "loc-args": text["loc_args"]},
                        "sound": "default" if kind != CALL_ENDED else None,
                        "thread-id": "calls"}
         body["aps"] = {k: v for k, v in body["aps"].items() if v is not None}
     return body
 
 
-def _fcm_data(kind: str, call_id: str | None, data: dict) -> dict:
-    """FCM data values are strings: nested parts travel as JSON text."""
+def _fcm_data(kind: str, call_id: str | None, data: dict, lang: str) -> dict:
+    """FCM data values are strings: nested parts travel as JSON text. The alert's words
+    (for the app to show a notification) travel as `alert_*` keys beside the data."""
     out = {"type": kind}
+    text = alerts.alert(kind, data, lang) if kind in alerts.TITLES else {}
+    for key, value in text.items():
+        out["alert_" + key] = value if isinstance(value, str) else json.dumps(
+            value, separators=(",", ":"), ensure_ascii=False)
     if call_id:
         out["call_id"] = call_id
     for key, value in data.items():
@@ -156,9 +149,3 @@ def _fcm_data(kind: str, call_id: str | None, data: dict) -> dict:
                                                                    ensure_ascii=False)
     return out
 
-
-def _who(data: dict) -> str:
-    caller = data.get("caller") or {}
-    name = caller.get("name")
-    number = caller.get("number") or "Unknown number"
-    return f"{name} ({caller['company']})" if name and caller.get("company") else name or number

@@ -24,6 +24,8 @@ class Target:
     app_id: str
     environment: str
     locale: str | None
+    language: str | None = None          # the user's chosen language
+    company_language: str | None = None  # their company's
 
 
 class DeviceStore(Protocol):

@@ -45,15 +45,23 @@ CONFIRMING = "confirming"  # the caller asked for a callback and hears it confir
 STATES = (ROUTING, ENTERING, ANNOUNCING, WAITING, BRIDGED, TRANSFERRING, RETURNING, OVERFLOW,
           FORWARDED, CONFIRMING, LEAVING, ENDED)
 CALLBACK_KEY = "1"
-CALLBACK_CONFIRMED = {"en": "Thank you. We will call you back. Goodbye.",
-                     "nb": "Takk. Vi ringer deg tilbake. Ha det.",
-                     "sv": "Tack. Vi ringer upp dig. Hej då.",
-                     "da": "Tak. Vi ringer dig op. Farvel."}
 MUSIC = "hold"        # the tone looped to a waiting caller (sip_gateway.tones)
 RETRY_S = 1.0         # nobody to ring: ask the distribution again after this long
 
 
 # -- the plan ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class QueueWords:
+    """What a waiting caller hears, in the queue's language (worded when the call is
+    planned, from the message catalogs); `{queue}` and `{position}` are filled in here."""
+
+    welcome: str = "You have reached {queue}."
+    position: str = "You are number {position} in the queue."
+    hold: str = "Please hold."
+    hold_or_callback: str = f"Please hold, or press {CALLBACK_KEY} to be called back."
+    callback_confirmed: str = "Thank you. We will call you back. Goodbye."
+
 
 @dataclass(frozen=True, slots=True)
 class QueueStep:
@@ -71,6 +79,7 @@ class QueueStep:
     greeting: str | None = None       # the queue's own message, in `language`
     ring_time_s: float = 20           # a transfer that came back rings the member this long
     offer_callback: bool = False      # a waiting caller may press 1 to be called back
+    words: QueueWords = QueueWords()  # the standard message and confirmation, in `language`
 
 
 # -- inputs -----------------------------------------------------------------------------------
@@ -260,12 +269,12 @@ class QueueControl(LegMachine, TransferMixin):
     def _greeting(self, position: int) -> str:
         if self.queue.greeting:   # the queue's own words, spoken as written
             return self.queue.greeting
-        text = f"You have reached {self.queue.name}."
+        words = self.queue.words
+        parts = [words.welcome.format(queue=self.queue.name)]
         if self.queue.announce_position:
-            text += f" You are number {position} in the queue."
-        if self.queue.offer_callback:
-            return text + f" Please hold, or press {CALLBACK_KEY} to be called back."
-        return text + " Please hold."
+            parts.append(words.position.format(position=position))
+        parts.append(words.hold_or_callback if self.queue.offer_callback else words.hold)
+        return " ".join(parts)
 
     def _ask(self) -> None:
         self.round += 1
@@ -428,11 +437,7 @@ class QueueControl(LegMachine, TransferMixin):
         self._quiet()
         self._write("callback")
         self.state, self.playing = CONFIRMING, True
-        language = self.queue.language.split("-")[0]
-        language = {"no": "nb", "nn": "nb"}.get(language, language)
-        if language not in CALLBACK_CONFIRMED:
-            language = "en"
-        self._do(Play(CALLBACK_CONFIRMED[language], language, answer=True))
+        self._do(Play(self.queue.words.callback_confirmed, self.queue.language, answer=True))
 
     def on_confirmed(self, _ev) -> None:
         self.playing = False

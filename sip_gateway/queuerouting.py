@@ -9,7 +9,7 @@ from api import gateway_port as port
 
 from . import plans
 from .callmessages import CallPlan, Target
-from .queuecontrol import QueueStep
+from .queuecontrol import CALLBACK_KEY, QueueStep, QueueWords
 
 log = logging.getLogger("sip_gateway")
 
@@ -37,17 +37,31 @@ def _queue_route(db, queue: port.QueueRef, called: str, caller: str | None, uris
     from .store import Route
 
     hit = port.caller_hit(db, queue.tenant_id, caller)
+    lang = port.spoken_language(db, queue)
     step = QueueStep(queue_id=queue.id, tenant_id=queue.tenant_id, name=queue.name,
                      max_wait_s=queue.max_wait_s, announce_position=queue.announce_position,
                      overflow=overflow_target(db, queue, uris), wrapup_s=queue.wrapup_s,
                      greeting=queue.greeting, ring_time_s=float(queue.ring_time_s),
                      offer_callback=bool(queue.offer_callback and caller),
-                     language=(queue.greeting_language or "en") if queue.greeting else "en")
+                     language=lang, words=queue_words(lang))
     db.commit()
     return Route(plan=CallPlan((step,), push=False), direction="queue",
                  tenant_id=queue.tenant_id, called=called, caller=caller, hit=hit,
                  context={"queue": {"id": queue.id, "name": queue.name}},
                  ring_timeout=float(queue.ring_time_s))
+
+
+def queue_words(lang: str) -> QueueWords:
+    """The standard queue message and the callback confirmation in `lang` (a caller hears
+    the company's language, or the queue's greeting language)."""
+    from i18n import tr
+
+    return QueueWords(welcome=tr(lang, "You have reached {queue}."),
+                      position=tr(lang, "You are number {position} in the queue."),
+                      hold=tr(lang, "Please hold."),
+                      hold_or_callback=tr(lang, "Please hold, or press {key} to be called "
+                                                "back.").replace("{key}", CALLBACK_KEY),
+                      callback_confirmed=tr(lang, "Thank you. We will call you back. Goodbye."))
 
 
 def queue_uri(queue_id, number: str | None, uris: dict) -> str:
@@ -80,6 +94,7 @@ def _remote_login(db, tenant_id: int, called: str, caller: str | None):
     log.info("remote login", extra={"event": "remote_login", "user_id": result.user_id,
                                     "logged_in": result.logged_in,
                                     "announcement": result.announcement})
-    return Route(plan=plans.message_plan(result.announcement, "en"), direction="feature",
+    return Route(plan=plans.message_plan(result.announcement, result.language),
+                 direction="feature",
                  tenant_id=tenant_id, user_id=result.user_id, called=called,
                  reason={"remote_login": result.logged_in, "known": result.known})

@@ -177,8 +177,6 @@ class Store:
         active = port.activate_code(db, user, dialled)
         if active is None:
             return Route(status=404, called=dialled)
-        name, until = active
-        text = f"{name} is now active." if not until else \
-            f"{name} is now active until {until:%H:%M}."
-        return Route(plan=plans.message_plan(text, "en"), direction="feature",
+        text, lang = active
+        return Route(plan=plans.message_plan(text, lang), direction="feature",
                      tenant_id=user.tenant_id, user_id=user.id, called=dialled)

@@ -6,7 +6,7 @@ import os
 import subprocess
 import tempfile
 
-VOICES = {"nb": "nb", "no": "nb", "nn": "nb", "sv": "sv", "da": "da", "en": "en"}
+VOICES = {"nb": "nb", "no": "nb", "nn": "nb", "sv": "sv", "da": "da", "fi": "fi", "en": "en"}
 
 
 class Tts:

@@ -14,6 +14,7 @@ from .inputs import TARGETED
 from .models import Profile, Schedule, State
 from .numbers import allowed_display_numbers, main_number_set
 from .services import ensure_standard, own, touch, user_profiles
+from .standard import stored_name
 
 
 def list_profiles(db: Session, tenant_id: int, user_id: int) -> list[Profile]:
@@ -155,6 +156,8 @@ def update_profile(db: Session, tenant: Tenant, profile: Profile,
                    data: dict[str, Any]) -> Profile:
     data = _Checker(db, tenant, profile.user_id).check(dict(data))
     _check_code(db, tenant.id, profile.user_id, data.get("activation_code"), profile.id)
+    if "name" in data:
+        data["name"] = stored_name(profile.key, data["name"])
     for key, value in data.items():
         setattr(profile, key, value)
     touch(db, profile.user_id)

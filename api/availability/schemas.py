@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, post_dump, validate
 
 from ..core.schemas import PartialMixin
 from .featurecodes import CODE_RE
 from .inputs import (DESTINATION_KINDS, DEVICE_KINDS, DIALLED_KINDS, MATCHES, RECURRENCES,
                      RING_ORDERS)
+from .standard import shown_name
 
 ID = validate.Range(1, 2**31 - 1)
 KIND = validate.OneOf(DEVICE_KINDS)
@@ -56,7 +57,12 @@ class CallerExceptionSchema(Schema):
 class ProfileSchema(Schema):
     id = fields.Integer(dump_only=True)
     key = fields.String(dump_only=True, allow_none=True,
-                        metadata={"description": "The standard profile it started as"})
+                        metadata={"description": "The standard profile it started as, a stable "
+                                               "key (available, busy, meeting, lunch, away, "
+                                               "out_of_office, gone_for_day, dnd); null for "
+                                               "the user's own. Until the user renames it, a "
+                                               "standard profile's name is in the user's "
+                                               "language"})
     is_default = fields.Boolean(dump_only=True)
     name = fields.String(required=True, validate=validate.Length(1, 60))
     colour = fields.String(validate=validate.Regexp(r"^#[0-9a-fA-F]{6}$"))
@@ -85,6 +91,20 @@ class ProfileSchema(Schema):
     queue_logout = QueueLogout(metadata={"description": 'Queue ids to log out of, or "all"'})
 
 
+    @post_dump
+    def _shown_name(self, data, **kw):
+        return _localised(data)
+
+
+def _localised(data: dict) -> dict:
+    """A standard profile's name in the reader's language, until its user renamed it."""
+    from ..core.request_language import request_language
+
+    if data.get("key") and "name" in data:
+        data["name"] = shown_name(data["key"], data["name"], request_language())
+    return data
+
+
 class ProfileUpdateSchema(PartialMixin, ProfileSchema):
     pass
 
@@ -95,6 +115,10 @@ class ProfileRefSchema(Schema):
     name = fields.String()
     colour = fields.String()
     icon = fields.String()
+
+    @post_dump
+    def _shown_name(self, data, **kw):
+        return _localised(data)
 
 
 class AvailabilitySchema(Schema):

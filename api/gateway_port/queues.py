@@ -38,6 +38,7 @@ class Remote:
     user_id: int | None
     logged_in: bool | None
     announcement: str
+    language: str             # the announcement's (the company's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +72,17 @@ def remote_login(db: Session, tenant_id: int, caller: str) -> Remote:
     from ..queues.membership import toggle_remote_login
 
     r = toggle_remote_login(db, tenant_id, caller)
-    return Remote(r.known, r.user_id, r.logged_in, r.announcement)
+    return Remote(r.known, r.user_id, r.logged_in, r.announcement, r.language)
+
+
+def spoken_language(db: Session, queue: QueueRef) -> str:
+    """The language a caller to the queue hears: its greeting's, else the company's."""
+    from i18n import caller_language
+
+    from ..accounts.models import Tenant
+
+    company = db.scalar(select(Tenant.language).where(Tenant.id == queue.tenant_id))
+    return caller_language(company, queue.greeting_language if queue.greeting else None)
 
 
 def caller_hit(db: Session, tenant_id: int, caller: str | None) -> dict | None:

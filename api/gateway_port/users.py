@@ -167,11 +167,18 @@ def _asked_display(db: Session, user: UserRef, asked: str | None) -> tuple[str, 
     return ("asked" if number and number in allowed else "asked_not_allowed"), number
 
 
-def activate_code(db: Session, user: UserRef, dialled: str
-                  ) -> tuple[str, datetime | None] | None:
-    """A feature code dialled from one of the user's phones: (the profile now in force, until
-    when), or None when it is no code of hers."""
+def activate_code(db: Session, user: UserRef, dialled: str) -> tuple[str, str] | None:
+    """A feature code dialled from one of the user's phones: (its confirmation, "Lunch is now
+    active until 13:00.", and the language it is said in: the company's), or None when it
+    is no code of hers."""
     from ..availability import services as availability
+    from ..availability.announce import activated, language_of
+    from ..core.clock import now
 
     current = availability.activate_code(db, user.tenant_id, user.id, dialled)
-    return None if current is None else (current.profile.name, current.until)
+    if current is None:
+        return None
+    tenant = db.get(Tenant, user.tenant_id)
+    lang = language_of(tenant.language)
+    return activated(current.profile.key, current.profile.name, current.until, now(),
+                     tenant.timezone or "UTC", lang), lang

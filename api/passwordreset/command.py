@@ -5,6 +5,8 @@ import hashlib
 import hmac
 import secrets
 
+from i18n import tr, tr_n
+
 RESET, UNKNOWN = "reset", "unknown"
 CODE_DIGITS = 6
 
@@ -37,25 +39,30 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def reset_sms(code: str, link: str, minutes: int) -> str:
+def reset_sms(code: str, link: str, minutes: int, lang: str = "en") -> str:
     """One SMS (160 characters with a link of up to about 70). Never holds the user id (the
     login): a code and a password-setting link only."""
-    return f"Your reset code: {code}. Or set a new password at {link} - valid {minutes} min."
+    return tr(lang, "Your reset code: {code}. Or set a new password at {link} - valid {minutes} "
+                    "min.", code=code, link=link, minutes=minutes)
 
 
-def help_sms(keyword: str) -> str:
+def help_sms(keyword: str, lang: str = "en") -> str:
     """The same text for every sender, registered or not."""
-    return f"To reset your password, send {keyword.upper()} to this number."
+    return tr(lang, "To reset your password, send {keyword} to this number.",
+              keyword=keyword.upper())
 
 
-def reset_email(code: str, link: str, minutes: int, *, login: str | None) -> tuple[str, str]:
+def reset_email(code: str, link: str, minutes: int, *, login: str | None,
+                lang: str = "en") -> tuple[str, str]:
     """Subject and body. `login` is left out by the caller under the strict policy, where a
     user id and a password (or the code that sets it) never travel in the same message."""
-    lines = ["Hello,", "", "Someone (we hope you) asked to set a new password for the phone app.",
-             ""]
+    lines = [tr(lang, "Hello,"), "",
+             tr(lang, "Someone (we hope you) asked to set a new password for the phone app."), ""]
     if login:
-        lines += [f"Your login: {login}", ""]
-    lines += [f"Code: {code}", f"Or open this link to set it: {link}", "",
-              f"The code and the link work once, for {minutes} minutes.",
-              "If you did not ask for it, ignore this message."]
-    return "Your new password for the phone app", "\n".join(lines) + "\n"
+        lines += [tr(lang, "Your login: {login}", login=login), ""]
+    lines += [tr(lang, "Code: {code}", code=code),
+              tr(lang, "Or open this link to set it: {link}", link=link), "",
+              tr_n(lang, "The code and the link work once, for {n} minute.",
+                   "The code and the link work once, for {n} minutes.", minutes),
+              tr(lang, "If you did not ask for it, ignore this message.")]
+    return tr(lang, "Your new password for the phone app"), "\n".join(lines) + "\n"

@@ -20,6 +20,7 @@ from ..core.clock import now
 from ..core.db import begin_write
 from ..core.errors import AppError, TooManyRequests, ValidationFailed
 from ..core.phone import try_e164
+from i18n import user_language
 from ..sms import services as sms
 from ..sms.outbox import Outbox
 from . import command
@@ -102,13 +103,14 @@ def _issue(db: Session, ctx: ResetContext, tenant: Tenant, user: User, outbox: O
                          expires_at=at + timedelta(seconds=ctx.config.code_ttl_s)))
     link = f"{ctx.config.link_base_url}/reset/{token}"
     minutes = ctx.config.code_ttl_s // 60
+    lang = user_language(user.language, None, tenant.language)
     if channel == "sms":
         sms.enqueue(db, ctx.sms, outbox, tenant_id=tenant.id, to=user.mobile,
-                    sender=tenant.sms_service_number, text=command.reset_sms(code, link, minutes),
+                    sender=tenant.sms_service_number, text=command.reset_sms(code, link, minutes, lang),
                     purpose="password_reset")
     else:
         login = None if tenant.password_policy == STRICT else user.mobile
-        subject, body = command.reset_email(code, link, minutes, login=login)
+        subject, body = command.reset_email(code, link, minutes, login=login, lang=lang)
         email, config = user.email, ctx.config
         outbox.add(lambda: send_email(config, email, subject, body))
     _audit(db, tenant.id, "password_reset_sent", user.id, channel=channel, via=via)
@@ -146,7 +148,8 @@ def help_reply(db: Session, ctx: ResetContext, tenant: Tenant, sender: str,
                                               "tenant_id": tenant.id, "limit": "company"})
         return "help_rate_limited"
     sms.enqueue(db, ctx.sms, outbox, tenant_id=tenant.id, to=sender,
-                sender=tenant.sms_service_number, text=command.help_sms(tenant.reset_keyword),
+                sender=tenant.sms_service_number, text=command.help_sms(tenant.reset_keyword,
+                                                       user_language(tenant.language)),
                 purpose="help")
     return "help_sent"
 

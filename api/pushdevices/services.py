@@ -64,11 +64,12 @@ def on_sessions_revoked(db: Session, tenant_id: int, session_ids: list[int]) -> 
 def _targets_statement():
     from sqlalchemy import bindparam
 
-    from ..accounts.models import User
+    from ..accounts.models import Tenant, User
 
     d = PushDevice
     return (select(User.settings, d.id, d.platform, d.token, d.token_kind, d.app_id,
-                   d.environment, d.locale)
+                   d.environment, d.locale, User.language, Tenant.language)
+            .join(Tenant, Tenant.id == User.tenant_id)
             .outerjoin(d, (d.user_id == User.id) & (d.tenant_id == User.tenant_id))
             .where(User.id == bindparam("uid"), User.tenant_id == bindparam("tid"))
             .order_by(d.id))

@@ -153,6 +153,7 @@ class RemoteLoginResult:
     logged_in: bool | None = None
     queue_ids: list[int] = field(default_factory=list)
     announcement: str = ""
+    language: str = "en"      # the company's: the caller hears it in that language
 
 
 def _caller(db: Session, tenant: Tenant, number: str | None) -> User | None:
@@ -172,24 +173,32 @@ def toggle_remote_login(db: Session, tenant_id: int, caller_number: str) -> Remo
     Logged in to any default queue -> logged out of all of them; otherwise logged in to all.
     An unregistered phone changes nothing and is told so.
     """
+    from babel.lists import format_list
+
+    from i18n import caller_language, tr
+
     tenant = db.get(Tenant, tenant_id)
+    lang = caller_language(tenant.language if tenant else None)
     number = try_e164(caller_number, tenant.country) if tenant else None
     user = _caller(db, tenant, number) if tenant else None
     if user is None:
-        return RemoteLoginResult(False, announcement="This phone is not registered for queue "
-                                                     "login. Nothing has changed.")
+        return RemoteLoginResult(False, announcement=tr(
+            lang, "This phone is not registered for queue login. Nothing has changed."),
+            language=lang)
     rows = [m for m in memberships(db, tenant_id, user.id, None) if m.is_default]
     if not rows:
-        return RemoteLoginResult(True, user.id, None, [], "You are not a member of any queue.")
+        return RemoteLoginResult(True, user.id, None, [],
+                                 tr(lang, "You are not a member of any queue."), lang)
     logging_in = not any(m.logged_in for m in rows)
     apply_login(rows, logging_in, user.id)
     db.commit()
     names = list(db.scalars(select(Queue.name).where(Queue.id.in_([m.queue_id for m in rows]))
                             .order_by(Queue.name)))
-    listed = ", ".join(names)
-    text = (f"You are now logged in to {listed}." if logging_in
-            else f"You are now logged out of {listed}.")
-    return RemoteLoginResult(True, user.id, logging_in, sorted(m.queue_id for m in rows), text)
+    listed = format_list(names, locale=lang)
+    text = (tr(lang, "You are now logged in to {queues}.", queues=listed) if logging_in
+            else tr(lang, "You are now logged out of {queues}.", queues=listed))
+    return RemoteLoginResult(True, user.id, logging_in, sorted(m.queue_id for m in rows), text,
+                             lang)
 
 
 def add_remote_number(db: Session, tenant: Tenant, user_id: int, raw: str) -> RemoteLoginNumber:

@@ -275,7 +275,19 @@ def returned_why(db: Session, order: dict, reason: str | None) -> str:
     if order.get("target_kind") == "colleague" and order.get("target_id"):
         status = target_status(db, order["tenant_id"], order["target_id"])
     target = order.get("target_name") or order.get("target_number") or ""
-    return why_returned(target, reason, status, now())
+    return why_returned(target, reason, status, now(), _language(db, order))
+
+
+def _language(db: Session, order: dict) -> str:
+    """The language of the user the transfer comes back to (else their company's)."""
+    from ..accounts.models import Tenant, User
+    from i18n import user_language
+
+    row = db.execute(select(User.language, Tenant.language)
+                     .join(Tenant, Tenant.id == User.tenant_id)
+                     .where(User.id == order.get("user_id"),
+                            User.tenant_id == order.get("tenant_id"))).first()
+    return user_language(row[0], None, row[1]) if row else "en"
 
 
 def order_for_command(db: Session, command_id: int) -> dict | None:

@@ -16,14 +16,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..availability.announce import STATUS
-from ..availability.announce import _when as when_text
+from ..availability.announce import status_text
+from i18n import N_, day_and_clock, tr
 
-REASONS = {"no_answer": "{who} did not answer", "busy": "{who} is busy",
-           "declined": "{who} declined the call", "unavailable": "{who} is not available",
-           "not_found": "{who} could not be reached"}
-OTHERWISE = "{who} could not take the call"
-IN_CALL = "{who} is on another call"
+REASONS = {"no_answer": N_("{who} did not answer"), "busy": N_("{who} is busy"),
+           "declined": N_("{who} declined the call"),
+           "unavailable": N_("{who} is not available"),
+           "not_found": N_("{who} could not be reached")}
+OTHERWISE = N_("{who} could not take the call")
+IN_CALL = N_("{who} is on another call")
 
 
 @dataclass(frozen=True)
@@ -49,24 +50,41 @@ def rule(reason: str | None, status: TargetStatus | None) -> str:
 
 
 def why_returned(target: str, reason: str | None, status: TargetStatus | None,
-                 at: datetime | None) -> str:
-    """"Anna is in a meeting until 13:00.", "Anna did not answer", .. for the push."""
-    who = target or "The target"
+                 at: datetime | None, lang: str = "en") -> str:
+    """"Anna is in a meeting until 13:00", "Anna did not answer", .. in `lang` for the push."""
+    who = target or tr(lang, "The target")
     chosen = rule(reason, status)
     if chosen == "status":
-        until = f" until {when_text(status.until, at, _zone(status.timezone), 'en')}" \
-            if status.until else ""
-        known = STATUS["en"].get(status.key or "")
-        if known is not None:
-            return f"{who} is {known}{until}"
-        return f"{who}: {status.name}{until}"
+        return _status(who, status, at, lang)
     if chosen == "in_call":
-        return IN_CALL.format(who=who)
-    return REASONS.get(reason or "", OTHERWISE).format(who=who)
+        return tr(lang, IN_CALL, who=who)
+    return tr(lang, REASONS.get(reason or "", OTHERWISE), who=who)
 
 
-def _zone(name: str) -> ZoneInfo:
+def _status(who: str, status: TargetStatus, at: datetime | None, lang: str) -> str:
+    known = status_text(status.key, lang)
+    day, time = (None, None)
+    if status.until:
+        day, time = day_and_clock(status.until, at or status.until, _zone(status.timezone), lang)
+    if known is None:
+        if time is None:
+            return tr(lang, "{who}: {status}", who=who, status=status.name)
+        if day is None:
+            return tr(lang, "{who}: {status} until {time}", who=who, status=status.name,
+                      time=time)
+        return tr(lang, "{who}: {status} until {day} at {time}", who=who, status=status.name,
+                  day=day, time=time)
+    if time is None:
+        return tr(lang, "{who} is {status}", who=who, status=known)
+    if day is None:
+        return tr(lang, "{who} is {status} until {time}", who=who, status=known, time=time)
+    return tr(lang, "{who} is {status} until {day} at {time}", who=who, status=known,
+              day=day, time=time)
+
+
+def _zone(name: str) -> str:
     try:
-        return ZoneInfo(name)
+        ZoneInfo(name)
+        return name
     except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+        return "UTC"
