@@ -1,31 +1,35 @@
-"""The compiled catalogs, one per language, English (the source text) as the fallback."""
+"""The compiled catalogs, one per language, English (the source text) as the fallback.
+
+A catalog is package data, read like a module's source: once per process, on first use,
+and the same every time. Two threads asking for a language at once may both compile it;
+either result is the same, and the dictionary keeps one.
+"""
 from __future__ import annotations
 
 import gettext
 import io
-import os
-import threading
+from importlib import resources
 
 LANGUAGES = ("nb", "nn", "sv", "da", "fi", "en")
 DOMAIN = "messages"
-LOCALES = os.path.join(os.path.dirname(__file__), "locales")
 
-_lock = threading.Lock()
 _compiled: dict[str, gettext.NullTranslations] = {}
 
 
-def po_path(lang: str) -> str:
-    return os.path.join(LOCALES, lang, "LC_MESSAGES", DOMAIN + ".po")
+def po_file(lang: str):
+    """The catalog source of `lang` (an importlib resource)."""
+    return resources.files(__package__).joinpath("locales", lang, "LC_MESSAGES",
+                                                 DOMAIN + ".po")
 
 
 def _compile(lang: str) -> gettext.NullTranslations:
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    path = po_path(lang)
-    if lang == "en" or not os.path.exists(path):
+    source = po_file(lang)
+    if lang == "en" or not source.is_file():
         return gettext.NullTranslations()
-    with open(path, "rb") as f:
+    with source.open("rb") as f:
         catalog = read_po(f, locale=lang)
     buf = io.BytesIO()
     write_mo(buf, catalog, use_fuzzy=False)
@@ -37,10 +41,7 @@ def translations(lang: str) -> gettext.NullTranslations:
     """The catalog for a supported language (English for any other)."""
     found = _compiled.get(lang)
     if found is None:
-        with _lock:
-            found = _compiled.get(lang)
-            if found is None:
-                found = _compiled[lang] = _compile(lang if lang in LANGUAGES else "en")
+        found = _compiled.setdefault(lang, _compile(lang if lang in LANGUAGES else "en"))
     return found
 
 

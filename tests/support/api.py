@@ -19,13 +19,14 @@ class Company:
 
 def make_company(app, *, name: str | None = None, policy: str = "standard",
                  extra_users: tuple[str, ...] = ("alice", "bob"), team_leader: str | None = None,
-                 country: str = "NO") -> Company:
-    """A tenant with an administrator and a few users, all with PASSWORD."""
+                 country: str = "NO", language: str = "en") -> Company:
+    """A tenant with an administrator and a few users, all with PASSWORD. Its language is
+    English unless asked (the users choose none of their own)."""
     n = next(_seq)
     factory = app.extensions["session_factory"]
     with factory() as db:
         tenant = admin.create_tenant(db, name=name or f"Company {n}", country=country,
-                                     password_policy="standard")
+                                     language=language, password_policy="standard")
         base = 92000000 + n * 100
         adm_role = admin.builtin_role(db, tenant.id, permissions.ADMINISTRATOR)
         adm = admin.create_user(db, tenant, {"mobile": f"+47{base}", "first_name": "Admin",

@@ -46,14 +46,14 @@ def test_missed_calls_and_returned_transfers_are_alerts_missed_ones_not_urgent()
     assert kinds(missed) == [(2, "alert"), (3, "data")]
     assert not any(m.high_priority for m in missed)
     assert kinds(back) == [(2, "alert")] and back[0].high_priority
-    assert back[0].body["aps"]["alert"]["body"] == "The call to Anna came back"
+    assert back[0].body["aps"]["alert"]["body"] == "Samtalen til Anna kom tilbake"  # nb-NO phone
 
 
 def test_a_returned_transfer_says_why_it_came_back():
     back, _ = payloads.plan("transfer_returned", "c1",
                             {"target": "Anna", "why": "Anna did not answer"}, [ALERT], {})
     assert back[0].body["aps"]["alert"]["body"] == \
-        "The call to Anna came back: Anna did not answer"
+        "Samtalen til Anna kom tilbake: Anna did not answer"  # the why comes worded
 
 
 def test_the_push_for_calls_setting_silences_calls_but_not_missed_call_alerts():

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from sip_gateway.queuerouting import queue_words
 from sip_gateway import queuecontrol as qc
 from sip_gateway.callmessages import (AnswerCaller, Bridge, CallerHungUp, CallPlan, CancelLeg,
                                       CancelTimer, Dial, Failed, HangupCaller, LegAnswered,
@@ -94,7 +95,7 @@ def test_a_caller_who_presses_1_is_put_on_the_callback_list_hears_it_confirmed_a
 
 def test_the_confirmation_is_in_the_queue_greetings_language():
     step = QueueStep(7, 1, "Support", max_wait_s=60, offer_callback=True, greeting="Hei.",
-                     language="nb")
+                     language="nb", words=queue_words("nb"))
     call, _ = entered(step)
     assert call.handle(Digit("1"))[-1] == Play("Takk. Vi ringer deg tilbake. Ha det.", "nb",
                                                answer=True)

@@ -72,14 +72,17 @@ def test_meeting_lets_vip_ring_through_to_mobile_only():
 def test_meeting_announcement_says_until_when_in_the_tenant_time():
     until = at(2026, 11, 23, 12)  # 13:00 in Oslo
     plan = decide(user(manual=manual(MEETING, until)), STRANGER, NOON, False)
-    assert plan.steps[0].text == "The person you are calling is in a meeting until 13:00."
+    assert plan.steps[0].text == "The person you are calling is in a meeting until 1:00 PM."
     assert plan.until == until and plan.source == "manual"
 
 
 @pytest.mark.parametrize("language,text", [
-    ("nb", "Personen du ringer er i møte til 13:00."),
-    ("sv", "Personen du söker är på möte till 13:00."),
-    ("en", "The person you are calling is in a meeting until 13:00."),
+    ("nb", "Personen du ringer til, er i møte til 13:00."),
+    ("nn", "Personen du ringjer til, er i møte til 13:00."),
+    ("sv", "Personen du söker är på möte tills 13.00."),
+    ("da", "Personen, du ringer til, er til møde indtil klokken 13.00."),
+    ("fi", "Soittamasi henkilö on kokouksessa kello 13.00 asti."),
+    ("en", "The person you are calling is in a meeting until 1:00 PM."),
 ])
 def test_announcement_is_in_the_tenants_language(language, text):
     plan = decide(user(manual=manual(MEETING, at(2026, 11, 23, 12)), language=language),
@@ -89,7 +92,7 @@ def test_announcement_is_in_the_tenants_language(language, text):
 
 def test_announcement_for_another_day_names_the_date():
     plan = decide(user(manual=manual(MEETING, at(2026, 11, 25, 7))), STRANGER, NOON, False)
-    assert plan.steps[0].text.endswith("until 25 Nov 08:00.")
+    assert plan.steps[0].text.endswith("until November 25 at 8:00 AM.")
 
 
 def test_expired_manual_choice_returns_to_available():
@@ -137,7 +140,7 @@ def test_calendar_meeting_sets_in_a_meeting_until_the_end_of_back_to_back_meetin
     plan = decide(user(busy_periods=periods), STRANGER, NOON, False)
     assert plan.profile_id == MEETING.id and plan.source == "calendar"
     assert plan.until == at(2026, 11, 23, 12)
-    assert plan.steps[0].text.endswith("until 13:00.")
+    assert plan.steps[0].text.endswith("until 1:00 PM.")
 
 
 def test_monthly_and_yearly_schedules_recur_on_their_day():

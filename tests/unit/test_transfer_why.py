@@ -26,22 +26,22 @@ REASON_KINDS = ("no_answer", "busy", "declined", "unavailable", "not_found", Non
     (None, None, "Anna could not take the call"),
     ("no_answer", AVAILABLE, "Anna did not answer"),                     # available: the reason
     ("busy", AVAILABLE, "Anna is busy"),
-    ("no_answer", MEETING, "Anna is in a meeting until 13:00"),          # the status explains
-    ("busy", MEETING, "Anna is in a meeting until 13:00"),
-    ("unavailable", MEETING, "Anna is in a meeting until 13:00"),
+    ("no_answer", MEETING, "Anna is in a meeting until 1:00 PM"),        # the status explains
+    ("busy", MEETING, "Anna is in a meeting until 1:00 PM"),
+    ("unavailable", MEETING, "Anna is in a meeting until 1:00 PM"),
     ("declined", MEETING, "Anna declined the call"),                     # she chose: that
     ("no_answer", TargetStatus("lunch", "Lunch"), "Anna is at lunch"),   # no end: none said
     ("no_answer", TargetStatus("dnd", "Do not disturb"), "Anna is not available"),
     ("no_answer", TargetStatus("gone_for_day", "Gone for the day",
                                AT + timedelta(days=1), timezone="Europe/Oslo"),
-     "Anna is gone for the day until 24 Nov 11:30"),                     # another day: its date
+     "Anna is gone for the day until November 24 at 11:30 AM"),          # another day: its date
     ("no_answer", TargetStatus(None, "Workshop", ONE, timezone="Europe/Oslo"),
-     "Anna: Workshop until 13:00"),                                     # her own profile
+     "Anna: Workshop until 1:00 PM"),                                   # her own profile
     ("no_answer", IN_CALL, "Anna is on another call"),
     ("busy", IN_CALL, "Anna is on another call"),
     ("unavailable", IN_CALL, "Anna is not available"),                   # a call does not explain
     ("no_answer", TargetStatus("meeting", "In a meeting", ONE, True, "Nowhere/Odd"),
-     "Anna is in a meeting until 12:00"),                                # unknown zone: UTC
+     "Anna is in a meeting until 12:00 PM"),                             # unknown zone: UTC
 ])
 def test_the_push_says_why_from_the_status_when_it_explains_it(reason, status, expected):
     assert why_returned("Anna", reason, status, AT) == expected
