@@ -8,7 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 from ..core.schemas import PartialMixin
 from . import passwords, permissions
 
-LANGS = ("nb", "nn", "no", "sv", "en", "da")
+LANGS = ("nb", "nn", "no", "sv", "da", "fi", "en")
 TRANSFER_METHODS = ("with_return", "blind", "attended")  # the first is the default
 
 

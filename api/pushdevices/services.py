@@ -68,7 +68,8 @@ def _targets_statement():
 
     d = PushDevice
     return (select(User.settings, d.id, d.platform, d.token, d.token_kind, d.app_id,
-                   d.environment, d.locale, User.language, Tenant.language)
+                   d.environment, d.locale, User.language,
+                   Tenant.language.label("company_language"))
             .join(Tenant, Tenant.id == User.tenant_id)
             .outerjoin(d, (d.user_id == User.id) & (d.tenant_id == User.tenant_id))
             .where(User.id == bindparam("uid"), User.tenant_id == bindparam("tid"))

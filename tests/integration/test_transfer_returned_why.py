@@ -34,7 +34,7 @@ def test_a_colleague_in_a_meeting_is_in_a_meeting_until_its_end(app, db):
                                                  Profile.key == "meeting"))
     set_availability(db, bob.tenant_id, bob.id, bob.id, meeting,
                      datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc), None)
-    assert returned_why(db, order, "no_answer") == "Bob is in a meeting until 13:00"
+    assert returned_why(db, order, "no_answer") == "Bob is in a meeting until 1:00 PM"
 
 
 def test_an_available_colleague_on_another_call_is_on_another_call(app, db):
