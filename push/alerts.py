@@ -16,6 +16,7 @@ TITLES = {INCOMING_CALL: ("CALL_INCOMING", N_("Incoming call")),
           MISSED_CALL: ("CALL_MISSED", N_("Missed call")),
           TRANSFER_RETURNED: ("TRANSFER_RETURNED", N_("Transfer came back")),
           "test": ("PUSH_TEST", N_("Push works"))}
+SHOWN = (INCOMING_CALL, MISSED_CALL, TRANSFER_RETURNED, "test")  # Android shows these itself
 
 
 def language(device) -> str:

@@ -134,9 +134,10 @@ def _apns_body(kind: str, call_id: str | None, data: dict, push_type: str, lang:
 
 def _fcm_data(kind: str, call_id: str | None, data: dict, lang: str) -> dict:
     """FCM data values are strings: nested parts travel as JSON text. The alert's words
-    (for the app to show a notification) travel as `alert_*` keys beside the data."""
+    (for the app to show a notification) travel as `alert_*` keys beside the data; a call
+    that ended only clears one, so it carries none."""
     out = {"type": kind}
-    text = alerts.alert(kind, data, lang) if kind in alerts.TITLES else {}
+    text = alerts.alert(kind, data, lang) if kind in alerts.SHOWN else {}
     for key, value in text.items():
         out["alert_" + key] = value if isinstance(value, str) else json.dumps(
             value, separators=(",", ":"), ensure_ascii=False)

@@ -80,14 +80,15 @@ def test_a_weekly_schedule_puts_me_in_a_meeting_and_a_manual_choice_beats_it(com
     assert client.get("/api/v1/me/availability", headers=h).get_json()["source"] == "manual"
 
 
-def test_preview_shows_the_meeting_announcement_and_voicemail(company, client):
+def test_preview_shows_the_meeting_announcement_and_voicemail(company, app, client):
+    company = make_company(app, language="nb")  # the caller hears the company's language
     h = auth(client, company.users["alice"])
     meeting = _profiles(client, h)["meeting"]
     client.put("/api/v1/me/availability", headers=h,
                json={"profile_id": meeting["id"], "until": "2026-11-23T13:00:00+01:00"})
     plan = client.get("/api/v1/me/routing-preview?caller=91111111", headers=h).get_json()
     assert [s["action"] for s in plan["steps"]] == ["announce", "voicemail"]
-    assert plan["steps"][0]["text"] == "Personen du ringer er i møte til 13:00."
+    assert plan["steps"][0]["text"] == "Personen du ringer til, er i møte til 13:00."
     assert plan["profile_name"] == "In a meeting" and plan["rule"] == "when_free"
 
 

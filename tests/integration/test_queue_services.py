@@ -179,9 +179,9 @@ def test_remote_login_toggles_the_default_queues_and_announces_the_new_state(db,
     local = company.users["alice"].replace("+47", "")  # the gateway may hand a national number
     first = membership.toggle_remote_login(db, company.tenant_id, local)
     assert first.known and first.logged_in
-    assert first.announcement == "You are now logged in to Sales, Support."
+    assert first.announcement == "You are now logged in to Sales and Support."
     second = membership.toggle_remote_login(db, company.tenant_id, company.users["alice"])
-    assert second.logged_in is False and "logged out of Sales, Support" in second.announcement
+    assert second.logged_in is False and "logged out of Sales and Support" in second.announcement
 
 
 def test_remote_login_from_a_registered_alternative_phone(db, company):
