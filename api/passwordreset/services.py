@@ -106,8 +106,8 @@ def _issue(db: Session, ctx: ResetContext, tenant: Tenant, user: User, outbox: O
     lang = user_language(user.language, None, tenant.language)
     if channel == "sms":
         sms.enqueue(db, ctx.sms, outbox, tenant_id=tenant.id, to=user.mobile,
-                    sender=tenant.sms_service_number, text=command.reset_sms(code, link, minutes, lang),
-                    purpose="password_reset")
+                    sender=tenant.sms_service_number,
+                    text=command.reset_sms(code, link, minutes, lang), purpose="password_reset")
     else:
         login = None if tenant.password_policy == STRICT else user.mobile
         subject, body = command.reset_email(code, link, minutes, login=login, lang=lang)

@@ -64,7 +64,7 @@ class QueueSchema(Schema):
     greeting_language = fields.String(allow_none=True, load_default=None,
                                       validate=validate.OneOf(LANGS),
                                       metadata={"description": "The greeting's language "
-                                                "(speech); none: English"})
+                                                "(speech); none: the company's"})
 
 
 class QueueUpdateSchema(PartialMixin, QueueSchema):
