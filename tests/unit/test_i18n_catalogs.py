@@ -12,8 +12,8 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from api.i18n import LANGUAGES, tr, tr_n
-from api.i18n.catalogs import po_file
+from i18n import LANGUAGES, tr, tr_n
+from i18n.catalogs import po_file
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {"N_": None, "tr": (2,), "tr_n": (2, 3)}
@@ -45,7 +45,7 @@ def _key(message):
 
 
 def test_the_template_holds_exactly_the_texts_in_the_code(extracted):
-    with open(ROOT / "api" / "i18n" / "messages.pot", "rb") as f:
+    with open(ROOT / "i18n" / "messages.pot", "rb") as f:
         template = {_key(m) for m in read_po(f) if m.id}
     assert extracted - template == set(), "run `make catalogs`: texts missing from the template"
     assert template - extracted == set(), "run `make catalogs`: texts no longer used"

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from api.i18n import (caller_language, clock, day_and_clock, from_accept_language, normalise,
+from i18n import (caller_language, clock, day_and_clock, from_accept_language, normalise,
                       user_language)
 
 ONE_PM_OSLO = datetime(2026, 12, 7, 12, 0, tzinfo=timezone.utc)

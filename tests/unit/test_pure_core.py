@@ -57,7 +57,7 @@ WITHOUT_WEB = [
     "sip_gateway.session", "sip_gateway.recorder", "sip_gateway.commands", "sip_gateway.pusher",
     "push", "push.relay", "push.service", "bootstrap", "bootstrap.wiring",
 ]
-PROJECT = ("api", "push", "sip_gateway")
+PROJECT = ("api", "i18n", "push", "sip_gateway")
 
 PROBE = r"""
 import builtins, importlib, importlib.util, json, sys
