@@ -15,7 +15,7 @@ class Tts:
 
     def __call__(self, text: str, language: str) -> str:
         """The path of a WAV file saying `text` (rendered once, then reused)."""
-        voice = VOICES.get((language or "en").split("-")[0].lower(), "en")
+        voice = voice_for(language)
         key = hashlib.sha256(f"{voice}\n{text}".encode()).hexdigest()[:32]
         path = os.path.join(self.dir, f"{key}.wav")
         if os.path.exists(path):
@@ -31,3 +31,8 @@ class Tts:
             if os.path.exists(tmp):
                 os.unlink(tmp)
         return path
+
+
+def voice_for(language: str | None) -> str:
+    """The espeak-ng voice that speaks `language` (English for one it does not have)."""
+    return VOICES.get((language or "en").replace("_", "-").split("-")[0].lower(), "en")
