@@ -10,7 +10,8 @@ never shadowed by a stale `.mo`.
 from __future__ import annotations
 
 from .catalogs import LANGUAGES, tr, tr_n
-from .choice import caller_language, from_accept_language, normalise, user_language
+from .choice import (best_accepted, caller_language, from_accept_language, normalise,
+                     user_language)
 from .formats import clock, day_and_clock
 
 
@@ -19,5 +20,5 @@ def N_(message: str) -> str:
     return message
 
 
-__all__ = ["LANGUAGES", "N_", "tr", "tr_n", "caller_language", "from_accept_language",
-           "normalise", "user_language", "clock", "day_and_clock"]
+__all__ = ["LANGUAGES", "N_", "tr", "tr_n", "best_accepted", "caller_language",
+           "from_accept_language", "normalise", "user_language", "clock", "day_and_clock"]

@@ -36,7 +36,14 @@ def caller_language(company: str | None, queue: str | None = None) -> str:
 
 
 def from_accept_language(header: str | None, default: str | None = None) -> str:
-    """The best supported language of an `Accept-Language` header (q-values honoured)."""
+    """The best supported language of an `Accept-Language` header, else `default`'s,
+    else English."""
+    return best_accepted(header) or normalise(default) or "en"
+
+
+def best_accepted(header: str | None) -> str | None:
+    """The supported language an `Accept-Language` header ranks highest (q-values
+    honoured); None when it names none."""
     ranked = []
     for pos, part in enumerate((header or "").split(",")):
         tag, _, params = part.strip().partition(";")
@@ -51,4 +58,4 @@ def from_accept_language(header: str | None, default: str | None = None) -> str:
         lang = normalise(tag)
         if lang and q > 0:
             ranked.append((-q, pos, lang))
-    return min(ranked)[2] if ranked else (normalise(default) or "en")
+    return min(ranked)[2] if ranked else None

@@ -5,7 +5,7 @@ from flask import Blueprint, render_template_string, request
 
 from ..accounts.models import Tenant
 from ..core.request_db import db_session
-from i18n import N_, from_accept_language, tr, user_language
+from i18n import N_, best_accepted, from_accept_language, tr, user_language
 from . import services
 
 page_bp = Blueprint("password_reset_page", __name__)
@@ -41,7 +41,7 @@ def _language(found) -> str:
         return from_accept_language(browser)
     user = found[1]
     tenant = db_session().get(Tenant, user.tenant_id)
-    return user_language(user.language, browser and from_accept_language(browser),
+    return user_language(user.language, best_accepted(browser),
                          tenant.language if tenant else None)
 
 

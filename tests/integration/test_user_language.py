@@ -161,3 +161,23 @@ def test_a_swedish_companys_caller_hears_the_referral_in_swedish(app, client, db
     spoken = plan["steps"][0]
     assert spoken["text"] == "Personen du söker är på möte tills 13.00."
     assert spoken["language"] == "sv"
+
+
+def test_remote_login_answers_in_the_companys_language(app, db):
+    from api.queues.membership import toggle_remote_login
+
+    c = make_company(app, language="da")
+    result = toggle_remote_login(db, c.tenant_id, "+4799999998")   # a phone nobody registered
+    assert not result.known and result.language == "da"
+    assert result.announcement == "Denne telefon er ikke registreret til login i køer. " \
+                                  "Intet er ændret."
+
+
+def test_a_user_without_a_language_reads_the_apps_accept_language_before_the_companys(app,
+                                                                                     client):
+    c = make_company(app, language="nb")
+    h = auth(client, c.users["alice"])
+    assert _profiles(client, {**h, "Accept-Language": "da-DK"})["busy"] == "Optaget"
+    assert _profiles(client, {**h, "Accept-Language": "de-DE"})["busy"] == "Opptatt"
+    client.patch("/api/v1/me", json={"language": "sv"}, headers=h)
+    assert _profiles(client, {**h, "Accept-Language": "da-DK"})["busy"] == "Upptagen"

@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from i18n import (caller_language, clock, day_and_clock, from_accept_language, normalise,
-                      user_language)
+from i18n import (best_accepted, caller_language, clock, day_and_clock, from_accept_language,
+                  normalise, user_language)
 
 ONE_PM_OSLO = datetime(2026, 12, 7, 12, 0, tzinfo=timezone.utc)
 
@@ -62,3 +62,9 @@ def test_another_day_is_named_with_its_date_and_today_is_not():
     assert day_and_clock(ONE_PM_OSLO, yesterday, "Europe/Oslo", "sv") == ("7 december", "13.00")
     assert day_and_clock(ONE_PM_OSLO, yesterday, "Europe/Helsinki", "fi") == \
         ("7. joulukuuta", "14.00")
+
+
+def test_a_header_naming_no_language_we_have_leaves_the_choice_to_the_next_rule():
+    assert best_accepted("de-DE, fr;q=0.5") is None
+    assert user_language(None, best_accepted("de-DE"), "sv") == "sv"
+    assert from_accept_language("de-DE", default="da") == "da"
