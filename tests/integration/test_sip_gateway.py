@@ -400,3 +400,37 @@ def test_a_feature_code_from_the_mobile_activates_the_profile_and_callers_hear_t
                 if d == "received" and t.startswith("SIP/2.0")]
     assert statuses.index(183) < statuses.index(200)  # the referral before voicemail answers
     assert not soft.received("INVITE")  # in a meeting: the phones do not ring
+
+
+def test_a_swedish_companys_caller_hears_the_referral_in_swedish_with_the_swedish_voice(
+        app, db, client, gateway, peers, ports):
+    import hashlib
+    from datetime import datetime, timedelta, timezone
+
+    from api.accounts.models import Tenant
+    from api.availability.models import Profile
+    from api.availability.services import set_availability
+    from i18n import day_and_clock
+
+    company = make_company(app, language="sv", country="SE")
+    db.execute(update(Tenant).where(Tenant.id == company.tenant_id)
+               .values(timezone="Europe/Stockholm"))
+    db.commit()
+    user = User(app, db, client, company=company)
+    db.execute(update(type(user.row)).where(type(user.row).id == user.id).values(language="en"))
+    user.devices(softphone="sip:soft@127.0.0.1:9")
+    meeting = db.scalar(select(Profile.id).where(Profile.user_id == user.id,
+                                                 Profile.key == "meeting"))
+    now = datetime.now(timezone.utc)
+    until = (now + timedelta(hours=1)).replace(second=0, microsecond=0)
+    set_availability(db, user.tenant_id, user.id, user.id, meeting, until, None)
+    day, time = day_and_clock(until, now, "Europe/Stockholm", "sv")
+    assert "." in time and ":" not in time            # the Swedish clock: 14.05
+    text = (f"Personen du söker är på möte tills {time}." if day is None else
+            f"Personen du söker är på möte tills den {day} klockan {time}.")
+
+    voicemail = peers("voicemail", "phone_answer.xml", port=ports["voicemail"])
+    trunk = call(peers, gateway, user.office)
+    assert trunk.wait() == 0 and voicemail.wait() == 0
+    spoken = gateway.tts_dir / (hashlib.sha256(f"sv\n{text}".encode()).hexdigest()[:32] + ".wav")
+    assert spoken.exists(), sorted(p.name for p in gateway.tts_dir.glob("*.wav"))

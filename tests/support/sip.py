@@ -66,6 +66,7 @@ class Gateway:
                  max_calls: int = 64, gateway_id: str | None = None) -> None:
         self.port = free_port()
         self.wakeup_port = free_port()
+        self.tts_dir = tmp / "tts"   # the announcements it rendered, one WAV per voice and text
         self.lines: list[str] = []
         env = {**os.environ, "DATABASE_URL": database_url, "SIP_HOST": "127.0.0.1",
                "SIP_PORT": str(self.port), "SIP_TRUNK_PEERS": peers, "SIP_TRUNKS": trunks,
