@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 
 from . import alerts
-from .events import CALL_ENDED, CALL_KINDS, INCOMING_CALL, MISSED_CALL, TRANSFER_RETURNED
+from .events import CALL_ENDED, CALL_KINDS, INCOMING_CALL, MISSED_CALL
 
 APNS_LIMIT = {"voip": 5120, "alert": 4096}
 FCM_LIMIT = 4096
