@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from .queues import (  # noqa: F401
     NextRing, QueueRef, Remote, caller_hit, enqueue, member_answered, member_call_ended,
-    member_call_logged, overflow, queue_by_id, queue_numbers, remote_login, ring_next, write)
+    member_call_logged, overflow, queue_by_id, queue_numbers, remote_login, ring_next,
+    spoken_language, write)
 from .users import (  # noqa: F401
     Incoming, MainNumberRef, Owner, UserRef, activate_code, incoming, main_number_user,
     outbound_display, public_owner, short_owner, tenant_country, user, user_by_mobile,
