@@ -32,6 +32,8 @@ class Settings:
     public_base_url: str = "http://127.0.0.1:8000"
     demo_password: str = "demo"
     access_log: bool = False
+    sip_realm: str = "pbx.local"          # the digest realm of devices' SIP credentials
+    sip_registrar: str = "sip:127.0.0.1:5060"  # where phones register: the SIP edge
     extra: dict = field(default_factory=dict)
 
     @property
@@ -55,6 +57,8 @@ class Settings:
         s.public_base_url = env.get("PUBLIC_BASE_URL", s.public_base_url).rstrip("/")
         s.demo_password = env.get("DEMO_PASSWORD", s.demo_password)
         s.access_log = env.get("ACCESS_LOG", "0") == "1"
+        s.sip_realm = env.get("SIP_REALM", s.sip_realm)
+        s.sip_registrar = env.get("SIP_REGISTRAR", s.sip_registrar)
         s.extra = {k: v for k, v in env.items() if k.startswith("PBX_")}
         return s
 

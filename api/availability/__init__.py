@@ -4,6 +4,7 @@
 def register(api) -> None:
     from .routes import colleagues_blp, me_blp
     from .routes_admin import admin_blp, numbers_blp
+    from .routes_sip import sip_blp
 
-    for blp in (me_blp, colleagues_blp, admin_blp, numbers_blp):
+    for blp in (me_blp, colleagues_blp, admin_blp, numbers_blp, sip_blp):
         api.register_blueprint(blp)

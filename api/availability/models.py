@@ -61,6 +61,10 @@ class Device(TenantScoped, Base):
     number: Mapped[str | None] = mapped_column(String(20))  # mobile: E.164
     mex: Mapped[bool] = mapped_column(Boolean, default=True)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # what the SIP edge authenticates the phone with: user name and the HA1 digest hash of
+    # its password (the password is shown once and never stored)
+    sip_username: Mapped[str | None] = mapped_column(String(40), unique=True)
+    sip_ha1: Mapped[str | None] = mapped_column(String(32))
 
 
 class MainNumber(TenantScoped, Base):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from ..accounts.models import Tenant, User
 from ..core.errors import Conflict, field_error
 from ..core.phone import normalise_field
+from . import sipcreds
 from .models import Device, MainNumber
 from .services import touch
 
@@ -98,6 +99,10 @@ def save_device(db: Session, tenant: Tenant, user_id: int, row: Device | None,
         raise field_error("number", "a mobile device needs its number")
     if row.kind != "mobile" and not row.sip_uri:
         raise field_error("sip_uri", f"a {row.kind} needs its SIP address")
+    if row.kind not in sipcreds.SIP_KINDS:
+        row.sip_username = row.sip_ha1 = None  # a mobile does not register
     touch(db, user_id)
     db.commit()
+    if row.kind in sipcreds.SIP_KINDS and row.sip_ha1 is None:
+        row.sip_credentials = sipcreds.issue(db, row)
     return row

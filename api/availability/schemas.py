@@ -216,6 +216,19 @@ class DeviceSchema(Schema):
     mex = fields.Boolean(load_default=True,
                          metadata={"description": "Mobile extension: rings for office calls"})
     enabled = fields.Boolean(load_default=True)
+    sip_username = fields.String(dump_only=True, metadata={
+        "description": "The user name it registers with at the SIP edge (softphone, desk phone)"})
+    sip_credentials = fields.Nested(lambda: SipCredentialsSchema(), dump_only=True, metadata={
+        "description": "Only in the answer that created the device: its SIP password, once"})
+
+
+class SipCredentialsSchema(Schema):
+    username = fields.String(dump_only=True)
+    password = fields.String(dump_only=True, metadata={
+        "description": "Shown only in this answer; a new one replaces it (rotation)"})
+    realm = fields.String(dump_only=True)
+    registrar = fields.String(dump_only=True, metadata={"description": "Where to register"})
+    aor = fields.String(dump_only=True, metadata={"description": "The address of record"})
 
 
 class DeviceUpdateSchema(PartialMixin, DeviceSchema):

@@ -1,0 +1,41 @@
+"""SIP credentials of softphones and desk phones: what the SIP edge authenticates them with.
+
+The edge (Kamailio's auth_db) reads the view `sip_subscribers` over the devices; only the
+HA1 hash (MD5 of "username:realm:password", RFC 2617) is stored, the password is shown once.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from ..core.errors import field_error
+from .models import Device
+
+SIP_KINDS = ("softphone", "deskphone")
+
+
+def ha1(username: str, realm: str, password: str) -> str:
+    return hashlib.md5(f"{username}:{realm}:{password}".encode()).hexdigest()
+
+
+def issue(db: Session, device: Device) -> dict:
+    """Give the device a new password (its user name stays) and return the credentials once.
+
+    Any earlier password stops working at once: the edge reads the hash on every request.
+    """
+    if device.kind not in SIP_KINDS:
+        raise field_error("kind", f"a {device.kind} device does not register over SIP")
+    settings = current_app.config["SETTINGS"]
+    if device.id is None:
+        db.flush()
+    username = device.sip_username or f"dev{device.id}"
+    password = secrets.token_urlsafe(18)
+    device.sip_username = username
+    device.sip_ha1 = ha1(username, settings.sip_realm, password)
+    db.commit()
+    host = settings.sip_realm
+    return {"username": username, "password": password, "realm": settings.sip_realm,
+            "registrar": settings.sip_registrar, "aor": f"sip:{username}@{host}"}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Start the SIP edge (Kamailio) in the foreground with the project's configuration.
+#   EDGE_LISTEN    where phones and trunks reach it (default udp:127.0.0.1:5060)
+#   EDGE_GATEWAYS  the gateways, space-separated sip: addresses (default sip:127.0.0.1:5070)
+#   EDGE_TRUNKS    source address of the carrier trunk (default: none)
+#   EDGE_MIN_EXPIRES  shortest registration granted, seconds (default 60)
+#   EDGE_RUN_DIR   its runtime directory: control socket, pid file, gateway list (default var/edge)
+#   SIP_REALM      the digest realm the API's credentials are hashed for (default pbx.local)
+#   DATABASE_URL   the service's database (SQLAlchemy form); the edge reads its sip_subscribers view
+set -euo pipefail
+cd "$(dirname "$0")/.."
+run_dir=$(realpath -m "${EDGE_RUN_DIR:-var/edge}")
+mkdir -p "$run_dir"
+db="${DATABASE_URL:-sqlite:///$PWD/var/pbx.db}"
+case "$db" in
+  sqlite:///*)
+    path="${db#sqlite:///}"; path="${path%%\?*}"
+    [[ "$path" = /* ]] || path="$PWD/$path"
+    module=db_sqlite.so; url="sqlite://$(realpath -m "$path")" ;;
+  postgresql*://*)
+    module=db_postgres.so; url="postgres://${db#*://}"; url="${url%%\?*}" ;;
+  *) echo "the SIP edge cannot read credentials from $db" >&2; exit 2 ;;
+esac
+: > "$run_dir/gateways.list"
+for gw in ${EDGE_GATEWAYS:-sip:127.0.0.1:5070}; do
+  echo "1 $gw" >> "$run_dir/gateways.list"
+done
+exec kamailio -f deploy/kamailio/kamailio.cfg -DD -E -Y "$run_dir" -P "$run_dir/kamailio.pid" \
+  -l "${EDGE_LISTEN:-udp:127.0.0.1:5060}" \
+  -A "EDGE_DB_MODULE=\"$module\"" -A "EDGE_DB_URL=\"$url\"" \
+  -A "EDGE_REALM=\"${SIP_REALM:-pbx.local}\"" -A "EDGE_CTL=\"unix:$run_dir/kamailio.ctl\"" \
+  -A "EDGE_DISPATCHER_LIST=\"$run_dir/gateways.list\"" -A "EDGE_TRUNKS=\"${EDGE_TRUNKS:-}\"" \
+  -A "EDGE_MIN_EXPIRES=${EDGE_MIN_EXPIRES:-60}" \
+  "$@"
