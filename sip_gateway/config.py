@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from . import numbers
 
-KINDS = ("carrier", "mex", "phones")
+KINDS = ("carrier", "mex", "phones", "edge")
 
 
 def _default_database() -> str:
@@ -31,7 +31,10 @@ class Trunk:
     operator's MEX peer: its asserted identity, P-Asserted-Identity else From, is trusted, and
     a user's mobile there is that user's own phone) or `phones` (users' own phones, or the
     proxy that authenticates them: the asserted identity names the user by office number or
-    mobile). `country`: numbers without a country code are read in it. `number_format`:
+    mobile) or `edge` (the SIP edge in front of the gateways: a request carrying the edge's
+    device header came from a phone it authenticated and counts as `phones`, anything else
+    passed on from a trunk as `carrier`; the edge strips that header from what it receives).
+    `country`: numbers without a country code are read in it. `number_format`:
     how numbers are written when this peer is the outbound trunk (`e164`, `national`, `00`).
     """
 

@@ -15,6 +15,7 @@ from . import numbers
 from .sipmsg import identity_user
 
 TRUSTED = ("mex", "phones")
+DEVICE_HEADER = "x-pbx-device"  # set by the SIP edge after authentication, and only by it
 _PRIVATE = {"id", "user", "header"}
 
 
@@ -33,7 +34,10 @@ class Origin:
     def of(cls, trunk, headers: dict) -> "Origin":
         """From the peer's `config.Trunk` and the INVITE's headers (names in lower case)."""
         privacy = {p.strip().lower() for p in headers.get("privacy", "").split(";")}
-        return cls(kind=trunk.kind, country=trunk.country,
+        kind = trunk.kind
+        if kind == "edge":  # the edge names the authenticated device, else it is a trunk's
+            kind = "phones" if headers.get(DEVICE_HEADER) else "carrier"
+        return cls(kind=kind, country=trunk.country,
                    asserted=identity_user(headers.get("p-asserted-identity")),
                    private=bool(privacy & _PRIVATE),
                    diversion=identity_user(headers.get("diversion")))

@@ -103,6 +103,4 @@ def save_device(db: Session, tenant: Tenant, user_id: int, row: Device | None,
         row.sip_username = row.sip_ha1 = None  # a mobile does not register
     touch(db, user_id)
     db.commit()
-    if row.kind in sipcreds.SIP_KINDS and row.sip_ha1 is None:
-        row.sip_credentials = sipcreds.issue(db, row)
     return row

@@ -11,6 +11,7 @@ from ..core.db import get_scoped
 from ..core.request_db import db_session
 from .models import Device, MainNumber
 from .numbers import list_devices, list_main_numbers, save_device, save_main_number
+from .routes_sip import with_credentials
 from .schemas import (DeviceSchema, DeviceUpdateSchema, MainNumberSchema,
                       MainNumberUpdateSchema)
 from .services import remove
@@ -38,7 +39,7 @@ class UserDevices(MethodView):
         """Give a user a device: a softphone or desk phone (SIP address) or a mobile."""
         db = db_session()
         get_scoped(db, User, user_id, current().tenant_id, "user")
-        return save_device(db, current().tenant, user_id, None, body)
+        return with_credentials(db, save_device(db, current().tenant, user_id, None, body))
 
 
 @admin_blp.route("/devices/<int:phone_device_id>")
@@ -56,7 +57,7 @@ class DeviceById(MethodView):
         """Change a device (address, MEX on or off, enabled)."""
         db = db_session()
         row = get_scoped(db, Device, phone_device_id, current().tenant_id, "device")
-        return save_device(db, current().tenant, row.user_id, row, body)
+        return with_credentials(db, save_device(db, current().tenant, row.user_id, row, body))
 
     @login_required(perms.MANAGE_DEVICES)
     @admin_blp.response(204)

@@ -1,6 +1,7 @@
 """SIP credentials of devices: an administrator rotates any device's, a user their softphone's."""
 from __future__ import annotations
 
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -17,6 +18,17 @@ sip_blp = Blueprint("sip_credentials", __name__, url_prefix="/api/v1",
                     description="SIP credentials: how a softphone or desk phone registers")
 
 
+def _issue(db, row, first: bool = False):
+    settings = current_app.config["SETTINGS"]
+    fn = sipcreds.first_issue if first else sipcreds.issue
+    return fn(db, row, settings.sip_realm, settings.sip_registrar)
+
+
+def with_credentials(db, row: Device) -> Device:
+    """The device as saved, with its SIP credentials if it just got them."""
+    return _issue(db, row, first=True)
+
+
 @sip_blp.route("/devices/<int:phone_device_id>/sip-credentials")
 class DeviceSipCredentials(MethodView):
     @login_required(perms.MANAGE_DEVICES)
@@ -25,7 +37,7 @@ class DeviceSipCredentials(MethodView):
         """A new SIP password for a device (shown once; the old one stops working)."""
         db = db_session()
         row = get_scoped(db, Device, phone_device_id, current().tenant_id, "device")
-        return sipcreds.issue(db, row)
+        return _issue(db, row)
 
 
 @sip_blp.route("/me/devices/<int:phone_device_id>/sip-credentials")
@@ -38,4 +50,4 @@ class MySipCredentials(MethodView):
         row = get_scoped(db, Device, phone_device_id, current().tenant_id, "device")
         if row.user_id != current().user_id or row.kind != "softphone":
             raise NotFound("no softphone of yours with this id")
-        return sipcreds.issue(db, row)
+        return _issue(db, row)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from ..core.errors import field_error
@@ -21,21 +20,27 @@ def ha1(username: str, realm: str, password: str) -> str:
     return hashlib.md5(f"{username}:{realm}:{password}".encode()).hexdigest()
 
 
-def issue(db: Session, device: Device) -> dict:
+def issue(db: Session, device: Device, realm: str, registrar: str) -> dict:
     """Give the device a new password (its user name stays) and return the credentials once.
 
     Any earlier password stops working at once: the edge reads the hash on every request.
     """
     if device.kind not in SIP_KINDS:
         raise field_error("kind", f"a {device.kind} device does not register over SIP")
-    settings = current_app.config["SETTINGS"]
     if device.id is None:
         db.flush()
     username = device.sip_username or f"dev{device.id}"
     password = secrets.token_urlsafe(18)
     device.sip_username = username
-    device.sip_ha1 = ha1(username, settings.sip_realm, password)
+    device.sip_ha1 = ha1(username, realm, password)
     db.commit()
-    host = settings.sip_realm
-    return {"username": username, "password": password, "realm": settings.sip_realm,
-            "registrar": settings.sip_registrar, "aor": f"sip:{username}@{host}"}
+    return {"username": username, "password": password, "realm": realm,
+            "registrar": registrar, "aor": f"sip:{username}@{realm}"}
+
+
+def first_issue(db: Session, device: Device, realm: str, registrar: str) -> Device:
+    """A softphone or desk phone without credentials gets them; they travel with the device
+    in this one answer (`sip_credentials`)."""
+    if device.kind in SIP_KINDS and device.sip_ha1 is None:
+        device.sip_credentials = issue(db, device, realm, registrar)
+    return device

@@ -4,7 +4,7 @@ A softphone or desk phone gets a SIP user name and the HA1 digest hash of its pa
 (MD5 of "username:realm:password"); the password itself is never stored. The SIP edge
 (Kamailio's auth_db) reads `sip_subscribers`, a view over the devices, so there is no
 second copy of users to keep in sync: a disabled or removed device stops authenticating
-at once.
+at once. The view also gives the user's number, which the edge asserts for the device's calls.
 
 Revision ID: 0016k
 Revises: 0002
@@ -18,10 +18,13 @@ down_revision = '0002'
 branch_labels = None
 depends_on = None
 
+# `number`: what the edge asserts for calls from the device (the user's office number,
+# else their mobile), so the gateway knows the caller from authentication, not from From
 VIEW = ("CREATE VIEW sip_subscribers AS "
-        "SELECT sip_username AS username, '' AS domain, sip_ha1 AS ha1 "
-        "FROM availability_devices "
-        "WHERE sip_username IS NOT NULL AND sip_ha1 IS NOT NULL AND enabled")
+        "SELECT d.sip_username AS username, '' AS domain, d.sip_ha1 AS ha1, "
+        "COALESCE(u.office_number, u.mobile) AS number "
+        "FROM availability_devices d JOIN users u ON u.id = d.user_id "
+        "WHERE d.sip_username IS NOT NULL AND d.sip_ha1 IS NOT NULL AND d.enabled")
 
 
 def upgrade() -> None:

@@ -95,6 +95,19 @@ def test_an_anonymous_caller_stays_withheld_with_no_identity():
     assert read_caller(origin, "anonymous").identity is None
 
 
+def test_a_call_the_edge_authenticated_is_the_users_own_by_its_asserted_identity():
+    origin = _origin("edge", **{"p-asserted-identity": "<sip:+4721000005@pbx.local>",
+                                "x-pbx-device": "dev5"})
+    who = read_caller(origin, "+4790000009")
+    assert (who.number, who.identity) == ("+4721000005", "+4721000005")
+
+
+def test_a_call_the_edge_passed_on_from_a_trunk_is_an_outsiders_whatever_it_asserts():
+    origin = _origin("edge", **{"p-asserted-identity": "<sip:+4721000005@pbx.local>"})
+    who = read_caller(origin, "+4721000005")
+    assert (who.number, who.identity) == ("+4721000005", None)
+
+
 def test_the_number_first_called_is_read_from_diversion():
     origin = _origin("carrier", diversion="<sip:21000003@x>;reason=unconditional")
     assert read_caller(origin, "90000001").diverted_from == "+4721000003"
