@@ -10,6 +10,7 @@ export PORT="${PORT:-8000}"
 export HOST="${HOST:-127.0.0.1}"
 export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://$HOST:$PORT}"
 RESTART_MAX_S="${RESTART_MAX_S:-30}"
+export GATEWAYS="${GATEWAYS:-1}"   # SIP gateways behind the edge
 STABLE_S=60
 mkdir -p var
 PY=.venv/bin/python
@@ -54,6 +55,12 @@ trap cleanup EXIT INT TERM
 for svc in scripts/run.d/*.start.sh; do
   [ -e "$svc" ] || continue
   name=$(basename "$svc" .start.sh)
+  if [ "$name" = sip-gateway ]; then  # GATEWAYS of them behind the SIP edge, each supervised
+    for i in $(seq 1 "$GATEWAYS"); do
+      { export GATEWAY_INDEX=$i; supervise "$name-$i" "$svc"; } & pids+=($!)
+    done
+    continue
+  fi
   supervise "$name" "$svc" & pids+=($!)
 done
 export ACCESS_LOG="${ACCESS_LOG:-1}"   # one JSON line per request, with request id and tenant
