@@ -1,6 +1,6 @@
 """`make run` (scripts/run.sh) survives the death of a service: killing the push sink and the
 SIP gateway leaves the API answering, and both come back on their own; SIGTERM then stops
-every process it started."""
+every process it started (the SIP edge's Kamailio and its children included)."""
 from __future__ import annotations
 
 import json
@@ -57,10 +57,12 @@ class Backend:
 
     def __init__(self, tmp: Path) -> None:
         self.api, self.sink_port, self.sip = free_port(), free_port(), free_port()
+        self.edge = free_port()
         env = {**os.environ, "PORT": str(self.api), "HOST": "127.0.0.1",
                "DATABASE_URL": f"sqlite:///{tmp}/pbx.db", "APP_ENV": "development",
                "PUSH_SINK_URL": f"http://127.0.0.1:{self.sink_port}",
-               "SIP_HOST": "127.0.0.1", "SIP_PORT": str(self.sip),
+               "SIP_HOST": "127.0.0.1", "SIP_GATEWAY_BASE_PORT": str(self.sip),
+               "SIP_EDGE_PORT": str(self.edge), "EDGE_RUN_DIR": str(tmp / "edge"),
                "SIP_RTP_PORT": str(self.sip + 1000 if self.sip < 60000 else 30000),
                "SIP_TTS_DIR": str(tmp / "tts"), "SIP_GATEWAY_ID": f"supervised-{self.sip}",
                "SECRET_KEY_FILE": str(tmp / "secret_key"),
@@ -148,13 +150,14 @@ def test_killing_the_push_sink_and_the_gateway_is_survived_and_both_come_back(ba
     assert set(api_answers) == {200}                  # the API answered all along
     assert backend.proc.poll() is None
     exited = {e["service"]: e for e in backend.events("service_exited")}
-    assert exited["push-sink"]["code"] == exited["sip-gateway"]["code"] == 137
+    assert exited["push-sink"]["code"] == exited["sip-gateway-1"]["code"] == 137
     assert {e["service"] for e in backend.events("service_restart")} >= {"push-sink",
-                                                                          "sip-gateway"}
+                                                                          "sip-gateway-1"}
 
 
 def test_sigterm_stops_every_process_make_run_started(backend):
     assert len(_session_processes(backend.proc.pid)) >= 5
+    assert _pid_of(backend.proc.pid, "kamailio")  # the SIP edge runs under it too
 
     assert backend.stop() == []
     assert backend.proc.returncode is not None
