@@ -57,6 +57,18 @@ class Edge:
         return [line.split(":", 1)[1].strip() for line in text.splitlines()
                 if line.strip().startswith("Address:")]
 
+    def gateways(self) -> dict[str, str]:
+        """The dispatcher's gateways and their state flags (`AP`: active and probed,
+        `IP`: inactive, probing until it answers OPTIONS again)."""
+        out, uri = {}, None
+        for line in self.rpc("dispatcher.list").splitlines():
+            key, _, value = line.strip().partition(": ")
+            if key == "URI":
+                uri = value
+            elif key == "FLAGS" and uri:
+                out[uri] = value
+        return out
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.terminate()
