@@ -216,7 +216,7 @@ class DeviceSchema(Schema):
     mex = fields.Boolean(load_default=True,
                          metadata={"description": "Mobile extension: rings for office calls"})
     enabled = fields.Boolean(load_default=True)
-    sip_username = fields.String(dump_only=True, metadata={
+    sip_username = fields.String(dump_only=True, allow_none=True, metadata={
         "description": "The user name it registers with at the SIP edge (softphone, desk phone)"})
     sip_credentials = fields.Nested(lambda: SipCredentialsSchema(), dump_only=True, metadata={
         "description": "Only in the answer that created the device: its SIP password, once"})
