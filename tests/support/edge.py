@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -31,7 +32,8 @@ class Edge:
                "EDGE_GATEWAYS": " ".join(gateways) or "sip:127.0.0.1:9",
                "EDGE_TRUNKS": trunks, "EDGE_MIN_EXPIRES": str(min_expires)}
         self.proc = subprocess.Popen([str(ROOT / "scripts" / "kamailio.sh")], cwd=ROOT, env=env,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                     start_new_session=True)  # its children in its group
         threading.Thread(target=self._read, daemon=True).start()
         wait_until(lambda: (udp_bound(self.port) and (self.run_dir / "kamailio.ctl").exists())
                    or self.proc.poll() is not None, what="Kamailio to listen")
@@ -69,7 +71,16 @@ class Edge:
                 out[uri] = value
         return out
 
+    def _group_alive(self) -> bool:
+        try:
+            os.killpg(self.proc.pid, 0)
+            return True
+        except ProcessLookupError:
+            return False
+
     def stop(self) -> None:
+        """SIGTERM to Kamailio's main process (it stops its children); any child still there
+        once it is gone is killed, so no orphan outlives the test."""
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -77,4 +88,6 @@ class Edge:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(5)
+        if self._group_alive():
+            os.killpg(self.proc.pid, signal.SIGKILL)
         shutil.rmtree(self.run_dir, ignore_errors=True)
