@@ -22,12 +22,16 @@ def two_gateways(app, database_url, tmp_path, db):
                        gateway_id=f"edge-test-{n}") for n in (1, 2)]
         for gw in gws:
             gw.register_wakeups(db)
-        yield gws
-        for gw in gws:
-            if gw.alive():
-                wait_until(lambda: len(gw.events("call_routed")) == len(gw.events("call_written")),
-                           what="the gateway to finish its calls")
-            gw.stop()
+        try:
+            yield gws
+            for gw in gws:
+                if gw.alive():
+                    wait_until(lambda: len(gw.events("call_routed"))
+                               == len(gw.events("call_written")),
+                               what="the gateway to finish its calls")
+        finally:
+            for gw in gws:
+                gw.stop()
 
 
 def _calls(peers, edge, user: User, n: int, name: str) -> list[int]:
