@@ -1,6 +1,8 @@
 """Use cases for company administration: tenants, users and roles."""
 from __future__ import annotations
 
+from i18n import N_
+
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -9,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..core.db import get_scoped, has_text
 from ..core.ports import Event, ports
-from ..core.errors import Conflict, Forbidden, ValidationFailed, field_error
+from ..core.errors import Conflict, FieldInvalid, Forbidden, ValidationFailed, field_error
 from ..core.phone import normalise_field
 from . import passwords, permissions, privileges
 from .models import Role, Tenant, User
@@ -42,7 +44,7 @@ def update_tenant(db: Session, tenant: Tenant, data: dict[str, Any]) -> Tenant:
             "sms_service_number", data["sms_service_number"], data.get("country", tenant.country))
     for key, value in data.items():
         setattr(tenant, key, value)
-    _commit(db, "sms_service_number", "That SMS service number is taken")
+    _commit(db, "sms_service_number", N_("That SMS service number is taken"))
     return tenant
 
 
@@ -82,8 +84,7 @@ def create_user(db: Session, tenant: Tenant, data: dict[str, Any], *,
     if password is not None:
         refusals = passwords.check_policy(tenant.password_policy, password)
         if refusals:
-            raise ValidationFailed("password " + "; ".join(r.message for r in refusals),
-                                   {"password": [r.message for r in refusals]})
+            raise FieldInvalid("password", [r.message for r in refusals])
         from .services import set_password
         set_password(db, user, password)
     ports(db).events.publish(Event.USER_CREATED, db, user)
@@ -107,7 +108,7 @@ def update_user(db: Session, tenant: Tenant, user: User, data: dict[str, Any], *
 
 def delete_user(db: Session, actor: Any, user: User) -> None:
     if actor is not None and user.id == actor.user_id:
-        raise Conflict("You cannot delete yourself")
+        raise Conflict(N_("You cannot delete yourself"))
     privileges.may_act_on_user(actor, user)
     privileges.keeps_an_administrator(db, user, deleting=True)
     db.delete(user)

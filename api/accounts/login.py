@@ -15,6 +15,8 @@ event and, when the number is a user's, kept in the company's audit log.
 """
 from __future__ import annotations
 
+from i18n import N_
+
 import logging
 
 from sqlalchemy.orm import Session
@@ -56,7 +58,7 @@ def check(db: Session, settings: Settings, number: str, ip: str | None,
         limit, verdict = refusal
         _audit(db, "login_throttled", number, ip, user, limit=limit)
         db.commit()
-        raise TooManyRequests("Too many login attempts; try again later", verdict.retry_after)
+        raise TooManyRequests(N_("Too many login attempts; try again later"), verdict.retry_after)
 
 
 def failed(db: Session, settings: Settings, number: str, ip: str | None,

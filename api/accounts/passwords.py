@@ -1,6 +1,8 @@
 """Password policies (pure) and argon2id hashing."""
 from __future__ import annotations
 
+from i18n import N_
+
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -12,6 +14,7 @@ STRICT = "strict"
 POLICIES = (STANDARD, STRICT)
 STRICT_MAX_AGE = timedelta(days=90)
 STRICT_HISTORY = 5
+RECENTLY_USED = N_("must not be one of your last {n} passwords")  # n: STRICT_HISTORY
 
 import os
 
@@ -65,19 +68,19 @@ def check_policy(policy: str, password: str) -> list[Refusal]:
     out: list[Refusal] = []
     if policy == STRICT:
         if len(password) < 8:
-            out.append(Refusal("min_length", "must be at least 8 characters"))
+            out.append(Refusal("min_length", N_("must be at least 8 characters")))
         if not any(c.isalpha() for c in password) or not any(c.isdigit() for c in password):
-            out.append(Refusal("letters_and_digits", "must contain both letters and digits"))
+            out.append(Refusal("letters_and_digits", N_("must contain both letters and digits")))
         if not any(c.isupper() for c in password) or not any(c.islower() for c in password):
-            out.append(Refusal("mixed_case", "must contain both upper and lower case letters"))
+            out.append(Refusal("mixed_case", N_("must contain both upper and lower case letters")))
         if has_repeated_triple(password):
             out.append(Refusal("no_repeated_sequence",
-                               "must not repeat a 3-character sequence (like 'abc' in 'abc12abc')"))
+                               N_("must not repeat a 3-character sequence (like 'abc' in 'abc12abc')")))
     else:
         if len(password) < 4:
-            out.append(Refusal("min_length", "must be at least 4 characters"))
+            out.append(Refusal("min_length", N_("must be at least 4 characters")))
     if len(password) > 256:
-        out.append(Refusal("max_length", "must be at most 256 characters"))
+        out.append(Refusal("max_length", N_("must be at most 256 characters")))
     return out
 
 

@@ -1,6 +1,8 @@
 """Use cases for accounts: login, refresh, logout, passwords and sessions."""
 from __future__ import annotations
 
+from i18n import N_
+
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -10,14 +12,14 @@ from sqlalchemy.orm import Session
 from ..config import Settings
 from ..core.ports import Event, ports
 from ..core.clock import now
-from ..core.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
+from ..core.errors import FieldInvalid, Forbidden, NotFound, Unauthorized, field_error
 from ..core.phone import try_e164
 from . import login as throttle
 from . import passwords
 from .models import AuthSession, PasswordHistory, RefreshToken, Tenant, User
 from .tokens import AccessClaims, hash_token, make_access_token, new_refresh_token
 
-BAD_LOGIN = "Wrong mobile number or password"
+BAD_LOGIN = N_("Wrong mobile number or password")
 
 
 @dataclass
@@ -85,7 +87,7 @@ def refresh(db: Session, settings: Settings, token: str) -> TokenPair:
         raise Unauthorized("Unknown refresh token: log in again")
     auth = db.get(AuthSession, row.session_id)
     if auth is None or auth.revoked_at is not None or auth.expires_at <= at:
-        raise Unauthorized("This session has been logged out: log in again")
+        raise Unauthorized(N_("This session has been logged out: log in again"))
     if row.used_at is not None:
         revoke_sessions(db, auth.tenant_id, [auth.id], "refresh_token_reuse")
         db.commit()
@@ -150,11 +152,10 @@ def policy_errors(db: Session, user: User, new_password: str) -> None:
         if any(passwords.verify_password(h, new_password) for h in recent):
             refusals.append(passwords.Refusal(
                 "not_recently_used",
-                f"must not be one of your last {passwords.STRICT_HISTORY} passwords"))
+                passwords.RECENTLY_USED))
     if refusals:
-        raise ValidationFailed(
-            "new_password " + "; ".join(r.message for r in refusals),
-            {"new_password": [r.message for r in refusals], "rules": [r.rule for r in refusals]})
+        raise FieldInvalid("new_password", [r.message for r in refusals],
+                           {"n": passwords.STRICT_HISTORY}, rules=[r.rule for r in refusals])
 
 
 def set_password(db: Session, user: User, new_password: str) -> None:
@@ -168,10 +169,9 @@ def set_password(db: Session, user: User, new_password: str) -> None:
 def change_password(db: Session, user: User, session_id: int, current_password: str,
                     new_password: str) -> None:
     if not passwords.verify_password(user.password_hash, current_password):
-        raise Forbidden("The current password is wrong", extra={"field": "current_password"})
+        raise Forbidden(N_("The current password is wrong"), extra={"field": "current_password"})
     if current_password == new_password:
-        raise ValidationFailed("new_password must differ from the current password",
-                               {"new_password": ["must differ from the current password"]})
+        raise field_error("new_password", N_("must differ from the current password"))
     set_password(db, user, new_password)
     revoke_all_sessions(db, user, keep=session_id, reason="password_changed")
     db.commit()

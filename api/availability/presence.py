@@ -9,19 +9,22 @@ from sqlalchemy.orm import Session
 
 from ..accounts.models import Tenant
 from ..core.clock import now
+from ..core.request_language import request_language
 from . import convert, inputs as pure
 from .models import BusyPeriod, Profile, Schedule, State
+from .standard import shown_name
 from .state import state_at
 
 MAX_USERS = 1000
 
 
 def presence(db: Session, tenant_id: int, user_ids) -> dict[int, dict]:
-    """{user_id: {profile_id, name, colour, icon, note, until, source}} for the given users."""
+    """{user_id: {profile_id, key, name, colour, icon, note, until, source}} for the given users."""
     ids = sorted({int(u) for u in user_ids})[:MAX_USERS]
     if not ids:
         return {}
     at = now()
+    lang = request_language()
     tz = db.scalar(select(Tenant.timezone).where(Tenant.id == tenant_id)) or "UTC"
     profiles, schedules, periods = defaultdict(list), defaultdict(list), defaultdict(list)
     for row in db.scalars(select(Profile).where(Profile.tenant_id == tenant_id,
@@ -45,7 +48,8 @@ def presence(db: Session, tenant_id: int, user_ids) -> dict[int, dict]:
                                     manual=convert.manual(states.get(uid)))
         state = state_at(inputs, at)
         p = state.profile
-        out[uid] = {"profile_id": p.id or None, "name": p.name, "colour": p.colour,
+        out[uid] = {"profile_id": p.id or None, "key": p.key,
+                    "name": shown_name(p.key, p.name, lang), "colour": p.colour,
                     "icon": p.icon, "note": state.note, "until": state.until,
                     "source": state.source}
     return out

@@ -58,6 +58,7 @@ class Plan:
     display_numbers: dict     # device kind -> E.164 while this profile is active
     dialled: str = "office"   # which of the user's numbers was called (DIALLED_KINDS)
     caller: str | None = None  # the calling number in E.164, None when withheld
+    profile_key: str | None = None  # the standard profile's stable key, None for a user's own
 
 
 def _terminal(dest: Destination, profile: Profile) -> Step:
@@ -121,7 +122,7 @@ def plan_for(inputs: RoutingInputs, state: State, caller: Caller, at: datetime,
         why += f"; called on the {dialled} number"
     return Plan(profile.id, profile.name, state.source, state.until, state.note, busy, rule,
                 why, lang, tuple(steps), on_no_answer, dict(profile.display_numbers), dialled,
-                caller.number)
+                caller.number, profile.key)
 
 
 def decide(inputs: RoutingInputs, caller: Caller, at: datetime, busy: bool,

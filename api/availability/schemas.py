@@ -168,7 +168,10 @@ class StepSchema(Schema):
 
 class PlanSchema(Schema):
     profile_id = fields.Integer()
-    profile_name = fields.String()
+    profile_key = fields.String(allow_none=True, metadata={
+        "description": "The standard profile's stable key; null for the user's own"})
+    profile_name = fields.String(metadata={
+        "description": "In the reader's language for a standard profile not renamed"})
     source = fields.String()
     until = fields.DateTime(allow_none=True)
     note = fields.String(allow_none=True)
@@ -181,6 +184,15 @@ class PlanSchema(Schema):
     display_numbers = fields.Dict(keys=fields.String(), values=fields.String())
     dialled = fields.String(metadata={"description": "office, mobile, main or short"})
     caller = fields.String(allow_none=True, metadata={"description": "In E.164"})
+
+    @post_dump
+    def _shown_name(self, data, **kw):
+        from ..core.request_language import request_language
+
+        if "profile_name" in data:
+            data["profile_name"] = shown_name(data.get("profile_key"), data["profile_name"],
+                                              request_language())
+        return data
 
 
 class ScheduleSchema(Schema):

@@ -6,6 +6,8 @@ availability?} or None). Without a provider such favourites cannot be added.
 """
 from __future__ import annotations
 
+from i18n import N_
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -90,21 +92,21 @@ def add(db: Session, tenant, user_id: int, data: dict) -> dict:
     if kind == "external":
         number = normalise_field("number", data.get("number"), tenant.country)
         if number is None:
-            raise field_error("number", "an external favourite needs a number")
+            raise field_error("number", N_("an external favourite needs a number"))
         target_id = None
     elif target_id is None:
         raise field_error("target_id", f"a {kind} favourite needs target_id")
     elif kind == "colleague" and not _users(db, tenant.id, [target_id]):
-        raise NotFound(f"No colleague with id {target_id}")
+        raise NotFound(N_("No colleague with id {id}"), values={"id": target_id})
     elif kind == "contact" and not _contacts(db, tenant.id, user_id, [target_id]):
-        raise NotFound(f"No contact with id {target_id}")
+        raise NotFound(N_("No contact with id {id}"), values={"id": target_id})
     elif kind in PROVIDED and not ports(db).favourite_target(db, tenant.id, kind, target_id):
         raise NotFound(f"No {kind.replace('_', ' ')} with id {target_id}")
     favs = _mine(db, tenant.id, user_id)
     if any(f.kind == kind and f.target_id == target_id and f.number == number for f in favs):
-        raise Conflict("That is already a favourite")
+        raise Conflict(N_("That is already a favourite"))
     if len(favs) >= 200:
-        raise Conflict("At most 200 favourites")
+        raise Conflict(N_("At most {n} favourites"), values={"n": 200})
     top = db.scalar(select(func.max(Favourite.position)).where(Favourite.user_id == user_id))
     fav = Favourite(tenant_id=tenant.id, user_id=user_id, kind=kind, target_id=target_id,
                     number=number, label=data.get("label"),
@@ -119,7 +121,7 @@ def _get(db: Session, tenant_id: int, user_id: int, favourite_id: int) -> Favour
                                             Favourite.tenant_id == tenant_id,
                                             Favourite.user_id == user_id))
     if fav is None:
-        raise NotFound(f"No favourite with id {favourite_id}")
+        raise NotFound(N_("No favourite with id {id}"), values={"id": favourite_id})
     return fav
 
 

@@ -1,6 +1,8 @@
 """Authentication and permission checks for views; the current user and tenant."""
 from __future__ import annotations
 
+from i18n import N_
+
 import functools
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -74,18 +76,19 @@ def _authenticate() -> Principal:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("Missing bearer token: log in at /api/v1/auth/login")
+        raise Unauthorized(N_("Missing bearer token: log in at /api/v1/auth/login"))
     at = now()
     claims = read_access_token(current_app.config["SETTINGS"].secret_key, token.strip(), at)
     if claims is None:
-        raise Unauthorized("The access token is invalid or expired: refresh it or log in again")
+        raise Unauthorized(N_("The access token is invalid or expired: refresh it or log in "
+                           "again"))
     row = _auth_row({"uid": claims.user_id, "sid": claims.session_id, "tid": claims.tenant_id})
     if row is None:
-        raise Unauthorized("This session no longer exists: log in again")
+        raise Unauthorized(N_("This session no longer exists: log in again"))
     permissions, policy, changed_at = row["permissions"], row["password_policy"], \
         row["password_changed_at"]
     if row["revoked_at"] is not None or row["expires_at"] <= at:
-        raise Unauthorized("This session has been logged out: log in again")
+        raise Unauthorized(N_("This session has been logged out: log in again"))
     g.tenant_id = claims.tenant_id
     return Principal(user_id=claims.user_id, tenant_id=claims.tenant_id,
                      session_id=claims.session_id, permissions=frozenset(permissions or ()),
@@ -123,11 +126,13 @@ def login_required(permission: str | None = None, *, allow_expired_password: boo
             g.principal = principal
             if not allow_expired_password and is_expired(
                     principal.password_policy, principal.password_changed_at, now()):
-                raise Forbidden("Your password has expired: change it with PUT /api/v1/me/password",
+                raise Forbidden(N_("Your password has expired: change it with PUT "
+                                   "/api/v1/me/password"),
                                 extra={"reason": "password_expired"})
             if permission and not principal.can(permission):
-                raise Forbidden(f"Your role does not have the permission '{permission}'",
-                                extra={"permission": permission})
+                raise Forbidden(N_("Your role does not have the permission '{permission}'"),
+                                extra={"permission": permission},
+                                values={"permission": permission})
             return fn(*args, **kwargs)
         return wrapper
     return decorate

@@ -1,82 +1,128 @@
-"""One base application error; every failure leaves the API as RFC 9457 problem JSON."""
+"""One base application error; every failure leaves the API as RFC 9457 problem JSON.
+
+Titles and details are written in English and marked for the catalogs (`N_`); a detail
+with parts carries them in `values` (`Conflict(N_("The number {number} is taken"),
+values={"number": n})`), so the problem can be worded in the reader's language when it is
+answered (`localised`). `type` and the machine-readable members never change with it.
+"""
 from __future__ import annotations
 
 from typing import Any
+
+from i18n import N_, tr
+
+
+def localise_texts(lang: str, value: Any) -> Any:
+    """Every message in a tree of per-field errors (lists, dicts) in `lang`; texts the
+    catalogs do not know stay as they are."""
+    if isinstance(value, str):
+        return tr(lang, value)
+    if isinstance(value, list):
+        return [localise_texts(lang, v) for v in value]
+    if isinstance(value, dict):
+        return {k: localise_texts(lang, v) for k, v in value.items()}
+    return value
 
 
 class AppError(Exception):
     """Base of every error the API answers deliberately. Subclasses carry their status."""
 
     status = 400
-    title = "Bad request"
+    title = N_("Bad request")
     type_slug = "bad-request"
 
     def __init__(self, detail: str | None = None, *, extra: dict[str, Any] | None = None,
-                 headers: dict[str, str] | None = None):
-        super().__init__(detail or self.title)
-        self.detail = detail or self.title
+                 headers: dict[str, str] | None = None, values: dict[str, Any] | None = None):
+        self.message = detail or self.title
+        self.values = values or {}
+        self.detail = self.message.format(**self.values) if self.values else self.message
+        super().__init__(self.detail)
         self.extra = extra or {}
         self.headers = headers or {}
+
+    def localised(self, lang: str) -> tuple[str, str, dict[str, Any]]:
+        """(title, detail, extra) in `lang`; per-field messages in `extra` too."""
+        extra = dict(self.extra)
+        if "errors" in extra:
+            extra["errors"] = localise_texts(lang, extra["errors"])
+        return tr(lang, self.title), tr(lang, self.message, **self.values), extra
 
 
 class ValidationFailed(AppError):
     status = 422
-    title = "Unprocessable content"
+    title = N_("Unprocessable content")
     type_slug = "validation-error"
 
-    def __init__(self, detail: str, errors: dict[str, Any] | None = None):
-        super().__init__(detail, extra={"errors": errors or {}})
+    def __init__(self, detail: str, errors: dict[str, Any] | None = None,
+                 values: dict[str, Any] | None = None):
+        super().__init__(detail, extra={"errors": errors or {}}, values=values)
+
+
+class FieldInvalid(ValidationFailed):
+    """A 422 naming the one field that is wrong, with what is wrong with it."""
+
+    def __init__(self, field: str, messages: list[str], values: dict[str, Any] | None = None,
+                 **more_errors: Any):
+        self.field, self.messages = field, list(messages)
+        texts = [m.format(**values) if values else m for m in self.messages]
+        super().__init__(f"{field}: " + "; ".join(texts), {field: texts, **more_errors})
+        self.field_values = values or {}
+
+    def localised(self, lang: str) -> tuple[str, str, dict[str, Any]]:
+        texts = [tr(lang, m, **self.field_values) for m in self.messages]
+        extra = {**self.extra, "errors": {**self.extra["errors"], self.field: texts}}
+        return tr(lang, self.title), f"{self.field}: " + "; ".join(texts), extra
 
 
 class Unauthorized(AppError):
     status = 401
-    title = "Unauthorized"
+    title = N_("Unauthorized")
     type_slug = "unauthorized"
 
-    def __init__(self, detail: str = "Authentication required"):
-        super().__init__(detail, headers={"WWW-Authenticate": 'Bearer realm="api"'})
+    def __init__(self, detail: str = N_("Authentication required"), **kw):
+        super().__init__(detail, headers={"WWW-Authenticate": 'Bearer realm="api"'}, **kw)
 
 
 class Forbidden(AppError):
     status = 403
-    title = "Forbidden"
+    title = N_("Forbidden")
     type_slug = "forbidden"
 
 
 class NotFound(AppError):
     status = 404
-    title = "Not found"
+    title = N_("Not found")
     type_slug = "not-found"
 
 
 class Conflict(AppError):
     status = 409
-    title = "Conflict"
+    title = N_("Conflict")
     type_slug = "conflict"
 
 
 class UnsupportedMediaType(AppError):
     status = 415
-    title = "Unsupported media type"
+    title = N_("Unsupported media type")
     type_slug = "unsupported-media-type"
 
 
 class TooManyRequests(AppError):
     status = 429
-    title = "Too many requests"
+    title = N_("Too many requests")
     type_slug = "rate-limited"
 
-    def __init__(self, detail: str, retry_after: int):
+    def __init__(self, detail: str, retry_after: int, values: dict[str, Any] | None = None):
         super().__init__(detail, headers={"Retry-After": str(max(1, int(retry_after)))},
-                         extra={"retry_after": max(1, int(retry_after))})
+                         extra={"retry_after": max(1, int(retry_after))}, values=values)
 
 
 class ServiceUnavailable(AppError):
     status = 503
-    title = "Service unavailable"
+    title = N_("Service unavailable")
     type_slug = "unavailable"
 
 
-def field_error(field: str, message: str) -> ValidationFailed:
-    """A 422 naming the one field that is wrong."""
-    return ValidationFailed(f"{field}: {message}", {field: [message]})
+def field_error(field: str, message: str, **values: Any) -> ValidationFailed:
+    """A 422 naming the one field that is wrong; `message` may hold `{name}` parts."""
+    return FieldInvalid(field, [message], values)

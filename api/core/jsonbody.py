@@ -19,6 +19,8 @@ from typing import Any
 from flask import Flask, Request, request
 from flask.json.provider import DefaultJSONProvider
 
+from i18n import N_
+
 from .errors import AppError, UnsupportedMediaType, ValidationFailed
 
 MAX_DEPTH = 64
@@ -101,7 +103,7 @@ class StrictRequest(Request):
     def on_json_loading_failed(self, e: ValueError | None) -> Any:
         if isinstance(e, JSONLimitExceeded):
             raise BodyLimitExceeded(f"The JSON body was refused: {e}")
-        raise ValidationFailed("Invalid JSON body", {"json": ["Invalid JSON body."]})
+        raise ValidationFailed(N_("Invalid JSON body"), {"json": ["Invalid JSON body."]})
 
 
 def _requires_json_body() -> bool:

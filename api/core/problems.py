@@ -7,14 +7,23 @@ from typing import Any
 from flask import Flask, g, json, request
 from werkzeug.exceptions import HTTPException
 
-from .errors import AppError
+from i18n import N_, tr
+
+from .errors import AppError, localise_texts
 
 PROBLEM_TYPE_BASE = "https://problems.pbx-companion.dev/"
 log = logging.getLogger("api.errors")
 
 
+# Werkzeug's names of the statuses the API can answer without an AppError, for the catalogs.
+HTTP_TITLES = (N_("Bad Request"), N_("Unauthorized"), N_("Forbidden"), N_("Not Found"),
+               N_("Method Not Allowed"), N_("Request Entity Too Large"),
+               N_("Unsupported Media Type"), N_("Too Many Requests"))
+
+
 def problem_response(status: int, title: str, detail: str, slug: str,
-                     extra: dict[str, Any] | None = None, headers: dict[str, str] | None = None):
+                     extra: dict[str, Any] | None = None, headers: dict[str, str] | None = None,
+                     lang: str = "en"):
     body = {
         "type": PROBLEM_TYPE_BASE + slug,
         "title": title,
@@ -27,12 +36,26 @@ def problem_response(status: int, title: str, detail: str, slug: str,
         body.update(extra)
     resp = Flask.response_class(json.dumps(body), status=status,
                                 mimetype="application/problem+json")
+    resp.headers["Content-Language"] = lang
     for key, value in (headers or {}).items():
         resp.headers[key] = value
     return resp
 
 
-def _validation_detail(messages: Any) -> tuple[str, dict[str, Any]]:
+def _language() -> str:
+    """The reader's language (see `request_language`); English when even that fails, so
+    an error never turns into another one."""
+    from .request_language import request_language
+
+    try:
+        return request_language()
+    except Exception:  # noqa: BLE001 - the problem itself must still be answered
+        log.warning("no language for the problem", exc_info=True,
+                    extra={"event": "problem_language_failed"})
+        return "en"
+
+
+def _validation_detail(messages: Any, lang: str) -> tuple[str, dict[str, Any]]:
     """Flatten webargs' {location: {field: [msg]}} into a sentence and per-field errors."""
     errors: dict[str, Any] = {}
     if isinstance(messages, dict):
@@ -41,46 +64,55 @@ def _validation_detail(messages: Any) -> tuple[str, dict[str, Any]]:
                 errors.update(fields)
             else:
                 errors[location] = fields
+    errors = localise_texts(lang, errors)
     parts = []
     for field, msgs in errors.items():
         text = msgs if isinstance(msgs, str) else "; ".join(
             m if isinstance(m, str) else json.dumps(m) for m in (msgs if isinstance(msgs, list) else [msgs]))
         parts.append(f"{field}: {text}")
-    return ("Invalid input: " + ", ".join(parts)) if parts else "Invalid input", errors
+    if not parts:
+        return tr(lang, "Invalid input"), errors
+    return tr(lang, "Invalid input: {fields}", fields=", ".join(parts)), errors
 
 
 def register_problem_handlers(app: Flask) -> None:
     @app.errorhandler(AppError)
     def _app_error(exc: AppError):
-        return problem_response(exc.status, exc.title, exc.detail, exc.type_slug,
-                                exc.extra, exc.headers)
+        lang = _language()
+        title, detail, extra = exc.localised(lang)
+        return problem_response(exc.status, title, detail, exc.type_slug, extra, exc.headers,
+                                lang)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         status = exc.code or 500
         data = getattr(exc, "data", None) or {}
+        lang = _language()
         if status == 422 or (status == 400 and "messages" in data):
-            detail, errors = _validation_detail(data.get("messages"))
-            return problem_response(422, "Unprocessable content", detail, "validation-error",
-                                    {"errors": errors})
+            detail, errors = _validation_detail(data.get("messages"), lang)
+            return problem_response(422, tr(lang, "Unprocessable content"), detail,
+                                    "validation-error", {"errors": errors}, lang=lang)
         headers = {}
         if status == 405 and exc.valid_methods:
             headers["Allow"] = ", ".join(exc.valid_methods)
         detail = exc.description or exc.name
         if status == 404:
-            detail = f"No resource at {request.path}"
+            detail = tr(lang, "No resource at {path}", path=request.path)
         elif status == 405:
-            detail = f"Method {request.method} is not allowed on {request.path}"
-        return problem_response(status, exc.name, detail,
-                                exc.name.lower().replace(" ", "-"), headers=headers)
+            detail = tr(lang, "Method {method} is not allowed on {path}",
+                        method=request.method, path=request.path)
+        return problem_response(status, tr(lang, exc.name), detail,
+                                exc.name.lower().replace(" ", "-"), headers=headers, lang=lang)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         log.exception("unexpected error", extra={"event": "unexpected_error"})
         rid = getattr(g, "request_id", None)
-        return problem_response(500, "Internal server error",
-                                f"Unexpected error; quote request id {rid} when reporting it",
-                                "internal-error")
+        lang = _language()
+        return problem_response(500, tr(lang, "Internal server error"),
+                                tr(lang, "Unexpected error; quote request id {rid} when "
+                                         "reporting it", rid=rid),
+                                "internal-error", lang=lang)
 
 
 def _nul_path(value: Any, path: str = "") -> str | None:
@@ -109,9 +141,9 @@ def refuse_nul_characters(app: Flask) -> None:
     def _no_nul():
         for key, value in request.args.items(multi=True):
             if "\x00" in key or "\x00" in value:
-                raise field_error(key.replace("\x00", ""), "must not contain NUL characters")
+                raise field_error(key.replace("\x00", ""), N_("must not contain NUL characters"))
         if request.is_json:
             data = request.get_json(silent=True)
             where = _nul_path(data) if data is not None else None
             if where:
-                raise field_error(where, "must not contain NUL characters")
+                raise field_error(where, N_("must not contain NUL characters"))

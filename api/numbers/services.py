@@ -1,6 +1,8 @@
 """Use cases of the number registry: the company's numbers, its number series, free numbers."""
 from __future__ import annotations
 
+from i18n import N_
+
 from typing import Any
 
 from sqlalchemy import and_, func, select
@@ -111,7 +113,7 @@ def create_series(db: Session, tenant: Tenant, data: dict[str, Any]) -> NumberSe
             or db.scalar(select(NumberEntry.id).where(
                 NumberEntry.e164.between(first, last), func.length(NumberEntry.e164) == len(first),
                 NumberEntry.tenant_id != tenant.id).limit(1)) is not None):
-        raise Conflict("The range includes numbers that are taken", extra={"field": "first"})
+        raise Conflict(N_("The range includes numbers that are taken"), extra={"field": "first"})
     row = NumberSeries(tenant_id=tenant.id, kind=kind, first=first, last=last,
                        label=data.get("label") or "")
     db.add(row)

@@ -8,6 +8,8 @@ is a neutral 409 that names the number asked for and nothing of its owner.
 """
 from __future__ import annotations
 
+from i18n import N_
+
 from itertools import chain
 
 from sqlalchemy import and_, delete, event, func, insert, inspect, or_, select
@@ -24,9 +26,10 @@ class NumberTaken(Conflict):
     """A number that is already owned. Says nothing of who owns it."""
 
     def __init__(self, number: str, field: str, *, short: bool = False):
-        what = "short number" if short else "number"
-        super().__init__(f"The {what} {number} is taken; choose another",
-                         extra={"field": field, "number": number})
+        message = N_("The short number {number} is taken; choose another") if short else \
+            N_("The number {number} is taken; choose another")
+        super().__init__(message, extra={"field": field, "number": number},
+                         values={"number": number})
 
 
 def _specs() -> dict:

@@ -81,7 +81,7 @@ def submit(token: str):
     if not first or first != again:
         return _page(422, lang, SET_NEW, form=True,
                      errors=[tr(lang, "The two passwords are not the same.")])
-    refusals = services.confirm_with_link(db_session(), token, first)
+    refusals = services.confirm_with_link(db_session(), token, first, lang)
     if refusals is None:
         return _page(404, lang, EXPIRED, message=GONE)
     if refusals:

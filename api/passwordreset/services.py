@@ -2,6 +2,8 @@
 the link. Nothing here tells a caller whether a number is registered."""
 from __future__ import annotations
 
+from i18n import N_
+
 import hmac
 import logging
 from dataclasses import dataclass
@@ -37,11 +39,11 @@ log = logging.getLogger("api.passwordreset")
 
 class InvalidCode(AppError):
     status = 400
-    title = "Invalid code"
+    title = N_("Invalid code")
     type_slug = "invalid-reset-code"
 
     def __init__(self) -> None:
-        super().__init__("The code is wrong, used or expired: ask for a new one")
+        super().__init__(N_("The code is wrong, used or expired: ask for a new one"))
 
 
 @dataclass
@@ -207,7 +209,7 @@ def confirm_with_code(db: Session, ctx: ResetContext, username: str, code: str,
     verdict = ratelimit.hit(db, f"pwreset:confirm:{ip}", ctx.config.confirm_ip_limit, 900)
     if not verdict.allowed:
         db.commit()
-        raise TooManyRequests("Too many attempts; try again later", verdict.retry_after)
+        raise TooManyRequests(N_("Too many attempts; try again later"), verdict.retry_after)
     number = login_number(username)
     user = db.scalar(select(User).where(User.mobile == number)) if number else None
     reset = _active(db, lock=True, user_id=user.id) if user is not None else None
@@ -234,9 +236,10 @@ def user_for_link(db: Session, token: str) -> tuple[PasswordReset, User] | None:
     return None if reset is None else (reset, db.get(User, reset.user_id))
 
 
-def confirm_with_link(db: Session, token: str, new_password: str) -> list[str] | None:
+def confirm_with_link(db: Session, token: str, new_password: str,
+                      lang: str = "en") -> list[str] | None:
     """The web page: the link stands for the code. None when the link is no longer valid,
-    else the policy's refusals (empty: the password is set)."""
+    else the policy's refusals in `lang` (empty: the password is set)."""
     begin_write(db)
     found = user_for_link(db, token)
     if found is None:
@@ -247,6 +250,7 @@ def confirm_with_link(db: Session, token: str, new_password: str) -> list[str] |
         return None
     except ValidationFailed as exc:
         db.rollback()
-        return list(exc.extra["errors"].get("new_password") or [exc.detail])
+        _, detail, extra = exc.localised(lang)
+        return list(extra["errors"].get("new_password") or [detail])
     db.commit()
     return []

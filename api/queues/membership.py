@@ -2,6 +2,8 @@
 availability profile and by remote login. One service for all of them."""
 from __future__ import annotations
 
+from i18n import N_
+
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -205,7 +207,8 @@ def add_remote_number(db: Session, tenant: Tenant, user_id: int, raw: str) -> Re
     number = normalise_field("number", raw, tenant.country)
     taken = db.scalar(select(User.id).where(User.tenant_id == tenant.id, User.mobile == number))
     if taken is not None and taken != user_id:
-        raise Conflict(f"{number} is a colleague's mobile", extra={"field": "number"})
+        raise Conflict(N_("{number} is a colleague's mobile"), extra={"field": "number"},
+                       values={"number": number})
     row = RemoteLoginNumber(tenant_id=tenant.id, user_id=user_id, number=number)
     db.add(row)
     commit_or_conflict(db, f"{number} is already registered", "number")

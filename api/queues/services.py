@@ -1,6 +1,8 @@
 """Use cases for queue administration: queues, their settings and their members."""
 from __future__ import annotations
 
+from i18n import N_
+
 from typing import Any
 
 from sqlalchemy import select
@@ -40,13 +42,13 @@ def _check_overflow(db: Session, queue: Queue) -> None:
         raise field_error("overflow_target", "a queue cannot overflow into itself")
 
 
-def commit_or_conflict(db: Session, message: str, field: str) -> None:
+def commit_or_conflict(db: Session, message: str, field: str, **values) -> None:
     """Commit; a unique constraint that fails is a 409 naming the field."""
     try:
         db.commit()
     except IntegrityError:
         db.rollback()
-        raise Conflict(message, extra={"field": field})
+        raise Conflict(message, extra={"field": field}, values=values)
 
 
 def _commit(db: Session) -> None:
@@ -160,5 +162,5 @@ def set_service_number(db: Session, tenant: Tenant, raw: str | None) -> str | No
         row = QueueServiceNumber(tenant_id=tenant.id, number=number)
         db.add(row)
     row.number = number
-    commit_or_conflict(db, f"The number {number} is taken", "number")
+    commit_or_conflict(db, N_("The number {number} is taken"), "number", number=number)
     return number

@@ -181,3 +181,21 @@ def test_a_user_without_a_language_reads_the_apps_accept_language_before_the_com
     assert _profiles(client, {**h, "Accept-Language": "de-DE"})["busy"] == "Opptatt"
     client.patch("/api/v1/me", json={"language": "sv"}, headers=h)
     assert _profiles(client, {**h, "Accept-Language": "da-DK"})["busy"] == "Upptagen"
+
+
+def test_the_routing_preview_and_the_directory_name_standard_profiles_in_the_readers_language(
+        app, client):
+    c = make_company(app, language="en")
+    set_user(app, c.users["alice"], language="sv")
+    alice, bob = auth(client, c.users["alice"]), auth(client, c.users["bob"])
+    preview = client.get("/api/v1/me/routing-preview", headers=alice).get_json()
+    assert (preview["profile_key"], preview["profile_name"]) == ("available", "Tillgänglig")
+    meeting = next(p["id"] for p in client.get("/api/v1/me/profiles", headers=bob).get_json()
+                   if p["key"] == "meeting")
+    assert client.put("/api/v1/me/availability", headers=bob,
+                      json={"profile_id": meeting}).status_code == 200
+    assert client.get("/api/v1/me/routing-preview", headers=bob).get_json()["profile_name"] \
+        == "In a meeting"
+    entry = client.get("/api/v1/directory?q=bob", headers=alice).get_json()[0]
+    assert entry["availability"]["key"] == "meeting"
+    assert entry["availability"]["name"] == "I möte"
