@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from ..accounts.models import Tenant
 from ..core.clock import now
-from ..core.request_language import request_language
 from . import convert, inputs as pure
 from .models import BusyPeriod, Profile, Schedule, State
 from .standard import shown_name
@@ -24,6 +23,8 @@ def presence(db: Session, tenant_id: int, user_ids) -> dict[int, dict]:
     if not ids:
         return {}
     at = now()
+    from ..core.request_language import request_language   # the web API's reader
+
     lang = request_language()
     tz = db.scalar(select(Tenant.timezone).where(Tenant.id == tenant_id)) or "UTC"
     profiles, schedules, periods = defaultdict(list), defaultdict(list), defaultdict(list)

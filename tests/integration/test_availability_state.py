@@ -89,7 +89,7 @@ def test_preview_shows_the_meeting_announcement_and_voicemail(company, app, clie
     plan = client.get("/api/v1/me/routing-preview?caller=91111111", headers=h).get_json()
     assert [s["action"] for s in plan["steps"]] == ["announce", "voicemail"]
     assert plan["steps"][0]["text"] == "Personen du ringer til, er i møte til 13:00."
-    assert plan["profile_name"] == "In a meeting" and plan["rule"] == "when_free"
+    assert plan["profile_name"] == "I møte" and plan["rule"] == "when_free"
 
 
 def test_vip_exception_rings_the_mobile_during_a_meeting(company, client):
