@@ -74,8 +74,8 @@ def check_policy(policy: str, password: str) -> list[Refusal]:
         if not any(c.isupper() for c in password) or not any(c.islower() for c in password):
             out.append(Refusal("mixed_case", N_("must contain both upper and lower case letters")))
         if has_repeated_triple(password):
-            out.append(Refusal("no_repeated_sequence",
-                               N_("must not repeat a 3-character sequence (like 'abc' in 'abc12abc')")))
+            out.append(Refusal("no_repeated_sequence", N_(
+                "must not repeat a 3-character sequence (like 'abc' in 'abc12abc')")))
     else:
         if len(password) < 4:
             out.append(Refusal("min_length", N_("must be at least 4 characters")))

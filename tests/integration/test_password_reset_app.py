@@ -182,6 +182,20 @@ def test_the_page_applies_the_strict_policy(app, client, sink):
                                                   "password": PASSWORD}).status_code == 200
 
 
+def test_the_page_names_the_policys_refusals_in_the_users_language(app, client, sink):
+    c = make_company(app, policy="strict", language="sv")
+    set_user(app, c.users["alice"], language="nb")
+    give_service_number(app, c)
+    _ask(client, c.users["alice"])
+    path = "/reset/" + link_of(sink.sent[0]["text"]).rsplit("/reset/", 1)[1]
+    r = client.post(path, data={"new_password": "short", "new_password_again": "short"},
+                    headers={"Accept-Language": "fi"})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422 and r.headers["Content-Language"] == "nb"
+    assert "må ha minst 8 tegn" in page and "må inneholde både bokstaver og sifre" in page
+    assert "at least 8 characters" not in page
+
+
 def test_an_unknown_link_shows_that_it_expired(app, client):
     assert client.get("/reset/not-a-token").status_code == 404
     r = client.post("/reset/not-a-token", data={"new_password": "x", "new_password_again": "x"})
