@@ -81,7 +81,7 @@ def test_a_recurring_meeting_in_my_feed_puts_me_in_a_meeting_until_it_ends(clien
     assert (state["profile"]["key"], state["source"]) == ("meeting", "calendar")
     assert state["until"].startswith("2026-11-23T11:30:00")
     plan = client.get("/api/v1/me/routing-preview", headers=alice).get_json()
-    assert plan["steps"][0]["text"] == "Personen du ringer er i møte til 12:30."
+    assert plan["steps"][0]["text"] == "The person you are calling is in a meeting until 12:30 PM."
 
 
 def test_free_and_all_day_events_do_not_make_me_busy(client, alice, feed_url):
