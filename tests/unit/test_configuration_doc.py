@@ -1,8 +1,8 @@
 """Every environment variable the project reads is in `docs/configuration.md`.
 
-Reads the code as text (no import): Python lines that mention the environment and name a
-variable as a string, and `${NAME:-default}` in shell scripts and deploy files. The
-`PBX_MESSAGES_*` names are built from the fields of `MessagesConfig`.
+Reads the code as text (no import): Python lines that mention the environment (or a
+`..._VARIABLE` constant) and name a variable as a string, and `${NAME:-default}` in shell
+scripts and deploy files. The `PBX_MESSAGES_*` names are built from the fields of `MessagesConfig`.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ MESSAGES_FIELD = re.compile(r"^    (\w+): int = ", re.M)
 def variables_read_by(path: Path) -> set[str]:
     text = path.read_text(errors="replace")
     if path.suffix == ".py":
-        return {name for line in text.splitlines() if re.search(r"env", line, re.I)
+        return {name for line in text.splitlines() if re.search(r"env|variable", line, re.I)
                 for name in PY_NAME.findall(line)}
     return set(SH_NAME.findall(text))
 
@@ -45,7 +45,7 @@ def documented_variables() -> set[str]:
 def test_the_scan_finds_variables_of_every_kind():
     found = variables_read_by_the_project()
     assert {"DATABASE_URL", "SIP_TRUNKS", "RESTART_MAX_S", "WEB_TIMEOUT", "SIM_API",
-            "PBX_MESSAGES_MAX_PARTS"} <= found
+            "PBX_MESSAGES_MAX_PARTS", "PBX_CALENDAR_HOSTS"} <= found
 
 
 def test_every_environment_variable_the_code_reads_is_in_the_configuration_table():
