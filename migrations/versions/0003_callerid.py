@@ -11,7 +11,7 @@ from sqlalchemy.dialects import sqlite
 
 revision = '0003'
 down_revision = '0001'
-branch_labels = None
+branch_labels = ("callerid",)
 depends_on = None
 
 

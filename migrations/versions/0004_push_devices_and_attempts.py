@@ -10,7 +10,7 @@ import api.core.db
 
 revision = '0004'
 down_revision = '0001'
-branch_labels = None
+branch_labels = ("push",)
 depends_on = None
 
 

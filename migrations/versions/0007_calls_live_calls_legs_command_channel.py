@@ -11,7 +11,7 @@ import api.core.db
 
 revision = '0007'
 down_revision = '0001'
-branch_labels = None
+branch_labels = ("calls",)
 depends_on = None
 
 

@@ -11,7 +11,7 @@ import api.core.db
 
 revision = '0008'
 down_revision = '0001'
-branch_labels = None
+branch_labels = ("transfer",)
 depends_on = None
 
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 revision = '0009c'
 down_revision = '0001'
-branch_labels = None
+branch_labels = ("call_log_via_main_number",)
 depends_on = '0003'
 
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 revision = '0009m'
 down_revision = '0001'
-branch_labels = None
+branch_labels = ("main_number_user",)
 depends_on = '0002'
 
 

@@ -11,7 +11,7 @@ import api.core.db
 
 revision = '0010t'
 down_revision = '0001'
-branch_labels = None
+branch_labels = ("gateway_endpoints",)
 depends_on = None
 
 

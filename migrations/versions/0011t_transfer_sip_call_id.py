@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 revision = '0011t'
 down_revision = '0001'
-branch_labels = None
+branch_labels = ("transfer_sip_call_id",)
 depends_on = ('0008',)
 
 

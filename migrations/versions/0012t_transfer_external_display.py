@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 revision = '0012t'
 down_revision = '0001'
-branch_labels = None
+branch_labels = ("transfer_external_display",)
 depends_on = ('0008',)
 
 

@@ -14,7 +14,7 @@ from alembic import op
 
 revision = '0013g'
 down_revision = '0001'
-branch_labels = None
+branch_labels = ("call_log_number_latest",)
 depends_on = '0003'
 
 

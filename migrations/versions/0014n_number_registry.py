@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 revision = '0014n'
 down_revision = '0001'
-branch_labels = None
+branch_labels = ("numbers",)
 depends_on = ('0002', '0006')
 
 # (kind, SQL selecting tenant id, owner id, number)

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 revision = '0014r'
 down_revision = '0001'
-branch_labels = None
+branch_labels = ("ring_one_after_another",)
 depends_on = '0002'
 
 

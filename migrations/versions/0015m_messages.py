@@ -13,7 +13,7 @@ import api.core.db
 
 revision = '0015m'
 down_revision = '0005'
-branch_labels = None
+branch_labels = ("messages",)
 depends_on = None
 
 GRANTED_TO = ('administrator', 'team_leader')
