@@ -1,4 +1,5 @@
-"""Limits of the messages feature from PBX_MESSAGES_* environment variables (see README)."""
+"""Limits of the messages feature from PBX_MESSAGES_* environment variables
+(docs/configuration.md)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, fields

@@ -1,4 +1,4 @@
-"""SMS settings from PBX_* environment variables (see README, "Password reset by SMS")."""
+"""SMS settings from PBX_* environment variables (docs/configuration.md)."""
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -35,14 +35,14 @@ def empty_database(database_url, tmp_path):
 
 
 @pytest.mark.parametrize("head", [
-    pytest.param(h, marks=pytest.mark.xfail(strict=True, raises=KeyError,
-                                            reason="Alembic: down_revision and depends_on share a parent"))
+    pytest.param(h, marks=pytest.mark.xfail(
+        strict=True, raises=KeyError, reason="Alembic: down_revision and depends_on share a parent"))
     if h in ALONE_FAILS else h for h in HEADS])
 def test_a_feature_branch_upgrades_alone_on_an_empty_database(empty_database, head):
     config = alembic_config(empty_database)
     command.upgrade(config, head)
     engine = sa.create_engine(empty_database.replace("postgresql://", "postgresql+psycopg://"))
     with engine.connect() as conn:
-        versions = {row[0] for row in conn.execute(sa.text("SELECT version_num FROM alembic_version"))}
+        versions = set(conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars())
     engine.dispose()
     assert head in versions

@@ -10,7 +10,8 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ["api", "bootstrap", "push", "sip_gateway", "mobile_client_sim", "i18n", "bench", "scripts", "deploy"]
+SOURCES = ["api", "bootstrap", "push", "sip_gateway", "mobile_client_sim", "i18n", "bench",
+           "scripts", "deploy"]
 PY_NAME = re.compile(r"""["']([A-Z][A-Z0-9]*_[A-Z0-9_]+|PORT|HOST|GATEWAYS)["']""")
 SH_NAME = re.compile(r"\$\{([A-Z][A-Z0-9_]*):?-")
 MESSAGES_FIELD = re.compile(r"^    (\w+): int = ", re.M)
@@ -28,7 +29,7 @@ def variables_read_by_the_project() -> set[str]:
     names: set[str] = set()
     for top in SOURCES:
         for path in (ROOT / top).rglob("*"):
-            if path.is_file() and (path.suffix in (".py", ".sh", ".cfg", ".conf", ".service")):
+            if path.is_file() and path.suffix in (".py", ".sh", ".cfg", ".conf", ".service"):
                 names |= variables_read_by(path)
     names |= set(SH_NAME.findall((ROOT / "Makefile").read_text()))
     messages = (ROOT / "api/messages/config.py").read_text()
@@ -39,7 +40,8 @@ def variables_read_by_the_project() -> set[str]:
 def documented_variables() -> set[str]:
     table = [line for line in (ROOT / "docs/configuration.md").read_text().splitlines()
              if line.startswith("| ")]
-    return {name for line in table for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", line.split("|")[2])}
+    return {name for line in table
+            for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", line.split("|")[2])}
 
 
 def test_the_scan_finds_variables_of_every_kind():

@@ -18,5 +18,5 @@ def test_there_is_one_root_the_foundation():
 def test_every_revision_after_the_foundation_is_on_a_labelled_branch():
     unlabelled = [r.revision for r in _scripts().walk_revisions()
                   if r.down_revision is not None and not r.branch_labels]
-    assert not unlabelled, f"give these a branch_labels entry (or start them on a labelled branch): {unlabelled}"
+    assert not unlabelled, f"start these on a labelled branch (branch_labels): {unlabelled}"
 
