@@ -63,6 +63,8 @@ def create_app(settings: Settings, process: "Process") -> Flask:
     api = Api(app)
     api.register_converter(BoundedInt, lambda _c: {"type": "integer", "minimum": 0,
                                                    "maximum": BoundedInt.MAX})
+    from .availability.schemas import LocalDateTime
+    api.register_field(LocalDateTime, "string", None)  # its pattern says it: no offset
     serve_swagger_ui(app)
     register_problem_handlers(app)  # after Api(): replaces flask-smorest's error handler
     refuse_nul_characters(app)

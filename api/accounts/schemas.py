@@ -5,7 +5,7 @@ import zoneinfo
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from ..core.schemas import PartialMixin
+from ..core.schemas import Boolean, Integer, PartialMixin
 from . import passwords, permissions
 
 LANGS = ("nb", "nn", "no", "sv", "da", "fi", "en")
@@ -25,7 +25,7 @@ class RefreshSchema(Schema):
 
 
 class UserSchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = Integer(dump_only=True)
     mobile = fields.String(required=True, validate=validate.Length(1, 40),
                            metadata={"description": "E.164 on output; any format on input"})
     first_name = fields.String(required=True, validate=validate.Length(1, 100))
@@ -40,7 +40,7 @@ class UserSchema(Schema):
     tags = fields.List(fields.String(validate=validate.Length(1, 40)),
                        validate=validate.Length(0, 50))
     language = fields.String(allow_none=True, validate=validate.OneOf(LANGS))
-    role_id = fields.Integer()
+    role_id = Integer()
     role = fields.Function(lambda u: {"id": u.role.id, "name": u.role.name,
                                       "builtin": u.role.builtin}, dump_only=True)
 
@@ -62,7 +62,7 @@ class MeSchema(UserSchema):
     default_transfer_method = fields.Function(
         lambda u: (u.settings or {}).get("default_transfer_method", TRANSFER_METHODS[0]),
         dump_only=True)
-    password_expired = fields.Boolean(dump_only=True)
+    password_expired = Boolean(dump_only=True)
 
 
 class MeUpdateSchema(Schema):
@@ -79,19 +79,19 @@ class TokenSchema(Schema):
     access_token = fields.String()
     refresh_token = fields.String()
     token_type = fields.Constant("Bearer")
-    expires_in = fields.Integer()
-    session_id = fields.Integer()
-    password_expired = fields.Boolean()
+    expires_in = Integer()
+    session_id = Integer()
+    password_expired = Boolean()
     user = fields.Nested(UserSchema)
 
 
 class SessionSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     created_at = fields.DateTime()
     last_used_at = fields.DateTime()
     user_agent = fields.String(allow_none=True)
     ip = fields.String(allow_none=True)
-    current = fields.Boolean()
+    current = Boolean()
 
 
 class PasswordChangeSchema(Schema):
@@ -100,7 +100,7 @@ class PasswordChangeSchema(Schema):
 
 
 class RoleSchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = Integer(dump_only=True)
     name = fields.String(required=True, validate=validate.Length(1, 80))
     builtin = fields.String(dump_only=True, allow_none=True)
     permissions = fields.List(fields.String(validate=validate.OneOf(sorted(permissions.ALL))),
@@ -117,7 +117,7 @@ class PermissionSchema(Schema):
 
 
 class TenantSchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = Integer(dump_only=True)
     name = fields.String(validate=validate.Length(1, 200))
     country = fields.String(validate=validate.Regexp(r"^[A-Z]{2}$", error="ISO 3166 alpha-2"))
     timezone = fields.String()

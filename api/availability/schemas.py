@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from marshmallow import Schema, ValidationError, fields, post_dump, validate
 
-from ..core.schemas import PartialMixin
+from ..core.schemas import Boolean, Integer, PartialMixin
 from .featurecodes import CODE_RE
 from .inputs import (DESTINATION_KINDS, DEVICE_KINDS, DIALLED_KINDS, MATCHES, RECURRENCES,
                      RING_ORDERS)
@@ -17,6 +17,13 @@ KIND = validate.OneOf(DEVICE_KINDS)
 
 class QueueLogout(fields.Field):
     """A list of queue ids, or "all"."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).update({"oneOf": [
+            {"type": "string", "enum": ["all"]},
+            {"type": "array", "maxItems": 200,
+             "items": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}}]})
+        super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if value == "all":
@@ -47,7 +54,7 @@ class CallerExceptionSchema(Schema):
     destination = fields.Nested(DestinationSchema, load_default=None, allow_none=True)
     devices = fields.List(fields.String(validate=KIND), allow_none=True, load_default=None,
                           validate=validate.Length(0, 3))
-    announce = fields.Boolean(load_default=False)
+    announce = Boolean(load_default=False)
     dialled = fields.List(fields.String(validate=validate.OneOf(DIALLED_KINDS)),
                           allow_none=True, load_default=None, validate=validate.Length(1, 4),
                           metadata={"description": "Only calls to these of my numbers "
@@ -55,7 +62,7 @@ class CallerExceptionSchema(Schema):
 
 
 class ProfileSchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = Integer(dump_only=True)
     key = fields.String(dump_only=True, allow_none=True,
                         metadata={"description": "The standard profile it started as, a stable "
                                                "key (available, busy, meeting, lunch, away, "
@@ -63,27 +70,27 @@ class ProfileSchema(Schema):
                                                "the user's own. Until the user renames it, a "
                                                "standard profile's name is in the user's "
                                                "language"})
-    is_default = fields.Boolean(dump_only=True)
+    is_default = Boolean(dump_only=True)
     name = fields.String(required=True, validate=validate.Length(1, 60))
     colour = fields.String(validate=validate.Regexp(r"^#[0-9a-fA-F]{6}$"))
     icon = fields.String(validate=validate.Length(1, 40))
     note = fields.String(allow_none=True, validate=validate.Length(0, 200))
-    priority = fields.Integer(validate=validate.Range(0, 1000))
+    priority = Integer(validate=validate.Range(0, 1000))
     activation_code = fields.String(allow_none=True, validate=validate.Regexp(CODE_RE.pattern))
-    announce = fields.Boolean(metadata={"description": "Spoken referral before the call goes on"})
+    announce = Boolean(metadata={"description": "Spoken referral before the call goes on"})
     devices = fields.List(fields.String(validate=KIND), validate=validate.Length(0, 3))
     ring_order = fields.String(validate=validate.OneOf(RING_ORDERS), metadata={
         "description": "simultaneous; mobile_after (the mobile joins after mobile_delay s); "
                        "mobile_first (the others join after mobile_delay s); "
                        "one_after_another (each device kind alone for ring_each s, in the "
                        "order of `devices`)"})
-    mobile_delay = fields.Integer(validate=validate.Range(0, 120))
-    ring_each = fields.Integer(validate=validate.Range(5, 120), metadata={
+    mobile_delay = Integer(validate=validate.Range(0, 120))
+    ring_each = Integer(validate=validate.Range(5, 120), metadata={
         "description": "one_after_another: seconds each device kind rings before the next"})
     when_free = fields.Nested(DestinationSchema)
     when_busy = fields.Nested(DestinationSchema)
     no_answer = fields.Nested(DestinationSchema)
-    no_answer_after = fields.Integer(validate=validate.Range(5, 300))
+    no_answer_after = Integer(validate=validate.Range(5, 300))
     exceptions = fields.List(fields.Nested(CallerExceptionSchema),
                              validate=validate.Length(0, 20))
     display_numbers = fields.Dict(keys=fields.String(validate=KIND),
@@ -110,7 +117,7 @@ class ProfileUpdateSchema(PartialMixin, ProfileSchema):
 
 
 class ProfileRefSchema(Schema):
-    id = fields.Integer(allow_none=True)
+    id = Integer(allow_none=True)
     key = fields.String(allow_none=True)
     name = fields.String()
     colour = fields.String()
@@ -130,7 +137,7 @@ class AvailabilitySchema(Schema):
 
 
 class AvailabilitySetSchema(Schema):
-    profile_id = fields.Integer(required=True, validate=ID)
+    profile_id = Integer(required=True, validate=ID)
     until = fields.AwareDateTime(allow_none=True, load_default=None,
                                  metadata={"description": "Ends by itself then (ISO 8601 with "
                                                           "offset); none = until changed"})
@@ -141,18 +148,18 @@ class PreviewQueryArgsSchema(Schema):
     caller = fields.String(validate=validate.Length(0, 40),
                            metadata={"description": "The calling number (any format)"})
     at = fields.AwareDateTime(metadata={"description": "The instant (default now)"})
-    busy = fields.Boolean(metadata={"description": "Already in a call (default: as now)"})
+    busy = Boolean(metadata={"description": "Already in a call (default: as now)"})
     dialled = fields.String(load_default="office", validate=validate.OneOf(DIALLED_KINDS),
                             metadata={"description": "Which of my numbers is called"})
 
 
 class RingTargetSchema(Schema):
-    device_id = fields.Integer()
+    device_id = Integer()
     kind = fields.String()
     address = fields.String()
-    delay = fields.Integer()
+    delay = Integer()
     display_number = fields.String(allow_none=True)
-    stop = fields.Integer(allow_none=True, metadata={
+    stop = Integer(allow_none=True, metadata={
         "description": "Stops ringing this many seconds after the step starts (one after "
                        "another); none = rings until the step ends"})
 
@@ -162,12 +169,12 @@ class StepSchema(Schema):
     text = fields.String(allow_none=True)
     language = fields.String(allow_none=True)
     targets = fields.List(fields.Nested(RingTargetSchema))
-    timeout = fields.Integer(allow_none=True)
+    timeout = Integer(allow_none=True)
     destination = fields.Nested(DestinationSchema, allow_none=True)
 
 
 class PlanSchema(Schema):
-    profile_id = fields.Integer()
+    profile_id = Integer()
     profile_key = fields.String(allow_none=True, metadata={
         "description": "The standard profile's stable key; null for the user's own"})
     profile_name = fields.String(metadata={
@@ -175,7 +182,7 @@ class PlanSchema(Schema):
     source = fields.String()
     until = fields.DateTime(allow_none=True)
     note = fields.String(allow_none=True)
-    busy = fields.Boolean()
+    busy = Boolean()
     rule = fields.String()
     reason = fields.String()
     language = fields.String()
@@ -195,16 +202,28 @@ class PlanSchema(Schema):
         return data
 
 
+LOCAL_DATETIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$"
+
+
+class LocalDateTime(fields.NaiveDateTime):
+    """A wall-clock time without offset. Documented as a pattern, not `format: date-time`:
+    RFC 3339 date-times carry an offset, which this field refuses."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).setdefault("pattern", LOCAL_DATETIME)
+        super().__init__(**kwargs)
+
+
 class ScheduleSchema(Schema):
-    id = fields.Integer(dump_only=True)
-    profile_id = fields.Integer(required=True, validate=ID)
-    starts = fields.NaiveDateTime(required=True, validate=validate.Range(
+    id = Integer(dump_only=True)
+    profile_id = Integer(required=True, validate=ID)
+    starts = LocalDateTime(required=True, validate=validate.Range(
         datetime(2000, 1, 1), datetime(2100, 1, 1)), metadata={
         "description": "Local wall time in the company's time zone, without offset"})
-    ends = fields.NaiveDateTime(required=True, validate=validate.Range(
+    ends = LocalDateTime(required=True, validate=validate.Range(
         datetime(2000, 1, 1), datetime(2101, 1, 1)))
     recurrence = fields.String(load_default="none", validate=validate.OneOf(RECURRENCES))
-    weekdays = fields.List(fields.Integer(validate=validate.Range(0, 6)), load_default=list,
+    weekdays = fields.List(Integer(validate=validate.Range(0, 6)), load_default=list,
                            validate=validate.Length(0, 7),
                            metadata={"description": "Weekly: Monday = 0 ... Sunday = 6"})
     repeat_until = fields.Date(allow_none=True, load_default=None, validate=validate.Range(
@@ -216,8 +235,8 @@ class ScheduleUpdateSchema(PartialMixin, ScheduleSchema):
 
 
 class DeviceSchema(Schema):
-    id = fields.Integer(dump_only=True)
-    user_id = fields.Integer(dump_only=True)
+    id = Integer(dump_only=True)
+    user_id = Integer(dump_only=True)
     kind = fields.String(required=True, validate=KIND)
     label = fields.String(validate=validate.Length(0, 80), load_default="")
     sip_uri = fields.String(allow_none=True, validate=validate.Regexp(
@@ -225,9 +244,9 @@ class DeviceSchema(Schema):
         "such as sip:2101@pbx.example.com"))
     number = fields.String(allow_none=True, validate=validate.Length(0, 40),
                            metadata={"description": "A mobile's number (default: the user's)"})
-    mex = fields.Boolean(load_default=True,
+    mex = Boolean(load_default=True,
                          metadata={"description": "Mobile extension: rings for office calls"})
-    enabled = fields.Boolean(load_default=True)
+    enabled = Boolean(load_default=True)
     sip_username = fields.String(dump_only=True, allow_none=True, metadata={
         "description": "The user name it registers with at the SIP edge (softphone, desk phone)"})
     sip_credentials = fields.Nested(lambda: SipCredentialsSchema(), dump_only=True, metadata={
@@ -248,12 +267,12 @@ class DeviceUpdateSchema(PartialMixin, DeviceSchema):
 
 
 class MainNumberSchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = Integer(dump_only=True)
     number = fields.String(required=True, validate=validate.Length(1, 40))
     label = fields.String(required=True, validate=validate.Length(1, 80))
-    displayable = fields.Boolean(load_default=True,
+    displayable = Boolean(load_default=True,
                                  metadata={"description": "Users may show it on outgoing calls"})
-    user_id = fields.Integer(
+    user_id = Integer(
         allow_none=True, validate=validate.Range(1, 2**31 - 1),
         metadata={"description": "A user in the company: calls to this number ring that user "
                                  "by their own plan (push, devices, fallbacks). None: the "
@@ -279,7 +298,7 @@ class CalendarSchema(Schema):
     source = fields.String(dump_only=True)
     synced_at = fields.DateTime(dump_only=True, allow_none=True)
     last_error = fields.String(dump_only=True, allow_none=True)
-    events = fields.Integer(dump_only=True)
+    events = Integer(dump_only=True)
 
 
 class CalendarUrlSchema(Schema):

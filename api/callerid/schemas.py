@@ -5,7 +5,7 @@ from datetime import timezone
 
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
-from ..core.schemas import PartialMixin
+from ..core.schemas import Boolean, Integer, PartialMixin
 from .calllog import DIRECTIONS, QUEUE_EVENTS, STATUSES
 from .favourites import KINDS as FAVOURITE_KINDS
 
@@ -39,7 +39,7 @@ class NumberSchema(Schema):
 
 
 class ContactSchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = Integer(dump_only=True)
     name = Text(required=True, validate=validate.Length(1, 200))
     company = _text(200)
     title = _text(120)
@@ -70,13 +70,13 @@ class ImportSchema(Schema):
 
 
 class SkippedSchema(Schema):
-    line = fields.Integer()
+    line = Integer()
     reason = Text()
 
 
 class ImportResultSchema(Schema):
-    created = fields.Integer()
-    numbers = fields.Integer()
+    created = Integer()
+    numbers = Integer()
     skipped = fields.List(fields.Nested(SkippedSchema))
 
 
@@ -96,12 +96,12 @@ class _LiveSchema(Schema):
     availability = fields.Dict(allow_none=True, metadata={
         "description": "Colleagues' live availability: profile name, colour, icon, note, "
                        "until (ISO 8601 with offset)"})
-    in_call = fields.Boolean(allow_none=True)
+    in_call = Boolean(allow_none=True)
 
 
 class DirectoryEntrySchema(_WhoSchema, _LiveSchema):
     kind = Text(metadata={"description": "colleague or contact"})
-    id = fields.Integer()
+    id = Integer()
     first_name = Text(allow_none=True)
     last_name = Text(allow_none=True)
     email = Text(allow_none=True)
@@ -116,8 +116,8 @@ class HitSchema(_WhoSchema):
     source_name = Text()
     address = Text(allow_none=True)
     label = Text(allow_none=True)
-    user_id = fields.Integer(allow_none=True)
-    contact_id = fields.Integer(allow_none=True)
+    user_id = Integer(allow_none=True)
+    contact_id = Integer(allow_none=True)
 
 
 class LookupQueryArgsSchema(Schema):
@@ -129,14 +129,14 @@ class LookupQueryArgsSchema(Schema):
 class LookupResultSchema(Schema):
     number = Text()
     e164 = Text(allow_none=True)
-    found = fields.Boolean()
-    lookup_enabled = fields.Boolean()
+    found = Boolean()
+    lookup_enabled = Boolean()
     hit = fields.Nested(HitSchema, allow_none=True)
 
 
 class FavouriteCreateSchema(Schema):
     kind = Text(required=True, validate=validate.OneOf(FAVOURITE_KINDS))
-    target_id = fields.Integer(allow_none=True, validate=ID, metadata={
+    target_id = Integer(allow_none=True, validate=ID, metadata={
         "description": "User id (colleague), contact id, queue id or main number id"})
     number = _text(40, metadata={"description": "For an external favourite"})
     label = _text(200)
@@ -147,45 +147,45 @@ class FavouriteUpdateSchema(Schema):
 
 
 class FavouriteOrderSchema(Schema):
-    ids = fields.List(fields.Integer(validate=ID), required=True,
+    ids = fields.List(Integer(validate=ID), required=True,
                       validate=validate.Length(0, 200))
 
 
 class FavouriteSchema(_LiveSchema):
-    id = fields.Integer()
-    position = fields.Integer()
+    id = Integer()
+    position = Integer()
     kind = Text()
-    target_id = fields.Integer(allow_none=True)
+    target_id = Integer(allow_none=True)
     label = Text(allow_none=True)
     name = Text(allow_none=True)
     number = Text(allow_none=True)
 
 
 class CallLogQueryArgsSchema(Schema):
-    missed = fields.Boolean(metadata={"description": "Only missed incoming calls"})
-    handled = fields.Boolean()
+    missed = Boolean(metadata={"description": "Only missed incoming calls"})
+    handled = Boolean()
     direction = Text(validate=validate.OneOf(DIRECTIONS))
     since = _when()
     until = _when()
 
 
 class CallLogEntrySchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     call_id = Text(allow_none=True)
     direction = Text(metadata={"description": " or ".join(DIRECTIONS)})
     status = Text(metadata={"description": ", ".join(STATUSES)})
     other_number = Text(allow_none=True)
     hit = fields.Nested(HitSchema, allow_none=True)
-    via_queue_id = fields.Integer(allow_none=True)
-    via_main_number_id = fields.Integer(
+    via_queue_id = Integer(allow_none=True)
+    via_main_number_id = Integer(
         allow_none=True, metadata={"description": "The call came in on this main number"})
-    transferred_by_user_id = fields.Integer(allow_none=True)
+    transferred_by_user_id = Integer(allow_none=True)
     transfer = fields.Dict(
         allow_none=True, dump_only=True,
         metadata={"description": "I transferred this call: {id, method, target {kind, id, "
                                  "number, name}, state (how it ended), reason}; the last "
                                  "transfer when there were several"})
-    is_callback = fields.Boolean()
+    is_callback = Boolean()
     started_at = fields.DateTime()
     answered_at = fields.DateTime(allow_none=True)
     ended_at = fields.DateTime(allow_none=True)
@@ -198,50 +198,50 @@ class CallLogEntrySchema(Schema):
 
 
 class CallLogUpdateSchema(Schema):
-    handled = fields.Boolean(required=True)
+    handled = Boolean(required=True)
 
 
 class QueueLogQueryArgsSchema(Schema):
-    queue_id = fields.Integer(validate=ID)
+    queue_id = Integer(validate=ID)
     event = Text(validate=validate.OneOf(QUEUE_EVENTS))
     since = _when()
     until = _when()
 
 
 class QueueLogEntrySchema(Schema):
-    id = fields.Integer()
-    queue_id = fields.Integer()
+    id = Integer()
+    queue_id = Integer()
     call_id = Text(allow_none=True)
     event = Text(metadata={"description": ", ".join(QUEUE_EVENTS)})
     caller_number = Text(allow_none=True)
     hit = fields.Nested(HitSchema, allow_none=True)
-    member_user_id = fields.Integer(allow_none=True)
+    member_user_id = Integer(allow_none=True)
     transferred_to = Text(allow_none=True)
-    wait_s = fields.Integer(allow_none=True)
+    wait_s = Integer(allow_none=True)
     at = fields.DateTime()
 
 
 class CallDirectoryQueryArgsSchema(Schema):
-    since = fields.Integer(validate=validate.Range(0, 2**53), metadata={
+    since = Integer(validate=validate.Range(0, 2**53), metadata={
         "description": "The version the phone holds: only changes since it (0 or absent: all)"})
 
 
 class CallDirectoryEntrySchema(Schema):
-    number = fields.Integer(metadata={"format": "int64", "example": 4790012345})
+    number = Integer(metadata={"format": "int64", "example": 4790012345})
     label = Text()
 
 
 class CallDirectorySchema(Schema):
-    version = fields.Integer(metadata={"format": "int64"})
-    full = fields.Boolean(metadata={"description": "true: replace everything; false: apply "
+    version = Integer(metadata={"format": "int64"})
+    full = Boolean(metadata={"description": "true: replace everything; false: apply "
                                                    "the additions and removals"})
-    removed = fields.List(fields.Integer(metadata={"format": "int64"}))
+    removed = fields.List(Integer(metadata={"format": "int64"}))
     entries = fields.List(fields.Nested(CallDirectoryEntrySchema))
 
 
 class SettingsSchema(Schema):
-    push_calls = fields.Boolean(metadata={"description": "Push notifications for calls"})
-    number_lookup = fields.Boolean(metadata={"description": "Identify callers (lookup and "
+    push_calls = Boolean(metadata={"description": "Push notifications for calls"})
+    number_lookup = Boolean(metadata={"description": "Identify callers (lookup and "
                                                             "the phone's call directory)"})
 
 
@@ -254,22 +254,22 @@ class HttpSourceConfigSchema(Schema):
     mapping = fields.Dict(keys=Text(validate=validate.OneOf(MAPPED)),
                           values=Text(validate=validate.Length(1, 200)),
                           metadata={"description": "Hit field -> dotted path in the JSON answer"})
-    ttl_s = fields.Integer(validate=validate.Range(0, 7 * 86400))
+    ttl_s = Integer(validate=validate.Range(0, 7 * 86400))
     timeout_s = fields.Float(validate=validate.Range(0.05, 10))
     headers = fields.Dict(keys=Text(validate=validate.Length(1, 100)),
                           values=Text(validate=validate.Length(0, 1000)))
 
 
 class SourceSchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = Integer(dump_only=True)
     name = Text(required=True, validate=validate.Length(1, 120))
     kind = Text(required=True, validate=validate.Length(1, 20),
                          metadata={"description": "register, http_json, or a plug-in kind"})
-    position = fields.Integer(validate=validate.Range(0, 1000), metadata={
+    position = Integer(validate=validate.Range(0, 1000), metadata={
         "description": "Order of trust among external sources, lowest first"})
-    enabled = fields.Boolean()
+    enabled = Boolean()
     config = fields.Nested(HttpSourceConfigSchema)
-    entry_count = fields.Integer(dump_only=True)
+    entry_count = Integer(dump_only=True)
 
 
 class SourceUpdateSchema(PartialMixin, SourceSchema):

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from ..core.schemas import Integer
 
 class LiveCallSchema(Schema):
-    id = fields.Int(required=True)
+    id = Integer(required=True)
     other_number = fields.Str(allow_none=True, metadata={"description": "E.164 when known"})
     direction = fields.Str(required=True, metadata={"description": "incoming or outgoing"})
     state = fields.Str(required=True, metadata={"description": "ringing or answered"})
@@ -14,8 +15,8 @@ class LiveCallSchema(Schema):
 
 
 class CallCommandSchema(Schema):
-    id = fields.Int(required=True)
-    call_id = fields.Int(required=True)
+    id = Integer(required=True)
+    call_id = Integer(required=True)
     kind = fields.Str(required=True, metadata={"description": "hangup"})
     state = fields.Str(required=True,
                        metadata={"description": "pending, running, done or failed"})

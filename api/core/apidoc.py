@@ -23,6 +23,14 @@ class ProblemSchema(Schema):
 class Api(_Api):
     ERROR_SCHEMA = ProblemSchema
 
+    def _register_pagination_header(self):
+        """X-Pagination holds a JSON object, so it is documented with `content`, not with a
+        `schema` (which would mean the `k,v,k,v` form of OpenAPI's simple style)."""
+        from flask_smorest.pagination import PaginationMetadataSchema
+        self.spec.components.header("PAGINATION", {
+            "description": "Pagination metadata, a JSON object",
+            "content": {"application/json": {"schema": PaginationMetadataSchema}}}, lazy=True)
+
 
 SPEC_OPTIONS = {
     "info": {"description": "REST API of the company phone app: accounts, availability, "

@@ -20,3 +20,31 @@ class IdempotencyHeadersSchema(Schema):
 
     idempotency_key = fields.Str(data_key="Idempotency-Key", load_default=None,
                                  validate=validate.Length(min=1, max=100))
+
+
+class Boolean(fields.Boolean):
+    """`true` or `false` and nothing else (in a query string, the texts true and false).
+
+    marshmallow's own Boolean also takes 0, 1, "yes", "on"...; the document says boolean,
+    so a client sending 0 learns of its mistake instead of having it guessed."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        raise self.make_error("invalid")
+
+
+class Integer(fields.Integer):
+    """A whole number, as JSON Schema means it: 2.5 or 1e-42 is refused, not truncated to 2 or
+    0; 20.0 is 20. Text is taken only when it is all digits (query strings and paths)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid")
+        if isinstance(value, str) and not value.strip().lstrip("+-").isdigit():
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)

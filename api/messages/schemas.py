@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate
 
 from ..callerid.schemas import Text
-from ..core.schemas import PartialMixin
+from ..core.schemas import Boolean, Integer, PartialMixin
 
 ID = validate.Range(1, 2**31 - 1)
 MAX_TEXT = 5000
@@ -17,7 +17,7 @@ def _not_blank(value: str) -> None:
 
 
 def _ids(what: str):
-    return fields.List(fields.Integer(validate=ID), validate=validate.Length(0, 500),
+    return fields.List(Integer(validate=ID), validate=validate.Length(0, 500),
                        load_default=list, metadata={"description": f"Ids of {what}"})
 
 
@@ -36,19 +36,19 @@ class MessageTextSchema(Schema):
 class MessagePreviewSchema(Schema):
     encoding = fields.String(metadata={"description": "GSM-7 or UCS-2 (any character outside "
                                                       "GSM-7 makes the whole text UCS-2)"})
-    characters = fields.Integer(metadata={"description": "Characters as the user sees them"})
-    units = fields.Integer(metadata={"description": "Places the text takes: GSM-7 extension "
+    characters = Integer(metadata={"description": "Characters as the user sees them"})
+    units = Integer(metadata={"description": "Places the text takes: GSM-7 extension "
                                                     "characters (€ [ ] { } ^ ~ \\ |) and "
                                                     "emoji take two"})
-    parts = fields.Integer(metadata={"description": "SMS the text is sent as"})
-    per_part = fields.Integer(metadata={"description": "160/70 for one SMS, 153/67 per part "
+    parts = Integer(metadata={"description": "SMS the text is sent as"})
+    per_part = Integer(metadata={"description": "160/70 for one SMS, 153/67 per part "
                                                        "of a longer one"})
-    characters_left = fields.Integer(metadata={"description": "Places left before one more "
+    characters_left = Integer(metadata={"description": "Places left before one more "
                                                               "SMS is needed"})
     unicode_characters = fields.List(fields.String(), metadata={
         "description": "The characters that make the text UCS-2"})
-    max_parts = fields.Integer(metadata={"description": "The most parts a message may have"})
-    too_long = fields.Boolean()
+    max_parts = Integer(metadata={"description": "The most parts a message may have"})
+    too_long = Boolean()
 
 
 class GroupMembersSchema(Schema):
@@ -77,12 +77,12 @@ class MessageRecipientSchema(Schema):
 
 
 class MessageSchema(Schema):
-    id = fields.Integer()
-    user_id = fields.Integer(allow_none=True, metadata={"description": "Who sent it"})
+    id = Integer()
+    user_id = Integer(allow_none=True, metadata={"description": "Who sent it"})
     sender = fields.String()
     text = fields.String()
     encoding = fields.String()
-    parts = fields.Integer()
+    parts = Integer()
     created_at = fields.AwareDateTime()
     recipients = fields.List(fields.Nested(MessageRecipientSchema))
     states = fields.Method("_states", metadata={"description": "Recipients per state"})
@@ -95,11 +95,11 @@ class MessageSchema(Schema):
 
 
 class MessageHistoryQueryArgsSchema(Schema):
-    user_id = fields.Integer(validate=ID, metadata={"description": "Only this user's"})
+    user_id = Integer(validate=ID, metadata={"description": "Only this user's"})
 
 
 class _Owned(Schema):
-    id = fields.Integer(dump_only=True)
+    id = Integer(dump_only=True)
     scope = fields.String(validate=validate.OneOf(SCOPES), load_default="personal",
                           metadata={"description": "personal (yours) or company (everyone's; "
                                                    "administrators)"})

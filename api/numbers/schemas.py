@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from ..core.schemas import Integer
 from .models import KINDS, MAX_SERIES_SIZE, SERIES_KINDS
 
 
 class NumberOwnerSchema(Schema):
     type = fields.String(metadata={"description": "user, queue, main_number or company"})
-    id = fields.Integer(metadata={"description": "the user's, queue's or main number's id "
+    id = Integer(metadata={"description": "the user's, queue's or main number's id "
                                                  "(the company's own id for its service numbers)"})
     name = fields.String(metadata={"description": "the user's name, queue's name or label"})
 
@@ -25,18 +26,18 @@ class RegistryNumberQueryArgsSchema(Schema):
 
 
 class FreeNumberQueryArgsSchema(Schema):
-    series_id = fields.Integer(validate=validate.Range(1, 2**31 - 1))
-    limit = fields.Integer(load_default=20, validate=validate.Range(1, 500))
+    series_id = Integer(validate=validate.Range(1, 2**31 - 1))
+    limit = Integer(load_default=20, validate=validate.Range(1, 500))
 
 
 class FreeNumberSchema(Schema):
     number = fields.String()
     form = fields.String(metadata={"description": "public (E.164) or short"})
-    series_id = fields.Integer()
+    series_id = Integer()
 
 
 class NumberSeriesSchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = Integer(dump_only=True)
     kind = fields.String(required=True, validate=validate.OneOf(SERIES_KINDS),
                          metadata={"description": "public: E.164 numbers (any common format "
                                                   "on input); short: 2 to 8 digits"})

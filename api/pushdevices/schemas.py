@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from ..core.schemas import Boolean, Integer
 from .models import ENVIRONMENTS, PLATFORMS, TOKEN_KINDS
 
 _KINDS_BY_PLATFORM = {"ios": ("voip", "alert"), "android": ("fcm",)}
@@ -12,7 +13,7 @@ OUTCOMES = ("delivered", "pruned", "retrying", "expired_auth", "gave_up", "faile
 
 
 class PushDeviceSchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = Integer(dump_only=True)
     platform = fields.String(required=True, validate=validate.OneOf(PLATFORMS))
     token = fields.String(required=True, validate=validate.Regexp(
         r"^[A-Za-z0-9_:\-.]{8,1024}$", error="8 to 1024 letters, digits or _:-."),
@@ -29,10 +30,10 @@ class PushDeviceSchema(Schema):
     locale = fields.String(allow_none=True, load_default=None,
                            validate=validate.Regexp(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8}){0,3}$",
                                                     error="a locale such as nb-NO"))
-    session_id = fields.Integer(dump_only=True,
+    session_id = Integer(dump_only=True,
                                 metadata={"description": "The login session it belongs to; "
                                                          "logging out removes the device"})
-    current_session = fields.Boolean(dump_only=True)
+    current_session = Boolean(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
 
@@ -45,28 +46,28 @@ class PushDeviceSchema(Schema):
 
 
 class PushTestSchema(Schema):
-    devices = fields.Integer(metadata={"description": "How many devices the test goes to"})
+    devices = Integer(metadata={"description": "How many devices the test goes to"})
 
 
 class PushAttemptSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     at = fields.DateTime()
-    user_id = fields.Integer()
-    device_id = fields.Integer(allow_none=True)
+    user_id = Integer()
+    device_id = Integer(allow_none=True)
     platform = fields.String()
     token_kind = fields.String()
     transport = fields.String(metadata={"description": "apns, fcm or local"})
     kind = fields.String(metadata={"description": ", ".join(NOTIFICATION_KINDS)})
     call_id = fields.String(allow_none=True)
-    attempt = fields.Integer()
+    attempt = Integer()
     outcome = fields.String(metadata={"description": ", ".join(OUTCOMES)})
-    status = fields.Integer(allow_none=True, metadata={"description": "provider HTTP status"})
+    status = Integer(allow_none=True, metadata={"description": "provider HTTP status"})
     reason = fields.String(allow_none=True, metadata={"description": "provider reason"})
     latency_ms = fields.Float(allow_none=True)
 
 
 class PushAttemptQueryArgsSchema(Schema):
-    user_id = fields.Integer(validate=validate.Range(1, 2**31 - 1))
+    user_id = Integer(validate=validate.Range(1, 2**31 - 1))
     call_id = fields.String(validate=validate.Length(1, 128))
     kind = fields.String(validate=validate.OneOf(NOTIFICATION_KINDS))
     outcome = fields.String(validate=validate.OneOf(OUTCOMES))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from ..core.schemas import Boolean, Integer
 from ..calls.schemas import LiveCallSchema
 from .models import EXTERNAL_DISPLAY, METHODS, STATES, TARGET_KINDS
 
@@ -12,7 +13,7 @@ TIMEOUT_RANGE = validate.Range(min=5, max=120)
 
 class TargetSchema(Schema):
     kind = fields.Str(required=True, validate=validate.OneOf(TARGET_KINDS))
-    id = fields.Int(validate=validate.Range(min=1, max=MAX_ID),
+    id = Integer(validate=validate.Range(min=1, max=MAX_ID),
                     metadata={"description": "colleague, queue or main number id"})
     number = fields.Str(validate=validate.Length(min=1, max=40),
                         metadata={"description": "an external number, any common format"})
@@ -29,20 +30,20 @@ class TransferCreateSchema(Schema):
     target = fields.Nested(TargetSchema, required=True)
     method = fields.Str(validate=validate.OneOf(METHODS),
                         metadata={"description": "default: my default_transfer_method"})
-    timeout_s = fields.Int(validate=TIMEOUT_RANGE,
+    timeout_s = Integer(validate=TIMEOUT_RANGE,
                            metadata={"description": "seconds the target rings before the "
                                                     "call comes back; default: the company's"})
 
 
 class TransferSchema(Schema):
-    id = fields.Int(required=True)
-    call_id = fields.Int(required=True)
-    command_id = fields.Int(allow_none=True)
+    id = Integer(required=True)
+    call_id = Integer(required=True)
+    command_id = Integer(allow_none=True)
     method = fields.Str(required=True, metadata={"description": ", ".join(METHODS)})
     target = fields.Function(lambda t: {"kind": t.target_kind, "id": t.target_id,
                                         "number": t.target_number, "name": t.target_name},
                              required=True)
-    timeout_s = fields.Int(required=True)
+    timeout_s = Integer(required=True)
     state = fields.Str(required=True, metadata={"description": ", ".join(STATES)})
     reason = fields.Str(allow_none=True)
     created_at = fields.DateTime(required=True)
@@ -52,23 +53,23 @@ class TransferSchema(Schema):
 
 class TargetsQueryArgsSchema(Schema):
     q = fields.Str(load_default=None, validate=validate.Length(max=100))
-    limit = fields.Int(load_default=20, validate=validate.Range(min=1, max=100),
+    limit = Integer(load_default=20, validate=validate.Range(min=1, max=100),
                        metadata={"description": "directory matches at most"})
 
 
 class TransferTargetSchema(Schema):
     kind = fields.Str(required=True,
                       metadata={"description": "colleague, contact, external, queue, main_number"})
-    id = fields.Int(allow_none=True, metadata={"description": "the target id to transfer to"})
-    favourite_id = fields.Int(allow_none=True)
+    id = Integer(allow_none=True, metadata={"description": "the target id to transfer to"})
+    favourite_id = Integer(allow_none=True)
     name = fields.Str(allow_none=True)
     number = fields.Str(allow_none=True)
     availability = fields.Dict(allow_none=True,
                                metadata={"description": "colleagues: profile name, colour, "
                                                         "note, until (ISO 8601)"})
-    in_call = fields.Bool(allow_none=True)
-    calls_waiting = fields.Int(allow_none=True, metadata={"description": "queues"})
-    members_logged_in = fields.Int(allow_none=True, metadata={"description": "queues"})
+    in_call = Boolean(allow_none=True)
+    calls_waiting = Integer(allow_none=True, metadata={"description": "queues"})
+    members_logged_in = Integer(allow_none=True, metadata={"description": "queues"})
     transfer = fields.Dict(required=True,
                            metadata={"description": "the body to POST to transfer to it"})
 
@@ -83,7 +84,7 @@ class TransferTargetsSchema(Schema):
 
 
 class TransferPolicySchema(Schema):
-    timeout_s = fields.Int(required=True, validate=TIMEOUT_RANGE,
+    timeout_s = Integer(required=True, validate=TIMEOUT_RANGE,
                            metadata={"description": "default seconds before a transfer "
                                                     "with return comes back"})
     external_display = fields.Str(
@@ -92,7 +93,7 @@ class TransferPolicySchema(Schema):
                                  "caller's own (caller), the transferring user's office "
                                  "number (office) or one of the company's main numbers "
                                  "(main_number)"})
-    external_display_main_number_id = fields.Int(
+    external_display_main_number_id = Integer(
         load_default=None, allow_none=True, validate=validate.Range(min=1, max=MAX_ID),
         metadata={"description": "the main number shown when external_display is "
                                  "main_number"})
