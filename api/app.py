@@ -33,6 +33,7 @@ def create_app(settings: Settings, process: "Process") -> Flask:
     from .core import jsonbody, outbound
     from .core.request_logs import install_request_ids
     from .core.problems import refuse_nul_characters, register_problem_handlers
+    from .core.queryparams import refuse_unknown_query_parameters
 
     outbound.configure(settings)
     app = Flask(__name__)
@@ -69,6 +70,7 @@ def create_app(settings: Settings, process: "Process") -> Flask:
     register_problem_handlers(app)  # after Api(): replaces flask-smorest's error handler
     refuse_nul_characters(app)
     features.register_all(api)
+    refuse_unknown_query_parameters(app, api)
     _errors_are_problem_json(api)
 
     @app.get("/healthz")

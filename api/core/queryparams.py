@@ -1,0 +1,62 @@
+"""A query parameter the OpenAPI document does not list for an operation is refused.
+
+webargs drops unknown query parameters silently, so `?limt=5` would answer as if no limit had
+been asked for. The document is the contract: each operation's query parameters are read
+from it once, and a request naming another one gets a 400 problem naming it."""
+from __future__ import annotations
+
+import re
+
+from flask import Flask, request
+
+from .errors import AppError
+
+_CONVERTER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+
+
+class UnknownQueryParameter(AppError):
+    status = 400
+    title = "Unknown query parameter"
+    type_slug = "unknown-query-parameter"
+
+
+def _documented(spec: dict) -> dict[tuple[str, str], frozenset[str]]:
+    """(OpenAPI path, METHOD) -> the names of its query parameters."""
+    shared = spec.get("components", {}).get("parameters", {})
+
+    def resolve(p: dict) -> dict:
+        ref = p.get("$ref", "")
+        return shared.get(ref.rsplit("/", 1)[-1], {}) if ref else p
+
+    known = {}
+    for path, item in spec.get("paths", {}).items():
+        common = [resolve(p) for p in item.get("parameters", [])]
+        for method, op in item.items():
+            if method == "parameters" or not isinstance(op, dict):
+                continue
+            params = common + [resolve(p) for p in op.get("parameters", [])]
+            known[(path, method.upper())] = frozenset(
+                p["name"] for p in params if p.get("in") == "query")
+    return known
+
+
+def refuse_unknown_query_parameters(app: Flask, api) -> None:
+    table: dict[tuple[str, str], frozenset[str]] = {}
+
+    @app.before_request
+    def _only_documented():
+        rule = request.url_rule
+        if rule is None or not request.args:
+            return
+        if not table:
+            table.update(_documented(api.spec.to_dict()))
+        method = "GET" if request.method == "HEAD" else request.method
+        allowed = table.get((_CONVERTER.sub(r"{\1}", rule.rule), method))
+        if allowed is None:  # not an API operation (health checks, the docs page)
+            return
+        unknown = sorted(set(request.args) - allowed)
+        if unknown:
+            listed = ", ".join(sorted(allowed)) or "none"
+            raise UnknownQueryParameter(
+                f"unknown query parameter {', '.join(map(repr, unknown))}; "
+                f"this operation takes: {listed}", extra={"parameters": unknown})
