@@ -234,7 +234,7 @@ class CallDirectoryEntrySchema(Schema):
 class CallDirectorySchema(Schema):
     version = Integer(metadata={"format": "int64"})
     full = Boolean(metadata={"description": "true: replace everything; false: apply "
-                                                   "the additions and removals"})
+                                            "the additions and removals"})
     removed = fields.List(Integer(metadata={"format": "int64"}))
     entries = fields.List(fields.Nested(CallDirectoryEntrySchema))
 
@@ -242,7 +242,7 @@ class CallDirectorySchema(Schema):
 class SettingsSchema(Schema):
     push_calls = Boolean(metadata={"description": "Push notifications for calls"})
     number_lookup = Boolean(metadata={"description": "Identify callers (lookup and "
-                                                            "the phone's call directory)"})
+                                                     "the phone's call directory)"})
 
 
 class HttpSourceConfigSchema(Schema):

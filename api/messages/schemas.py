@@ -38,13 +38,13 @@ class MessagePreviewSchema(Schema):
                                                       "GSM-7 makes the whole text UCS-2)"})
     characters = Integer(metadata={"description": "Characters as the user sees them"})
     units = Integer(metadata={"description": "Places the text takes: GSM-7 extension "
-                                                    "characters (€ [ ] { } ^ ~ \\ |) and "
-                                                    "emoji take two"})
+                                             "characters (€ [ ] { } ^ ~ \\ |) and "
+                                             "emoji take two"})
     parts = Integer(metadata={"description": "SMS the text is sent as"})
     per_part = Integer(metadata={"description": "160/70 for one SMS, 153/67 per part "
-                                                       "of a longer one"})
+                                                "of a longer one"})
     characters_left = Integer(metadata={"description": "Places left before one more "
-                                                              "SMS is needed"})
+                                                       "SMS is needed"})
     unicode_characters = fields.List(fields.String(), metadata={
         "description": "The characters that make the text UCS-2"})
     max_parts = Integer(metadata={"description": "The most parts a message may have"})

@@ -14,7 +14,7 @@ _id = validate.Range(1, MAX_ID)
 
 def _seconds(lo: int, hi: int, description: str, default: int):
     return Integer(validate=validate.Range(lo, hi), load_default=default,
-                          metadata={"description": description})
+                   metadata={"description": description})
 
 
 class QueueSchema(Schema):
@@ -41,8 +41,8 @@ class QueueSchema(Schema):
     service_level_s = _seconds(1, 3600, "Answered within this many seconds counts as in service "
                                "level", 20)
     ring_when_empty = Boolean(load_default=False,
-                                     metadata={"description": "Accept callers when nobody is "
-                                                              "logged in"})
+                              metadata={"description": "Accept callers when nobody is "
+                                                       "logged in"})
     no_answer_policy = fields.String(load_default="keep",
                                      validate=validate.OneOf(NO_ANSWER_POLICIES),
                                      metadata={"description": "When a ready member lets a call "
@@ -75,9 +75,9 @@ class MemberSchema(Schema):
     user_id = Integer(dump_only=True)
     name = fields.String(dump_only=True)
     priority = Integer(load_default=0, validate=validate.Range(0, 9),
-                              metadata={"description": "0 is the highest"})
+                       metadata={"description": "0 is the highest"})
     is_default = Boolean(load_default=True,
-                                metadata={"description": "Toggled by remote login"})
+                         metadata={"description": "Toggled by remote login"})
     logged_in = Boolean(dump_only=True)
     paused = Boolean(dump_only=True)
     pause_reason = fields.String(dump_only=True, allow_none=True)
@@ -134,7 +134,7 @@ class PauseSchema(SelectionSchema):
 
 class WrapupSchema(Schema):
     extra_s = Integer(required=True, validate=validate.Range(1, 3600),
-                             metadata={"description": "Seconds to add to the wrap-up"})
+                      metadata={"description": "Seconds to add to the wrap-up"})
 
 
 class QueueCallSchema(Schema):
@@ -154,8 +154,8 @@ class QueueCallSchema(Schema):
 
 class QueueCallQueryArgsSchema(Schema):
     missed = Boolean(load_default=False,
-                            metadata={"description": "Only abandoned, timed-out and callback "
-                                                     "calls"})
+                     metadata={"description": "Only abandoned, timed-out and callback "
+                                              "calls"})
 
 
 class CallbackSchema(Schema):
@@ -176,7 +176,7 @@ class CallbackSchema(Schema):
 
 class CallbackResultSchema(Schema):
     answered = Boolean(required=True,
-                              metadata={"description": "true removes the entry; false keeps it"})
+                       metadata={"description": "true removes the entry; false keeps it"})
 
 
 class RemoteNumberSchema(Schema):
