@@ -13,7 +13,7 @@ import logging
 import socket
 
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ..core.clock import now
@@ -25,11 +25,20 @@ _socks: dict[int, socket.socket] = {}   # per address family, made on first use
 
 
 def register(db: Session, gateway_id: str, host: str, port: int) -> None:
-    row = db.get(GatewayEndpoint, gateway_id) or GatewayEndpoint(gateway_id=gateway_id)
-    row.host, row.port = host, port
-    row.started_at = row.seen_at = now()
-    db.add(row)
-    db.commit()
+    """Insert or update the gateway's address. The gateway's own heartbeat may insert the row
+    between our read and our insert: the insert then loses, and the row is updated instead."""
+    for attempt in (1, 2):
+        row = db.get(GatewayEndpoint, gateway_id) or GatewayEndpoint(gateway_id=gateway_id)
+        row.host, row.port = host, port
+        row.started_at = row.seen_at = now()
+        db.add(row)
+        try:
+            db.commit()
+            return
+        except IntegrityError:
+            db.rollback()
+            if attempt == 2:
+                raise
 
 
 def address(db: Session, gateway_id: str) -> tuple[str, int] | None:

@@ -17,7 +17,7 @@ def test_app_goes_to_lunch_for_45_minutes_and_previews_the_call(app, live):
         ("Lunch", "Canteen", "manual")
     assert state["until"] is not None
     lines = screen.describe(screen.preview(phone, "+4791111111"))
-    assert lines[1].startswith("announce: Personen du ringer er på lunsj til ")
+    assert lines[1].startswith("announce: The person you are calling is at lunch until ")
     assert lines[2].startswith(f"ring mobile {c.users['alice']} for 20 s")
     assert lines[3] == "voicemail"
 
