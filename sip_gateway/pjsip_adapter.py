@@ -35,17 +35,36 @@ log = logging.getLogger("sip_gateway")
 IDLE_WAIT_S = 0.001
 GRAVES_SWEEP_S = 0.2
 STOP_GRACE_S = 2.0   # at stop, how long hang-ups may take to leave
+# a leg hung up before any provisional answer can only be CANCELled once one arrives; at stop
+# the gateway waits for it as long as the INVITE transaction itself may last (RFC 3261
+# Timer B, 64 * T1), so that stopping never leaves a phone ringing
+STOP_UNANSWERED_S = 32.0
 
 
-def _quiet_lib_log() -> None:
+def _pjlib():
+    """The C library under pjsua2, for the few calls its C++ API does not offer."""
     import ctypes
     import sys
 
     ext = sys.modules.get("_pjsua2") or getattr(pj, "_pjsua2", None)
     try:
-        ctypes.CDLL(ext.__file__).pj_log_set_level(ctypes.c_int(1))
+        return ctypes.CDLL(ext.__file__)
     except (AttributeError, OSError, TypeError):
-        pass
+        return None
+
+
+def _quiet_lib_log() -> None:
+    import ctypes
+
+    lib = _pjlib()
+    if lib is not None:
+        lib.pj_log_set_level(ctypes.c_int(1))
+
+
+def _calls_held(lib) -> int:
+    """Calls pjsua still holds, those being hung up included (pjsua2 reports a hung-up call
+    as disconnected at once, yet keeps it until its CANCEL or BYE is through)."""
+    return lib.pjsua_call_get_count() if lib is not None else 0
 
 
 class _Account(pj.Account):
@@ -99,6 +118,14 @@ class _Call(pj.Call):
                     self.session.media_ready(self)
         except Exception:
             log.exception("media callback failed", extra={"event": "adapter_error"})
+
+
+def _unanswered(call: _Call) -> bool:
+    """A leg the gateway dialled that has had no provisional answer yet (its CANCEL waits)."""
+    try:
+        return call.leg is not None and call.getInfo().state == pj.PJSIP_INV_STATE_CALLING
+    except Exception:  # pjsua has let go of it already
+        return False
 
 
 class Adapter:
@@ -213,6 +240,7 @@ class Adapter:
                                               "address": self.contact_host})
 
     def _shutdown(self) -> None:
+        unanswered = any(map(_unanswered, self.calls.values()))  # before the hang-ups
         for session in list(self.sessions.values()):
             session.abandon()
         self.sessions.clear()
@@ -220,8 +248,9 @@ class Adapter:
             call.session = None  # the sessions are over: what pjsua reports now is not news
         # let the hang-ups leave before pjsua goes down without network: a leg still waiting
         # for its first provisional answer can only be CANCELled once that comes
-        deadline = time.monotonic() + STOP_GRACE_S
-        while self.calls and time.monotonic() < deadline:
+        limit = STOP_UNANSWERED_S if unanswered else STOP_GRACE_S
+        lib, deadline = _pjlib(), time.monotonic() + limit
+        while (self.calls or _calls_held(lib)) and time.monotonic() < deadline:
             self.ep.libHandleEvents(10)
         self.by_live_id.clear()
         self.calls.clear()

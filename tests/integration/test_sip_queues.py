@@ -361,7 +361,8 @@ def test_a_gateway_that_stops_closes_its_waiting_queue_calls(
     from tests.support.sip import Gateway
 
     q = Company(app, db, client, members=("alice",), callback_on_abandon=False)
-    alice = phone(peers, "alice", "phone_no_answer.xml")
+    # her phone says it rings only after the stop's usual grace: the CANCEL must wait for it
+    alice = phone(peers, "alice", "phone_slow_to_ring.xml")
     q.phone("alice", uri(alice))
     own = Gateway(database_url, tmp_path, trunk_port=ports["trunk"],
                   voicemail_port=ports["voicemail"], sink_url=sink[1])

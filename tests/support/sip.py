@@ -107,8 +107,8 @@ class Gateway:
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.terminate()
-            try:
-                self.proc.wait(10)
+            try:  # a stopping gateway may wait for a leg's first answer to CANCEL it
+                self.proc.wait(40)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(5)
