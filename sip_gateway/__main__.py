@@ -39,7 +39,8 @@ def main() -> None:
     commands.register(sessions, cfg.gateway_id, wakeups)
     poller = threading.Thread(target=commands.run, name="gateway-commands", daemon=True,
                               args=(sessions, cfg.gateway_id,
-                                    lambda *c: adapter.post(adapter.command, *c), wakeups,
+                                    lambda *c: adapter.post(commands.dispatch, adapter, *c),
+                                    wakeups,
                                     cfg.command_poll_s, stopped))
 
     def on_signal(_sig, _frame) -> None:

@@ -64,22 +64,43 @@ def register(session_factory, gateway_id: str, wakeups: Wakeups, *, if_gone: boo
 
 
 def claim_once(session_factory, gateway_id: str, deliver) -> int:
-    """Claim this gateway's pending commands and `deliver(command_id, live_id, kind)` each."""
+    """Claim this gateway's pending commands and `deliver(command_id, live_id, kind, order)`
+    each; `order` is a transfer's order, read in the same session (None for other kinds, or
+    when it could not be read: the call thread reads it again)."""
     from api.calls.services import claim_commands
 
-    from .transfers import prefetch
+    from .transfers import read_order
 
+    orders: dict[int, dict | None] = {}
     with session_factory() as db:
         claimed = claim_commands(db, gateway_id)
         for command_id, _live_id, kind in claimed:
             try:
-                prefetch(db, command_id, kind)
+                orders[command_id] = read_order(db, command_id, kind)
             except Exception:  # the call thread reads it again (recorder): only slower
                 log.warning("transfer order not read", exc_info=True,
                             extra={"event": "command_prefetch_error"})
     for command_id, live_id, kind in claimed:
-        deliver(command_id, live_id, kind)
+        deliver(command_id, live_id, kind, orders.get(command_id))
     return len(claimed)
+
+
+def dispatch(gw, command_id: int, live_id: int, kind: str, order: dict | None = None) -> None:
+    """On the call thread: a command from the API for one of this gateway's calls (`gw` is
+    the adapter, which knows its calls by their live row's id)."""
+    from api.calls.services import finish_command
+
+    from . import transfers
+    from .callmessages import HangupCommand
+
+    session = gw.by_live_id.get(live_id)
+    if session is not None and kind.startswith("transfer"):
+        return transfers.command(gw, session, command_id, kind, order)
+    if session is None or kind != "hangup":
+        why = "no such call on this gateway" if session is None else f"unknown command {kind}"
+        gw.recorder.submit(finish_command, command_id, "failed", why)
+        return
+    session.feed(HangupCommand(command_id))
 
 
 def close_stale_queue_calls(session_factory) -> int:

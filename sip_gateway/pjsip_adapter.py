@@ -14,6 +14,7 @@ call. Over calls are therefore "buried": Python no longer owns them (`thisown`),
 """
 from __future__ import annotations
 
+import collections
 import concurrent.futures
 import gc
 import heapq
@@ -143,6 +144,9 @@ class Adapter:
         self.by_live_id: dict[int, CallSession] = {}
         self.graves: list[_Call] = []              # over calls not yet safe to destroy
         self.busy: dict[int, int] = {}             # user id -> calls held for them
+        # Call-ID of a transfer leg this gateway dialled to itself (a colleague) -> who
+        # transferred; the colleague's incoming call (same Call-ID) pushes "transferred by"
+        self.transferred_by: collections.OrderedDict[str, dict] = collections.OrderedDict()
         self.ep = None
         self.guard = None
         self.acc = None
@@ -387,21 +391,6 @@ class Adapter:
             self.post(session.play_ready, path, answer)
 
         self.pool.submit(self.tts, text, language).add_done_callback(done)
-
-    def command(self, command_id: int, live_id: int, kind: str) -> None:
-        """A command from the API for one of this gateway's calls."""
-        from api.calls.services import finish_command
-
-        from .callmessages import HangupCommand
-        session = self.by_live_id.get(live_id)
-        if session is not None and kind.startswith("transfer"):
-            from . import transfers
-            return transfers.command(self, session, command_id, kind)
-        if session is None or kind != "hangup":
-            why = "no such call on this gateway" if session is None else f"unknown command {kind}"
-            self.recorder.submit(finish_command, command_id, "failed", why)
-            return
-        session.feed(HangupCommand(command_id))
 
     def alive(self, call: _Call | None) -> bool:
         """The call is still ours (pjsua reuses ids; compare the SIP Call-ID)."""

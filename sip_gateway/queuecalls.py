@@ -20,49 +20,58 @@ from .queuecontrol import (AskNext, Decided, Digit, Enqueue, Entered, MemberBusy
 log = logging.getLogger("sip_gateway")
 
 
-def take_over(session, route) -> None:
-    """A call routed to a queue: queue control drives it from now on."""
+def is_queue_call(route) -> bool:
+    """A call routed to a queue: queue control drives it."""
     steps = route.plan.steps if route.plan is not None else ()
-    if steps and isinstance(steps[0], QueueStep):
-        session.cc = QueueControl()
+    return bool(steps) and isinstance(steps[0], QueueStep)
 
 
-def perform(session, a) -> bool:
-    """Perform `a` if it is a queue action; False for everything else."""
+def actions() -> dict:
+    """A queue call's actions -> what performs them, (session, action)."""
+    return {Enqueue: _enqueue, AskNext: _ask_next, QueueWrite: _write, StartLoop: _start_loop,
+            StopLoop: _stop_loop, PushMember: _push, MemberBusy: _member_busy}
+
+
+def _enqueue(session, a: Enqueue) -> None:
+    gw, step, r = session.gw, session.cc.queue, session.route_info
+    gw.recorder.submit(enqueue, step.tenant_id, step.queue_id, r.caller,
+                       (r.hit or {}).get("name"), session.sip_id,
+                       then=lambda entered: gw.post(session.feed,
+                                                    entered or Entered(None, False)))
+
+
+def _ask_next(session, a: AskNext) -> None:
     gw = session.gw
-    if isinstance(a, Enqueue):
-        step, r = session.cc.queue, session.route_info
-        gw.recorder.submit(enqueue, step.tenant_id, step.queue_id, r.caller,
-                           (r.hit or {}).get("name"), session.sip_id,
-                           then=lambda entered: gw.post(session.feed, entered or Entered(None,
-                                                                                         False)))
-    elif isinstance(a, AskNext):
-        tenant_id, trunk = session.cc.queue.tenant_id, gw.cfg.uris()
-        gw.recorder.submit(ask_next, tenant_id, a.call_id, a.round, trunk,
-                           then=lambda d: gw.post(session.feed, d or Decided(a.round)))
-    elif isinstance(a, QueueWrite):
-        log.info("queue call", extra=session._extra(event="queue_write", op=a.op,
-                                                    queue_call_id=a.call_id, user_id=a.user_id))
-        # once written, a member may be free: at once, or when the wrap-up of a call is over
-        wrapup = a.op in ("ended", "transferred")
-        delay = session.cc.queue.wrapup_s + 0.05 if wrapup else 0.0
-        order = getattr(session, "transfer_order", None) or {}
-        to = order.get("target_name") or order.get("target_number") or ""
-        gw.recorder.submit(write, session.cc.queue.tenant_id, a.op, a.call_id, a.user_id, to,
-                           then=lambda _r: gw.post(gw.start_timer, delay, nudge, gw))
-    elif isinstance(a, StartLoop):
-        session.queue_loop = None if session.start_loop(a.tone) else a.tone
-    elif isinstance(a, StopLoop):
-        session.queue_loop = None
-        session.stop_loop()
-    elif isinstance(a, PushMember):
-        _push(session, a)
-    elif isinstance(a, MemberBusy):
-        _busy(gw, a.user_id, 1 if a.busy else -1)
-        _member_call(session, a)
-    else:
-        return False
-    return True
+    tenant_id, trunk = session.cc.queue.tenant_id, gw.cfg.uris()
+    gw.recorder.submit(ask_next, tenant_id, a.call_id, a.round, trunk,
+                       then=lambda d: gw.post(session.feed, d or Decided(a.round)))
+
+
+def _write(session, a: QueueWrite) -> None:
+    gw = session.gw
+    log.info("queue call", extra=session.log_extra(event="queue_write", op=a.op,
+                                                   queue_call_id=a.call_id, user_id=a.user_id))
+    # once written, a member may be free: at once, or when the wrap-up of a call is over
+    wrapup = a.op in ("ended", "transferred")
+    delay = session.cc.queue.wrapup_s + 0.05 if wrapup else 0.0
+    order = session.transfer.order or {}
+    to = order.get("target_name") or order.get("target_number") or ""
+    gw.recorder.submit(write, session.cc.queue.tenant_id, a.op, a.call_id, a.user_id, to,
+                       then=lambda _r: gw.post(gw.start_timer, delay, nudge, gw))
+
+
+def _start_loop(session, a: StartLoop) -> None:
+    session.queue_member.loop = None if session.start_loop(a.tone) else a.tone
+
+
+def _stop_loop(session, _a: StopLoop) -> None:
+    session.queue_member.loop = None
+    session.stop_loop()
+
+
+def _member_busy(session, a: MemberBusy) -> None:
+    _busy(session.gw, a.user_id, 1 if a.busy else -1)
+    _member_call(session, a)
 
 
 def nudge(gw) -> None:
@@ -75,20 +84,20 @@ def nudge(gw) -> None:
 def digit(session, key: str) -> None:
     """A key the caller pressed (RFC 4733): only a queue call listens (press 1: callback)."""
     if isinstance(session.cc, QueueControl):
-        log.info("caller key", extra=session._extra(event="queue_digit", digit=key))
+        log.info("caller key", extra=session.log_extra(event="queue_digit", digit=key))
         session.feed(Digit(key))
 
 
 def media_ready(session) -> None:
     """The caller's media came up after the music was asked for: start it now."""
-    tone = getattr(session, "queue_loop", None)
+    tone = session.queue_member.loop
     if tone and session.start_loop(tone):
-        session.queue_loop = None
+        session.queue_member.loop = None
 
 
 def _push(session, a: PushMember) -> None:
     r, tenant_id = session.route_info, session.cc.queue.tenant_id
-    log.info("queue push", extra=session._extra(event="queue_push", kind=a.kind,
+    log.info("queue push", extra=session.log_extra(event="queue_push", kind=a.kind,
                                                 user_id=a.user_id, reason=a.reason))
     if a.kind == "incoming":
         session.gw.notifier.incoming_call(tenant_id, a.user_id, session.sip_id, r.caller,
@@ -108,8 +117,9 @@ def _member_call(session, a: MemberBusy) -> None:
     gw, r, step = session.gw, session.route_info, session.cc.queue
     if a.busy:
         leg, target = session.legs.get(a.leg), session.cc.legs[a.leg].target
-        live = session.member_live = LiveRef()
-        session.member_answered_at = at = now()
+        side = session.queue_member
+        live = side.live = LiveRef()
+        side.answered_at = at = now()
         sip_id = getattr(leg, "sip_id", "") or session.sip_id
 
         def answered(db) -> None:  # one write: the call never shows as ringing for them
@@ -119,8 +129,7 @@ def _member_call(session, a: MemberBusy) -> None:
         # once written, the app's hang-up command for the member's call reaches this call
         gw.recorder.submit(answered, then=lambda _r: gw.post(_register, gw, session, live))
         return
-    live = getattr(session, "member_live", None)
-    answered_at = getattr(session, "member_answered_at", None)
+    live, answered_at = session.queue_member.live, session.queue_member.answered_at
     if live is not None and live.id is not None and gw.by_live_id.get(live.id) is session:
         del gw.by_live_id[live.id]
     gw.recorder.submit(lambda db: live is not None and live.id
@@ -133,7 +142,7 @@ def _member_call(session, a: MemberBusy) -> None:
 def _register(gw, session, live) -> None:
     """The member's live call is written: commands for it go to this call while it lasts."""
     if live.id is not None and session.cc.member is not None \
-            and getattr(session, "member_live", None) is live:
+            and session.queue_member.live is live:
         gw.by_live_id[live.id] = session
 
 

@@ -9,6 +9,9 @@ import logging
 import time
 import wave
 from collections import deque
+from dataclasses import dataclass, replace
+from datetime import datetime
+from functools import cache
 
 from . import callcontrol as cc, pusher, queuecalls, queuecontrol, transfers
 from .sipmsg import diversion_headers, forwarded_headers, identity_user, safe_user
@@ -27,6 +30,24 @@ class LiveRef:
     """The live call row's id, filled in on the recorder thread (which runs writes in order)."""
 
     id: int | None = None
+
+
+@dataclass
+class TransferSide:
+    """What a transfer of this call keeps on the gateway (the machine keeps the rest)."""
+
+    order: dict | None = None              # the transfer's order, as the API wrote it
+    connect: tuple[int, int] | None = None  # user and target legs to connect once both have media
+    hold_tone: bool = False                # the held caller hears the hold music
+
+
+@dataclass
+class QueueMemberSide:
+    """What a call to a queue keeps on the gateway for its music and the member who answered."""
+
+    loop: str | None = None                # music asked for before the caller had media
+    live: LiveRef | None = None            # the member's own live call row
+    answered_at: datetime | None = None
 
 
 class CallSession:
@@ -56,13 +77,22 @@ class CallSession:
         self.pending: deque = deque()
         self.feeding = False
         self.busy_seen = False  # a leg answered 486 (Diversion reason user-busy)
+        self.transfer = TransferSide()
+        self.queue_member = QueueMemberSide()
 
     @property
     def sip_id(self) -> str:
         return self.msg.call_id
 
-    def _extra(self, **kw) -> dict:
+    def log_extra(self, **kw) -> dict:
+        """A log record's fields for this call."""
         return {"call_id": self.sip_id, **kw}
+
+    def mark_transferred_by(self, by: dict) -> None:
+        """A colleague transferred this call here: its push and call log name them."""
+        r = self.route_info
+        if r is not None:
+            self.route_info = replace(r, context={**(r.context or {}), "transferred_by": by})
 
     # -- inputs --------------------------------------------------------------------------
     def route(self) -> None:
@@ -75,10 +105,10 @@ class CallSession:
             return
         self.route_info = route
         if route.status != 200 or route.plan is None:
-            log.info("call refused", extra=self._extra(event="call_refused",
+            log.info("call refused", extra=self.log_extra(event="call_refused",
                                                        status=route.status))
             return self.feed(RouteFailed(route.status))
-        log.info("call routed", extra=self._extra(
+        log.info("call routed", extra=self.log_extra(
             event="call_routed", user_id=route.user_id, source=route.source,
             via_main_number=route.via_main_number, caller=route.caller,
             diverted_from=route.diverted_from,
@@ -87,14 +117,15 @@ class CallSession:
             direction=route.direction, steps=[type(s).__name__ for s in route.plan.steps],
             reason=route.reason))
         if route.direction == "outgoing":
-            log.info("display number", extra=self._extra(
+            log.info("display number", extra=self.log_extra(
                 event="display_number", number=route.caller,
                 source=(route.reason or {}).get("display_source", "profile"),
                 asked=(route.reason or {}).get("asked")))
         if route.user_id is not None and route.direction != "feature":
             self.gw.busy[route.user_id] = self.gw.busy.get(route.user_id, 0) + 1
             self.counted = True
-        queuecalls.take_over(self, route)  # a queue's own control drives a call to a queue
+        if queuecalls.is_queue_call(route):  # a queue's own control drives a call to a queue
+            self.cc = queuecontrol.QueueControl()
         self.feed(Routed(route.plan))
 
     def leg_event(self, call, kind: str, status: int) -> None:
@@ -143,7 +174,7 @@ class CallSession:
                     try:
                         self._perform(action)
                     except Exception as exc:
-                        log.warning("action failed", extra=self._extra(
+                        log.warning("action failed", extra=self.log_extra(
                             event="action_failed", action=type(action).__name__,
                             error=str(exc)))
                         if isinstance(action, Dial):
@@ -164,63 +195,79 @@ class CallSession:
 
     # -- actions -------------------------------------------------------------------------
     def _perform(self, a) -> None:
-        gw, r = self.gw, self.route_info
-        if transfers.perform(self, a):  # hold, connect two legs, transfer state, came back
+        handler = actions().get(type(a))
+        if handler is None:
+            log.warning("no handler for an action", extra=self.log_extra(
+                event="action_unknown", action=type(a).__name__))
             return
-        if queuecalls.perform(self, a):  # a queue call's writes, music, member pushes
-            return
-        if isinstance(a, Push):
-            log.info("push", extra=self._extra(
-                event="push", kind=a.kind, reason=a.reason,
-                since_invite_ms=round((time.monotonic() - self.invite_at) * 1000, 3)))
-            pusher.send(gw.notifier, a.kind, a.reason, r, self.sip_id)
-        elif isinstance(a, Dial):
-            headers = self._headers(a.target)
-            log.info("dialling", extra=self._extra(event="dial", leg=a.leg, kind=a.target.kind,
-                                                   uri=a.target.uri))
-            shown = safe_user(a.target.from_number or (r.caller if r else None))
-            self.legs[a.leg] = gw.dial(self, a.leg, a.target.uri, headers, shown)
-        elif isinstance(a, CancelLeg):
-            leg = self.legs.get(a.leg)
-            if gw.alive(leg):
-                leg.hangup(gw.op())
-        elif isinstance(a, RingCaller):
-            gw.respond(self.caller, 180)
-        elif isinstance(a, AnswerCaller) and not self.caller_answered:
+        handler(self, a)
+
+    def _push(self, a: Push) -> None:
+        if a.kind == "transfer_returned":
+            return transfers.returned_push(self, a.reason)
+        log.info("push", extra=self.log_extra(
+            event="push", kind=a.kind, reason=a.reason,
+            since_invite_ms=round((time.monotonic() - self.invite_at) * 1000, 3)))
+        pusher.send(self.gw.notifier, a.kind, a.reason, self.route_info, self.sip_id)
+
+    def _dial(self, a: Dial) -> None:
+        r = self.route_info
+        headers = self._headers(a.target)
+        log.info("dialling", extra=self.log_extra(event="dial", leg=a.leg, kind=a.target.kind,
+                                                  uri=a.target.uri))
+        shown = safe_user(a.target.from_number or (r.caller if r else None))
+        self.legs[a.leg] = self.gw.dial(self, a.leg, a.target.uri, headers, shown)
+
+    def _cancel_leg(self, a: CancelLeg) -> None:
+        leg = self.legs.get(a.leg)
+        if self.gw.alive(leg):
+            leg.hangup(self.gw.op())
+
+    def _ring_caller(self, _a: RingCaller) -> None:
+        self.gw.respond(self.caller, 180)
+
+    def _answer_caller(self, _a: AnswerCaller) -> None:
+        if not self.caller_answered:
             self.caller_answered = True
-            gw.respond(self.caller, 200)
-        elif isinstance(a, Bridge):
-            self.bridge_leg = a.leg
-            self._connect()
-        elif isinstance(a, Play):
-            gw.render(self, a.text, a.language, a.answer)
-        elif isinstance(a, StopPlay):
-            self.player = self.pending_play = None
-        elif isinstance(a, RejectCaller):
-            if gw.alive(self.caller):
-                if self.caller_answered:
-                    self.caller.hangup(gw.op())
-                else:
-                    gw.respond(self.caller, a.status)
-        elif isinstance(a, HangupCaller):
-            if gw.alive(self.caller):
-                self.caller.hangup(gw.op())
-        elif isinstance(a, StartTimer):
-            self.timer_seq += 1
-            self.timers[a.name] = self.timer_seq
-            gw.start_timer(a.seconds, self.timer_fired, a.name, self.timer_seq)
-        elif isinstance(a, CancelTimer):
-            self.timers.pop(a.name, None)
-        elif isinstance(a, WriteState):
-            self._write_state(a)
-        elif isinstance(a, LogCall):
-            self._log_call(a.status)
-        elif isinstance(a, CommandDone):
-            from api.calls.services import finish_command
-            gw.recorder.submit(finish_command, a.command_id, "done", a.result)
-        elif isinstance(a, Failed):
-            log.warning("call control refused an input", extra=self._extra(
-                event="call_failed", reason=a.reason))
+            self.gw.respond(self.caller, 200)
+
+    def _bridge(self, a: Bridge) -> None:
+        transfers.hold_tone(self, on=False)  # the caller talks to someone again: music stops
+        self.bridge_leg = a.leg
+        self._connect()
+
+    def _play(self, a: Play) -> None:
+        self.gw.render(self, a.text, a.language, a.answer)
+
+    def _stop_play(self, _a: StopPlay) -> None:
+        self.player = self.pending_play = None
+
+    def _reject_caller(self, a: RejectCaller) -> None:
+        if self.gw.alive(self.caller):
+            if self.caller_answered:
+                self.caller.hangup(self.gw.op())
+            else:
+                self.gw.respond(self.caller, a.status)
+
+    def _hangup_caller(self, _a: HangupCaller) -> None:
+        if self.gw.alive(self.caller):
+            self.caller.hangup(self.gw.op())
+
+    def _start_timer(self, a: StartTimer) -> None:
+        self.timer_seq += 1
+        self.timers[a.name] = self.timer_seq
+        self.gw.start_timer(a.seconds, self.timer_fired, a.name, self.timer_seq)
+
+    def _cancel_timer(self, a: CancelTimer) -> None:
+        self.timers.pop(a.name, None)
+
+    def _command_done(self, a: CommandDone) -> None:
+        from api.calls.services import finish_command
+        self.gw.recorder.submit(finish_command, a.command_id, "done", a.result)
+
+    def _failed(self, a: Failed) -> None:
+        log.warning("call control refused an input", extra=self.log_extra(
+            event="call_failed", reason=a.reason))
 
     def _headers(self, target) -> list[tuple[str, str]]:
         host, r = self.gw.contact_host, self.route_info
@@ -307,6 +354,8 @@ class CallSession:
         from api.calls import services as calls
         from api.core.clock import now
 
+        if a.state == "ringing":  # a call a colleague transferred here: before its first push
+            transfers.mark_transferred(self)
         r, rec, live = self.route_info, self.gw.recorder, self.live
         if r is None or r.user_id is None or r.direction == "feature":
             return
@@ -335,7 +384,7 @@ class CallSession:
         if self.cc.state != cc.ENDED:
             self.gw.by_live_id[live_id] = self
 
-    def _log_call(self, status: str) -> None:
+    def _log_call(self, a: LogCall) -> None:
         from api.callerid.services import record_call
         from api.core.clock import now
 
@@ -344,10 +393,10 @@ class CallSession:
             return
         other = r.called if r.direction == "outgoing" else r.caller
         by = (r.context or {}).get("transferred_by") or {}
-        log.info("call log entry", extra=self._extra(event="log_call", status=status))
+        log.info("call log entry", extra=self.log_extra(event="log_call", status=a.status))
         self.gw.recorder.submit(
             lambda db: record_call(db, r.tenant_id, r.user_id, direction=r.direction,
-                                   status=status, other_number=other,
+                                   status=a.status, other_number=other,
                                    started_at=self.started_at, answered_at=self.answered_at,
                                    ended_at=now(), call_id=self.sip_id, hit=r.hit,
                                    look_up=False, transferred_by_user_id=by.get("user_id"),
@@ -376,7 +425,28 @@ class CallSession:
         self.release_user()
         self.player = self.loop_player = None
         self.timers.clear()
-        log.info("call ended", extra=self._extra(event="call_ended"))
-        extra = self._extra(event="call_written")
+        log.info("call ended", extra=self.log_extra(event="call_ended"))
+        extra = self.log_extra(event="call_written")
         gw.recorder.submit(lambda _db: None,  # after this call's writes (the queue is FIFO)
                            then=lambda _r: log.info("call state and log written", extra=extra))
+
+
+@cache
+def actions() -> dict:
+    """Every action a call's machine may return -> what performs it, (session, action).
+    The one place where the gateway's handling of each action is listed."""
+    from . import transfercontrol as tc
+
+    S = CallSession
+    return {
+        Push: S._push, Dial: S._dial, CancelLeg: S._cancel_leg, RingCaller: S._ring_caller,
+        AnswerCaller: S._answer_caller, Bridge: S._bridge, Play: S._play,
+        StopPlay: S._stop_play, RejectCaller: S._reject_caller, HangupCaller: S._hangup_caller,
+        StartTimer: S._start_timer, CancelTimer: S._cancel_timer, WriteState: S._write_state,
+        LogCall: S._log_call, CommandDone: S._command_done, Failed: S._failed,
+        # a transfer: hold, connect two legs, its state, how it settled
+        tc.HoldCaller: transfers.hold, tc.Connect: transfers.connect,
+        tc.TransferState: transfers.state, tc.Settled: transfers.settled,
+        # a call to a queue: its writes, the distribution's question, music, member pushes
+        **queuecalls.actions(),
+    }

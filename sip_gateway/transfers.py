@@ -8,23 +8,15 @@ are performed here; everything else goes through the session as for any call.
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
-from dataclasses import replace
 
 from . import plans, queuerouting
-from .callmessages import Bridge, Push, RingStep, Target, WriteState
+from .callmessages import RingStep, Target
 from .transfercontrol import (CancelTransfer, CompleteTransfer, Connect, HoldCaller, Settled,
                               StartTransfer, TransferState)
 
 log = logging.getLogger("sip_gateway")
 BLIND_TIMEOUT = 120   # a blind transfer follows the target's own plan: give it time
-# Call-ID of a transfer leg this gateway dialled to itself (a colleague) -> who transferred;
-# the colleague's incoming call (same Call-ID) pushes "transferred by <user>"
-_TRANSFERRED_BY: OrderedDict[str, dict] = OrderedDict()
-MARKS = 10_000
-# command id -> the transfer's order, read by the command thread when it claimed the command
-# (saves a round trip through the recorder's queue on the way to the INVITE)
-_ORDERS: OrderedDict[int, dict | None] = OrderedDict()
+MARKS = 10_000        # transfer legs remembered for the colleague's incoming call
 
 
 def target_for(order: dict, uris: dict) -> Target:
@@ -55,25 +47,24 @@ def uris(cfg) -> dict:
     return cfg.uris()
 
 
-def prefetch(db, command_id: int, kind: str) -> None:
-    """On the command thread, right after the claim: read a transfer's order."""
+def read_order(db, command_id: int, kind: str) -> dict | None:
+    """On the command thread, right after the claim: a transfer's order (it travels with the
+    command to the call thread, saving a round trip through the recorder's queue)."""
     from api.transfer.services import order_for_command
 
-    if kind == "transfer":
-        _ORDERS[command_id] = order_for_command(db, command_id)
-        while len(_ORDERS) > MARKS:
-            _ORDERS.popitem(last=False)
+    return order_for_command(db, command_id) if kind == "transfer" else None
 
 
-def command(gw, session, command_id: int, kind: str) -> None:
+def command(gw, session, command_id: int, kind: str, order: dict | None = None) -> None:
+    """On the call thread: a transfer command for `session` (`order` when already read)."""
     from api.transfer.services import order_for_command
 
     if kind == "transfer_complete":
         return session.feed(CompleteTransfer(command_id))
     if kind == "transfer_cancel":
         return session.feed(CancelTransfer(command_id))
-    if command_id in _ORDERS:
-        return _start(gw, session, command_id, _ORDERS.pop(command_id))
+    if order is not None:
+        return _start(gw, session, command_id, order)
     gw.recorder.submit(order_for_command, command_id,
                        then=lambda order: gw.post(_start, gw, session, command_id, order))
 
@@ -92,9 +83,9 @@ def _start(gw, session, command_id: int, order: dict | None) -> None:
     if why:
         gw.recorder.submit(finish_command, command_id, "failed", why)
         return
-    session.transfer_order = order
+    session.transfer.order = order
     timeout = BLIND_TIMEOUT if order["method"] == "blind" else order["timeout_s"]
-    log.info("transfer", extra=session._extra(event="transfer", transfer_id=order["id"],
+    log.info("transfer", extra=session.log_extra(event="transfer", transfer_id=order["id"],
                                               method=order["method"],
                                               target=order["target_kind"]))
     session.feed(StartTransfer(command_id, order["id"], order["method"],
@@ -102,52 +93,43 @@ def _start(gw, session, command_id: int, order: dict | None) -> None:
                                back=back_steps(r.plan)))
 
 
-def perform(session, a) -> bool:
-    """Perform `a` if it is a transfer action; False for everything else."""
-    if isinstance(a, HoldCaller):
-        _audio(session, session.caller, session.legs.get(a.leg), on=False)
-        _hold_tone(session, on=True)
-    elif isinstance(a, Bridge):      # the caller talks to someone again: the music stops
-        _hold_tone(session, on=False)
-        return False
-    elif isinstance(a, Connect):
-        session.transfer_connect = (a.a, a.b)
-        media_ready(session)
-    elif isinstance(a, TransferState):
-        _state(session, a)
-    elif isinstance(a, Settled):
-        if a.outcome in ("failed", "caller_gone"):
-            _hold_tone(session, on=False)
-        log.info("transfer settled", extra=session._extra(
-            event="transfer_settled", outcome=a.outcome, reason=a.reason))
-    elif isinstance(a, Push) and a.kind == "transfer_returned":
-        _returned_push(session, a.reason)
-    else:
-        if isinstance(a, WriteState) and a.state == "ringing":  # before its first push
-            _mark_transferred(session)
-        return False
-    return True
+def hold(session, a: HoldCaller) -> None:
+    """The caller is held while the user consults or the target rings: no audio, music."""
+    _audio(session, session.caller, session.legs.get(a.leg), on=False)
+    hold_tone(session, on=True)
 
 
-def _hold_tone(session, *, on: bool) -> None:
+def connect(session, a: Connect) -> None:
+    session.transfer.connect = (a.a, a.b)
+    media_ready(session)
+
+
+def settled(session, a: Settled) -> None:
+    if a.outcome in ("failed", "caller_gone"):
+        hold_tone(session, on=False)
+    log.info("transfer settled", extra=session.log_extra(
+        event="transfer_settled", outcome=a.outcome, reason=a.reason))
+
+
+def hold_tone(session, *, on: bool) -> None:
     """The held caller hears the hold music until bridged again (to the target, back to the
     user, or to the user's devices after a transfer came back); the log says when."""
-    playing = getattr(session, "hold_tone", False)
-    if on and not playing:
-        session.hold_tone = session.start_loop("hold")
-        log.info("hold tone", extra=session._extra(
-            event="hold_tone", state="started" if session.hold_tone else "no_media"))
-    elif not on and playing:
-        session.hold_tone = False
+    side = session.transfer
+    if on and not side.hold_tone:
+        side.hold_tone = session.start_loop("hold")
+        log.info("hold tone", extra=session.log_extra(
+            event="hold_tone", state="started" if side.hold_tone else "no_media"))
+    elif not on and side.hold_tone:
+        side.hold_tone = False
         session.stop_loop()
-        log.info("hold tone", extra=session._extra(event="hold_tone", state="stopped"))
+        log.info("hold tone", extra=session.log_extra(event="hold_tone", state="stopped"))
 
 
 def media_ready(session) -> None:
     """Connect the user and the target (attended) once both have media."""
-    pair = getattr(session, "transfer_connect", None)
+    pair = session.transfer.connect
     if pair and _audio(session, session.legs.get(pair[0]), session.legs.get(pair[1]), on=True):
-        session.transfer_connect = None
+        session.transfer.connect = None
 
 
 def _audio(session, one, two, *, on: bool) -> bool:
@@ -164,12 +146,12 @@ def _audio(session, one, two, *, on: bool) -> bool:
     return True
 
 
-def _state(session, a: TransferState) -> None:
+def state(session, a: TransferState) -> None:
     from api.calls.services import call_ended
     from api.transfer.services import transfer_progress
 
     gw, live = session.gw, session.live
-    log.info("transfer state", extra=session._extra(
+    log.info("transfer state", extra=session.log_extra(
         event="transfer_state", transfer_id=a.transfer_id, state=a.state, reason=a.reason))
     gw.recorder.submit(transfer_progress, a.transfer_id, a.state, a.reason)
     if a.state == "ringing":
@@ -182,13 +164,13 @@ def _state(session, a: TransferState) -> None:
             gw.recorder.submit(call_ended, live.id)
 
 
-def _returned_push(session, reason: str) -> None:
+def returned_push(session, reason: str) -> None:
     """The user learns why the call came back: a colleague's availability when it explains it
     (read on the recorder thread), else what happened to the target leg."""
     from api.transfer.services import returned_why
 
-    r, order = session.route_info, getattr(session, "transfer_order", None) or {}
-    log.info("transfer returned", extra=session._extra(event="transfer_returned",
+    r, order = session.route_info, session.transfer.order or {}
+    log.info("transfer returned", extra=session.log_extra(event="transfer_returned",
                                                        reason=reason))
     # a queue call comes back to the member who answered it
     user_id = r.user_id if r is not None and r.user_id is not None \
@@ -213,18 +195,18 @@ def returned_why_text(target: str, reason: str | None) -> str:
 
 def _remember_leg(session) -> None:
     """The target leg just dialled: if it comes back to this gateway, say who transferred."""
-    t, order = session.cc.transfer, getattr(session, "transfer_order", None)
+    t, order = session.cc.transfer, session.transfer.order
     leg = session.legs.get(t.target_leg) if t is not None else None
-    if leg is None or not order or not getattr(leg, "sip_id", ""):
+    if leg is None or not order or not leg.sip_id:
         return
-    _TRANSFERRED_BY[leg.sip_id] = {"user_id": order["user_id"], "name": order["user_name"]}
-    while len(_TRANSFERRED_BY) > MARKS:
-        _TRANSFERRED_BY.popitem(last=False)
+    marks = session.gw.transferred_by  # the call thread's own: no other thread touches it
+    marks[leg.sip_id] = {"user_id": order["user_id"], "name": order["user_name"]}
+    while len(marks) > MARKS:
+        marks.popitem(last=False)
 
 
-def _mark_transferred(session) -> None:
+def mark_transferred(session) -> None:
     """A call a colleague transferred here: its who's-calling push names them."""
-    by = _TRANSFERRED_BY.pop(session.sip_id, None)
-    r = session.route_info
-    if by is not None and r is not None:
-        session.route_info = replace(r, context={**(r.context or {}), "transferred_by": by})
+    by = session.gw.transferred_by.pop(session.sip_id, None)
+    if by is not None:
+        session.mark_transferred_by(by)

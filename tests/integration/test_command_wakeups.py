@@ -70,7 +70,7 @@ def test_a_command_reaches_the_gateway_holding_the_call_without_waiting_for_its_
     call_id = live_call(app, mobile, gateway="gw-two")
     command = _hangup(client, mobile, call_id)
     assert wait_until(lambda: two.got, what="gw-two to claim") == [
-        (command["id"], call_id, "hangup")]
+        (command["id"], call_id, "hangup", None)]
     assert one.got == []
 
 
