@@ -13,9 +13,9 @@ import logging
 
 from api import gateway_port as port
 
-from .queuecontrol import (AskNext, Decided, Digit, Enqueue, Entered, MemberBusy, MemberTargets,
-                           Nudge, PushMember, QueueControl, QueueStep, QueueWrite, StartLoop,
-                           StopLoop)
+from .queuecontrol import QueueControl
+from .queuemessages import (AskNext, Decided, Digit, Enqueue, Entered, MemberBusy, MemberTargets,
+                            Nudge, PushMember, QueueStep, QueueWrite, StartLoop, StopLoop)
 
 log = logging.getLogger("sip_gateway")
 

@@ -19,7 +19,7 @@ The machine never reads a clock and never touches a socket or the database: time
 `StartTimer` actions fired back as `TimerFired`, database work is `Enqueue`, `AskNext` and
 `QueueWrite` actions whose answers come back as `Entered` and `Decided`.
 
-Every (state, input) pair the machine accepts is in `TRANSITIONS`; any other pair ends the
+Every (state, input) pair the machine accepts is in `queuetable.TRANSITIONS`; any other pair ends the
 call cleanly (legs cancelled, the queue call closed, the caller hung up or rejected, `Failed`
 reported). Inputs to a call that has ended are ignored.
 """
@@ -28,151 +28,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, CancelTimer,
-                           CommandDone, Dial, Failed, HangupCaller, HangupCommand,
-                           LegAnswered, LegFailed, LegHungUp, LegProgress, Play, PlaybackDone,
-                           RejectCaller, RingCaller, Routed, StopPlay, Target, TimerFired)
-from .calltransfer import TRANSFER_TRANSITIONS, TRANSFERRING, TransferMixin
+from .callmessages import (AnswerCaller, Bridge, CancelLeg, CancelTimer, CommandDone, Dial,
+                           Failed, HangupCaller, HangupCommand, LegAnswered, LegFailed,
+                           LegProgress, Play, RejectCaller, RingCaller, Routed, StopPlay,
+                           Target, TimerFired)
+from .calltransfer import TRANSFERRING, TransferMixin
 from .machine import LegMachine
-from .transfercontrol import (CancelTransfer, CompleteTransfer, Settled, StartTransfer,
-                              TransferState)
+from .queuemessages import (CALLBACK_KEY, AskNext, Decided, Digit, Enqueue, Entered, MemberBusy,
+                            Nudge, PushMember, QueueStep, QueueWrite, StartLoop, StopLoop)
+from .queuetable import (ANNOUNCING, BRIDGED, CONFIRMING, ENDED, ENTERING, FORWARDED, LEAVING,
+                         OVERFLOW, RETURNING, ROUTING, TRANSITIONS, WAITING)
+from .transfercontrol import Settled, TransferState
 
-ROUTING, ENTERING, ANNOUNCING, WAITING, BRIDGED, OVERFLOW, FORWARDED, LEAVING, ENDED = (
-    "routing", "entering", "announcing", "waiting", "bridged", "overflow", "forwarded",
-    "leaving", "ended")
-RETURNING = "returning"   # a transfer came back: the member's devices ring again
-CONFIRMING = "confirming"  # the caller asked for a callback and hears it confirmed
-STATES = (ROUTING, ENTERING, ANNOUNCING, WAITING, BRIDGED, TRANSFERRING, RETURNING, OVERFLOW,
-          FORWARDED, CONFIRMING, LEAVING, ENDED)
-CALLBACK_KEY = "1"
 MUSIC = "hold"        # the tone looped to a waiting caller (sip_gateway.tones)
-RETRY_S = 1.0         # nobody to ring: ask the distribution again after this long
-
-
-# -- the plan ---------------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class QueueWords:
-    """What a waiting caller hears, in the queue's language (worded when the call is
-    planned, from the message catalogs); `{queue}` and `{position}` are filled in here."""
-
-    welcome: str = "You have reached {queue}."
-    position: str = "You are number {position} in the queue."
-    hold: str = "Please hold."
-    hold_or_callback: str = f"Please hold, or press {CALLBACK_KEY} to be called back."
-    callback_confirmed: str = "Thank you. We will call you back. Goodbye."
-
-
-@dataclass(frozen=True, slots=True)
-class QueueStep:
-    """A call to a queue (the only step of its plan)."""
-
-    queue_id: int
-    tenant_id: int
-    name: str
-    max_wait_s: int
-    announce_position: bool = False
-    overflow: Target | None = None    # None: the caller is hung up when the time is over
-    language: str = "en"
-    retry_s: float = RETRY_S
-    wrapup_s: int = 0                 # after a call ends, when its member may be rung again
-    greeting: str | None = None       # the queue's own message, in `language`
-    ring_time_s: float = 20           # a transfer that came back rings the member this long
-    offer_callback: bool = False      # a waiting caller may press 1 to be called back
-    words: QueueWords = QueueWords()  # the standard message and confirmation, in `language`
-
-
-# -- inputs -----------------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class Entered:
-    """The queue's answer to `Enqueue`."""
-
-    call_id: int | None       # None: the database did not answer (the caller overflows)
-    accepted: bool            # False: nobody logged in and the queue does not ring empty
-    position: int = 1         # 1: first in line
-
-
-@dataclass(frozen=True, slots=True)
-class MemberTargets:
-    user_id: int
-    targets: tuple[Target, ...]   # the member's enabled devices (may be empty)
-
-
-@dataclass(frozen=True, slots=True)
-class Decided:
-    """The distribution's answer to `AskNext` (empty when nobody is ready or on error)."""
-
-    round: int
-    ring: tuple[MemberTargets, ...] = ()
-    ring_for_s: float = 20
-
-
-@dataclass(frozen=True, slots=True)
-class Digit:
-    """A key the caller pressed (RFC 4733 telephone-event)."""
-
-    digit: str
-
-
-@dataclass(frozen=True, slots=True)
-class Nudge:
-    """A member may be free now (another queue call ended or stopped ringing them): a call
-    that found nobody to ring asks again at once instead of at its retry timer."""
-
-
-# -- actions ----------------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class Enqueue:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class AskNext:
-    call_id: int
-    round: int
-
-
-@dataclass(frozen=True, slots=True)
-class QueueWrite:
-    """The queue call's state in the database: answered, no_answer (member), ended (the
-    bridged call is over, wrap-up starts), transferred (the member transferred the caller
-    on, wrap-up starts), abandon (caller gave up), callback (the caller asked to be called
-    back), time_out."""
-
-    op: str
-    call_id: int
-    user_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class StartLoop:
-    tone: str
-
-
-@dataclass(frozen=True, slots=True)
-class StopLoop:
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class PushMember:
-    """The who's-calling push ("via queue") to a member, or its end (reason)."""
-
-    user_id: int
-    kind: str                 # incoming, ended
-    reason: str = ""          # for ended: answered, answered_elsewhere, ended
-    ring_for_s: float = 0
-
-
-@dataclass(frozen=True, slots=True)
-class MemberBusy:
-    """The member is talking to a queue caller on device leg `leg` (True), or no longer."""
-
-    user_id: int
-    busy: bool
-    leg: int | None = None
 
 
 TERMINAL_OPS = ("ended", "transferred", "abandon", "callback", "time_out")
@@ -587,68 +455,6 @@ class QueueControl(LegMachine, TransferMixin):
         self._quiet()
         self._end()
 
-
-_WAITING_INPUTS = {
-    Decided: "on_decided",
-    TimerFired: "on_timer",
-    LegProgress: "on_leg_progress",
-    LegAnswered: "on_member_answered",
-    LegFailed: "on_member_leg_failed",
-    PlaybackDone: "on_playback_done",
-    CallerHungUp: "on_caller_gone_waiting",
-    Nudge: "on_nudge",
-    Digit: "on_digit",
-}
-
-TRANSITIONS: dict[tuple[str, type], str] = {
-    (ROUTING, Routed): "on_routed",
-    (ROUTING, CallerHungUp): "on_caller_gone_routing",
-    (ENTERING, Entered): "on_entered",
-    (ENTERING, CallerHungUp): "on_caller_gone_entering",
-    (LEAVING, Entered): "on_entered_leaving",
-    **{(state, Nudge): "on_stale" for state in (ROUTING, ENTERING, LEAVING, BRIDGED,
-                                                 TRANSFERRING, RETURNING, OVERFLOW, FORWARDED)},
-    **{(ANNOUNCING, kind): name for kind, name in _WAITING_INPUTS.items()},
-    **{(WAITING, kind): name for kind, name in _WAITING_INPUTS.items()},
-    (BRIDGED, LegHungUp): "on_leg_gone_bridged",
-    (BRIDGED, LegFailed): "on_leg_gone_bridged",
-    (BRIDGED, CallerHungUp): "on_caller_gone_bridged",
-    (BRIDGED, TimerFired): "on_timer",
-    (BRIDGED, Decided): "on_stale",
-    (BRIDGED, HangupCommand): "on_hangup_command",
-    # the member transfers the caller: the same table as any call's transfer (a transfer
-    # command where there is nothing to transfer is refused and the call goes on)
-    **{pair: name for pair, name in TRANSFER_TRANSITIONS.items() if pair[0] in STATES},
-    (TRANSFERRING, Decided): "on_stale",
-    (RETURNING, LegProgress): "on_leg_progress",
-    (RETURNING, LegAnswered): "on_member_took_it_back",
-    (RETURNING, LegFailed): "on_returned_leg_failed",
-    (RETURNING, LegHungUp): "on_returned_leg_failed",
-    (RETURNING, TimerFired): "on_returned_timer",
-    (RETURNING, CallerHungUp): "on_caller_gone_returning",
-    (RETURNING, HangupCommand): "on_hangup_command",
-    (RETURNING, Decided): "on_stale",
-    **{(RETURNING, kind): "on_no_transfer" for kind in (StartTransfer, CompleteTransfer,
-                                                        CancelTransfer)},
-    (OVERFLOW, LegProgress): "on_leg_progress",
-    (OVERFLOW, LegAnswered): "on_overflow_answered",
-    (OVERFLOW, LegFailed): "on_overflow_failed",
-    (OVERFLOW, CallerHungUp): "on_caller_gone_overflow",
-    (OVERFLOW, PlaybackDone): "on_playback_done",
-    (OVERFLOW, TimerFired): "on_timer",
-    (OVERFLOW, Decided): "on_stale",
-    (FORWARDED, LegHungUp): "on_leg_gone_forwarded",
-    (FORWARDED, LegFailed): "on_leg_gone_forwarded",
-    (FORWARDED, CallerHungUp): "on_caller_gone_overflow",
-    (FORWARDED, TimerFired): "on_timer",
-    (FORWARDED, Decided): "on_stale",
-    (CONFIRMING, PlaybackDone): "on_confirmed",
-    (CONFIRMING, CallerHungUp): "on_caller_gone_confirming",
-    **{(CONFIRMING, kind): "on_stale" for kind in (Decided, Nudge, TimerFired)},
-    # a key pressed anywhere else (talking to a member, in the overflow) changes nothing
-    **{(state, Digit): "on_stale" for state in STATES
-       if state not in (ANNOUNCING, WAITING, ENDED)},
-}
 
 QueueControl.transitions = TRANSITIONS
 HANDLERS: dict[str, Callable] = {name: getattr(QueueControl, name)

@@ -9,7 +9,7 @@ from api import gateway_port as port
 
 from . import plans
 from .callmessages import CallPlan, Target
-from .queuecontrol import CALLBACK_KEY, QueueStep, QueueWords
+from .queuemessages import CALLBACK_KEY, QueueStep, QueueWords
 
 log = logging.getLogger("sip_gateway")
 

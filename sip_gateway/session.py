@@ -11,15 +11,14 @@ import wave
 from collections import deque
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import cache
 
-from . import callcontrol as cc, pusher, queuecalls, queuecontrol, transfers
+from . import actions, callcontrol as cc, pusher, queuecalls, queuecontrol, transfers
 from .sipmsg import diversion_headers, forwarded_headers, identity_user, safe_user
 from .callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, CancelTimer,
                            CommandDone, Dial, Failed, HangupCaller, LegAnswered, LegFailed,
-                           LegHungUp, LegProgress, LogCall, Play, PlaybackDone, Push,
+                           LegHungUp, LegProgress, Play, PlaybackDone, Push,
                            RejectCaller, RingCaller, RouteFailed, Routed, StartTimer, StopPlay,
-                           TimerFired, WriteState)
+                           TimerFired)
 
 log = logging.getLogger("sip_gateway")
 # the states in which an announcement rendered in the background is still wanted
@@ -195,7 +194,7 @@ class CallSession:
 
     # -- actions -------------------------------------------------------------------------
     def _perform(self, a) -> None:
-        handler = actions().get(type(a))
+        handler = actions.actions().get(type(a))
         if handler is None:
             log.warning("no handler for an action", extra=self.log_extra(
                 event="action_unknown", action=type(a).__name__))
@@ -349,59 +348,7 @@ class CallSession:
             except Exception:  # the caller's media went away first: nothing to stop
                 pass
 
-    # -- state and log ---------------------------------------------------------------------
-    def _write_state(self, a: WriteState) -> None:
-        from api.calls import services as calls
-        from api.core.clock import now
-
-        if a.state == "ringing":  # a call a colleague transferred here: before its first push
-            transfers.mark_transferred(self)
-        r, rec, live = self.route_info, self.gw.recorder, self.live
-        if r is None or r.user_id is None or r.direction == "feature":
-            return
-        if a.state == "ringing":
-            other = r.called if r.direction == "outgoing" else r.caller
-            rec.submit(calls.call_started, r.tenant_id, r.user_id, self.gw.cfg.gateway_id,
-                       self.sip_id, r.direction, other,
-                       then=self._started)
-        elif a.state == "answered":
-            self.answered_at = now()
-            leg = self.legs.get(a.leg)
-            target = leg and self.cc.legs[a.leg].target
-            rec.submit(lambda db: live.id and calls.call_answered(
-                db, live.id, a.leg, target.kind if target else "", target.uri if target
-                else "", self.answered_at))
-        else:
-            rec.submit(lambda db: live.id and calls.call_ended(db, live.id))
-
-    def _started(self, live_id) -> None:
-        """On the recorder thread: later writes of this call need the id at once."""
-        self.live.id = live_id
-        if live_id is not None:
-            self.gw.post(self._register, live_id)
-
-    def _register(self, live_id: int) -> None:
-        if self.cc.state != cc.ENDED:
-            self.gw.by_live_id[live_id] = self
-
-    def _log_call(self, a: LogCall) -> None:
-        from api.callerid.services import record_call
-        from api.core.clock import now
-
-        r = self.route_info
-        if r is None or r.user_id is None or r.direction == "feature":
-            return
-        other = r.called if r.direction == "outgoing" else r.caller
-        by = (r.context or {}).get("transferred_by") or {}
-        log.info("call log entry", extra=self.log_extra(event="log_call", status=a.status))
-        self.gw.recorder.submit(
-            lambda db: record_call(db, r.tenant_id, r.user_id, direction=r.direction,
-                                   status=a.status, other_number=other,
-                                   started_at=self.started_at, answered_at=self.answered_at,
-                                   ended_at=now(), call_id=self.sip_id, hit=r.hit,
-                                   look_up=False, transferred_by_user_id=by.get("user_id"),
-                                   via_main_number_id=r.via_main_number))
-
+    # -- the user and the end ------------------------------------------------------------
     def release_user(self) -> None:
         """The call no longer keeps its user busy (it ended, or was transferred away)."""
         gw, r = self.gw, self.route_info
@@ -430,23 +377,3 @@ class CallSession:
         gw.recorder.submit(lambda _db: None,  # after this call's writes (the queue is FIFO)
                            then=lambda _r: log.info("call state and log written", extra=extra))
 
-
-@cache
-def actions() -> dict:
-    """Every action a call's machine may return -> what performs it, (session, action).
-    The one place where the gateway's handling of each action is listed."""
-    from . import transfercontrol as tc
-
-    S = CallSession
-    return {
-        Push: S._push, Dial: S._dial, CancelLeg: S._cancel_leg, RingCaller: S._ring_caller,
-        AnswerCaller: S._answer_caller, Bridge: S._bridge, Play: S._play,
-        StopPlay: S._stop_play, RejectCaller: S._reject_caller, HangupCaller: S._hangup_caller,
-        StartTimer: S._start_timer, CancelTimer: S._cancel_timer, WriteState: S._write_state,
-        LogCall: S._log_call, CommandDone: S._command_done, Failed: S._failed,
-        # a transfer: hold, connect two legs, its state, how it settled
-        tc.HoldCaller: transfers.hold, tc.Connect: transfers.connect,
-        tc.TransferState: transfers.state, tc.Settled: transfers.settled,
-        # a call to a queue: its writes, the distribution's question, music, member pushes
-        **queuecalls.actions(),
-    }

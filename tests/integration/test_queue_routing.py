@@ -10,7 +10,7 @@ from api.queues.models import QueueServiceNumber
 from sip_gateway import transfers
 from sip_gateway.callmessages import PlayMessage, RingStep
 from sip_gateway.origin import Origin
-from sip_gateway.queuecontrol import QueueStep
+from sip_gateway.queuemessages import QueueStep
 from sip_gateway.store import Store
 from tests.support.api import make_company
 

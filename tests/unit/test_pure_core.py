@@ -36,6 +36,8 @@ PURE_MODULES = [
     "sip_gateway.origin",
     "sip_gateway.plans",
     "sip_gateway.queuecontrol",
+    "sip_gateway.queuemessages",
+    "sip_gateway.queuetable",
     "sip_gateway.sipmsg",
     "sip_gateway.transfercontrol",
     "sip_gateway.turns",

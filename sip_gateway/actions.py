@@ -1,0 +1,32 @@
+"""What the gateway does for each action a call's machine returns: one table, assembled
+here, from action type to the function that performs it, called as (session, action)."""
+from __future__ import annotations
+
+from functools import cache
+
+from .callmessages import (AnswerCaller, Bridge, CancelLeg, CancelTimer, CommandDone, Dial,
+                           Failed, HangupCaller, LogCall, Play, Push, RejectCaller, RingCaller,
+                           StartTimer, StopPlay, WriteState)
+
+
+@cache
+def actions() -> dict:
+    """Every action a call's machine may return -> what performs it."""
+    from . import callrecords, queuecalls, transfercontrol as tc, transfers
+    from .session import CallSession
+
+    S = CallSession
+    return {
+        Push: S._push, Dial: S._dial, CancelLeg: S._cancel_leg, RingCaller: S._ring_caller,
+        AnswerCaller: S._answer_caller, Bridge: S._bridge, Play: S._play,
+        StopPlay: S._stop_play, RejectCaller: S._reject_caller, HangupCaller: S._hangup_caller,
+        StartTimer: S._start_timer, CancelTimer: S._cancel_timer, CommandDone: S._command_done,
+        Failed: S._failed,
+        # the call's rows: its live state and its call log entry
+        WriteState: callrecords.write_state, LogCall: callrecords.log_call,
+        # a transfer: hold, connect two legs, its state, how it settled
+        tc.HoldCaller: transfers.hold, tc.Connect: transfers.connect,
+        tc.TransferState: transfers.state, tc.Settled: transfers.settled,
+        # a call to a queue: its writes, the distribution's question, music, member pushes
+        **queuecalls.actions(),
+    }

@@ -1,0 +1,63 @@
+"""A call's rows, written on the recorder thread in order: its live state (ringing, answered,
+ended, as the user's calls show it) and its call log entry."""
+from __future__ import annotations
+
+import logging
+
+from . import callcontrol as cc, transfers
+from .callmessages import LogCall, WriteState
+
+log = logging.getLogger("sip_gateway")
+
+
+def write_state(session, a: WriteState) -> None:
+    from api.calls import services as calls
+    from api.core.clock import now
+
+    if a.state == "ringing":  # a call a colleague transferred here: before its first push
+        transfers.mark_transferred(session)
+    r, rec, live = session.route_info, session.gw.recorder, session.live
+    if r is None or r.user_id is None or r.direction == "feature":
+        return
+    if a.state == "ringing":
+        other = r.called if r.direction == "outgoing" else r.caller
+        rec.submit(calls.call_started, r.tenant_id, r.user_id, session.gw.cfg.gateway_id,
+                   session.sip_id, r.direction, other,
+                   then=lambda live_id: _started(session, live_id))
+    elif a.state == "answered":
+        session.answered_at = now()
+        leg = session.legs.get(a.leg)
+        target = leg and session.cc.legs[a.leg].target
+        rec.submit(lambda db: live.id and calls.call_answered(
+            db, live.id, a.leg, target.kind if target else "", target.uri if target
+            else "", session.answered_at))
+    else:
+        rec.submit(lambda db: live.id and calls.call_ended(db, live.id))
+
+def _started(session, live_id) -> None:
+    """On the recorder thread: later writes of this call need the id at once."""
+    session.live.id = live_id
+    if live_id is not None:
+        session.gw.post(_register, session, live_id)
+
+def _register(session, live_id: int) -> None:
+    if session.cc.state != cc.ENDED:
+        session.gw.by_live_id[live_id] = session
+
+def log_call(session, a: LogCall) -> None:
+    from api.callerid.services import record_call
+    from api.core.clock import now
+
+    r = session.route_info
+    if r is None or r.user_id is None or r.direction == "feature":
+        return
+    other = r.called if r.direction == "outgoing" else r.caller
+    by = (r.context or {}).get("transferred_by") or {}
+    log.info("call log entry", extra=session.log_extra(event="log_call", status=a.status))
+    session.gw.recorder.submit(
+        lambda db: record_call(db, r.tenant_id, r.user_id, direction=r.direction,
+                               status=a.status, other_number=other,
+                               started_at=session.started_at, answered_at=session.answered_at,
+                               ended_at=now(), call_id=session.sip_id, hit=r.hit,
+                               look_up=False, transferred_by_user_id=by.get("user_id"),
+                               via_main_number_id=r.via_main_number))
