@@ -19,6 +19,7 @@ FEATURES = [
     "api.calls",
     "api.transfer",
     "api.numbers",
+    "api.events",
 ]
 
 

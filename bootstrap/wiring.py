@@ -14,6 +14,7 @@ from api.callerid import provides as callerid
 from api.callerid.index import follow_users
 from api.calls.services import in_call_user_ids
 from api.core.ports import Bus, Event, Ports
+from api.events import raised as live_events
 from api.messages.services import on_sms as opt_out_by_sms
 from api.numbers import sync as number_registry
 from api.passwordreset.sms_command import on_sms as reset_by_sms
@@ -24,11 +25,15 @@ from api.transfer.services import of_calls
 
 SUBSCRIBERS = {
     Event.USER_CREATED: [availability.on_user_created],
-    Event.SESSIONS_REVOKED: [on_sessions_revoked],
-    Event.AVAILABILITY_CHANGED: [on_availability_changed],
+    Event.SESSIONS_REVOKED: [on_sessions_revoked, live_events.on_sessions_revoked],
+    Event.AVAILABILITY_CHANGED: [on_availability_changed, live_events.on_availability_changed],
     Event.QUEUE_CALL_ENDED: [callerid.log_queue_call],
     # STOP is an opt-out from the company's messages, not a password help request
     Event.SMS_RECEIVED: [opt_out_by_sms, reset_by_sms],
+    # the app's live stream hears calls, commands and transfers change (`api.events`)
+    Event.CALL_CHANGED: [live_events.on_call_changed],
+    Event.COMMAND_FINISHED: [live_events.on_command_finished],
+    Event.TRANSFER_CHANGED: [live_events.on_transfer_changed],
 }
 
 

@@ -62,6 +62,12 @@ def read_access_token(secret: str, token: str, at: datetime) -> AccessClaims | N
     return verified[0]
 
 
+def access_token_expiry(secret: str, token: str) -> int | None:
+    """When a well-signed access token expires (Unix seconds); None for anything else."""
+    verified = _verified(secret, token) if len(token) <= 2048 else None
+    return None if verified is None else verified[1]
+
+
 def new_refresh_token() -> str:
     return "rt_" + secrets.token_urlsafe(32)
 

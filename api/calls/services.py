@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..core.clock import now
 from ..core.errors import Conflict, NotFound
+from ..core.ports import Event, ports
 from . import wakeup
 from .models import CallCommand, CallLeg, LiveCall
 
@@ -108,44 +109,59 @@ _LIVE, _LEGS, _COMMANDS = LiveCall.__table__, CallLeg.__table__, CallCommand.__t
 _STARTED = insert(_LIVE)
 _ANSWERED = (update(_LIVE).where(_LIVE.c.id == bindparam("cid"))
              .values(state="answered", answered_at=bindparam("at"))
-             .returning(_LIVE.c.tenant_id))
+             .returning(*_LIVE.c))
 _LEG = insert(_LEGS)
 _ENDED = (delete(_LEGS).where(_LEGS.c.call_id == bindparam("cid")),
-          delete(_LIVE).where(_LIVE.c.id == bindparam("cid")))
+          delete(_LIVE).where(_LIVE.c.id == bindparam("cid")).returning(*_LIVE.c))
 _ORPHANED = (update(_COMMANDS).where(_COMMANDS.c.call_id == bindparam("cid"),
                                      _COMMANDS.c.state == "pending")
-             .values(state="failed", result="call ended", done_at=bindparam("at")))
+             .values(state="failed", result="call ended", done_at=bindparam("at"))
+             .returning(*_COMMANDS.c))
+_STILL_IN_CALL = select(_LIVE.c.id).where(_LIVE.c.user_id == bindparam("uid")).limit(1)
+
+
+def _changed(db: Session, call: dict, what: str, in_call: bool) -> None:
+    """The call's event (`Event.CALL_CHANGED`) in the same transaction as its row."""
+    ports(db).events.publish(Event.CALL_CHANGED, db, call, what, in_call)
 
 
 def call_started(db: Session, tenant_id: int, user_id: int, gateway_id: str, sip_call_id: str,
                  direction: str, other_number: str | None) -> int:
     """The call's live row (ringing); its id."""
-    result = db.connection().execute(_STARTED, dict(
-        tenant_id=tenant_id, user_id=user_id, gateway_id=gateway_id,
-        sip_call_id=sip_call_id[:200], direction=direction,
-        other_number=(other_number or None) and other_number[:40], state="ringing",
-        started_at=now(), answered_at=None))
+    row = dict(tenant_id=tenant_id, user_id=user_id, gateway_id=gateway_id,
+               sip_call_id=sip_call_id[:200], direction=direction,
+               other_number=(other_number or None) and other_number[:40], state="ringing",
+               started_at=now(), answered_at=None)
+    result = db.connection().execute(_STARTED, row)
+    call_id = result.inserted_primary_key[0]
+    _changed(db, dict(row, id=call_id), "ringing", True)
     db.commit()
-    return result.inserted_primary_key[0]
+    return call_id
 
 
 def call_answered(db: Session, call_id: int, leg_no: int | None, kind: str, uri: str,
                   at: datetime | None = None) -> None:
     conn = db.connection()
-    tenant_id = conn.execute(_ANSWERED, {"cid": call_id, "at": at or now()}).scalar()
-    if tenant_id is None:  # the call is over already
+    call = conn.execute(_ANSWERED, {"cid": call_id, "at": at or now()}).mappings().first()
+    if call is None:  # the call is over already
         return
     if leg_no is not None:
-        conn.execute(_LEG, dict(tenant_id=tenant_id, call_id=call_id, leg_no=leg_no, kind=kind,
-                                uri=uri[:200], state="answered"))
+        conn.execute(_LEG, dict(tenant_id=call["tenant_id"], call_id=call_id, leg_no=leg_no,
+                                kind=kind, uri=uri[:200], state="answered"))
+    _changed(db, dict(call), "answered", True)
     db.commit()
 
 
 def call_ended(db: Session, call_id: int) -> None:
     conn = db.connection()
-    for stmt in _ENDED:
-        conn.execute(stmt, {"cid": call_id})
-    conn.execute(_ORPHANED, {"cid": call_id, "at": now()})
+    conn.execute(_ENDED[0], {"cid": call_id})
+    call = conn.execute(_ENDED[1], {"cid": call_id}).mappings().first()
+    failed = conn.execute(_ORPHANED, {"cid": call_id, "at": now()}).mappings().all()
+    if call is not None:
+        still = conn.execute(_STILL_IN_CALL, {"uid": call["user_id"]}).first() is not None
+        _changed(db, dict(call), "ended", still)
+    for command in failed:
+        ports(db).events.publish(Event.COMMAND_FINISHED, db, dict(command))
     db.commit()
 
 
@@ -163,8 +179,12 @@ def claim_commands(db: Session, gateway_id: str, limit: int = 100) -> list[tuple
 
 
 def finish_command(db: Session, command_id: int, state: str, result: str) -> None:
-    db.execute(update(CallCommand).where(CallCommand.id == command_id)
-               .values(state=state, result=result[:200], done_at=now()))
+    done = db.connection().execute(
+        update(_COMMANDS).where(_COMMANDS.c.id == command_id)
+        .values(state=state, result=result[:200], done_at=now())
+        .returning(*_COMMANDS.c)).mappings().first()
+    if done is not None:
+        ports(db).events.publish(Event.COMMAND_FINISHED, db, dict(done))
     db.commit()
 
 

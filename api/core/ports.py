@@ -31,6 +31,9 @@ class Event(enum.Enum):
     AVAILABILITY_CHANGED = "availability_changed"    # (tenant_id, user_id, old: dict|None, new: dict)
     QUEUE_CALL_ENDED = "queue_call_ended"            # (tenant_id, queue_id, event: str, detail: dict)
     SMS_RECEIVED = "sms_received"                    # (api.sms.services.ReceivedSms)
+    CALL_CHANGED = "call_changed"                    # (call: dict, what: str, in_call: bool)
+    COMMAND_FINISHED = "command_finished"            # (command: CallCommand)
+    TRANSFER_CHANGED = "transfer_changed"            # (transfer: Transfer)
 
 
 class Bus:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..calls import services as calls
 from ..calls.models import LiveCall
-from ..core.ports import ports
+from ..core.ports import Event, ports
 from ..core.clock import now
 from ..core.errors import Conflict, NotFound, field_error
 from ..core.phone import normalise_field
@@ -103,6 +103,7 @@ def _with_command(db: Session, row: Transfer) -> Transfer:
     if command is not None and (command.state == "failed" or refused):
         row.state, row.reason = "failed", command.result
         row.updated_at = row.ended_at = command.done_at or now()
+        _changed(db, row)
         db.commit()
     return row
 
@@ -178,8 +179,15 @@ def start(db: Session, tenant, user, call_id: int, data: dict, key: str | None) 
     command = calls.request_command(db, tenant.id, user.id, call.id, "transfer",
                                     f"transfer:{row.id}", {"transfer_id": row.id})
     row.command_id = command.id
+    _changed(db, row)
     db.commit()
     return row
+
+
+def _changed(db: Session, row: Transfer) -> None:
+    """The transfer's event (`Event.TRANSFER_CHANGED`) in the transaction that changed it."""
+    db.flush()
+    ports(db).events.publish(Event.TRANSFER_CHANGED, db, row)
 
 
 def finish(db: Session, tenant_id: int, user_id: int, transfer_id: int, what: str) -> Transfer:
@@ -247,6 +255,7 @@ def transfer_progress(db: Session, transfer_id: int, state: str, reason: str | N
     row.state, row.reason, row.updated_at = state, (reason or None) and reason[:200], at
     if state in FINAL:
         row.ended_at = at
+    _changed(db, row)
     db.commit()
 
 

@@ -1,0 +1,69 @@
+"""The events of the app's stream, written by subscribers of the feature events
+(`bootstrap.wiring`): each carries the object as the REST API returns it."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..core.ports import ports
+from .outbox import record
+
+
+def _presence(db: Session, tenant_id: int, user_id: int, in_call: bool | None = None) -> dict:
+    """A colleague as the directory shows them live (`availability`, `in_call`)."""
+    found = ports(db)
+    if in_call is None:
+        in_call = user_id in found.in_call_user_ids(db, tenant_id, [user_id])
+    return {"user_id": user_id,
+            "availability": found.presence(db, tenant_id, [user_id]).get(user_id),
+            "in_call": in_call}
+
+
+def on_availability_changed(db: Session, tenant_id: int, user_id: int, _old, _new) -> None:
+    """Everyone of the company sees a colleague's availability change."""
+    db.flush()
+    record(db, tenant_id, "presence", _presence(db, tenant_id, user_id))
+
+
+def on_sessions_revoked(db: Session, tenant_id: int, session_ids: list[int]) -> None:
+    """The stream of a revoked session hears it and ends."""
+    from ..accounts.models import AuthSession
+
+    rows = db.execute(select(AuthSession.id, AuthSession.user_id, AuthSession.revoked_reason)
+                      .where(AuthSession.tenant_id == tenant_id,
+                             AuthSession.id.in_(session_ids))).all()
+    for sid, uid, reason in rows:
+        record(db, tenant_id, "session_revoked", {"session_id": sid, "reason": reason},
+               user_id=uid, session_id=sid)
+
+
+def on_call_changed(db: Session, call: dict, what: str, in_call: bool) -> None:
+    """The user hears their call ring, be answered or end; the company hears the user
+    go into or out of a call (`in_call` tells whether they still have one)."""
+    from ..calls.schemas import LiveCallSchema
+
+    tenant_id, user_id = call["tenant_id"], call["user_id"]
+    data = {"event": what, "call": LiveCallSchema().dump(call)}
+    record(db, tenant_id, "call", data, user_id=user_id)
+    if what in ("ringing", "ended"):
+        record(db, tenant_id, "presence", _presence(db, tenant_id, user_id, in_call))
+
+
+def on_command_finished(db: Session, command: dict) -> None:
+    """The user hears their command done or failed (its row's columns)."""
+    from ..calls.schemas import CallCommandSchema
+
+    record(db, command["tenant_id"], "command", CallCommandSchema().dump(command),
+           user_id=command["user_id"])
+
+
+def on_transfer_changed(db: Session, transfer) -> None:
+    """The user hears their transfer progress; one that came back says why, in the words
+    of the `transfer_returned` push."""
+    from ..transfer.schemas import TransferSchema
+    from ..transfer.services import returned_why, transfer_order
+
+    data = TransferSchema().dump(transfer)
+    if transfer.state == "returned":
+        data["why"] = returned_why(db, transfer_order(db, transfer.id), transfer.reason)
+    record(db, transfer.tenant_id, "transfer", data, user_id=transfer.user_id)

@@ -1,0 +1,68 @@
+"""The text of an event stream (Server-Sent Events) for one app session.
+
+Runs after the request has ended (no request context, no database session held): it waits
+on the worker's hub, writes each event as `id:`/`event:`/`data:` lines, a comment line as
+heartbeat when idle, and ends when the access token expires or the session is revoked.
+"""
+from __future__ import annotations
+
+import json
+import time
+from typing import Iterator
+
+from .hub import Audience, Hub
+
+RETRY_MS = 2000
+
+
+def frame(row) -> str:
+    return f"id: {row.id}\nevent: {row.kind}\ndata: {json.dumps(row.data, separators=(',', ':'))}\n\n"
+
+
+def _note(kind: str, data: dict) -> str:
+    """An event without an id (it is about the stream itself, never replayed)."""
+    return f"event: {kind}\ndata: {json.dumps(data)}\n\n"
+
+
+def events(hub: Hub, audience: Audience, last_event_id: int | None, expires_at: int,
+           heartbeat_s: float, clock=time.time) -> Iterator[str]:
+    stream, cursor = hub.open(audience)
+    try:
+        yield f"retry: {RETRY_MS}\n: connected\n\n"
+        if last_event_id is not None and last_event_id < cursor:
+            missed = hub.replay(audience, last_event_id, cursor)
+            if missed is None:
+                yield _note("reset", {"detail": "Events since the given Last-Event-ID are no "
+                                      "longer kept: reload the state with the REST API"})
+            else:
+                for row in missed:
+                    yield frame(row)
+                    if _ends(row, audience):
+                        return
+        while True:
+            left = expires_at - clock()
+            if left <= 0:
+                yield _note("token_expired", {"detail": "The access token has expired: "
+                                              "refresh it and reconnect with Last-Event-ID"})
+                return
+            rows = stream.take(min(heartbeat_s, left))
+            if stream.overflowed:
+                yield _note("reset", {"detail": "Too many events were waiting for this "
+                                      "stream: reload the state with the REST API"})
+                return
+            if not rows:
+                yield ": heartbeat\n\n"
+                continue
+            for row in rows:
+                if row.id <= cursor:  # replayed already
+                    continue
+                cursor = row.id
+                yield frame(row)
+                if _ends(row, audience):
+                    return
+    finally:
+        hub.close(stream)
+
+
+def _ends(row, audience: Audience) -> bool:
+    return row.kind == "session_revoked" and row.session_id == audience.session_id

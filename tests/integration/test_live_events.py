@@ -1,0 +1,160 @@
+"""The app's live event stream, served by a real gunicorn with two worker processes: events
+raised by any process reach a stream held by any worker, scoped to who may see them."""
+from __future__ import annotations
+
+import pytest
+
+from api.calls import services as calls
+from api.transfer import services as transfers
+from mobile_client_sim.availability import find_profile, set_availability
+from mobile_client_sim.client import AppClient
+from mobile_client_sim.events import EventStream
+from tests.support.api import PASSWORD, make_company
+from tests.support.gunicorn import gunicorn
+
+WITHIN_S = 1.0
+
+
+@pytest.fixture(scope="module")
+def api_url(database_url, settings):
+    with gunicorn(database_url, workers=2, secret_key=settings.secret_key) as url:
+        yield url
+
+
+@pytest.fixture
+def company(app, db):
+    return make_company(app, extra_users=("alice", "bob", "carol"))
+
+
+def app_of(url: str, mobile: str) -> AppClient:
+    client = AppClient(url)
+    client.login(mobile, PASSWORD)
+    return client
+
+
+def user_id(app_client: AppClient) -> int:
+    return app_client.request("GET", "/api/v1/me")["id"]
+
+
+def presence_of(uid: int):
+    return lambda e: e.kind == "presence" and e.data["user_id"] == uid
+
+
+def test_a_colleagues_availability_change_reaches_my_stream_within_a_second(api_url, company):
+    alice, bob = app_of(api_url, company.users["alice"]), app_of(api_url, company.users["bob"])
+    with EventStream(alice) as stream:
+        set_availability(bob, "meeting")
+        event = stream.wait_for(presence_of(user_id(bob)), timeout=WITHIN_S)
+    assert event is not None, "bob's change did not reach alice's stream within a second"
+    assert event.data["availability"]["profile_id"] == find_profile(bob, "meeting")["id"]
+    assert event.data["in_call"] is False
+
+
+def test_another_companys_events_never_arrive(api_url, app, company):
+    other = make_company(app, extra_users=("dave",))
+    alice, bob = app_of(api_url, company.users["alice"]), app_of(api_url, company.users["bob"])
+    dave = app_of(api_url, other.users["dave"])
+    with EventStream(dave) as theirs, EventStream(alice) as ours:
+        set_availability(bob, "meeting")
+        assert ours.wait_for(presence_of(user_id(bob)), timeout=WITHIN_S * 5)
+        set_availability(dave, "meeting")  # dave's own company's event comes after bob's
+        assert theirs.wait_for(presence_of(user_id(dave)), timeout=WITHIN_S * 5)
+    assert [e for e in theirs.received if e.data.get("user_id") != user_id(dave)] == []
+
+
+def test_a_revoked_sessions_stream_closes(api_url, company):
+    alice = app_of(api_url, company.users["alice"])
+    same_user_elsewhere = app_of(api_url, company.users["alice"])
+    with EventStream(alice) as stream, EventStream(same_user_elsewhere) as other_session:
+        alice.request("POST", "/api/v1/auth/logout")
+        revoked = stream.wait_for(lambda e: e.kind == "session_revoked", timeout=5)
+        assert revoked is not None and revoked.data["reason"] == "logout"
+        assert stream.closed.wait(5), "the revoked session's stream stayed open"
+        # the user's other session is not touched
+        assert not other_session.closed.is_set()
+    assert [e for e in other_session.received if e.kind == "session_revoked"] == []
+
+
+def test_a_reconnect_with_last_event_id_gets_what_it_missed(api_url, company):
+    alice, bob = app_of(api_url, company.users["alice"]), app_of(api_url, company.users["bob"])
+    bob_id = user_id(bob)
+    with EventStream(alice) as stream:
+        set_availability(bob, "meeting")
+        first = stream.wait_for(presence_of(bob_id), timeout=5)
+    assert first is not None and first.id is not None
+    set_availability(bob, "lunch")            # while alice's app was away
+    set_availability(bob, "available")
+    lunch, available = find_profile(bob, "lunch")["id"], find_profile(bob, "available")["id"]
+    with EventStream(alice, last_event_id=first.id) as resumed:
+        assert resumed.wait_for(lambda e: presence_of(bob_id)(e) and
+                                e.data["availability"]["profile_id"] == available, timeout=5)
+    missed = [e.data["availability"]["profile_id"] for e in resumed.received
+              if presence_of(bob_id)(e)]
+    assert missed == [lunch, available]
+    assert all(e.id > first.id for e in resumed.received)
+
+
+def test_a_too_old_last_event_id_asks_the_app_to_reload(api_url, app, company):
+    alice, bob = app_of(api_url, company.users["alice"]), app_of(api_url, company.users["bob"])
+    with EventStream(alice) as stream:
+        set_availability(bob, "meeting")
+        seen = stream.wait_for(presence_of(user_id(bob)), timeout=5)
+    from sqlalchemy import delete
+
+    from api.events.models import OutboxEvent
+    with app.extensions["session_factory"]() as db:   # as the window's pruning does
+        db.execute(delete(OutboxEvent).where(OutboxEvent.id <= seen.id))
+        db.commit()
+    set_availability(bob, "lunch")
+    with EventStream(alice, last_event_id=seen.id - 1) as resumed:
+        assert resumed.wait_for(lambda e: e.kind == "reset", timeout=5)
+
+
+def _gateway_writes(app, fn, *args):
+    with app.extensions["session_factory"]() as db:
+        return fn(db, *args)
+
+
+def test_a_calls_ringing_answered_and_ended_reach_the_callees_stream(api_url, app, company):
+    alice, bob = app_of(api_url, company.users["alice"]), app_of(api_url, company.users["bob"])
+    bob_id = user_id(bob)
+    with EventStream(bob) as mine, EventStream(alice) as colleague:
+        call_id = _gateway_writes(app, calls.call_started, company.tenant_id, bob_id, "gw-1",
+                                  "sip-call-1", "incoming", "+4799887766")
+        ringing = mine.wait_for(lambda e: e.kind == "call" and e.data["event"] == "ringing", 5)
+        _gateway_writes(app, calls.call_answered, call_id, 0, "softphone", "sip:bob@pbx")
+        answered = mine.wait_for(lambda e: e.kind == "call" and e.data["event"] == "answered", 5)
+        _gateway_writes(app, calls.call_ended, call_id)
+        ended = mine.wait_for(lambda e: e.kind == "call" and e.data["event"] == "ended", 5)
+        back = colleague.wait_for(lambda e: presence_of(bob_id)(e) and not e.data["in_call"], 5)
+    assert ringing.data["call"] == {**ringing.data["call"], "id": call_id, "state": "ringing",
+                                    "other_number": "+4799887766", "direction": "incoming"}
+    assert answered.data["call"]["state"] == "answered" and answered.data["call"]["answered_at"]
+    assert ended.data["call"]["id"] == call_id
+    assert back is not None
+    assert any(presence_of(bob_id)(e) and e.data["in_call"] for e in colleague.received)
+    assert [e for e in colleague.received if e.kind == "call"] == []   # bob's calls are his
+
+
+def test_a_transfers_progress_arrives_without_polling(api_url, app, company):
+    alice, bob = app_of(api_url, company.users["alice"]), app_of(api_url, company.users["bob"])
+    bob_id, alice_id = user_id(bob), user_id(alice)
+    call_id = _gateway_writes(app, calls.call_started, company.tenant_id, bob_id, "gw-1",
+                              "sip-call-2", "incoming", "+4799887766")
+    _gateway_writes(app, calls.call_answered, call_id, 0, "softphone", "sip:bob@pbx")
+    with EventStream(bob) as mine:
+        started = bob.request("POST", f"/api/v1/me/calls/{call_id}/transfer",
+                              json={"target": {"kind": "colleague", "id": alice_id},
+                                    "method": "blind"})
+        polled_after = bob.requests_sent
+        requested = mine.wait_for(lambda e: e.kind == "transfer" and
+                                  e.data["state"] == "requested", 5)
+        _gateway_writes(app, transfers.transfer_progress, started["id"], "ringing")
+        ringing = mine.wait_for(lambda e: e.kind == "transfer" and e.data["state"] == "ringing", 5)
+        _gateway_writes(app, transfers.transfer_progress, started["id"], "returned", "no_answer")
+        returned = mine.wait_for(lambda e: e.kind == "transfer" and
+                                 e.data["state"] == "returned", 5)
+    assert requested.data["id"] == started["id"]
+    assert ringing.data["target"]["id"] == alice_id
+    assert returned.data["why"] and returned.data["reason"] == "no_answer"
+    assert bob.requests_sent == polled_after   # nothing was polled
