@@ -164,8 +164,7 @@ class Hub:
     def dispatch(self) -> int:
         """Read what is new (one query) and hand it to the streams; how many events."""
         with self._engine.connect() as conn:
-            rows = conn.execute(select(*_COLUMNS).where(OutboxEvent.id > self.last_id)
-                                .order_by(OutboxEvent.id).limit(BATCH)).all()
+            rows = self._after(conn, self.last_id)
         if not rows:
             return 0
         with self._lock:  # a stream opened from now on starts after these
@@ -174,6 +173,11 @@ class Hub:
         for stream in streams:
             stream.offer(rows)
         return len(rows)
+
+    @staticmethod
+    def _after(conn, last_id: int) -> list:
+        return conn.execute(select(*_COLUMNS).where(OutboxEvent.id > last_id)
+                            .order_by(OutboxEvent.id).limit(BATCH)).all()
 
     def prune(self) -> None:
         with self._engine.begin() as conn:

@@ -53,10 +53,7 @@ def events(hub: Hub, audience: Audience, last_event_id: int | None, expires_at: 
             if not rows:
                 yield ": heartbeat\n\n"
                 continue
-            for row in rows:
-                if row.id <= cursor:  # replayed already
-                    continue
-                cursor = row.id
+            for row in rows:  # all later than those replayed (see `Hub.open`)
                 yield frame(row)
                 if _ends(row, audience):
                     return

@@ -3,6 +3,7 @@ raised by any process reach a stream held by any worker, scoped to who may see t
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 
 from api.calls import services as calls
 from api.transfer import services as transfers
@@ -23,7 +24,23 @@ def api_url(database_url, settings):
 
 @pytest.fixture
 def company(app, db):
+    _ids_never_go_back(app.extensions["engine"])
     return make_company(app, extra_users=("alice", "bob", "carol"))
+
+
+def _ids_never_go_back(engine) -> None:
+    """Event ids only grow, and the running workers rely on it; emptying the tables between
+    tests restarts PostgreSQL's sequences, so each test continues where the last one was."""
+    global _HIGH_WATER
+    if engine.dialect.name != "postgresql":
+        return  # SQLite's AUTOINCREMENT never reuses an id
+    _HIGH_WATER += 1000
+    with engine.begin() as conn:
+        conn.execute(text("SELECT setval(pg_get_serial_sequence('events_outbox', 'id'), :n)"),
+                     {"n": _HIGH_WATER})
+
+
+_HIGH_WATER = 0
 
 
 def app_of(url: str, mobile: str) -> AppClient:
