@@ -1,10 +1,12 @@
 """The app's view of live calls: my calls in progress, and hanging one up (idempotent)."""
 from __future__ import annotations
 
-import time
 import uuid
 
 from .client import AppClient
+from .events import EventStream
+
+FINISHED = ("done", "failed")
 
 
 def my_calls(app: AppClient) -> list[dict]:
@@ -24,10 +26,12 @@ def command(app: AppClient, command_id: int) -> dict:
 
 
 def wait_done(app: AppClient, command_id: int, timeout_s: float = 10.0) -> dict:
-    """Poll the command until the gateway has executed it (or `timeout_s` passed)."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        got = command(app, command_id)
-        if got["state"] in ("done", "failed") or time.monotonic() > deadline:
+    """The command once the gateway has executed it, heard on the event stream (no polling);
+    as it stands after `timeout_s` otherwise."""
+    with EventStream(app) as stream:
+        got = command(app, command_id)  # it may have finished before the stream opened
+        if got["state"] in FINISHED:
             return got
-        time.sleep(0.2)
+        heard = stream.wait_for(lambda e: e.kind == "command" and e.data["id"] == command_id
+                                and e.data["state"] in FINISHED, timeout_s)
+    return heard.data if heard is not None else command(app, command_id)

@@ -19,8 +19,11 @@ def _targets(app, args):
 def _transfer(app, args):
     method = args.rest[1] if len(args.rest) > 1 else None
     done = transfer.three_taps(app, args.rest[0], method)
-    show(done["transfer"])
     print(f"{done['taps']} taps, {done['requests']} requests")
+    for now in transfer.follow(app, done["transfer"]["id"]):   # live, from the event stream
+        print(f"transfer {now['id']}: {now['state']}"
+              + (f" — {now['why']}" if now.get("why") else
+                 f" ({now['reason']})" if now.get("reason") else ""), flush=True)
 
 
 @command("transfer-state", "a transfer's state: transfer-state ID")

@@ -125,11 +125,12 @@ class EventStream:
             with self._changed:
                 self._changed.notify_all()
 
-    def wait_for(self, match: Callable[[LiveEvent], bool], timeout: float = 10.0
-                 ) -> LiveEvent | None:
-        """The first event received that matches, waiting up to `timeout` for it."""
+    def wait_for(self, match: Callable[[LiveEvent], bool], timeout: float = 10.0, *,
+                 start: int = 0) -> LiveEvent | None:
+        """The first event received (from the `start`-th on) that matches, waiting up to
+        `timeout` for it."""
         deadline = time.monotonic() + timeout
-        seen = 0
+        seen = start
         with self._changed:
             while True:
                 for event in self.received[seen:]:

@@ -3,11 +3,14 @@ favourite (one request), optionally a long press to choose another method (no re
 from __future__ import annotations
 
 import uuid
+from typing import Iterator
 
 from .availability import short_time
 from .client import AppClient
+from .events import EventStream
 
 METHODS = ("with_return", "blind", "attended")
+FINAL = ("completed", "returned", "cancelled", "failed")
 
 
 def open_screen(app: AppClient, q: str | None = None) -> dict:
@@ -57,6 +60,24 @@ def three_taps(app: AppClient, name: str, method: str | None = None) -> dict:
 
 def state(app: AppClient, transfer_id: int) -> dict:
     return app.request("GET", f"/api/v1/me/transfers/{transfer_id}")
+
+
+def follow(app: AppClient, transfer_id: int, timeout_s: float = 60.0) -> Iterator[dict]:
+    """The transfer at each change, heard on the event stream (no polling), until it has
+    ended or `timeout_s` passed without a change."""
+    with EventStream(app) as stream:
+        now = state(app, transfer_id)  # where it is as the stream opens
+        yield now
+        seen = 0
+        while now["state"] not in FINAL:
+            heard = stream.wait_for(lambda e: e.kind == "transfer" and
+                                    e.data["id"] == transfer_id, timeout_s, start=seen)
+            if heard is None:
+                return
+            seen = stream.received.index(heard) + 1
+            if heard.data["updated_at"] != now["updated_at"] or heard.data["state"] != now["state"]:
+                now = heard.data
+                yield now
 
 
 def complete(app: AppClient, transfer_id: int) -> dict:

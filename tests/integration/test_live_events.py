@@ -2,14 +2,18 @@
 raised by any process reach a stream held by any worker, scoped to who may see them."""
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import text
 
 from api.calls import services as calls
 from api.transfer import services as transfers
 from mobile_client_sim.availability import find_profile, set_availability
+from mobile_client_sim.calls import hang_up, wait_done
 from mobile_client_sim.client import AppClient
 from mobile_client_sim.events import EventStream
+from mobile_client_sim.transfer import follow
 from tests.support.api import PASSWORD, make_company
 from tests.support.gunicorn import gunicorn
 
@@ -175,3 +179,34 @@ def test_a_transfers_progress_arrives_without_polling(api_url, app, company):
     assert ringing.data["target"]["id"] == alice_id
     assert returned.data["why"] and returned.data["reason"] == "no_answer"
     assert bob.requests_sent == polled_after   # nothing was polled
+
+
+def test_the_simulators_hang_up_hears_the_gateways_answer_on_the_stream(api_url, app, company):
+    bob = app_of(api_url, company.users["bob"])
+    call_id = _gateway_writes(app, calls.call_started, company.tenant_id, user_id(bob), "gw-1",
+                              "sip-call-3", "incoming", "+4799887766")
+    command = hang_up(bob, call_id)
+    before, outcome = bob.requests_sent, []
+    waiting = threading.Thread(target=lambda: outcome.append(wait_done(bob, command["id"])))
+    waiting.start()
+    _gateway_writes(app, calls.finish_command, command["id"], "done", "hung up")
+    waiting.join(10)
+    assert outcome and outcome[0]["state"] == "done" and outcome[0]["result"] == "hung up"
+    assert bob.requests_sent - before <= 2   # the stream and one look, never a poll loop
+
+
+def test_the_simulator_follows_a_transfer_on_the_stream(api_url, app, company):
+    alice, bob = app_of(api_url, company.users["alice"]), app_of(api_url, company.users["bob"])
+    call_id = _gateway_writes(app, calls.call_started, company.tenant_id, user_id(bob), "gw-1",
+                              "sip-call-4", "incoming", "+4799887766")
+    _gateway_writes(app, calls.call_answered, call_id, 0, "softphone", "sip:bob@pbx")
+    started = bob.request("POST", f"/api/v1/me/calls/{call_id}/transfer",
+                          json={"target": {"kind": "colleague", "id": user_id(alice)},
+                                "method": "blind"})
+    states = follow(bob, started["id"], timeout_s=10)
+    assert next(states)["state"] == "requested"
+    _gateway_writes(app, transfers.transfer_progress, started["id"], "ringing")
+    assert next(states)["state"] == "ringing"
+    _gateway_writes(app, transfers.transfer_progress, started["id"], "completed")
+    assert next(states)["state"] == "completed"
+    assert next(states, None) is None
