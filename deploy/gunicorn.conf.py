@@ -7,14 +7,19 @@ and each worker runs `WEB_THREADS` threads, so slow or idle clients hold a threa
 instead of a whole worker (with the default `sync` workers two slow-header connections
 stopped the API). In production nginx sits in front and buffers whole requests
 (`deploy/nginx/pbx-companion.conf`), so slow clients never reach gunicorn at all.
+
+The app's live event stream (`GET /api/v1/me/events`) holds one thread for as long as it is
+open, so a worker holds up to `WEB_THREADS` open streams at once, less the threads busy with
+ordinary requests. Threads start on demand (an idle stream costs about 50 KiB), hence the
+high default; `WEB_CONNECTIONS` must stay above it.
 """
 import os
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "gthread"
-threads = int(os.environ.get("WEB_THREADS", "64"))
-worker_connections = int(os.environ.get("WEB_CONNECTIONS", "1000"))
+threads = int(os.environ.get("WEB_THREADS", "1000"))
+worker_connections = int(os.environ.get("WEB_CONNECTIONS", "2000"))
 timeout = int(os.environ.get("WEB_TIMEOUT", "30"))          # a worker silent this long is restarted
 graceful_timeout = int(os.environ.get("WEB_GRACEFUL_TIMEOUT", "20"))
 keepalive = int(os.environ.get("WEB_KEEPALIVE", "5"))       # idle kept-alive connections close
