@@ -34,6 +34,7 @@ SUBSCRIBERS = {
     Event.CALL_CHANGED: [live_events.on_call_changed],
     Event.COMMAND_FINISHED: [live_events.on_command_finished],
     Event.TRANSFER_CHANGED: [live_events.on_transfer_changed],
+    Event.CALL_MISSED: [live_events.on_call_missed],
 }
 
 

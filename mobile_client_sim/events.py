@@ -7,6 +7,7 @@ last event id and resumes from it when it reconnects, as the app does.
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -98,10 +99,20 @@ class EventStream:
         self.close()
 
     def close(self) -> None:
+        """Stop reading: the connection is shut down under the reader, which then ends."""
         self._stop.set()
-        if self._resp is not None:
-            self._resp.close()
+        resp = self._resp
+        if resp is not None:
+            conn = getattr(resp.raw, "_connection", None) or getattr(resp.raw, "connection", None)
+            sock = getattr(conn, "sock", None)
+            try:
+                if sock is not None:
+                    sock.shutdown(socket.SHUT_RDWR)   # a blocked read returns at once
+            except OSError:
+                pass
         self._thread.join(5)
+        if resp is not None:
+            resp.close()
 
     def _run(self) -> None:
         try:

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import Select, bindparam, insert, select
 from sqlalchemy.orm import Session
 
-from ..core.ports import ports
+from ..core.ports import Event, ports
 from ..core.clock import now
 from ..core.db import Prepared
 from ..core.errors import NotFound
@@ -89,14 +89,17 @@ def record_call(db: Session, tenant_id: int, user_id: int, *, direction: str, st
     if hit is None and look_up and number:
         from .lookup import lookup
         hit = lookup(db, tenant_id, user_id, number, respect_setting=False)
-    result = db.connection().execute(_CALL_LOG_INSERT, dict(
+    entry = dict(
         tenant_id=tenant_id, user_id=user_id, call_id=call_id, direction=direction,
         status=status, other_number=number, hit=_hit_dict(hit), via_queue_id=via_queue_id,
         via_main_number_id=via_main_number_id, transferred_by_user_id=transferred_by_user_id,
         is_callback=is_callback, started_at=started_at or now(), answered_at=answered_at,
-        ended_at=ended_at, end_reason=end_reason and end_reason[:100]))
+        ended_at=ended_at, end_reason=end_reason and end_reason[:100])
+    entry_id = db.connection().execute(_CALL_LOG_INSERT, entry).inserted_primary_key[0]
+    if status == "missed" and direction == "incoming":
+        ports(db).events.publish(Event.CALL_MISSED, db, dict(entry, id=entry_id))
     db.commit()
-    return result.inserted_primary_key[0]
+    return entry_id
 
 
 def record_queue_event(db: Session, tenant_id: int, queue_id: int, event: str, *,

@@ -34,6 +34,7 @@ class Event(enum.Enum):
     CALL_CHANGED = "call_changed"                    # (call: dict, what: str, in_call: bool)
     COMMAND_FINISHED = "command_finished"            # (command: CallCommand)
     TRANSFER_CHANGED = "transfer_changed"            # (transfer: Transfer)
+    CALL_MISSED = "call_missed"                      # (entry: dict, the call log entry's columns)
 
 
 class Bus:

@@ -67,3 +67,14 @@ def on_transfer_changed(db: Session, transfer) -> None:
     if transfer.state == "returned":
         data["why"] = returned_why(db, transfer_order(db, transfer.id), transfer.reason)
     record(db, transfer.tenant_id, "transfer", data, user_id=transfer.user_id)
+
+
+def on_call_missed(db: Session, entry: dict) -> None:
+    """The user hears a missed call, as their call log shows it."""
+    from types import SimpleNamespace
+
+    from ..callerid.schemas import CallLogEntrySchema
+
+    shown = SimpleNamespace(**entry, handled_at=None, transfer=None)
+    record(db, entry["tenant_id"], "missed_call", CallLogEntrySchema().dump(shown),
+           user_id=entry["user_id"])

@@ -3,11 +3,13 @@ raised by any process reach a stream held by any worker, scoped to who may see t
 from __future__ import annotations
 
 import threading
+from functools import partial
 
 import pytest
 from sqlalchemy import text
 
 from api.calls import services as calls
+from api.callerid.calllog import record_call
 from api.transfer import services as transfers
 from mobile_client_sim.availability import find_profile, set_availability
 from mobile_client_sim.calls import hang_up, wait_done
@@ -210,3 +212,21 @@ def test_the_simulator_follows_a_transfer_on_the_stream(api_url, app, company):
     _gateway_writes(app, transfers.transfer_progress, started["id"], "completed")
     assert next(states)["state"] == "completed"
     assert next(states, None) is None
+
+
+def test_a_missed_call_reaches_my_stream_as_my_call_log_shows_it(api_url, app, company):
+    alice, bob = app_of(api_url, company.users["alice"]), app_of(api_url, company.users["bob"])
+    with EventStream(bob) as mine, EventStream(alice) as colleague:
+        entry_id = _gateway_writes(app, partial(record_call, direction="incoming",
+                                                status="missed", other_number="+4799887766"),
+                                   company.tenant_id, user_id(bob))
+        missed = mine.wait_for(lambda e: e.kind == "missed_call", 5)
+        _gateway_writes(app, partial(record_call, direction="incoming", status="missed",
+                                     other_number="+4799887700"),
+                        company.tenant_id, user_id(alice))
+        assert colleague.wait_for(lambda e: e.kind == "missed_call", 5)
+    logged = bob.request("GET", "/api/v1/me/call-log", params={"missed": "true"})
+    assert missed.data["id"] == entry_id and missed.data["missed"] is True
+    assert {k: missed.data[k] for k in ("id", "other_number", "status")} == \
+        {k: logged[0][k] for k in ("id", "other_number", "status")}
+    assert [e.data["id"] for e in mine.received if e.kind == "missed_call"] == [entry_id]
