@@ -3,17 +3,12 @@ must not stop the API from answering others. A real gunicorn with the settings `
 and production use (`deploy/gunicorn.conf.py`), started by the test."""
 from __future__ import annotations
 
-import os
-import secrets
 import socket
-import subprocess
-import sys
-import time
 import urllib.request
 
 import pytest
 
-from tests.support.sip import ROOT, free_port
+from tests.support.gunicorn import gunicorn as serve
 
 SLOW_CONNECTIONS = 50
 CHECKS = 5
@@ -30,28 +25,8 @@ def _healthz(url: str, timeout: float) -> int | None:
 
 @pytest.fixture
 def gunicorn(database_url):
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "APP_ENV": "test", "HOST": "127.0.0.1",
-           "PORT": str(port), "SECRET_KEY": secrets.token_urlsafe(48),
-           "ACCESS_LOG": "0"}
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py",
-                             "api.wsgi:app"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while _healthz(url, 1.0) != 200:
-            assert proc.poll() is None, "gunicorn exited at start"
-            assert time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.1)
-        yield url, port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with serve(database_url) as url:
+        yield url, int(url.rsplit(":", 1)[1])
 
 
 def _slow_client(port: int) -> socket.socket:
