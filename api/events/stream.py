@@ -27,9 +27,12 @@ def _note(kind: str, data: dict) -> str:
 def events(hub: Hub, audience: Audience, last_event_id: int | None, expires_at: int,
            heartbeat_s: float, clock=time.time) -> Iterator[str]:
     stream, cursor = hub.open(audience)
+    seen = last_event_id or 0
     try:
         yield f"retry: {RETRY_MS}\n: connected\n\n"
-        if last_event_id is not None and last_event_id < cursor:
+        # The window is checked whatever this worker has read so far: its reader may be behind
+        # the id the app saw (served by another worker), and then replays nothing.
+        if last_event_id is not None:
             missed = hub.replay(audience, last_event_id, cursor)
             if missed is None:
                 yield _note("reset", {"detail": "Events since the given Last-Event-ID are no "
@@ -45,7 +48,8 @@ def events(hub: Hub, audience: Audience, last_event_id: int | None, expires_at: 
                 yield _note("token_expired", {"detail": "The access token has expired: "
                                               "refresh it and reconnect with Last-Event-ID"})
                 return
-            rows = stream.take(min(heartbeat_s, left))
+            # an app that saw later ids through another worker gets none of them twice
+            rows = [r for r in stream.take(min(heartbeat_s, left)) if r.id > seen]
             if stream.overflowed:
                 yield _note("reset", {"detail": "Too many events were waiting for this "
                                       "stream: reload the state with the REST API"})

@@ -84,3 +84,20 @@ def test_the_simulator_reads_events_and_heartbeats():
     text = ": connected\n\nid: 7\nevent: call\ndata: {\"event\": \"ringing\"}\n\n: heartbeat\n\n"
     assert list(parse(text.splitlines())) == [None, LiveEvent("call", {"event": "ringing"}, 7),
                                               None]
+
+
+def test_an_app_that_saw_later_events_on_another_worker_gets_none_of_them_twice():
+    # this worker's reader is at 5; the app last saw 7 through the other worker
+    hub = OneStreamHub(missed=[])
+    lines = events(hub, ME, 7, expires_at=10**12, heartbeat_s=5)
+    assert next(lines).startswith("retry:")
+    hub.stream.offer([row(6), row(7), row(8), row(9, "session_revoked", user_id=10,
+                                                  session_id=100)])
+    assert [e.id for e in parse("".join(lines).splitlines()) if e] == [8, 9]
+
+
+def test_a_too_old_id_asks_for_a_reload_even_when_this_worker_is_behind_it():
+    hub = OneStreamHub(missed=None)          # the window no longer holds what followed 7
+    lines = events(hub, ME, 7, expires_at=10**12, heartbeat_s=5)
+    next(lines)
+    assert next(lines).startswith("event: reset")
