@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, Boolean, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.clock import now
@@ -110,12 +111,18 @@ class RateCounter(Base):
 
 
 class AuditEvent(TenantScoped, Base):
+    """A security event or an administrative change: who did what to which object, when
+    (`detail` holds the before and after of a change)."""
+
     __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_object", "tenant_id", "object_type", "object_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=now, index=True)
     actor_user_id: Mapped[int | None] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(60))
+    object_type: Mapped[str | None] = mapped_column(String(40))
+    object_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     flag: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str | None] = mapped_column(Text)

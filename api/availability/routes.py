@@ -236,13 +236,3 @@ class ColleagueAvailability(MethodView):
                                                current().user_id, body["profile_id"],
                                                body["until"], body["note"]))
 
-
-@colleagues_blp.route("/<int:user_id>/profiles")
-class ColleagueProfiles(MethodView):
-    @login_required(perms.SET_OTHERS_AVAILABILITY)
-    @colleagues_blp.response(200, ProfileSchema(many=True))
-    def get(self, user_id):
-        """A colleague's profiles, to choose one for them."""
-        db = db_session()
-        get_scoped(db, User, user_id, current().tenant_id, "user")
-        return profiles.list_profiles(db, current().tenant_id, user_id)
