@@ -21,17 +21,23 @@ from ..accounts.models import AuditEvent
 
 @dataclass(frozen=True)
 class Actor:
-    """Who acts, in which company (the signed-in administrator)."""
+    """Who acts, in which company (the signed-in administrator; the request's principal
+    has the same two attributes and serves as well)."""
 
     tenant_id: int
     user_id: int
 
 
+SECRET = ("password", "secret", "token", "hash", "ha1")
+
+
 def snapshot(row: Any) -> dict | None:
-    """A row's columns as JSON-safe values (dates as ISO text), for before/after."""
+    """A row's columns as JSON-safe values (dates as ISO text), for before/after; never a
+    password hash, secret or token."""
     if row is None:
         return None
-    values = {a.key: getattr(row, a.key) for a in inspect(row).mapper.column_attrs}
+    values = {a.key: getattr(row, a.key) for a in inspect(row).mapper.column_attrs
+              if not any(word in a.key for word in SECRET)}
     return json.loads(json.dumps(values, default=_plain))
 
 
@@ -74,5 +80,6 @@ def change(db: Session, actor: Actor, what: str, row: Any, deleting: bool = Fals
 
 def created(db: Session, actor: Actor, what: str, row: Any, **detail) -> None:
     """Record a row just created (and commit the event)."""
+    db.flush()
     record(db, actor, what, "created", row, None, snapshot(row), **detail)
     db.commit()
