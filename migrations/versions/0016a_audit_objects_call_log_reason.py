@@ -5,10 +5,12 @@ where they went
 so the audit log can be filtered by object; before and after stay in `detail`.
 `call_log.outcome`: answered, voicemail, forwarded, missed, ...; `call_log.reason`: the
 profile and rule that decided it (and whom it was forwarded to). Empty for older entries.
+`availability_devices.user_may_switch`: the user may switch the device and its MEX on and
+off themselves (true for existing devices, as before nothing stopped them asking).
 
 Revision ID: 0016a
 Revises: 0001
-Depends on: 0003 (call_log)
+Depends on: 0002 (availability_devices), 0003 (call_log)
 """
 from alembic import op
 import sqlalchemy as sa
@@ -17,7 +19,7 @@ import sqlalchemy as sa
 revision = '0016a'
 down_revision = '0001'
 branch_labels = None
-depends_on = '0003'
+depends_on = ('0002', '0003')
 
 
 def upgrade() -> None:
@@ -29,9 +31,14 @@ def upgrade() -> None:
     with op.batch_alter_table('call_log', schema=None) as batch_op:
         batch_op.add_column(sa.Column('outcome', sa.String(length=12), nullable=True))
         batch_op.add_column(sa.Column('reason', sa.JSON(), nullable=True))
+    with op.batch_alter_table('availability_devices', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('user_may_switch', sa.Boolean(), nullable=False,
+                                      server_default=sa.true()))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('availability_devices', schema=None) as batch_op:
+        batch_op.drop_column('user_may_switch')
     with op.batch_alter_table('call_log', schema=None) as batch_op:
         batch_op.drop_column('reason')
         batch_op.drop_column('outcome')
