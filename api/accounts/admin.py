@@ -91,6 +91,19 @@ def create_user(db: Session, tenant: Tenant, data: dict[str, Any], *,
     return user
 
 
+FROM_TEMPLATE = ("title", "department", "tags", "language", "hidden_from_directory", "role_id")
+
+
+def copy_user(db: Session, tenant: Tenant, template: User, data: dict[str, Any], *,
+              password: str | None = None, actor: Any = None) -> User:
+    """A new user like `template`: its role and details where `data` gives none, then its
+    profiles, queues and device switches (USER_COPIED); never its numbers or password."""
+    data = {**{k: getattr(template, k) for k in FROM_TEMPLATE}, **data}
+    user = create_user(db, tenant, data, password=password, actor=actor)
+    ports(db).events.publish(Event.USER_COPIED, db, template, user)
+    return user
+
+
 def update_user(db: Session, tenant: Tenant, user: User, data: dict[str, Any], *,
                 actor: Any = None) -> User:
     privileges.may_act_on_user(actor, user)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (JSON, Boolean, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint)
+                        UniqueConstraint, false)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.clock import now
@@ -49,6 +49,9 @@ class User(TenantScoped, Base):
     office_number: Mapped[str | None] = mapped_column(String(20), index=True)
     short_number: Mapped[str | None] = mapped_column(String(10))
     tags: Mapped[list] = mapped_column(JSON, default=list)
+    # left out of the colleagues' directory (calls and caller ID still name them)
+    hidden_from_directory: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                        server_default=false())
     language: Mapped[str | None] = mapped_column(String(8))
     role_id: Mapped[int] = mapped_column(ForeignKey("roles.id"))
     password_hash: Mapped[str | None] = mapped_column(String(255))

@@ -49,6 +49,24 @@ class Users(MethodView):
         return user
 
 
+@users_blp.route("/<int:user_id>/copy")
+class UserCopy(MethodView):
+    @login_required(perms.MANAGE_USERS)
+    @users_blp.arguments(UserCreateSchema)
+    @users_blp.response(201, UserSchema)
+    def post(self, body, user_id):
+        """Create a user with this one as the template: the same role, title, department,
+        tags and language unless given, the same profiles, queues and device switches;
+        never the template's numbers or password."""
+        db = db_session()
+        template = get_scoped(db, User, user_id, current().tenant_id, "user")
+        password = body.pop("password", None)
+        user = admin.copy_user(db, current().tenant, template, body, password=password,
+                               actor=current())
+        created(db, current(), "user", user, template_user_id=template.id)
+        return user
+
+
 @users_blp.route("/<int:user_id>")
 class UserById(MethodView):
     @login_required(perms.MANAGE_USERS)

@@ -40,6 +40,8 @@ class UserSchema(Schema):
     tags = fields.List(fields.String(validate=validate.Length(1, 40)),
                        validate=validate.Length(0, 50))
     language = fields.String(allow_none=True, validate=validate.OneOf(LANGS))
+    hidden_from_directory = fields.Boolean(metadata={
+        "description": "Left out of the colleagues' directory in the app"})
     role_id = Integer()
     role = fields.Function(lambda u: {"id": u.role.id, "name": u.role.name,
                                       "builtin": u.role.builtin}, dump_only=True)

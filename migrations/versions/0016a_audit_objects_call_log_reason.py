@@ -7,6 +7,7 @@ so the audit log can be filtered by object; before and after stay in `detail`.
 profile and rule that decided it (and whom it was forwarded to). Empty for older entries.
 `availability_devices.user_may_switch`: the user may switch the device and its MEX on and
 off themselves (true for existing devices, as before nothing stopped them asking).
+`users.hidden_from_directory`: left out of the colleagues' directory.
 
 Revision ID: 0016a
 Revises: 0001
@@ -36,7 +37,14 @@ def upgrade() -> None:
                                       server_default=sa.true()))
 
 
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('hidden_from_directory', sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
+
+
 def downgrade() -> None:
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('hidden_from_directory')
     with op.batch_alter_table('availability_devices', schema=None) as batch_op:
         batch_op.drop_column('user_may_switch')
     with op.batch_alter_table('call_log', schema=None) as batch_op:

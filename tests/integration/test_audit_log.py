@@ -76,3 +76,23 @@ def test_a_company_sees_only_its_own_log_and_bad_filters_are_problems(app, db, c
     bad = client.get("/api/v1/audit-events", headers=admin,
                      query_string={"since": "yesterday"})
     assert bad.status_code == 422 and bad.content_type == "application/problem+json"
+
+
+def test_a_user_hidden_from_the_directory_is_not_listed_or_found(app, db, client):
+    company = make_company(app)
+    bob = db.scalar(select(User).where(User.mobile == company.users["bob"]))
+    admin, alice = auth(client, company.admin_mobile), auth(client, company.users["alice"])
+
+    def names(**q) -> list:
+        r = client.get("/api/v1/directory", headers=alice, query_string=q)
+        assert r.status_code == 200, r.get_json()
+        return [e["name"] for e in r.get_json()]
+
+    assert any("Bob" in n for n in names())
+    r = client.patch(f"/api/v1/users/{bob.id}", headers=admin,
+                     json={"hidden_from_directory": True})
+    assert r.status_code == 200 and r.get_json()["hidden_from_directory"] is True
+    assert not any("Bob" in n for n in names()) and not any("Bob" in n for n in names(q="bob"))
+    [event] = _events(client, admin, object_type="user", object_id=bob.id)
+    assert (event["detail"]["before"]["hidden_from_directory"],
+            event["detail"]["after"]["hidden_from_directory"]) == (False, True)
