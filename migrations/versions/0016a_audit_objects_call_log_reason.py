@@ -8,6 +8,7 @@ profile and rule that decided it (and whom it was forwarded to). Empty for older
 `availability_devices.user_may_switch`: the user may switch the device and its MEX on and
 off themselves (true for existing devices, as before nothing stopped them asking).
 `users.hidden_from_directory`: left out of the colleagues' directory.
+`user_pictures`: a user's profile picture as served (JPEG, at most 512 pixels a side).
 
 Revision ID: 0016a
 Revises: 0001
@@ -15,6 +16,8 @@ Depends on: 0002 (availability_devices), 0003 (call_log)
 """
 from alembic import op
 import sqlalchemy as sa
+
+import api.core.db
 
 
 revision = '0016a'
@@ -41,8 +44,25 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('hidden_from_directory', sa.Boolean(), nullable=False,
                                       server_default=sa.false()))
 
+    op.create_table('user_pictures',
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('tenant_id', sa.Integer(), nullable=False),
+        sa.Column('data', sa.LargeBinary(), nullable=False),
+        sa.Column('etag', sa.String(length=64), nullable=False),
+        sa.Column('updated_at', api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'],
+                                name=op.f('fk_user_pictures_tenant_id_tenants'),
+                                ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['user_id'], ['users.id'],
+                                name=op.f('fk_user_pictures_user_id_users'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('user_id', name=op.f('pk_user_pictures')))
+    with op.batch_alter_table('user_pictures', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_user_pictures_tenant_id'), ['tenant_id'],
+                              unique=False)
+
 
 def downgrade() -> None:
+    op.drop_table('user_pictures')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('hidden_from_directory')
     with op.batch_alter_table('availability_devices', schema=None) as batch_op:
