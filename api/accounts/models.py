@@ -52,6 +52,7 @@ class User(TenantScoped, Base):
     # left out of the colleagues' directory (calls and caller ID still name them)
     hidden_from_directory: Mapped[bool] = mapped_column(Boolean, default=False,
                                                         server_default=false())
+    custom_fields: Mapped[dict] = mapped_column(JSON, default=dict)  # CustomField.key -> value
     language: Mapped[str | None] = mapped_column(String(8))
     role_id: Mapped[int] = mapped_column(ForeignKey("roles.id"))
     password_hash: Mapped[str | None] = mapped_column(String(255))
@@ -141,3 +142,16 @@ class UserPicture(TenantScoped, Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
     etag: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class CustomField(TenantScoped, Base):
+    """A field the company adds to its users (employee number, start date, team, ...)."""
+
+    __tablename__ = "custom_fields"
+    __table_args__ = (UniqueConstraint("tenant_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(80))
+    type: Mapped[str] = mapped_column(String(10))  # text, number, date, choice
+    choices: Mapped[list] = mapped_column(JSON, default=list)

@@ -9,6 +9,7 @@ profile and rule that decided it (and whom it was forwarded to). Empty for older
 off themselves (true for existing devices, as before nothing stopped them asking).
 `users.hidden_from_directory`: left out of the colleagues' directory.
 `user_pictures`: a user's profile picture as served (JPEG, at most 512 pixels a side).
+`custom_fields` and `users.custom_fields`: the company's own user fields and their values.
 
 Revision ID: 0016a
 Revises: 0001
@@ -59,9 +60,31 @@ def upgrade() -> None:
     with op.batch_alter_table('user_pictures', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_pictures_tenant_id'), ['tenant_id'],
                               unique=False)
+    op.create_table('custom_fields',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('key', sa.String(length=40), nullable=False),
+        sa.Column('label', sa.String(length=80), nullable=False),
+        sa.Column('type', sa.String(length=10), nullable=False),
+        sa.Column('choices', sa.JSON(), nullable=False),
+        sa.Column('tenant_id', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'],
+                                name=op.f('fk_custom_fields_tenant_id_tenants'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_custom_fields')),
+        sa.UniqueConstraint('tenant_id', 'key', name=op.f('uq_custom_fields_tenant_id'))
+    )
+    with op.batch_alter_table('custom_fields', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_custom_fields_tenant_id'), ['tenant_id'],
+                              unique=False)
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('custom_fields', sa.JSON(), nullable=False,
+                                      server_default='{}'))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('custom_fields')
+    op.drop_table('custom_fields')
     op.drop_table('user_pictures')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('hidden_from_directory')
