@@ -23,7 +23,7 @@ import api.core.db
 
 revision = '0016a'
 down_revision = '0001'
-branch_labels = None
+branch_labels = ('administration',)
 depends_on = ('0002', '0003')
 
 
