@@ -8,14 +8,15 @@ from flask_smorest import Blueprint
 
 from ..accounts import permissions as perms
 from ..accounts.models import User
-from ..audit.recorder import Actor
+from ..audit.recorder import Actor, record
 from ..core.auth import current, login_required
 from ..core.db import get_scoped
 from ..core.request_db import db_session
-from . import on_behalf, profiles, schedules, services
+from . import on_behalf, profiles, schedules, selfservice, services
 from .numbers import allowed_display_numbers
-from .schemas import (DisplayNumberSchema, PlanSchema, PreviewQueryArgsSchema, ProfileSchema,
-                      ProfileUpdateSchema, ScheduleSchema, ScheduleUpdateSchema)
+from .schemas import (DisplayNumberSchema, DisplayNumberSwitchedSchema, DisplayNumberSwitchSchema,
+                      PlanSchema, PreviewQueryArgsSchema, ProfileSchema, ProfileUpdateSchema,
+                      ScheduleSchema, ScheduleUpdateSchema)
 
 users_blp = Blueprint("user_availability", __name__, url_prefix="/api/v1/users",
                       description="A user's profiles, schedules and display numbers, as "
@@ -119,6 +120,21 @@ class UserDisplayNumbers(MethodView):
         """The numbers the user may show on outgoing calls (what profiles may choose)."""
         db, _actor, user_id = _user(user_id)
         return allowed_display_numbers(db, current().tenant, user_id)
+
+
+@users_blp.route("/<int:user_id>/display-number")
+class UserDisplayNumber(MethodView):
+    @login_required(perms.MANAGE_USERS)
+    @users_blp.arguments(DisplayNumberSwitchSchema)
+    @users_blp.response(200, DisplayNumberSwitchedSchema)
+    def put(self, body, user_id):
+        """Show this number on the user's outgoing calls whatever profile is in force (as
+        PUT /me/display-number)."""
+        db, actor, user_id = _user(user_id)
+        user = db.get(User, user_id)
+        record(db, actor, "display_number", "updated", user, None, dict(body))  # same commit
+        return selfservice.switch_display_number(db, current().tenant, user_id,
+                                                 body["number"], body["devices"])
 
 
 @users_blp.route("/<int:user_id>/routing-preview")

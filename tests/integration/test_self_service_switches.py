@@ -87,3 +87,22 @@ def test_a_number_the_user_may_not_show_is_refused_and_nothing_changes(app, db, 
                    json={"number": company.users["bob"]})
     assert r.status_code == 422 and "may display" in str(r.get_json())
     assert client.get("/api/v1/me/profiles", headers=h).get_json() == before
+
+
+def test_an_administrator_switches_a_users_display_number_and_the_log_says_so(app, db, client):
+    company, alice, admin, _mobile = _setup(app, db, client)
+    r = client.put(f"/api/v1/users/{alice.id}/display-number", headers=admin,
+                   json={"number": alice.office_number, "devices": ["softphone"]})
+    assert r.status_code == 200, r.get_json()
+    h = auth(client, company.users["alice"])
+    assert all(p["display_numbers"] == {"softphone": alice.office_number}
+               for p in client.get("/api/v1/me/profiles", headers=h).get_json())
+    [event] = client.get("/api/v1/audit-events", headers=admin,
+                         query_string={"kind": "display_number_updated"}).get_json()
+    assert event["object_id"] == alice.id and event["detail"]["after"]["devices"] == [
+        "softphone"]
+    refused = client.put(f"/api/v1/users/{alice.id}/display-number", headers=admin,
+                         json={"number": "+4799999999"})
+    assert refused.status_code == 422
+    assert len(client.get("/api/v1/audit-events", headers=admin, query_string={
+        "kind": "display_number_updated"}).get_json()) == 1

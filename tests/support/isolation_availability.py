@@ -29,6 +29,7 @@ def provide(client, headers: dict, company) -> dict:
                 "kind": "softphone", "sip_uri": "sip:hacked@pbx.example.com"},
             ("PUT", "/api/v1/users/<int:user_id>/availability"): {"profile_id": profile["id"]},
             ("POST", "/api/v1/users/<int:user_id>/profiles"): {"name": "Hacked"},
+            ("PUT", "/api/v1/users/<int:user_id>/display-number"): {"number": None},
             ("PATCH", "/api/v1/users/<int:user_id>/profiles/<int:profile_id>"): {
                 "name": "Hacked"},
             ("POST", "/api/v1/users/<int:user_id>/schedules"): {
