@@ -12,7 +12,7 @@ from ..audit.recorder import Actor, record
 from ..core.auth import current, login_required
 from ..core.db import get_scoped
 from ..core.request_db import db_session
-from . import on_behalf, profiles, schedules, selfservice, services
+from . import on_behalf, profiles, schedules, selfservice, usecase
 from .numbers import allowed_display_numbers
 from .schemas import (DisplayNumberSchema, DisplayNumberSwitchedSchema, DisplayNumberSwitchSchema,
                       PlanSchema, PreviewQueryArgsSchema, ProfileSchema, ProfileUpdateSchema,
@@ -143,8 +143,8 @@ class UserRoutingPreview(MethodView):
     @users_blp.arguments(PreviewQueryArgsSchema, location="query")
     @users_blp.response(200, PlanSchema)
     def get(self, args, user_id):
-        """What happens if someone calls this user now (or from `caller`, at `at`): the very
-        plan the SIP gateway executes."""
+        """What happens if someone calls this user now (or from `caller`, at `at`, while
+        `busy`, on their `dialled` number): the very plan the SIP gateway executes."""
         db, _actor, user_id = _user(user_id)
-        return services.preview(db, current().tenant, user_id, args.get("caller"),
-                                args.get("at"), args.get("busy"))
+        return usecase.preview(db, current().tenant, user_id, args.get("caller"),
+                               args.get("at"), args.get("busy"), args["dialled"])
