@@ -27,24 +27,27 @@ branch_labels = ('administration',)
 depends_on = ('0002', '0003')
 
 
+# Plain ADD COLUMN / DROP COLUMN (SQLite has both), never a batch copy of the table: a view
+# over availability_devices and users (the SIP edge's subscribers) would break on the copy.
+ADDED = {
+    'audit_events': [sa.Column('object_type', sa.String(length=40), nullable=True),
+                     sa.Column('object_id', sa.Integer(), nullable=True)],
+    'call_log': [sa.Column('outcome', sa.String(length=12), nullable=True),
+                 sa.Column('reason', sa.JSON(), nullable=True)],
+    'availability_devices': [sa.Column('user_may_switch', sa.Boolean(), nullable=False,
+                                       server_default=sa.true())],
+    'users': [sa.Column('hidden_from_directory', sa.Boolean(), nullable=False,
+                        server_default=sa.false()),
+              sa.Column('custom_fields', sa.JSON(), nullable=False, server_default='{}')],
+}
+
+
 def upgrade() -> None:
-    with op.batch_alter_table('audit_events', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('object_type', sa.String(length=40), nullable=True))
-        batch_op.add_column(sa.Column('object_id', sa.Integer(), nullable=True))
-        batch_op.create_index('ix_audit_events_object', ['tenant_id', 'object_type',
-                                                         'object_id'], unique=False)
-    with op.batch_alter_table('call_log', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('outcome', sa.String(length=12), nullable=True))
-        batch_op.add_column(sa.Column('reason', sa.JSON(), nullable=True))
-    with op.batch_alter_table('availability_devices', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('user_may_switch', sa.Boolean(), nullable=False,
-                                      server_default=sa.true()))
-
-
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('hidden_from_directory', sa.Boolean(), nullable=False,
-                                      server_default=sa.false()))
-
+    for table, columns in ADDED.items():
+        for column in columns:
+            op.add_column(table, column)
+    op.create_index('ix_audit_events_object', 'audit_events',
+                    ['tenant_id', 'object_type', 'object_id'], unique=False)
     op.create_table('user_pictures',
         sa.Column('user_id', sa.Integer(), nullable=False),
         sa.Column('tenant_id', sa.Integer(), nullable=False),
@@ -57,9 +60,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(['user_id'], ['users.id'],
                                 name=op.f('fk_user_pictures_user_id_users'), ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('user_id', name=op.f('pk_user_pictures')))
-    with op.batch_alter_table('user_pictures', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_user_pictures_tenant_id'), ['tenant_id'],
-                              unique=False)
+    op.create_index(op.f('ix_user_pictures_tenant_id'), 'user_pictures', ['tenant_id'],
+                    unique=False)
     op.create_table('custom_fields',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('key', sa.String(length=40), nullable=False),
@@ -71,29 +73,15 @@ def upgrade() -> None:
                                 name=op.f('fk_custom_fields_tenant_id_tenants'),
                                 ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_custom_fields')),
-        sa.UniqueConstraint('tenant_id', 'key', name=op.f('uq_custom_fields_tenant_id'))
-    )
-    with op.batch_alter_table('custom_fields', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_custom_fields_tenant_id'), ['tenant_id'],
-                              unique=False)
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('custom_fields', sa.JSON(), nullable=False,
-                                      server_default='{}'))
+        sa.UniqueConstraint('tenant_id', 'key', name=op.f('uq_custom_fields_tenant_id')))
+    op.create_index(op.f('ix_custom_fields_tenant_id'), 'custom_fields', ['tenant_id'],
+                    unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('custom_fields')
     op.drop_table('custom_fields')
     op.drop_table('user_pictures')
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('hidden_from_directory')
-    with op.batch_alter_table('availability_devices', schema=None) as batch_op:
-        batch_op.drop_column('user_may_switch')
-    with op.batch_alter_table('call_log', schema=None) as batch_op:
-        batch_op.drop_column('reason')
-        batch_op.drop_column('outcome')
-    with op.batch_alter_table('audit_events', schema=None) as batch_op:
-        batch_op.drop_index('ix_audit_events_object')
-        batch_op.drop_column('object_id')
-        batch_op.drop_column('object_type')
+    op.drop_index('ix_audit_events_object', table_name='audit_events')
+    for table, columns in ADDED.items():
+        for column in reversed(columns):
+            op.drop_column(table, column.name)
