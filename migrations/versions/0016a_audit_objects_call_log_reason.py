@@ -5,15 +5,14 @@ where they went
 so the audit log can be filtered by object; before and after stay in `detail`.
 `call_log.outcome`: answered, voicemail, forwarded, missed, ...; `call_log.reason`: the
 profile and rule that decided it (and whom it was forwarded to). Empty for older entries.
-`availability_devices.user_may_switch`: the user may switch the device and its MEX on and
-off themselves (true for existing devices, as before nothing stopped them asking).
+`availability_devices.user_may_switch` follows in 0016ab.
 `users.hidden_from_directory`: left out of the colleagues' directory.
 `user_pictures`: a user's profile picture as served (JPEG, at most 512 pixels a side).
 `custom_fields` and `users.custom_fields`: the company's own user fields and their values.
 
 Revision ID: 0016a
 Revises: 0001
-Depends on: 0002 (availability_devices), 0003 (call_log)
+Depends on: 0003 (call_log)
 """
 from alembic import op
 import sqlalchemy as sa
@@ -24,7 +23,7 @@ import api.core.db
 revision = '0016a'
 down_revision = '0001'
 branch_labels = ('administration',)
-depends_on = ('0002', '0003')
+depends_on = '0003'
 
 
 # Plain ADD COLUMN / DROP COLUMN (SQLite has both), never a batch copy of the table: a view
@@ -34,8 +33,6 @@ ADDED = {
                      sa.Column('object_id', sa.Integer(), nullable=True)],
     'call_log': [sa.Column('outcome', sa.String(length=12), nullable=True),
                  sa.Column('reason', sa.JSON(), nullable=True)],
-    'availability_devices': [sa.Column('user_may_switch', sa.Boolean(), nullable=False,
-                                       server_default=sa.true())],
     'users': [sa.Column('hidden_from_directory', sa.Boolean(), nullable=False,
                         server_default=sa.false()),
               sa.Column('custom_fields', sa.JSON(), nullable=False, server_default='{}')],
