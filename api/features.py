@@ -20,6 +20,7 @@ FEATURES = [
     "api.transfer",
     "api.numbers",
     "api.events",
+    "api.audit",
 ]
 
 

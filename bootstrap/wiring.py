@@ -10,6 +10,7 @@ from __future__ import annotations
 from api.availability import numbers, presence
 from api.availability import services as availability
 from api.availability import usecase as routing
+from api.availability.copying import on_user_copied as on_user_copied_availability
 from api.callerid import provides as callerid
 from api.callerid.index import follow_users
 from api.calls.services import in_call_user_ids
@@ -20,11 +21,13 @@ from api.numbers import sync as number_registry
 from api.passwordreset.sms_command import on_sms as reset_by_sms
 from api.pushdevices.services import on_sessions_revoked
 from api.queues.membership import on_availability_changed
+from api.queues.membership import on_user_copied as on_user_copied_queues
 from api.queues.status import queue_summary, queue_target
 from api.transfer.services import of_calls
 
 SUBSCRIBERS = {
     Event.USER_CREATED: [availability.on_user_created],
+    Event.USER_COPIED: [on_user_copied_availability, on_user_copied_queues],
     Event.SESSIONS_REVOKED: [on_sessions_revoked, live_events.on_sessions_revoked],
     Event.AVAILABILITY_CHANGED: [on_availability_changed, live_events.on_availability_changed],
     Event.QUEUE_CALL_ENDED: [callerid.log_queue_call],

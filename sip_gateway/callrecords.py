@@ -28,6 +28,7 @@ def write_state(session, a: WriteState) -> None:
         session.answered_at = now()
         leg = session.legs.get(a.leg)
         target = leg and session.cc.legs[a.leg].target
+        session.answered_by = target.kind if target else None
         rec.submit(lambda db: live.id and calls.call_answered(
             db, live.id, a.leg, target.kind if target else "", target.uri if target
             else "", session.answered_at))
@@ -60,4 +61,6 @@ def log_call(session, a: LogCall) -> None:
                                started_at=session.started_at, answered_at=session.answered_at,
                                ended_at=now(), call_id=session.sip_id, hit=r.hit,
                                look_up=False, transferred_by_user_id=by.get("user_id"),
-                               via_main_number_id=r.via_main_number))
+                               via_main_number_id=r.via_main_number,
+                               answered_by=session.answered_by,
+                               reason=r.reason if r.direction == "incoming" else None))

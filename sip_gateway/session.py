@@ -70,6 +70,7 @@ class CallSession:
         self.live = LiveRef()
         self.started_at = now()
         self.answered_at = None
+        self.answered_by = None      # the kind of target that answered (voicemail, forward, ...)
         self.caller_answered = False
         self.counted = False
         self.finished = False

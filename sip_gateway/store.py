@@ -162,7 +162,7 @@ class Store:
         return Route(plan=plan, tenant_id=user.tenant_id, user_id=user.id, called=called,
                      caller=call.caller, hit=call.hit, context=call.context,
                      reason={"profile": decided.profile_name, "rule": decided.rule,
-                             "dialled": dialled},
+                             "dialled": dialled, **call.forwarded_to},
                      ring_timeout=float(ring))
 
     def _outbound(self, db, user, caller: str, called: str, asked: str | None) -> Route:

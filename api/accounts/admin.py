@@ -13,7 +13,7 @@ from ..core.db import get_scoped, has_text
 from ..core.ports import Event, ports
 from ..core.errors import Conflict, FieldInvalid, Forbidden, ValidationFailed, field_error
 from ..core.phone import normalise_field
-from . import passwords, permissions, privileges
+from . import customfields, passwords, permissions, privileges
 from .models import Role, Tenant, User
 
 PHONE_FIELDS = ("mobile", "office_number")
@@ -74,6 +74,8 @@ def _normalise_user_fields(tenant: Tenant, data: dict[str, Any]) -> dict[str, An
 def create_user(db: Session, tenant: Tenant, data: dict[str, Any], *,
                 password: str | None = None, actor: Any = None) -> User:
     data = _normalise_user_fields(tenant, dict(data))
+    if "custom_fields" in data:
+        data["custom_fields"] = customfields.checked(db, tenant.id, {}, data["custom_fields"])
     role_id = data.pop("role_id", None)
     role = get_scoped(db, Role, role_id, tenant.id, "role") if role_id else \
         builtin_role(db, tenant.id, permissions.USER)
@@ -91,10 +93,26 @@ def create_user(db: Session, tenant: Tenant, data: dict[str, Any], *,
     return user
 
 
+FROM_TEMPLATE = ("title", "department", "tags", "language", "hidden_from_directory", "role_id")
+
+
+def copy_user(db: Session, tenant: Tenant, template: User, data: dict[str, Any], *,
+              password: str | None = None, actor: Any = None) -> User:
+    """A new user like `template`: its role and details where `data` gives none, then its
+    profiles, queues and device switches (USER_COPIED); never its numbers or password."""
+    data = {**{k: getattr(template, k) for k in FROM_TEMPLATE}, **data}
+    user = create_user(db, tenant, data, password=password, actor=actor)
+    ports(db).events.publish(Event.USER_COPIED, db, template, user)
+    return user
+
+
 def update_user(db: Session, tenant: Tenant, user: User, data: dict[str, Any], *,
                 actor: Any = None) -> User:
     privileges.may_act_on_user(actor, user)
     data = _normalise_user_fields(tenant, dict(data))
+    if "custom_fields" in data:
+        data["custom_fields"] = customfields.checked(db, tenant.id, user.custom_fields,
+                                                     data["custom_fields"])
     if "role_id" in data:
         role = get_scoped(db, Role, data["role_id"], tenant.id, "role")
         privileges.may_change_role(actor, user, role)

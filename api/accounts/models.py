@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text,
+                        UniqueConstraint, false)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.clock import now
@@ -48,6 +49,10 @@ class User(TenantScoped, Base):
     office_number: Mapped[str | None] = mapped_column(String(20), index=True)
     short_number: Mapped[str | None] = mapped_column(String(10))
     tags: Mapped[list] = mapped_column(JSON, default=list)
+    # left out of the colleagues' directory (calls and caller ID still name them)
+    hidden_from_directory: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                        server_default=false())
+    custom_fields: Mapped[dict] = mapped_column(JSON, default=dict)  # CustomField.key -> value
     language: Mapped[str | None] = mapped_column(String(8))
     role_id: Mapped[int] = mapped_column(ForeignKey("roles.id"))
     password_hash: Mapped[str | None] = mapped_column(String(255))
@@ -110,12 +115,43 @@ class RateCounter(Base):
 
 
 class AuditEvent(TenantScoped, Base):
+    """A security event or an administrative change: who did what to which object, when
+    (`detail` holds the before and after of a change)."""
+
     __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_object", "tenant_id", "object_type", "object_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=now, index=True)
     actor_user_id: Mapped[int | None] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(60))
+    object_type: Mapped[str | None] = mapped_column(String(40))
+    object_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     flag: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class UserPicture(TenantScoped, Base):
+    """A user's profile picture, as served: re-encoded JPEG, at most 512 pixels a side."""
+
+    __tablename__ = "user_pictures"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    etag: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class CustomField(TenantScoped, Base):
+    """A field the company adds to its users (employee number, start date, team, ...)."""
+
+    __tablename__ = "custom_fields"
+    __table_args__ = (UniqueConstraint("tenant_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(80))
+    type: Mapped[str] = mapped_column(String(10))  # text, number, date, choice
+    choices: Mapped[list] = mapped_column(JSON, default=list)

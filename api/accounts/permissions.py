@@ -25,7 +25,7 @@ ALL = {
     LOG_OTHERS_IN_QUEUES: "Log other users in and out of queues",
     SET_OTHERS_AVAILABILITY: "Set colleagues' availability",
     VIEW_PUSH_LOG: "See push delivery attempts",
-    VIEW_AUDIT_LOG: "See security events (resets, rate limits)",
+    VIEW_AUDIT_LOG: "See the audit log: administrative changes and security events",
     SEND_SMS: "Send SMS from the app in the company's name (templates, recipient groups)",
 }
 

@@ -5,6 +5,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from ..audit.recorder import change, created
 from ..core.auth import current, login_required
 from ..core.db import get_scoped
 from ..core.request_db import db_session
@@ -44,7 +45,25 @@ class Users(MethodView):
         password = body.pop("password", None)
         user = admin.create_user(db, current().tenant, body, password=password,
                                  actor=current())
-        db.commit()
+        created(db, current(), "user", user)
+        return user
+
+
+@users_blp.route("/<int:user_id>/copy")
+class UserCopy(MethodView):
+    @login_required(perms.MANAGE_USERS)
+    @users_blp.arguments(UserCreateSchema)
+    @users_blp.response(201, UserSchema)
+    def post(self, body, user_id):
+        """Create a user with this one as the template: the same role, title, department,
+        tags and language unless given, the same profiles, queues and device switches;
+        never the template's numbers or password."""
+        db = db_session()
+        template = get_scoped(db, User, user_id, current().tenant_id, "user")
+        password = body.pop("password", None)
+        user = admin.copy_user(db, current().tenant, template, body, password=password,
+                               actor=current())
+        created(db, current(), "user", user, template_user_id=template.id)
         return user
 
 
@@ -63,8 +82,9 @@ class UserById(MethodView):
         """Change a user's details or role."""
         db = db_session()
         user = get_scoped(db, User, user_id, current().tenant_id, "user")
-        admin.update_user(db, current().tenant, user, body, actor=current())
-        db.commit()
+        with change(db, current(), "user", user):
+            admin.update_user(db, current().tenant, user, body, actor=current())
+            db.commit()
         return user
 
     @login_required(perms.MANAGE_USERS)
@@ -73,8 +93,9 @@ class UserById(MethodView):
         """Delete a user and everything that is theirs."""
         db = db_session()
         user = get_scoped(db, User, user_id, current().tenant_id, "user")
-        admin.delete_user(db, current(), user)
-        db.commit()
+        with change(db, current(), "user", user, deleting=True):
+            admin.delete_user(db, current(), user)
+            db.commit()
 
 
 @roles_blp.route("")
@@ -92,8 +113,11 @@ class Roles(MethodView):
     @roles_blp.response(201, RoleSchema)
     def post(self, body):
         """Create a custom role: a named set of permissions."""
-        return admin.create_role(db_session(), current().tenant_id, body["name"],
-                                 body["permissions"], actor=current())
+        db = db_session()
+        role = admin.create_role(db, current().tenant_id, body["name"], body["permissions"],
+                                 actor=current())
+        created(db, current(), "role", role)
+        return role
 
 
 @roles_blp.route("/<int:role_id>")
@@ -110,16 +134,18 @@ class RoleById(MethodView):
     def patch(self, body, role_id):
         """Rename a custom role or change its permissions (built-in roles are fixed)."""
         db = db_session()
-        return admin.update_role(db, get_scoped(db, Role, role_id, current().tenant_id, "role"),
-                                 body, actor=current())
+        role = get_scoped(db, Role, role_id, current().tenant_id, "role")
+        with change(db, current(), "role", role):
+            return admin.update_role(db, role, body, actor=current())
 
     @login_required(perms.MANAGE_ROLES)
     @roles_blp.response(204)
     def delete(self, role_id):
         """Delete a custom role; its users get the built-in role "user"."""
         db = db_session()
-        admin.delete_role(db, get_scoped(db, Role, role_id, current().tenant_id, "role"),
-                          actor=current())
+        role = get_scoped(db, Role, role_id, current().tenant_id, "role")
+        with change(db, current(), "role", role, deleting=True):
+            admin.delete_role(db, role, actor=current())
 
 
 @roles_blp.route("/permissions")
@@ -144,4 +170,6 @@ class TenantSettings(MethodView):
     @tenant_blp.response(200, TenantSchema)
     def patch(self, body):
         """Change the company's settings."""
-        return admin.update_tenant(db_session(), current().tenant, body)
+        db, tenant = db_session(), current().tenant
+        with change(db, current(), "tenant", tenant):
+            return admin.update_tenant(db, tenant, body)

@@ -40,6 +40,13 @@ class UserSchema(Schema):
     tags = fields.List(fields.String(validate=validate.Length(1, 40)),
                        validate=validate.Length(0, 50))
     language = fields.String(allow_none=True, validate=validate.OneOf(LANGS))
+    hidden_from_directory = fields.Boolean(metadata={
+        "description": "Left out of the colleagues' directory in the app"})
+    custom_fields = fields.Dict(
+        keys=fields.String(validate=validate.Length(1, 40)), values=fields.Raw(allow_none=True),
+        validate=validate.Length(max=50), metadata={
+            "description": "The company's own fields (GET /custom-fields), by key; on input "
+                           "null removes a value, and the others stay"})
     role_id = Integer()
     role = fields.Function(lambda u: {"id": u.role.id, "name": u.role.name,
                                       "builtin": u.role.builtin}, dump_only=True)
@@ -142,3 +149,19 @@ class TenantUpdateSchema(PartialMixin, TenantSchema):
 class UserQueryArgsSchema(Schema):
     q = fields.String(validate=validate.Length(0, 100),
                       metadata={"description": "Name, title, department, e-mail or digits"})
+
+
+class CustomFieldSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    key = fields.String(required=True, validate=validate.Regexp(
+        r"^[a-z][a-z0-9_]{0,39}$", error="lower-case letters, digits and _, from a letter"))
+    label = fields.String(required=True, validate=validate.Length(1, 80))
+    type = fields.String(required=True, validate=validate.OneOf(("text", "number", "date",
+                                                                  "choice")))
+    choices = fields.List(fields.String(validate=validate.Length(1, 80)),
+                          load_default=list, validate=validate.Length(max=100),
+                          metadata={"description": "A choice field's options"})
+
+
+class CustomFieldUpdateSchema(PartialMixin, CustomFieldSchema):
+    pass

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text,
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, true,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -65,6 +65,8 @@ class Device(TenantScoped, Base):
     # its password (the password is shown once and never stored)
     sip_username: Mapped[str | None] = mapped_column(String(40), unique=True)
     sip_ha1: Mapped[str | None] = mapped_column(String(32))
+    # the user may switch it (and its MEX) on and off themselves; the administrator decides
+    user_may_switch: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class MainNumber(TenantScoped, Base):

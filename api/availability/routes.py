@@ -10,10 +10,11 @@ from ..accounts.models import User
 from ..core.auth import current, login_required
 from ..core.db import get_scoped
 from ..core.request_db import db_session
-from . import calendar_sync, profiles, schedules, services, usecase
+from . import calendar_sync, profiles, schedules, selfservice, services, usecase
 from .numbers import allowed_display_numbers, list_devices
 from .schemas import (AvailabilitySchema, AvailabilitySetSchema, CalendarSchema,
-                      CalendarUploadSchema, CalendarUrlSchema, DeviceSchema, DisplayNumberSchema,
+                      CalendarUploadSchema, CalendarUrlSchema, DeviceSchema, DeviceSwitchSchema,
+                      DisplayNumberSchema, DisplayNumberSwitchedSchema, DisplayNumberSwitchSchema,
                       PlanSchema, PreviewQueryArgsSchema, ProfileSchema, ProfileUpdateSchema,
                       ScheduleSchema, ScheduleUpdateSchema)
 
@@ -160,6 +161,31 @@ class MyDevices(MethodView):
         return list_devices(db_session(), *_me())
 
 
+@me_blp.route("/devices/<int:phone_device_id>")
+class MyDevice(MethodView):
+    @login_required()
+    @me_blp.arguments(DeviceSwitchSchema)
+    @me_blp.response(200, DeviceSchema)
+    @me_blp.alt_response(403, description="The administrator manages this device's switches")
+    def patch(self, body, phone_device_id):
+        """Switch one of my devices, or a mobile's MEX, on or off (where my administrator
+        lets me: `user_may_switch`)."""
+        return selfservice.switch_device(db_session(), *_me(), phone_device_id, body)
+
+
+@me_blp.route("/display-number")
+class MyDisplayNumber(MethodView):
+    @login_required()
+    @me_blp.arguments(DisplayNumberSwitchSchema)
+    @me_blp.response(200, DisplayNumberSwitchedSchema)
+    def put(self, body):
+        """Show this number on my outgoing calls from now on, whatever profile is in force
+        (it is set on every profile of mine); null goes back to my office number."""
+        return selfservice.switch_display_number(db_session(), current().tenant,
+                                                 current().user_id, body["number"],
+                                                 body["devices"])
+
+
 @me_blp.route("/display-numbers")
 class MyDisplayNumbers(MethodView):
     @login_required()
@@ -236,13 +262,3 @@ class ColleagueAvailability(MethodView):
                                                current().user_id, body["profile_id"],
                                                body["until"], body["note"]))
 
-
-@colleagues_blp.route("/<int:user_id>/profiles")
-class ColleagueProfiles(MethodView):
-    @login_required(perms.SET_OTHERS_AVAILABILITY)
-    @colleagues_blp.response(200, ProfileSchema(many=True))
-    def get(self, user_id):
-        """A colleague's profiles, to choose one for them."""
-        db = db_session()
-        get_scoped(db, User, user_id, current().tenant_id, "user")
-        return profiles.list_profiles(db, current().tenant_id, user_id)

@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 
 from ..accounts import permissions as perms
 from ..accounts.models import User
+from ..audit.recorder import change, created
 from ..core.auth import current, login_required
 from ..core.db import get_scoped
 from ..core.request_db import db_session
@@ -39,7 +40,9 @@ class UserDevices(MethodView):
         """Give a user a device: a softphone or desk phone (SIP address) or a mobile."""
         db = db_session()
         get_scoped(db, User, user_id, current().tenant_id, "user")
-        return with_credentials(db, save_device(db, current().tenant, user_id, None, body))
+        row = with_credentials(db, save_device(db, current().tenant, user_id, None, body))
+        created(db, current(), "device", row, user_id=user_id)
+        return row
 
 
 @admin_blp.route("/devices/<int:phone_device_id>")
@@ -57,14 +60,18 @@ class DeviceById(MethodView):
         """Change a device (address, MEX on or off, enabled)."""
         db = db_session()
         row = get_scoped(db, Device, phone_device_id, current().tenant_id, "device")
-        return with_credentials(db, save_device(db, current().tenant, row.user_id, row, body))
+        with change(db, current(), "device", row, user_id=row.user_id):
+            return with_credentials(db, save_device(db, current().tenant, row.user_id, row,
+                                                    body))
 
     @login_required(perms.MANAGE_DEVICES)
     @admin_blp.response(204)
     def delete(self, phone_device_id):
         """Remove a device."""
         db = db_session()
-        remove(db, get_scoped(db, Device, phone_device_id, current().tenant_id, "device"))
+        row = get_scoped(db, Device, phone_device_id, current().tenant_id, "device")
+        with change(db, current(), "device", row, deleting=True, user_id=row.user_id):
+            remove(db, row)
 
 
 @numbers_blp.route("")
@@ -80,7 +87,10 @@ class MainNumbers(MethodView):
     @numbers_blp.response(201, MainNumberSchema)
     def post(self, body):
         """Add a main number (any common format; stored in E.164)."""
-        return save_main_number(db_session(), current().tenant, None, body)
+        db = db_session()
+        row = save_main_number(db, current().tenant, None, body)
+        created(db, current(), "main_number", row)
+        return row
 
 
 @numbers_blp.route("/<int:main_number_id>")
@@ -99,12 +109,15 @@ class MainNumberById(MethodView):
         """Change a main number or its label."""
         db = db_session()
         row = get_scoped(db, MainNumber, main_number_id, current().tenant_id, "main number")
-        return save_main_number(db, current().tenant, row, body)
+        with change(db, current(), "main_number", row):
+            return save_main_number(db, current().tenant, row, body)
 
     @login_required(perms.MANAGE_NUMBERS)
     @numbers_blp.response(204)
     def delete(self, main_number_id):
         """Remove a main number."""
         db = db_session()
-        db.delete(get_scoped(db, MainNumber, main_number_id, current().tenant_id, "main number"))
-        db.commit()
+        row = get_scoped(db, MainNumber, main_number_id, current().tenant_id, "main number")
+        with change(db, current(), "main_number", row, deleting=True):
+            db.delete(row)
+            db.commit()

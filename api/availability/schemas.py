@@ -251,6 +251,8 @@ class DeviceSchema(Schema):
         "description": "The user name it registers with at the SIP edge (softphone, desk phone)"})
     sip_credentials = fields.Nested(lambda: SipCredentialsSchema(), dump_only=True, metadata={
         "description": "Only in the answer that created the device: its SIP password, once"})
+    user_may_switch = fields.Boolean(load_default=True, metadata={
+        "description": "The user may switch it (and its MEX) on and off in the app"})
 
 
 class SipCredentialsSchema(Schema):
@@ -264,6 +266,26 @@ class SipCredentialsSchema(Schema):
 
 class DeviceUpdateSchema(PartialMixin, DeviceSchema):
     pass
+
+
+class DeviceSwitchSchema(Schema):
+    enabled = fields.Boolean(metadata={"description": "Ring this device"})
+    mex = fields.Boolean(metadata={"description": "A mobile: ring it for office calls"})
+
+
+class DisplayNumberSwitchSchema(Schema):
+    number = fields.String(required=True, allow_none=True, validate=validate.Length(1, 40),
+                           metadata={"description": "One of GET /me/display-numbers; null "
+                                                    "goes back to the default"})
+    devices = fields.List(fields.String(validate=KIND), load_default=lambda: list(DEVICE_KINDS),
+                          validate=validate.Length(1, 3),
+                          metadata={"description": "Calls from these devices (default all)"})
+
+
+class DisplayNumberSwitchedSchema(Schema):
+    number = fields.String(allow_none=True)
+    devices = fields.List(fields.String())
+    profiles = fields.Integer(metadata={"description": "Profiles now showing it"})
 
 
 class MainNumberSchema(Schema):

@@ -13,6 +13,7 @@ from ..core.errors import NotFound
 from ..core.phone import try_e164
 from .models import CallLogEntry, QueueLogEntry
 from .sources import Hit
+from .why import bounded_reason, outcome_of
 
 DIRECTIONS = ("incoming", "outgoing")
 STATUSES = ("answered", "missed", "rejected", "busy", "failed")
@@ -70,13 +71,16 @@ def record_call(db: Session, tenant_id: int, user_id: int, *, direction: str, st
                 call_id: str | None = None, hit: Hit | dict | None = None,
                 look_up: bool = True, via_queue_id: int | None = None,
                 transferred_by_user_id: int | None = None, is_callback: bool = False,
-                via_main_number_id: int | None = None, end_reason: str | None = None) -> int:
+                via_main_number_id: int | None = None, end_reason: str | None = None,
+                answered_by: str | None = None, reason: dict | None = None) -> int:
     """Write one call to a user's personal log and commit; the entry's id.
 
     `hit` is the who's-calling answer the user saw; without one (and with `look_up`) the
     number is looked up now, so a missed call still shows who called. The gateway writes one
     for every call: a Core insert, no unit of work. `end_reason`: why the phone system cut
-    the call (a gateway that died), None for a call that ended normally.
+    the call (a gateway that died), None for a call that ended normally. `answered_by`: the
+    kind of target that took the call (voicemail, forward, a device); `reason`: the routing
+    that decided it ({"profile", "rule", "forwarded_to"}), told back by the call log.
     """
     if direction not in DIRECTIONS or status not in STATUSES:
         raise ValueError(f"direction must be one of {DIRECTIONS}, status one of {STATUSES}")
@@ -94,7 +98,8 @@ def record_call(db: Session, tenant_id: int, user_id: int, *, direction: str, st
         status=status, other_number=number, hit=_hit_dict(hit), via_queue_id=via_queue_id,
         via_main_number_id=via_main_number_id, transferred_by_user_id=transferred_by_user_id,
         is_callback=is_callback, started_at=started_at or now(), answered_at=answered_at,
-        ended_at=ended_at, end_reason=end_reason and end_reason[:100])
+        ended_at=ended_at, end_reason=end_reason and end_reason[:100],
+        outcome=outcome_of(status, answered_by), reason=bounded_reason(reason))
     entry_id = db.connection().execute(_CALL_LOG_INSERT, entry).inserted_primary_key[0]
     if status == "missed" and direction == "incoming":
         ports(db).events.publish(Event.CALL_MISSED, db, dict(entry, id=entry_id))

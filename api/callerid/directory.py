@@ -46,7 +46,7 @@ def _colleague_keys(db: Session, tenant_id: int, q: str | None):
 
     stmt = select((literal("u:") + cast(User.id, String)).label("k"),
                   func.lower(User.first_name + " " + User.last_name).label("sort")
-                  ).where(User.tenant_id == tenant_id)
+                  ).where(User.tenant_id == tenant_id, User.hidden_from_directory.is_(False))
     if q:
         matching = search_users(db, tenant_id, q).with_only_columns(User.id).order_by(None)
         stmt = stmt.where(or_(User.id.in_(matching),

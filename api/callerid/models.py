@@ -124,6 +124,10 @@ class CallLogEntry(TenantScoped, Base):
     ended_at: Mapped[datetime | None] = mapped_column()
     handled_at: Mapped[datetime | None] = mapped_column()
     end_reason: Mapped[str | None] = mapped_column(String(100))  # the system cut it: why
+    # answered, voicemail, forwarded, missed, rejected or failed (null: logged before it was kept)
+    outcome: Mapped[str | None] = mapped_column(String(12))
+    # the routing that decided it: {"profile", "rule", "forwarded_to": {kind, target, name}}
+    reason: Mapped[dict | None] = mapped_column(JSON)
 
 
 class QueueLogEntry(TenantScoped, Base):

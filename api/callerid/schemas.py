@@ -7,6 +7,7 @@ from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 from ..core.schemas import Boolean, Integer, PartialMixin
 from .calllog import DIRECTIONS, QUEUE_EVENTS, STATUSES
+from .why import OUTCOMES, why
 from .favourites import KINDS as FAVOURITE_KINDS
 
 ID = validate.Range(1, 2**31 - 1)
@@ -193,6 +194,14 @@ class CallLogEntrySchema(Schema):
     end_reason = Text(allow_none=True, dump_only=True, metadata={
         "description": "Why the phone system ended the call, when it cut it (\"the gateway "
                        "restarted\"); null for calls that ended normally"})
+    outcome = Text(allow_none=True, dump_only=True, metadata={
+        "description": "What became of the call: " + ", ".join(OUTCOMES)})
+    reason = fields.Dict(allow_none=True, dump_only=True, metadata={
+        "description": "The routing that decided it: profile, rule (when_free, when_busy, "
+                       "exception:<n>) and forwarded_to {kind, target, name}"})
+    why = fields.Function(lambda e: why(e.direction, e.outcome, e.reason), dump_only=True,
+                          metadata={"type": "string", "nullable": True, "description":
+                                    '"Forwarded to Anna by your Lunch profile, when free"'})
     missed = fields.Function(lambda e: e.status == "missed" and e.direction == "incoming",
                              dump_only=True, metadata={"type": "boolean"})
 

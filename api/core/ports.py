@@ -27,6 +27,7 @@ class Event(enum.Enum):
     """Things that happened, with the arguments their subscribers receive (after `db`)."""
 
     USER_CREATED = "user_created"                    # (user)
+    USER_COPIED = "user_copied"                      # (template, user), after USER_CREATED
     SESSIONS_REVOKED = "sessions_revoked"            # (tenant_id, session_ids: list[int])
     AVAILABILITY_CHANGED = "availability_changed"    # (tenant_id, user_id, old: dict|None, new: dict)
     QUEUE_CALL_ENDED = "queue_call_ended"            # (tenant_id, queue_id, event: str, detail: dict)

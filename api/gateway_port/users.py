@@ -40,6 +40,7 @@ class Incoming:
     hit: dict | None            # the caller lookup's answer
     context: dict               # queue, transferred_by, last_spoke_to
     numbers: dict               # "<user id>" / "queue:<id>" -> number, for forward steps
+    forwarded_to: dict          # {"forwarded_to": {kind, target, name}} when a step forwards
 
 
 # Asked for every call: prepared once (`Prepared`), rows are named tuples with the user's
@@ -123,11 +124,26 @@ def incoming(db: Session, user: UserRef, caller: str | None, dialled: str,
                                                     if d.kind == "queue"])}
     context = call_context(db, user.tenant_id, user.id, caller, deadline_s=0.2,
                            country=country)
+    forwarded_to = _forwarded_to(db, user.tenant_id, plan)
     db.commit()
     return Incoming(plan, plan.caller or caller, context.get("hit"),
                     {"queue": context.get("via_queue"),
                      "transferred_by": context.get("transferred_by"),
-                     "last_spoke_to": context.get("last_spoke_to")}, numbers)
+                     "last_spoke_to": context.get("last_spoke_to")}, numbers, forwarded_to)
+
+
+def _forwarded_to(db: Session, tenant_id: int, plan: Plan) -> dict:
+    """Where the plan forwards the call, named for the call log ("forwarded to Anna")."""
+    dest = next((s.destination for s in plan.steps
+                 if s.action == "forward" and s.destination is not None), None)
+    if dest is None:
+        return {}
+    name = None
+    if dest.kind == "colleague" and str(dest.target or "").isdigit():
+        row = db.execute(select(User.first_name, User.last_name).where(
+            User.tenant_id == tenant_id, User.id == int(dest.target))).first()
+        name = row and " ".join(p for p in row if p)
+    return {"forwarded_to": {"kind": dest.kind, "target": dest.target, "name": name}}
 
 
 def _colleague_numbers(db: Session, tenant_id: int, ids: list[int]) -> dict:

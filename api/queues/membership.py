@@ -213,3 +213,14 @@ def add_remote_number(db: Session, tenant: Tenant, user_id: int, raw: str) -> Re
     db.add(row)
     commit_or_conflict(db, f"{number} is already registered", "number")
     return row
+
+
+def on_user_copied(db: Session, template: User, user: User) -> None:
+    """Subscriber of USER_COPIED: the new user joins the template's queues with the same
+    priority, logged out until they log in."""
+    for theirs in db.scalars(select(QueueMember).where(
+            QueueMember.tenant_id == template.tenant_id, QueueMember.user_id == template.id)):
+        db.add(QueueMember(tenant_id=user.tenant_id, queue_id=theirs.queue_id, user_id=user.id,
+                           priority=theirs.priority, is_default=theirs.is_default,
+                           logged_in=False, changed_by_user_id=None))
+    db.flush()

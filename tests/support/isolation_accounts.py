@@ -12,5 +12,7 @@ def provide(client, headers: dict, company) -> dict:
         "ids": {"role_id": role["id"], "user_id": users[-1]["id"],
                 "session_id": sessions[0]["id"]},
         "bodies": {("PATCH", "/api/v1/users/<int:user_id>"): {"title": "Hacked"},
+                   ("POST", "/api/v1/users/<int:user_id>/copy"): {
+                       "mobile": "+4791999555", "first_name": "Hacked"},
                    ("PATCH", "/api/v1/roles/<int:role_id>"): {"name": "Hacked"}},
     }

@@ -16,7 +16,9 @@ def provide(client, headers: dict, company) -> dict:
                                                        "label": "Walk switchboard"},
                          headers=headers).get_json()
     return {
-        "ids": {"profile_id": profile["id"], "schedule_id": schedule["id"],
+        # the profile and schedule are the administrator's own: /users/<user_id>/profiles/...
+        # must find them for their own company, so user_id is the administrator here
+        "ids": {"user_id": me["id"], "profile_id": profile["id"], "schedule_id": schedule["id"],
                 "phone_device_id": device["id"], "main_number_id": number["id"]},
         "bodies": {
             ("PATCH", "/api/v1/me/profiles/<int:profile_id>"): {"name": "Hacked"},
@@ -26,5 +28,14 @@ def provide(client, headers: dict, company) -> dict:
             ("POST", "/api/v1/users/<int:user_id>/devices"): {
                 "kind": "softphone", "sip_uri": "sip:hacked@pbx.example.com"},
             ("PUT", "/api/v1/users/<int:user_id>/availability"): {"profile_id": profile["id"]},
+            ("POST", "/api/v1/users/<int:user_id>/profiles"): {"name": "Hacked"},
+            ("PUT", "/api/v1/users/<int:user_id>/display-number"): {"number": None},
+            ("PATCH", "/api/v1/users/<int:user_id>/profiles/<int:profile_id>"): {
+                "name": "Hacked"},
+            ("POST", "/api/v1/users/<int:user_id>/schedules"): {
+                "profile_id": profile["id"], "starts": "2026-01-06T09:00:00",
+                "ends": "2026-01-06T10:00:00"},
+            ("PATCH", "/api/v1/users/<int:user_id>/schedules/<int:schedule_id>"): {
+                "recurrence": "daily"},
         },
     }
