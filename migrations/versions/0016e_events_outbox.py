@@ -10,7 +10,7 @@ import api.core.db
 
 revision = '0016e'
 down_revision = '0001'
-branch_labels = None
+branch_labels = ('events',)
 depends_on = None
 
 
