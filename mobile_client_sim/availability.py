@@ -16,10 +16,13 @@ def my_profiles(app: AppClient) -> list[dict]:
 
 def find_profile(app: AppClient, name_or_key: str) -> dict:
     wanted = name_or_key.strip().lower()
-    for p in my_profiles(app):
+    profiles = my_profiles(app)
+    for p in profiles:
         if wanted in (p["name"].lower(), (p.get("key") or "").lower(), str(p["id"])):
             return p
-    raise LookupError(f"no profile called {name_or_key!r}")
+    known = ", ".join(f"{p['name']!r}" + (f" ({p['key']})" if p.get("key") else "")
+                      for p in profiles)
+    raise LookupError(f"no profile called {name_or_key!r}; yours are {known}")
 
 
 def until_from(text: str | None, now: datetime | None = None) -> str | None:
