@@ -19,7 +19,8 @@ def _targets(app, args):
 def _transfer(app, args):
     method = args.rest[1] if len(args.rest) > 1 else None
     done = transfer.three_taps(app, args.rest[0], method)
-    print(f"{done['taps']} taps, {done['requests']} requests")
+    print(f"{done['taps']} taps, {done['requests']} requests: "
+          f"{done['transfer']['method'].replace('_', ' ')} transfer")
     for now in transfer.follow(app, done["transfer"]["id"]):   # live, from the event stream
         print(f"transfer {now['id']}: {now['state']}"
               + (f" — {now['why']}" if now.get("why") else

@@ -55,7 +55,7 @@ def test_the_cli_shows_the_screen_and_transfers_with_the_default_method(app, ali
     assert "* colleague" in out and "Carol" in out and "one tap transfers blind" in out
     assert sim_main([*state, "transfer", "Carol"]) == 0
     out = capsys.readouterr().out
-    assert '"method": "blind"' in out and "2 taps, 2 requests" in out
+    assert "2 taps, 2 requests: blind transfer" in out and ": requested\n" in out
 
 
 def test_my_call_log_in_the_simulator_shows_to_whom_i_transferred_a_call(app, alice, db):
