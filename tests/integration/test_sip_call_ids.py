@@ -85,6 +85,8 @@ def test_a_dead_leg_going_away_late_leaves_the_call_that_reuses_its_id_alone(
         # Bob hangs up: the gateway still hears his phone and hangs up his caller
         assert bob_phone.wait() == 0
         assert second.wait() == 0 and second.received("BYE ")
+        # the call log is written by the gateway's recorder after the hang-up, not with it
+        wait_until(lambda: bob.log(), what="Bob's call in his call log")
         assert [e.status for e in bob.log()] == ["answered"]
     finally:
         for p in peers:
