@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from .callmessages import (AnswerCaller, Bridge, CancelLeg, CancelTimer, CommandDone, Dial,
+from .core.callmessages import (AnswerCaller, Bridge, CancelLeg, CancelTimer, CommandDone, Dial,
                            Failed, HangupCaller, LogCall, Play, Push, RejectCaller, RingCaller,
                            StartTimer, StopPlay, WriteState)
 
@@ -12,7 +12,8 @@ from .callmessages import (AnswerCaller, Bridge, CancelLeg, CancelTimer, Command
 @cache
 def actions() -> dict:
     """Every action a call's machine may return -> what performs it."""
-    from . import callrecords, queuecalls, transfercontrol as tc, transfers
+    from . import callrecords, queuecalls, transfers
+    from .core import transfercontrol as tc
     from .session import CallSession
 
     S = CallSession

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from . import callcontrol as cc, transfers
-from .callmessages import LogCall, WriteState
+from . import transfers
+from .core import callcontrol as cc
+from .core.callmessages import LogCall, WriteState
 
 log = logging.getLogger("sip_gateway")
 

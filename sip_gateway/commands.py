@@ -91,7 +91,7 @@ def dispatch(gw, command_id: int, live_id: int, kind: str, order: dict | None = 
     from api.calls.services import finish_command
 
     from . import transfers
-    from .callmessages import HangupCommand
+    from .core.callmessages import HangupCommand
 
     session = gw.by_live_id.get(live_id)
     if session is not None and kind.startswith("transfer"):

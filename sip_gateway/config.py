@@ -11,7 +11,7 @@ import os
 import socket
 from dataclasses import dataclass, field
 
-from . import numbers
+from .core import numbers
 
 KINDS = ("carrier", "mex", "phones", "edge")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import numbers
+from .core import numbers
 from .sipmsg import identity_user
 
 TRUSTED = ("mex", "phones")

@@ -13,8 +13,8 @@ import logging
 
 from api import gateway_port as port
 
-from .queuecontrol import QueueControl
-from .queuemessages import (AskNext, Decided, Digit, Enqueue, Entered, MemberBusy, MemberTargets,
+from .core.queuecontrol import QueueControl
+from .core.queuemessages import (AskNext, Decided, Digit, Enqueue, Entered, MemberBusy, MemberTargets,
                             Nudge, PushMember, QueueStep, QueueWrite, StartLoop, StopLoop)
 
 log = logging.getLogger("sip_gateway")
@@ -170,8 +170,8 @@ def ask_next(db, tenant_id: int, call_id: int, round_no: int, uris: dict) -> Dec
     """The distribution's choice for this round, with each member's devices to ring."""
     from api.core.clock import now
 
-    from .callmessages import Target
-    from .plans import to_trunk
+    from .core.callmessages import Target
+    from .core.plans import to_trunk
 
     asked_at = now()  # the distribution decides at this instant or just after
     decision = port.ring_next(db, tenant_id, call_id)

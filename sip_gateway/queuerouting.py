@@ -7,9 +7,9 @@ import logging
 
 from api import gateway_port as port
 
-from . import plans
-from .callmessages import CallPlan, Target
-from .queuemessages import CALLBACK_KEY, QueueStep, QueueWords
+from .core import plans
+from .core.callmessages import CallPlan, Target
+from .core.queuemessages import CALLBACK_KEY, QueueStep, QueueWords
 
 log = logging.getLogger("sip_gateway")
 

@@ -12,9 +12,10 @@ from collections import deque
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from . import actions, callcontrol as cc, pusher, queuecalls, queuecontrol, transfers
+from . import actions, pusher, queuecalls, transfers
+from .core import callcontrol as cc, queuecontrol
 from .sipmsg import diversion_headers, forwarded_headers, identity_user, safe_user
-from .callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, CancelTimer,
+from .core.callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, CancelTimer,
                            CommandDone, Dial, Failed, HangupCaller, LegAnswered, LegFailed,
                            LegHungUp, LegProgress, Play, PlaybackDone, Push,
                            RejectCaller, RingCaller, RouteFailed, Routed, StartTimer, StopPlay,

@@ -13,8 +13,9 @@ from dataclasses import dataclass, replace
 
 from api import gateway_port as port
 
-from . import numbers, plans, queuerouting
-from .callmessages import CallPlan
+from . import queuerouting
+from .core import numbers, plans
+from .core.callmessages import CallPlan
 from .origin import Origin, read_caller
 
 log = logging.getLogger("sip_gateway")

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 
-from . import plans, queuerouting
-from .callmessages import RingStep, Target
-from .transfercontrol import (CancelTransfer, CompleteTransfer, Connect, HoldCaller, Settled,
+from . import queuerouting
+from .core import plans
+from .core.callmessages import RingStep, Target
+from .core.transfercontrol import (CancelTransfer, CompleteTransfer, Connect, HoldCaller, Settled,
                               StartTransfer, TransferState)
 
 log = logging.getLogger("sip_gateway")

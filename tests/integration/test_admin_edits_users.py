@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from api.accounts.models import User
-from sip_gateway.callmessages import RingStep
+from sip_gateway.core.callmessages import RingStep
 from sip_gateway.store import Store
 from tests.support.api import auth, make_company
 

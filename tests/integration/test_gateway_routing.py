@@ -6,7 +6,7 @@ import logging
 from sqlalchemy import select
 
 from api.core.db import make_engine, make_session_factory
-from sip_gateway.callmessages import RingStep
+from sip_gateway.core.callmessages import RingStep
 from sip_gateway.store import Store
 from tests.support.api import make_company
 

@@ -8,9 +8,9 @@ from api.accounts.models import Tenant, User
 from api.queues import membership, services
 from api.queues.models import QueueServiceNumber
 from sip_gateway import transfers
-from sip_gateway.callmessages import PlayMessage, RingStep
+from sip_gateway.core.callmessages import PlayMessage, RingStep
 from sip_gateway.origin import Origin
-from sip_gateway.queuemessages import QueueStep
+from sip_gateway.core.queuemessages import QueueStep
 from sip_gateway.store import Store
 from tests.support.api import make_company
 

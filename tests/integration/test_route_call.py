@@ -15,7 +15,7 @@ from api.core import clock
 from api.core.ports import Event
 from api.queues import calls, membership
 from api.queues import services as queues
-from sip_gateway.callmessages import RingStep
+from sip_gateway.core.callmessages import RingStep
 from sip_gateway.store import Store
 from tests.support.api import make_company
 from tests.support.ports import listening

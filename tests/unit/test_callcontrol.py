@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from sip_gateway import callcontrol as cc
-from sip_gateway.callmessages import (Announce, AnswerCaller, Bridge, CallerHungUp, CallPlan,
+from sip_gateway.core import callcontrol as cc
+from sip_gateway.core.callmessages import (Announce, AnswerCaller, Bridge, CallerHungUp, CallPlan,
                                       CancelLeg, CancelTimer, CommandDone, Dial, Failed,
                                       HangupCaller, HangupCommand, LegAnswered, LegFailed,
                                       LegHungUp, LegProgress, LogCall, Play, PlaybackDone,

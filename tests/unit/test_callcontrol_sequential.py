@@ -1,8 +1,8 @@
 """Call control rings one phone after another: each for its turn, the next as it stops."""
 from __future__ import annotations
 
-from sip_gateway import callcontrol as cc
-from sip_gateway.callmessages import (AnswerCaller, Bridge, CallPlan, CancelLeg, CancelTimer,
+from sip_gateway.core import callcontrol as cc
+from sip_gateway.core.callmessages import (AnswerCaller, Bridge, CallPlan, CancelLeg, CancelTimer,
                                       Dial, LegAnswered, LegFailed, Push, RingStep, Routed,
                                       StartTimer, Target, TimerFired)
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from hypothesis import given, settings, strategies as st
 
-from sip_gateway import callcontrol as cc
-from sip_gateway.callmessages import (Bridge, CallerHungUp, CallPlan, CancelLeg,
+from sip_gateway.core import callcontrol as cc
+from sip_gateway.core.callmessages import (Bridge, CallerHungUp, CallPlan, CancelLeg,
                                       CommandDone, Dial, HangupCaller, HangupCommand,
                                       LegAnswered, LegFailed, LegHungUp, LegProgress, LogCall,
                                       Push, RingStep, Routed, Target, TimerFired, WriteState)
-from sip_gateway.transfercontrol import (CancelTransfer, CompleteTransfer, Settled,
+from sip_gateway.core.transfercontrol import (CancelTransfer, CompleteTransfer, Settled,
                                          StartTransfer, TransferState)
 
 SOFT = Target("softphone", "sip:soft@10.0.0.1")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from sip_gateway.config import GatewayConfig, Trunk, parse_trunks
-from sip_gateway.numbers import for_trunk, read
+from sip_gateway.core.numbers import for_trunk, read
 from sip_gateway.origin import Origin, read_caller
 
 

@@ -7,9 +7,9 @@ import pytest
 
 from api.availability.announce import activated, referral
 from i18n import LANGUAGES
-from sip_gateway.callmessages import CallPlan, Play, Routed
-from sip_gateway.queuecontrol import QueueControl
-from sip_gateway.queuemessages import Entered, QueueStep
+from sip_gateway.core.callmessages import CallPlan, Play, Routed
+from sip_gateway.core.queuecontrol import QueueControl
+from sip_gateway.core.queuemessages import Entered, QueueStep
 from sip_gateway.queuerouting import queue_words
 from sip_gateway.tts import voice_for
 

@@ -5,16 +5,16 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from sip_gateway.queuerouting import queue_words
-from sip_gateway import queuecontrol as qc, queuetable as qt
-from sip_gateway.callmessages import (AnswerCaller, Bridge, CallerHungUp, CallPlan, CancelLeg,
+from sip_gateway.core import queuecontrol as qc, queuetable as qt
+from sip_gateway.core.callmessages import (AnswerCaller, Bridge, CallerHungUp, CallPlan, CancelLeg,
                                       CancelTimer, Dial, Failed, HangupCaller, LegAnswered,
                                       LegFailed, LegHungUp, LegProgress, Play, PlaybackDone,
                                       PlayMessage, RejectCaller, RingCaller, Routed, StartTimer,
                                       StopPlay, Target, TimerFired)
-from sip_gateway.callmessages import CommandDone, HangupCommand, Push
-from sip_gateway.transfercontrol import (CancelTransfer, CompleteTransfer, Connect, HoldCaller,
+from sip_gateway.core.callmessages import CommandDone, HangupCommand, Push
+from sip_gateway.core.transfercontrol import (CancelTransfer, CompleteTransfer, Connect, HoldCaller,
                                          Settled, StartTransfer, TransferState)
-from sip_gateway.queuemessages import (RETRY_S, AskNext, Decided, Digit, Enqueue, Entered,
+from sip_gateway.core.queuemessages import (RETRY_S, AskNext, Decided, Digit, Enqueue, Entered,
                                        MemberBusy, MemberTargets, Nudge, PushMember, QueueStep,
                                        QueueWrite, StartLoop, StopLoop)
 

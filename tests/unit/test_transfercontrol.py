@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from sip_gateway import transfercontrol as tc
-from sip_gateway.callmessages import (Bridge, CallerHungUp, CancelLeg, CancelTimer, CommandDone,
+from sip_gateway.core import transfercontrol as tc
+from sip_gateway.core.callmessages import (Bridge, CallerHungUp, CancelLeg, CancelTimer, CommandDone,
                                       Dial, Failed, LegAnswered, LegFailed, LegHungUp,
                                       LegProgress, Push, StartTimer, Target, TimerFired)
-from sip_gateway.transfercontrol import (CancelTransfer, CompleteTransfer, Connect, HoldCaller,
+from sip_gateway.core.transfercontrol import (CancelTransfer, CompleteTransfer, Connect, HoldCaller,
                                          Settled, StartTransfer, TransferState)
 
 USER, TARGET = 1, 2

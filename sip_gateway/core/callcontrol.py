@@ -21,7 +21,7 @@ from .callmessages import (  # noqa: F401 (re-exported: the machine's vocabulary
     HangupCommand, Push, Dial, CancelLeg, RingCaller, AnswerCaller, Bridge, Play, StopPlay,
     RejectCaller, HangupCaller, StartTimer, CancelTimer, WriteState, LogCall, CommandDone,
     Failed)
-from .calltransfer import TRANSFER_TRANSITIONS, TRANSFERRING, TransferMixin
+from .transferside import TRANSFER_TRANSITIONS, TRANSFERRING, TransferMixin
 from .machine import LegMachine
 from .turns import TurnsMixin
 

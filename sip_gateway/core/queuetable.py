@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .callmessages import (CallerHungUp, HangupCommand, LegAnswered, LegFailed, LegHungUp,
                            LegProgress, PlaybackDone, Routed, TimerFired)
-from .calltransfer import TRANSFER_TRANSITIONS, TRANSFERRING
+from .transferside import TRANSFER_TRANSITIONS, TRANSFERRING
 from .queuemessages import Decided, Digit, Entered, Nudge
 from .transfercontrol import CancelTransfer, CompleteTransfer, StartTransfer
 

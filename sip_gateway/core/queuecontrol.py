@@ -32,7 +32,7 @@ from .callmessages import (AnswerCaller, Bridge, CancelLeg, CancelTimer, Command
                            Failed, HangupCaller, HangupCommand, LegAnswered, LegFailed,
                            LegProgress, Play, RejectCaller, RingCaller, Routed, StopPlay,
                            Target, TimerFired)
-from .calltransfer import TRANSFERRING, TransferMixin
+from .transferside import TRANSFERRING, TransferMixin
 from .machine import LegMachine
 from .queuemessages import (CALLBACK_KEY, AskNext, Decided, Digit, Enqueue, Entered, MemberBusy,
                             Nudge, PushMember, QueueStep, QueueWrite, StartLoop, StopLoop)
