@@ -32,7 +32,7 @@ PURE_MODULES = [
     "sip_gateway.sipmsg",
 ] + sorted(  # every module of the gateway's core, found on disk (a new one is covered at once)
     f"sip_gateway.core.{p.stem}" for p in (ROOT / "sip_gateway" / "core").glob("*.py")
-    if p.stem != "__init__") + ["sip_gateway.core"]
+    if p.stem != "__init__")
 # pure too, but importing them runs `push/__init__` (the sender): their own lines are checked
 PURE_PUSH_MODULES = ["push.events", "push.payloads", "push.policy", "push.ports"]
 IO = {"flask", "flask_smorest", "werkzeug", "sqlalchemy", "pjsua2", "socket", "threading",
