@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from . import transfers
-from .core import callcontrol as cc
 from .core.callmessages import LogCall, WriteState
 
 log = logging.getLogger("sip_gateway")
@@ -43,7 +42,7 @@ def _started(session, live_id) -> None:
         session.gw.post(_register, session, live_id)
 
 def _register(session, live_id: int) -> None:
-    if session.cc.state != cc.ENDED:
+    if not session.cc.over:
         session.gw.by_live_id[live_id] = session
 
 def log_call(session, a: LogCall) -> None:

@@ -23,7 +23,7 @@ from .core.callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, C
 
 log = logging.getLogger("sip_gateway")
 # the states in which an announcement rendered in the background is still wanted
-PLAYS = (cc.ANNOUNCING, cc.PLAYING, queuecontrol.CONFIRMING)
+PLAYS = (cc.State.ANNOUNCING, cc.State.PLAYING, queuecontrol.State.CONFIRMING)
 
 
 class LiveRef:
@@ -102,7 +102,7 @@ class CallSession:
         self.gw.route(self, self.msg.to_user, self.msg.from_user, busy, asked, self.origin)
 
     def routed(self, route) -> None:
-        if self.cc.state == cc.ENDED:
+        if self.cc.over:
             return
         self.route_info = route
         if route.status != 200 or route.plan is None:
@@ -182,7 +182,7 @@ class CallSession:
                             self.pending.append(LegFailed(action.leg, 500))
         finally:
             self.feeding = False
-        if self.cc.state == cc.ENDED:
+        if self.cc.over:
             self._finish()
 
     def abandon(self) -> None:

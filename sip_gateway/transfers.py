@@ -196,7 +196,7 @@ def returned_why_text(target: str, reason: str | None) -> str:
 
 def _remember_leg(session) -> None:
     """The target leg just dialled: if it comes back to this gateway, say who transferred."""
-    t, order = session.cc.transfer, session.transfer.order
+    t, order = session.cc.transfer.control, session.transfer.order
     leg = session.legs.get(t.target_leg) if t is not None else None
     if leg is None or not order or not leg.sip_id:
         return

@@ -6,14 +6,15 @@ order (push, dial, cancel, answer, bridge, play, hang up, write state, start a t
 machine never reads a clock and never touches a socket: timers are data (`StartTimer`), the
 adapter fires them back as `TimerFired`.
 
-Every (state, input) pair the machine accepts is in `TRANSITIONS`; any other pair is an error
-that ends the call cleanly (legs cancelled, caller rejected or hung up, `Failed` reported).
+Every (state, input type) pair the machine accepts is a row of `TABLE` with the states it may
+lead to (`machine.Go`); any other pair is an error that ends the call cleanly (legs
+cancelled, caller rejected or hung up, `Failed` reported).
 Inputs to a call that has ended are ignored.
 """
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .callmessages import (  # noqa: F401 (re-exported: the machine's vocabulary)
     Target, Announce, RingStep, PlayMessage, Reject, CallPlan, Routed, RouteFailed,
@@ -21,13 +22,25 @@ from .callmessages import (  # noqa: F401 (re-exported: the machine's vocabulary
     HangupCommand, Push, Dial, CancelLeg, RingCaller, AnswerCaller, Bridge, Play, StopPlay,
     RejectCaller, HangupCaller, StartTimer, CancelTimer, WriteState, LogCall, CommandDone,
     Failed)
-from .transferside import TRANSFER_TRANSITIONS, TRANSFERRING, TransferMixin
-from .machine import LegMachine
-from .turns import TurnsMixin
+from . import handover
+from .handover import Handover
+from .machine import LegMachine, go
+from .transfercontrol import Settled
+from .turns import Turns
 
-ROUTING, ANNOUNCING, RINGING, BRIDGED, PLAYING, ENDED = (
-    "routing", "announcing", "ringing", "bridged", "playing", "ended")
-STATES = (ROUTING, ANNOUNCING, RINGING, BRIDGED, PLAYING, ENDED, TRANSFERRING)
+
+class State(enum.Enum):
+    ROUTING = "routing"
+    ANNOUNCING = "announcing"
+    RINGING = "ringing"
+    BRIDGED = "bridged"
+    PLAYING = "playing"
+    TRANSFERRING = "transferring"
+    ENDED = "ended"
+
+
+ROUTING, ANNOUNCING, RINGING, BRIDGED, PLAYING, TRANSFERRING, ENDED = State
+NEXT_STEP = (ANNOUNCING, RINGING, PLAYING, ENDED)   # wherever the plan's next step leads
 
 
 @dataclass
@@ -37,10 +50,10 @@ class _Leg:
 
 
 @dataclass
-class CallControl(LegMachine, TurnsMixin, TransferMixin):
+class CallControl(LegMachine):
     """One call. `handle(event)` returns the actions to perform, in order."""
 
-    state: str = ROUTING
+    state: State = ROUTING
     steps: list = field(default_factory=list)
     legs: dict[int, _Leg] = field(default_factory=dict)
     timers: set[str] = field(default_factory=set)
@@ -54,221 +67,238 @@ class CallControl(LegMachine, TurnsMixin, TransferMixin):
     _device_step: bool = False
     _out: list = field(default_factory=list)
 
-    def _live_legs(self) -> list[int]:
+    final = ENDED
+
+    def __post_init__(self) -> None:
+        self.turns = Turns(self)
+        self.transfer = Handover(self, TRANSFERRING)
+
+    def live_legs(self) -> list[int]:
         return [n for n, leg in self.legs.items() if leg.status in ("dialled", "ringing",
                                                                      "answered")]
 
     def _drop_legs(self, keep: int | None = None) -> None:
-        for n in self._live_legs():
+        for n in self.live_legs():
             if n != keep:
                 self.legs[n].status = "gone"
-                self._do(CancelLeg(n))
+                self.do(CancelLeg(n))
         for leg in self.legs.values():
             if leg.status == "waiting":
                 leg.status = "gone"
 
-    def _end(self, log: str | None) -> None:
-        self._stop_timers()
-        self.state = ENDED
-        self._do(WriteState("ended"))
+    def _end(self, log: str | None) -> State:
+        self.stop_timers()
+        self.do(WriteState("ended"))
         if log:
-            self._do(LogCall(log))
+            self.do(LogCall(log))
+        return ENDED
 
     def _stop_ringing_push(self, reason: str) -> None:
         if self.pushed:
-            self._do(Push("ended", reason))
+            self.do(Push("ended", reason))
             self.pushed = False
 
-    def _fail(self, reason: str) -> None:
-        self._do(Failed(reason))
+    def fail(self, reason: str) -> State:
+        self.do(Failed(reason))
         self._drop_legs()
         self._stop_ringing_push("ended")
-        self._do(HangupCaller() if self.answered else RejectCaller(500))
-        self._end("failed")
+        self.do(HangupCaller() if self.answered else RejectCaller(500))
+        return self._end("failed")
 
     def _missed(self) -> str:
         return "answered" if self.device_answered else "missed"
 
     # -- the plan -----------------------------------------------------------------------
-    def _next_step(self) -> None:
+    def _next_step(self) -> State:
         if not self.steps:
             self._stop_ringing_push("ended")
-            if self.answered:
-                self._do(HangupCaller())
-            else:
-                self._do(RejectCaller(480))
-            self._end("missed")
-            return
+            self.do(HangupCaller() if self.answered else RejectCaller(480))
+            return self._end("missed")
         step = self.steps.pop(0)
         self.step_no += 1
         if isinstance(step, Announce):
-            self.state = ANNOUNCING
-            self._do(Play(step.text, step.language, answer=False))
-        elif isinstance(step, RingStep):
-            self._ring(step.targets, step.timeout, step.devices)
-        elif isinstance(step, PlayMessage):
-            self._stop_ringing_push("ended")
-            self.state = PLAYING
+            self.do(Play(step.text, step.language, answer=False))
+            return ANNOUNCING
+        if isinstance(step, RingStep):
+            return self._ring(step.targets, step.timeout, step.devices)
+        self._stop_ringing_push("ended")
+        if isinstance(step, PlayMessage):
             self.answered = True
-            self._do(Play(step.text, step.language, answer=True))
-        else:
-            self._stop_ringing_push("ended")
-            self._do(RejectCaller(step.status))
-            self._end("busy" if step.status == 486 else "missed")
+            self.do(Play(step.text, step.language, answer=True))
+            return PLAYING
+        self.do(RejectCaller(step.status))
+        return self._end("busy" if step.status == 486 else "missed")
 
-    def _ring(self, targets: tuple[Target, ...], timeout: int, devices: bool) -> None:
-        self.state = RINGING
+    def _ring(self, targets: tuple[Target, ...], timeout: int, devices: bool) -> State:
         if devices and self.push_wanted and not self.pushed:
-            self.pushed = True
+            self.pushed = True        # push before dial: the app learns first
             self.push_wanted = False
-            self._do(Push("incoming"))
+            self.do(Push("incoming"))
         if not self.ringing_sent:
             self.ringing_sent = True
-            self._do(RingCaller())
+            self.do(RingCaller())
         self._device_step = devices
         for target in targets:
             n = len(self.legs) + 1
             self.legs[n] = _Leg(target)
             if target.delay <= 0:
-                self._dial(n)
+                self.turns.dial(n)
             else:
-                self._timer(f"dial:{n}", target.delay)
-        self._timer(f"no_answer:{self.step_no}", timeout)
+                self.start_timer(f"dial:{n}", target.delay)
+        self.start_timer(f"no_answer:{self.step_no}", timeout)
+        return RINGING
 
-    def _step_over(self) -> None:
+    def step_over(self) -> State:
         """Nobody answered this step: cancel what rings, go on with the plan."""
-        self._stop_timers()
+        self.stop_timers()
         self._drop_legs()
         if self._device_step:  # the user's phones stop ringing: they missed it
             self._stop_ringing_push("ended")
-            self._do(Push("missed"))
+            self.do(Push("missed"))
             self._device_step = False
-        self._next_step()
+        return self._next_step()
 
     # -- transitions --------------------------------------------------------------------
-    def on_routed(self, ev: Routed) -> None:
+    def on_routed(self, ev: Routed) -> State:
         self.steps = list(ev.plan.steps)
         self.push_wanted = ev.plan.push
-        self._do(WriteState("ringing"))
-        self._next_step()
+        self.do(WriteState("ringing"))
+        return self._next_step()
 
-    def on_route_failed(self, ev: RouteFailed) -> None:
-        self._do(RejectCaller(ev.status))
-        self._end(None)
+    def on_route_failed(self, ev: RouteFailed) -> State:
+        self.do(RejectCaller(ev.status))
+        return self._end(None)
 
-    def on_caller_gone_early(self, _ev) -> None:
+    def on_caller_gone_early(self, _ev) -> State:
         self._drop_legs()
-        self._do(StopPlay()) if self.state in (ANNOUNCING, PLAYING) else None
+        if self.state in (ANNOUNCING, PLAYING):
+            self.do(StopPlay())
         self._stop_ringing_push("ended")
-        self._end(None if self.state == ROUTING else self._missed())
+        return self._end(None if self.state is ROUTING else self._missed())
 
-    def on_caller_gone_ringing(self, _ev) -> None:
+    def on_caller_gone_ringing(self, _ev) -> State:
         self._drop_legs()
         was_pushed = self.pushed
         self._stop_ringing_push("ended")
         if was_pushed or self._device_step:
-            self._do(Push("missed"))
-        self._end("missed")
+            self.do(Push("missed"))
+        return self._end("missed")
 
-    def on_playback_done(self, _ev) -> None:
-        if self.state == ANNOUNCING:
-            self._next_step()
-        else:
-            self._do(HangupCaller())
-            self._end("missed")
+    def on_announced(self, _ev) -> State:
+        return self._next_step()
 
-    def on_timer(self, ev: TimerFired) -> None:
+    def on_played(self, _ev) -> State:
+        self.do(HangupCaller())
+        return self._end("missed")
+
+    def on_timer(self, ev: TimerFired) -> State:
         if ev.name not in self.timers:
-            return  # a timer of a step already over
+            return self.state  # a timer of a step already over
         self.timers.discard(ev.name)
         kind, _, arg = ev.name.partition(":")
         if kind == "dial":
             if self.legs[int(arg)].status == "waiting":
-                self._dial(int(arg))
-        elif kind == "stop":
-            if self.state == RINGING:
-                self._stop_leg(int(arg))
-        else:
-            self._step_over()
+                self.turns.dial(int(arg))
+            return self.state
+        if kind == "stop":
+            return (self.state is RINGING and self.turns.stop_leg(int(arg))) or self.state
+        return self.step_over()
 
     def on_leg_progress(self, ev: LegProgress) -> None:
         leg = self.legs.get(ev.leg)
         if leg is not None and leg.status == "dialled":
             leg.status = "ringing"
 
-    def on_leg_answered(self, ev: LegAnswered) -> None:
+    def on_leg_answered(self, ev: LegAnswered) -> State:
         leg = self.legs.get(ev.leg)
         if leg is None or leg.status not in ("dialled", "ringing"):
-            self._fail(f"answer from leg {ev.leg} that is not ringing")
-            return
+            return self.fail(f"answer from leg {ev.leg} that is not ringing")
         leg.status = "answered"
         self.winner = ev.leg
         self.device_answered = self._device_step
-        self._stop_timers()
+        self.stop_timers()
         self._drop_legs(keep=ev.leg)
         self._stop_ringing_push("answered")
-        self.state = BRIDGED
         self.answered = True
-        self._do(AnswerCaller(), Bridge(ev.leg), WriteState("answered", ev.leg))
+        self.do(AnswerCaller(), Bridge(ev.leg), WriteState("answered", ev.leg))
+        return BRIDGED
 
-    def on_leg_failed_ringing(self, ev: LegFailed) -> None:
+    def on_leg_failed_ringing(self, ev: LegFailed) -> State:
         leg = self.legs.get(ev.leg)
         if leg is None:
-            self._fail(f"failure of unknown leg {ev.leg}")
-            return
+            return self.fail(f"failure of unknown leg {ev.leg}")
         leg.status = "gone"
-        self._gave_up(ev.leg)
-        self._all_gone()
+        self.turns.gave_up(ev.leg)
+        return self.turns.all_gone() or RINGING
 
-    def on_leg_gone_bridged(self, ev) -> None:
+    def on_leg_gone_bridged(self, ev) -> State:
         if ev.leg != self.winner:
-            self._fail(f"leg {ev.leg} ended but leg {self.winner} is bridged")
-            return
+            return self.fail(f"leg {ev.leg} ended but leg {self.winner} is bridged")
         self.legs[ev.leg].status = "gone"
-        self._do(HangupCaller())
-        self._end(self._missed())
+        self.do(HangupCaller())
+        return self._end(self._missed())
 
-    def on_caller_gone_bridged(self, _ev) -> None:
+    def on_caller_gone_bridged(self, _ev) -> State:
         self._drop_legs()
-        self._end(self._missed())
+        return self._end(self._missed())
 
-    def on_hangup_command(self, ev: HangupCommand) -> None:
+    def hang_up(self, ev: HangupCommand) -> State:
+        """The user hangs up from the app."""
         self._drop_legs()
-        self._do(StopPlay()) if self.state in (ANNOUNCING, PLAYING) else None
+        if self.state in (ANNOUNCING, PLAYING):
+            self.do(StopPlay())
         self._stop_ringing_push("ended")
-        self._do(HangupCaller() if self.answered else RejectCaller(480))
-        self._do(CommandDone(ev.command_id, "done"))
-        self._end(self._missed())
+        self.do(HangupCaller() if self.answered else RejectCaller(480))
+        self.do(CommandDone(ev.command_id, "done"))
+        return self._end(self._missed())
+
+    # -- a transfer by the user (`handover` runs it) ------------------------------------
+    def transfer_leg(self, target: Target) -> _Leg:
+        return _Leg(target, "dialled")
+
+    def transfer_settled(self, s: Settled, back: tuple) -> State:
+        if s.outcome in ("completed", "reconnected"):
+            self.winner = s.leg
+            if s.outcome == "completed":
+                self.do(WriteState("answered", s.leg))
+            return BRIDGED
+        if s.outcome == "returned":   # ring the user's devices again, then their own rule
+            self.winner, self.steps = None, list(back)
+            self.pushed, self.push_wanted = False, True
+            return self._next_step()
+        self._drop_legs()             # failed, caller_gone
+        if s.outcome == "failed":
+            self.do(HangupCaller())
+        return self._end(self._missed())
 
 
-TRANSITIONS: dict[tuple[str, type], str] = {
-    (ROUTING, Routed): "on_routed",
-    (ROUTING, RouteFailed): "on_route_failed",
-    (ROUTING, CallerHungUp): "on_caller_gone_early",
-    (ROUTING, HangupCommand): "on_hangup_command",
-    (ANNOUNCING, PlaybackDone): "on_playback_done",
-    (ANNOUNCING, CallerHungUp): "on_caller_gone_early",
-    (ANNOUNCING, TimerFired): "on_timer",
-    (ANNOUNCING, HangupCommand): "on_hangup_command",
-    (RINGING, TimerFired): "on_timer",
-    (RINGING, LegProgress): "on_leg_progress",
-    (RINGING, LegAnswered): "on_leg_answered",
-    (RINGING, LegFailed): "on_leg_failed_ringing",
-    (RINGING, CallerHungUp): "on_caller_gone_ringing",
-    (RINGING, HangupCommand): "on_hangup_command",
-    (BRIDGED, LegHungUp): "on_leg_gone_bridged",
-    (BRIDGED, LegFailed): "on_leg_gone_bridged",
-    (BRIDGED, CallerHungUp): "on_caller_gone_bridged",
-    (BRIDGED, TimerFired): "on_timer",
-    (BRIDGED, HangupCommand): "on_hangup_command",
-    (PLAYING, PlaybackDone): "on_playback_done",
-    (PLAYING, CallerHungUp): "on_caller_gone_early",
-    (PLAYING, TimerFired): "on_timer",
-    (PLAYING, HangupCommand): "on_hangup_command",
+TABLE = {
+    (ROUTING, Routed): go("on_routed", *NEXT_STEP),
+    (ROUTING, RouteFailed): go("on_route_failed", ENDED),
+    (ROUTING, CallerHungUp): go("on_caller_gone_early", ENDED),
+    (ROUTING, HangupCommand): go("hang_up", ENDED),
+    (ANNOUNCING, PlaybackDone): go("on_announced", *NEXT_STEP),
+    (ANNOUNCING, CallerHungUp): go("on_caller_gone_early", ENDED),
+    (ANNOUNCING, TimerFired): go("on_timer", ANNOUNCING, *NEXT_STEP),
+    (ANNOUNCING, HangupCommand): go("hang_up", ENDED),
+    (RINGING, TimerFired): go("on_timer", *NEXT_STEP),
+    (RINGING, LegProgress): go("on_leg_progress", RINGING),
+    (RINGING, LegAnswered): go("on_leg_answered", BRIDGED, ENDED),
+    (RINGING, LegFailed): go("on_leg_failed_ringing", *NEXT_STEP),
+    (RINGING, CallerHungUp): go("on_caller_gone_ringing", ENDED),
+    (RINGING, HangupCommand): go("hang_up", ENDED),
+    (BRIDGED, LegHungUp): go("on_leg_gone_bridged", ENDED),
+    (BRIDGED, LegFailed): go("on_leg_gone_bridged", ENDED),
+    (BRIDGED, CallerHungUp): go("on_caller_gone_bridged", ENDED),
+    (BRIDGED, TimerFired): go("on_timer", BRIDGED, *NEXT_STEP),
+    (BRIDGED, HangupCommand): go("hang_up", ENDED),
+    (PLAYING, PlaybackDone): go("on_played", ENDED),
+    (PLAYING, CallerHungUp): go("on_caller_gone_early", ENDED),
+    (PLAYING, TimerFired): go("on_timer", PLAYING, *NEXT_STEP),
+    (PLAYING, HangupCommand): go("hang_up", ENDED),
+    # a bridged call hands itself to transfer control; it settles bridged, ringing the
+    # user again (whatever their plan does next) or ended
+    **handover.rows(BRIDGED, TRANSFERRING, others=(ROUTING, ANNOUNCING, RINGING, PLAYING),
+                    after=(BRIDGED, *NEXT_STEP), hung_up=(ENDED,)),
 }
-
-TRANSITIONS.update(TRANSFER_TRANSITIONS)  # a bridged call hands itself to transfer control
-
-CallControl.transitions = TRANSITIONS
-HANDLERS: dict[str, Callable] = {name: getattr(CallControl, name)
-                                 for name in set(TRANSITIONS.values())}
+CallControl.table = TABLE

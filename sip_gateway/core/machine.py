@@ -1,47 +1,124 @@
-"""What the gateway's call machines share (pure): one input in, the actions out; legs that
-were cancelled answer late; timers as data; an input the state does not accept fails."""
+"""The one shape of the gateway's call machines (pure): a table
+`(state, input type) -> Go(handler, next state)` applied by one `handle()`.
+
+A row names the handler (a method of the machine, or of one of its collaborators:
+`"transfer.start"`) and the states it may lead to. A handler with one next state returns
+nothing; a handler that chooses returns its choice, which must be one the row lists, so the
+whole state graph reads from the table. A pair the table lacks is an input the state does not
+accept: `unexpected()` ends the call cleanly. Timers are data (`StartTimer`, `CancelTimer`).
+
+`LegMachine` adds what the two call machines share: a call that has ended ignores its inputs,
+and a leg already cancelled that answers late is hung up.
+"""
 from __future__ import annotations
 
+import enum
+from dataclasses import dataclass
+from operator import attrgetter
 from typing import ClassVar
 
 from .callmessages import CancelLeg, CancelTimer, LegAnswered, StartTimer
 
-ENDED = "ended"
+
+class TableError(RuntimeError):
+    """A handler chose a next state its table row does not list (a programming error)."""
 
 
-class LegMachine:
-    """Mixed into a dataclass with `state`, `legs` (n -> object with `status`), `timers`
-    (a set of names) and `_out` (a list); the subclass sets `transitions` and `_fail`."""
+@dataclass(frozen=True, slots=True)
+class Go:
+    handler: str                   # "on_routed", or "<collaborator>.<method>"
+    to: frozenset                  # the states the input may lead to
 
-    transitions: ClassVar[dict] = {}
+    def apply(self, machine: "Machine", event) -> enum.Enum:
+        chosen = attrgetter(self.handler)(machine)(event)
+        if chosen is None:
+            if len(self.to) != 1:
+                raise TableError(f"{self.handler} must choose one of {_names(self.to)}")
+            (chosen,) = self.to
+        elif chosen not in self.to:
+            raise TableError(f"{self.handler} chose {chosen.name}, the table allows "
+                             f"{_names(self.to)}")
+        return chosen
+
+
+def _names(states) -> list[str]:
+    return sorted(s.name for s in states)
+
+
+def go(handler: str, *to: enum.Enum) -> Go:
+    """A table row: `handler` takes the input and the machine goes to `to` (one state, or the
+    ones the handler chooses between)."""
+    return Go(handler, frozenset(to))
+
+
+class Machine:
+    """One input in, the actions out. Subclasses set `table` and `final` and implement
+    `unexpected()`; `key()` is what the table is indexed by besides the state (the input's
+    type, unless the machine reads more into an input)."""
+
+    table: ClassVar[dict[tuple[enum.Enum, object], Go]] = {}
+    final: ClassVar[enum.Enum]
+    state: enum.Enum
 
     def handle(self, event) -> list:
-        if self.state == ENDED:
+        early = self.screen(event)
+        if early is not None:
+            return early
+        self._out = []
+        row = self.table.get((self.state, self.key(event)))
+        self.state = self.unexpected(event) if row is None else row.apply(self, event)
+        out, self._out = self._out, []
+        return out
+
+    @property
+    def over(self) -> bool:
+        return self.state is self.final
+
+    def key(self, event) -> object:
+        return type(event)
+
+    def screen(self, event) -> list | None:
+        """Actions for an input that never reaches the table (None: it does)."""
+        return None
+
+    def unexpected(self, event) -> enum.Enum:
+        raise NotImplementedError
+
+    def do(self, *actions) -> None:
+        self._out.extend(actions)
+
+
+class LegMachine(Machine):
+    """A machine with legs (`legs`: n -> object with `status`) and named timers (`timers`)."""
+
+    legs: dict
+    timers: set[str]
+
+    def screen(self, event) -> list | None:
+        if self.over:
             return []
         leg = self.legs.get(getattr(event, "leg", None))
         if leg is not None and leg.status == "gone":
             # a leg already cancelled: its late answer is hung up, anything else is noise
             return [CancelLeg(event.leg)] if isinstance(event, LegAnswered) else []
-        name = self.transitions.get((self.state, type(event)))
-        self._out = []
-        if name is None:
-            self._fail(f"{type(event).__name__} in state {self.state}")
-        else:
-            getattr(self, name)(event)
-        out, self._out = self._out, []
-        return out
+        return None
 
-    def _fail(self, reason: str) -> None:
+    def unexpected(self, event) -> enum.Enum:
+        return self.fail(f"{type(event).__name__} in state {self.state.value}")
+
+    def fail(self, reason: str) -> enum.Enum:
         raise NotImplementedError
 
-    def _do(self, *actions) -> None:
-        self._out.extend(actions)
-
-    def _timer(self, name: str, seconds: float) -> None:
+    def start_timer(self, name: str, seconds: float) -> None:
         self.timers.add(name)
-        self._do(StartTimer(name, seconds))
+        self.do(StartTimer(name, seconds))
 
-    def _stop_timers(self) -> None:
+    def cancel_timer(self, name: str) -> None:
+        if name in self.timers:
+            self.timers.discard(name)
+            self.do(CancelTimer(name))
+
+    def stop_timers(self) -> None:
         for name in sorted(self.timers):
-            self._do(CancelTimer(name))
+            self.do(CancelTimer(name))
         self.timers.clear()

@@ -1,80 +1,96 @@
-"""The states of a call to a queue and its transition table: every (state, input type) the
-machine accepts, and the handler of `queuecontrol.QueueControl` that takes it. Any other
-pair ends the call cleanly (see `queuecontrol`)."""
+"""The states of a call to a queue and its table: every (state, input type) the machine
+accepts, the handler of `queuecontrol.QueueControl` (or of its collaborators) that takes it
+and the states it may lead to. Any other pair ends the call cleanly (see `queuecontrol`)."""
 from __future__ import annotations
 
+import enum
+
+from . import handover
 from .callmessages import (CallerHungUp, HangupCommand, LegAnswered, LegFailed, LegHungUp,
                            LegProgress, PlaybackDone, Routed, TimerFired)
-from .transferside import TRANSFER_TRANSITIONS, TRANSFERRING
+from .machine import go
 from .queuemessages import Decided, Digit, Entered, Nudge
-from .transfercontrol import CancelTransfer, CompleteTransfer, StartTransfer
 
-ROUTING, ENTERING, ANNOUNCING, WAITING, BRIDGED, OVERFLOW, FORWARDED, LEAVING, ENDED = (
-    "routing", "entering", "announcing", "waiting", "bridged", "overflow", "forwarded",
-    "leaving", "ended")
-RETURNING = "returning"   # a transfer came back: the member's devices ring again
-CONFIRMING = "confirming"  # the caller asked for a callback and hears it confirmed
-STATES = (ROUTING, ENTERING, ANNOUNCING, WAITING, BRIDGED, TRANSFERRING, RETURNING, OVERFLOW,
-          FORWARDED, CONFIRMING, LEAVING, ENDED)
 
-_WAITING_INPUTS = {
-    Decided: "on_decided",
-    TimerFired: "on_timer",
-    LegProgress: "on_leg_progress",
-    LegAnswered: "on_member_answered",
-    LegFailed: "on_member_leg_failed",
-    PlaybackDone: "on_playback_done",
-    CallerHungUp: "on_caller_gone_waiting",
-    Nudge: "on_nudge",
-    Digit: "on_digit",
-}
+class State(enum.Enum):
+    ROUTING = "routing"
+    ENTERING = "entering"        # the database says whether the queue takes the call
+    ANNOUNCING = "announcing"    # the queue's message
+    WAITING = "waiting"          # waiting music
+    BRIDGED = "bridged"          # talking to a member
+    TRANSFERRING = "transferring"
+    RETURNING = "returning"      # a transfer came back: the member's devices ring again
+    OVERFLOW = "overflow"        # the overflow destination rings
+    FORWARDED = "forwarded"      # talking to the overflow or a transfer's target
+    CONFIRMING = "confirming"    # the caller asked for a callback and hears it confirmed
+    LEAVING = "leaving"          # hung up before the queue call had its id
+    ENDED = "ended"
 
-TRANSITIONS: dict[tuple[str, type], str] = {
-    (ROUTING, Routed): "on_routed",
-    (ROUTING, CallerHungUp): "on_caller_gone_routing",
-    (ENTERING, Entered): "on_entered",
-    (ENTERING, CallerHungUp): "on_caller_gone_entering",
-    (LEAVING, Entered): "on_entered_leaving",
-    **{(state, Nudge): "on_stale" for state in (ROUTING, ENTERING, LEAVING, BRIDGED,
-                                                 TRANSFERRING, RETURNING, OVERFLOW, FORWARDED)},
-    **{(ANNOUNCING, kind): name for kind, name in _WAITING_INPUTS.items()},
-    **{(WAITING, kind): name for kind, name in _WAITING_INPUTS.items()},
-    (BRIDGED, LegHungUp): "on_leg_gone_bridged",
-    (BRIDGED, LegFailed): "on_leg_gone_bridged",
-    (BRIDGED, CallerHungUp): "on_caller_gone_bridged",
-    (BRIDGED, TimerFired): "on_timer",
-    (BRIDGED, Decided): "on_stale",
-    (BRIDGED, HangupCommand): "on_hangup_command",
-    # the member transfers the caller: the same table as any call's transfer (a transfer
+
+(ROUTING, ENTERING, ANNOUNCING, WAITING, BRIDGED, TRANSFERRING, RETURNING, OVERFLOW,
+ FORWARDED, CONFIRMING, LEAVING, ENDED) = State
+
+
+def _waiting(state: State) -> dict:
+    """The caller waits (the message, then music) while the distribution names members."""
+    return {
+        (state, Decided): go("on_decided", state),
+        (state, TimerFired): go("on_timer", state, OVERFLOW, ENDED),
+        (state, LegProgress): go("on_leg_progress", state),
+        (state, LegAnswered): go("on_member_answered", BRIDGED, ENDED),
+        (state, LegFailed): go("on_member_leg_failed", state, ENDED),
+        (state, PlaybackDone): go("on_playback_done", state, WAITING),
+        (state, CallerHungUp): go("on_caller_gone_waiting", ENDED),
+        (state, Nudge): go("on_nudge", state),
+        (state, Digit): go("on_digit", state, CONFIRMING),
+    }
+
+
+def _stale(states, *kinds) -> dict:
+    """An answer, a timer or a key that belongs to a part of the call already over."""
+    return {(state, kind): go("on_stale", state) for state in states for kind in kinds}
+
+
+TABLE = {
+    (ROUTING, Routed): go("on_routed", ENTERING, ENDED),
+    (ROUTING, CallerHungUp): go("on_caller_gone_routing", ENDED),
+    (ENTERING, Entered): go("on_entered", ANNOUNCING, OVERFLOW, ENDED),
+    (ENTERING, CallerHungUp): go("on_caller_gone_entering", LEAVING),
+    (LEAVING, Entered): go("on_entered_leaving", ENDED),
+    **_waiting(ANNOUNCING),
+    **_waiting(WAITING),
+    (BRIDGED, LegHungUp): go("on_leg_gone_bridged", ENDED),
+    (BRIDGED, LegFailed): go("on_leg_gone_bridged", ENDED),
+    (BRIDGED, CallerHungUp): go("on_caller_gone_bridged", ENDED),
+    (BRIDGED, TimerFired): go("on_timer", BRIDGED, OVERFLOW, ENDED),
+    (BRIDGED, HangupCommand): go("hang_up", ENDED),
+    # the member transfers the caller: the same rows as any call's transfer (a transfer
     # command where there is nothing to transfer is refused and the call goes on)
-    **{pair: name for pair, name in TRANSFER_TRANSITIONS.items() if pair[0] in STATES},
-    (TRANSFERRING, Decided): "on_stale",
-    (RETURNING, LegProgress): "on_leg_progress",
-    (RETURNING, LegAnswered): "on_member_took_it_back",
-    (RETURNING, LegFailed): "on_returned_leg_failed",
-    (RETURNING, LegHungUp): "on_returned_leg_failed",
-    (RETURNING, TimerFired): "on_returned_timer",
-    (RETURNING, CallerHungUp): "on_caller_gone_returning",
-    (RETURNING, HangupCommand): "on_hangup_command",
-    (RETURNING, Decided): "on_stale",
-    **{(RETURNING, kind): "on_no_transfer" for kind in (StartTransfer, CompleteTransfer,
-                                                        CancelTransfer)},
-    (OVERFLOW, LegProgress): "on_leg_progress",
-    (OVERFLOW, LegAnswered): "on_overflow_answered",
-    (OVERFLOW, LegFailed): "on_overflow_failed",
-    (OVERFLOW, CallerHungUp): "on_caller_gone_overflow",
-    (OVERFLOW, PlaybackDone): "on_playback_done",
-    (OVERFLOW, TimerFired): "on_timer",
-    (OVERFLOW, Decided): "on_stale",
-    (FORWARDED, LegHungUp): "on_leg_gone_forwarded",
-    (FORWARDED, LegFailed): "on_leg_gone_forwarded",
-    (FORWARDED, CallerHungUp): "on_caller_gone_overflow",
-    (FORWARDED, TimerFired): "on_timer",
-    (FORWARDED, Decided): "on_stale",
-    (CONFIRMING, PlaybackDone): "on_confirmed",
-    (CONFIRMING, CallerHungUp): "on_caller_gone_confirming",
-    **{(CONFIRMING, kind): "on_stale" for kind in (Decided, Nudge, TimerFired)},
+    **handover.rows(BRIDGED, TRANSFERRING, others=(ROUTING, ANNOUNCING, RETURNING),
+                    after=(BRIDGED, FORWARDED, RETURNING, OVERFLOW, ENDED), hung_up=(ENDED,)),
+    (RETURNING, LegProgress): go("on_leg_progress", RETURNING),
+    (RETURNING, LegAnswered): go("back.took_it", BRIDGED, ENDED),
+    (RETURNING, LegFailed): go("back.device_failed", RETURNING, OVERFLOW, ENDED),
+    (RETURNING, LegHungUp): go("back.device_failed", RETURNING, OVERFLOW, ENDED),
+    (RETURNING, TimerFired): go("back.timer", RETURNING, OVERFLOW, ENDED),
+    (RETURNING, CallerHungUp): go("back.caller_gone", ENDED),
+    (RETURNING, HangupCommand): go("hang_up", ENDED),
+    (OVERFLOW, LegProgress): go("on_leg_progress", OVERFLOW),
+    (OVERFLOW, LegAnswered): go("exit.answered", FORWARDED, ENDED),
+    (OVERFLOW, LegFailed): go("exit.failed", ENDED),
+    (OVERFLOW, CallerHungUp): go("exit.caller_gone", ENDED),
+    (OVERFLOW, PlaybackDone): go("on_playback_done", OVERFLOW),
+    (OVERFLOW, TimerFired): go("on_timer", OVERFLOW, ENDED),
+    (FORWARDED, LegHungUp): go("exit.far_end_gone", ENDED),
+    (FORWARDED, LegFailed): go("exit.far_end_gone", ENDED),
+    (FORWARDED, CallerHungUp): go("exit.caller_gone", ENDED),
+    (FORWARDED, TimerFired): go("on_timer", FORWARDED, OVERFLOW, ENDED),
+    (CONFIRMING, PlaybackDone): go("on_confirmed", ENDED),
+    (CONFIRMING, CallerHungUp): go("on_caller_gone_confirming", ENDED),
+    **_stale((ROUTING, ENTERING, LEAVING, BRIDGED, TRANSFERRING, RETURNING, OVERFLOW,
+              FORWARDED, CONFIRMING), Nudge),
+    **_stale((BRIDGED, TRANSFERRING, RETURNING, OVERFLOW, FORWARDED, CONFIRMING), Decided),
+    **_stale((CONFIRMING,), TimerFired),
     # a key pressed anywhere else (talking to a member, in the overflow) changes nothing
-    **{(state, Digit): "on_stale" for state in STATES
-       if state not in (ANNOUNCING, WAITING, ENDED)},
+    **_stale([s for s in State if s not in (ANNOUNCING, WAITING, ENDED)], Digit),
 }

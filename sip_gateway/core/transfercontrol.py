@@ -17,24 +17,44 @@ the number call control gives the new leg. The methods:
   reconnects the user. The user hanging up completes a transfer the target answered; before
   the target answers it turns it into a transfer with return.
 
-Every (state, input) pair accepted is in `TRANSITIONS`; any other pair is an error that
-abandons the transfer (`Failed`, target leg cancelled, the call back to the user). Inputs
+Every (state, input kind) pair accepted is in `TABLE` (an input's kind says what it means to
+this transfer: the target's leg answering, the user's leg hanging up...); any other pair is an
+error that abandons the transfer (`Failed`, target leg cancelled, the call back to the user). Inputs
 after `Settled` are ignored, except a late answer of the target, which is hung up.
 """
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .callmessages import (Bridge, CallerHungUp, CancelLeg, CancelTimer, CommandDone, Dial,
-                           Failed, LegAnswered, LegFailed, LegHungUp, LegProgress, Push,
-                           StartTimer, Target, TimerFired)
+                           Failed, LegAnswered, LegFailed, LegHungUp, LegProgress, Push, StartTimer,
+                           Target, TimerFired)
+from .machine import Machine, go
 
 METHODS = ("with_return", "blind", "attended")
-START, RINGING, CONSULTING, DONE = "start", "ringing", "consulting", "done"
-STATES = (START, RINGING, CONSULTING, DONE)
 REASONS = {486: "busy", 600: "busy", 603: "declined", 404: "not_found", 480: "unavailable"}
 
+
+class State(enum.Enum):
+    START = "start"
+    RINGING = "ringing"
+    CONSULTING = "consulting"
+    DONE = "done"
+
+
+class Kind(enum.Enum):
+    """What an input means to this transfer."""
+    START = "start"
+    COMPLETE = "complete"
+    CANCEL = "cancel"
+    CALLER_GONE = "caller_gone"
+    TIMEOUT = "timeout"
+    TARGET_PROGRESS = "target_progress"
+    TARGET_ANSWERED = "target_answered"
+    TARGET_FAILED = "target_failed"
+    TARGET_GONE = "target_gone"
+    USER_GONE = "user_gone"
 
 # -- inputs (commands from the app, through the command channel) --------------------------
 
@@ -86,13 +106,17 @@ class Settled:
     reason: str = ""
 
 
+_TARGET_KINDS = {LegProgress: Kind.TARGET_PROGRESS, LegAnswered: Kind.TARGET_ANSWERED,
+                 LegFailed: Kind.TARGET_FAILED, LegHungUp: Kind.TARGET_GONE}
+
+
 @dataclass
-class TransferControl:
+class TransferControl(Machine):
     """One transfer. `handle(event)` returns the actions to perform, in order."""
 
     user_leg: int
     target_leg: int
-    state: str = START
+    state: State = State.START
     transfer_id: int = 0
     method: str = "with_return"
     user_present: bool = True
@@ -102,183 +126,170 @@ class TransferControl:
     timer_on: bool = False
     _out: list = field(default_factory=list)
 
-    def handle(self, event) -> list:
-        kind = self._kind(event)
-        if self.state == DONE:
+    final = State.DONE
+
+    def screen(self, event) -> list | None:
+        kind = self.key(event)
+        if self.over:
             if hasattr(event, "command_id"):
                 return [CommandDone(event.command_id, "refused: the transfer is over")]
-            late = kind == "target_answered" and self.target_dialled
+            late = kind is Kind.TARGET_ANSWERED and self.target_dialled
             return [CancelLeg(self.target_leg)] if late else []
-        if kind is None:
-            return []             # not this transfer's input (another leg, an old timer)
-        self._out = []
-        name = TRANSITIONS.get((self.state, kind))
-        if name is None:
-            if hasattr(event, "command_id"):
-                self._do(CommandDone(event.command_id, "refused: not possible now"))
-            self._abandon(f"{type(event).__name__} ({kind}) in transfer state {self.state}")
-        else:
-            getattr(self, name)(event)
-        out, self._out = self._out, []
-        return out
+        return [] if kind is None else None   # None: not this transfer's input (another
+        #                                       leg, an old timer)
 
-    def _kind(self, ev) -> str | None:
+    def key(self, ev) -> Kind | None:
         if isinstance(ev, StartTransfer):
-            return "start"
+            return Kind.START
         if isinstance(ev, CompleteTransfer):
-            return "complete"
+            return Kind.COMPLETE
         if isinstance(ev, CancelTransfer):
-            return "cancel"
+            return Kind.CANCEL
         if isinstance(ev, CallerHungUp):
-            return "caller_gone"
+            return Kind.CALLER_GONE
         if isinstance(ev, TimerFired):
-            return "timeout" if self.timer_on and ev.name == self.timer else None
+            return Kind.TIMEOUT if self.timer_on and ev.name == self.timer else None
         leg = getattr(ev, "leg", None)
         if leg == self.target_leg and self.target_dialled:
-            return {LegProgress: "target_progress", LegAnswered: "target_answered",
-                    LegFailed: "target_failed", LegHungUp: "target_gone"}.get(type(ev))
+            return _TARGET_KINDS.get(type(ev))
         if leg == self.user_leg and self.user_present and isinstance(ev, (LegHungUp, LegFailed)):
-            return "user_gone"
+            return Kind.USER_GONE
         return None
 
-    # -- helpers ------------------------------------------------------------------------
-    def _do(self, *actions) -> None:
-        self._out.extend(actions)
+    def unexpected(self, event) -> State:
+        if hasattr(event, "command_id"):
+            self.do(CommandDone(event.command_id, "refused: not possible now"))
+        kind = self.key(event).value
+        self.do(Failed(f"{type(event).__name__} ({kind}) in transfer state {self.state.value}"))
+        if self.state is State.START:  # nothing happened yet: the caller still talks to the user
+            return self._settle("failed", "error", "reconnected", self.user_leg)
+        self._drop_target()
+        return self._back_to_user("failed", "error", push=False)
 
+    # -- helpers ------------------------------------------------------------------------
     def _stop_timer(self) -> None:
         if self.timer_on:
             self.timer_on = False
-            self._do(CancelTimer(self.timer))
+            self.do(CancelTimer(self.timer))
 
     def _drop_target(self) -> None:
         if self.target_dialled:
-            self._do(CancelLeg(self.target_leg))
+            self.do(CancelLeg(self.target_leg))
 
-    def _settle(self, state: str, reason: str, outcome: str, leg: int | None = None) -> None:
+    def _settle(self, state: str, reason: str, outcome: str, leg: int | None = None) -> State:
         self._stop_timer()
-        self.state, self.outcome = DONE, outcome
-        self._do(TransferState(self.transfer_id, state, reason), Settled(outcome, leg, reason))
+        self.outcome = outcome
+        self.do(TransferState(self.transfer_id, state, reason), Settled(outcome, leg, reason))
+        return State.DONE
 
-    def _back_to_user(self, state: str, reason: str, push: bool) -> None:
+    def _back_to_user(self, state: str, reason: str, push: bool) -> State:
         """The target is out of the picture: the caller goes back to the user."""
         if self.method == "attended" and self.user_present:
-            self._do(Bridge(self.user_leg))
-            self._settle(state, reason, "reconnected", self.user_leg)
-        elif self.method == "blind" and state != "cancelled":
-            self._settle("failed", reason, "failed")
-        else:
-            if push:
-                self._do(Push("transfer_returned", reason))
-            self._settle(state, reason, "returned")
-
-    def _abandon(self, why: str) -> None:
-        self._do(Failed(why))
-        if self.state == START:  # nothing happened yet: the caller still talks to the user
-            return self._settle("failed", "error", "reconnected", self.user_leg)
-        self._drop_target()
-        self._back_to_user("failed", "error", push=False)
+            self.do(Bridge(self.user_leg))
+            return self._settle(state, reason, "reconnected", self.user_leg)
+        if self.method == "blind" and state != "cancelled":
+            return self._settle("failed", reason, "failed")
+        if push:
+            self.do(Push("transfer_returned", reason))
+        return self._settle(state, reason, "returned")
 
     # -- transitions --------------------------------------------------------------------
-    def on_start(self, ev: StartTransfer) -> None:
+    def on_start(self, ev: StartTransfer) -> State:
         if ev.method not in METHODS:
             self.transfer_id = ev.transfer_id
-            self._do(CommandDone(ev.command_id, f"refused: unknown method {ev.method}"))
+            self.do(CommandDone(ev.command_id, f"refused: unknown method {ev.method}"))
             return self._settle("failed", "unknown_method", "reconnected", self.user_leg)
         self.transfer_id, self.method = ev.transfer_id, ev.method
         self.timer = f"transfer:{ev.transfer_id}"
-        self.state = RINGING
-        self._do(HoldCaller(self.user_leg))
+        self.do(HoldCaller(self.user_leg))
         if ev.method != "attended":
             self.user_present = False
-            self._do(CancelLeg(self.user_leg))
+            self.do(CancelLeg(self.user_leg))
         self.target_dialled = True
         self.timer_on = True
-        self._do(Dial(self.target_leg, ev.target), StartTimer(self.timer, ev.timeout),
-                 TransferState(ev.transfer_id, "ringing"), CommandDone(ev.command_id, "started"))
+        self.do(Dial(self.target_leg, ev.target), StartTimer(self.timer, ev.timeout),
+                TransferState(ev.transfer_id, "ringing"), CommandDone(ev.command_id, "started"))
+        return State.RINGING
 
     def on_second_start(self, ev: StartTransfer) -> None:
-        self._do(CommandDone(ev.command_id, "refused: a transfer is already in progress"))
+        self.do(CommandDone(ev.command_id, "refused: a transfer is already in progress"))
 
     def on_target_progress(self, _ev) -> None:
         pass
 
-    def on_target_answered(self, _ev) -> None:
+    def on_target_answered(self, _ev) -> State:
         if self.method == "attended" and self.user_present:
             self._stop_timer()
-            self.state = CONSULTING
-            self._do(Connect(self.user_leg, self.target_leg),
-                     TransferState(self.transfer_id, "consulting"))
-            return
-        self._do(Bridge(self.target_leg))
-        self._settle("completed", "answered", "completed", self.target_leg)
+            self.do(Connect(self.user_leg, self.target_leg),
+                    TransferState(self.transfer_id, "consulting"))
+            return State.CONSULTING
+        self.do(Bridge(self.target_leg))
+        return self._settle("completed", "answered", "completed", self.target_leg)
 
-    def on_target_failed(self, ev) -> None:
+    def on_target_failed(self, ev) -> State:
         self.target_dialled = False
         status = getattr(ev, "status", 0)
-        self._back_to_user("returned", REASONS.get(status, "unavailable"), push=True)
+        return self._back_to_user("returned", REASONS.get(status, "unavailable"), push=True)
 
-    def on_timeout(self, _ev) -> None:
+    def on_timeout(self, _ev) -> State:
         self.timer_on = False
         self._drop_target()
-        self._back_to_user("returned", "no_answer", push=True)
+        return self._back_to_user("returned", "no_answer", push=True)
 
-    def on_caller_gone(self, _ev) -> None:
+    def on_caller_gone(self, _ev) -> State:
         self._drop_target()
         if self.user_present:
-            self._do(CancelLeg(self.user_leg))
-        self._settle("failed", "caller_hung_up", "caller_gone")
+            self.do(CancelLeg(self.user_leg))
+        return self._settle("failed", "caller_hung_up", "caller_gone")
 
     def on_user_gone_ringing(self, _ev) -> None:
         self.user_present = False   # attended, target not answered: now with return
         self.method = "with_return"
 
-    def on_user_gone_consulting(self, _ev) -> None:
+    def on_user_gone_consulting(self, _ev) -> State:
         self.user_present = False
-        self._do(Bridge(self.target_leg))
-        self._settle("completed", "user_hung_up", "completed", self.target_leg)
+        self.do(Bridge(self.target_leg))
+        return self._settle("completed", "user_hung_up", "completed", self.target_leg)
 
-    def on_complete(self, ev: CompleteTransfer) -> None:
-        self._do(Bridge(self.target_leg), CancelLeg(self.user_leg),
-                 CommandDone(ev.command_id, "done"))
+    def on_complete(self, ev: CompleteTransfer) -> State:
+        self.do(Bridge(self.target_leg), CancelLeg(self.user_leg),
+                CommandDone(ev.command_id, "done"))
         self.user_present = False
-        self._settle("completed", "completed", "completed", self.target_leg)
+        return self._settle("completed", "completed", "completed", self.target_leg)
 
     def on_complete_too_early(self, ev: CompleteTransfer) -> None:
-        self._do(CommandDone(ev.command_id, "refused: the target has not answered"))
+        self.do(CommandDone(ev.command_id, "refused: the target has not answered"))
 
-    def on_cancel(self, ev: CancelTransfer) -> None:
+    def on_cancel(self, ev: CancelTransfer) -> State:
         self._drop_target()
-        self._do(CommandDone(ev.command_id, "done"))
-        self._back_to_user("cancelled", "cancelled", push=False)
+        self.do(CommandDone(ev.command_id, "done"))
+        return self._back_to_user("cancelled", "cancelled", push=False)
 
-    def on_target_gone_consulting(self, _ev) -> None:
+    def on_target_gone_consulting(self, _ev) -> State:
         self.target_dialled = False
-        self._back_to_user("cancelled", "target_hung_up", push=False)
+        return self._back_to_user("cancelled", "target_hung_up", push=False)
 
 
-TRANSITIONS: dict[tuple[str, str], str] = {
-    (START, "start"): "on_start",
-    (START, "caller_gone"): "on_caller_gone",
-    (RINGING, "start"): "on_second_start",
-    (RINGING, "target_progress"): "on_target_progress",
-    (RINGING, "target_answered"): "on_target_answered",
-    (RINGING, "target_failed"): "on_target_failed",
-    (RINGING, "target_gone"): "on_target_failed",
-    (RINGING, "timeout"): "on_timeout",
-    (RINGING, "caller_gone"): "on_caller_gone",
-    (RINGING, "user_gone"): "on_user_gone_ringing",
-    (RINGING, "complete"): "on_complete_too_early",
-    (RINGING, "cancel"): "on_cancel",
-    (CONSULTING, "start"): "on_second_start",
-    (CONSULTING, "complete"): "on_complete",
-    (CONSULTING, "cancel"): "on_cancel",
-    (CONSULTING, "user_gone"): "on_user_gone_consulting",
-    (CONSULTING, "target_gone"): "on_target_gone_consulting",
-    (CONSULTING, "target_failed"): "on_target_gone_consulting",
-    (CONSULTING, "caller_gone"): "on_caller_gone",
+START, RINGING, CONSULTING, DONE = State
+TABLE = {
+    (START, Kind.START): go("on_start", RINGING, DONE),
+    (START, Kind.CALLER_GONE): go("on_caller_gone", DONE),
+    (RINGING, Kind.START): go("on_second_start", RINGING),
+    (RINGING, Kind.TARGET_PROGRESS): go("on_target_progress", RINGING),
+    (RINGING, Kind.TARGET_ANSWERED): go("on_target_answered", CONSULTING, DONE),
+    (RINGING, Kind.TARGET_FAILED): go("on_target_failed", DONE),
+    (RINGING, Kind.TARGET_GONE): go("on_target_failed", DONE),
+    (RINGING, Kind.TIMEOUT): go("on_timeout", DONE),
+    (RINGING, Kind.CALLER_GONE): go("on_caller_gone", DONE),
+    (RINGING, Kind.USER_GONE): go("on_user_gone_ringing", RINGING),
+    (RINGING, Kind.COMPLETE): go("on_complete_too_early", RINGING),
+    (RINGING, Kind.CANCEL): go("on_cancel", DONE),
+    (CONSULTING, Kind.START): go("on_second_start", CONSULTING),
+    (CONSULTING, Kind.COMPLETE): go("on_complete", DONE),
+    (CONSULTING, Kind.CANCEL): go("on_cancel", DONE),
+    (CONSULTING, Kind.USER_GONE): go("on_user_gone_consulting", DONE),
+    (CONSULTING, Kind.TARGET_GONE): go("on_target_gone_consulting", DONE),
+    (CONSULTING, Kind.TARGET_FAILED): go("on_target_gone_consulting", DONE),
+    (CONSULTING, Kind.CALLER_GONE): go("on_caller_gone", DONE),
 }
-KINDS = ("start", "complete", "cancel", "caller_gone", "timeout", "target_progress",
-         "target_answered", "target_failed", "target_gone", "user_gone")
-
-HANDLERS: dict[str, Callable] = {name: getattr(TransferControl, name)
-                                 for name in set(TRANSITIONS.values())}
+TransferControl.table = TABLE

@@ -7,50 +7,66 @@ is busy or declines passes its turn to the next at once.
 """
 from __future__ import annotations
 
-from .callmessages import CancelLeg, CancelTimer, Dial
+import enum
+from typing import Protocol
+
+from .callmessages import CancelLeg, Dial
 
 
-class TurnsMixin:
-    """Mixed into `CallControl` (uses its `legs`, `timers`, `_do`, `_timer`, `_live_legs`
-    and `_step_over`)."""
+class RingHost(Protocol):
+    """What `Turns` needs of the machine it rings for."""
 
-    def _dial(self, n: int) -> None:
+    legs: dict                 # n -> leg with `target` and `status`
+    timers: set[str]
+
+    def do(self, *actions) -> None: ...
+    def start_timer(self, name: str, seconds: float) -> None: ...
+    def cancel_timer(self, name: str) -> None: ...
+    def live_legs(self) -> list[int]: ...
+    def step_over(self) -> enum.Enum: ...
+
+
+class Turns:
+    def __init__(self, host: RingHost) -> None:
+        self.host = host
+
+    def dial(self, n: int) -> None:
         """Dial leg `n`; one that rings for a while only (one after another) gets its end."""
-        leg = self.legs[n]
+        leg = self.host.legs[n]
         leg.status = "dialled"
-        self._do(Dial(n, leg.target))
+        self.host.do(Dial(n, leg.target))
         if leg.target.ring_for:
-            self._timer(f"stop:{n}", leg.target.ring_for)
+            self.host.start_timer(f"stop:{n}", leg.target.ring_for)
 
-    def _stop_leg(self, n: int) -> None:
-        """Leg `n` has rung its turn: cancel it; the step is over when nothing else rings
-        or waits for its turn."""
-        if self.legs[n].status in ("dialled", "ringing"):
-            self.legs[n].status = "gone"
-            self._do(CancelLeg(n))
-        self._all_gone()
+    def stop_leg(self, n: int) -> enum.Enum | None:
+        """Leg `n` has rung its turn: cancel it. The step's next state when it is over."""
+        leg = self.host.legs[n]
+        if leg.status in ("dialled", "ringing"):
+            leg.status = "gone"
+            self.host.do(CancelLeg(n))
+        return self.all_gone()
 
-    def _next_turn(self) -> None:
+    def next_turn(self) -> None:
         """Dial now the waiting legs whose turn comes first (their own timers cancelled)."""
-        waiting = [n for n, leg in self.legs.items() if leg.status == "waiting"]
+        legs = self.host.legs
+        waiting = [n for n, leg in legs.items() if leg.status == "waiting"]
         if not waiting:
             return
-        first = min(self.legs[n].target.delay for n in waiting)
+        first = min(legs[n].target.delay for n in waiting)
         for n in waiting:
-            if self.legs[n].target.delay == first:
-                self.timers.discard(f"dial:{n}")
-                self._do(CancelTimer(f"dial:{n}"))
-                self._dial(n)
+            if legs[n].target.delay == first:
+                self.host.cancel_timer(f"dial:{n}")
+                self.dial(n)
 
-    def _gave_up(self, n: int) -> None:
+    def gave_up(self, n: int) -> None:
         """Leg `n` failed while ringing (busy, declined): its turn needs no end any more,
         and, one after another, the next turn starts at once."""
-        if f"stop:{n}" in self.timers:
-            self.timers.discard(f"stop:{n}")
-            self._do(CancelTimer(f"stop:{n}"))
-        if self.legs[n].target.ring_for and not self._live_legs():
-            self._next_turn()
+        self.host.cancel_timer(f"stop:{n}")
+        if self.host.legs[n].target.ring_for and not self.host.live_legs():
+            self.next_turn()
 
-    def _all_gone(self) -> None:
-        if not self._live_legs() and not any(x.status == "waiting" for x in self.legs.values()):
-            self._step_over()
+    def all_gone(self) -> enum.Enum | None:
+        """The step's next state when nothing rings or waits any more (None: it goes on)."""
+        if self.host.live_legs() or any(x.status == "waiting" for x in self.host.legs.values()):
+            return None
+        return self.host.step_over()

@@ -30,7 +30,7 @@ def test_when_a_turn_is_over_that_phone_stops_and_the_next_one_rings():
     call, _ = routed()
     stopped = call.handle(TimerFired("stop:1"))
     assert stopped == [CancelLeg(1)]
-    assert call.state == cc.RINGING  # the caller keeps hearing ringing
+    assert call.state == cc.State.RINGING  # the caller keeps hearing ringing
     assert call.handle(TimerFired("dial:2")) == [Dial(2, SOFT), StartTimer("stop:2", 10)]
 
 
@@ -59,7 +59,7 @@ def test_a_busy_phone_passes_the_turn_to_the_next_at_once():
     actions = call.handle(LegFailed(1, 486))
     assert CancelTimer("dial:2") in actions
     assert Dial(2, SOFT) in actions and StartTimer("stop:2", 10) in actions
-    assert call.state == cc.RINGING and not any(isinstance(a, Dial) and a.leg == 3
+    assert call.state == cc.State.RINGING and not any(isinstance(a, Dial) and a.leg == 3
                                                 for a in actions)
 
 
