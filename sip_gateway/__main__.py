@@ -10,7 +10,7 @@ from .config import GatewayConfig
 
 
 def main() -> None:
-    from api.calls.services import gateway_restarted
+    from api.gateway_port import gateway_restarted
     from bootstrap import gateway
 
     from . import commands

@@ -11,8 +11,8 @@ log = logging.getLogger("sip_gateway")
 
 
 def write_state(session, a: WriteState) -> None:
-    from api.calls import services as calls
-    from api.core.clock import now
+    from api import gateway_port as port
+    from api.gateway_port import now
 
     if a.state == "ringing":  # a call a colleague transferred here: before its first push
         transfers.mark_transferred(session)
@@ -21,7 +21,7 @@ def write_state(session, a: WriteState) -> None:
         return
     if a.state == "ringing":
         other = r.called if r.direction == "outgoing" else r.caller
-        rec.submit(calls.call_started, r.tenant_id, r.user_id, session.gw.cfg.gateway_id,
+        rec.submit(port.call_started, r.tenant_id, r.user_id, session.gw.cfg.gateway_id,
                    session.sip_id, r.direction, other,
                    then=lambda live_id: _started(session, live_id))
     elif a.state == "answered":
@@ -29,11 +29,11 @@ def write_state(session, a: WriteState) -> None:
         leg = session.legs.get(a.leg)
         target = leg and session.cc.legs[a.leg].target
         session.answered_by = target.kind if target else None
-        rec.submit(lambda db: live.id and calls.call_answered(
+        rec.submit(lambda db: live.id and port.call_answered(
             db, live.id, a.leg, target.kind if target else "", target.uri if target
             else "", session.answered_at))
     else:
-        rec.submit(lambda db: live.id and calls.call_ended(db, live.id))
+        rec.submit(lambda db: live.id and port.call_ended(db, live.id))
 
 def _started(session, live_id) -> None:
     """On the recorder thread: later writes of this call need the id at once."""
@@ -46,8 +46,8 @@ def _register(session, live_id: int) -> None:
         session.gw.by_live_id[live_id] = session
 
 def log_call(session, a: LogCall) -> None:
-    from api.callerid.services import record_call
-    from api.core.clock import now
+    from api.gateway_port import record_call
+    from api.gateway_port import now
 
     r = session.route_info
     if r is None or r.user_id is None or r.direction == "feature":

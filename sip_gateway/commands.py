@@ -53,12 +53,12 @@ def register(session_factory, gateway_id: str, wakeups: Wakeups, *, if_gone: boo
              ) -> None:
     """Write this gateway's wake-up address (`if_gone`: only when its row is missing, as the
     fallback poll checks)."""
-    from api.calls import wakeup
+    from api.gateway_port import register_wakeup, wakeup_address
 
     with session_factory() as db:
-        if if_gone and wakeup.address(db, gateway_id) is not None:
+        if if_gone and wakeup_address(db, gateway_id) is not None:
             return
-        wakeup.register(db, gateway_id, wakeups.host, wakeups.port)
+        register_wakeup(db, gateway_id, wakeups.host, wakeups.port)
     log.info("command wake-ups", extra={"event": "command_wakeups", "gateway_id": gateway_id,
                                         "address": f"{wakeups.host}:{wakeups.port}"})
 
@@ -67,7 +67,7 @@ def claim_once(session_factory, gateway_id: str, deliver) -> int:
     """Claim this gateway's pending commands and `deliver(command_id, live_id, kind, order)`
     each; `order` is a transfer's order, read in the same session (None for other kinds, or
     when it could not be read: the call thread reads it again)."""
-    from api.calls.services import claim_commands
+    from api.gateway_port import claim_commands
 
     from .transfers import read_order
 
@@ -88,7 +88,7 @@ def claim_once(session_factory, gateway_id: str, deliver) -> int:
 def dispatch(gw, command_id: int, live_id: int, kind: str, order: dict | None = None) -> None:
     """On the call thread: a command from the API for one of this gateway's calls (`gw` is
     the adapter, which knows its calls by their live row's id)."""
-    from api.calls.services import finish_command
+    from api.gateway_port import finish_command
 
     from . import transfers
     from .core.callmessages import HangupCommand
@@ -106,7 +106,7 @@ def dispatch(gw, command_id: int, live_id: int, kind: str, order: dict | None = 
 def close_stale_queue_calls(session_factory) -> int:
     """Close the queue calls a killed gateway left waiting (any gateway may, see
     `api.queues.calls.close_stale`), so the live status and the queue log stay true."""
-    from api.queues.calls import close_stale
+    from api.gateway_port import close_stale_queue_calls as close_stale
 
     with session_factory() as db:
         closed = close_stale(db)
@@ -119,7 +119,7 @@ def close_stale_queue_calls(session_factory) -> int:
 def close_silent_gateways_calls(session_factory, gateway_id: str, silent_after: float) -> int:
     """Finish the live calls of gateways without a heartbeat for `silent_after` seconds
     (never this gateway's own)."""
-    from api.calls.interrupted import close_silent
+    from api.gateway_port import close_silent
 
     with session_factory() as db:
         return close_silent(db, silent_after, but=gateway_id)
@@ -127,7 +127,7 @@ def close_silent_gateways_calls(session_factory, gateway_id: str, silent_after: 
 
 def beat(session_factory, gateway_id: str, wakeups: Wakeups) -> None:
     """This gateway's heartbeat; its endpoint row again when it went missing."""
-    from api.calls.interrupted import heartbeat
+    from api.gateway_port import heartbeat
 
     with session_factory() as db:
         if heartbeat(db, gateway_id):
@@ -142,10 +142,10 @@ def run(session_factory, gateway_id: str, deliver, wakeups: Wakeups, interval: f
     A poll also puts back this gateway's address if it went missing from the database; every
     `heartbeat_s` it writes the heartbeat; at start then every `sweep_s` it closes stale
     queue calls and the calls of gateways silent for `silent_after` seconds."""
-    from api.calls import interrupted
+    from api import gateway_port as port
 
-    heartbeat_s = interrupted.HEARTBEAT_S if heartbeat_s is None else heartbeat_s
-    silent_after = interrupted.silent_after_s() if silent_after is None else silent_after
+    heartbeat_s = port.HEARTBEAT_S if heartbeat_s is None else heartbeat_s
+    silent_after = port.silent_after_s() if silent_after is None else silent_after
     woken, swept, beaten = True, None, time.monotonic()
     while not stopped.is_set():
         try:

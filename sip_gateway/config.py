@@ -18,7 +18,7 @@ KINDS = ("carrier", "mex", "phones", "edge")
 
 def _default_database() -> str:
     """The API's own default (the same SQLite file under var/)."""
-    from api.config import ROOT
+    from api.gateway_port import ROOT
 
     return f"sqlite:///{ROOT / 'var' / 'pbx.db'}"
 

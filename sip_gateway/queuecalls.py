@@ -110,7 +110,7 @@ def _push(session, a: PushMember) -> None:
 def _member_call(session, a: MemberBusy) -> None:
     """The member's own view of the queue call: in their calls while it lasts (busy for every
     gateway and the directory), then in their call log as answered via the queue."""
-    from api.core.clock import now
+    from api.gateway_port import now
 
     from .session import LiveRef
 
@@ -168,7 +168,7 @@ def enqueue(db, tenant_id: int, queue_id: int, caller: str | None, caller_name: 
 
 def ask_next(db, tenant_id: int, call_id: int, round_no: int, uris: dict) -> Decided:
     """The distribution's choice for this round, with each member's devices to ring."""
-    from api.core.clock import now
+    from api.gateway_port import now
 
     from .core.callmessages import Target
     from .core.plans import to_trunk

@@ -56,14 +56,10 @@ def _warm(store) -> None:
     nobody has: nothing is written, nothing remembered)."""
     import phonenumbers
 
-    import api.availability.usecase  # noqa: F401
-    import api.gateway_port  # noqa: F401
-    import api.callerid.lookup  # noqa: F401
-    import api.callerid.services  # noqa: F401
-    from api.core.db import Prepared
+    from api import gateway_port
 
     phonenumbers.parse("+4722000000")
-    Prepared.prepare_all(store.sessions.kw["bind"].dialect)
+    gateway_port.warm_up(store.sessions.kw["bind"].dialect)
     try:
         store.route("0", "0", set())
     except Exception:  # a database not there yet: the first call connects instead

@@ -52,7 +52,7 @@ class QueueMemberSide:
 
 class CallSession:
     def __init__(self, gw, caller, msg, origin=None) -> None:
-        from api.core.clock import now
+        from api.gateway_port import now
 
         self.gw = gw
         self.invite_at = time.monotonic()  # for "INVITE received to push sent"
@@ -263,7 +263,7 @@ class CallSession:
         self.timers.pop(a.name, None)
 
     def _command_done(self, a: CommandDone) -> None:
-        from api.calls.services import finish_command
+        from api.gateway_port import finish_command
         self.gw.recorder.submit(finish_command, a.command_id, "done", a.result)
 
     def _failed(self, a: Failed) -> None:

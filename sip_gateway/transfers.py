@@ -51,14 +51,14 @@ def uris(cfg) -> dict:
 def read_order(db, command_id: int, kind: str) -> dict | None:
     """On the command thread, right after the claim: a transfer's order (it travels with the
     command to the call thread, saving a round trip through the recorder's queue)."""
-    from api.transfer.services import order_for_command
+    from api.gateway_port import order_for_command
 
     return order_for_command(db, command_id) if kind == "transfer" else None
 
 
 def command(gw, session, command_id: int, kind: str, order: dict | None = None) -> None:
     """On the call thread: a transfer command for `session` (`order` when already read)."""
-    from api.transfer.services import order_for_command
+    from api.gateway_port import order_for_command
 
     if kind == "transfer_complete":
         return session.feed(CompleteTransfer(command_id))
@@ -71,7 +71,7 @@ def command(gw, session, command_id: int, kind: str, order: dict | None = None) 
 
 
 def _start(gw, session, command_id: int, order: dict | None) -> None:
-    from api.calls.services import finish_command
+    from api.gateway_port import finish_command
 
     r = session.route_info
     why = None
@@ -148,8 +148,8 @@ def _audio(session, one, two, *, on: bool) -> bool:
 
 
 def state(session, a: TransferState) -> None:
-    from api.calls.services import call_ended
-    from api.transfer.services import transfer_progress
+    from api.gateway_port import call_ended
+    from api.gateway_port import transfer_progress
 
     gw, live = session.gw, session.live
     log.info("transfer state", extra=session.log_extra(
@@ -168,7 +168,7 @@ def state(session, a: TransferState) -> None:
 def returned_push(session, reason: str) -> None:
     """The user learns why the call came back: a colleague's availability when it explains it
     (read on the recorder thread), else what happened to the target leg."""
-    from api.transfer.services import returned_why
+    from api.gateway_port import returned_why
 
     r, order = session.route_info, session.transfer.order or {}
     log.info("transfer returned", extra=session.log_extra(event="transfer_returned",
@@ -189,7 +189,7 @@ def returned_push(session, reason: str) -> None:
 
 def returned_why_text(target: str, reason: str | None) -> str:
     """Why, without the target's availability (when it could not be read)."""
-    from api.transfer.why import why_returned
+    from api.gateway_port import why_returned
 
     return why_returned(target, reason, None, None)
 
