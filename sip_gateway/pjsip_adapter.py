@@ -21,13 +21,12 @@ import heapq
 import itertools
 import logging
 import queue
-import resource
 import sys
 import time
 
 import pjsua2 as pj
 
-from . import sipmsg, tones
+from . import pjsip_endpoint as endpoint, sipmsg, tones
 from .origin import Origin
 from .pjsip_guard import Guard
 from .session import CallSession
@@ -40,32 +39,6 @@ STOP_GRACE_S = 2.0   # at stop, how long hang-ups may take to leave
 # the gateway waits for it as long as the INVITE transaction itself may last (RFC 3261
 # Timer B, 64 * T1), so that stopping never leaves a phone ringing
 STOP_UNANSWERED_S = 32.0
-
-
-def _pjlib():
-    """The C library under pjsua2, for the few calls its C++ API does not offer."""
-    import ctypes
-    import sys
-
-    ext = sys.modules.get("_pjsua2") or getattr(pj, "_pjsua2", None)
-    try:
-        return ctypes.CDLL(ext.__file__)
-    except (AttributeError, OSError, TypeError):
-        return None
-
-
-def _quiet_lib_log() -> None:
-    import ctypes
-
-    lib = _pjlib()
-    if lib is not None:
-        lib.pj_log_set_level(ctypes.c_int(1))
-
-
-def _calls_held(lib) -> int:
-    """Calls pjsua still holds, those being hung up included (pjsua2 reports a hung-up call
-    as disconnected at once, yet keeps it until its CANCEL or BYE is through)."""
-    return lib.pjsua_call_get_count() if lib is not None else 0
 
 
 class _Account(pj.Account):
@@ -207,29 +180,7 @@ class Adapter:
 
     # -- pjsua2 lifecycle ------------------------------------------------------------------
     def _init(self) -> None:
-        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-        resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65536)), hard))
-        _quiet_lib_log()
-        self.ep = pj.Endpoint()
-        self.ep.libCreate()
-        cfg = pj.EpConfig()
-        cfg.uaConfig.threadCnt = 0
-        cfg.uaConfig.mainThreadOnly = True
-        cfg.uaConfig.maxCalls = self.cfg.max_calls
-        cfg.uaConfig.userAgent = "pbx-companion-gateway"
-        cfg.logConfig.level = 1
-        cfg.logConfig.consoleLevel = 1
-        cfg.medConfig.clockRate = 8000
-        cfg.medConfig.sndClockRate = 8000
-        cfg.medConfig.hasIoqueue = True
-        cfg.medConfig.noVad = True
-        self.ep.libInit(cfg)
-        for kind in (pj.PJSIP_TRANSPORT_UDP, pj.PJSIP_TRANSPORT_TCP):
-            tc = pj.TransportConfig()
-            tc.boundAddress = self.cfg.host
-            tc.port = self.cfg.port
-            self.ep.transportCreate(kind, tc)
-        self.ep.libStart()
+        self.ep = endpoint.create(self.cfg)
         self.guard = Guard.start()  # SIP errors for what pjsip would drop silently
         self.ep.audDevManager().setNullDev()
         acfg = pj.AccountConfig()
@@ -253,8 +204,8 @@ class Adapter:
         # let the hang-ups leave before pjsua goes down without network: a leg still waiting
         # for its first provisional answer can only be CANCELled once that comes
         limit = STOP_UNANSWERED_S if unanswered else STOP_GRACE_S
-        lib, deadline = _pjlib(), time.monotonic() + limit
-        while (self.calls or _calls_held(lib)) and time.monotonic() < deadline:
+        lib, deadline = endpoint.pjlib(), time.monotonic() + limit
+        while (self.calls or endpoint.calls_held(lib)) and time.monotonic() < deadline:
             self.ep.libHandleEvents(10)
         self.by_live_id.clear()
         self.calls.clear()

@@ -1,0 +1,62 @@
+"""The pjsua2 endpoint the gateway runs on: its library set up for one polling thread (no
+worker threads, no sound device, 8 kHz), UDP and TCP on the configured address, and the few
+calls to the C library under it that the C++ API does not offer."""
+from __future__ import annotations
+
+import resource
+
+import pjsua2 as pj
+
+
+def create(cfg) -> "pj.Endpoint":
+    """A started endpoint for `cfg` (`GatewayConfig`), owned by the calling thread."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65536)), hard))
+    quiet_lib_log()
+    ep = pj.Endpoint()
+    ep.libCreate()
+    ep_cfg = pj.EpConfig()
+    ep_cfg.uaConfig.threadCnt = 0
+    ep_cfg.uaConfig.mainThreadOnly = True
+    ep_cfg.uaConfig.maxCalls = cfg.max_calls
+    ep_cfg.uaConfig.userAgent = "pbx-companion-gateway"
+    ep_cfg.logConfig.level = 1
+    ep_cfg.logConfig.consoleLevel = 1
+    ep_cfg.medConfig.clockRate = 8000
+    ep_cfg.medConfig.sndClockRate = 8000
+    ep_cfg.medConfig.hasIoqueue = True
+    ep_cfg.medConfig.noVad = True
+    ep.libInit(ep_cfg)
+    for kind in (pj.PJSIP_TRANSPORT_UDP, pj.PJSIP_TRANSPORT_TCP):
+        tc = pj.TransportConfig()
+        tc.boundAddress = cfg.host
+        tc.port = cfg.port
+        ep.transportCreate(kind, tc)
+    ep.libStart()
+    return ep
+
+
+def pjlib():
+    """The C library under pjsua2, for the few calls its C++ API does not offer."""
+    import ctypes
+    import sys
+
+    ext = sys.modules.get("_pjsua2") or getattr(pj, "_pjsua2", None)
+    try:
+        return ctypes.CDLL(ext.__file__)
+    except (AttributeError, OSError, TypeError):
+        return None
+
+
+def quiet_lib_log() -> None:
+    import ctypes
+
+    lib = pjlib()
+    if lib is not None:
+        lib.pj_log_set_level(ctypes.c_int(1))
+
+
+def calls_held(lib) -> int:
+    """Calls pjsua still holds, those being hung up included (pjsua2 reports a hung-up call
+    as disconnected at once, yet keeps it until its CANCEL or BYE is through)."""
+    return lib.pjsua_call_get_count() if lib is not None else 0
