@@ -14,8 +14,9 @@ import logging
 from api import gateway_port as port
 
 from .core.queuecontrol import QueueControl
-from .core.queuemessages import (AskNext, Decided, Digit, Enqueue, Entered, MemberBusy, MemberTargets,
-                            Nudge, PushMember, QueueStep, QueueWrite, StartLoop, StopLoop)
+from .core.queuemessages import (AskNext, Decided, Digit, Enqueue, Entered, MemberBusy,
+                                 MemberTargets, Nudge, PushMember, QueueStep, QueueWrite,
+                                 StartLoop, StopLoop)
 
 log = logging.getLogger("sip_gateway")
 

@@ -77,7 +77,6 @@ class CallSession:
         self.finished = False
         self.pending: deque = deque()
         self.feeding = False
-        self.busy_seen = False  # a leg answered 486 (Diversion reason user-busy)
         self.transfer = TransferSide()
         self.queue_member = QueueMemberSide()
 
@@ -141,7 +140,6 @@ class CallSession:
         elif call.confirmed:
             self.feed(LegHungUp(call.leg))
         else:
-            self.busy_seen = self.busy_seen or status == 486
             self.feed(LegFailed(call.leg, status or 500))
 
     def media_ready(self, call) -> None:
@@ -213,7 +211,7 @@ class CallSession:
 
     def _dial(self, a: Dial) -> None:
         r = self.route_info
-        headers = self._headers(a.target)
+        headers = self._headers(a)
         log.info("dialling", extra=self.log_extra(event="dial", leg=a.leg, kind=a.target.kind,
                                                   uri=a.target.uri))
         shown = safe_user(a.target.from_number or (r.caller if r else None))
@@ -270,26 +268,17 @@ class CallSession:
         log.warning("call control refused an input", extra=self.log_extra(
             event="call_failed", reason=a.reason))
 
-    def _headers(self, target) -> list[tuple[str, str]]:
-        host, r = self.gw.contact_host, self.route_info
+    def _headers(self, a: Dial) -> list[tuple[str, str]]:
+        host, r, target = self.gw.contact_host, self.route_info, a.target
         out = []
         shown = safe_user(target.from_number or (r.caller if r else None))
         if shown:
             out.append(("P-Asserted-Identity", f"<sip:{shown}@{host}>"))
         if safe_user(target.diverted_from):
-            out += diversion_headers(target.diverted_from, target.uri, self._diversion_reason(),
-                                     host)
+            out += diversion_headers(target.diverted_from, target.uri, a.diversion, host)
         else:  # a forwarded call rings on: the phone may show who it was meant for
             out += forwarded_headers(self.msg.headers)
         return out
-
-    def _diversion_reason(self) -> str:
-        """RFC 5806: user-busy (a phone said 486, or the plan's when-busy rule), no-answer
-        (phones rang), else unconditional."""
-        rule = ((self.route_info and self.route_info.reason) or {}).get("rule")
-        if self.busy_seen or rule == "when_busy":
-            return "user-busy"
-        return "no-answer" if self.legs else "unconditional"
 
     def _connect(self) -> None:
         leg = self.legs.get(self.bridge_leg) if self.bridge_leg else None

@@ -162,6 +162,7 @@ class CallControl(LegMachine):
     def on_routed(self, ev: Routed) -> State:
         self.steps = list(ev.plan.steps)
         self.push_wanted = ev.plan.push
+        self.when_busy = ev.plan.busy
         self.do(WriteState("ringing"))
         return self._next_step()
 

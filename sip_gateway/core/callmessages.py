@@ -51,6 +51,7 @@ Step = Announce | RingStep | PlayMessage | Reject
 class CallPlan:
     steps: tuple[Step, ...]
     push: bool = True         # the who's-calling push before the first device rings
+    busy: bool = False        # the user's when-busy rule: what it diverts to is user-busy
 
 
 # -- inputs -------------------------------------------------------------------------------
@@ -122,6 +123,8 @@ class Push:
 class Dial:
     leg: int
     target: Target
+    diversion: str = ""       # a target with `diverted_from`: RFC 5806 reason (user-busy,
+    #                           no-answer, unconditional) for its Diversion header
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,9 +10,10 @@ user), ring the user again, or end.
 from __future__ import annotations
 
 import enum
+from dataclasses import replace
 from typing import Protocol
 
-from .callmessages import (CallerHungUp, CancelLeg, CancelTimer, CommandDone, HangupCommand,
+from .callmessages import (CallerHungUp, CancelLeg, CancelTimer, CommandDone, Dial, HangupCommand,
                            LegAnswered, LegFailed, LegHungUp, LegProgress, StartTimer, Target,
                            TimerFired)
 from .machine import Go, go
@@ -36,6 +37,7 @@ class TransferHost(Protocol):
     def transfer_leg(self, target: Target) -> object: ...
     def transfer_settled(self, settled: Settled, back: tuple) -> enum.Enum: ...
     def hang_up(self, ev: HangupCommand) -> enum.Enum: ...
+    def diversion(self, n: int, target: Target) -> str: ...
 
 
 class Handover:
@@ -84,6 +86,8 @@ class Handover:
                 host.timers.add(a.name)
             elif isinstance(a, CancelTimer):
                 host.timers.discard(a.name)
+            elif isinstance(a, Dial):
+                a = replace(a, diversion=host.diversion(a.leg, a.target))
             host.do(a)
             if isinstance(a, Settled):
                 settled = a

@@ -8,7 +8,7 @@ whole state graph reads from the table. A pair the table lacks is an input the s
 accept: `unexpected()` ends the call cleanly. Timers are data (`StartTimer`, `CancelTimer`).
 
 `LegMachine` adds what the two call machines share: a call that has ended ignores its inputs,
-and a leg already cancelled that answers late is hung up.
+a leg already cancelled that answers late is hung up, and a diverted leg says why.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import ClassVar
 
-from .callmessages import CancelLeg, CancelTimer, LegAnswered, StartTimer
+from .callmessages import CancelLeg, CancelTimer, LegAnswered, LegFailed, StartTimer
 
 
 class TableError(RuntimeError):
@@ -93,6 +93,24 @@ class LegMachine(Machine):
 
     legs: dict
     timers: set[str]
+    busy_seen = False          # a leg said 486
+    when_busy = False          # the plan is the user's when-busy rule
+
+    def handle(self, event) -> list:
+        if isinstance(event, LegFailed) and event.status == 486:
+            self.busy_seen = True
+        return super().handle(event)
+
+    def diversion(self, n: int, target) -> str:
+        """Why leg `n` to `target` carries the originally called number (RFC 5806): user-busy
+        (a phone said 486, or the when-busy rule), no-answer (phones rang before), else
+        unconditional; nothing for a target that is not a diversion."""
+        if not target.diverted_from:
+            return ""
+        if self.busy_seen or self.when_busy:
+            return "user-busy"
+        rang = any(k != n and leg.status != "waiting" for k, leg in self.legs.items())
+        return "no-answer" if rang else "unconditional"
 
     def screen(self, event) -> list | None:
         if self.over:

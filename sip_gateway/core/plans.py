@@ -75,7 +75,7 @@ def call_plan(plan, called: str, uris: dict, colleague_numbers: dict | None = No
             steps.append(Reject(486))
         else:
             steps.append(Reject(480))
-    return CallPlan(tuple(steps), push=has_devices)
+    return CallPlan(tuple(steps), push=has_devices, busy=plan.rule == "when_busy")
 
 
 def voicemail_plan(called: str, uris: dict) -> CallPlan:

@@ -105,7 +105,7 @@ class QueueControl(LegMachine):
             n = len(self.legs) + 1
             self.legs[n] = _Leg(user, target)
             legs.add(n)
-            self.do(Dial(n, target))
+            self.do(Dial(n, target, self.diversion(n, target)))
         self.ringing[user] = legs
         return legs
 

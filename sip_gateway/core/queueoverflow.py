@@ -25,6 +25,7 @@ class OverflowHost(Protocol):
     def drop_legs(self, keep: int | None = None) -> None: ...
     def fail(self, reason: str) -> enum.Enum: ...
     def end(self) -> enum.Enum: ...
+    def diversion(self, n: int, target: Target) -> str: ...
 
 
 class Overflow:
@@ -44,7 +45,7 @@ class Overflow:
             return host.end()
         n = len(host.legs) + 1
         host.legs[n] = self.make_leg(None, target)
-        host.do(Dial(n, target))
+        host.do(Dial(n, target, host.diversion(n, target)))
         return self.ringing
 
     def _ours(self, n: int) -> bool:

@@ -24,6 +24,7 @@ class RingHost(Protocol):
     def cancel_timer(self, name: str) -> None: ...
     def live_legs(self) -> list[int]: ...
     def step_over(self) -> enum.Enum: ...
+    def diversion(self, n: int, target) -> str: ...
 
 
 class Turns:
@@ -34,7 +35,7 @@ class Turns:
         """Dial leg `n`; one that rings for a while only (one after another) gets its end."""
         leg = self.host.legs[n]
         leg.status = "dialled"
-        self.host.do(Dial(n, leg.target))
+        self.host.do(Dial(n, leg.target, self.host.diversion(n, leg.target)))
         if leg.target.ring_for:
             self.host.start_timer(f"stop:{n}", leg.target.ring_for)
 

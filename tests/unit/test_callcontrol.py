@@ -57,15 +57,30 @@ def test_no_answer_moves_on_to_voicemail_with_the_diversion():
     call, _ = routed()
     actions = call.handle(TimerFired("no_answer:1"))
     assert {CancelLeg(1), CancelLeg(2)} <= set(actions)
-    assert Dial(4, VOICEMAIL) in actions
+    assert Dial(4, VOICEMAIL, "no-answer") in actions
     assert Push("ended", "ended") in actions and Push("incoming") not in actions
+
+
+def test_a_phone_that_said_busy_makes_the_diversion_user_busy():
+    call, _ = routed()
+    call.handle(LegFailed(1, 486))
+    actions = call.handle(TimerFired("no_answer:1"))
+    assert Dial(4, VOICEMAIL, "user-busy") in actions
+
+
+def test_a_plan_straight_to_voicemail_diverts_unconditionally_or_user_busy_by_its_rule():
+    for busy, reason in ((False, "unconditional"), (True, "user-busy")):
+        call = cc.CallControl()
+        actions = call.handle(Routed(CallPlan((RingStep((VOICEMAIL,), 120, devices=False),),
+                                              push=False, busy=busy)))
+        assert Dial(1, VOICEMAIL, reason) in actions
 
 
 def test_every_phone_busy_moves_on_at_once():
     plan = CallPlan((RingStep((SOFT,), 25), RingStep((VOICEMAIL,), 120, devices=False)))
     call, _ = routed(plan)
     actions = call.handle(LegFailed(1, 486))
-    assert Dial(2, VOICEMAIL) in actions
+    assert Dial(2, VOICEMAIL, "user-busy") in actions
 
 
 def test_a_cancelled_phone_that_answers_late_is_hung_up_and_changes_nothing():

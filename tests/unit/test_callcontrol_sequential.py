@@ -41,7 +41,7 @@ def test_the_last_phone_rings_until_the_step_ends_then_voicemail():
     last = call.handle(TimerFired("dial:3"))
     assert last == [Dial(3, MOBILE)]  # no turn of its own
     over = call.handle(TimerFired("no_answer:1"))
-    assert CancelLeg(3) in over and Dial(4, VOICEMAIL) in over and Push("missed") in over
+    assert CancelLeg(3) in over and Dial(4, VOICEMAIL, "no-answer") in over and Push("missed") in over
 
 
 def test_a_phone_answering_in_its_turn_wins_and_no_later_turn_rings():

@@ -49,7 +49,7 @@ def test_a_transfer_that_comes_back_rings_the_users_devices_again_then_voicemail
     assert Push("incoming") in actions and Dial(3, SOFT) in actions  # the phones ring again
     assert call.state == cc.State.RINGING
     actions = call.handle(TimerFired("no_answer:2"))  # the user does not answer either
-    assert Dial(4, VOICEMAIL) in actions and Push("missed") in actions
+    assert Dial(4, VOICEMAIL, "no-answer") in actions and Push("missed") in actions
 
 
 def test_the_returned_call_answered_by_the_user_is_bridged_to_them_again():

@@ -194,7 +194,7 @@ def test_total_time_over_times_out_and_dials_the_overflow_with_music_on():
     call.handle(PlaybackDone())
     out = call.handle(TimerFired("max_wait"))
     assert out == [CancelLeg(1), PushMember(12, "ended", "ended"), QueueWrite("time_out", 40),
-                   CancelTimer("ring:1"), Dial(2, VOICEMAIL)]
+                   CancelTimer("ring:1"), Dial(2, VOICEMAIL, "no-answer")]
     assert call.state == qt.State.OVERFLOW
     assert call.handle(LegAnswered(2)) == [StopLoop(), Bridge(2)]
     assert call.handle(LegHungUp(2)) == [HangupCaller()]
@@ -211,14 +211,14 @@ def test_total_time_over_with_hang_up_as_overflow_hangs_up():
 def test_a_queue_that_does_not_take_the_call_overflows_at_once_without_answering():
     call = qc.QueueControl()
     call.handle(Routed(CallPlan((SUPPORT,), push=False)))
-    assert call.handle(Entered(41, False)) == [Dial(1, VOICEMAIL)]
+    assert call.handle(Entered(41, False)) == [Dial(1, VOICEMAIL, "unconditional")]
     assert call.handle(LegAnswered(1)) == [AnswerCaller(), Bridge(1)]
 
 
 def test_no_database_overflows_and_an_unreachable_overflow_rejects_the_caller():
     call = qc.QueueControl()
     call.handle(Routed(CallPlan((SUPPORT,), push=False)))
-    assert call.handle(Entered(None, False)) == [Dial(1, VOICEMAIL)]
+    assert call.handle(Entered(None, False)) == [Dial(1, VOICEMAIL, "unconditional")]
     assert call.handle(LegFailed(1, 503)) == [RejectCaller(480)]
 
 
@@ -321,7 +321,7 @@ def test_a_call_the_member_does_not_take_back_goes_to_the_overflow_once_over_for
     call.handle(LegFailed(2, 486))
     out = call.handle(TimerFired("back"))
     assert out == [CancelLeg(3), PushMember(12, "ended", "ended"), QueueWrite("ended", 40),
-                   MemberBusy(12, False), Dial(4, VOICEMAIL)]
+                   MemberBusy(12, False), Dial(4, VOICEMAIL, "user-busy")]
     assert call.state == qt.State.OVERFLOW
 
 
