@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 from flask import Flask, redirect
 from werkzeug.routing import IntegerConverter
 
+from i18n import N_
+
 from .config import Settings
 
 if TYPE_CHECKING:
@@ -85,7 +87,8 @@ def create_app(settings: Settings, process: "Process") -> Flask:
             with engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
         except Exception as exc:  # any driver error means not ready
-            raise ServiceUnavailable(f"database unreachable: {type(exc).__name__}")
+            raise ServiceUnavailable(N_("database unreachable: {error}"),
+                                     values={"error": type(exc).__name__})
         return {"status": "ready"}
 
     @app.get("/")

@@ -8,6 +8,7 @@ carries the same keys (`loc_args` as JSON text) and the text.
 from __future__ import annotations
 
 from i18n import N_, tr, user_language
+from i18n.shared import returned_reason
 
 from .events import CALL_ENDED, INCOMING_CALL, MISSED_CALL, TRANSFER_RETURNED
 
@@ -31,10 +32,11 @@ def alert(kind: str, data: dict, lang: str) -> dict:
     number = caller.get("number") or ""
     if kind == TRANSFER_RETURNED:
         target = data.get("target") or _who(caller, lang)
-        if data.get("why"):
-            body_key, args = "TRANSFER_RETURNED_BODY_WHY", [target, data["why"], number]
-            body = tr(lang, "The call to {target} came back: {why}", target=target,
-                      why=data["why"])
+        why = data.get("why") or (returned_reason(target, data["why_reason"], lang)
+                                  if data.get("why_reason") else None)
+        if why:
+            body_key, args = "TRANSFER_RETURNED_BODY_WHY", [target, why, number]
+            body = tr(lang, "The call to {target} came back: {why}", target=target, why=why)
         else:
             body_key, args = "TRANSFER_RETURNED_BODY", [target, number]
             body = tr(lang, "The call to {target} came back", target=target)

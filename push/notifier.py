@@ -60,15 +60,20 @@ class Notifier:
                      {"caller": _caller(caller_number, hit)}, MISSED_TTL_S)
 
     def transfer_returned(self, tenant_id: int, user_id: int, call_id: str, target_name: str,
-                          *, why: str | None = None, caller_number: str | None = None,
-                          hit: dict | None = None, ring_timeout: float = 30.0) -> None:
+                          *, why: str | None = None, why_reason: str | None = None,
+                          caller_number: str | None = None, hit: dict | None = None,
+                          ring_timeout: float = 30.0) -> None:
         """An alert: "the call to <target_name> came back: <why>" (transfer with return).
 
-        `why` says what happened, for a person ("Anna did not answer").
+        `why` says what happened, for a person ("Anna did not answer"); without it,
+        `why_reason` (no_answer, busy, declined, unavailable, not_found) is worded in each
+        phone's language.
         """
         data = {"target": target_name, "caller": _caller(caller_number, hit)}
         if why:
             data["why"] = why
+        elif why_reason:
+            data["why_reason"] = why_reason
         self._submit(TRANSFER_RETURNED, tenant_id, user_id, call_id, data, ring_timeout)
 
     def test(self, tenant_id: int, user_id: int) -> None:

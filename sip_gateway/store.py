@@ -162,7 +162,8 @@ class Store:
         ring = next((s.timeout for s in decided.steps if s.action == "ring"), None) or 25
         return Route(plan=plan, tenant_id=user.tenant_id, user_id=user.id, called=called,
                      caller=call.caller, hit=call.hit, context=call.context,
-                     reason={"profile": decided.profile_name, "rule": decided.rule,
+                     reason={"profile": decided.profile_name, "profile_key": decided.profile_key,
+                             "rule": decided.rule,
                              "dialled": dialled, **call.forwarded_to},
                      ring_timeout=float(ring))
 

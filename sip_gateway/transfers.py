@@ -182,16 +182,9 @@ def returned_push(session, reason: str) -> None:
 
     def send(why: str | None) -> None:
         session.gw.notifier.transfer_returned(r.tenant_id, user_id, session.sip_id, target,
-                                              why=why or returned_why_text(target, reason),
+                                              why=why, why_reason=reason,
                                               caller_number=r.caller, hit=r.hit)
     session.gw.recorder.submit(returned_why, order, reason, then=send)
-
-
-def returned_why_text(target: str, reason: str | None) -> str:
-    """Why, without the target's availability (when it could not be read)."""
-    from api.gateway_port import why_returned
-
-    return why_returned(target, reason, None, None)
 
 
 def _remember_leg(session) -> None:

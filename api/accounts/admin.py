@@ -1,13 +1,13 @@
 """Use cases for company administration: tenants, users and roles."""
 from __future__ import annotations
 
-from i18n import N_
-
 from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+
+from i18n import N_
 
 from ..core.db import get_scoped, has_text
 from ..core.ports import Event, ports
@@ -48,12 +48,12 @@ def update_tenant(db: Session, tenant: Tenant, data: dict[str, Any]) -> Tenant:
     return tenant
 
 
-def _commit(db: Session, field: str, message: str) -> None:
+def _commit(db: Session, field: str, message: str, **values: Any) -> None:
     try:
         db.commit()
     except IntegrityError:
         db.rollback()
-        raise Conflict(message, extra={"field": field})
+        raise Conflict(message, extra={"field": field}, values=values)
 
 
 # -- users -------------------------------------------------------------------------------
@@ -65,7 +65,7 @@ def _normalise_user_fields(tenant: Tenant, data: dict[str, Any]) -> dict[str, An
         if f in data:
             data[f] = normalise_field(f, data[f], tenant.country)
     if "mobile" in data and data["mobile"] is None:
-        raise field_error("mobile", "is required")
+        raise field_error("mobile", N_("is required"))
     if data.get("short_number") == "":
         data["short_number"] = None
     return data
@@ -153,37 +153,38 @@ def search_users(db: Session, tenant_id: int, q: str | None):
 def _check_permissions(perms: list[str]) -> None:
     bad = permissions.unknown(perms)
     if bad:
-        raise field_error("permissions", f"unknown permission(s): {', '.join(bad)}")
+        raise field_error("permissions", N_("unknown permission(s): {permissions}"),
+                          permissions=", ".join(bad))
 
 
 def create_role(db: Session, tenant_id: int, name: str, perms: list[str], *,
                 actor: Any = None) -> Role:
     _check_permissions(perms)
-    privileges.may_grant(actor, perms, "create this role")
+    privileges.may_grant(actor, perms, privileges.CREATE_ROLE)
     role = Role(tenant_id=tenant_id, name=name.strip(), permissions=sorted(set(perms)))
     db.add(role)
-    _commit(db, "name", f"A role named {name!r} exists")
+    _commit(db, "name", N_("A role named {name} exists"), name=repr(name))
     return role
 
 
 def update_role(db: Session, role: Role, data: dict[str, Any], *, actor: Any = None) -> Role:
     if role.builtin:
-        raise Forbidden("Built-in roles cannot be edited")
+        raise Forbidden(N_("Built-in roles cannot be edited"))
     privileges.may_act_on_role(actor, role)
     if "permissions" in data:
         _check_permissions(data["permissions"])
-        privileges.may_grant(actor, data["permissions"], "give a role these permissions")
+        privileges.may_grant(actor, data["permissions"], privileges.GIVE_PERMISSIONS)
         data["permissions"] = sorted(set(data["permissions"]))
     for key, value in data.items():
         setattr(role, key, value)
-    _commit(db, "name", "A role with that name exists")
+    _commit(db, "name", N_("A role with that name exists"))
     return role
 
 
 def delete_role(db: Session, role: Role, *, actor: Any = None) -> int:
     """Delete a custom role; its users move to the built-in "user" role. Returns how many."""
     if role.builtin:
-        raise Forbidden("Built-in roles cannot be deleted")
+        raise Forbidden(N_("Built-in roles cannot be deleted"))
     privileges.may_act_on_role(actor, role)
     fallback = builtin_role(db, role.tenant_id, permissions.USER)
     moved = 0

@@ -10,7 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..core.errors import Conflict, ValidationFailed, field_error
+from i18n import N_
+
+from ..core.errors import Conflict, FieldsInvalid, field_error
 from .models import CustomField, User
 
 TYPES = ("text", "number", "date", "choice")
@@ -30,18 +32,19 @@ def save(db: Session, tenant_id: int, row: CustomField | None, data: dict[str, A
         db.add(row)
     elif {"key", "type"} & data.keys() and (data.get("key", row.key), data.get("type", row.type)) \
             != (row.key, row.type):
-        raise Conflict("A field's key and type cannot change: define a new field")
+        raise Conflict(N_("A field's key and type cannot change: define a new field"))
     row.label = data.get("label", row.label)
     row.choices = data.get("choices", row.choices) or []
     if row.type == "choice" and not row.choices:
-        raise field_error("choices", "a choice field needs its choices")
+        raise field_error("choices", N_("a choice field needs its choices"))
     if row.type != "choice" and row.choices:
-        raise field_error("choices", f"a {row.type} field has no choices")
+        raise field_error("choices", N_("a {type} field has no choices"), type=row.type)
     try:
         db.commit()
     except IntegrityError:
         db.rollback()
-        raise Conflict(f"A field with the key {row.key!r} exists", extra={"field": "key"})
+        raise Conflict(N_("A field with the key {key} exists"), extra={"field": "key"},
+                       values={"key": repr(row.key)})
     return row
 
 
@@ -64,7 +67,7 @@ def checked(db: Session, tenant_id: int, current: dict | None, given: dict[str, 
     for key, value in given.items():
         field = fields.get(key)
         if field is None:
-            errors[key] = ["the company has no such field"]
+            errors[key] = [N_("the company has no such field")]
         elif value is None:
             values.pop(key, None)
         else:
@@ -74,8 +77,7 @@ def checked(db: Session, tenant_id: int, current: dict | None, given: dict[str, 
             else:
                 values[key] = value
     if errors:
-        raise ValidationFailed("custom_fields: " + "; ".join(
-            f"{k}: {v[0]}" for k, v in sorted(errors.items())), {"custom_fields": errors})
+        raise FieldsInvalid({"custom_fields": errors})
     return values
 
 
@@ -83,17 +85,18 @@ def _check(field: CustomField, value: Any) -> tuple[str | None, Any]:
     if field.type == "number":
         if isinstance(value, bool) or not isinstance(value, (int, float)) \
                 or not math.isfinite(value):
-            return "must be a number", None
+            return N_("must be a number"), None
         return None, value
     if not isinstance(value, str):
-        return f"must be {'a date (YYYY-MM-DD)' if field.type == 'date' else 'text'}", None
+        return (N_("must be a date (YYYY-MM-DD)") if field.type == "date"
+                else N_("must be text")), None
     if field.type == "date":
         try:
             return None, date.fromisoformat(value).isoformat()
         except ValueError:
-            return "must be a date (YYYY-MM-DD)", None
+            return N_("must be a date (YYYY-MM-DD)"), None
     if field.type == "choice":
         return (None, value) if value in field.choices else \
-            (f"must be one of {', '.join(field.choices)}", None)
+            (N_("must be one of {choices}").format(choices=", ".join(field.choices)), None)
     value = value.strip()
-    return (None, value) if len(value) <= TEXT_MAX else (f"at most {TEXT_MAX} characters", None)
+    return (None, value) if len(value) <= TEXT_MAX else (N_("at most {n} characters").format(n=TEXT_MAX), None)

@@ -9,19 +9,21 @@ import warnings
 
 from sqlalchemy.orm import Session
 
+from i18n import N_
+
 from ..core.clock import now
-from ..core.errors import NotFound, ValidationFailed
+from ..core.errors import FieldInvalid, NotFound
 from .models import User, UserPicture
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000          # a 40-megapixel photo is fine; more is a bomb or a poster
 SIDE = 512
-_AT_MOST = f"at most {MAX_PIXELS // 1_000_000} megapixels"
+MEGAPIXELS = MAX_PIXELS // 1_000_000
 FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 
 
-def _refuse(message: str) -> ValidationFailed:
-    return ValidationFailed(message, {"picture": [message]})
+def _refuse(message: str, **values) -> ValidationFailed:
+    return FieldInvalid("picture", [message], values)
 
 
 def normalise(raw: bytes) -> bytes:
@@ -29,26 +31,28 @@ def normalise(raw: bytes) -> bytes:
     from PIL import Image, UnidentifiedImageError
 
     if not raw:
-        raise _refuse("the picture is empty")
+        raise _refuse(N_("the picture is empty"))
     if len(raw) > MAX_BYTES:
-        raise _refuse(f"the picture is larger than {MAX_BYTES // (1024 * 1024)} MB")
+        raise _refuse(N_("the picture is larger than {mb} MB"), mb=MAX_BYTES // (1024 * 1024))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(raw), formats=FORMATS) as img:
                 width, height = img.size
                 if width * height > MAX_PIXELS:
-                    raise _refuse(f"the picture has {width}x{height} pixels: {_AT_MOST}")
+                    raise _refuse(N_("the picture has {width}x{height} pixels: at most {mp} megapixels"),
+                                  width=width, height=height, mp=MEGAPIXELS)
                 img.thumbnail((SIDE, SIDE))
                 flat = Image.new("RGB", img.size, "white")
                 rgba = img.convert("RGBA")
                 flat.paste(rgba, mask=rgba.getchannel("A"))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise _refuse(f"the picture has too many pixels: {_AT_MOST}") from exc
+        raise _refuse(N_("the picture has too many pixels: at most {mp} megapixels"),
+                      mp=MEGAPIXELS) from exc
     except UnidentifiedImageError as exc:
-        raise _refuse("not a JPEG, PNG, WebP or GIF picture") from exc
+        raise _refuse(N_("not a JPEG, PNG, WebP or GIF picture")) from exc
     except (OSError, SyntaxError, ValueError) as exc:  # truncated or corrupt data
-        raise _refuse("the picture is damaged and cannot be read") from exc
+        raise _refuse(N_("the picture is damaged and cannot be read")) from exc
     out = io.BytesIO()
     flat.save(out, "JPEG", quality=85, optimize=True)
     return out.getvalue()
@@ -68,7 +72,7 @@ def save(db: Session, user: User, raw: bytes) -> UserPicture:
 def get(db: Session, user: User) -> UserPicture:
     row = db.get(UserPicture, user.id)
     if row is None or row.tenant_id != user.tenant_id:
-        raise NotFound(f"User {user.id} has no picture")
+        raise NotFound(N_("User {id} has no picture"), values={"id": user.id})
     return row
 
 

@@ -18,6 +18,8 @@ from typing import Any, Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from i18n import N_
+
 from ..core.db import begin_write
 from ..core.errors import Conflict, Forbidden
 from . import permissions
@@ -30,27 +32,41 @@ def _lacking(actor: Any, perms: Iterable[str]) -> list[str]:
     return sorted(set(perms or ()) - set(actor.permissions))
 
 
-def may_grant(actor: Any, perms: Iterable[str], what: str) -> None:
+# What an actor may not do, with the permissions it would hand out that they lack.
+CREATE_ROLE = N_("You cannot create this role: it holds permissions you do not have "
+                 "({missing})")
+GIVE_PERMISSIONS = N_("You cannot give a role these permissions: it holds permissions you "
+                      "do not have ({missing})")
+CHANGE_USER = N_("You cannot change this user: it holds permissions you do not have "
+                 "({missing})")
+CHANGE_ROLE = N_("You cannot change the role {role}: it holds permissions you do not have "
+                 "({missing})")
+GIVE_ROLE = N_("You cannot give the role {role}: it holds permissions you do not have "
+               "({missing})")
+
+
+def may_grant(actor: Any, perms: Iterable[str], message: str, **values: Any) -> None:
+    """403 when `perms` hold permissions `actor` lacks; `message` names them as {missing}."""
     missing = _lacking(actor, perms)
     if missing:
-        raise Forbidden(f"You cannot {what}: it holds permissions you do not have "
-                        f"({', '.join(missing)})", extra={"missing_permissions": missing})
+        raise Forbidden(message, extra={"missing_permissions": missing},
+                        values={**values, "missing": ", ".join(missing)})
 
 
 def may_act_on_user(actor: Any, target: User) -> None:
-    may_grant(actor, target.role.permissions, "change this user")
+    may_grant(actor, target.role.permissions, CHANGE_USER)
 
 
 def may_act_on_role(actor: Any, role: Role) -> None:
-    may_grant(actor, role.permissions, f"change the role {role.name!r}")
+    may_grant(actor, role.permissions, CHANGE_ROLE, role=repr(role.name))
 
 
 def may_change_role(actor: Any, target: User, new_role: Role) -> None:
     if new_role.id == target.role_id:
         return
     if actor is not None and target.id == actor.user_id:
-        raise Forbidden("You cannot change your own role; ask another administrator")
-    may_grant(actor, new_role.permissions, f"give the role {new_role.name!r}")
+        raise Forbidden(N_("You cannot change your own role; ask another administrator"))
+    may_grant(actor, new_role.permissions, GIVE_ROLE, role=repr(new_role.name))
 
 
 def _is_admin(db: Session, role_id: int) -> bool:
@@ -76,5 +92,5 @@ def keeps_an_administrator(db: Session, target: User, *, new_role_id: int | None
                                               User.role_id.in_(admin_role),
                                               User.id != target.id).with_for_update()).all()
     if not others:
-        raise Conflict("A company keeps at least one administrator: make another user "
-                       "administrator first", extra={"reason": "last_administrator"})
+        raise Conflict(N_("A company keeps at least one administrator: make another user "
+                          "administrator first"), extra={"reason": "last_administrator"})

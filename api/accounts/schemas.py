@@ -5,6 +5,8 @@ import zoneinfo
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from i18n import N_
+
 from ..core.schemas import Boolean, Integer, PartialMixin
 from . import passwords, permissions
 
@@ -36,7 +38,7 @@ class UserSchema(Schema):
     office_number = fields.String(allow_none=True, validate=validate.Length(0, 40))
     short_number = fields.String(allow_none=True,
                                  validate=validate.Regexp(r"^(\d{2,8})?$",
-                                                          error="must be 2 to 8 digits"))
+                                                          error=N_("must be 2 to 8 digits")))
     tags = fields.List(fields.String(validate=validate.Length(1, 40)),
                        validate=validate.Length(0, 50))
     language = fields.String(allow_none=True, validate=validate.OneOf(LANGS))
@@ -126,20 +128,20 @@ class PermissionSchema(Schema):
 class TenantSchema(Schema):
     id = Integer(dump_only=True)
     name = fields.String(validate=validate.Length(1, 200))
-    country = fields.String(validate=validate.Regexp(r"^[A-Z]{2}$", error="ISO 3166 alpha-2"))
+    country = fields.String(validate=validate.Regexp(r"^[A-Z]{2}$", error=N_("ISO 3166 alpha-2")))
     timezone = fields.String()
     language = fields.String(validate=validate.OneOf(LANGS))
     password_policy = fields.String(validate=validate.OneOf(passwords.POLICIES))
     sms_service_number = fields.String(allow_none=True, validate=validate.Length(0, 40))
     reset_keyword = fields.String(validate=validate.Regexp(
-        r"^[A-Za-z0-9ÆØÅÄÖæøåäö]{2,32}$", error="one word of 2 to 32 letters or digits"))
+        r"^[A-Za-z0-9ÆØÅÄÖæøåäö]{2,32}$", error=N_("one word of 2 to 32 letters or digits")))
 
     @validates("timezone")
     def _tz(self, value: str, **_kw) -> None:
         try:
             zoneinfo.ZoneInfo(value)
         except Exception:  # any bad key: not found, path-like, NUL
-            raise ValidationError(f"unknown time zone {value!r}")
+            raise ValidationError(N_("unknown time zone {zone}").format(zone=repr(value)))
 
 
 class TenantUpdateSchema(PartialMixin, TenantSchema):
@@ -154,7 +156,7 @@ class UserQueryArgsSchema(Schema):
 class CustomFieldSchema(Schema):
     id = fields.Integer(dump_only=True)
     key = fields.String(required=True, validate=validate.Regexp(
-        r"^[a-z][a-z0-9_]{0,39}$", error="lower-case letters, digits and _, from a letter"))
+        r"^[a-z][a-z0-9_]{0,39}$", error=N_("lower-case letters, digits and _, from a letter")))
     label = fields.String(required=True, validate=validate.Length(1, 80))
     type = fields.String(required=True, validate=validate.OneOf(("text", "number", "date",
                                                                   "choice")))

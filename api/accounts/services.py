@@ -1,13 +1,13 @@
 """Use cases for accounts: login, refresh, logout, passwords and sessions."""
 from __future__ import annotations
 
-from i18n import N_
-
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+
+from i18n import N_
 
 from ..config import Settings
 from ..core.ports import Event, ports
@@ -84,15 +84,15 @@ def refresh(db: Session, settings: Settings, token: str) -> TokenPair:
     at = now()
     row = db.scalar(select(RefreshToken).where(RefreshToken.token_hash == hash_token(token or "")))
     if row is None:
-        raise Unauthorized("Unknown refresh token: log in again")
+        raise Unauthorized(N_("Unknown refresh token: log in again"))
     auth = db.get(AuthSession, row.session_id)
     if auth is None or auth.revoked_at is not None or auth.expires_at <= at:
         raise Unauthorized(N_("This session has been logged out: log in again"))
     if row.used_at is not None:
         revoke_sessions(db, auth.tenant_id, [auth.id], "refresh_token_reuse")
         db.commit()
-        raise Unauthorized("This refresh token was already used; the session has been revoked "
-                           "for safety: log in again")
+        raise Unauthorized(N_("This refresh token was already used; the session has been "
+                              "revoked for safety: log in again"))
     row.used_at = at
     auth.last_used_at = at
     auth.generation += 1
@@ -130,7 +130,7 @@ def end_session(db: Session, user: User, session_id: int) -> None:
                                                AuthSession.user_id == user.id,
                                                AuthSession.revoked_at.is_(None)))
     if auth is None:
-        raise NotFound(f"No active session with id {session_id}")
+        raise NotFound(N_("No active session with id {id}"), values={"id": session_id})
     revoke_sessions(db, user.tenant_id, [auth.id], "ended_by_user")
     db.commit()
 

@@ -17,6 +17,8 @@ import icalendar
 import recurring_ical_events
 from pebble import ProcessExpired, concurrent as pebble_concurrent
 
+from i18n import N_
+
 from ..core.errors import field_error
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -29,6 +31,10 @@ PARSE_SECONDS = 3.0          # the reading, in its own process
 PARSE_MEMORY = 384 * 1024 * 1024  # address space the reading may add
 
 
+TOO_LARGE = N_("the calendar is larger than 2 MB")
+UNREADABLE = N_("not a readable iCalendar file ({error})")
+
+
 class CalendarRefused(Exception):
     """The file is not read; the message says why, for the person who gave it."""
 
@@ -39,9 +45,9 @@ def busy_periods(ics: str, tz_name: str, start: datetime, end: datetime
 
     Raises `CalendarRefused` for an unreadable file or one past a limit."""
     if len(ics) > MAX_BYTES:
-        raise CalendarRefused("the calendar is larger than 2 MB")
+        raise CalendarRefused(TOO_LARGE)
     if ics.upper().count("BEGIN:VEVENT") > MAX_EVENTS:
-        raise CalendarRefused(f"the calendar has more than {MAX_EVENTS} events")
+        raise CalendarRefused(N_("the calendar has more than {n} events").format(n=MAX_EVENTS))
     try:
         cal = icalendar.Calendar.from_ical(ics)
         _check_rule_steps(cal, end)
@@ -49,7 +55,7 @@ def busy_periods(ics: str, tz_name: str, start: datetime, end: datetime
     except (CalendarRefused, MemoryError):
         raise
     except Exception as exc:  # the libraries raise many kinds on malformed input
-        raise CalendarRefused(f"not a readable iCalendar file ({type(exc).__name__})")
+        raise CalendarRefused(UNREADABLE.format(error=type(exc).__name__))
     tz = ZoneInfo(tz_name)
     days = max(1, (end - start).days)
     out: list[tuple[datetime, datetime, str]] = []
@@ -61,18 +67,18 @@ def busy_periods(ics: str, tz_name: str, start: datetime, end: datetime
                 count += 1
                 total += 1
                 if count > MAX_PER_EVENT:
-                    raise CalendarRefused(
-                        f"an event repeats more than {MAX_PER_EVENT} times in {days} days")
+                    raise CalendarRefused(N_("an event repeats more than {n} times in {days} "
+                                             "days").format(n=MAX_PER_EVENT, days=days))
                 if total > MAX_OCCURRENCES:
-                    raise CalendarRefused(
-                        f"the calendar has more than {MAX_OCCURRENCES} meetings in {days} days")
+                    raise CalendarRefused(N_("the calendar has more than {n} meetings in {days} "
+                                             "days").format(n=MAX_OCCURRENCES, days=days))
                 period = _busy(occurrence.as_component(False), tz)
                 if period is not None:
                     out.append(period)
         except (CalendarRefused, MemoryError):
             raise
         except Exception as exc:  # a broken rule in one event
-            raise CalendarRefused(f"not a readable iCalendar file ({type(exc).__name__})")
+            raise CalendarRefused(UNREADABLE.format(error=type(exc).__name__))
     return out
 
 
@@ -105,13 +111,14 @@ def _check_rule_steps(cal, end: datetime) -> None:
         for part in _EXPANDING:
             steps *= max(1, len(rule.get(part) or []))
         if steps > MAX_RULE_STEPS:
-            raise CalendarRefused(f"an event repeats too often to read (its rule "
-                                  f"{str(ev.get('SUMMARY', ''))[:40]!r} steps through "
-                                  f"about {int(steps):,} times)")
+            raise CalendarRefused(N_("an event repeats too often to read (its rule {event} "
+                                     "steps through about {n} times)").format(
+                event=repr(str(ev.get("SUMMARY", ""))[:40]), n=f"{int(steps):,}"))
         total += steps
         if total > MAX_TOTAL_STEPS:
-            raise CalendarRefused("the events repeat too often to read (their rules step "
-                                  f"through more than {MAX_TOTAL_STEPS:,} times together)")
+            raise CalendarRefused(N_("the events repeat too often to read (their rules step "
+                                     "through more than {n} times together)").format(
+                n=f"{MAX_TOTAL_STEPS:,}"))
 
 
 def _busy(ev, tz: ZoneInfo) -> tuple[datetime, datetime, str] | None:
@@ -155,14 +162,15 @@ def read_bounded(ics: str, tz_name: str, start: datetime, end: datetime, *, fiel
     """`busy_periods` in a child process within `seconds` and `memory`; a 422 on `field`
     (the upload or the feed URL) for a file that is refused or over its budget."""
     if len(ics) > MAX_BYTES:  # not worth a process
-        raise field_error(field, "the calendar is larger than 2 MB")
+        raise field_error(field, TOO_LARGE)
     run = pebble_concurrent.process(timeout=seconds, daemon=True)(_read_in_child)
     try:
         kind, value = run(ics, tz_name, start, end, memory).result()
     except concurrent.futures.TimeoutError:
-        raise field_error(field, f"the calendar takes too long to read (over {seconds:g} s)")
+        raise field_error(field, N_("the calendar takes too long to read (over {seconds} s)"),
+                          seconds=f"{seconds:g}")
     except (ProcessExpired, MemoryError):
-        raise field_error(field, "the calendar needs too much memory to read")
+        raise field_error(field, N_("the calendar needs too much memory to read"))
     if kind != "ok":
         raise field_error(field, str(value))
     return value  # type: ignore[return-value]

@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from i18n import N_
+
 from ..accounts.models import Tenant
 from ..core.clock import now
 from ..core.errors import AppError, NotFound, field_error
@@ -30,11 +32,11 @@ log = logging.getLogger("api.availability.calendar")
 
 class CalendarUnreachable(AppError):
     status = 502
-    title = "Bad gateway"
+    title = N_("Bad gateway")
     type_slug = "calendar-unreachable"
 
 
-UNREADABLE = "The calendar feed could not be read"
+UNREADABLE = N_("The calendar feed could not be read")
 
 
 def guard(settings) -> Guard:
@@ -65,18 +67,19 @@ def fetch(url: str, settings) -> str:
     try:
         status, body = guard(settings).get(url, {"Accept": "text/calendar"})
     except ResponseTooLarge:
-        raise field_error("url", "the calendar feed is larger than 2 MB")
+        raise field_error("url", N_("the calendar feed is larger than 2 MB"))
     except OutboundFailed:
         raise CalendarUnreachable(UNREADABLE)
     if status != 200:
-        raise CalendarUnreachable(f"The calendar feed answered HTTP {status}")
+        raise CalendarUnreachable(N_("The calendar feed answered HTTP {status}"),
+                                  values={"status": status})
     return body.decode("utf-8", errors="replace")
 
 
 def get_calendar(db: Session, tenant_id: int, user_id: int) -> Calendar:
     row = db.get(Calendar, user_id)
     if row is None or row.tenant_id != tenant_id:
-        raise NotFound("No calendar is connected: PUT a feed URL or an ICS file")
+        raise NotFound(N_("No calendar is connected: PUT a feed URL or an ICS file"))
     return row
 
 

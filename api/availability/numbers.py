@@ -7,12 +7,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from i18n import N_
+
 from ..accounts.models import Tenant, User
 from ..core.errors import Conflict, field_error
 from ..core.phone import normalise_field
 from . import sipcreds
 from .models import Device, MainNumber
 from .services import touch
+
+NOT_DISPLAYABLE = N_("{number} is not a number you may display")
 
 
 # -- main numbers --------------------------------------------------------------------------
@@ -31,10 +35,10 @@ def save_main_number(db: Session, tenant: Tenant, row: MainNumber | None,
     if "number" in data:
         data["number"] = normalise_field("number", data["number"], tenant.country)
         if data["number"] is None:
-            raise field_error("number", "is required")
+            raise field_error("number", N_("is required"))
     if data.get("user_id") is not None and db.scalar(select(User.id).where(
             User.id == data["user_id"], User.tenant_id == tenant.id)) is None:
-        raise field_error("user_id", "no such user in this company")
+        raise field_error("user_id", N_("no such user in this company"))
     if row is None:
         row = MainNumber(tenant_id=tenant.id)
         db.add(row)
@@ -44,8 +48,8 @@ def save_main_number(db: Session, tenant: Tenant, row: MainNumber | None,
         db.commit()
     except IntegrityError:
         db.rollback()
-        raise Conflict(f"{data.get('number')} is already one of the company's main numbers",
-                       extra={"field": "number"})
+        raise Conflict(N_("{number} is already one of the company's main numbers"),
+                       extra={"field": "number"}, values={"number": data.get("number")})
     return row
 
 
@@ -96,9 +100,9 @@ def save_device(db: Session, tenant: Tenant, user_id: int, row: Device | None,
     for key, value in data.items():
         setattr(row, key, value)
     if row.kind == "mobile" and not row.number:
-        raise field_error("number", "a mobile device needs its number")
+        raise field_error("number", N_("a mobile device needs its number"))
     if row.kind != "mobile" and not row.sip_uri:
-        raise field_error("sip_uri", f"a {row.kind} needs its SIP address")
+        raise field_error("sip_uri", N_("a {kind} needs its SIP address"), kind=row.kind)
     if row.kind not in sipcreds.SIP_KINDS:
         row.sip_username = row.sip_ha1 = None  # a mobile does not register
     touch(db, user_id)

@@ -6,15 +6,19 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from i18n import N_
+
 from ..accounts.models import Tenant, User
 from ..core.ports import ports
 from ..core.errors import Conflict, field_error
 from ..core.phone import normalise_field
 from .inputs import TARGETED
 from .models import Profile, Schedule, State
-from .numbers import allowed_display_numbers, main_number_set
+from .numbers import NOT_DISPLAYABLE, allowed_display_numbers, main_number_set
 from .services import ensure_standard, own, touch, user_profiles
 from .standard import stored_name
+
+NO_QUEUE = N_("no queue with id {id}")
 
 
 def list_profiles(db: Session, tenant_id: int, user_id: int) -> list[Profile]:
@@ -46,20 +50,21 @@ class _Checker:
         if kind not in TARGETED:
             return {"kind": kind, "target": None}
         if target in (None, ""):
-            raise field_error(field, f"a {kind} destination needs a target")
+            raise field_error(field, N_("a {kind} destination needs a target"), kind=kind)
         target = str(target)
         if kind in ("colleague", "queue"):
             if not target.isdigit() or not 0 < int(target) < 2**31:
-                raise field_error(field, f"target must be the {kind}'s id")
+                raise field_error(field, N_("target must be the {kind}'s id"), kind=kind)
             if kind == "colleague" and self.db.scalar(select(User.id).where(
                     User.id == int(target), User.tenant_id == self.tenant.id)) is None:
-                raise field_error(field, f"no colleague with id {target}")
+                raise field_error(field, N_("no colleague with id {id}"), id=target)
             if kind == "queue" and not self.queue_exists(int(target)):
-                raise field_error(field, f"no queue with id {target}")
+                raise field_error(field, NO_QUEUE, id=target)
         elif kind in ("main_number", "external"):
             target = normalise_field(field, target, self.tenant.country)
             if kind == "main_number" and target not in self.mains():
-                raise field_error(field, f"{target} is not one of the company's main numbers")
+                raise field_error(field, N_("{number} is not one of the company's main numbers"),
+                                  number=target)
         return {"kind": kind, "target": target}
 
     def queue_exists(self, queue_id: int) -> bool:
@@ -74,7 +79,8 @@ class _Checker:
             if f in data:
                 data[f] = self.destination(f, data[f])
         if (data.get("no_answer") or {}).get("kind") == "ring":
-            raise field_error("no_answer", "cannot be 'ring': choose where unanswered calls go")
+            raise field_error("no_answer",
+                              N_("cannot be 'ring': choose where unanswered calls go"))
         if "exceptions" in data:
             out = []
             for n, exc in enumerate(data["exceptions"]):
@@ -82,16 +88,16 @@ class _Checker:
                 exc["numbers"] = self.numbers(f"exceptions.{n}.numbers", exc.get("numbers", []))
                 by_number = exc["match"] in ("number", "list")
                 if by_number and not exc["numbers"]:
-                    raise field_error(f"exceptions.{n}.numbers", "give at least one number")
+                    raise field_error(f"exceptions.{n}.numbers", N_("give at least one number"))
                 if exc["match"] == "anyone" and exc["numbers"]:
                     raise field_error(f"exceptions.{n}.numbers",
-                                      "numbers are for match 'number' or 'list', not 'anyone'")
+                                      N_("numbers are for match 'number' or 'list', not 'anyone'"))
                 if exc.get("dialled") is not None:
                     exc["dialled"] = sorted(set(exc["dialled"]))
                 elif exc["match"] == "anyone":
                     raise field_error(f"exceptions.{n}.dialled",
-                                      "an exception for anyone needs the numbers it is for, "
-                                      "such as [\"mobile\"]")
+                                      N_("an exception for anyone needs the numbers it is "
+                                         "for, such as [\"mobile\"]"))
                 exc["destination"] = self.destination(f"exceptions.{n}.destination",
                                                       exc.get("destination")
                                                       or {"kind": "ring"})
@@ -105,7 +111,7 @@ class _Checker:
                 number = normalise_field(f"display_numbers.{kind}", raw, self.tenant.country)
                 if number not in allowed:
                     raise field_error(f"display_numbers.{kind}",
-                                      f"{number} is not a number you may display")
+                                      NOT_DISPLAYABLE, number=number)
                 shown[kind] = number
             data["display_numbers"] = shown
         if data.get("queue_logout") is None and "queue_logout" in data:
@@ -113,7 +119,7 @@ class _Checker:
         if isinstance(data.get("queue_logout"), list):
             for queue_id in data["queue_logout"]:
                 if not self.queue_exists(queue_id):
-                    raise field_error("queue_logout", f"no queue with id {queue_id}")
+                    raise field_error("queue_logout", NO_QUEUE, id=queue_id)
         return data
 
 
@@ -124,13 +130,13 @@ def _check_code(db: Session, tenant_id: int, user_id: int, code: str | None,
     from ..numbers.lookup import short_owner
 
     if short_owner(db, tenant_id, code) is not None:  # phones would dial the number instead
-        raise Conflict(f"Activation code {code} is one of the company's short numbers",
-                       extra={"field": "activation_code"})
+        raise Conflict(N_("Activation code {code} is one of the company's short numbers"),
+                       extra={"field": "activation_code"}, values={"code": code})
     other = db.scalar(select(Profile.id).where(Profile.user_id == user_id,
                                                Profile.activation_code == code))
     if other is not None and other != profile_id:
-        raise Conflict(f"Activation code {code} is used by another of your profiles",
-                       extra={"field": "activation_code"})
+        raise Conflict(N_("Activation code {code} is used by another of your profiles"),
+                       extra={"field": "activation_code"}, values={"code": code})
 
 
 def create_profile(db: Session, tenant: Tenant, user_id: int, data: dict[str, Any]) -> Profile:
@@ -140,7 +146,7 @@ def create_profile(db: Session, tenant: Tenant, user_id: int, data: dict[str, An
     count = db.scalar(select(func.count()).select_from(Profile)
                       .where(Profile.user_id == user_id))
     if count >= 50:
-        raise Conflict("A user can have at most 50 profiles")
+        raise Conflict(N_("A user can have at most {n} profiles"), values={"n": 50})
     data.setdefault("when_free", {"kind": "ring", "target": None})
     data.setdefault("when_busy", {"kind": "voicemail", "target": None})
     data.setdefault("no_answer", {"kind": "voicemail", "target": None})
@@ -167,7 +173,7 @@ def update_profile(db: Session, tenant: Tenant, profile: Profile,
 
 def delete_profile(db: Session, profile: Profile) -> None:
     if profile.is_default:
-        raise Conflict("Available is the fallback profile and cannot be deleted")
+        raise Conflict(N_("Available is the fallback profile and cannot be deleted"))
     state = db.get(State, profile.user_id)
     if state is not None and state.profile_id == profile.id:
         state.profile_id, state.until = None, None

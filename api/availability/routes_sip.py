@@ -5,6 +5,8 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from i18n import N_
+
 from ..accounts import permissions as perms
 from ..core.auth import current, login_required
 from ..core.db import get_scoped
@@ -49,5 +51,5 @@ class MySipCredentials(MethodView):
         db = db_session()
         row = get_scoped(db, Device, phone_device_id, current().tenant_id, "device")
         if row.user_id != current().user_id or row.kind != "softphone":
-            raise NotFound("no softphone of yours with this id")
+            raise NotFound(N_("no softphone of yours with this id"))
         return _issue(db, row)

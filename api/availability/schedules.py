@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from i18n import N_
+
 from ..core.errors import Conflict, field_error
 from .models import Profile, Schedule
 from .services import own, touch
@@ -32,22 +34,23 @@ def save_schedule(db: Session, tenant_id: int, user_id: int, row: Schedule | Non
         owner = db.scalar(select(Profile.user_id).where(Profile.id == data["profile_id"],
                                                         Profile.tenant_id == tenant_id))
         if owner != user_id:
-            raise field_error("profile_id", f"no profile with id {data['profile_id']}")
+            raise field_error("profile_id", N_("no profile with id {id}"), id=data["profile_id"])
     if row is None:
         count = db.scalar(select(func.count()).select_from(Schedule)
                           .where(Schedule.user_id == user_id))
         if count >= 100:
-            raise Conflict("A user can have at most 100 schedule entries")
+            raise Conflict(N_("A user can have at most {n} schedule entries"), values={"n": 100})
         row = Schedule(tenant_id=tenant_id, user_id=user_id, recurrence="none", weekdays=[])
     merged = {k: data.get(k, getattr(row, k)) for k in
               ("starts", "ends", "recurrence", "weekdays", "repeat_until")}
     if merged["ends"] <= merged["starts"]:
-        raise field_error("ends", "must be after starts")
+        raise field_error("ends", N_("must be after starts"))
     if merged["ends"] - merged["starts"] > LONGEST[merged["recurrence"]]:
-        raise field_error("ends", f"a {merged['recurrence']} entry lasts at most "
-                                  f"{LONGEST[merged['recurrence']].days} day(s)")
+        raise field_error("ends", N_("a {recurrence} entry lasts at most {days} day(s)"),
+                          recurrence=merged["recurrence"],
+                          days=LONGEST[merged["recurrence"]].days)
     if merged["repeat_until"] is not None and merged["repeat_until"] < merged["starts"].date():
-        raise field_error("repeat_until", "must not be before starts")
+        raise field_error("repeat_until", N_("must not be before starts"))
     for key, value in data.items():
         setattr(row, key, sorted(set(value)) if key == "weekdays" else value)
     if row.id is None:

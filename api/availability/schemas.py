@@ -5,6 +5,8 @@ from datetime import date, datetime
 
 from marshmallow import Schema, ValidationError, fields, post_dump, validate
 
+from i18n import N_
+
 from ..core.schemas import Boolean, Integer, PartialMixin
 from .featurecodes import CODE_RE
 from .inputs import (DESTINATION_KINDS, DEVICE_KINDS, DIALLED_KINDS, MATCHES, RECURRENCES,
@@ -30,7 +32,7 @@ class QueueLogout(fields.Field):
             return "all"
         if not isinstance(value, list) or len(value) > 200 or not all(
                 isinstance(v, int) and not isinstance(v, bool) and 0 < v < 2**31 for v in value):
-            raise ValidationError('must be "all" or a list of queue ids')
+            raise ValidationError(N_('must be "all" or a list of queue ids'))
         return sorted(set(value))
 
     def _serialize(self, value, attr, obj, **kwargs):
@@ -240,8 +242,8 @@ class DeviceSchema(Schema):
     kind = fields.String(required=True, validate=KIND)
     label = fields.String(validate=validate.Length(0, 80), load_default="")
     sip_uri = fields.String(allow_none=True, validate=validate.Regexp(
-        r"^sips?:[A-Za-z0-9._~+-]+@[A-Za-z0-9.-]+(:\d{1,5})?$", error="a SIP address "
-        "such as sip:2101@pbx.example.com"))
+        r"^sips?:[A-Za-z0-9._~+-]+@[A-Za-z0-9.-]+(:\d{1,5})?$", error=N_("a SIP address "
+        "such as sip:2101@pbx.example.com")))
     number = fields.String(allow_none=True, validate=validate.Length(0, 40),
                            metadata={"description": "A mobile's number (default: the user's)"})
     mex = Boolean(load_default=True,
@@ -312,7 +314,7 @@ class DisplayNumberSchema(Schema):
 
 
 URL = [validate.Length(1, 1000),
-       validate.Regexp(r"^(https?|webcal)://\S+$", error="an http(s) or webcal URL")]
+       validate.Regexp(r"^(https?|webcal)://\S+$", error=N_("an http(s) or webcal URL"))]
 
 
 class CalendarSchema(Schema):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from i18n import N_
+
 from ..accounts.models import Tenant
 from ..core.errors import Forbidden, field_error
 from ..core.phone import normalise_field
@@ -20,10 +22,10 @@ def switch_device(db: Session, tenant_id: int, user_id: int, device_id: int,
     keeps the device's switches to themselves."""
     row = own(db, Device, device_id, tenant_id, user_id, "device")
     if not row.user_may_switch:
-        raise Forbidden("Your administrator manages this device's switches",
+        raise Forbidden(N_("Your administrator manages this device's switches"),
                         extra={"device_id": row.id})
     if "mex" in data and row.kind != "mobile":
-        raise field_error("mex", "MEX (mobile extension) is a mobile's switch")
+        raise field_error("mex", N_("MEX (mobile extension) is a mobile's switch"))
     for key in SWITCHES:
         if key in data:
             setattr(row, key, data[key])
@@ -40,7 +42,7 @@ def switch_display_number(db: Session, tenant: Tenant, user_id: int, number: str
         number = normalise_field("number", number, tenant.country)
         allowed = {n["number"] for n in allowed_display_numbers(db, tenant, user_id)}
         if number not in allowed:
-            raise field_error("number", f"{number} is not a number you may display")
+            raise field_error("number", NOT_DISPLAYABLE, number=number)
     ensure_standard(db, tenant.id, user_id)
     rows = user_profiles(db, tenant.id, user_id)
     for profile in rows:

@@ -16,11 +16,14 @@ from sqlalchemy import String, bindparam, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from i18n import N_
+
 from ..accounts.models import Tenant, User
 from ..core.ports import Event, ports
 from ..core.clock import now
 from ..core.db import get_scoped
-from ..core.errors import NotFound, field_error
+from ..core.errors import field_error
+from ..core.not_found import not_found
 from . import convert, inputs as pure
 from .models import BusyPeriod, Calendar, Device, Profile, Schedule, State, new_stamp
 from .standard import standard_profiles
@@ -158,7 +161,7 @@ def own(db: Session, model: type, row_id: int, tenant_id: int, user_id: int, wha
     """One of this user's rows; someone else's is answered like a missing one."""
     row = get_scoped(db, model, row_id, tenant_id, what)
     if row.user_id != user_id:
-        raise NotFound(f"No {what} with id {row_id}")
+        raise not_found(what, row_id)
     return row
 
 
@@ -179,7 +182,7 @@ def _utc(field: str, value: datetime) -> datetime:
     try:
         return value.astimezone(timezone.utc)
     except (OverflowError, ValueError):
-        raise field_error(field, "is out of range")
+        raise field_error(field, N_("is out of range"))
 
 
 # -- the state in force and its side effects -----------------------------------------------
@@ -228,13 +231,14 @@ def set_availability(db: Session, tenant_id: int, user_id: int, actor_id: int,
                                               Profile.user_id == user_id,
                                               Profile.tenant_id == tenant_id))
     if profile is None:
-        raise field_error("profile_id", f"no profile with id {profile_id} for this user")
+        raise field_error("profile_id", N_("no profile with id {id} for this user"),
+                          id=profile_id)
     if until is not None:
         until = _utc("until", until)
         if until <= at:
-            raise field_error("until", "must be in the future")
+            raise field_error("until", N_("must be in the future"))
         if until - at > MAX_AHEAD:
-            raise field_error("until", "must be within 400 days")
+            raise field_error("until", N_("must be within {days} days"), days=MAX_AHEAD.days)
     state = db.get(State, user_id)
     if profile.is_default and until is None:  # back to Available: schedules apply again
         state.profile_id, state.until, state.note = None, None, note

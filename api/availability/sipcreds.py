@@ -10,6 +10,8 @@ import secrets
 
 from sqlalchemy.orm import Session
 
+from i18n import N_
+
 from ..core.errors import field_error
 from .models import Device
 
@@ -26,7 +28,8 @@ def issue(db: Session, device: Device, realm: str, registrar: str) -> dict:
     Any earlier password stops working at once: the edge reads the hash on every request.
     """
     if device.kind not in SIP_KINDS:
-        raise field_error("kind", f"a {device.kind} device does not register over SIP")
+        raise field_error("kind", N_("a {kind} device does not register over SIP"),
+                          kind=device.kind)
     if device.id is None:
         db.flush()
     username = device.sip_username or f"dev{device.id}"

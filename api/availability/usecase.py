@@ -14,6 +14,8 @@ from datetime import datetime
 from sqlalchemy import and_, case, exists, or_, select
 from sqlalchemy.orm import Session
 
+from i18n import N_
+
 from ..core.ports import ports
 from ..core.clock import now
 from ..core.errors import field_error
@@ -52,7 +54,7 @@ def preview(db: Session, tenant, user_id: int, caller: str | None, at: datetime 
     if at is not None:
         at = _utc("at", at)
         if abs(at - now()) > MAX_AHEAD:
-            raise field_error("at", "must be within 400 days of now")
+            raise field_error("at", N_("must be within {days} days of now"), days=MAX_AHEAD.days)
     return route_call(db, tenant.id, tenant.country, user_id, caller, dialled=dialled,
                       busy=busy, at=at)
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from ..core.ports import Event, ports
 from ..core.clock import now
 from ..core.db import Prepared
-from ..core.errors import NotFound
+from ..core.not_found import not_found
 from ..core.phone import try_e164
 from .models import CallLogEntry, QueueLogEntry
 from .sources import Hit
@@ -25,7 +25,7 @@ def _tenant_country(db: Session, tenant_id: int) -> str:
 
     country = db.scalar(select(Tenant.country).where(Tenant.id == tenant_id))
     if country is None:
-        raise NotFound(f"No company with id {tenant_id}")
+        raise not_found("company", tenant_id)
     return country
 
 
@@ -59,7 +59,7 @@ def _user_in_tenant(db: Session, tenant_id: int, user_id: int | None) -> None:
 
     if user_id is not None and db.scalar(select(User.id).where(
             User.id == user_id, User.tenant_id == tenant_id)) is None:
-        raise NotFound(f"No user with id {user_id}")
+        raise not_found("user", user_id)
 
 
 _CALL_LOG_INSERT = insert(CallLogEntry.__table__)  # built once; the values are bound per call
@@ -86,9 +86,9 @@ def record_call(db: Session, tenant_id: int, user_id: int, *, direction: str, st
         raise ValueError(f"direction must be one of {DIRECTIONS}, status one of {STATUSES}")
     found = _COUNTRY_AND_USER.first(db, tid=tenant_id, uid=user_id)
     if found is None:
-        raise NotFound(f"No company with id {tenant_id}")
+        raise not_found("company", tenant_id)
     if found.user_id is None:
-        raise NotFound(f"No user with id {user_id}")
+        raise not_found("user", user_id)
     number = _number(db, tenant_id, other_number, found.country)
     if hit is None and look_up and number:
         from .lookup import lookup
@@ -167,7 +167,7 @@ def mark_handled(db: Session, tenant_id: int, user_id: int, entry_id: int, handl
                                                  CallLogEntry.tenant_id == tenant_id,
                                                  CallLogEntry.user_id == user_id))
     if entry is None:
-        raise NotFound(f"No call log entry with id {entry_id}")
+        raise not_found("call log entry", entry_id)
     entry.handled_at = (entry.handled_at or now()) if handled else None
     db.commit()
     return entry

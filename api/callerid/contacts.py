@@ -7,8 +7,11 @@ from typing import Any
 from sqlalchemy import Select, String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
+from i18n import N_
+
 from ..core.db import has_text
-from ..core.errors import NotFound, ValidationFailed
+from ..core.errors import FieldInvalid, field_error
+from ..core.not_found import not_found
 from ..core.phone import InvalidNumber, normalise_field, to_e164
 from . import importers, index
 from .models import Contact, DirectoryNumber
@@ -34,7 +37,7 @@ def get_contact(db: Session, tenant_id: int, contact_id: int, owner_user_id: int
     contact = db.scalar(select(Contact).where(Contact.id == contact_id,
                                               Contact.tenant_id == tenant_id, owner))
     if contact is None:
-        raise NotFound(f"No contact with id {contact_id}")
+        raise not_found("contact", contact_id)
     return contact
 
 
@@ -98,7 +101,7 @@ def read_records(fmt: str, text: str, limit: int | None = MAX_IMPORT + 1):
     try:
         return list(itertools.islice(importers.READERS[fmt](text.replace("\x00", "")), limit))
     except importers.ImportError_ as exc:
-        raise ValidationFailed(f"data: {exc}", {"data": [str(exc)]})
+        raise FieldInvalid("data", [str(exc)])
 
 
 def clean_record_numbers(rec: dict, region: str) -> tuple[list[dict], list[str]]:
@@ -120,8 +123,7 @@ def import_contacts(db: Session, tenant, fmt: str, text: str, owner_user_id: int
     """Create a contact per record; records without a name or a readable number are skipped."""
     records = read_records(fmt, text)
     if len(records) > MAX_IMPORT:
-        raise ValidationFailed(f"data: at most {MAX_IMPORT} contacts per import",
-                               {"data": [f"at most {MAX_IMPORT} contacts per import"]})
+        raise field_error("data", N_("at most {n} contacts per import"), n=MAX_IMPORT)
     created, skipped = 0, []
     for line, rec in records:
         numbers, bad = clean_record_numbers(rec, tenant.country)

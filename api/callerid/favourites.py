@@ -6,13 +6,14 @@ availability?} or None). Without a provider such favourites cannot be added.
 """
 from __future__ import annotations
 
-from i18n import N_
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from i18n import N_
+
 from ..core.ports import ports
-from ..core.errors import Conflict, NotFound, ValidationFailed, field_error
+from ..core.errors import Conflict, NotFound, field_error
+from ..core.not_found import not_found
 from ..core.phone import normalise_field
 from .directory import colleague_entry, contact_entry, live_status
 from .models import Contact, Favourite
@@ -95,13 +96,13 @@ def add(db: Session, tenant, user_id: int, data: dict) -> dict:
             raise field_error("number", N_("an external favourite needs a number"))
         target_id = None
     elif target_id is None:
-        raise field_error("target_id", f"a {kind} favourite needs target_id")
+        raise field_error("target_id", N_("a {kind} favourite needs target_id"), kind=kind)
     elif kind == "colleague" and not _users(db, tenant.id, [target_id]):
         raise NotFound(N_("No colleague with id {id}"), values={"id": target_id})
     elif kind == "contact" and not _contacts(db, tenant.id, user_id, [target_id]):
         raise NotFound(N_("No contact with id {id}"), values={"id": target_id})
     elif kind in PROVIDED and not ports(db).favourite_target(db, tenant.id, kind, target_id):
-        raise NotFound(f"No {kind.replace('_', ' ')} with id {target_id}")
+        raise not_found(kind.replace('_', ' '), target_id)
     favs = _mine(db, tenant.id, user_id)
     if any(f.kind == kind and f.target_id == target_id and f.number == number for f in favs):
         raise Conflict(N_("That is already a favourite"))
@@ -132,7 +133,8 @@ def rename(db: Session, tenant_id: int, user_id: int, favourite_id: int, label: 
     db.commit()
     found = [f for f in list_favourites(db, tenant_id, user_id) if f["id"] == fav.id]
     if not found:
-        raise NotFound(f"The target of favourite {favourite_id} no longer exists")
+        raise NotFound(N_("The target of favourite {id} no longer exists"),
+                       values={"id": favourite_id})
     return found[0]
 
 
@@ -145,8 +147,7 @@ def reorder(db: Session, tenant_id: int, user_id: int, ids: list[int]) -> list[d
     """Put the favourites in the order given; the list must name each favourite once."""
     favs = {f.id: f for f in _mine(db, tenant_id, user_id)}
     if sorted(ids) != sorted(favs):
-        raise ValidationFailed("ids: must list every one of your favourites exactly once",
-                               {"ids": ["must list every one of your favourites exactly once"]})
+        raise field_error("ids", N_("must list every one of your favourites exactly once"))
     for position, fav_id in enumerate(ids):
         favs[fav_id].position = position
     db.commit()

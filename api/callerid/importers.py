@@ -10,6 +10,7 @@ import csv
 import io
 import json
 from typing import Iterator
+from i18n import N_
 
 NUMBER_COLUMNS = ("number", "numbers", "phone", "telephone", "tel", "mobile", "office", "work",
                   "home", "direct", "switchboard", "fax")
@@ -63,22 +64,23 @@ def read_csv(text: str) -> Iterator[tuple[int, dict]]:
     reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
     try:
         if not reader.fieldnames:
-            raise ImportError_("the CSV has no header line")
+            raise ImportError_(N_("the CSV has no header line"))
         for row in reader:
             yield reader.line_num, _record_from_row(row)
     except csv.Error as exc:
-        raise ImportError_(f"unreadable CSV at line {reader.line_num}: {exc}")
+        raise ImportError_(N_("unreadable CSV at line {line}: {error}").format(
+            line=reader.line_num, error=exc))
 
 
 def read_json(text: str) -> Iterator[tuple[int, dict]]:
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise ImportError_(f"not valid JSON: {exc}")
+        raise ImportError_(N_("not valid JSON: {error}").format(error=exc))
     if isinstance(data, dict):
         data = data.get("entries") or data.get("contacts") or []
     if not isinstance(data, list):
-        raise ImportError_("JSON must be a list of entries or {\"entries\": [...]}")
+        raise ImportError_(N_("JSON must be a list of entries or an object with \"entries\""))
     for i, item in enumerate(data, start=1):
         if isinstance(item, dict):
             yield i, _record_from_row({str(k): v if isinstance(v, list) else
@@ -91,7 +93,7 @@ def read_vcard(text: str) -> Iterator[tuple[int, dict]]:
     try:
         cards = list(vobject.readComponents(text, ignoreUnreadable=True))
     except Exception as exc:  # vobject raises its own ParseError and plain errors alike
-        raise ImportError_(f"not a readable vCard file: {exc}")
+        raise ImportError_(N_("not a readable vCard file: {error}").format(error=exc))
     for i, card in enumerate(cards, start=1):
         if card.name != "VCARD":
             continue

@@ -5,6 +5,8 @@ from datetime import timezone
 
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
+from i18n import N_
+
 from ..core.schemas import Boolean, Integer, PartialMixin
 from .calllog import DIRECTIONS, QUEUE_EVENTS, STATUSES
 from .why import OUTCOMES, why
@@ -20,7 +22,7 @@ class Text(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         if "\x00" in text:
-            raise ValidationError("must not contain NUL characters")
+            raise ValidationError(N_("must not contain NUL characters"))
         return text
 
 
@@ -171,6 +173,19 @@ class CallLogQueryArgsSchema(Schema):
 
 
 class CallLogEntrySchema(Schema):
+    """An entry as its reader sees it: `why` is worded in `lang` (the API reader's language
+    when not given)."""
+
+    def __init__(self, *args, lang: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lang = lang
+
+    def _why(self, entry) -> str | None:
+        from ..core.request_language import request_language
+
+        return why(entry.direction, entry.outcome, entry.reason,
+                   self.lang or request_language())
+
     id = Integer()
     call_id = Text(allow_none=True)
     direction = Text(metadata={"description": " or ".join(DIRECTIONS)})
@@ -199,7 +214,7 @@ class CallLogEntrySchema(Schema):
     reason = fields.Dict(allow_none=True, dump_only=True, metadata={
         "description": "The routing that decided it: profile, rule (when_free, when_busy, "
                        "exception:<n>) and forwarded_to {kind, target, name}"})
-    why = fields.Function(lambda e: why(e.direction, e.outcome, e.reason), dump_only=True,
+    why = fields.Method("_why", dump_only=True,
                           metadata={"type": "string", "nullable": True, "description":
                                     '"Forwarded to Anna by your Lunch profile, when free"'})
     missed = fields.Function(lambda e: e.status == "missed" and e.direction == "incoming",

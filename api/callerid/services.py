@@ -8,7 +8,9 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..core.errors import field_error
+from i18n import N_
+
+from ..core.errors import Phrase, field_error
 from ..core.outbound import Refused
 from ..core.ports import ports
 from . import contacts, index, sources
@@ -72,19 +74,21 @@ SAMPLE_NUMBER = "+4722000000"  # fills the template to check where it points
 
 def _check_config(kind: str, config: dict) -> dict:
     if kind not in sources.kinds():
-        raise field_error("kind", f"must be one of {', '.join(sources.kinds())}")
+        raise field_error("kind", N_("must be one of {choices}"),
+                          choices=", ".join(sources.kinds()))
     if kind != "http_json":
         return config
     url = config.get("url_template") or ""
     if not url.startswith(("http://", "https://")) or not any(
             p in url for p in ("{e164}", "{digits}", "{national}")):
-        raise field_error("config", "url_template must be an http(s) URL with {e164}, "
-                                    "{digits} or {national}")
+        raise field_error("config", N_("url_template must be an http(s) URL with {e164}, "
+                                       "{digits} or {national}"),
+                          e164="{e164}", digits="{digits}", national="{national}")
     probe = sources.fill_template(url, SAMPLE_NUMBER)
     try:
         sources.guard().check_url(probe)
     except Refused as exc:
-        raise field_error("config", f"url_template: {exc.reason}")
+        raise field_error("config", N_("url_template: {reason}"), reason=Phrase(exc.reason))
     return config
 
 
@@ -121,9 +125,9 @@ def delete_source(db: Session, row: ExternalSource) -> None:
 def load_register(db: Session, tenant, row: ExternalSource, fmt: str, text: str) -> dict:
     """Replace a register's entries with the file's (name, organisation, address, numbers)."""
     if row.kind != "register":
-        raise field_error("kind", "only a register source holds entries")
+        raise field_error("kind", N_("only a register source holds entries"))
     if fmt == "vcard":
-        raise field_error("format", "a register is loaded from csv or json")
+        raise field_error("format", N_("a register is loaded from csv or json"))
     entries, skipped = [], []
     for line, rec in contacts.read_records(fmt, text, None):
         numbers, bad = contacts.clean_record_numbers(rec, tenant.country)

@@ -1,10 +1,28 @@
 """Why a call went where it went, as the call log tells it: "Forwarded to Anna by your Lunch
-profile", "Went to voicemail (your In a meeting profile)". Pure functions."""
+profile", "Went to voicemail (your In a meeting profile)". Pure functions.
+
+The entry keeps codes and parts (its `outcome` and a bounded `reason`: the profile's name and
+standard key, the rule, where it was forwarded); the sentence is worded when the entry is
+read, in the reader's language, so a standard profile is named as the reader's app names it.
+"""
 from __future__ import annotations
+
+from i18n import N_, tr
+
+from ..availability.standard import shown_name
 
 OUTCOMES = ("answered", "voicemail", "forwarded", "missed", "rejected", "busy", "failed")
 _BY_TARGET = {"voicemail": "voicemail", "forward": "forwarded"}
-_RULES = {"when_free": "when free", "when_busy": "when busy"}
+_RULES = {"when_free": N_("when free"), "when_busy": N_("when busy")}
+_EXCEPTION = N_("a caller exception")
+_BY = N_("your {profile} profile")
+_BY_RULE = N_("your {profile} profile, {rule}")
+_RANG = {"answered": N_("Answered; rang as {by} says"),
+         "missed": N_("Missed; rang as {by} says"),
+         "rejected": N_("Rejected; rang as {by} says"),
+         "busy": N_("Busy; rang as {by} says"),
+         "failed": N_("Failed; rang as {by} says")}
+_RANG_OTHERWISE = N_("{outcome}; rang as {by} says")
 _TEXT_LIMIT = 80
 
 
@@ -17,7 +35,8 @@ def bounded_reason(reason: dict | None) -> dict | None:
     """The routing reason kept with the entry: known keys, short texts."""
     if not reason:
         return None
-    kept = {k: _short(reason.get(k)) for k in ("profile", "rule") if reason.get(k)}
+    kept = {k: _short(reason.get(k)) for k in ("profile", "profile_key", "rule")
+            if reason.get(k)}
     to = reason.get("forwarded_to")
     if isinstance(to, dict):
         kept["forwarded_to"] = {k: _short(to.get(k)) for k in ("kind", "target", "name")}
@@ -28,26 +47,28 @@ def _short(value) -> str | None:
     return None if value is None else str(value)[:_TEXT_LIMIT]
 
 
-def _rule(rule: str | None) -> str:
+def _rule(rule: str | None, lang: str) -> str | None:
     if rule and rule.startswith("exception"):
-        return "a caller exception"
-    return _RULES.get(rule or "", "")
+        return tr(lang, _EXCEPTION)
+    words = _RULES.get(rule or "")
+    return tr(lang, words) if words else None
 
 
-def why(direction: str, outcome: str | None, reason: dict | None) -> str | None:
-    """One sentence for the app, or None when the entry keeps no reason (outgoing calls,
-    entries written before reasons were kept)."""
+def why(direction: str, outcome: str | None, reason: dict | None,
+        lang: str = "en") -> str | None:
+    """One sentence for the app in `lang`, or None when the entry keeps no reason (outgoing
+    calls, entries written before reasons were kept)."""
     if direction != "incoming" or not outcome or not reason or not reason.get("profile"):
         return None
-    by = f"your {reason['profile']} profile"
-    rule = _rule(reason.get("rule"))
-    by_rule = f"{by}, {rule}" if rule else by
+    profile = shown_name(reason.get("profile_key"), reason["profile"], lang)
+    rule = _rule(reason.get("rule"), lang)
+    by = tr(lang, _BY_RULE, profile=profile, rule=rule) if rule else \
+        tr(lang, _BY, profile=profile)
     if outcome == "voicemail":
-        return f"Went to voicemail by {by_rule}"
+        return tr(lang, N_("Went to voicemail by {by}"), by=by)
     if outcome == "forwarded":
         to = reason.get("forwarded_to") or {}
-        whom = to.get("name") or to.get("target") or "another number"
-        return f"Forwarded to {whom} by {by_rule}"
-    if outcome == "answered":
-        return f"Answered; rang as {by_rule} says"
-    return f"{outcome.capitalize()}; rang as {by_rule} says"
+        whom = to.get("name") or to.get("target") or tr(lang, N_("another number"))
+        return tr(lang, N_("Forwarded to {whom} by {by}"), whom=whom, by=by)
+    return tr(lang, _RANG.get(outcome, _RANG_OTHERWISE),
+              outcome=outcome.capitalize(), by=by)

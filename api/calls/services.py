@@ -14,8 +14,11 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from i18n import N_
+
 from ..core.clock import now
-from ..core.errors import Conflict, NotFound
+from ..core.errors import Conflict
+from ..core.not_found import not_found
 from ..core.ports import Event, ports
 from . import wakeup
 from .models import CallCommand, CallLeg, LiveCall
@@ -31,7 +34,7 @@ def my_calls(tenant_id: int, user_id: int):
 def _my_call(db: Session, tenant_id: int, user_id: int, call_id: int) -> LiveCall:
     call = db.get(LiveCall, call_id)
     if call is None or call.tenant_id != tenant_id or call.user_id != user_id:
-        raise NotFound(f"No live call with id {call_id}")
+        raise not_found("live call", call_id)
     return call
 
 
@@ -69,14 +72,14 @@ def _by_key(db: Session, tenant_id: int, user_id: int, key: str | None) -> CallC
 
 def _same_or_conflict(row: CallCommand, call_id: int, kind: str) -> CallCommand:
     if row.call_id != call_id or row.kind != kind:
-        raise Conflict("This Idempotency-Key was used for another command")
+        raise Conflict(N_("This Idempotency-Key was used for another command"))
     return row
 
 
 def get_command(db: Session, tenant_id: int, user_id: int, command_id: int) -> CallCommand:
     row = db.get(CallCommand, command_id)
     if row is None or row.tenant_id != tenant_id or row.user_id != user_id:
-        raise NotFound(f"No command with id {command_id}")
+        raise not_found("command", command_id)
     return row
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from sqlalchemy.types import TypeDecorator
 
 from .clock import as_utc
-from .errors import NotFound
+from .not_found import not_found
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -104,7 +104,7 @@ def get_scoped(session: Session, model: type, obj_id: int, tenant_id: int,
     """Fetch a tenant's row by id; another tenant's id is answered like a missing one."""
     obj = session.scalar(select(model).where(model.id == obj_id, model.tenant_id == tenant_id))
     if obj is None:
-        raise NotFound(f"No {what or model.__name__.lower()} with id {obj_id}")
+        raise not_found(what or model.__name__.lower(), obj_id)
     return obj
 
 

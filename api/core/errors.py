@@ -11,17 +11,33 @@ from typing import Any
 
 from i18n import N_, tr
 
+from .field_messages import localise_message
+
 
 def localise_texts(lang: str, value: Any) -> Any:
     """Every message in a tree of per-field errors (lists, dicts) in `lang`; texts the
     catalogs do not know stay as they are."""
     if isinstance(value, str):
-        return tr(lang, value)
+        return localise_message(lang, value)
     if isinstance(value, list):
         return [localise_texts(lang, v) for v in value]
     if isinstance(value, dict):
         return {k: localise_texts(lang, v) for k, v in value.items()}
     return value
+
+
+class Phrase(str):
+    """A value that is itself a catalog text (a refusal's reason in a larger message): it
+    is worded in the reader's language too."""
+
+
+def _worded(lang: str, message: str, values: dict[str, Any]) -> str:
+    """A marked template with its values, or a text already filled in (recognised by its
+    template), in `lang`."""
+    if not values:
+        return localise_message(lang, message)
+    return tr(lang, message, **{k: localise_message(lang, v) if isinstance(v, Phrase) else v
+                                for k, v in values.items()})
 
 
 class AppError(Exception):
@@ -45,7 +61,7 @@ class AppError(Exception):
         extra = dict(self.extra)
         if "errors" in extra:
             extra["errors"] = localise_texts(lang, extra["errors"])
-        return tr(lang, self.title), tr(lang, self.message, **self.values), extra
+        return tr(lang, self.title), _worded(lang, self.message, self.values), extra
 
 
 class ValidationFailed(AppError):
@@ -69,9 +85,32 @@ class FieldInvalid(ValidationFailed):
         self.field_values = values or {}
 
     def localised(self, lang: str) -> tuple[str, str, dict[str, Any]]:
-        texts = [tr(lang, m, **self.field_values) for m in self.messages]
+        texts = [_worded(lang, m, self.field_values) for m in self.messages]
         extra = {**self.extra, "errors": {**self.extra["errors"], self.field: texts}}
         return tr(lang, self.title), f"{self.field}: " + "; ".join(texts), extra
+
+
+class FieldsInvalid(ValidationFailed):
+    """A 422 naming every field that is wrong ({field: [message]}, nested for a field of
+    fields); the detail lists them, both in the reader's language."""
+
+    def __init__(self, errors: dict[str, Any]):
+        super().__init__(_summary(errors), errors)
+
+    def localised(self, lang: str) -> tuple[str, str, dict[str, Any]]:
+        errors = localise_texts(lang, self.extra["errors"])
+        return tr(lang, self.title), _summary(errors), {**self.extra, "errors": errors}
+
+
+def _summary(errors: dict[str, Any], path: str = "") -> str:
+    parts = []
+    for field, messages in sorted(errors.items()):
+        where = f"{path}.{field}" if path else field
+        if isinstance(messages, dict):
+            parts.append(_summary(messages, where))
+        else:
+            parts.append(f"{where}: " + "; ".join(map(str, messages)))
+    return "; ".join(parts)
 
 
 class Unauthorized(AppError):

@@ -21,11 +21,15 @@ from flask.json.provider import DefaultJSONProvider
 
 from i18n import N_
 
-from .errors import AppError, UnsupportedMediaType, ValidationFailed
+from .errors import AppError, Phrase, UnsupportedMediaType, ValidationFailed
 
 MAX_DEPTH = 64
 MAX_INT_DIGITS = 4300
 BODY_METHODS = ("POST", "PUT", "PATCH")
+
+
+TOO_DEEP = N_("JSON may be nested at most {n} levels deep")
+SURROGATE = N_("text must be valid Unicode (a lone surrogate such as \\ud800 is not)")
 
 
 class JSONLimitExceeded(ValueError):
@@ -34,7 +38,7 @@ class JSONLimitExceeded(ValueError):
 
 def _parse_int(text: str) -> int:
     if len(text.lstrip("-")) > MAX_INT_DIGITS:
-        raise JSONLimitExceeded(f"integers may have at most {MAX_INT_DIGITS} digits")
+        raise JSONLimitExceeded(N_("integers may have at most {n} digits").format(n=MAX_INT_DIGITS))
     return int(text)
 
 
@@ -53,18 +57,16 @@ def check_document(value: Any) -> None:
         item, depth = stack.pop()
         if isinstance(item, (dict, list)):
             if depth > MAX_DEPTH:
-                raise JSONLimitExceeded(f"JSON may be nested at most {MAX_DEPTH} levels deep")
+                raise JSONLimitExceeded(TOO_DEEP.format(n=MAX_DEPTH))
             if isinstance(item, dict):
                 for key, child in item.items():
                     if _has_surrogate(key):
-                        raise JSONLimitExceeded("text must be valid Unicode (a lone surrogate "
-                                                "such as \\ud800 is not)")
+                        raise JSONLimitExceeded(SURROGATE)
                     stack.append((child, depth + 1))
             else:
                 stack.extend((child, depth + 1) for child in item)
         elif isinstance(item, str) and _has_surrogate(item):
-            raise JSONLimitExceeded("text must be valid Unicode (a lone surrogate such as "
-                                    "\\ud800 is not)")
+            raise JSONLimitExceeded(SURROGATE)
 
 
 def _iso_default(value: Any) -> Any:
@@ -83,11 +85,12 @@ class StrictJSONProvider(DefaultJSONProvider):
             try:
                 s = s.decode("utf-8")
             except UnicodeDecodeError as exc:
-                raise JSONLimitExceeded(f"the body is not UTF-8 ({exc.reason})") from None
+                raise JSONLimitExceeded(N_("the body is not UTF-8 ({reason})").format(
+                    reason=exc.reason)) from None
         try:
             value = json.loads(s, parse_int=_parse_int, **kwargs)
         except RecursionError:
-            raise JSONLimitExceeded(f"JSON may be nested at most {MAX_DEPTH} levels deep") \
+            raise JSONLimitExceeded(TOO_DEEP.format(n=MAX_DEPTH)) \
                 from None
         check_document(value)
         return value
@@ -95,14 +98,15 @@ class StrictJSONProvider(DefaultJSONProvider):
 
 class BodyLimitExceeded(AppError):
     status = 400
-    title = "Bad request"
+    title = N_("Bad request")
     type_slug = "invalid-body"
 
 
 class StrictRequest(Request):
     def on_json_loading_failed(self, e: ValueError | None) -> Any:
         if isinstance(e, JSONLimitExceeded):
-            raise BodyLimitExceeded(f"The JSON body was refused: {e}")
+            raise BodyLimitExceeded(N_("The JSON body was refused: {reason}"),
+                                    values={"reason": Phrase(str(e))})
         raise ValidationFailed(N_("Invalid JSON body"), {"json": ["Invalid JSON body."]})
 
 
@@ -132,7 +136,14 @@ def install(app: Flask) -> None:
             request.get_json()  # cached for the view; refusals raise the problems above
         elif _requires_json_body():
             if has_body or (request.mimetype and not request.is_json):
+                if request.mimetype:
+                    raise UnsupportedMediaType(
+                        N_("{method} {path} takes an application/json body, not {type}"),
+                        values={"method": request.method, "path": request.path,
+                                "type": request.mimetype})
                 raise UnsupportedMediaType(
-                    f"{request.method} {request.path} takes an application/json body, "
-                    f"not {request.mimetype or 'no media type'}")
-            raise AppError(f"{request.method} {request.path} needs a JSON body")
+                    N_("{method} {path} takes an application/json body; the request names no "
+                       "media type"),
+                    values={"method": request.method, "path": request.path})
+            raise AppError(N_("{method} {path} needs a JSON body"),
+                           values={"method": request.method, "path": request.path})

@@ -26,6 +26,8 @@ from typing import Callable, Iterator
 import httpcore
 import httpx
 
+from i18n import N_
+
 from .errors import AppError
 
 Resolver = Callable[[str], list[str]]
@@ -39,7 +41,7 @@ class OutboundFailed(AppError):
     """The request was refused or failed; deliberately the same for every cause."""
 
     status = 502
-    title = "Bad gateway"
+    title = N_("Bad gateway")
     type_slug = "outbound-failed"
 
 
@@ -47,7 +49,7 @@ class ResponseTooLarge(OutboundFailed):
     """The address answered with more than the caller's limit (an answer, so no port secret)."""
 
     status = 422
-    title = "Unprocessable content"
+    title = N_("Unprocessable content")
     type_slug = "response-too-large"
 
 
@@ -68,7 +70,7 @@ def use_resolver(resolve: Resolver | dict[str, list[str]]) -> Iterator[None]:
 
         def resolve(host: str) -> list[str]:  # noqa: F811 - the mapping's function
             if host not in table:
-                raise Refused("the host cannot be found")
+                raise Refused(N_("the host cannot be found"))
             return list(table[host])
     previous, _resolver = _resolver, resolve
     try:
@@ -100,7 +102,7 @@ def _offline_resolve(host: str) -> list[str]:
     """APP_ENV=test without a seam: no DNS at all, only `localhost`."""
     if host == "localhost":
         return ["127.0.0.1"]
-    raise Refused("the host cannot be found")
+    raise Refused(N_("the host cannot be found"))
 
 
 def resolve(host: str, offline: bool = False
@@ -111,10 +113,10 @@ def resolve(host: str, offline: bool = False
     try:
         found = (_resolver or (_offline_resolve if offline else _system_resolve))(host.lower())
     except (OSError, UnicodeError, ValueError):
-        raise Refused("the host cannot be found")
+        raise Refused(N_("the host cannot be found"))
     addresses = [a for a in (literal_address(x) for x in found) if a is not None]
     if not addresses:
-        raise Refused("the host cannot be found")
+        raise Refused(N_("the host cannot be found"))
     return addresses
 
 
@@ -173,19 +175,19 @@ class Guard:
         """The URL as the HTTP client reads it, if its form is acceptable (no resolution:
         the address is checked where the connection is made)."""
         if "\\" in url or any(ord(c) < 33 or ord(c) == 127 for c in url):
-            raise Refused("an address with backslashes, spaces or control characters "
-                          "reads differently to different programs")
+            raise Refused(N_("an address with backslashes, spaces or control characters "
+                             "reads differently to different programs"))
         try:
             parsed = httpx.URL(url)
         except (httpx.InvalidURL, TypeError, ValueError):
-            raise Refused("not a valid URL")
+            raise Refused(N_("not a valid URL"))
         if parsed.scheme not in ("http", "https"):
-            raise Refused("only http and https addresses can be read")
+            raise Refused(N_("only http and https addresses can be read"))
         if not parsed.host:
-            raise Refused("the address has no host")
+            raise Refused(N_("the address has no host"))
         port = parsed.port or (443 if parsed.scheme == "https" else 80)
         if parsed.host.lower() not in self.allowed and port not in SAFE_PORTS and port < 1024:
-            raise Refused(f"port {port} is not allowed")
+            raise Refused(N_("port {port} is not allowed").format(port=port))
         return parsed
 
     def address_for(self, host: str) -> str:
@@ -193,7 +195,7 @@ class Guard:
         host = host.lower().strip("[]")
         addresses = resolve(host, self.offline)
         if host not in self.allowed and not all(is_public(a) for a in addresses):
-            raise Refused("the address must be a public one")
+            raise Refused(N_("the address must be a public one"))
         return str(addresses[0])
 
     def get(self, url: str, headers: dict | None = None, *,
@@ -211,15 +213,16 @@ class Guard:
                     return status, body
                 url = str(target.join(location))
         except _TooLarge:
-            raise ResponseTooLarge(f"The answer is larger than {limit} bytes")
+            raise ResponseTooLarge(N_("The answer is larger than {limit} bytes"),
+                                   values={"limit": limit})
         except (Refused, httpx.HTTPError, httpcore.ConnectError, OSError, ValueError):
             pass
-        raise OutboundFailed("The address could not be read")
+        raise OutboundFailed(N_("The address could not be read"))
 
     def _one(self, url: httpx.URL, headers: dict, deadline: float, limit: int):
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            raise Refused("out of time")
+            raise Refused(N_("out of time"))
         transport = _PinnedTransport(self)
         with httpx.Client(transport=transport, trust_env=False, follow_redirects=False,
                           timeout=remaining) as client, \
@@ -232,7 +235,7 @@ class Guard:
                 if len(body) > limit:
                     raise _TooLarge()
                 if time.monotonic() > deadline:
-                    raise Refused("out of time")
+                    raise Refused(N_("out of time"))
             return resp.status_code, None, bytes(body)
 
 

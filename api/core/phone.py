@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import phonenumbers
 
+from i18n import N_
+
 from .errors import field_error
 
 
@@ -46,4 +48,5 @@ def normalise_field(field: str, raw: str | None, region: str) -> str | None:
     try:
         return to_e164(raw, region)
     except InvalidNumber:
-        raise field_error(field, f"'{raw}' is not a valid phone number for region {region}")
+        raise field_error(field, N_("'{number}' is not a valid phone number for region {region}"),
+                          number=raw, region=region)

@@ -9,6 +9,8 @@ import re
 
 from flask import Flask, request
 
+from i18n import N_
+
 from .errors import AppError
 
 _CONVERTER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
@@ -16,7 +18,7 @@ _CONVERTER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 class UnknownQueryParameter(AppError):
     status = 400
-    title = "Unknown query parameter"
+    title = N_("Unknown query parameter")
     type_slug = "unknown-query-parameter"
 
 
@@ -58,5 +60,6 @@ def refuse_unknown_query_parameters(app: Flask, api) -> None:
         if unknown:
             listed = ", ".join(sorted(allowed)) or "none"
             raise UnknownQueryParameter(
-                f"unknown query parameter {', '.join(map(repr, unknown))}; "
-                f"this operation takes: {listed}", extra={"parameters": unknown})
+                N_("unknown query parameter {names}; this operation takes: {listed}"),
+                extra={"parameters": unknown},
+                values={"names": ", ".join(map(repr, unknown)), "listed": listed})

@@ -73,8 +73,10 @@ def on_call_missed(db: Session, entry: dict) -> None:
     """The user hears a missed call, as their call log shows it."""
     from types import SimpleNamespace
 
+    from ..accounts.language import language_of_user
     from ..callerid.schemas import CallLogEntrySchema
 
     shown = SimpleNamespace(**entry, handled_at=None, transfer=None)
-    record(db, entry["tenant_id"], "missed_call", CallLogEntrySchema().dump(shown),
+    lang = language_of_user(db, entry["tenant_id"], entry["user_id"])
+    record(db, entry["tenant_id"], "missed_call", CallLogEntrySchema(lang=lang).dump(shown),
            user_id=entry["user_id"])

@@ -7,6 +7,8 @@ from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from i18n import N_
+
 from ..accounts.tokens import access_token_expiry
 from ..core.auth import current, login_required
 from ..core.errors import AppError
@@ -42,7 +44,7 @@ def _last_event_id() -> int | None:
     if raw is None or raw == "":
         return None
     if not raw.isdigit() or len(raw) > 18:
-        raise AppError("Last-Event-ID must be the id of an event this stream sent",
+        raise AppError(N_("Last-Event-ID must be the id of an event this stream sent"),
                          extra={"last_event_id": raw[:40]})
     return int(raw)
 

@@ -11,14 +11,22 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from i18n import N_
+
 from ..accounts.models import Tenant
 from ..accounts.permissions import MANAGE_TENANT
-from ..core.errors import Forbidden, NotFound
+from ..core.errors import Forbidden
+from ..core.not_found import not_found
 from . import recipients
 from .models import MessageTemplate, RecipientGroup
 
 COMPANY, PERSONAL = "company", "personal"
 WHAT = {MessageTemplate: "template", RecipientGroup: "recipient group"}
+COMPANY_ONLY = {
+    "template": N_("Only administrators ({permission}) change the company's templates; "
+                   "make it personal instead"),
+    "recipient group": N_("Only administrators ({permission}) change the company's "
+                          "recipient groups; make it personal instead")}
 
 
 def visible(model, tenant_id: int, user_id: int):
@@ -31,15 +39,14 @@ def visible(model, tenant_id: int, user_id: int):
 def get(db: Session, model, tenant_id: int, user_id: int, row_id: int):
     row = db.scalar(visible(model, tenant_id, user_id).where(model.id == row_id))
     if row is None:
-        raise NotFound(f"No {WHAT[model]} with id {row_id}")
+        raise not_found(WHAT[model], row_id)
     return row
 
 
 def _may_change(principal: Any, owner_user_id: int | None, model) -> None:
     if owner_user_id is None and not principal.can(MANAGE_TENANT):
-        raise Forbidden(f"Only administrators ({MANAGE_TENANT}) change the company's "
-                        f"{WHAT[model]}s; make it personal instead",
-                        extra={"permission": MANAGE_TENANT})
+        raise Forbidden(COMPANY_ONLY[WHAT[model]], extra={"permission": MANAGE_TENANT},
+                        values={"permission": MANAGE_TENANT})
 
 
 def _apply(db: Session, tenant: Tenant, row, data: dict) -> None:

@@ -10,9 +10,11 @@ import phonenumbers
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from i18n import N_
+
 from ..accounts.models import Tenant, User
 from ..callerid.models import Contact
-from ..core.errors import ValidationFailed
+from ..core.errors import FieldInvalid, ValidationFailed
 from ..core.phone import InvalidNumber, to_e164
 from .models import RecipientGroup
 
@@ -27,9 +29,9 @@ class Recipient:
     kind: str  # number | contact | colleague
 
 
-def _refuse(field: str, message: str, bad: list) -> ValidationFailed:
-    return ValidationFailed(f"{field}: {message}: {', '.join(str(b) for b in bad)}",
-                            {field: [f"{message}: {', '.join(str(b) for b in bad)}"]})
+def _refuse(field: str, message: str, bad: list, **values) -> ValidationFailed:
+    """A 422 on `field`; `message` names the wrong entries as {bad}."""
+    return FieldInvalid(field, [message], {**values, "bad": ", ".join(str(b) for b in bad)})
 
 
 def read_numbers(raw: Iterable[str], region: str, field: str = "numbers") -> list[str]:
@@ -40,7 +42,7 @@ def read_numbers(raw: Iterable[str], region: str, field: str = "numbers") -> lis
         except InvalidNumber:
             bad.append(repr(text))
     if bad:
-        raise _refuse(field, f"not valid phone numbers in {region}", bad)
+        raise _refuse(field, N_("not valid phone numbers in {region}: {bad}"), bad, region=region)
     return out
 
 
@@ -70,7 +72,7 @@ def contacts(db: Session, tenant_id: int, owner_user_id: int | None, ids: list[i
         Contact.tenant_id == tenant_id, Contact.id.in_(set(ids)), _contact_scope(owner_user_id)))}
     missing = [i for i in dict.fromkeys(ids) if i not in rows]
     if missing:
-        raise _refuse(field, "no such contacts", missing)
+        raise _refuse(field, N_("no such contacts: {bad}"), missing)
     out, mobileless = [], []
     for i in dict.fromkeys(ids):
         number = mobile_of(rows[i].numbers)
@@ -79,7 +81,7 @@ def contacts(db: Session, tenant_id: int, owner_user_id: int | None, ids: list[i
         else:
             out.append(Recipient(number, rows[i].name, "contact"))
     if mobileless:
-        raise _refuse(field, "these contacts have no mobile number", mobileless)
+        raise _refuse(field, N_("these contacts have no mobile number: {bad}"), mobileless)
     return out
 
 
@@ -89,7 +91,7 @@ def colleagues(db: Session, tenant_id: int, ids: list[int], field: str = "user_i
                                                            User.id.in_(set(ids))))}
     missing = [i for i in dict.fromkeys(ids) if i not in rows]
     if missing:
-        raise _refuse(field, "no such colleagues", missing)
+        raise _refuse(field, N_("no such colleagues: {bad}"), missing)
     return [Recipient(rows[i].mobile, rows[i].full_name, "colleague") for i in dict.fromkeys(ids)]
 
 
@@ -117,8 +119,8 @@ def _group_members(db: Session, tenant_id: int, group: RecipientGroup) -> list[R
     for c in found_contacts:
         number = mobile_of(c.numbers)
         if number is None:
-            raise _refuse("group_ids", f"in the group {group.name!r}, this contact has no "
-                                       "mobile number", [c.name])
+            raise _refuse("group_ids", N_("in the group {group}, this contact has no mobile "
+                                          "number: {bad}"), [c.name], group=repr(group.name))
         out.append(Recipient(number, c.name, "contact"))
     out += [Recipient(u.mobile, u.full_name, "colleague") for u in users]
     return out
@@ -130,7 +132,7 @@ def groups(db: Session, tenant_id: int, user_id: int, ids: list[int]) -> list[Re
         or_(RecipientGroup.owner_user_id.is_(None), RecipientGroup.owner_user_id == user_id)))}
     missing = [i for i in dict.fromkeys(ids) if i not in rows]
     if missing:
-        raise _refuse("group_ids", "no such recipient groups", missing)
+        raise _refuse("group_ids", N_("no such recipient groups: {bad}"), missing)
     return [r for i in dict.fromkeys(ids) for r in _group_members(db, tenant_id, rows[i])]
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from i18n import N_
+
 from ..callerid.schemas import Text
 from ..core.schemas import Boolean, Integer, PartialMixin
 
@@ -13,7 +15,7 @@ SCOPES = ("personal", "company")
 
 def _not_blank(value: str) -> None:
     if not value.strip():
-        raise ValidationError("must not be empty")
+        raise ValidationError(N_("must not be empty"))
 
 
 def _ids(what: str):

@@ -9,11 +9,14 @@ from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from i18n import N_
+
 from ..accounts.models import Tenant
 from ..availability.numbers import allowed_display_numbers
 from ..core import ratelimit
-from ..core.errors import (Conflict, NotFound, ServiceUnavailable, TooManyRequests,
+from ..core.errors import (Conflict, ServiceUnavailable, TooManyRequests,
                            ValidationFailed, field_error)
+from ..core.not_found import not_found
 from ..core.phone import try_e164
 from ..sms import encoding
 from ..sms import services as sms
@@ -30,6 +33,17 @@ log = logging.getLogger("api.messages")
 HOUR, DAY = 3600, 86400
 OPTED_OUT = "opted_out"
 SEND_AT_ONCE = 8  # sendsms requests in flight for one message (after the response)
+
+# The refusal of a message over a limit: the user's hourly and daily, the company's
+OVER_LIMIT = (
+    N_("This message needs {n} SMS but your hourly limit of {limit} leaves {left}; nothing "
+       "was sent"),
+    N_("This message needs {n} SMS but your daily limit of {limit} leaves {left}; nothing "
+       "was sent"),
+    N_("This message needs {n} SMS but the company's hourly limit of {limit} leaves {left}; "
+       "nothing was sent"),
+    N_("This message needs {n} SMS but the company's daily limit of {limit} leaves {left}; "
+       "nothing was sent"))
 
 
 def config(app: Flask) -> MessagesConfig:
@@ -75,8 +89,8 @@ def senders(db: Session, tenant: Tenant, user_id: int) -> list[dict]:
 def _sender(db: Session, tenant: Tenant, user_id: int, wanted: str | None) -> str:
     choices = senders(db, tenant, user_id)
     if not choices:
-        raise field_error("sender", "there is no sender to send as: the company has no "
-                                    "sender name and you have no number")
+        raise field_error("sender", N_("there is no sender to send as: the company has no "
+                                       "sender name and you have no number"))
     if wanted is None:
         return choices[0]["sender"]
     number = try_e164(wanted, tenant.country)
@@ -84,9 +98,9 @@ def _sender(db: Session, tenant: Tenant, user_id: int, wanted: str | None) -> st
         if wanted == choice["sender"] or (number and number == choice["sender"]):
             return choice["sender"]
     raise ValidationFailed(
-        f"sender: you may not send as {wanted!r}; choose one of "
-        f"{', '.join(c['sender'] for c in choices)}",
-        {"sender": ["not one of your senders (GET /api/v1/messages/senders)"]})
+        N_("sender: you may not send as {sender}; choose one of {choices}"),
+        {"sender": [N_("not one of your senders (GET /api/v1/messages/senders)")]},
+        values={"sender": repr(wanted), "choices": ", ".join(c["sender"] for c in choices)})
 
 
 # -- sending --------------------------------------------------------------------------------
@@ -96,20 +110,18 @@ def _within_limits(db: Session, cfg: MessagesConfig, tenant_id: int, user_id: in
     """Count `n` SMS against the user's and the company's windows, or refuse them all.
 
     A refusal raises before the request commits, so nothing is counted for it."""
-    for key, limit, window, whose in (
-            (f"messages:user:{user_id}:hour", cfg.user_per_hour, HOUR, "your hourly"),
-            (f"messages:user:{user_id}:day", cfg.user_per_day, DAY, "your daily"),
+    for key, limit, window, refusal in (
+            (f"messages:user:{user_id}:hour", cfg.user_per_hour, HOUR, OVER_LIMIT[0]),
+            (f"messages:user:{user_id}:day", cfg.user_per_day, DAY, OVER_LIMIT[1]),
             (f"messages:company:{tenant_id}:hour", cfg.company_per_hour, HOUR,
-             "the company's hourly"),
-            (f"messages:company:{tenant_id}:day", cfg.company_per_day, DAY,
-             "the company's daily")):
+             OVER_LIMIT[2]),
+            (f"messages:company:{tenant_id}:day", cfg.company_per_day, DAY, OVER_LIMIT[3])):
         verdict = ratelimit.hit(db, key, limit, window, amount=n)
         if not verdict.allowed:
             db.rollback()
             left = max(0, limit - verdict.count)
-            raise TooManyRequests(
-                f"This message needs {n} SMS but {whose} limit of {limit} leaves {left}; "
-                f"nothing was sent", verdict.retry_after)
+            raise TooManyRequests(refusal, verdict.retry_after,
+                                  values={"n": n, "limit": limit, "left": left})
 
 
 def opted_out(db: Session, tenant_id: int, numbers: list[str]) -> set[str]:
@@ -122,7 +134,7 @@ def _by_key(db: Session, tenant_id: int, user_id: int, key: str, text: str) -> M
                                             Message.user_id == user_id,
                                             Message.idempotency_key == key))
     if found is not None and found.text != text:
-        raise Conflict("This Idempotency-Key was used for another message")
+        raise Conflict(N_("This Idempotency-Key was used for another message"))
     return found
 
 
@@ -137,18 +149,19 @@ def send(db: Session, app: Flask, tenant: Tenant, user_id: int, data: dict,
         return found
     count = encoding.count(text)
     if count.parts > cfg.max_parts:
-        raise field_error("text", f"the text needs {count.parts} SMS ({count.encoding}); "
-                                  f"at most {cfg.max_parts} are allowed")
+        raise field_error("text", N_("the text needs {parts} SMS ({encoding}); at most {most} "
+                                     "are allowed"),
+                          parts=count.parts, encoding=count.encoding, most=cfg.max_parts)
     if rt.gateway.name == "none":
-        raise ServiceUnavailable("No SMS gateway is configured: messages cannot be sent")
+        raise ServiceUnavailable(N_("No SMS gateway is configured: messages cannot be sent"))
     sender = _sender(db, tenant, user_id, data.get("sender"))
     targets = who.resolve(db, tenant, user_id, data)
     if not targets:
-        raise ValidationFailed("Name at least one recipient: numbers, contact_ids, user_ids "
-                               "or group_ids", {"numbers": ["no recipients"]})
+        raise ValidationFailed(N_("Name at least one recipient: numbers, contact_ids, "
+                                  "user_ids or group_ids"), {"numbers": [N_("no recipients")]})
     if len(targets) > cfg.max_recipients:
-        raise field_error("numbers", f"{len(targets)} recipients; at most "
-                                     f"{cfg.max_recipients} per message")
+        raise field_error("numbers", N_("{n} recipients; at most {most} per message"),
+                          n=len(targets), most=cfg.max_recipients)
     stopped = opted_out(db, tenant.id, [t.number for t in targets])
     _within_limits(db, cfg, tenant.id, user_id, len(targets) - len(stopped))
     message = Message(tenant_id=tenant.id, user_id=user_id, sender=sender, text=text,
@@ -188,7 +201,7 @@ def history(tenant_id: int, user_id: int | None = None) -> Select:
 def get_message(db: Session, tenant_id: int, message_id: int, user_id: int | None) -> Message:
     row = db.scalar(history(tenant_id, user_id).where(Message.id == message_id))
     if row is None:
-        raise NotFound(f"No message with id {message_id}")
+        raise not_found("message", message_id)
     return row
 
 

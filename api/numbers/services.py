@@ -1,12 +1,12 @@
 """Use cases of the number registry: the company's numbers, its number series, free numbers."""
 from __future__ import annotations
 
-from i18n import N_
-
 from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
+
+from i18n import N_
 
 from ..accounts.models import Tenant
 from ..core.errors import Conflict, field_error
@@ -79,14 +79,14 @@ def _bounds(tenant: Tenant, kind: str, first: str, last: str) -> tuple[str, str]
     else:
         for field, value in (("first", first), ("last", last)):
             if not (value.isdigit() and 2 <= len(value) <= 8):
-                raise field_error(field, "a short number is 2 to 8 digits")
+                raise field_error(field, N_("a short number is 2 to 8 digits"))
     if len(first) != len(last):
-        raise field_error("last", "first and last must have as many digits")
+        raise field_error("last", N_("first and last must have as many digits"))
     size = int(last.lstrip("+")) - int(first.lstrip("+")) + 1
     if size < 1:
-        raise field_error("last", "must not come before first")
+        raise field_error("last", N_("must not come before first"))
     if size > MAX_SERIES_SIZE:
-        raise field_error("last", f"a series holds at most {MAX_SERIES_SIZE} numbers")
+        raise field_error("last", N_("a series holds at most {n} numbers"), n=MAX_SERIES_SIZE)
     return first, last
 
 
@@ -101,11 +101,12 @@ def create_series(db: Session, tenant: Tenant, data: dict[str, Any]) -> NumberSe
     first, last = _bounds(tenant, kind, data["first"], data["last"])
     if db.scalar(select(func.count(NumberSeries.id)).where(
             NumberSeries.tenant_id == tenant.id)) >= MAX_SERIES_PER_TENANT:
-        raise Conflict(f"A company has at most {MAX_SERIES_PER_TENANT} number series")
+        raise Conflict(N_("A company has at most {n} number series"),
+                       values={"n": MAX_SERIES_PER_TENANT})
     overlap = _overlapping(kind, first, last)
     if db.scalar(select(NumberSeries.id).where(overlap, NumberSeries.tenant_id == tenant.id)
                  .limit(1)) is not None:
-        raise Conflict("The range overlaps one of the company's series",
+        raise Conflict(N_("The range overlaps one of the company's series"),
                        extra={"field": "first"})
     if kind == "public" and (
             db.scalar(select(NumberSeries.id).where(overlap, NumberSeries.tenant_id != tenant.id)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from i18n import N_
+
 from ..core.schemas import Boolean, Integer
 from .models import ENVIRONMENTS, PLATFORMS, TOKEN_KINDS
 
@@ -16,20 +18,20 @@ class PushDeviceSchema(Schema):
     id = Integer(dump_only=True)
     platform = fields.String(required=True, validate=validate.OneOf(PLATFORMS))
     token = fields.String(required=True, validate=validate.Regexp(
-        r"^[A-Za-z0-9_:\-.]{8,1024}$", error="8 to 1024 letters, digits or _:-."),
+        r"^[A-Za-z0-9_:\-.]{8,1024}$", error=N_("8 to 1024 letters, digits or _:-.")),
         metadata={"description": "APNs device token (hex) or FCM registration token"})
     token_kind = fields.String(required=True, validate=validate.OneOf(TOKEN_KINDS),
                                metadata={"description": "ios: voip (PushKit) or alert; "
                                                         "android: fcm"})
     app_id = fields.String(required=True, validate=validate.Regexp(
-        r"^[A-Za-z0-9][A-Za-z0-9_\-.]{0,199}$", error="a bundle id or package name"),
+        r"^[A-Za-z0-9][A-Za-z0-9_\-.]{0,199}$", error=N_("a bundle id or package name")),
         metadata={"description": "iOS bundle id (the APNs topic; `.voip` is added for VoIP "
                                  "tokens) or Android package name", "example": "no.example.pbx"})
     environment = fields.String(load_default="production", validate=validate.OneOf(ENVIRONMENTS),
                                 metadata={"description": "APNs environment (ignored for FCM)"})
     locale = fields.String(allow_none=True, load_default=None,
                            validate=validate.Regexp(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8}){0,3}$",
-                                                    error="a locale such as nb-NO"))
+                                                    error=N_("a locale such as nb-NO")))
     session_id = Integer(dump_only=True,
                                 metadata={"description": "The login session it belongs to; "
                                                          "logging out removes the device"})
@@ -41,8 +43,8 @@ class PushDeviceSchema(Schema):
     def _kind_fits_platform(self, data, **_kw):
         platform, kind = data.get("platform"), data.get("token_kind")
         if platform and kind and kind not in _KINDS_BY_PLATFORM[platform]:
-            raise ValidationError(f"{platform} tokens are one of "
-                                  f"{', '.join(_KINDS_BY_PLATFORM[platform])}", "token_kind")
+            raise ValidationError(N_("{platform} tokens are one of {kinds}").format(
+                platform=platform, kinds=", ".join(_KINDS_BY_PLATFORM[platform])), "token_kind")
 
 
 class PushTestSchema(Schema):

@@ -8,7 +8,7 @@ from push.ports import Target
 
 from ..core.clock import now
 from ..core.db import Prepared
-from ..core.errors import NotFound
+from ..core.not_found import not_found
 from .models import PushAttempt, PushDevice
 
 
@@ -50,7 +50,7 @@ def remove(db: Session, tenant_id: int, user_id: int, device_id: int) -> None:
         PushDevice.id == device_id, PushDevice.tenant_id == tenant_id,
         PushDevice.user_id == user_id))
     if device is None:
-        raise NotFound(f"No push device with id {device_id}")
+        raise not_found("push device", device_id)
     db.delete(device)
 
 

@@ -6,6 +6,8 @@ from datetime import timedelta
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from i18n import N_
+
 from ..accounts.models import Tenant
 from ..core.ports import ports
 from ..core.clock import now
@@ -91,10 +93,10 @@ def start_callback(db: Session, entry: QueueCallback, user_id: int) -> QueueCall
     """A member starts calling back: the attempt is counted and the entry is theirs (until
     they mark it, or for CLAIM_TIMEOUT)."""
     if entry.done_at is not None:
-        raise Conflict("This caller has already been called back")
+        raise Conflict(N_("This caller has already been called back"))
     stale = entry.last_attempt_at is None or now() - entry.last_attempt_at >= CLAIM_TIMEOUT
     if entry.in_progress_by_user_id not in (None, user_id) and not stale:
-        raise Conflict("A colleague is calling this caller back right now",
+        raise Conflict(N_("A colleague is calling this caller back right now"),
                        extra={"in_progress_by_user_id": entry.in_progress_by_user_id})
     entry.attempts += 1
     entry.last_attempt_at, entry.last_attempt_by_user_id = now(), user_id
@@ -107,9 +109,9 @@ def finish_callback(db: Session, entry: QueueCallback, user_id: int, answered: b
                     ) -> QueueCallback:
     """Answered: the entry leaves the list. Unanswered: it stays for another attempt."""
     if entry.done_at is not None:
-        raise Conflict("This caller has already been called back")
+        raise Conflict(N_("This caller has already been called back"))
     if entry.in_progress_by_user_id != user_id:
-        raise Conflict("Start the callback before marking it")
+        raise Conflict(N_("Start the callback before marking it"))
     entry.in_progress_by_user_id = None
     if answered:
         entry.done_at = now()

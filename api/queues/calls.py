@@ -12,10 +12,13 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from i18n import N_
+
 from ..core.ports import Event, ports
 from ..core.clock import as_utc, now
 from ..core.db import get_scoped
-from ..core.errors import Conflict, NotFound
+from ..core.errors import Conflict
+from ..core.not_found import not_found
 from . import distribution, membership
 from .models import Queue, QueueCall, QueueCallback, QueueMember
 from .status import CONNECTED, WAITING, as_member, busy_user_ids
@@ -38,7 +41,7 @@ def _call(db: Session, tenant_id: int, call_id: int) -> tuple[QueueCall, Queue]:
                                              QueueCall.tenant_id == tenant_id)
                      .with_for_update())
     if call is None:
-        raise NotFound(f"No queue call with id {call_id}")
+        raise not_found("queue call", call_id)
     return call, db.get(Queue, call.queue_id)
 
 
@@ -46,7 +49,8 @@ def _in_state(db: Session, tenant_id: int, call_id: int, expected: str
               ) -> tuple[QueueCall, Queue]:
     call, queue = _call(db, tenant_id, call_id)
     if call.status != expected:
-        raise Conflict(f"Queue call {call_id} is {call.status}, not {expected}")
+        raise Conflict(N_("Queue call {id} is {status}, not {expected}"),
+                       values={"id": call_id, "status": call.status, "expected": expected})
     return call, queue
 
 
@@ -178,7 +182,8 @@ def request_callback(db: Session, tenant_id: int, call_id: int) -> QueueCallback
     """The caller chose to be called back instead of waiting."""
     call, queue = _in_state(db, tenant_id, call_id, WAITING)
     if not call.caller_number:
-        raise Conflict(f"Queue call {call_id} has no caller number to call back")
+        raise Conflict(N_("Queue call {id} has no caller number to call back"),
+                       values={"id": call_id})
     _finish(db, call, "callback_requested")
     entry = _callback_from(db, queue, call, "requested")
     _keep_or_forget(db, queue, call)

@@ -2,13 +2,13 @@
 availability profile and by remote login. One service for all of them."""
 from __future__ import annotations
 
-from i18n import N_
-
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+from i18n import N_
 
 from ..accounts.models import Tenant, User
 from ..core.clock import now
@@ -33,8 +33,8 @@ def memberships(db: Session, tenant_id: int, user_id: int,
     if strict and queue_ids is not None:
         missing = sorted(set(queue_ids) - {m.queue_id for m in rows})
         if missing:
-            raise NotFound(f"Not a member of queue(s) {', '.join(map(str, missing))}",
-                           extra={"queue_ids": missing})
+            raise NotFound(N_("Not a member of queue(s) {ids}"), extra={"queue_ids": missing},
+                           values={"ids": ", ".join(map(str, missing))})
     return rows
 
 
@@ -92,11 +92,11 @@ def extend_wrapup(db: Session, tenant_id: int, user_id: int, extra_s: int) -> li
     at = now()
     current = [m for m in rows if m.wrapup_until is not None and m.wrapup_until > at]
     if not current:
-        raise Conflict("You are not in wrap-up")
+        raise Conflict(N_("You are not in wrap-up"))
     extendable = set(db.scalars(select(Queue.id).where(
         Queue.id.in_([m.queue_id for m in current]), Queue.wrapup_extendable.is_(True))))
     if not extendable:
-        raise Conflict("These queues do not let members extend the wrap-up")
+        raise Conflict(N_("These queues do not let members extend the wrap-up"))
     until = max(m.wrapup_until for m in current) + timedelta(seconds=extra_s)
     for m in rows:
         m.wrapup_until = until

@@ -9,7 +9,7 @@ from ..accounts import permissions as perms
 from ..core.auth import current, login_required
 from ..core.db import get_scoped
 from ..core.request_db import db_session
-from ..core.errors import NotFound
+from ..core.not_found import not_found
 from . import membership, services, status
 from .models import Queue
 from .schemas import (MemberSchema, MemberUpdateSchema, MyQueueSchema, QueueSchema,
@@ -29,7 +29,7 @@ def _visible(queue: Queue) -> Queue:
     p = current()
     if queue.hide_from_switchboard and not p.can(perms.MANAGE_QUEUES) \
             and not services.is_member(db_session(), queue, p.user_id):
-        raise NotFound(f"No queue with id {queue.id}")
+        raise not_found("queue", queue.id)
     return queue
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from ..core.auth import current, login_required
 from ..core.db import get_scoped
 from ..core.request_db import db_session
-from ..core.errors import NotFound
+from ..core.not_found import not_found
 from ..core.pagination import paginate_select
 from . import callbacks, membership, status
 from .models import RemoteLoginNumber
@@ -165,6 +165,6 @@ class MyRemoteNumber(MethodView):
         db = db_session()
         row = get_scoped(db, RemoteLoginNumber, number_id, p.tenant_id, "remote-login number")
         if row.user_id != p.user_id:
-            raise NotFound(f"No remote-login number with id {number_id}")
+            raise not_found("remote-login number", number_id)
         db.delete(row)
         db.commit()

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from i18n import N_
+
 from ..core.schemas import Boolean, Integer, PartialMixin
 from .distribution import METHODS
 from ..accounts.schemas import LANGS
@@ -23,7 +25,7 @@ class QueueSchema(Schema):
     number = fields.String(allow_none=True, validate=validate.Length(0, 40),
                            metadata={"description": "The queue's public number (E.164 on output)"})
     short_number = fields.String(allow_none=True, validate=validate.Regexp(
-        r"^(\d{2,8})?$", error="must be 2 to 8 digits"))
+        r"^(\d{2,8})?$", error=N_("must be 2 to 8 digits")))
     distribution = fields.String(load_default="round_robin", validate=validate.OneOf(METHODS),
                                  metadata={"description": "round_robin: the member idle longest "
                                            "in the best priority group with someone free; "

@@ -1,13 +1,13 @@
 """Use cases for queue administration: queues, their settings and their members."""
 from __future__ import annotations
 
-from i18n import N_
-
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+
+from i18n import N_
 
 from ..accounts import permissions as perms
 from ..accounts.models import Tenant, User
@@ -25,21 +25,26 @@ def _normalise(tenant: Tenant, data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+OVERFLOW_MISSING = {"queue": N_("no queue with id {id} in this company"),
+                    "user": N_("no user with id {id} in this company")}
+
+
 def _check_overflow(db: Session, queue: Queue) -> None:
     """The overflow destination exists in this company: another company's user or queue id
     is refused exactly like an id nobody has."""
     kind, target = queue.overflow_kind, queue.overflow_target
     if kind in ("number", "queue", "user") and not target:
-        raise field_error("overflow_target", f"is required when overflow_kind is {kind}")
+        raise field_error("overflow_target", N_("is required when overflow_kind is {kind}"),
+                          kind=kind)
     if kind not in ("queue", "user"):
         return
     model = Queue if kind == "queue" else User
     found = target.isdigit() and len(target) < 10 and db.scalar(select(model.id).where(
         model.id == int(target), model.tenant_id == queue.tenant_id)) is not None
     if not found:
-        raise field_error("overflow_target", f"no {kind} with id {target} in this company")
+        raise field_error("overflow_target", OVERFLOW_MISSING[kind], id=target)
     if kind == "queue" and queue.id is not None and int(target) == queue.id:
-        raise field_error("overflow_target", "a queue cannot overflow into itself")
+        raise field_error("overflow_target", N_("a queue cannot overflow into itself"))
 
 
 def commit_or_conflict(db: Session, message: str, field: str, **values) -> None:
@@ -95,7 +100,8 @@ def get_member(db: Session, queue: Queue, user_id: int) -> QueueMember:
                                                  QueueMember.user_id == user_id,
                                                  QueueMember.tenant_id == queue.tenant_id))
     if member is None:
-        raise NotFound(f"User {user_id} is not a member of queue {queue.id}")
+        raise NotFound(N_("User {user} is not a member of queue {queue}"),
+                       values={"user": user_id, "queue": queue.id})
     return member
 
 
@@ -139,7 +145,7 @@ def check_can_watch(db: Session, principal, queue: Queue) -> None:
     if principal.can(perms.MANAGE_QUEUES) or principal.can(perms.LOG_OTHERS_IN_QUEUES):
         return
     if not is_member(db, queue, principal.user_id):
-        raise Forbidden(f"You are not a member of queue {queue.id}")
+        raise Forbidden(N_("You are not a member of queue {queue}"), values={"queue": queue.id})
 
 
 # -- numbers the gateway answers -------------------------------------------------------------

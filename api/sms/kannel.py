@@ -7,6 +7,8 @@ from urllib.parse import urlencode
 
 import requests
 
+from i18n import N_
+
 from .encoding import is_gsm7
 from .gateway import (ACCEPTED, DELIVERED, FAILED, QUEUED, BadInbound, DeliveryReport,
                       InboundSms, SendResult)
@@ -20,9 +22,9 @@ DLR_MASK = 1 | 2 | 4 | 8 | 16
 
 def _field(value: str | None, what: str, limit: int) -> str:
     if value is None or value == "":
-        raise BadInbound(f"{what} is missing")
+        raise BadInbound(N_("{what} is missing").format(what=what))
     if len(value) > limit or "\x00" in value:
-        raise BadInbound(f"{what} is not acceptable")
+        raise BadInbound(N_("{what} is not acceptable").format(what=what))
     return value
 
 

@@ -7,9 +7,11 @@ from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from i18n import N_
+
 from ..core.apidoc import PUBLIC
 from ..core.request_db import db_session
-from ..core.errors import Forbidden, ValidationFailed
+from ..core.errors import Forbidden, Phrase, ValidationFailed
 from . import services
 from .gateway import BadInbound
 from .outbox import Outbox
@@ -40,7 +42,7 @@ def _receive(rt: services.SmsRuntime, query, headers, body: str) -> dict:
     try:
         sms = rt.gateway.parse_inbound(query, headers, body)
     except BadInbound as exc:
-        raise ValidationFailed(f"Not an SMS: {exc}")
+        raise ValidationFailed(N_("Not an SMS: {reason}"), values={"reason": Phrase(str(exc))})
     outbox = Outbox()
     services.receive(db_session(), rt, sms, outbox)
     outbox.after_response()

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from i18n import N_
+
 from ..core.schemas import Boolean, Integer
 from ..calls.schemas import LiveCallSchema
 from .models import EXTERNAL_DISPLAY, METHODS, STATES, TARGET_KINDS
@@ -21,9 +23,9 @@ class TargetSchema(Schema):
     @validates_schema
     def _id_or_number(self, data, **_kw):
         if data["kind"] == "external" and not data.get("number"):
-            raise ValidationError("an external target needs a number", "number")
+            raise ValidationError(N_("an external target needs a number"), "number")
         if data["kind"] != "external" and data.get("id") is None:
-            raise ValidationError(f"a {data['kind']} target needs an id", "id")
+            raise ValidationError(N_("a {kind} target needs an id").format(kind=data["kind"]), "id")
 
 
 class TransferCreateSchema(Schema):
@@ -102,5 +104,5 @@ class TransferPolicySchema(Schema):
     def _main_number_named(self, data, **_kw):
         if data.get("external_display") == "main_number" and \
                 data.get("external_display_main_number_id") is None:
-            raise ValidationError("main_number needs external_display_main_number_id",
+            raise ValidationError(N_("main_number needs external_display_main_number_id"),
                                   "external_display_main_number_id")

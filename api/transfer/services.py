@@ -14,11 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from i18n import N_
+
 from ..calls import services as calls
 from ..calls.models import LiveCall
 from ..core.ports import Event, ports
 from ..core.clock import now
-from ..core.errors import Conflict, NotFound, field_error
+from ..core.errors import Conflict, field_error
+from ..core.not_found import not_found
 from ..core.phone import normalise_field
 from .models import ACTIVE, DEFAULT_TIMEOUT_S, FINAL, METHODS, STATES, Transfer, TransferPolicy
 
@@ -48,7 +51,7 @@ def set_policy(db: Session, tenant_id: int, data: dict) -> dict:
         main_id = None
     elif not _main_number(db, tenant_id, main_id):
         raise field_error("external_display_main_number_id",
-                          f"no main number with id {main_id} in this company")
+                          N_("no main number with id {id} in this company"), id=main_id)
     row = db.get(TransferPolicy, tenant_id) or TransferPolicy(tenant_id=tenant_id)
     row.timeout_s, row.updated_at = data["timeout_s"], now()
     row.external_display = data.get("external_display") or "caller"
@@ -87,7 +90,7 @@ def my_transfers(tenant_id: int, user_id: int):
 def get(db: Session, tenant_id: int, user_id: int, transfer_id: int) -> Transfer:
     row = db.get(Transfer, transfer_id)
     if row is None or row.tenant_id != tenant_id or row.user_id != user_id:
-        raise NotFound(f"No transfer with id {transfer_id}")
+        raise not_found("transfer", transfer_id)
     return _with_command(db, row)
 
 
@@ -111,11 +114,11 @@ def _with_command(db: Session, row: Transfer) -> Transfer:
 def _answered_call(db: Session, tenant_id: int, user_id: int, call_id: int) -> LiveCall:
     call = db.get(LiveCall, call_id)
     if call is None or call.tenant_id != tenant_id or call.user_id != user_id:
-        raise NotFound(f"No live call with id {call_id}")
+        raise not_found("live call", call_id)
     if call.state != "answered":
-        raise Conflict("Only an answered call can be transferred")
+        raise Conflict(N_("Only an answered call can be transferred"))
     if call.direction != "incoming":
-        raise Conflict("Only an incoming call can be transferred")
+        raise Conflict(N_("Only an incoming call can be transferred"))
     return call
 
 
@@ -129,15 +132,15 @@ def resolve_target(db: Session, tenant, user_id: int, target: dict) -> dict:
         return {"kind": kind, "id": None, "number": number, "name": None}
     if kind == "colleague":
         if target_id == user_id:
-            raise field_error("target.id", "a call cannot be transferred to yourself")
+            raise field_error("target.id", N_("a call cannot be transferred to yourself"))
         u = db.scalar(select(User).where(User.id == target_id, User.tenant_id == tenant.id))
         if u is None:
-            raise NotFound(f"No colleague with id {target_id}")
+            raise not_found("colleague", target_id)
         number = u.office_number or u.mobile
         return {"kind": kind, "id": u.id, "number": number, "name": u.full_name}
     found = ports(db).favourite_target(db, tenant.id, kind, target_id)
     if not found or not found.get("number"):
-        raise NotFound(f"No {kind.replace('_', ' ')} with id {target_id}")
+        raise not_found(kind.replace('_', ' '), target_id)
     return {"kind": kind, "id": target_id, "number": found["number"], "name": found.get("name")}
 
 
@@ -149,7 +152,7 @@ def _by_key(db: Session, tenant_id: int, user_id: int, key: str) -> Transfer | N
 
 def _same(row: Transfer, call_id: int) -> Transfer:
     if row.call_id != call_id:
-        raise Conflict("This Idempotency-Key was used for another call")
+        raise Conflict(N_("This Idempotency-Key was used for another call"))
     return row
 
 
@@ -162,8 +165,8 @@ def start(db: Session, tenant, user, call_id: int, data: dict, key: str | None) 
             Transfer.tenant_id == tenant.id, Transfer.call_id == call.id,
             Transfer.created_at >= call.started_at, Transfer.state.in_(ACTIVE))):
         if _with_command(db, active).state in ACTIVE:
-            raise Conflict(f"Transfer {active.id} of this call is still in progress",
-                           extra={"transfer_id": active.id})
+            raise Conflict(N_("Transfer {id} of this call is still in progress"),
+                           extra={"transfer_id": active.id}, values={"id": active.id})
     target = resolve_target(db, tenant, user.id, data["target"])
     row = Transfer(tenant_id=tenant.id, user_id=user.id, call_id=call.id,
                    sip_call_id=call.sip_call_id, gateway_id=call.gateway_id, method=data.get("method") or default_method(user),
@@ -194,12 +197,12 @@ def finish(db: Session, tenant_id: int, user_id: int, transfer_id: int, what: st
     """`complete` or `cancel` an attended transfer (cancel also takes back any transfer)."""
     row = get(db, tenant_id, user_id, transfer_id)
     if what == "complete" and row.method != "attended":
-        raise Conflict("Only an attended transfer is completed by the user")
+        raise Conflict(N_("Only an attended transfer is completed by the user"))
     if what == "complete" and row.state != "consulting":
-        raise Conflict(f"The transfer is {row.state}: it can be completed once the target "
-                       "has answered")
+        raise Conflict(N_("The transfer is {state}: it can be completed once the target has "
+                          "answered"), values={"state": row.state})
     if row.state not in ACTIVE:
-        raise Conflict(f"The transfer is already {row.state}")
+        raise Conflict(N_("The transfer is already {state}"), values={"state": row.state})
     calls.request_command(db, tenant_id, user_id, row.call_id, f"transfer_{what}",
                           f"transfer:{row.id}:{what}", {"transfer_id": row.id})
     return row
@@ -278,25 +281,15 @@ def target_status(db: Session, tenant_id: int, user_id: int):
 
 def returned_why(db: Session, order: dict, reason: str | None) -> str:
     """The `transfer_returned` push's words: the colleague's status when it explains why."""
+    from ..accounts.language import language_of_user
     from .why import why_returned
 
     status = None
     if order.get("target_kind") == "colleague" and order.get("target_id"):
         status = target_status(db, order["tenant_id"], order["target_id"])
     target = order.get("target_name") or order.get("target_number") or ""
-    return why_returned(target, reason, status, now(), _language(db, order))
-
-
-def _language(db: Session, order: dict) -> str:
-    """The language of the user the transfer comes back to (else their company's)."""
-    from ..accounts.models import Tenant, User
-    from i18n import user_language
-
-    row = db.execute(select(User.language, Tenant.language)
-                     .join(Tenant, Tenant.id == User.tenant_id)
-                     .where(User.id == order.get("user_id"),
-                            User.tenant_id == order.get("tenant_id"))).first()
-    return user_language(row[0], None, row[1]) if row else "en"
+    return why_returned(target, reason, status, now(),
+                        language_of_user(db, order.get("tenant_id"), order.get("user_id")))
 
 
 def order_for_command(db: Session, command_id: int) -> dict | None:

@@ -18,12 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..availability.announce import status_text
 from i18n import N_, day_and_clock, tr
+from i18n.shared import returned_reason
 
-REASONS = {"no_answer": N_("{who} did not answer"), "busy": N_("{who} is busy"),
-           "declined": N_("{who} declined the call"),
-           "unavailable": N_("{who} is not available"),
-           "not_found": N_("{who} could not be reached")}
-OTHERWISE = N_("{who} could not take the call")
 IN_CALL = N_("{who} is on another call")
 
 
@@ -58,7 +54,7 @@ def why_returned(target: str, reason: str | None, status: TargetStatus | None,
         return _status(who, status, at, lang)
     if chosen == "in_call":
         return tr(lang, IN_CALL, who=who)
-    return tr(lang, REASONS.get(reason or "", OTHERWISE), who=who)
+    return returned_reason(who, reason, lang)
 
 
 def _status(who: str, status: TargetStatus, at: datetime | None, lang: str) -> str:

@@ -23,7 +23,7 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 def _extracted() -> set:
     found = set()
-    for package in ("api", "push", "sip_gateway"):
+    for package in ("api", "push", "sip_gateway", "i18n"):
         for _file, _line, message, _comments, _context in extract_from_dir(
                 ROOT / package, method_map=[("**.py", "python")], keywords=KEYWORDS):
             found.add(message if isinstance(message, str) else tuple(message))

@@ -38,8 +38,8 @@ def test_a_field_error_words_the_field_message_and_the_detail_alike():
 
 
 def test_a_text_the_catalogs_do_not_know_stays_english_and_keeps_its_parts():
-    assert Conflict("Queue call 7 is done, not ringing").localised("nb")[1] == \
-        "Queue call 7 is done, not ringing"
+    assert Conflict("The moon is made of cheese").localised("nb")[1] == \
+        "The moon is made of cheese"
     throttled = TooManyRequests("Too many login attempts; try again later", 30)
     assert throttled.localised("nn")[1] == "For mange innloggingsforsøk; prøv att seinare"
     assert throttled.headers == {"Retry-After": "30"} and throttled.extra == {"retry_after": 30}

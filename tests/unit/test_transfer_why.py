@@ -6,7 +6,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from hypothesis import given, strategies as st
 
-from api.transfer.why import REASONS, TargetStatus, rule, why_returned
+from api.transfer.why import TargetStatus, rule, why_returned
+from i18n.shared import RETURN_REASONS as REASONS
 
 AT = datetime(2026, 11, 23, 10, 30, tzinfo=timezone.utc)          # 11:30 in Oslo
 ONE = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)          # 13:00 in Oslo
