@@ -22,7 +22,7 @@ MEGAPIXELS = MAX_PIXELS // 1_000_000
 FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 
 
-def _refuse(message: str, **values) -> ValidationFailed:
+def _refuse(message: str, **values) -> FieldInvalid:
     return FieldInvalid("picture", [message], values)
 
 

@@ -10,7 +10,7 @@ from ..accounts.models import Tenant
 from ..core.errors import Forbidden, field_error
 from ..core.phone import normalise_field
 from .models import Device
-from .numbers import allowed_display_numbers
+from .numbers import NOT_DISPLAYABLE, allowed_display_numbers
 from .services import ensure_standard, own, touch, user_profiles
 
 SWITCHES = ("enabled", "mex")

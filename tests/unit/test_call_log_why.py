@@ -40,3 +40,24 @@ def test_the_kept_reason_is_bounded_to_known_keys_and_short_texts():
     assert kept == {"profile": "x" * 80, "rule": "when_busy",
                     "forwarded_to": {"kind": "colleague", "target": "3", "name": "A"}}
     assert bounded_reason(None) is None and bounded_reason({}) is None
+
+
+def test_the_sentence_is_worded_in_the_readers_language_with_the_standard_profile_named_so():
+    lunch = {"profile": "Lunch", "profile_key": "lunch", "rule": "when_free"}
+    assert why("incoming", "voicemail", lunch, "sv") == \
+        "Gick till röstbrevlådan (din profil Lunch, när ledig)"
+    meeting = {"profile": "In a meeting", "profile_key": "meeting", "rule": "exception:1",
+               "forwarded_to": {"kind": "colleague", "target": "7", "name": "Anna Berg"}}
+    assert why("incoming", "forwarded", meeting, "nb") == \
+        "Viderekoblet til Anna Berg (profilen din I møte, et unntak for innringere)"
+    assert why("incoming", "missed", {"profile": "In a meeting", "profile_key": "meeting"},
+               "fi") == "Vastaamatta (tilasi Kokouksessa)"
+
+
+def test_a_profile_the_user_named_keeps_its_name_and_a_forward_without_a_name_says_so():
+    own = {"profile": "Lunch", "profile_key": None, "rule": "when_busy",
+           "forwarded_to": {"kind": "external", "target": None, "name": None}}
+    assert why("incoming", "forwarded", own, "da") == \
+        "Viderestillet til et andet nummer (din profil Lunch, når optaget)"
+    assert why("incoming", "answered", own, "en") == \
+        "Answered; rang as your Lunch profile, when busy says"
