@@ -3,6 +3,8 @@ phone's `Accept-Language`, else the company's; without a user, `Accept-Language`
 `type` and the machine-readable members stay as the app keys on them."""
 from __future__ import annotations
 
+import pytest
+
 from tests.support.api import PASSWORD, auth, make_company
 from tests.support.sms import set_user
 
@@ -96,6 +98,7 @@ def _standard(client, h, key):
                 if p["key"] == key)
 
 
+@pytest.mark.once  # worded the same whatever the database
 def test_a_norwegian_user_meets_a_conflict_a_missing_profile_and_a_wrong_entry_in_norwegian(
         app, client):
     c = make_company(app, language="en")
@@ -118,6 +121,7 @@ def test_a_norwegian_user_meets_a_conflict_a_missing_profile_and_a_wrong_entry_i
     assert backwards.get_json()["errors"] == {"ends": ["må være etter starts"]}
 
 
+@pytest.mark.once  # worded the same whatever the database
 def test_a_norwegian_user_reads_the_librarys_missing_field_and_range_messages_in_norwegian(
         app, client):
     c = make_company(app, language="sv")
@@ -135,6 +139,7 @@ def test_a_norwegian_user_reads_the_librarys_missing_field_and_range_messages_in
     assert choice.get_json()["errors"]["kind"][0].startswith("Må være en av: colleague")
 
 
+@pytest.mark.once  # worded the same whatever the database
 def test_a_refresh_without_a_user_is_refused_in_the_accept_language(app, client):
     r = client.post("/api/v1/auth/refresh", headers={"Accept-Language": "nb-NO, en;q=0.3"},
                     json={"refresh_token": "not-a-token"})
@@ -144,6 +149,7 @@ def test_a_refresh_without_a_user_is_refused_in_the_accept_language(app, client)
     assert english.get_json()["detail"] == "Unknown refresh token: log in again"
 
 
+@pytest.mark.once  # worded the same whatever the database
 def test_a_swedish_reader_is_told_in_swedish_why_a_call_went_to_voicemail(app, client):
     from api.callerid.calllog import record_call
 
