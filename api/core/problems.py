@@ -19,6 +19,17 @@ log = logging.getLogger("api.errors")
 HTTP_TITLES = (N_("Bad Request"), N_("Unauthorized"), N_("Forbidden"), N_("Not Found"),
                N_("Method Not Allowed"), N_("Request Entity Too Large"),
                N_("Unsupported Media Type"), N_("Too Many Requests"))
+# and Werkzeug's descriptions of them, the detail when the framework answers by itself
+HTTP_DETAILS = (
+    N_("The browser (or proxy) sent a request that this server could not understand."),
+    N_("The server could not verify that you are authorized to access the URL requested. "
+       "You either supplied the wrong credentials (e.g. a bad password), or your browser "
+       "doesn't understand how to supply the credentials required."),
+    N_("You don't have the permission to access the requested resource. It is either "
+       "read-protected or not readable by the server."),
+    N_("The data value transmitted exceeds the capacity limit."),
+    N_("The server does not support the media type transmitted in the request."),
+    N_("This user has exceeded an allotted request count. Try again later."))
 
 
 def problem_response(status: int, title: str, detail: str, slug: str,
@@ -95,7 +106,7 @@ def register_problem_handlers(app: Flask) -> None:
         headers = {}
         if status == 405 and exc.valid_methods:
             headers["Allow"] = ", ".join(exc.valid_methods)
-        detail = exc.description or exc.name
+        detail = tr(lang, exc.description or exc.name)
         if status == 404:
             detail = tr(lang, "No resource at {path}", path=request.path)
         elif status == 405:
