@@ -79,7 +79,8 @@ def create_user(db: Session, tenant: Tenant, data: dict[str, Any], *,
     role_id = data.pop("role_id", None)
     role = get_scoped(db, Role, role_id, tenant.id, "role") if role_id else \
         builtin_role(db, tenant.id, permissions.USER)
-    privileges.may_grant(actor, role.permissions, f"give the role {role.name!r}")
+    privileges.may_grant(actor, role.permissions, privileges.GIVE_ROLE,
+                         role=repr(role.name))
     user = User(tenant_id=tenant.id, role_id=role.id, **data)
     db.add(user)
     db.flush()

@@ -211,7 +211,7 @@ def add_remote_number(db: Session, tenant: Tenant, user_id: int, raw: str) -> Re
                        values={"number": number})
     row = RemoteLoginNumber(tenant_id=tenant.id, user_id=user_id, number=number)
     db.add(row)
-    commit_or_conflict(db, f"{number} is already registered", "number")
+    commit_or_conflict(db, N_("{number} is already registered"), "number", number=number)
     return row
 
 

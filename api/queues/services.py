@@ -57,7 +57,7 @@ def commit_or_conflict(db: Session, message: str, field: str, **values) -> None:
 
 
 def _commit(db: Session) -> None:
-    commit_or_conflict(db, "A queue with that name exists", "name")
+    commit_or_conflict(db, N_("A queue with that name exists"), "name")
 
 
 def create_queue(db: Session, tenant: Tenant, data: dict[str, Any]) -> Queue:

@@ -15,8 +15,9 @@ ROOT = Path(__file__).resolve().parents[2]
 # carried into one); AppError's subclasses are found in the sources
 CARRIERS = {"ValidationError", "Refused", "CalendarRefused", "ImportError_",
             "JSONLimitExceeded", "BadInbound"}
-# where the message is: field_error(field, message), FieldInvalid(field, [messages])
-MESSAGE_AT = {"field_error": 1, "FieldInvalid": 1, "_refuse": None}
+# where the message is: FieldInvalid(field, [messages]); the API's own helpers are read from
+# their definitions (a parameter named `message`)
+MESSAGE_AT = {"FieldInvalid": 1}
 
 
 def _name(node) -> str | None:
@@ -54,25 +55,36 @@ def _unmarked(arg) -> bool:
     return isinstance(arg, (ast.JoinedStr, ast.BinOp))
 
 
-def _messages(call: ast.Call, name: str) -> list:
-    if name in MESSAGE_AT:
-        at = MESSAGE_AT[name]
-        given = call.args[at:at + 1] if at is not None else call.args[1:2]
-    else:
-        given = call.args[:1]
-    return given + [k.value for k in call.keywords if k.arg in ("detail", "message", "error")]
+def _helpers(tree) -> dict[str, int]:
+    """The functions a module defines that take a message: name -> its position."""
+    found = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            names = [a.arg for a in node.args.args]
+            if "message" in names:
+                found[node.name] = names.index("message")
+    return found
+
+
+def _messages(call: ast.Call, at: int) -> list:
+    return call.args[at:at + 1] + [k.value for k in call.keywords
+                                   if k.arg in ("detail", "message", "error")]
 
 
 def unmarked_sites(trees) -> list[str]:
-    checked = _app_errors(trees) | CARRIERS | set(MESSAGE_AT)
+    errors = _app_errors(trees) | CARRIERS
+    shared = {name: at for tree in trees.values() for name, at in _helpers(tree).items()}
     found = []
     for path, tree in trees.items():
+        helpers = {**shared, **MESSAGE_AT, **_helpers(tree)}  # a module's own first
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
             name = _name(node.func)
-            if name in checked:
-                messages = _messages(node, name)
+            if name in helpers:
+                messages = _messages(node, helpers[name])
+            elif name in errors:
+                messages = _messages(node, 0)
             elif name in ("Regexp", "Length", "Range", "OneOf", "Equal"):  # validators
                 messages = [k.value for k in node.keywords if k.arg == "error"]
             else:
@@ -92,9 +104,14 @@ def test_the_walk_finds_a_sentence_written_in_place(tmp_path):
         "raise Gone(f'No parrot with id {n}')\n"
         "raise field_error('name', 'is taken')\n"
         "raise field_error('name', N_('is taken'))\n"
+        "def commit_or_conflict(db, message, field): pass\n"
+        "commit_or_conflict(db, 'A queue with that name exists', 'name')\n"
         "raise Conflict(N_('The number {number} is taken'), values={'number': n})\n"
         "x = validate.Regexp('^a$', error='must be a')\n")
     trees = {ROOT / "api" / "sample.py": sample,
-             ROOT / "api" / "errors.py": ast.parse("class NotFound(AppError): pass\n")}
-    assert [s.split(": ", 1)[1] for s in unmarked_sites(trees)] == [
-        "f'No parrot with id {n}'", "'is taken'", "'must be a'"]
+             ROOT / "api" / "errors.py": ast.parse(
+                 "class NotFound(AppError): pass\n"
+                 "def field_error(field, message, **values): pass\n")}
+    assert sorted(s.split(": ", 1)[1] for s in unmarked_sites(trees)) == [
+        "'A queue with that name exists'", "'is taken'", "'must be a'",
+        "f'No parrot with id {n}'"]
