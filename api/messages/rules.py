@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from i18n import N_
+
 STOP, START = "stop", "start"
 # what recipients text to stop (or restart) a company's messages; the first word counts
 STOP_WORDS = frozenset({"stop", "stopp", "stopall", "unsubscribe", "cancel", "end", "quit",
@@ -31,9 +33,9 @@ def opt_keyword(text: str) -> str | None:
 def sender_name_problem(name: str) -> str | None:
     """Why `name` cannot be an alphanumeric sender, or None when it can."""
     if not _SENDER_NAME.fullmatch(name):
-        return "1 to 11 characters: letters A-Z, digits, space, '.', '&' or '-'"
+        return N_("1 to 11 characters: letters A-Z, digits, space, '.', '&' or '-'")
     if not any(c.isalpha() for c in name):
-        return "needs at least one letter (digits alone read as a phone number)"
+        return N_("needs at least one letter (digits alone read as a phone number)")
     if name != name.strip():
-        return "must not begin or end with a space"
+        return N_("must not begin or end with a space")
     return None
