@@ -77,8 +77,9 @@ def record_call(db: Session, tenant_id: int, user_id: int, *, direction: str, st
 
     `hit` is the who's-calling answer the user saw; without one (and with `look_up`) the
     number is looked up now, so a missed call still shows who called. The gateway writes one
-    for every call: a Core insert, no unit of work. `end_reason`: why the phone system cut
-    the call (a gateway that died), None for a call that ended normally. `answered_by`: the
+    for every call: a Core insert, no unit of work. `end_reason`: the code of why the phone
+    system cut the call (`why.END_REASONS`: a gateway that died), None for a call that ended
+    normally. `answered_by`: the
     kind of target that took the call (voicemail, forward, a device); `reason`: the routing
     that decided it ({"profile", "rule", "forwarded_to"}), told back by the call log.
     """

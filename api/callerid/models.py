@@ -123,7 +123,7 @@ class CallLogEntry(TenantScoped, Base):
     answered_at: Mapped[datetime | None] = mapped_column()
     ended_at: Mapped[datetime | None] = mapped_column()
     handled_at: Mapped[datetime | None] = mapped_column()
-    end_reason: Mapped[str | None] = mapped_column(String(100))  # the system cut it: why
+    end_reason: Mapped[str | None] = mapped_column(String(100))  # the system cut it: a code
     # answered, voicemail, forwarded, missed, rejected or failed (null: logged before it was kept)
     outcome: Mapped[str | None] = mapped_column(String(12))
     # the routing that decided it: {"profile", "rule", "forwarded_to": {kind, target, name}}

@@ -9,7 +9,7 @@ from i18n import N_
 
 from ..core.schemas import Boolean, Integer, PartialMixin
 from .calllog import DIRECTIONS, QUEUE_EVENTS, STATUSES
-from .why import OUTCOMES, why
+from .why import END_REASONS, OUTCOMES, end_reason, why
 from .favourites import KINDS as FAVOURITE_KINDS
 
 ID = validate.Range(1, 2**31 - 1)
@@ -180,11 +180,16 @@ class CallLogEntrySchema(Schema):
         super().__init__(*args, **kwargs)
         self.lang = lang
 
-    def _why(self, entry) -> str | None:
+    def _language(self) -> str:
         from ..core.request_language import request_language
 
-        return why(entry.direction, entry.outcome, entry.reason,
-                   self.lang or request_language())
+        return self.lang or request_language()
+
+    def _why(self, entry) -> str | None:
+        return why(entry.direction, entry.outcome, entry.reason, self._language())
+
+    def _end_reason(self, entry) -> str | None:
+        return end_reason(entry.end_reason, self._language())
 
     id = Integer()
     call_id = Text(allow_none=True)
@@ -206,9 +211,14 @@ class CallLogEntrySchema(Schema):
     answered_at = fields.DateTime(allow_none=True)
     ended_at = fields.DateTime(allow_none=True)
     handled_at = fields.DateTime(allow_none=True)
-    end_reason = Text(allow_none=True, dump_only=True, metadata={
+    end_reason = fields.Method("_end_reason", dump_only=True, metadata={
+        "type": "string", "nullable": True,
         "description": "Why the phone system ended the call, when it cut it (\"the gateway "
-                       "restarted\"); null for calls that ended normally"})
+                       "restarted\"), in the reader's language; null for calls that ended "
+                       "normally"})
+    end_reason_code = fields.Function(lambda e: e.end_reason, dump_only=True, metadata={
+        "type": "string", "nullable": True,
+        "description": "The same as a code: " + ", ".join(END_REASONS)})
     outcome = Text(allow_none=True, dump_only=True, metadata={
         "description": "What became of the call: " + ", ".join(OUTCOMES)})
     reason = fields.Dict(allow_none=True, dump_only=True, metadata={

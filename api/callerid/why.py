@@ -24,6 +24,10 @@ _RANG = {"answered": N_("Answered; rang as {by} says"),
          "failed": N_("Failed; rang as {by} says")}
 _RANG_OTHERWISE = N_("{outcome}; rang as {by} says")
 _TEXT_LIMIT = 80
+# why the phone system ended a call (`end_reason`): kept as the code, worded when read
+GATEWAY_RESTARTED, GATEWAY_SILENT = "gateway_restarted", "gateway_silent"
+END_REASONS = {GATEWAY_RESTARTED: N_("the gateway restarted"),
+               GATEWAY_SILENT: N_("the gateway stopped answering")}
 
 
 def outcome_of(status: str, answered_by: str | None) -> str:
@@ -52,6 +56,15 @@ def _rule(rule: str | None, lang: str) -> str | None:
         return tr(lang, _EXCEPTION)
     words = _RULES.get(rule or "")
     return tr(lang, words) if words else None
+
+
+def end_reason(code: str | None, lang: str = "en") -> str | None:
+    """"the gateway restarted" in `lang` for an entry's end-reason code (None: it ended
+    normally); a code this version does not know is shown as it is."""
+    if code is None:
+        return None
+    words = END_REASONS.get(code)
+    return tr(lang, words) if words else code
 
 
 def why(direction: str, outcome: str | None, reason: dict | None,

@@ -17,12 +17,12 @@ from datetime import timedelta
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
+from ..callerid.why import END_REASONS, GATEWAY_RESTARTED, GATEWAY_SILENT
 from ..core.clock import as_utc, now
 from .models import CallCommand, CallLeg, GatewayEndpoint, LiveCall
 
 log = logging.getLogger("api.calls")
-RESTARTED = "the gateway restarted"
-SILENT = "the gateway stopped answering"
+RESTARTED, SILENT = GATEWAY_RESTARTED, GATEWAY_SILENT
 HEARTBEAT_S = 15.0        # how often a running gateway writes its heartbeat
 SILENT_AFTER_S = 90.0     # a gateway this long without a heartbeat has died
 
@@ -42,7 +42,8 @@ def heartbeat(db: Session, gateway_id: str) -> bool:
 
 
 def finish_gateway_calls(db: Session, gateway_id: str, reason: str) -> int:
-    """Write every live call of `gateway_id` to the call log with `reason`, remove them and
+    """Write every live call of `gateway_id` to the call log with `reason` (RESTARTED or
+    SILENT, kept as the code and worded by the reader's call log), remove them and
     fail the gateway's unfinished commands. Safe when several processes run it at once: a
     call is finished by whoever removes its row. Returns how many calls were finished."""
     from ..callerid.calllog import record_call
@@ -51,7 +52,7 @@ def finish_gateway_calls(db: Session, gateway_id: str, reason: str) -> int:
                        .order_by(LiveCall.id)).scalars().all()
     db.execute(update(CallCommand).where(CallCommand.gateway_id == gateway_id,
                                          CallCommand.state.in_(("pending", "running")))
-               .values(state="failed", result=reason, done_at=now()))
+               .values(state="failed", result=END_REASONS[reason], done_at=now()))
     db.commit()
     finished = 0
     for call in calls:

@@ -185,3 +185,19 @@ def test_the_api_closes_a_silent_gateways_calls_when_no_gateway_is_left(app, db,
     assert (entry["status"], entry["end_reason"]) == ("answered",
                                                       "the gateway stopped answering")
     assert db.scalar(select(CallCommand.state)) == "failed"
+
+
+@pytest.mark.once  # worded the same whatever the database
+def test_a_swedish_reader_is_told_in_swedish_that_the_gateway_restarted(app, db, client):
+    from api.accounts.models import User
+    from api.callerid.calllog import record_call
+    from api.callerid.models import CallLogEntry
+
+    c = make_company(app, language="sv")
+    alice = db.scalar(select(User).where(User.mobile == c.users["alice"]))
+    record_call(db, c.tenant_id, alice.id, direction="incoming", status="failed",
+                other_number="+4722334455", look_up=False, end_reason=interrupted.RESTARTED)
+    assert db.scalar(select(CallLogEntry.end_reason)) == "gateway_restarted"
+    entry = client.get("/api/v1/me/call-log", headers=auth(client, c.users["alice"])).get_json()[0]
+    assert (entry["end_reason"], entry["end_reason_code"]) == \
+        ("gatewayen startade om", "gateway_restarted")
