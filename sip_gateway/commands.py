@@ -14,6 +14,8 @@ import socket
 import threading
 import time
 
+from i18n import N_
+
 log = logging.getLogger("sip_gateway")
 
 STALE_SWEEP_S = 60.0   # how often the poll closes calls a killed gateway left behind
@@ -97,7 +99,8 @@ def dispatch(gw, command_id: int, live_id: int, kind: str, order: dict | None = 
     if session is not None and kind.startswith("transfer"):
         return transfers.command(gw, session, command_id, kind, order)
     if session is None or kind != "hangup":
-        why = "no such call on this gateway" if session is None else f"unknown command {kind}"
+        why = N_("no such call on this gateway") if session is None else \
+            N_("unknown command {kind}").format(kind=kind)
         gw.recorder.submit(finish_command, command_id, "failed", why)
         return
     session.feed(HangupCommand(command_id))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 
+from i18n import N_
+
 from . import queuerouting
 from .core import plans
 from .core.callmessages import RingStep, Target
@@ -76,11 +78,11 @@ def _start(gw, session, command_id: int, order: dict | None) -> None:
     r = session.route_info
     why = None
     if order is None:
-        why = "no such transfer"
+        why = N_("no such transfer")
     elif session.finished:
-        why = "call ended"
+        why = N_("call ended")
     elif r is None or r.direction not in ("incoming", "queue"):
-        why = "refused: only incoming calls are transferred"
+        why = N_("refused: only incoming calls are transferred")
     if why:
         gw.recorder.submit(finish_command, command_id, "failed", why)
         return

@@ -51,9 +51,11 @@ def on_call_changed(db: Session, call: dict, what: str, in_call: bool) -> None:
 
 def on_command_finished(db: Session, command: dict) -> None:
     """The user hears their command done or failed (its row's columns)."""
+    from ..accounts.language import language_of_user
     from ..calls.schemas import CallCommandSchema
 
-    record(db, command["tenant_id"], "command", CallCommandSchema().dump(command),
+    lang = language_of_user(db, command["tenant_id"], command["user_id"])
+    record(db, command["tenant_id"], "command", CallCommandSchema(lang=lang).dump(command),
            user_id=command["user_id"])
 
 

@@ -13,6 +13,8 @@ import enum
 from dataclasses import replace
 from typing import Protocol
 
+from i18n import N_
+
 from .callmessages import (CallerHungUp, CancelLeg, CancelTimer, CommandDone, Dial, HangupCommand,
                            LegAnswered, LegFailed, LegHungUp, LegProgress, StartTimer, Target,
                            TimerFired)
@@ -65,7 +67,7 @@ class Handover:
 
     def refuse(self, ev) -> None:
         """A transfer command with no transfer to act on: refused, the call goes on."""
-        self.host.do(CommandDone(ev.command_id, "refused: no transfer possible now"))
+        self.host.do(CommandDone(ev.command_id, N_("refused: no transfer possible now")))
 
     def hang_up(self, ev: HangupCommand) -> enum.Enum:
         self.abandon("hung_up")

@@ -27,6 +27,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from i18n import N_
+
 from .callmessages import (Bridge, CallerHungUp, CancelLeg, CancelTimer, CommandDone, Dial,
                            Failed, LegAnswered, LegFailed, LegHungUp, LegProgress, Push, StartTimer,
                            Target, TimerFired)
@@ -132,7 +134,7 @@ class TransferControl(Machine):
         kind = self.key(event)
         if self.over:
             if hasattr(event, "command_id"):
-                return [CommandDone(event.command_id, "refused: the transfer is over")]
+                return [CommandDone(event.command_id, N_("refused: the transfer is over"))]
             late = kind is Kind.TARGET_ANSWERED and self.target_dialled
             return [CancelLeg(self.target_leg)] if late else []
         return [] if kind is None else None   # None: not this transfer's input (another
@@ -158,7 +160,7 @@ class TransferControl(Machine):
 
     def unexpected(self, event) -> State:
         if hasattr(event, "command_id"):
-            self.do(CommandDone(event.command_id, "refused: not possible now"))
+            self.do(CommandDone(event.command_id, N_("refused: not possible now")))
         kind = self.key(event).value
         self.do(Failed(f"{type(event).__name__} ({kind}) in transfer state {self.state.value}"))
         if self.state is State.START:  # nothing happened yet: the caller still talks to the user
@@ -197,7 +199,8 @@ class TransferControl(Machine):
     def on_start(self, ev: StartTransfer) -> State:
         if ev.method not in METHODS:
             self.transfer_id = ev.transfer_id
-            self.do(CommandDone(ev.command_id, f"refused: unknown method {ev.method}"))
+            self.do(CommandDone(ev.command_id, N_("refused: unknown method {method}").format(
+                method=ev.method)))
             return self._settle("failed", "unknown_method", "reconnected", self.user_leg)
         self.transfer_id, self.method = ev.transfer_id, ev.method
         self.timer = f"transfer:{ev.transfer_id}"
@@ -212,7 +215,7 @@ class TransferControl(Machine):
         return State.RINGING
 
     def on_second_start(self, ev: StartTransfer) -> None:
-        self.do(CommandDone(ev.command_id, "refused: a transfer is already in progress"))
+        self.do(CommandDone(ev.command_id, N_("refused: a transfer is already in progress")))
 
     def on_target_progress(self, _ev) -> None:
         pass
@@ -258,7 +261,7 @@ class TransferControl(Machine):
         return self._settle("completed", "completed", "completed", self.target_leg)
 
     def on_complete_too_early(self, ev: CompleteTransfer) -> None:
-        self.do(CommandDone(ev.command_id, "refused: the target has not answered"))
+        self.do(CommandDone(ev.command_id, N_("refused: the target has not answered")))
 
     def on_cancel(self, ev: CancelTransfer) -> State:
         self._drop_target()

@@ -110,3 +110,18 @@ def test_a_text_filled_in_before_it_was_raised_is_worded_by_its_template():
         "url_template: port 8080 är inte tillåten"]}
     filled = FieldInvalid("data", [N_("at most {n} contacts per import").format(n=5000)])
     assert filled.localised("da")[1] == "data: højst 5000 kontakter pr. import"
+
+
+def test_a_commands_result_is_read_in_the_readers_language_and_a_code_stays_as_it_is():
+    from api.calls.schemas import CallCommandSchema
+
+    def shown(result, lang):
+        return CallCommandSchema(lang=lang).dump(
+            {"id": 1, "call_id": 2, "kind": "transfer_complete", "state": "done",
+             "result": result, "created_at": None, "done_at": None})["result"]
+
+    assert shown("refused: the target has not answered", "nb") == \
+        "avvist: mottakeren har ikke svart"
+    assert shown("refused: unknown method parrot", "sv") == "avvisat: okänd metod parrot"
+    assert shown("the gateway restarted", "da") == "gatewayen genstartede"
+    assert shown("done", "fi") == "done" and shown(None, "fi") is None
