@@ -78,6 +78,11 @@ def unmarked_sites(trees) -> list[str]:
     for path, tree in trees.items():
         helpers = {**shared, **MESSAGE_AT, **_helpers(tree)}  # a module's own first
         for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef) and node.name in errors:  # its `title`
+                found += [f"{path.relative_to(ROOT)}:{a.lineno}: {ast.unparse(a.value)[:80]}"
+                          for a in node.body if isinstance(a, ast.Assign)
+                          and any(_name(t) == "title" for t in a.targets)
+                          and _unmarked(a.value)]
             if not isinstance(node, ast.Call):
                 continue
             name = _name(node.func)
@@ -100,7 +105,7 @@ def test_every_error_text_raised_in_the_api_is_a_catalog_message():
 
 def test_the_walk_finds_a_sentence_written_in_place(tmp_path):
     sample = ast.parse(
-        "class Gone(NotFound): pass\n"
+        "class Gone(NotFound):\n    title = 'Gone'\n"
         "raise Gone(f'No parrot with id {n}')\n"
         "raise field_error('name', 'is taken')\n"
         "raise field_error('name', N_('is taken'))\n"
@@ -113,5 +118,5 @@ def test_the_walk_finds_a_sentence_written_in_place(tmp_path):
                  "class NotFound(AppError): pass\n"
                  "def field_error(field, message, **values): pass\n")}
     assert sorted(s.split(": ", 1)[1] for s in unmarked_sites(trees)) == [
-        "'A queue with that name exists'", "'is taken'", "'must be a'",
+        "'A queue with that name exists'", "'Gone'", "'is taken'", "'must be a'",
         "f'No parrot with id {n}'"]
