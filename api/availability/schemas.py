@@ -7,7 +7,7 @@ from marshmallow import Schema, ValidationError, fields, post_dump, validate
 
 from i18n import N_
 
-from ..core.schemas import Boolean, Integer, PartialMixin
+from ..core.schemas import Boolean, Integer, PartialMixin, one_line
 from .featurecodes import CODE_RE
 from .inputs import (DESTINATION_KINDS, DEVICE_KINDS, DIALLED_KINDS, MATCHES, RECURRENCES,
                      RING_ORDERS)
@@ -73,7 +73,7 @@ class ProfileSchema(Schema):
                                                "standard profile's name is in the user's "
                                                "language"})
     is_default = Boolean(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(1, 60))
+    name = fields.String(required=True, validate=[validate.Length(1, 60), one_line])
     colour = fields.String(validate=validate.Regexp(r"^#[0-9a-fA-F]{6}$"))
     icon = fields.String(validate=validate.Length(1, 40))
     note = fields.String(allow_none=True, validate=validate.Length(0, 200))

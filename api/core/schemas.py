@@ -1,7 +1,11 @@
 """Schema helpers shared by every feature."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+import unicodedata
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from i18n import N_
 
 
 class PartialMixin:
@@ -48,3 +52,10 @@ class Integer(fields.Integer):
         if isinstance(value, str) and not value.strip().lstrip("+-").isdigit():
             raise self.make_error("invalid")
         return super()._deserialize(value, attr, data, **kwargs)
+
+
+def one_line(value: str) -> None:
+    """A name shown on one line (a profile, a contact): no line breaks or other control
+    characters, which would split the sentences and push alerts it appears in."""
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise ValidationError(N_("must not contain line breaks or other control characters"))

@@ -287,3 +287,12 @@ def test_preview_knows_a_colleague_is_calling(company, client):
                           query_string={"caller": "+4799999999"}).get_json()
     assert (from_bob["rule"], from_bob["steps"][0]["action"]) == ("exception:0", "voicemail")
     assert stranger["rule"] == "when_free"
+
+
+def test_a_profile_name_with_a_line_break_is_refused_and_nothing_is_created(company, client):
+    h = auth(client, company.users["alice"])
+    before = len(_profiles(client, h))
+    r = client.post("/api/v1/me/profiles", headers=h, json={"name": "Lunch\nbreak"})
+    assert r.status_code == 422
+    assert "control characters" in str(r.get_json()["errors"])
+    assert len(_profiles(client, h)) == before
