@@ -1,8 +1,9 @@
 """The feature wiring: who answers each cross-feature question and who hears each event.
 
 Every provider and every subscriber of the service is listed here, once (with the two
-flush listeners that keep derived rows in step); the bootstrap of each process calls
-`ports()` and hands the result to its session factory. A question left without a provider
+flush listeners that keep derived rows in step, and the one that makes the changed queues'
+live views before a commit); the bootstrap of each process calls `ports()` and hands the
+result to its session factory. A question left without a provider
 stops the process at start-up (`api.core.ports.WiringError`).
 """
 from __future__ import annotations
@@ -22,6 +23,7 @@ from api.passwordreset.sms_command import on_sms as reset_by_sms
 from api.pushdevices.services import on_sessions_revoked
 from api.queues.membership import on_availability_changed
 from api.queues.membership import on_user_copied as on_user_copied_queues
+from api.queues import live as queues_live
 from api.queues.status import queue_summary, queue_target
 from api.transfer.services import of_calls
 
@@ -34,19 +36,24 @@ SUBSCRIBERS = {
     # STOP is an opt-out from the company's messages, not a password help request
     Event.SMS_RECEIVED: [opt_out_by_sms, reset_by_sms],
     # the app's live stream hears calls, commands and transfers change (`api.events`)
-    Event.CALL_CHANGED: [live_events.on_call_changed],
+    Event.CALL_CHANGED: [live_events.on_call_changed, queues_live.on_call_changed],
     Event.COMMAND_FINISHED: [live_events.on_command_finished],
     Event.TRANSFER_CHANGED: [live_events.on_transfer_changed],
     Event.CALL_MISSED: [live_events.on_call_missed],
+    Event.PRESENCE_CHANGED: [live_events.on_presence_changed],
+    # made before each commit that changed a queue (`api.queues.live`)
+    Event.QUEUES_CHANGED: [live_events.on_queues_changed],
 }
 
 
 def ports() -> Ports:
     """The process's ports: every question answered, every event's subscribers."""
     # rows other features keep in step inside the same flush (both idempotent): the
-    # directory's search index follows the users, the number registry every number's owner
+    # directory's search index follows the users, the number registry every number's owner;
+    # queues that changed get their live view made before the commit (the app's stream)
     follow_users()
     number_registry.install()
+    queues_live.install()
     return Ports(
         presence=presence.presence,
         in_call_user_ids=in_call_user_ids,

@@ -20,7 +20,7 @@ from i18n import N_
 
 from ..accounts.models import Tenant, User
 from ..core.ports import Event, ports
-from ..core.clock import now
+from ..core.clock import as_utc, now
 from ..core.db import get_scoped
 from ..core.errors import field_error
 from ..core.not_found import not_found
@@ -240,15 +240,19 @@ def set_availability(db: Session, tenant_id: int, user_id: int, actor_id: int,
         if until - at > MAX_AHEAD:
             raise field_error("until", N_("must be within {days} days"), days=MAX_AHEAD.days)
     state = db.get(State, user_id)
+    before = (as_utc(state.until), state.note)
     if profile.is_default and until is None:  # back to Available: schedules apply again
         state.profile_id, state.until, state.note = None, None, note
     else:
         state.profile_id, state.until, state.note = profile.id, until, note
     state.set_at, state.set_by = at, actor_id
+    after = (as_utc(state.until), state.note)
     db.flush()
     inputs, state, _ = _load(db, tenant_id, user_id, None)
     current = state_at(inputs, at)
-    settle(db, tenant_id, user_id, current, state)
+    if not settle(db, tenant_id, user_id, current, state) and before != after:
+        # the same profile with another note or end: colleagues see it, nothing else changes
+        ports(db).events.publish(Event.PRESENCE_CHANGED, db, tenant_id, user_id)
     db.commit()
     return current
 

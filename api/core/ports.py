@@ -36,6 +36,8 @@ class Event(enum.Enum):
     COMMAND_FINISHED = "command_finished"            # (command: CallCommand)
     TRANSFER_CHANGED = "transfer_changed"            # (transfer: Transfer)
     CALL_MISSED = "call_missed"                      # (entry: dict, the call log entry's columns)
+    PRESENCE_CHANGED = "presence_changed"            # (tenant_id, user_id): note/until only
+    QUEUES_CHANGED = "queues_changed"                # (tenant_id, {queue id: api.queues.live view})
 
 
 class Bus:

@@ -35,13 +35,21 @@ class Audience:
     tenant_id: int
     user_id: int
     session_id: int
-    queue_ids: frozenset = frozenset()
+    queue_admin: bool = False    # configures queues: sees every queue
+    queue_leader: bool = False   # logs others in and out: every queue not hidden
 
     def sees(self, row) -> bool:
         return (row.tenant_id == self.tenant_id
                 and (row.user_id is None or row.user_id == self.user_id)
                 and (row.session_id is None or row.session_id == self.session_id)
-                and (row.queue_id is None or row.queue_id in self.queue_ids))
+                and (row.queue_id is None or self.sees_queue(row.data)))
+
+    def sees_queue(self, data: dict) -> bool:
+        """A queue's event (see `raised.on_queues_changed`) is for the members it names
+        and for the company's queue leaders and administrators."""
+        if str(self.user_id) in data.get("members", {}):
+            return True
+        return self.queue_admin or (self.queue_leader and not data.get("hidden"))
 
 
 @dataclass(eq=False)

@@ -25,6 +25,19 @@ def on_availability_changed(db: Session, tenant_id: int, user_id: int, _old, _ne
     record(db, tenant_id, "presence", _presence(db, tenant_id, user_id))
 
 
+def on_presence_changed(db: Session, tenant_id: int, user_id: int) -> None:
+    """Everyone of the company sees a colleague's note or "until" change (same profile)."""
+    db.flush()
+    record(db, tenant_id, "presence", _presence(db, tenant_id, user_id))
+
+
+def on_queues_changed(db: Session, tenant_id: int, views: dict[int, dict]) -> None:
+    """Each changed queue's live view, for its members and the company's queue leaders
+    (`hub.Audience.sees_queue`); the stream shows each member their own state in it."""
+    for queue_id, view in views.items():
+        record(db, tenant_id, "queue", view, queue_id=queue_id)
+
+
 def on_sessions_revoked(db: Session, tenant_id: int, session_ids: list[int]) -> None:
     """The stream of a revoked session hears it and ends."""
     from ..accounts.models import AuthSession

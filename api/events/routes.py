@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 
 from i18n import N_
 
+from ..accounts import permissions as perms
 from ..accounts.tokens import access_token_expiry
 from ..core.auth import current, login_required
 from ..core.errors import AppError
@@ -20,7 +21,8 @@ events_blp = Blueprint("events", __name__, url_prefix="/api/v1/me/events",
 _HUB_LOCK = threading.Lock()
 
 STREAM_DOC = {"200": {"description": "text/event-stream: `presence`, `call`, `transfer`, "
-                      "`command`, `session_revoked` events (data: JSON), heartbeat comments",
+                      "`command`, `queue`, `missed_call`, `session_revoked` events "
+                      "(data: JSON), heartbeat comments",
                       "content": {"text/event-stream": {"schema": {"type": "string"}}}}}
 
 
@@ -58,18 +60,23 @@ class MyEvents(MethodView):
 
         Events: `presence` (a colleague's availability or in-call changed: the directory's
         live fields), `call` (my call ringing, answered or ended, with the call as
-        `/me/calls` shows it), `transfer` (my transfer as `/me/transfers/{id}` shows it;
-        one that came back carries `why`), `command` (my call command done or failed),
-        `session_revoked` (then the stream ends). Each has an `id`: reconnect with the
-        `Last-Event-ID` header (or `?last_event_id=`) to receive what was missed within
-        the replay window (`reset` when it is older). A comment line is sent when idle;
+        `/me/calls` shows it: ringing, answered, held, resumed, ended), `transfer` (my
+        transfer as `/me/transfers/{id}` shows it; one that came back carries `why`),
+        `command` (my call command done or failed), `queue` (a queue I am a member of, or
+        lead, changed: its status with my own state in `me`, as `/me/queues` shows it; at
+        most one per queue every 250 ms, with the latest state), `missed_call` (as my call
+        log shows it), `session_revoked` (then the stream ends). Each has an `id`:
+        reconnect with the `Last-Event-ID` header (or `?last_event_id=`) to receive what
+        was missed within the replay window (`reset` when it is older). A comment line is sent when idle;
         the stream ends with `token_expired` when the access token expires.
         """
         p = current()
         settings = current_app.config["SETTINGS"]
         token = request.headers["Authorization"].partition(" ")[2].strip()
         expires_at = access_token_expiry(settings.secret_key, token)
-        audience = Audience(p.tenant_id, p.user_id, p.session_id)
+        audience = Audience(p.tenant_id, p.user_id, p.session_id,
+                            queue_admin=p.can(perms.MANAGE_QUEUES),
+                            queue_leader=p.can(perms.LOG_OTHERS_IN_QUEUES))
         body = events(hub(), audience, _last_event_id(), expires_at,
                       settings.events_heartbeat_s)
         return Response(body, mimetype="text/event-stream",

@@ -6,61 +6,29 @@ import threading
 from functools import partial
 
 import pytest
-from sqlalchemy import text
 
 from api.calls import services as calls
 from api.callerid.calllog import record_call
 from api.transfer import services as transfers
 from mobile_client_sim.availability import find_profile, set_availability
 from mobile_client_sim.calls import hang_up, wait_done
-from mobile_client_sim.client import AppClient
 from mobile_client_sim.events import EventStream
 from mobile_client_sim.transfer import follow
-from tests.support.api import PASSWORD, make_company
-from tests.support.gunicorn import gunicorn
+from tests.support.api import make_company
+from tests.support.events import app_of, ids_never_go_back, presence_of, user_id
 
 WITHIN_S = 1.0
 
 
-@pytest.fixture(scope="module")
-def api_url(database_url, settings):
-    with gunicorn(database_url, workers=2, secret_key=settings.secret_key) as url:
-        yield url
+@pytest.fixture
+def api_url(events_api_url):
+    return events_api_url
 
 
 @pytest.fixture
 def company(app, db):
-    _ids_never_go_back(app.extensions["engine"])
+    ids_never_go_back(app.extensions["engine"])
     return make_company(app, extra_users=("alice", "bob", "carol"))
-
-
-def _ids_never_go_back(engine) -> None:
-    """Event ids only grow, and the running workers rely on it; emptying the tables between
-    tests restarts PostgreSQL's sequences, so each test continues where the last one was."""
-    global _HIGH_WATER
-    if engine.dialect.name != "postgresql":
-        return  # SQLite's AUTOINCREMENT never reuses an id
-    _HIGH_WATER += 1000
-    with engine.begin() as conn:
-        conn.execute(text("SELECT setval(pg_get_serial_sequence('events_outbox', 'id'), :n)"),
-                     {"n": _HIGH_WATER})
-
-
-_HIGH_WATER = 0
-
-
-def app_of(url: str, mobile: str) -> AppClient:
-    client = AppClient(url)
-    client.login(mobile, PASSWORD)
-    return client
-
-
-def user_id(app_client: AppClient) -> int:
-    return app_client.request("GET", "/api/v1/me")["id"]
-
-
-def presence_of(uid: int):
-    return lambda e: e.kind == "presence" and e.data["user_id"] == uid
 
 
 def test_a_colleagues_availability_change_reaches_my_stream_within_a_second(api_url, company):
@@ -71,6 +39,24 @@ def test_a_colleagues_availability_change_reaches_my_stream_within_a_second(api_
     assert event is not None, "bob's change did not reach alice's stream within a second"
     assert event.data["availability"]["profile_id"] == find_profile(bob, "meeting")["id"]
     assert event.data["in_call"] is False
+
+
+def test_a_new_note_or_end_on_the_same_profile_reaches_my_stream(api_url, company):
+    alice, bob = app_of(api_url, company.users["alice"]), app_of(api_url, company.users["bob"])
+    set_availability(bob, "meeting", note="Board room")
+    bob_id = user_id(bob)
+    with EventStream(alice) as stream:
+        set_availability(bob, "meeting", note="Room 2, back at 3")
+        noted = stream.wait_for(lambda e: presence_of(bob_id)(e) and
+                                e.data["availability"]["note"] == "Room 2, back at 3", WITHIN_S)
+        set_availability(bob, "meeting", until="23:59", note="Room 2, back at 3")
+        ends = stream.wait_for(lambda e: presence_of(bob_id)(e) and
+                               e.data["availability"]["until"] is not None, WITHIN_S)
+    shown = bob.request("GET", "/api/v1/me/availability")
+    assert noted is not None, "a new note on the same profile raised no presence event"
+    assert ends is not None, "a new end on the same profile raised no presence event"
+    assert ends.data["availability"]["profile_id"] == find_profile(bob, "meeting")["id"]
+    assert ends.data["availability"]["until"] == shown["until"]
 
 
 def test_another_companys_events_never_arrive(api_url, app, company):
