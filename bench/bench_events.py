@@ -1,9 +1,12 @@
 """Live events: N open streams (default 2,000) on gunicorn (deploy/gunicorn.conf.py, 2 gthread
-workers, SQLite), one colleague's availability change fanned out to all of them.
+workers), one colleague's availability change fanned out to all of them, on SQLite and on
+PostgreSQL (`--db sqlite|postgresql|both`).
 
 Prints the delivery time from the change's answer to each stream's `presence` event (p50,
-p99, max), the workers' memory per open stream, and the ceiling measured in the same run:
-the same change delivered to a single open stream (the poll interval and one round trip).
+p99, max), the workers' memory per open stream, how the streams were spread over the two
+workers (the change is made through one of them: the other's streams hear it through the
+database), and ceilings measured in the same run: the same change delivered to a single
+open stream, and on PostgreSQL a bare LISTEN/NOTIFY round trip between two connections.
 The streams are read by one thread of this process with `selectors` (no client thread each).
 """
 from __future__ import annotations
@@ -19,6 +22,7 @@ import time
 from pathlib import Path
 
 from bench.lib import ROOT, demo_database, free_port, report, wait_http
+from bench.notify import notify_round_trips
 from mobile_client_sim.availability import find_profile, set_availability
 from mobile_client_sim.client import AppClient
 
@@ -32,9 +36,16 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
+def _workers(master: int) -> list[int]:
+    return [int(c) for c in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+
+
 def _workers_rss_kb(master: int) -> int:
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    return sum(_rss_kb(int(c)) for c in children)
+    return sum(_rss_kb(pid) for pid in _workers(master))
+
+
+def _threads(pid: int) -> int:
+    return len(list(Path(f"/proc/{pid}/task").iterdir()))
 
 
 def _open(port: int, token: str) -> socket.socket:
@@ -78,10 +89,13 @@ def _deliveries(socks: list[socket.socket], started: float, timeout_s: float) ->
 def _fan_out(port: int, watcher: AppClient, colleague: AppClient, n: int, profile: str,
              master: int) -> dict:
     before = _workers_rss_kb(master)
+    threads = {pid: _threads(pid) for pid in _workers(master)}
     socks = [_open(port, watcher.access_token) for _ in range(n)]
     try:
         _until_connected(socks)
         held = _workers_rss_kb(master)
+        # each open stream holds a thread of the worker serving it (started on demand)
+        spread = sorted(max(0, _threads(pid) - k) for pid, k in threads.items())
         set_availability(colleague, profile)
         started = time.monotonic()
         times = sorted(_deliveries(socks, started, 30.0))
@@ -91,15 +105,13 @@ def _fan_out(port: int, watcher: AppClient, colleague: AppClient, n: int, profil
     q = statistics.quantiles(times, n=100) if len(times) > 1 else times * 99
     return {"n": n, "got": len(times), "p50": q[49] * 1000, "p99": q[98] * 1000,
             "max": times[-1] * 1000 if times else float("nan"),
-            "kb_per_stream": (held - before) / max(n, 1)}
+            "kb_per_stream": (held - before) / max(n, 1), "spread": spread}
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--streams", type=int, default=2000)
-    args = ap.parse_args()
-    per_worker = args.streams + 50   # the kernel does not split connections evenly
-    with demo_database() as url:
+def run(kind: str, streams: int) -> None:
+    per_worker = streams + 50   # the kernel does not split connections evenly
+    with demo_database(kind) as url:
+        bare = notify_round_trips(url) if kind == "postgresql" else None
         port = free_port()
         env = {**os.environ, "DATABASE_URL": url, "APP_ENV": "development", "PORT": str(port),
                "WEB_CONCURRENCY": "2", "WEB_THREADS": str(per_worker),
@@ -114,18 +126,35 @@ def main() -> None:
             colleague.login(COLLEAGUE, "demo")
             find_profile(colleague, "meeting")
             ceiling = _fan_out(port, watcher, colleague, 1, "meeting", proc.pid)
-            many = _fan_out(port, watcher, colleague, args.streams, "lunch", proc.pid)
+            many = _fan_out(port, watcher, colleague, streams, "lunch", proc.pid)
         finally:
             proc.terminate()
             proc.wait(timeout=30)
-    report(f"Live events: one presence change to {args.streams} open streams "
-           "(gunicorn gthread, 2 workers, SQLite)", [
-        ("ceiling: 1 stream", f"delivered in {ceiling['max']:.1f} ms"),
-        (f"{many['n']} streams", f"{many['got']} delivered  p50 {many['p50']:.1f} ms  "
-                                 f"p99 {many['p99']:.1f} ms  max {many['max']:.1f} ms"),
-        ("p99 / ceiling", f"{many['p99'] / max(ceiling['max'], 0.001):.1f}x"),
-        ("memory per open stream", f"{many['kb_per_stream']:.0f} KiB (workers' RSS)"),
-    ])
+    one = max(ceiling["max"], 0.001)
+    rows = [("ceiling: 1 stream", f"delivered in {ceiling['max']:.1f} ms"),
+            (f"{many['n']} streams", f"{many['got']} delivered  p50 {many['p50']:.1f} ms  "
+                                     f"p99 {many['p99']:.1f} ms  max {many['max']:.1f} ms"),
+            ("streams per worker", " / ".join(str(k) for k in many["spread"])),
+            ("p50 / p99 against 1 stream", f"{many['p50'] / one:.1f}x / {many['p99'] / one:.1f}x"),
+            ("fan-out cost per stream", f"{(many['p99'] - one) / max(many['n'], 1) * 1000:.0f} us "
+                                        "((p99 - 1 stream) / streams)")]
+    if bare is not None:
+        rows += [("ceiling: bare LISTEN/NOTIFY", f"p50 {bare['p50']:.2f} ms  "
+                                                f"p99 {bare['p99']:.2f} ms  ({bare['n']} trips)"),
+                 ("p50 / p99 against LISTEN/NOTIFY",
+                  f"{many['p50'] / bare['p50']:.0f}x / {many['p99'] / bare['p99']:.0f}x")]
+    rows.append(("memory per open stream", f"{many['kb_per_stream']:.0f} KiB (workers' RSS)"))
+    report(f"Live events: one presence change to {streams} open streams "
+           f"(gunicorn gthread, 2 workers, {kind})", rows)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--streams", type=int, default=2000)
+    ap.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
+    args = ap.parse_args()
+    for kind in (("sqlite", "postgresql") if args.db == "both" else (args.db,)):
+        run(kind, args.streams)
 
 
 if __name__ == "__main__":

@@ -57,17 +57,31 @@ def serve(app_spec: str, *, env: dict | None = None, workers: int = 2, probe: st
 
 
 @contextlib.contextmanager
-def demo_database():
-    """A fresh SQLite database, migrated and seeded with the demo companies; yields its URL."""
-    d = tempfile.mkdtemp(prefix="pbx-bench-")
-    url = f"sqlite:///{d}/bench.db"
-    env = {**os.environ, "DATABASE_URL": url, "APP_ENV": "development"}
-    subprocess.run([sys.executable, "-m", "api.cli", "migrate"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
-    subprocess.run([sys.executable, "-m", "api.cli", "seed-demo"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
-    try:
+def demo_database(kind: str = "sqlite"):
+    """A fresh database (SQLite file, or a throwaway PostgreSQL server), migrated and seeded
+    with the demo companies; yields its URL."""
+    with _empty_database(kind) as url:
+        env = {**os.environ, "DATABASE_URL": url, "APP_ENV": "development"}
+        for command in ("migrate", "seed-demo"):
+            subprocess.run([sys.executable, "-m", "api.cli", command], cwd=ROOT, env=env,
+                           check=True, capture_output=True)
         yield url
+
+
+@contextlib.contextmanager
+def _empty_database(kind: str):
+    if kind == "postgresql":
+        from tests.support.pg import ThrowawayPostgres
+
+        server = ThrowawayPostgres().start()
+        try:
+            yield server.create_database("bench")
+        finally:
+            server.stop()
+        return
+    d = tempfile.mkdtemp(prefix="pbx-bench-")
+    try:
+        yield f"sqlite:///{d}/bench.db"
     finally:
         shutil.rmtree(d, ignore_errors=True)
 
