@@ -76,7 +76,7 @@ def finish_gateway_calls(db: Session, gateway_id: str, reason: str) -> int:
 def _log_entry(call: LiveCall, reason: str) -> dict | None:
     if call.direction not in ("incoming", "outgoing"):
         return None
-    answered = call.state == "answered" and call.answered_at is not None
+    answered = call.state in ("answered", "held") and call.answered_at is not None
     return dict(direction=call.direction, status="answered" if answered else "failed",
                 other_number=call.other_number, started_at=call.started_at,
                 answered_at=call.answered_at if answered else None, ended_at=now(),

@@ -25,7 +25,7 @@ class LiveCall(TenantScoped, Base):
     sip_call_id: Mapped[str] = mapped_column(String(200))
     direction: Mapped[str] = mapped_column(String(10))       # incoming, outgoing
     other_number: Mapped[str | None] = mapped_column(String(40))
-    state: Mapped[str] = mapped_column(String(12))           # ringing, answered
+    state: Mapped[str] = mapped_column(String(12))           # ringing, answered, held
     started_at: Mapped[datetime] = mapped_column(default=now)
     answered_at: Mapped[datetime | None] = mapped_column()
 

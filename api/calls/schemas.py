@@ -9,7 +9,8 @@ class LiveCallSchema(Schema):
     id = Integer(required=True)
     other_number = fields.Str(allow_none=True, metadata={"description": "E.164 when known"})
     direction = fields.Str(required=True, metadata={"description": "incoming or outgoing"})
-    state = fields.Str(required=True, metadata={"description": "ringing or answered"})
+    state = fields.Str(required=True, metadata={
+        "description": "ringing, answered or held (a phone put it on hold)"})
     since = fields.DateTime(attribute="started_at", required=True)
     answered_at = fields.DateTime(allow_none=True)
 

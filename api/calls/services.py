@@ -113,6 +113,11 @@ _STARTED = insert(_LIVE)
 _ANSWERED = (update(_LIVE).where(_LIVE.c.id == bindparam("cid"))
              .values(state="answered", answered_at=bindparam("at"))
              .returning(*_LIVE.c))
+# held and back: only a call that is answered (or held) changes; a ringing or ended one not
+_HELD = {held: (update(_LIVE).where(_LIVE.c.id == bindparam("cid"),
+                                   _LIVE.c.state == ("answered" if held else "held"))
+               .values(state="held" if held else "answered").returning(*_LIVE.c))
+         for held in (True, False)}
 _LEG = insert(_LEGS)
 _ENDED = (delete(_LEGS).where(_LEGS.c.call_id == bindparam("cid")),
           delete(_LIVE).where(_LIVE.c.id == bindparam("cid")).returning(*_LIVE.c))
@@ -152,6 +157,15 @@ def call_answered(db: Session, call_id: int, leg_no: int | None, kind: str, uri:
         conn.execute(_LEG, dict(tenant_id=call["tenant_id"], call_id=call_id, leg_no=leg_no,
                                 kind=kind, uri=uri[:200], state="answered"))
     _changed(db, dict(call), "answered", True)
+    db.commit()
+
+
+def call_held(db: Session, call_id: int, held: bool) -> None:
+    """A phone put the answered call on hold (re-INVITE sendonly or inactive), or took it
+    back: the live row says so (`/me/calls`) and the user hears `held` or `resumed`."""
+    call = db.connection().execute(_HELD[held], {"cid": call_id}).mappings().first()
+    if call is not None:   # already in that state, not answered yet, or over
+        _changed(db, dict(call), "held" if held else "resumed", True)
     db.commit()
 
 

@@ -115,7 +115,7 @@ def _answered_call(db: Session, tenant_id: int, user_id: int, call_id: int) -> L
     call = db.get(LiveCall, call_id)
     if call is None or call.tenant_id != tenant_id or call.user_id != user_id:
         raise not_found("live call", call_id)
-    if call.state != "answered":
+    if call.state not in ("answered", "held"):   # held on the phone: the app transfers it
         raise Conflict(N_("Only an answered call can be transferred"))
     if call.direction != "incoming":
         raise Conflict(N_("Only an incoming call can be transferred"))

@@ -76,6 +76,18 @@ def test_a_ringing_call_cannot_be_transferred_and_a_colleagues_call_is_not_found
                        json=body).status_code == 404
 
 
+def test_a_call_i_put_on_hold_on_my_phone_can_be_transferred_from_the_app(app, client, db):
+    company = make_company(app)
+    headers = auth(client, company.users["alice"])
+    call_id = answered_call(app, company.users["alice"])
+    calls.call_held(db, call_id, True)
+    assert [c["state"] for c in client.get("/api/v1/me/calls", headers=headers).get_json()] \
+        == ["held"]
+    r = client.post(f"/api/v1/me/calls/{call_id}/transfer", headers=headers,
+                    json={"target": {"kind": "external", "number": "+4722334455"}})
+    assert r.status_code == 202 and r.get_json()["state"] == "requested"
+
+
 def test_targets_that_do_not_exist_or_are_myself_are_refused(app, client):
     company = make_company(app)
     headers = auth(client, company.users["alice"])

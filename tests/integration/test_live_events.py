@@ -119,6 +119,10 @@ def test_a_too_old_last_event_id_asks_the_app_to_reload(api_url, app, company):
         assert resumed.wait_for(lambda e: e.kind == "reset", timeout=5)
 
 
+def call_event(what: str):
+    return lambda e: e.kind == "call" and e.data["event"] == what
+
+
 def _gateway_writes(app, fn, *args):
     with app.extensions["session_factory"]() as db:
         return fn(db, *args)
@@ -143,6 +147,26 @@ def test_a_calls_ringing_answered_and_ended_reach_the_callees_stream(api_url, ap
     assert back is not None
     assert any(presence_of(bob_id)(e) and e.data["in_call"] for e in colleague.received)
     assert [e for e in colleague.received if e.kind == "call"] == []   # bob's calls are his
+
+
+def test_a_call_put_on_hold_and_taken_back_reaches_my_stream_and_my_calls(api_url, app, company):
+    bob = app_of(api_url, company.users["bob"])
+    call_id = _gateway_writes(app, calls.call_started, company.tenant_id, user_id(bob), "gw-1",
+                              "sip-call-5", "incoming", "+4799887766")
+    _gateway_writes(app, calls.call_held, call_id, True)         # not answered yet: nothing
+    assert [c["state"] for c in bob.request("GET", "/api/v1/me/calls")] == ["ringing"]
+    _gateway_writes(app, calls.call_answered, call_id, 0, "softphone", "sip:bob@pbx")
+    with EventStream(bob) as mine:
+        _gateway_writes(app, calls.call_held, call_id, True)
+        held = mine.wait_for(call_event("held"), 5)
+        shown = bob.request("GET", "/api/v1/me/calls")
+        _gateway_writes(app, calls.call_held, call_id, False)
+        resumed = mine.wait_for(call_event("resumed"), 5)
+    assert held is not None and held.data["call"]["state"] == "held"
+    assert [c["state"] for c in shown if c["id"] == call_id] == ["held"]
+    assert resumed is not None and resumed.data["call"]["state"] == "answered"
+    assert [e.data["event"] for e in mine.received
+            if e.kind == "call" and e.data["event"] in ("held", "resumed")] == ["held", "resumed"]
 
 
 def test_a_transfers_progress_arrives_without_polling(api_url, app, company):
