@@ -1,5 +1,5 @@
 """A call's rows, written on the recorder thread in order: its live state (ringing, answered,
-ended, as the user's calls show it) and its call log entry."""
+held, ended, as the user's calls show it) and its call log entry."""
 from __future__ import annotations
 
 import logging
@@ -34,6 +34,22 @@ def write_state(session, a: WriteState) -> None:
             else "", session.answered_at))
     else:
         rec.submit(lambda db: live.id and port.call_ended(db, live.id))
+
+def leg_held(session, leg: int | None, held: bool) -> None:
+    """A phone put its leg on hold or took it back: the live call is held while any of its
+    legs is (the user's phone, or the other party's)."""
+    from api import gateway_port as port
+
+    was = bool(session.held_legs)
+    (session.held_legs.add if held else session.held_legs.discard)(leg)
+    now_held = bool(session.held_legs)
+    if now_held == was or session.route_info is None or session.route_info.user_id is None:
+        return
+    log.info("call held" if now_held else "call resumed",
+             extra=session.log_extra(event="call_held", held=now_held, leg=leg))
+    live = session.live
+    session.gw.recorder.submit(lambda db: live.id and port.call_held(db, live.id, now_held))
+
 
 def _started(session, live_id) -> None:
     """On the recorder thread: later writes of this call need the id at once."""

@@ -64,6 +64,7 @@ class _Call(pj.Call):
         self.sip_id = ""
         self.confirmed = False
         self.media_on = False
+        self.held = False                # the far end holds the call (see _remote_hold)
 
     def onCallState(self, prm) -> None:
         try:
@@ -90,8 +91,22 @@ class _Call(pj.Call):
                 self.media_on = True
                 if self.session is not None:
                     self.session.media_ready(self)
+            held = self.media_on and _remote_hold(info)
+            if held != self.held:
+                self.held = held
+                if self.session is not None:
+                    self.session.leg_held(self, held)
         except Exception:
             log.exception("media callback failed", extra={"event": "adapter_error"})
+
+
+def _remote_hold(info) -> bool:
+    """The phone on this leg put the call on hold: a re-INVITE with a=sendonly (pjsua: remote
+    hold) or a=inactive (pjsua keeps the stream active, with no direction)."""
+    return any(m.type == pj.PJMEDIA_TYPE_AUDIO and (
+        m.status == pj.PJSUA_CALL_MEDIA_REMOTE_HOLD or
+        (m.status == pj.PJSUA_CALL_MEDIA_ACTIVE and m.dir == pj.PJMEDIA_DIR_NONE))
+        for m in info.media)
 
 
 def _unanswered(call: _Call) -> bool:

@@ -12,7 +12,7 @@ from collections import deque
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from . import actions, pusher, queuecalls, transfers
+from . import actions, callrecords, pusher, queuecalls, transfers
 from .core import callcontrol as cc, queuecontrol
 from .sipmsg import diversion_headers, forwarded_headers, identity_user, safe_user
 from .core.callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, CancelTimer,
@@ -72,6 +72,7 @@ class CallSession:
         self.started_at = now()
         self.answered_at = None
         self.answered_by = None      # the kind of target that answered (voicemail, forward, ...)
+        self.held_legs: set = set()  # legs whose phone holds the call (None: the caller's)
         self.caller_answered = False
         self.counted = False
         self.finished = False
@@ -148,6 +149,9 @@ class CallSession:
         self._connect()
         transfers.media_ready(self)
         queuecalls.media_ready(self)
+
+    def leg_held(self, call, held: bool) -> None:
+        callrecords.leg_held(self, call.leg, held)
 
     def timer_fired(self, name: str, token: int) -> None:
         if self.timers.get(name) == token:

@@ -49,3 +49,24 @@ def test_a_sipp_call_rings_is_answered_and_ends_on_the_callees_and_a_colleagues_
     busy = [e.data["in_call"] for e in colleague.received if presence_of(bob.id)(e)]
     assert busy[0] is True and busy[-1] is False and free is not None
     assert [e for e in colleague.received if e.kind == "call"] == []   # bob's call is his
+
+
+@pytest.mark.once
+@pytest.mark.parametrize("hold", ["sendonly", "inactive"])
+def test_a_phone_that_holds_the_call_and_takes_it_back_shows_held_then_answered(
+        app, db, client, gateway, peers, events_api_url, hold):
+    ids_never_go_back(app.extensions["engine"])
+    company = make_company(app, extra_users=("bob",))
+    bob = User(app, db, client, "bob", company)
+    soft = peers("soft", "phone_answer_hold.xml", "-d", "300", "-key", "hold", hold)
+    bob.devices(softphone=f"sip:soft@127.0.0.1:{soft.port}")
+    bobs_app = app_of(events_api_url, bob.mobile)
+    with EventStream(bobs_app) as mine:
+        trunk = call(peers, gateway, bob.office, hold_ms=3000)
+        held = mine.wait_for(call_event("held"), WITHIN_S)
+        resumed = mine.wait_for(call_event("resumed"), WITHIN_S)
+        ended = mine.wait_for(call_event("ended"), WITHIN_S)
+    assert trunk.wait() == 0 and soft.wait() == 0
+    assert held is not None and held.data["call"]["state"] == "held"
+    assert resumed is not None and resumed.data["call"]["state"] == "answered"
+    assert ended is not None
