@@ -58,17 +58,17 @@ class MyEvents(MethodView):
     def get(self):
         """My live events as Server-Sent Events, for as long as my access token is valid.
 
-        Events: `presence` (a colleague's availability or in-call changed: the directory's
-        live fields), `call` (my call ringing, answered or ended, with the call as
-        `/me/calls` shows it: ringing, answered, held, resumed, ended), `transfer` (my
-        transfer as `/me/transfers/{id}` shows it; one that came back carries `why`),
-        `command` (my call command done or failed), `queue` (a queue I am a member of, or
-        lead, changed: its status with my own state in `me`, as `/me/queues` shows it; at
-        most one per queue every 250 ms, with the latest state), `missed_call` (as my call
-        log shows it), `session_revoked` (then the stream ends). Each has an `id`:
-        reconnect with the `Last-Event-ID` header (or `?last_event_id=`) to receive what
-        was missed within the replay window (`reset` when it is older). A comment line is sent when idle;
-        the stream ends with `token_expired` when the access token expires.
+        Events: `presence` (a colleague's availability, note, end or in-call changed: the
+        directory's live fields), `call` (my call `ringing`, `answered`, `held`, `resumed`
+        or `ended`, with the call as `/me/calls` shows it), `transfer` (my transfer as
+        `/me/transfers/{id}` shows it; one that came back carries `why`), `command` (my
+        call command done or failed), `queue` (a queue I am a member of, or lead, changed:
+        its status with my own state in `me`, as `/me/queues` shows it; at most one per
+        queue every 250 ms, with the latest state), `missed_call` (as my call log shows
+        it), `session_revoked` (then the stream ends). Each has an `id`: reconnect with the
+        `Last-Event-ID` header (or `?last_event_id=`) to receive what was missed within the
+        replay window (`reset` when it is older). A comment line is sent when idle; the
+        stream ends with `token_expired` when the access token expires.
         """
         p = current()
         settings = current_app.config["SETTINGS"]
