@@ -100,5 +100,6 @@ def test_a_burst_of_changes_arrives_calmed_with_the_latest_counters(
         last = mine.wait_for(of_queue(support, lambda d: d["calls_waiting"] == 50), WITHIN_S)
     assert last is not None, "the latest state never arrived"
     sent = [e for e in mine.received if of_queue(support)(e)]
-    # at most one per 250 ms while the burst lasted, one more for the latest state
-    assert len(sent) <= int(took / 0.25) + 2 < 50
+    # at most one per 250 ms while the burst lasted and until its latest state left (a poll
+    # and one interval after the last change), never one per change
+    assert len(sent) <= int(took / 0.25) + 4 < 50
