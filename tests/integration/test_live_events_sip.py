@@ -62,7 +62,7 @@ def test_a_phone_that_holds_the_call_and_takes_it_back_shows_held_then_answered(
     bob.devices(softphone=f"sip:soft@127.0.0.1:{soft.port}")
     bobs_app = app_of(events_api_url, bob.mobile)
     with EventStream(bobs_app) as mine:
-        trunk = call(peers, gateway, bob.office, hold_ms=3000)
+        trunk = call(peers, gateway, bob.office, hold_ms=4000)   # the phone is done by then
         held = mine.wait_for(call_event("held"), WITHIN_S)
         resumed = mine.wait_for(call_event("resumed"), WITHIN_S)
         ended = mine.wait_for(call_event("ended"), WITHIN_S)
