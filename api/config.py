@@ -37,6 +37,7 @@ class Settings:
     events_heartbeat_s: int = 15     # a comment line on an idle event stream
     events_replay_s: int = 600       # how far back Last-Event-ID can resume
     events_poll_ms: int = 200        # SQLite: how often a worker reads the outbox
+    voicemail_dir: str = str(ROOT / "var" / "voicemail")  # messages and greetings (audio)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -65,6 +66,7 @@ class Settings:
         s.events_heartbeat_s = max(1, _int(env, "EVENTS_HEARTBEAT_S", s.events_heartbeat_s))
         s.events_replay_s = max(10, _int(env, "EVENTS_REPLAY_S", s.events_replay_s))
         s.events_poll_ms = max(20, _int(env, "EVENTS_POLL_MS", s.events_poll_ms))
+        s.voicemail_dir = env.get("VOICEMAIL_DIR") or s.voicemail_dir
         s.extra = {k: v for k, v in env.items() if k.startswith("PBX_")}
         return s
 

@@ -21,6 +21,7 @@ FEATURES = [
     "api.numbers",
     "api.events",
     "api.audit",
+    "api.voicemail",
 ]
 
 

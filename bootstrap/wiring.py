@@ -26,6 +26,7 @@ from api.queues.membership import on_user_copied as on_user_copied_queues
 from api.queues import live as queues_live
 from api.queues.status import queue_summary, queue_target
 from api.transfer.services import of_calls
+from api.voicemail import provides as voicemail
 
 SUBSCRIBERS = {
     Event.USER_CREATED: [availability.on_user_created],
@@ -62,6 +63,8 @@ def ports() -> Ports:
         call_transfers=of_calls,
         queue_target=queue_target,
         main_number_target=numbers.main_number_target,
+        voicemail_unread=voicemail.unread,
+        call_voicemails=voicemail.of_calls,
         settle_availability=routing.settle_users,
         events=Bus(SUBSCRIBERS),
     )

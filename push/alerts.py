@@ -10,14 +10,15 @@ from __future__ import annotations
 from i18n import N_, tr, user_language
 from i18n.shared import returned_reason
 
-from .events import CALL_ENDED, INCOMING_CALL, MISSED_CALL, TRANSFER_RETURNED
+from .events import CALL_ENDED, INCOMING_CALL, MISSED_CALL, TRANSFER_RETURNED, VOICEMAIL
 
 TITLES = {INCOMING_CALL: ("CALL_INCOMING", N_("Incoming call")),
           CALL_ENDED: ("CALL_ENDED", N_("Call ended")),
           MISSED_CALL: ("CALL_MISSED", N_("Missed call")),
           TRANSFER_RETURNED: ("TRANSFER_RETURNED", N_("Transfer came back")),
+          VOICEMAIL: ("VOICEMAIL", N_("New voicemail")),
           "test": ("PUSH_TEST", N_("Push works"))}
-SHOWN = (INCOMING_CALL, MISSED_CALL, TRANSFER_RETURNED, "test")  # Android shows these itself
+SHOWN = (INCOMING_CALL, MISSED_CALL, TRANSFER_RETURNED, VOICEMAIL, "test")  # Android shows these itself
 
 
 def language(device) -> str:
@@ -40,6 +41,10 @@ def alert(kind: str, data: dict, lang: str) -> dict:
         else:
             body_key, args = "TRANSFER_RETURNED_BODY", [target, number]
             body = tr(lang, "The call to {target} came back", target=target)
+    elif kind == VOICEMAIL:
+        who, seconds = _who(caller, lang), int(round(data.get("duration") or 0))
+        body_key, args = "VOICEMAIL_BODY", [who, str(seconds), number]
+        body = tr(lang, "{who} left a message ({seconds} s)", who=who, seconds=seconds)
     elif kind == "test":
         body_key, args = "PUSH_TEST_BODY", []
         body = tr(lang, "Notifications reach this phone")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Notify:
-    kind: str                      # incoming_call, call_ended, missed_call, transfer_returned, test
+    kind: str                      # incoming_call, call_ended, missed_call, transfer_returned, test, voicemail
     tenant_id: int
     user_id: int
     call_id: str | None
@@ -25,5 +25,6 @@ CALL_ENDED = "call_ended"
 MISSED_CALL = "missed_call"
 TRANSFER_RETURNED = "transfer_returned"
 TEST = "test"
+VOICEMAIL = "voicemail"
 
 CALL_KINDS = (INCOMING_CALL, CALL_ENDED)  # silenced by the user's "push for calls" setting

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import time
 
-from .events import CALL_ENDED, INCOMING_CALL, MISSED_CALL, TEST, TRANSFER_RETURNED, Notify
+from .events import (CALL_ENDED, INCOMING_CALL, MISSED_CALL, TEST, TRANSFER_RETURNED, VOICEMAIL,
+                     Notify)
 from .ports import Sender
 
 HIT_FIELDS = ("name", "company", "title", "department", "source")
@@ -75,6 +76,15 @@ class Notifier:
         elif why_reason:
             data["why_reason"] = why_reason
         self._submit(TRANSFER_RETURNED, tenant_id, user_id, call_id, data, ring_timeout)
+
+    def voicemail(self, tenant_id: int, user_id: int, call_id: str | None, message_id: int,
+                  caller_number: str | None, *, hit: dict | None = None,
+                  duration: float = 0.0, unread: int = 1) -> None:
+        """An alert: a caller left a message (`duration` seconds); `unread` is the count of
+        messages not heard yet, the app's badge (kept for a day by the providers)."""
+        self._submit(VOICEMAIL, tenant_id, user_id, call_id,
+                     {"caller": _caller(caller_number, hit), "message_id": message_id,
+                      "duration": round(duration, 1), "unread": unread}, MISSED_TTL_S)
 
     def test(self, tenant_id: int, user_id: int) -> None:
         """An alert to every device of the user, to check that pushes arrive."""

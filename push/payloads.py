@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 
 from . import alerts
-from .events import CALL_ENDED, CALL_KINDS, INCOMING_CALL, MISSED_CALL
+from .events import CALL_ENDED, CALL_KINDS, INCOMING_CALL, MISSED_CALL, VOICEMAIL
 
 APNS_LIMIT = {"voip": 5120, "alert": 4096}
 FCM_LIMIT = 4096
@@ -57,7 +57,8 @@ def plan(kind: str, call_id: str | None, data: dict, devices: list, settings: di
             environment=d.environment, kind=kind, call_id=call_id, push_type=push_type,
             topic=(d.app_id + ".voip" if push_type == "voip" else d.app_id)
             if d.platform == "ios" else None,
-            high_priority=kind != MISSED_CALL, collapse_id=collapse_id(kind, call_id),
+            high_priority=kind not in (MISSED_CALL, VOICEMAIL),
+            collapse_id=collapse_id(kind, call_id),
             body=body))
     return out, too_large
 
@@ -76,7 +77,7 @@ def collapse_id(kind: str, call_id: str | None) -> str | None:
     """One visible notification per call: later pushes for the call replace earlier ones."""
     if not call_id:
         return None
-    prefix = "missed" if kind == MISSED_CALL else "call"
+    prefix = {MISSED_CALL: "missed", VOICEMAIL: "voicemail"}.get(kind, "call")
     cid = f"{prefix}-{call_id}"
     if len(cid.encode()) <= COLLAPSE_MAX:
         return cid
@@ -127,7 +128,9 @@ def _apns_body(kind: str, call_id: str | None, data: dict, push_type: str, lang:
                                  "title-loc-key": text["title_loc_key"],
                                  "loc-key": text["loc_key"], "loc-args": text["loc_args"]},
                        "sound": "default" if kind != CALL_ENDED else None,
-                       "thread-id": "calls"}
+                       "thread-id": "voicemail" if kind == VOICEMAIL else "calls"}
+        if kind == VOICEMAIL:
+            body["aps"]["badge"] = int(data.get("unread") or 0)
         body["aps"] = {k: v for k, v in body["aps"].items() if v is not None}
     return body
 

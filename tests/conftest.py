@@ -42,10 +42,11 @@ def database_url():
 
 
 @pytest.fixture(scope="session")
-def settings(database_url):
+def settings(database_url, tmp_path_factory):
     return Settings.from_env({"DATABASE_URL": database_url, "APP_ENV": "test",
                               "SECRET_KEY": secrets.token_urlsafe(48),
-                              "PUBLIC_BASE_URL": "http://testserver"})
+                              "PUBLIC_BASE_URL": "http://testserver",
+                              "VOICEMAIL_DIR": str(tmp_path_factory.mktemp("voicemail"))})
 
 
 @pytest.fixture(scope="session")

@@ -72,6 +72,8 @@ class MeSchema(UserSchema):
         lambda u: (u.settings or {}).get("default_transfer_method", TRANSFER_METHODS[0]),
         dump_only=True)
     password_expired = Boolean(dump_only=True)
+    voicemail_unread = Integer(dump_only=True, metadata={
+        "description": "Voicemail messages not heard yet (the app's badge)"})
 
 
 class MeUpdateSchema(Schema):

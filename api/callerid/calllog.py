@@ -159,6 +159,14 @@ def with_transfers(db: Session, tenant_id: int, user_id: int, entries: list) -> 
     found = ports(db).call_transfers(db, tenant_id, user_id, [e.call_id for e in entries])
     for e in entries:
         e.transfer = found.get(e.call_id) if e.call_id else None
+    return with_voicemails(db, tenant_id, user_id, entries)
+
+
+def with_voicemails(db: Session, tenant_id: int, user_id: int, entries: list) -> list:
+    """The entries, each with `voicemail_id`: the message the caller left (or None)."""
+    found = ports(db).call_voicemails(db, tenant_id, user_id, [e.call_id for e in entries])
+    for e in entries:
+        e.voicemail_id = found.get(e.call_id) if e.call_id else None
     return entries
 
 

@@ -206,6 +206,10 @@ class CallLogEntrySchema(Schema):
         metadata={"description": "I transferred this call: {id, method, target {kind, id, "
                                  "number, name}, state (how it ended), reason}; the last "
                                  "transfer when there were several"})
+    voicemail_id = Integer(
+        allow_none=True, dump_only=True,
+        metadata={"description": "The caller left this voicemail message "
+                                 "(`/me/voicemail/{id}`)"})
     is_callback = Boolean()
     started_at = fields.DateTime()
     answered_at = fields.DateTime(allow_none=True)

@@ -81,6 +81,10 @@ class Ports:
     """A queue as a favourite or transfer target: {name, number, availability} (queues)."""
     main_number_target: TargetQuestion
     """A main number as a favourite or transfer target: {name, number} (availability)."""
+    voicemail_unread: Callable[[Session, int, int], int]
+    """How many of the user's voicemail messages are not heard yet (voicemail)."""
+    call_voicemails: Callable[[Session, int, int, Sequence[str]], dict[str, int]]
+    """The user's voicemail message left during each call, by SIP Call-ID (voicemail)."""
     settle_availability: UsersQuestion
     """Settle these users' state in force (an ended choice's queue side effects) before a
     queue counts or rings its members (availability)."""

@@ -106,6 +106,8 @@ def register_problem_handlers(app: Flask) -> None:
         headers = {}
         if status == 405 and exc.valid_methods:
             headers["Allow"] = ", ".join(exc.valid_methods)
+        if status == 416 and getattr(exc, "length", None) is not None:
+            headers["Content-Range"] = f"{exc.units} */{exc.length}"  # RFC 9110 15.5.17
         detail = tr(lang, exc.description or exc.name)
         if status == 404:
             detail = tr(lang, "No resource at {path}", path=request.path)

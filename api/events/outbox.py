@@ -20,7 +20,7 @@ from .models import OutboxEvent
 CHANNEL = "pbx_events"
 _LOCK_KEY = 0x70627865  # the outbox's advisory lock
 KINDS = frozenset({"presence", "call", "transfer", "command", "queue", "missed_call",
-                   "session_revoked"})
+                   "voicemail", "session_revoked"})
 _INSERT = insert(OutboxEvent.__table__)
 
 

@@ -91,7 +91,7 @@ def on_call_missed(db: Session, entry: dict) -> None:
     from ..accounts.language import language_of_user
     from ..callerid.schemas import CallLogEntrySchema
 
-    shown = SimpleNamespace(**entry, handled_at=None, transfer=None)
+    shown = SimpleNamespace(**entry, handled_at=None, transfer=None, voicemail_id=None)
     lang = language_of_user(db, entry["tenant_id"], entry["user_id"])
     record(db, entry["tenant_id"], "missed_call", CallLogEntrySchema(lang=lang).dump(shown),
            user_id=entry["user_id"])

@@ -1,10 +1,11 @@
 """The gateway's port: the only way the SIP gateway reaches the API's data.
 
 Plain values in and out (numbers, ids, frozen dataclasses, the pure routing `Plan`); the
-queries and the use cases of the features stay on this side. Two halves: calls to users
+queries and the use cases of the features stay on this side. Calls to users
 (`users`: who owns a number, the plan for a call, outgoing display numbers, feature codes)
 and calls to queues (`queues`: which queue, its settings and overflow, the queue call's
-state and the members' own view of it).
+state and the members' own view of it); and `voicemail` (the mailbox a caller reaches, the
+message left in it).
 """
 from __future__ import annotations
 
@@ -21,3 +22,4 @@ from .users import (  # noqa: F401
     Incoming, MainNumberRef, Owner, UserRef, activate_code, incoming, main_number_user,
     outbound_display, public_owner, short_owner, tenant_country, user, user_by_mobile,
     user_by_own_number)
+from . import voicemail  # noqa: F401 (the mailbox a caller reaches, the message left)

@@ -28,6 +28,7 @@ PURE_MODULES = [
     "api.transfer.why",
     "api.sms.encoding",
     "api.messages.rules",
+    "api.voicemail.spoken",
     "sip_gateway.origin",
     "sip_gateway.sipmsg",
 ] + sorted(  # every module of the gateway's core, found on disk (a new one is covered at once)

@@ -1,0 +1,100 @@
+"""The gateway's port, voicemail: the mailbox a caller reaches (the greeting to play, where
+to record, or that it is full) and the message left in it."""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..accounts.models import Tenant, User
+from ..availability.routing import Plan
+from ..core.clock import now
+from ..voicemail import audio, events, services, spoken
+from ..voicemail.models import VoicemailGreeting, VoicemailMessage
+from ..voicemail.storage import Store
+
+log = logging.getLogger("sip_gateway")
+MIN_MESSAGE_MS = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Mailbox:
+    """What a caller sent to the user's voicemail hears, and where the message goes."""
+
+    full: bool
+    reason: str                     # no_answer, busy, profile
+    language: str
+    text: str                       # the spoken default greeting, or "the mailbox is full"
+    greeting: str | None = None     # the user's own recording for this situation
+    record_to: str | None = None    # the new message's file (not created yet)
+    file: str | None = None         # its name, for the message row
+
+
+@dataclass(frozen=True, slots=True)
+class Left:
+    """A message kept: for the push, the badge and the e-mail copy."""
+
+    message_id: int
+    duration_s: float
+    unread: int
+    email: str | None               # the user wants a copy by e-mail, to this address
+    path: str
+
+
+def reason_of(plan: Plan) -> str:
+    """Why the call reaches voicemail: the profile sends it there (no ringing), the user is
+    busy (the when-busy rule), or nobody answered."""
+    if any(s.action == "ring" for s in plan.steps):
+        return "no_answer"
+    return "busy" if plan.rule == "when_busy" else "profile"
+
+
+def mailbox(db: Session, root: str, tenant_id: int, user_id: int, plan: Plan) -> Mailbox:
+    """Retention first (the oldest heard messages make room), then the greeting that fits
+    and a new file name in the user's directory. Commits what retention removed."""
+    files = Store(root)
+    tenant = db.get(Tenant, tenant_id)
+    reason = reason_of(plan)
+    lang = plan.language or (tenant.language if tenant else "en")
+    if not services.make_room(db, files, tenant_id, user_id):
+        return Mailbox(True, reason, lang, spoken.mailbox_full(lang))
+    text = spoken.default_greeting(reason, plan.profile_key, plan.profile_name, plan.until,
+                                   now(), (tenant and tenant.timezone) or "UTC", lang)
+    own = db.scalar(select(VoicemailGreeting).where(
+        VoicemailGreeting.tenant_id == tenant_id, VoicemailGreeting.user_id == user_id,
+        VoicemailGreeting.kind == spoken.greeting_kind(reason)))
+    greeting = files.path(tenant_id, user_id, own.file) if own is not None else None
+    if greeting is not None and not os.path.exists(greeting):
+        greeting = None
+    name, path = files.new_path(tenant_id, user_id)
+    return Mailbox(False, reason, lang, text, greeting, path, name)
+
+
+def leave(db: Session, root: str, tenant_id: int, user_id: int, file: str, *,
+          call_id: str | None, caller: str | None, hit: dict | None, reason: str,
+          profile: str | None) -> Left | None:
+    """The message recorded in `file`: kept with its row and the `voicemail` live event, or
+    dropped (file removed) when it lasts less than a second. Commits."""
+    files = Store(root)
+    path = files.path(tenant_id, user_id, file)
+    duration = audio.wav_duration_ms(path) if os.path.exists(path) else None
+    if duration is None or duration < MIN_MESSAGE_MS:
+        files.remove(tenant_id, user_id, file)
+        log.info("voicemail too short: dropped", extra={
+            "event": "voicemail_dropped", "call_id": call_id, "duration_ms": duration})
+        return None
+    row = VoicemailMessage(tenant_id=tenant_id, user_id=user_id, call_id=call_id,
+                           caller_number=caller, hit=hit, reason=reason,
+                           profile=(profile or "")[:80] or None, duration_ms=duration,
+                           size=os.path.getsize(path), file=file, created_at=now())
+    db.add(row)
+    db.flush()
+    unread = services.unread_count(db, tenant_id, user_id)
+    events.changed(db, row, "new", unread)
+    user = db.get(User, user_id)
+    wants = bool(user and user.email and (user.settings or {}).get("voicemail_email"))
+    db.commit()
+    return Left(row.id, duration / 1000, unread, user.email if wants else None, path)

@@ -1,0 +1,182 @@
+"""Voicemail use cases: the mailbox (list, hear, delete), greetings, retention and the
+company's settings. Files go after the transaction that forgets them has committed, and
+come before the transaction that remembers them."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from ..core.clock import now
+from ..core.errors import NotFound
+from . import audio, events
+from .models import VoicemailGreeting, VoicemailMessage, VoicemailSettings
+from .storage import Store
+
+
+def store(app) -> Store:
+    """The Flask application's voicemail store (VOICEMAIL_DIR)."""
+    found = app.extensions.get("voicemail_store")
+    if found is None:
+        found = app.extensions["voicemail_store"] = Store(app.config["SETTINGS"].voicemail_dir)
+    return found
+
+
+# -- the company's retention --------------------------------------------------------------
+
+def settings(db: Session, tenant_id: int) -> VoicemailSettings:
+    row = db.get(VoicemailSettings, tenant_id)
+    return row or VoicemailSettings(tenant_id=tenant_id, max_age_days=30, max_messages=100)
+
+
+def save_settings(db: Session, tenant_id: int, body: dict) -> VoicemailSettings:
+    row = db.get(VoicemailSettings, tenant_id)
+    if row is None:
+        row = settings(db, tenant_id)
+        db.add(row)
+    for key, value in body.items():
+        setattr(row, key, value)
+    db.commit()
+    return row
+
+
+# -- the mailbox ----------------------------------------------------------------------------
+
+def _mine(tenant_id: int, user_id: int):
+    return (VoicemailMessage.tenant_id == tenant_id, VoicemailMessage.user_id == user_id)
+
+
+def listing(tenant_id: int, user_id: int, unread: bool | None):
+    stmt = select(VoicemailMessage).where(*_mine(tenant_id, user_id))
+    if unread is not None:
+        stmt = stmt.where(VoicemailMessage.heard_at.is_(None) if unread
+                          else VoicemailMessage.heard_at.isnot(None))
+    return stmt.order_by(VoicemailMessage.created_at.desc(), VoicemailMessage.id.desc())
+
+
+def unread_count(db: Session, tenant_id: int, user_id: int) -> int:
+    return db.scalar(select(func.count()).select_from(VoicemailMessage).where(
+        *_mine(tenant_id, user_id), VoicemailMessage.heard_at.is_(None))) or 0
+
+
+def get_message(db: Session, tenant_id: int, user_id: int, message_id: int
+                ) -> VoicemailMessage:
+    row = db.scalar(select(VoicemailMessage).where(VoicemailMessage.id == message_id,
+                                                   *_mine(tenant_id, user_id)))
+    if row is None:
+        raise NotFound("No voicemail message with id {id}", values={"id": message_id})
+    return row
+
+
+def set_heard(db: Session, tenant_id: int, user_id: int, message_id: int, heard: bool
+              ) -> VoicemailMessage:
+    row = get_message(db, tenant_id, user_id, message_id)
+    if heard != row.heard:
+        row.heard_at = now() if heard else None
+        db.flush()
+        events.changed(db, row, "heard" if heard else "unheard",
+                       unread_count(db, tenant_id, user_id))
+    db.commit()
+    return row
+
+
+def delete_message(db: Session, files: Store, tenant_id: int, user_id: int,
+                   message_id: int) -> None:
+    row = get_message(db, tenant_id, user_id, message_id)
+    name = row.file
+    db.delete(row)
+    db.flush()
+    events.deleted(db, tenant_id, user_id, message_id, unread_count(db, tenant_id, user_id))
+    db.commit()
+    files.remove(tenant_id, user_id, name)
+
+
+def audio_path(files: Store, row: VoicemailMessage) -> str:
+    return files.path(row.tenant_id, row.user_id, row.file)
+
+
+# -- retention --------------------------------------------------------------------------------
+
+def make_room(db: Session, files: Store, tenant_id: int, user_id: int) -> bool:
+    """Apply the company's retention to a mailbox (too old: gone; over the count: the oldest
+    heard go first) and say whether one more message fits. Commits what it removes."""
+    rules = settings(db, tenant_id)
+    gone: list[tuple[int, str]] = []
+    too_old = now() - timedelta(days=rules.max_age_days)
+    gone += list(db.execute(select(VoicemailMessage.id, VoicemailMessage.file).where(
+        *_mine(tenant_id, user_id), VoicemailMessage.created_at < too_old)).tuples())
+    count = _count(db, tenant_id, user_id) - len(gone)
+    over = count - (rules.max_messages - 1)
+    if over > 0:
+        old_ids = [i for i, _ in gone]
+        gone += list(db.execute(
+            select(VoicemailMessage.id, VoicemailMessage.file)
+            .where(*_mine(tenant_id, user_id), VoicemailMessage.heard_at.isnot(None),
+                   VoicemailMessage.id.notin_(old_ids or [-1]))
+            .order_by(VoicemailMessage.created_at, VoicemailMessage.id).limit(over)).tuples())
+    if gone:
+        db.execute(delete(VoicemailMessage).where(
+            VoicemailMessage.id.in_([i for i, _ in gone])))
+        unread = unread_count(db, tenant_id, user_id)
+        for message_id, _ in gone:
+            events.deleted(db, tenant_id, user_id, message_id, unread)
+        db.commit()
+        for _, name in gone:
+            files.remove(tenant_id, user_id, name)
+    return _count(db, tenant_id, user_id) < rules.max_messages
+
+
+def _count(db: Session, tenant_id: int, user_id: int) -> int:
+    return db.scalar(select(func.count()).select_from(VoicemailMessage).where(
+        *_mine(tenant_id, user_id))) or 0
+
+
+# -- greetings ----------------------------------------------------------------------------------
+
+def greeting(db: Session, tenant_id: int, user_id: int, kind: str) -> VoicemailGreeting:
+    row = db.scalar(select(VoicemailGreeting).where(VoicemailGreeting.tenant_id == tenant_id,
+                                                    VoicemailGreeting.user_id == user_id,
+                                                    VoicemailGreeting.kind == kind))
+    if row is None:
+        raise NotFound("No {kind} greeting: callers hear the spoken default",
+                       values={"kind": kind})
+    return row
+
+
+def greetings(db: Session, tenant_id: int, user_id: int) -> list[VoicemailGreeting]:
+    return list(db.scalars(select(VoicemailGreeting).where(
+        VoicemailGreeting.tenant_id == tenant_id, VoicemailGreeting.user_id == user_id)
+        .order_by(VoicemailGreeting.kind)))
+
+
+def save_greeting(db: Session, files: Store, tenant_id: int, user_id: int, kind: str,
+                  raw: bytes) -> VoicemailGreeting:
+    sound = audio.greeting(raw)
+    name = files.write(tenant_id, user_id, sound.data)
+    row = db.scalar(select(VoicemailGreeting).where(VoicemailGreeting.tenant_id == tenant_id,
+                                                    VoicemailGreeting.user_id == user_id,
+                                                    VoicemailGreeting.kind == kind))
+    old = row.file if row is not None else None
+    if row is None:
+        row = VoicemailGreeting(tenant_id=tenant_id, user_id=user_id, kind=kind)
+        db.add(row)
+    row.file, row.size, row.duration_ms, row.updated_at = (
+        name, len(sound.data), sound.duration_ms, now())
+    try:
+        db.commit()
+    except Exception:
+        files.remove(tenant_id, user_id, name)
+        raise
+    if old:
+        files.remove(tenant_id, user_id, old)
+    return row
+
+
+def delete_greeting(db: Session, files: Store, tenant_id: int, user_id: int, kind: str
+                    ) -> None:
+    row = greeting(db, tenant_id, user_id, kind)
+    name = row.file
+    db.delete(row)
+    db.commit()
+    files.remove(tenant_id, user_id, name)

@@ -1,0 +1,56 @@
+"""Where voicemail audio lives: `<VOICEMAIL_DIR>/<company id>/<user id>/<random>.wav`.
+
+File names are random tokens chosen here (never anything a user or a caller sent); a name
+read back from the database is checked to be such a token before it becomes a path, so a
+row cannot point outside its owner's directory. Writes go to a temporary file first and are
+renamed into place, so a reader never sees half a file.
+"""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import tempfile
+
+_NAME = re.compile(r"^[0-9a-f]{32}\.wav$")
+
+
+class Store:
+    def __init__(self, root: str) -> None:
+        self.root = root
+
+    def user_dir(self, tenant_id: int, user_id: int) -> str:
+        return os.path.join(self.root, str(int(tenant_id)), str(int(user_id)))
+
+    def new_name(self) -> str:
+        return secrets.token_hex(16) + ".wav"
+
+    def path(self, tenant_id: int, user_id: int, name: str) -> str:
+        if not _NAME.match(name or ""):
+            raise ValueError(f"not a voicemail file name: {name!r}")
+        return os.path.join(self.user_dir(tenant_id, user_id), name)
+
+    def new_path(self, tenant_id: int, user_id: int) -> tuple[str, str]:
+        """(name, path) for a new file of the user, its directory made."""
+        name = self.new_name()
+        os.makedirs(self.user_dir(tenant_id, user_id), mode=0o750, exist_ok=True)
+        return name, self.path(tenant_id, user_id, name)
+
+    def write(self, tenant_id: int, user_id: int, data: bytes) -> str:
+        """Store `data` as a new file of the user; its name."""
+        name, path = self.new_path(tenant_id, user_id)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".up-")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        return name
+
+    def remove(self, tenant_id: int, user_id: int, name: str) -> None:
+        try:
+            os.unlink(self.path(tenant_id, user_id, name))
+        except (FileNotFoundError, ValueError):
+            pass
