@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from i18n import N_
+
 from ..core.errors import ValidationFailed
 
 RATE = 8000
@@ -34,28 +36,28 @@ def greeting(raw: bytes) -> Audio:
     import soxr
 
     if not raw:
-        raise _refuse("the audio is empty")
+        raise _refuse(N_("the audio is empty"))
     if len(raw) > MAX_BYTES:
-        raise _refuse("the audio is larger than {mb} MB", mb=MAX_BYTES // (1024 * 1024))
+        raise _refuse(N_("the audio is larger than {mb} MB"), mb=MAX_BYTES // (1024 * 1024))
     try:
         with sf.SoundFile(io.BytesIO(raw)) as f:
             if f.samplerate <= 0 or f.frames / f.samplerate > MAX_GREETING_S + 1:
-                raise _refuse("a greeting lasts at most {s} seconds", s=MAX_GREETING_S)
+                raise _refuse(N_("a greeting lasts at most {s} seconds"), s=MAX_GREETING_S)
             samples, rate = f.read(dtype="float32", always_2d=True), f.samplerate
     except sf.LibsndfileError as exc:
-        raise _refuse("not a " + READABLE + " file, or damaged") from exc
+        raise _refuse(N_("not a {formats} file, or damaged"), formats=READABLE) from exc
     except (RuntimeError, ValueError, TypeError, EOFError) as exc:
-        raise _refuse("not a " + READABLE + " file, or damaged") from exc
+        raise _refuse(N_("not a {formats} file, or damaged"), formats=READABLE) from exc
     mono = samples.mean(axis=1)
     if rate != RATE:
         mono = soxr.resample(mono, rate, RATE)
     seconds = len(mono) / RATE
     if seconds < MIN_GREETING_S:
-        raise _refuse("a greeting lasts at least {s} second", s=int(MIN_GREETING_S))
+        raise _refuse(N_("a greeting lasts at least {s} second"), s=int(MIN_GREETING_S))
     if seconds > MAX_GREETING_S:
-        raise _refuse("a greeting lasts at most {s} seconds", s=MAX_GREETING_S)
+        raise _refuse(N_("a greeting lasts at most {s} seconds"), s=MAX_GREETING_S)
     if not np.isfinite(mono).all() or float(np.abs(mono).max(initial=0.0)) < 1e-4:
-        raise _refuse("the audio is silent")
+        raise _refuse(N_("the audio is silent"))
     out = io.BytesIO()
     sf.write(out, np.clip(mono, -1.0, 1.0), RATE, format="WAV", subtype="PCM_16")
     return Audio(out.getvalue(), int(round(seconds * 1000)))

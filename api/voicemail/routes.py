@@ -8,6 +8,8 @@ from flask import current_app, request, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from i18n import N_
+
 from ..accounts.permissions import MANAGE_TENANT
 from ..core.auth import current, login_required
 from ..core.errors import NotFound, field_error
@@ -35,7 +37,7 @@ UPLOAD = {"requestBody": {"required": True, "description": (
 
 def _streamed(path: str):
     if not os.path.exists(path):
-        raise NotFound("The audio of this message is gone")
+        raise NotFound(N_("The audio of this message is gone"))
     response = send_file(path, mimetype=audio.CONTENT_TYPE, conditional=True, etag=True,
                          max_age=0)
     response.headers["Cache-Control"] = "private, no-cache"
@@ -44,7 +46,7 @@ def _streamed(path: str):
 
 def _kind(kind: str) -> str:
     if kind not in GREETING_KINDS:
-        raise field_error("kind", "one of {kinds}", kinds=", ".join(GREETING_KINDS))
+        raise field_error("kind", N_("one of {kinds}"), kinds=", ".join(GREETING_KINDS))
     return kind
 
 

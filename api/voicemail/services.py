@@ -8,6 +8,8 @@ from datetime import timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from i18n import N_
+
 from ..core.clock import now
 from ..core.errors import NotFound
 from . import audio, events
@@ -65,7 +67,7 @@ def get_message(db: Session, tenant_id: int, user_id: int, message_id: int
     row = db.scalar(select(VoicemailMessage).where(VoicemailMessage.id == message_id,
                                                    *_mine(tenant_id, user_id)))
     if row is None:
-        raise NotFound("No voicemail message with id {id}", values={"id": message_id})
+        raise NotFound(N_("No voicemail message with id {id}"), values={"id": message_id})
     return row
 
 
@@ -139,7 +141,7 @@ def greeting(db: Session, tenant_id: int, user_id: int, kind: str) -> VoicemailG
                                                     VoicemailGreeting.user_id == user_id,
                                                     VoicemailGreeting.kind == kind))
     if row is None:
-        raise NotFound("No {kind} greeting: callers hear the spoken default",
+        raise NotFound(N_("No {kind} greeting: callers hear the spoken default"),
                        values={"kind": kind})
     return row
 
