@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from i18n import user_language
+
 from ..accounts.models import Tenant, User
 from ..availability.routing import Plan
 from ..core.clock import now
-from ..voicemail import audio, events, services, spoken
+from ..voicemail import audio, events, mail, services, spoken
 from ..voicemail.models import VoicemailGreeting, VoicemailMessage
 from ..voicemail.storage import Store
 
@@ -42,6 +44,8 @@ class Left:
     unread: int
     email: str | None               # the user wants a copy by e-mail, to this address
     path: str
+    who: str                        # the caller as the app names them
+    language: str                   # the user's
 
 
 def reason_of(plan: Plan) -> str:
@@ -94,7 +98,21 @@ def leave(db: Session, root: str, tenant_id: int, user_id: int, file: str, *,
     db.flush()
     unread = services.unread_count(db, tenant_id, user_id)
     events.changed(db, row, "new", unread)
-    user = db.get(User, user_id)
+    user, tenant = db.get(User, user_id), db.get(Tenant, tenant_id)
     wants = bool(user and user.email and (user.settings or {}).get("voicemail_email"))
     db.commit()
-    return Left(row.id, duration / 1000, unread, user.email if wants else None, path)
+    who = (hit or {}).get("name") or caller or "?"
+    return Left(row.id, duration / 1000, unread, user.email if wants else None, path, who,
+                user_language(user and user.language, None, tenant and tenant.language))
+
+
+def email_copy(left: Left) -> bool:
+    """Send the user the message by e-mail, its audio attached (blocks up to the SMTP
+    timeout: call it off the pjsua thread). False when not wanted, not configured or failed."""
+    config = mail.smtp_config()
+    if left.email is None or config is None:
+        return False
+    with open(left.path, "rb") as f:
+        audio = f.read()
+    return mail.send(config, mail.compose(config, left.email, left.who,
+                                          int(round(left.duration_s)), audio, left.language))

@@ -17,7 +17,7 @@ from ..core.pagination import paginate_select
 from ..core.request_db import db_session
 from . import audio, services
 from .models import GREETING_KINDS
-from .schemas import (GreetingSchema, VoicemailMessageSchema, VoicemailQueryArgsSchema,
+from .schemas import (GreetingSchema, MailboxSettingsSchema, VoicemailMessageSchema, VoicemailQueryArgsSchema,
                       VoicemailSettingsSchema, VoicemailUpdateSchema)
 
 blp = Blueprint("voicemail", __name__, url_prefix="/api/v1/me/voicemail",
@@ -67,6 +67,24 @@ class Messages(MethodView):
         return paginate_select(db, services.listing(p.tenant_id, p.user_id,
                                                     args.get("unread")),
                                pagination_parameters)
+
+
+@blp.route("/settings")
+class MailboxSettings(MethodView):
+    @login_required()
+    @blp.response(200, MailboxSettingsSchema)
+    def get(self):
+        """Whether new messages also come to me by e-mail (the audio attached)."""
+        return services.mailbox_settings(current().user)
+
+    @login_required()
+    @blp.arguments(MailboxSettingsSchema)
+    @blp.response(200, MailboxSettingsSchema)
+    def put(self, body):
+        """Turn the e-mail copy of new messages on or off (needs an e-mail address in my
+        profile)."""
+        return services.save_mailbox_settings(db_session(), current().user,
+                                              body["email_copy"])
 
 
 @blp.route("/<int:message_id>")

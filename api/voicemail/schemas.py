@@ -45,6 +45,13 @@ class GreetingSchema(Schema):
     updated_at = fields.DateTime()
 
 
+class MailboxSettingsSchema(Schema):
+    email_copy = Boolean(required=True, metadata={
+        "description": "Each new message also comes by e-mail, with its audio attached"})
+    email = fields.Email(dump_only=True, allow_none=True, metadata={
+        "description": "Where the copies go: the e-mail address of my profile"})
+
+
 class VoicemailSettingsSchema(Schema):
     max_age_days = Integer(required=True, validate=validate.Range(1, 3650), metadata={
         "description": "Messages older than this are deleted"})

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from i18n import N_
 
 from ..core.clock import now
-from ..core.errors import NotFound
+from ..core.errors import NotFound, field_error
 from . import audio, events
 from .models import VoicemailGreeting, VoicemailMessage, VoicemailSettings
 from .storage import Store
@@ -96,6 +96,19 @@ def delete_message(db: Session, files: Store, tenant_id: int, user_id: int,
 
 def audio_path(files: Store, row: VoicemailMessage) -> str:
     return files.path(row.tenant_id, row.user_id, row.file)
+
+
+def mailbox_settings(user) -> dict:
+    return {"email_copy": bool((user.settings or {}).get("voicemail_email")),
+            "email": user.email}
+
+
+def save_mailbox_settings(db: Session, user, email_copy: bool) -> dict:
+    if email_copy and not user.email:
+        raise field_error("email_copy", N_("add an e-mail address to your profile first"))
+    user.settings = {**(user.settings or {}), "voicemail_email": email_copy}
+    db.commit()
+    return mailbox_settings(user)
 
 
 # -- retention --------------------------------------------------------------------------------

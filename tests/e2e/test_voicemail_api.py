@@ -16,6 +16,7 @@ from api.accounts.models import User
 from api.events.models import OutboxEvent
 from api.voicemail.models import VoicemailMessage
 from tests.support.api import auth, make_company
+from tests.support.sms import smtp_server  # noqa: F401 (fixture)
 from tests.support.voicemail import encoded, leave_message, tone_wav
 
 BASE = "/api/v1/me/voicemail"
@@ -261,3 +262,59 @@ def test_the_call_log_entry_links_to_the_message_the_caller_left(app, db, client
     left = _leave(app, db, company, call_id="vm-call-1@test")
     entries = client.get("/api/v1/me/call-log", headers=company.heads["alice"]).get_json()
     assert entries[0]["voicemail_id"] == left.message_id
+
+
+@pytest.mark.once
+def test_the_simulator_lists_plays_deletes_messages_and_uploads_a_greeting(
+        app, db, live, company, tmp_path, capsys):
+    from mobile_client_sim.__main__ import main as sim_main
+
+    from tests.support.api import PASSWORD
+
+    left = _leave(app, db, company, seconds=2.0,
+                  hit={"name": "Kari Nordmann", "source": "company_contact"})
+    state = str(tmp_path / "sim.json")
+
+    def sim(*args: str) -> str:
+        assert sim_main(["--api", live.url, "--state", state, "--password", PASSWORD,
+                         *args]) == 0
+        return capsys.readouterr().out
+
+    sim("login", company.users["alice"])
+    listed = sim("voicemail")
+    assert "1 not heard" in listed and "Kari Nordmann (+4791111111)" in listed
+    out = tmp_path / "heard.wav"
+    assert "saved to" in sim("voicemail", "play", str(left.message_id), str(out))
+    with wave.open(str(out)) as w:
+        assert w.getnframes() / w.getframerate() == pytest.approx(2.0, abs=0.01)
+    assert "0 not heard" in sim("voicemail")
+    greeting = tmp_path / "busy.flac"
+    greeting.write_bytes(encoded(2.0, "FLAC"))
+    assert "busy greeting saved: 2.0 s" in sim("greeting", "upload", "busy", str(greeting))
+    sim("voicemail", "delete", str(left.message_id))
+    assert "0 message(s)" in sim("voicemail")
+
+
+def test_a_user_who_asked_for_it_gets_each_message_by_email_with_the_audio(
+        app, db, client, company, smtp_server, monkeypatch):
+    from api import gateway_port as port
+
+    smtp_port, mailbox = smtp_server
+    monkeypatch.setenv("PBX_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("PBX_SMTP_PORT", str(smtp_port))
+    h = company.heads["alice"]
+    r = client.put(f"{BASE}/settings", headers=h, json={"email_copy": True})
+    assert r.status_code == 422 and "email_copy" in r.get_json()["errors"]  # no address yet
+    client.patch("/api/v1/me", headers=h, json={"email": "alice@example.test"})
+    r = client.put(f"{BASE}/settings", headers=h, json={"email_copy": True})
+    assert r.get_json() == {"email_copy": True, "email": "alice@example.test"}
+    left = _leave(app, db, company, seconds=2.0, hit={"name": "Kari Nordmann"})
+    assert port.voicemail.email_copy(left) is True
+    mail = mailbox.messages[-1]
+    assert mail["To"] == "alice@example.test" and "Kari Nordmann" in mail["Subject"]
+    attached = next(mail.iter_attachments())
+    assert attached.get_content_type() == "audio/wav"
+    with wave.open(io.BytesIO(attached.get_content())) as w:
+        assert w.getnframes() / w.getframerate() == pytest.approx(2.0, abs=0.01)
+    client.put(f"{BASE}/settings", headers=h, json={"email_copy": False})
+    assert port.voicemail.email_copy(_leave(app, db, company)) is False
