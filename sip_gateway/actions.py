@@ -12,7 +12,7 @@ from .core.callmessages import (AnswerCaller, Bridge, CancelLeg, CancelTimer, Co
 @cache
 def actions() -> dict:
     """Every action a call's machine may return -> what performs it."""
-    from . import callrecords, queuecalls, transfers
+    from . import callrecords, queuecalls, transfers, voicemailcalls
     from .core import transfercontrol as tc
     from .session import CallSession
 
@@ -30,4 +30,6 @@ def actions() -> dict:
         tc.TransferState: transfers.state, tc.Settled: transfers.settled,
         # a call to a queue: its writes, the distribution's question, music, member pushes
         **queuecalls.actions(),
+        # the gateway's own voicemail: greeting file, recording, the message
+        **voicemailcalls.actions(),
     }

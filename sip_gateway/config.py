@@ -16,6 +16,13 @@ from .core import numbers
 KINDS = ("carrier", "mex", "phones", "edge")
 
 
+def _default_voicemail_dir() -> str:
+    """The API's own default (var/voicemail): both must see the same files."""
+    from api.gateway_port import ROOT
+
+    return str(ROOT / "var" / "voicemail")
+
+
 def _default_database() -> str:
     """The API's own default (the same SQLite file under var/)."""
     from api.gateway_port import ROOT
@@ -78,6 +85,17 @@ def _check(entry: str, trunk: Trunk) -> None:
                          f"{', '.join(numbers.FORMATS)}")
 
 
+def _seconds(env: dict, name: str, default: float) -> float:
+    raw = env.get(name)
+    try:
+        value = float(raw) if raw not in (None, "") else default
+    except ValueError:
+        raise ValueError(f"{name} must be a number of seconds, not {raw!r}")
+    if not 1 <= value <= 3600:
+        raise ValueError(f"{name} must be between 1 and 3600 seconds")
+    return value
+
+
 @dataclass(frozen=True)
 class GatewayConfig:
     host: str = "127.0.0.1"
@@ -85,7 +103,11 @@ class GatewayConfig:
     trunks: tuple[Trunk, ...] = field(default_factory=lambda: (Trunk("127.0.0.1"),))
     country: str = "NO"                    # SIP_TRUNK_COUNTRY: trunks' default country
     trunk_uri: str = "sip:127.0.0.1:5070"  # mobiles (MEX) and external numbers go out here
-    voicemail_uri: str = "sip:voicemail@127.0.0.1:5080"  # {number}: the called number
+    voicemail_uri: str = ""               # "": this gateway's own voicemail; else forwarded
+                                          # there ({number}: the called number)
+    voicemail_dir: str = ""               # VOICEMAIL_DIR, shared with the API
+    voicemail_max_s: float = 180.0        # the longest message
+    voicemail_silence_s: float = 10.0     # this long without a sound ends a message
     queue_uri: str = "sip:queue-{id}@127.0.0.1:5080"
     database_url: str = "sqlite:///var/pbx.db"
     gateway_id: str = ""
@@ -116,6 +138,8 @@ class GatewayConfig:
         """Where the routing decision sends calls, and how the trunk wants its numbers."""
         out = self.outbound()
         return {"trunk": self.trunk_uri, "voicemail": self.voicemail_uri,
+                "voicemail_dir": self.voicemail_dir, "voicemail_max_s": self.voicemail_max_s,
+                "voicemail_silence_s": self.voicemail_silence_s,
                 "queue": self.queue_uri, "self": f"sip:{self.host}:{self.port}",
                 "trunk_format": out.number_format, "trunk_country": out.country}
 
@@ -136,7 +160,11 @@ class GatewayConfig:
             trunks=tuple(t for t in carriers if t.address not in named) + extra,
             country=country,
             trunk_uri=env.get("SIP_TRUNK_URI", cls.trunk_uri),
-            voicemail_uri=env.get("SIP_VOICEMAIL_URI", cls.voicemail_uri),
+            voicemail_uri=env.get("SIP_VOICEMAIL_URI", cls.voicemail_uri).strip(),
+            voicemail_dir=env.get("VOICEMAIL_DIR") or _default_voicemail_dir(),
+            voicemail_max_s=_seconds(env, "SIP_VOICEMAIL_MAX_S", cls.voicemail_max_s),
+            voicemail_silence_s=_seconds(env, "SIP_VOICEMAIL_SILENCE_S",
+                                         cls.voicemail_silence_s),
             queue_uri=env.get("SIP_QUEUE_URI", cls.queue_uri),
             database_url=env.get("DATABASE_URL") or _default_database(),
             gateway_id=env.get("SIP_GATEWAY_ID") or f"{socket.gethostname()}:{port}",

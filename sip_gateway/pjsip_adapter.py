@@ -77,8 +77,12 @@ class _Call(pj.Call):
         """The caller pressed a key (RFC 4733 telephone-event)."""
         try:
             if self.session is not None and self.leg is None:
-                from . import queuecalls
-                queuecalls.digit(self.session, str(prm.digit)[:1])
+                from . import queuecalls, voicemailcalls
+                key = str(prm.digit)[:1]
+                if voicemailcalls.is_voicemail(self.session):
+                    voicemailcalls.digit(self.session, key)
+                else:
+                    queuecalls.digit(self.session, key)
         except Exception:
             log.exception("key callback failed", extra={"event": "adapter_error"})
 

@@ -75,6 +75,8 @@ def overflow_target(db, queue: port.QueueRef, uris: dict) -> Target | None:
     """Where a caller goes when the time in `queue` is over (None: hung up)."""
     kind, number, other_id = port.overflow(db, queue)
     if kind == "voicemail":
+        if plans.own_voicemail(uris):
+            return None  # a queue has no mailbox of its own on this gateway: hung up
         uri = uris["voicemail"].replace("{number}", number or f"queue-{queue.id}")
     elif kind == "number":
         uri = plans.to_trunk(uris, number)

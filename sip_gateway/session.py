@@ -12,8 +12,8 @@ from collections import deque
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from . import actions, callrecords, pusher, queuecalls, transfers
-from .core import callcontrol as cc, queuecontrol
+from . import actions, callrecords, pusher, queuecalls, transfers, voicemailcalls
+from .core import callcontrol as cc, queuecontrol, voicemailcontrol
 from .sipmsg import diversion_headers, forwarded_headers, identity_user, safe_user
 from .core.callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, CancelTimer,
                            CommandDone, Dial, Failed, HangupCaller, LegAnswered, LegFailed,
@@ -23,7 +23,8 @@ from .core.callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, C
 
 log = logging.getLogger("sip_gateway")
 # the states in which an announcement rendered in the background is still wanted
-PLAYS = (cc.State.ANNOUNCING, cc.State.PLAYING, queuecontrol.State.CONFIRMING)
+PLAYS = (cc.State.ANNOUNCING, cc.State.PLAYING, queuecontrol.State.CONFIRMING,
+         voicemailcontrol.State.GREETING)
 
 
 class LiveRef:
@@ -80,6 +81,7 @@ class CallSession:
         self.feeding = False
         self.transfer = TransferSide()
         self.queue_member = QueueMemberSide()
+        self.voicemail = None  # voicemailcalls.VoicemailSide once voicemail takes the call
 
     @property
     def sip_id(self) -> str:
@@ -149,6 +151,7 @@ class CallSession:
         self._connect()
         transfers.media_ready(self)
         queuecalls.media_ready(self)
+        voicemailcalls.media_ready(self)
 
     def leg_held(self, call, held: bool) -> None:
         callrecords.leg_held(self, call.leg, held)

@@ -158,7 +158,12 @@ class Store:
         planned by the same use case as the app's routing preview."""
         call = port.incoming(db, user, caller, dialled, busy)
         decided = call.plan
-        plan = plans.call_plan(decided, called, self.uris, call.numbers)
+        mailbox = None
+        if plans.own_voicemail(self.uris) and any(s.action == "voicemail"
+                                                  for s in decided.steps):
+            mailbox = port.voicemail.mailbox(db, self.uris["voicemail_dir"], user.tenant_id,
+                                             user.id, decided)
+        plan = plans.call_plan(decided, called, self.uris, call.numbers, mailbox)
         ring = next((s.timeout for s in decided.steps if s.action == "ring"), None) or 25
         return Route(plan=plan, tenant_id=user.tenant_id, user_id=user.id, called=called,
                      caller=call.caller, hit=call.hit, context=call.context,

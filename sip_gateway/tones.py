@@ -1,6 +1,7 @@
-"""Tones the gateway plays to a caller: ringback while a queue call waits for a member, and
-hold music while a call is parked (a transfer in progress). Generated once as 8 kHz 16-bit
-mono WAV files (the gateway's clock rate), so no audio asset ships with the code."""
+"""Tones the gateway plays to a caller: ringback while a queue call waits for a member, hold
+music while a call is parked (a transfer in progress), and voicemail's tone before the caller
+speaks. Generated once as 8 kHz 16-bit mono WAV files (the gateway's clock rate), so no
+audio asset ships with the code."""
 from __future__ import annotations
 
 import array
@@ -16,6 +17,7 @@ VERSION = 1  # in the file names: a change of the generator writes new files
 RINGBACK = [(425.0, 1.0), (0.0, 4.0)]   # Nordic/European ringing tone: 425 Hz, 1 s on, 4 s off
 # a slow, quiet arpeggio in C major and A minor: soft enough to sit under a held call
 _NOTES = {"C4": 261.63, "E4": 329.63, "G4": 392.0, "A4": 440.0, "C5": 523.25, "E5": 659.25}
+BEEP = [(1000.0, 0.4)]                 # voicemail: speak after the tone
 HOLD = [(_NOTES[n], 0.5) for n in ("C4", "E4", "G4", "C5", "G4", "E4",
                                    "A4", "C5", "E5", "C5", "A4", "E4")] + [(0.0, 1.0)]
 
@@ -54,7 +56,7 @@ def ensure(directory: str) -> dict[str, str]:
     """The tone files in `directory` (written when missing): name -> path."""
     os.makedirs(directory, exist_ok=True)
     paths = {}
-    for name, pattern in (("ringback", RINGBACK), ("hold", HOLD)):
+    for name, pattern in (("ringback", RINGBACK), ("hold", HOLD), ("beep", BEEP)):
         path = os.path.join(directory, f"tone-{name}-v{VERSION}.wav")
         if not os.path.exists(path):
             _write(path, samples(pattern))

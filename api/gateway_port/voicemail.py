@@ -26,13 +26,13 @@ MIN_MESSAGE_MS = 1000
 class Mailbox:
     """What a caller sent to the user's voicemail hears, and where the message goes."""
 
+    tenant_id: int
+    user_id: int
     full: bool
     reason: str                     # no_answer, busy, profile
     language: str
     text: str                       # the spoken default greeting, or "the mailbox is full"
     greeting: str | None = None     # the user's own recording for this situation
-    record_to: str | None = None    # the new message's file (not created yet)
-    file: str | None = None         # its name, for the message row
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +64,7 @@ def mailbox(db: Session, root: str, tenant_id: int, user_id: int, plan: Plan) ->
     reason = reason_of(plan)
     lang = plan.language or (tenant.language if tenant else "en")
     if not services.make_room(db, files, tenant_id, user_id):
-        return Mailbox(True, reason, lang, spoken.mailbox_full(lang))
+        return Mailbox(tenant_id, user_id, True, reason, lang, spoken.mailbox_full(lang))
     text = spoken.default_greeting(reason, plan.profile_key, plan.profile_name, plan.until,
                                    now(), (tenant and tenant.timezone) or "UTC", lang)
     own = db.scalar(select(VoicemailGreeting).where(
@@ -73,8 +73,12 @@ def mailbox(db: Session, root: str, tenant_id: int, user_id: int, plan: Plan) ->
     greeting = files.path(tenant_id, user_id, own.file) if own is not None else None
     if greeting is not None and not os.path.exists(greeting):
         greeting = None
-    name, path = files.new_path(tenant_id, user_id)
-    return Mailbox(False, reason, lang, text, greeting, path, name)
+    return Mailbox(tenant_id, user_id, False, reason, lang, text, greeting)
+
+
+def new_file(root: str, tenant_id: int, user_id: int) -> tuple[str, str]:
+    """(name, path) for a message about to be recorded in the user's directory."""
+    return Store(root).new_path(tenant_id, user_id)
 
 
 def leave(db: Session, root: str, tenant_id: int, user_id: int, file: str, *,

@@ -21,7 +21,7 @@ from .callmessages import (  # noqa: F401 (re-exported: the machine's vocabulary
     LegProgress, LegAnswered, LegFailed, LegHungUp, CallerHungUp, TimerFired, PlaybackDone,
     HangupCommand, Push, Dial, CancelLeg, RingCaller, AnswerCaller, Bridge, Play, StopPlay,
     RejectCaller, HangupCaller, StartTimer, CancelTimer, WriteState, LogCall, CommandDone,
-    Failed)
+    Failed, LeaveMessage, StartVoicemail)
 from . import handover
 from .handover import Handover
 from .machine import LegMachine, go
@@ -36,11 +36,12 @@ class State(enum.Enum):
     BRIDGED = "bridged"
     PLAYING = "playing"
     TRANSFERRING = "transferring"
+    VOICEMAIL = "voicemail"   # handed over: `voicemailcontrol` drives the call from then on
     ENDED = "ended"
 
 
-ROUTING, ANNOUNCING, RINGING, BRIDGED, PLAYING, TRANSFERRING, ENDED = State
-NEXT_STEP = (ANNOUNCING, RINGING, PLAYING, ENDED)   # wherever the plan's next step leads
+ROUTING, ANNOUNCING, RINGING, BRIDGED, PLAYING, TRANSFERRING, VOICEMAIL, ENDED = State
+NEXT_STEP = (ANNOUNCING, RINGING, PLAYING, VOICEMAIL, ENDED)  # wherever the next step leads
 
 
 @dataclass
@@ -122,6 +123,9 @@ class CallControl(LegMachine):
         if isinstance(step, RingStep):
             return self._ring(step.targets, step.timeout, step.devices)
         self._stop_ringing_push("ended")
+        if isinstance(step, LeaveMessage):  # the gateway's own voicemail takes the call on
+            self.do(StartVoicemail(step))
+            return VOICEMAIL
         if isinstance(step, PlayMessage):
             self.answered = True
             self.do(Play(step.text, step.language, answer=True))
@@ -297,6 +301,8 @@ TABLE = {
     (PLAYING, CallerHungUp): go("on_caller_gone_early", ENDED),
     (PLAYING, TimerFired): go("on_timer", PLAYING, *NEXT_STEP),
     (PLAYING, HangupCommand): go("hang_up", ENDED),
+    # handed over to voicemail; a caller gone before the hand-over took effect ends it here
+    (VOICEMAIL, CallerHungUp): go("on_caller_gone_early", ENDED),
     # a bridged call hands itself to transfer control; it settles bridged, ringing the
     # user again (whatever their plan does next) or ended
     **handover.rows(BRIDGED, TRANSFERRING, others=(ROUTING, ANNOUNCING, RINGING, PLAYING),

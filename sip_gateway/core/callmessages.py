@@ -44,7 +44,22 @@ class Reject:
     status: int               # 486 busy, 480 unavailable, 404 unknown number
 
 
-Step = Announce | RingStep | PlayMessage | Reject
+@dataclass(frozen=True, slots=True)
+class LeaveMessage:
+    """The gateway's own voicemail: a greeting, a tone, then the caller's message recorded
+    (`sip_gateway.core.voicemailcontrol`)."""
+
+    tenant_id: int
+    user_id: int
+    reason: str               # no_answer, busy, profile
+    text: str                 # the spoken default greeting
+    language: str
+    greeting: str | None = None  # the user's own recording (WAV), played instead of `text`
+    max_s: float = 180.0      # the longest message
+    silence_s: float = 10.0   # this long without a sound ends the message
+
+
+Step = Announce | RingStep | PlayMessage | Reject | LeaveMessage
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,10 +213,15 @@ class CommandDone:
 
 
 @dataclass(frozen=True, slots=True)
+class StartVoicemail:
+    step: LeaveMessage        # the call goes on in its voicemail machine
+
+
+@dataclass(frozen=True, slots=True)
 class Failed:
     reason: str               # an input the machine does not accept in its state
 
 
 Action = (Push | Dial | CancelLeg | RingCaller | AnswerCaller | Bridge | Play | StopPlay
           | RejectCaller | HangupCaller | StartTimer | CancelTimer | WriteState | LogCall
-          | CommandDone | Failed)
+          | CommandDone | StartVoicemail | Failed)

@@ -9,7 +9,8 @@ destination other than the user's devices carry the originally called number (Di
 from __future__ import annotations
 
 from . import numbers
-from .callmessages import (Announce, CallPlan, PlayMessage, Reject, RingStep, Step, Target)
+from .callmessages import (Announce, CallPlan, LeaveMessage, PlayMessage, Reject, RingStep, Step,
+                           Target)
 
 CONNECT_TIMEOUT = 120
 
@@ -45,8 +46,28 @@ def _destination_uri(dest, called: str, uris: dict, colleague_numbers: dict) -> 
     return None
 
 
-def call_plan(plan, called: str, uris: dict, colleague_numbers: dict | None = None) -> CallPlan:
-    """`plan` is `api.availability.routing.Plan`; `uris`: trunk, voicemail, queue, self."""
+def own_voicemail(uris: dict) -> bool:
+    """No voicemail address is configured: this gateway answers voicemail itself."""
+    return not uris.get("voicemail")
+
+
+def _mailbox_step(mailbox, uris: dict) -> Step:
+    """The gateway's own voicemail for the user (`api.gateway_port.voicemail.Mailbox`): the
+    greeting and the recording, or, when the mailbox is full, the caller is told so."""
+    if mailbox is None:
+        return Reject(480)
+    if mailbox.full:
+        return PlayMessage(mailbox.text, mailbox.language)
+    return LeaveMessage(mailbox.tenant_id, mailbox.user_id, mailbox.reason, mailbox.text,
+                        mailbox.language, mailbox.greeting,
+                        float(uris.get("voicemail_max_s", 180.0)),
+                        float(uris.get("voicemail_silence_s", 10.0)))
+
+
+def call_plan(plan, called: str, uris: dict, colleague_numbers: dict | None = None,
+              mailbox=None) -> CallPlan:
+    """`plan` is `api.availability.routing.Plan`; `uris`: trunk, voicemail, queue, self;
+    `mailbox`: the user's, when the plan ends in this gateway's own voicemail."""
     steps: list[Step] = []
     has_devices = False
     for step in plan.steps:
@@ -61,6 +82,11 @@ def call_plan(plan, called: str, uris: dict, colleague_numbers: dict | None = No
             if targets:
                 has_devices = True
                 steps.append(RingStep(targets, step.timeout or 25, devices=True))
+        elif step.action == "voicemail" and own_voicemail(uris):
+            if steps and isinstance(steps[-1], Announce) and mailbox is not None \
+                    and not mailbox.full:
+                steps.pop()  # the greeting says the status itself, or the user's own replaces it
+            steps.append(_mailbox_step(mailbox, uris))
         elif step.action in ("voicemail", "forward"):
             uri = _destination_uri(step.destination, called, uris, colleague_numbers or {})
             if uri is None:
@@ -79,7 +105,10 @@ def call_plan(plan, called: str, uris: dict, colleague_numbers: dict | None = No
 
 
 def voicemail_plan(called: str, uris: dict) -> CallPlan:
-    """When no routing is possible (database unreachable, nothing known): voicemail."""
+    """When no routing is possible (database unreachable, nothing known): voicemail at its
+    address; the gateway's own needs the database (whose mailbox?): 480 then."""
+    if own_voicemail(uris):
+        return CallPlan((Reject(480),), push=False)
     uri = uris["voicemail"].replace("{number}", called)
     return CallPlan((RingStep((Target("voicemail", uri, diverted_from=called),),
                               CONNECT_TIMEOUT, devices=False),), push=False)

@@ -60,8 +60,9 @@ def leave_message(app, tenant_id: int, user_id: int, seconds: float = 3.0, *,
         box = port.voicemail.mailbox(db, root, tenant_id, user_id, plan(ring=ring))
         if box.full:
             return None
-        with open(box.record_to, "wb") as f:
+        name, path = port.voicemail.new_file(root, tenant_id, user_id)
+        with open(path, "wb") as f:
             f.write(tone_wav(seconds))
-        return port.voicemail.leave(db, root, tenant_id, user_id, box.file,
+        return port.voicemail.leave(db, root, tenant_id, user_id, name,
                                     call_id=call_id, caller=caller, hit=hit,
                                     reason=box.reason, profile="Out of office")

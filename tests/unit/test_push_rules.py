@@ -149,3 +149,23 @@ def test_a_missed_call_alert_is_kept_for_a_day_and_a_test_push_has_no_call():
     missed, test = sender.handed
     assert missed.deadline - missed.created == pytest.approx(24 * 3600)
     assert (test.kind, test.call_id) == ("test", None)
+
+
+def test_a_voicemail_is_an_alert_with_the_unread_count_as_badge_and_data_on_android():
+    data = {"caller": {"number": "+4722334455", "name": "Kari"}, "message_id": 9,
+            "duration": 12.4, "unread": 3}
+    messages, _ = payloads.plan("voicemail", "c1", data, [VOIP, ALERT, ANDROID], {})
+    assert kinds(messages) == [(2, "alert"), (3, "data")]
+    alert, android = messages
+    assert alert.body["aps"]["badge"] == 3
+    assert alert.body["aps"]["alert"]["loc-key"] == "VOICEMAIL_BODY"
+    assert alert.body["aps"]["alert"]["body"] == "Kari la igjen en beskjed (12 s)"  # nb-NO
+    assert android.body["type"] == "voicemail" and android.body["unread"] == "3"
+    assert android.body["message_id"] == "9"
+    assert not any(m.high_priority for m in messages)
+
+
+def test_the_push_for_calls_setting_does_not_silence_voicemail():
+    data = {"caller": {"number": "+4722334455"}, "message_id": 1, "duration": 3, "unread": 1}
+    messages, _ = payloads.plan("voicemail", None, data, [ALERT], {"push_calls": False})
+    assert kinds(messages) == [(2, "alert")]

@@ -1,0 +1,160 @@
+"""The gateway's own voicemail on the pjsua thread: the I/O of `core.voicemailcontrol`.
+
+Call control hands a call over with `StartVoicemail`; the session then feeds the voicemail
+machine and performs its actions here: the user's greeting file, the tone, pjsua2's
+`AudioMediaRecorder` on the caller's audio (a WAV in the user's directory, named by the
+port), the silence watch (the caller's received level, polled), and the message written
+through the gateway's port on the recorder thread, followed by the push (with the unread
+count as badge) and the e-mail copy.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from api import gateway_port as port
+
+from .core.callmessages import StartVoicemail
+from .core.voicemailcontrol import (Begin, Key, PlayFile, SaveMessage, Silence,
+                                    StartRecording, StopRecording, VoicemailControl)
+
+log = logging.getLogger("sip_gateway")
+LISTEN_EVERY_S = 0.25
+QUIET_LEVEL = 3          # pjsua's received level (0-255) under which the caller is silent
+
+
+@dataclass
+class VoicemailSide:
+    """What a voicemail call keeps on the gateway (the machine keeps the rest)."""
+
+    step: object
+    recorder: object = None
+    beep: object = None
+    file: str | None = None
+    path: str | None = None
+    record_wanted: float | None = None  # silence_s: recording asked for before the media
+    loud_at: float = 0.0
+
+
+def actions() -> dict:
+    return {StartVoicemail: start, PlayFile: _play_file, StartRecording: _start_recording,
+            StopRecording: _stop_recording, SaveMessage: _save}
+
+
+def is_voicemail(session) -> bool:
+    return isinstance(session.cc, VoicemailControl)
+
+
+def start(session, a: StartVoicemail) -> None:
+    """The plan reached voicemail: the user is no longer called; the mailbox takes the call."""
+    session.release_user()
+    session.answered_by = "voicemail"
+    session.voicemail = VoicemailSide(a.step)
+    session.cc = VoicemailControl(a.step)
+    log.info("voicemail", extra=session.log_extra(
+        event="voicemail", reason=a.step.reason, own_greeting=a.step.greeting is not None))
+    session.pending.append(Begin())
+
+
+def digit(session, key: str) -> None:
+    if is_voicemail(session):
+        log.info("caller key", extra=session.log_extra(event="voicemail_digit", digit=key))
+        session.feed(Key(key))
+
+
+def media_ready(session) -> None:
+    side = getattr(session, "voicemail", None)
+    if side is not None and side.record_wanted is not None:
+        _record(session, side, side.record_wanted)
+
+
+def _play_file(session, a: PlayFile) -> None:
+    session.play_ready(a.path, True)
+
+
+def _start_recording(session, a: StartRecording) -> None:
+    side = session.voicemail
+    if not (session.gw.alive(session.caller) and session.caller.media_on):
+        side.record_wanted = a.silence_s
+        return
+    _record(session, side, a.silence_s)
+
+
+def _record(session, side: VoicemailSide, silence_s: float) -> None:
+    import pjsua2 as pj
+
+    gw, step = session.gw, side.step
+    side.record_wanted = None
+    side.file, side.path = port.voicemail.new_file(gw.cfg.voicemail_dir, step.tenant_id,
+                                                   step.user_id)
+    media = session.caller.getAudioMedia(-1)
+    recorder = pj.AudioMediaRecorder()
+    recorder.createRecorder(side.path)
+    media.startTransmit(recorder)
+    side.recorder = recorder
+    beep = pj.AudioMediaPlayer()
+    beep.createPlayer(gw.tones["beep"], pj.PJMEDIA_FILE_NO_LOOP)
+    beep.startTransmit(media)
+    side.beep, side.loud_at = beep, time.monotonic()
+    log.info("voicemail recording", extra=session.log_extra(event="voicemail_recording"))
+    gw.start_timer(LISTEN_EVERY_S, _listen, session, side, silence_s)
+
+
+def _listen(session, side: VoicemailSide, silence_s: float) -> None:
+    """Every quarter second while recording: has the caller been quiet for `silence_s`?"""
+    if side.recorder is None or session.finished or not session.gw.alive(session.caller):
+        return
+    now = time.monotonic()
+    try:
+        level = session.caller.getAudioMedia(-1).getRxLevel()
+    except Exception:  # the media went away: the hang-up is on its way
+        return
+    if level > QUIET_LEVEL:
+        side.loud_at = now
+    elif now - side.loud_at >= silence_s:
+        log.info("caller silent", extra=session.log_extra(event="voicemail_silence"))
+        return session.feed(Silence())
+    session.gw.start_timer(LISTEN_EVERY_S, _listen, session, side, silence_s)
+
+
+def _stop_recording(session, _a: StopRecording) -> None:
+    side = session.voicemail
+    recorder, side.recorder, side.beep = side.recorder, None, None
+    side.record_wanted = None
+    if recorder is None:
+        return
+    if session.gw.alive(session.caller) and session.caller.media_on:
+        try:
+            session.caller.getAudioMedia(-1).stopTransmit(recorder)
+        except Exception:  # the caller's media is gone already
+            pass
+    del recorder  # destroying it completes the WAV file (its header holds the length)
+
+
+def _save(session, _a: SaveMessage) -> None:
+    side, r, gw = session.voicemail, session.route_info, session.gw
+    if side.file is None:
+        return
+    step, call_id = side.step, session.sip_id
+    root = gw.cfg.voicemail_dir
+    caller, hit = (r.caller, r.hit) if r is not None else (None, None)
+    profile = ((r.reason or {}).get("profile") if r is not None else None)
+
+    def write(db):
+        return port.voicemail.leave(db, root, step.tenant_id, step.user_id, side.file,
+                                    call_id=call_id, caller=caller, hit=hit,
+                                    reason=step.reason, profile=profile)
+
+    def kept(left) -> None:  # on the recorder thread, after the commit
+        if left is None:
+            return
+        log.info("voicemail left", extra={"event": "voicemail_left", "call_id": call_id,
+                                          "message_id": left.message_id,
+                                          "duration_s": left.duration_s})
+        gw.notifier.voicemail(step.tenant_id, step.user_id, call_id, left.message_id, caller,
+                              hit=hit, duration=left.duration_s, unread=left.unread)
+        if left.email:
+            gw.pool.submit(port.voicemail.email_copy, left)
+
+    gw.recorder.submit(write, then=kept)

@@ -1,0 +1,134 @@
+"""The gateway's own voicemail as a pure machine: greeting, key to skip, tone and recording,
+the ways a message ends; and the plan step a voicemail destination becomes."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from sip_gateway.core import plans
+from sip_gateway.core.callcontrol import CallControl
+from sip_gateway.core.callmessages import (Announce, AnswerCaller, CallerHungUp, CallPlan,
+                                      CommandDone, HangupCaller, HangupCommand, LeaveMessage,
+                                      LogCall, Play, PlaybackDone, PlayMessage, Reject,
+                                      Routed, StartTimer, StartVoicemail, StopPlay,
+                                      TimerFired, WriteState)
+from sip_gateway.core.voicemailcontrol import (ENDED, GREETING, RECORDING, TABLE, Begin, Key,
+                                               PlayFile, SaveMessage, Silence, StartRecording,
+                                               State, StopRecording, VoicemailControl)
+
+STEP = LeaveMessage(1, 7, "profile", "The person you are calling is out of office.", "en",
+                    None, 120.0, 8.0)
+
+
+def machine(step: LeaveMessage = STEP) -> VoicemailControl:
+    vm = VoicemailControl(step)
+    vm.handle(Begin())
+    return vm
+
+
+def test_a_caller_hears_the_spoken_default_greeting_when_the_user_recorded_none():
+    vm = VoicemailControl(STEP)
+    assert vm.handle(Begin()) == [AnswerCaller(), Play(STEP.text, "en", answer=True)]
+    assert vm.state is GREETING
+
+
+def test_the_users_own_greeting_is_played_instead():
+    own = LeaveMessage(1, 7, "busy", "busy text", "en", "/v/1/7/a.wav")
+    assert VoicemailControl(own).handle(Begin()) == [AnswerCaller(), PlayFile("/v/1/7/a.wav")]
+
+
+def test_after_the_greeting_the_tone_and_the_recording_start_with_the_longest_message_timer():
+    vm = machine()
+    assert vm.handle(PlaybackDone()) == [StartRecording(8.0), StartTimer("vm_max", 120.0)]
+    assert vm.state is RECORDING
+
+
+def test_a_key_during_the_greeting_skips_it():
+    vm = machine()
+    assert vm.handle(Key("1")) == [StopPlay(), StartRecording(8.0), StartTimer("vm_max", 120.0)]
+    assert vm.handle(PlaybackDone()) == []  # the greeting's late end changes nothing
+
+
+def test_hanging_up_during_the_greeting_leaves_no_message():
+    vm = machine()
+    out = vm.handle(CallerHungUp())
+    assert SaveMessage() not in out and StopRecording() not in out
+    assert out == [StopPlay(), WriteState("ended"), LogCall("missed")]
+
+
+@pytest.mark.parametrize("ending,hangs_up", [
+    (CallerHungUp(), False), (Silence(), True), (TimerFired("vm_max"), True), (Key("#"), True)])
+def test_a_message_is_kept_however_the_recording_ends(ending, hangs_up):
+    vm = machine()
+    vm.handle(PlaybackDone())
+    out = vm.handle(ending)
+    assert out[:2] == [StopRecording(), SaveMessage()]
+    assert (HangupCaller() in out) is hangs_up
+    assert out[-1] == LogCall("missed") and vm.state is ENDED
+    assert vm.handle(CallerHungUp()) == []  # over: later inputs are ignored
+
+
+def test_other_keys_while_recording_are_part_of_the_message():
+    vm = machine()
+    vm.handle(PlaybackDone())
+    assert vm.handle(Key("5")) == [] and vm.state is RECORDING
+
+
+def test_a_hangup_command_keeps_the_message_and_reports_done():
+    vm = machine()
+    vm.handle(PlaybackDone())
+    out = vm.handle(HangupCommand(42))
+    assert CommandDone(42, "done") in out and SaveMessage() in out and HangupCaller() in out
+
+
+def test_an_input_the_state_does_not_accept_ends_the_call_and_keeps_what_was_recorded():
+    vm = machine()
+    vm.handle(PlaybackDone())
+    out = vm.handle(Begin())
+    assert type(out[0]).__name__ == "Failed" and SaveMessage() in out and vm.state is ENDED
+
+
+@pytest.mark.parametrize("state", [s for s in State if s is not ENDED])
+def test_every_state_has_a_way_out_when_the_caller_hangs_up(state):
+    assert (state, CallerHungUp) in TABLE
+
+
+def test_call_control_hands_the_call_over_when_the_plan_reaches_voicemail():
+    cc = CallControl()
+    out = cc.handle(Routed(CallPlan((STEP,), push=False)))
+    assert out[-1] == StartVoicemail(STEP) and cc.state.value == "voicemail"
+
+
+def _plan(*actions):
+    steps = tuple(SimpleNamespace(action=a, text="referral", language="en", targets=(),
+                                  timeout=25, destination=SimpleNamespace(kind=a, target=None))
+                  for a in actions)
+    return SimpleNamespace(steps=steps, language="en", rule="when_free")
+
+
+def _mailbox(full=False):
+    return SimpleNamespace(tenant_id=1, user_id=7, full=full, reason="profile",
+                           text="greeting" if not full else "full", language="nb",
+                           greeting=None)
+
+
+URIS = {"trunk": "sip:127.0.0.1:5070", "voicemail": "", "queue": "sip:q@x", "self": "sip:x",
+        "voicemail_max_s": 60, "voicemail_silence_s": 5}
+
+
+def test_without_a_voicemail_address_the_plan_leaves_a_message_with_the_gateway():
+    got = plans.call_plan(_plan("announce", "voicemail"), "+4721000001", URIS, {}, _mailbox())
+    assert got.steps == (LeaveMessage(1, 7, "profile", "greeting", "nb", None, 60.0, 5.0),)
+
+
+def test_a_full_mailbox_tells_the_caller_and_records_nothing():
+    got = plans.call_plan(_plan("voicemail"), "+4721000001", URIS, {}, _mailbox(full=True))
+    assert got.steps == (PlayMessage("full", "nb"),)
+
+
+def test_with_a_voicemail_address_the_call_is_forwarded_there_as_before():
+    uris = {**URIS, "voicemail": "sip:vm@10.0.0.9"}
+    got = plans.call_plan(_plan("announce", "voicemail"), "+4721000001", uris, {}, None)
+    assert isinstance(got.steps[0], Announce) and got.steps[1].targets[0].uri == "sip:vm@10.0.0.9"
+    assert plans.voicemail_plan("+4721000001", URIS).steps == (Reject(480),)
