@@ -21,7 +21,8 @@ from .core.voicemailcontrol import (Begin, Key, PlayFile, SaveMessage, Silence,
 
 log = logging.getLogger("sip_gateway")
 LISTEN_EVERY_S = 0.25
-QUIET_LEVEL = 3          # pjsua's received level (0-255) under which the caller is silent
+QUIET_LEVEL = 1          # the caller's level (0-255, linear: 255 is full scale) at or under
+                         # which they are silent: below about -42 dBFS, a quiet line's hiss
 
 
 @dataclass
@@ -107,7 +108,8 @@ def _listen(session, side: VoicemailSide, silence_s: float) -> None:
         return
     now = time.monotonic()
     try:
-        level = session.caller.getAudioMedia(-1).getRxLevel()
+        # pjsua2's "tx" level of the call's port: what it sends into the bridge, the caller
+        level = session.caller.getAudioMedia(-1).getTxLevel()
     except Exception:  # the media went away: the hang-up is on its way
         return
     if level > QUIET_LEVEL:

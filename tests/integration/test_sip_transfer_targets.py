@@ -3,9 +3,6 @@ through the trunk (with the number the company lets them see), a queue's own han
 colleague whose availability sends the call back; and the hold music on the wire."""
 from __future__ import annotations
 
-import socket
-import threading
-
 import pytest
 from sqlalchemy import select
 
@@ -14,7 +11,7 @@ from tests.integration.test_sip_gateway import (  # noqa: F401 (fixtures shared,
     CALLER, gateway, gateway_settles, peers, ports, sink)
 from tests.integration.test_sip_transfer import Transfer, _target
 from tests.support.api import auth
-from tests.support.sip import SCENARIOS, header, sip_tools_missing, wait_until
+from tests.support.sip import Ear, header, sip_tools_missing, wait_until
 
 pytestmark = pytest.mark.skipif(sip_tools_missing() is not None,
                                 reason=sip_tools_missing() or "")
@@ -92,44 +89,6 @@ def test_a_queue_with_a_number_takes_the_transferred_call_into_its_own_handling(
     answered = wait_until(lambda: db.scalar(select(QueueCall.answered_by_user_id).where(
         QueueCall.queue_id == queue.id)), what="the queue call answered")
     assert answered == bob
-
-
-class Ear:
-    """The caller's audio: a UDP socket the trunk's SDP names as its RTP address."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.packets: list[bytes] = []   # RTP payloads, in arrival order
-        self.open = True
-        self.thread = threading.Thread(target=self._listen, daemon=True)
-        self.thread.start()
-
-    def _listen(self) -> None:
-        while self.open:
-            try:
-                self.packets.append(self.sock.recv(2048)[12:])
-            except OSError:
-                continue
-
-    @staticmethod
-    def tone(payload: bytes) -> bool:
-        """PCMU silence is one repeated byte; the hold music is a waveform."""
-        return len(set(payload)) > 8
-
-    def scenario(self, tmp_path) -> str:
-        """The trunk's caller scenario with this socket as its audio address."""
-        path = tmp_path / "trunk_uac_ear.xml"
-        path.write_text((SCENARIOS / "trunk_uac.xml").read_text().replace(
-            "m=audio [media_port]", f"m=audio {self.port}"))
-        return str(path)
-
-    def close(self) -> None:
-        self.open = False
-        self.thread.join(2)
-        self.sock.close()
 
 
 def test_the_held_caller_hears_the_hold_music_on_the_wire_until_bridged_to_the_target(

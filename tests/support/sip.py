@@ -61,9 +61,12 @@ def wait_until(check, timeout: float = WAIT_S, what: str = "condition"):
 class Gateway:
     """`python -m sip_gateway` on a free port; its JSON log lines are collected."""
 
-    def __init__(self, database_url: str, tmp: Path, *, trunk_port: int, voicemail_port: int,
-                 sink_url: str, peers: str = "127.0.0.1", trunks: str = "",
-                 max_calls: int = 64, gateway_id: str | None = None) -> None:
+    def __init__(self, database_url: str, tmp: Path, *, trunk_port: int,
+                 voicemail_port: int | None, sink_url: str, peers: str = "127.0.0.1",
+                 trunks: str = "", max_calls: int = 64, gateway_id: str | None = None,
+                 env: dict | None = None) -> None:
+        """`voicemail_port` None: the gateway answers voicemail itself (`env` may name its
+        VOICEMAIL_DIR and limits)."""
         self.port = free_port()
         self.wakeup_port = free_port()
         self.tts_dir = tmp / "tts"   # the announcements it rendered, one WAV per voice and text
@@ -71,12 +74,14 @@ class Gateway:
         env = {**os.environ, "DATABASE_URL": database_url, "SIP_HOST": "127.0.0.1",
                "SIP_PORT": str(self.port), "SIP_TRUNK_PEERS": peers, "SIP_TRUNKS": trunks,
                "SIP_TRUNK_URI": f"sip:127.0.0.1:{trunk_port}",
-               "SIP_VOICEMAIL_URI": f"sip:voicemail@127.0.0.1:{voicemail_port}",
+               "SIP_VOICEMAIL_URI": f"sip:voicemail@127.0.0.1:{voicemail_port}"
+               if voicemail_port else "",
                "SIP_GATEWAY_ID": gateway_id or f"test-{self.port}", "SIP_RTP_PORT": str(self.port + 1000
                                                                         if self.port < 60000
                                                                         else 30000),
                "SIP_MAX_CALLS": str(max_calls), "SIP_TTS_DIR": str(tmp / "tts"), "PUSH_SINK_URL": sink_url,
-               "SIP_COMMAND_POLL_S": "30", "SIP_COMMAND_PORT": str(self.wakeup_port)}
+               "SIP_COMMAND_POLL_S": "30", "SIP_COMMAND_PORT": str(self.wakeup_port),
+               **(env or {})}
         self.proc = subprocess.Popen([sys.executable, "-m", "sip_gateway"], cwd=ROOT, env=env,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                      text=True)
@@ -182,3 +187,41 @@ def raw_request(transport: str, me: int, n: int, *, method: str = "INVITE", drop
         lines.append(f"Content-Type: {content_type}")
     lines.append(f"Content-Length: {len(body) if length is None else length}")
     return "\r\n".join(lines) + "\r\n\r\n" + body
+
+
+class Ear:
+    """The caller's audio: a UDP socket the trunk's SDP names as its RTP address."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.packets: list[bytes] = []   # RTP payloads, in arrival order
+        self.open = True
+        self.thread = threading.Thread(target=self._listen, daemon=True)
+        self.thread.start()
+
+    def _listen(self) -> None:
+        while self.open:
+            try:
+                self.packets.append(self.sock.recv(2048)[12:])
+            except OSError:
+                continue
+
+    @staticmethod
+    def tone(payload: bytes) -> bool:
+        """PCMU silence is one repeated byte; the hold music is a waveform."""
+        return len(set(payload)) > 8
+
+    def scenario(self, tmp_path) -> str:
+        """The trunk's caller scenario with this socket as its audio address."""
+        path = tmp_path / "trunk_uac_ear.xml"
+        path.write_text((SCENARIOS / "trunk_uac.xml").read_text().replace(
+            "m=audio [media_port]", f"m=audio {self.port}"))
+        return str(path)
+
+    def close(self) -> None:
+        self.open = False
+        self.thread.join(2)
+        self.sock.close()

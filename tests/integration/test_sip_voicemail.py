@@ -1,0 +1,124 @@
+"""The gateway's own voicemail end to end: SIPp calls a user who is out of office, hears her
+greeting (on a socket of the test's own), speaks SIPp's g711a.pcap after the tone and hangs
+up; the message is listed with who called, lasts what was said, downloads, and the push
+arrives. A key skips the greeting; silence ends a message."""
+from __future__ import annotations
+
+import io
+import os
+import wave
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tests.integration.test_sip_gateway import User, sink  # noqa: F401 (fixture shared)
+from tests.support.api import auth
+from tests.support.sip import Ear, Gateway, Sipp, free_port, sip_tools_missing, wait_until
+from tests.support.voicemail import tone_wav
+
+pytestmark = [pytest.mark.skipif(sip_tools_missing() is not None,
+                                 reason=sip_tools_missing() or ""), pytest.mark.once]
+CALLER = "+4791234567"
+PCAP = "/usr/share/sip-tester/g711a.pcap"
+PCAP_SECONDS = 236 * 0.030   # its packets: 236 A-law frames of 30 ms
+BASE = "/api/v1/me/voicemail"
+GREETING_S = 2.0
+SILENCE_S = 2
+
+
+@pytest.fixture(scope="module")
+def gateway(app, database_url, tmp_path_factory, sink):  # noqa: F811
+    gw = Gateway(database_url, tmp_path_factory.mktemp("gw-vm"), trunk_port=free_port(),
+                 voicemail_port=None, sink_url=sink[1],
+                 env={"VOICEMAIL_DIR": app.config["SETTINGS"].voicemail_dir,
+                      "SIP_VOICEMAIL_SILENCE_S": str(SILENCE_S)})
+    yield gw
+    gw.stop()
+
+
+@pytest.fixture(autouse=True)
+def gateway_settles(gateway, db):
+    yield
+    wait_until(lambda: len(gateway.events("call_routed")) + len(gateway.events("call_refused"))
+               == len(gateway.events("call_written")), what="the gateway to finish its calls")
+
+
+def _out_of_office(db, user: User) -> None:
+    from api.availability.models import Profile
+    from api.availability.services import ensure_standard, set_availability
+    from api.core.clock import now
+
+    ensure_standard(db, user.tenant_id, user.id)
+    ooo = db.scalar(select(Profile.id).where(Profile.user_id == user.id,
+                                             Profile.key == "out_of_office"))
+    set_availability(db, user.tenant_id, user.id, user.id, ooo, now() + timedelta(days=2),
+                     None)
+
+
+def test_a_caller_hears_the_greeting_leaves_a_message_and_the_user_gets_it(
+        app, db, client, gateway, sink, tmp_path):  # noqa: F811
+    user = User(app, db, client)
+    heads = auth(client, user.mobile)
+    _out_of_office(db, user)
+    token = user.push_token()
+    r = client.post("/api/v1/me/contacts", headers=heads, json={
+        "name": "Kari Nordmann", "company": "Kunde AS", "numbers": [{"number": CALLER}]})
+    assert r.status_code == 201, r.get_json()
+    greeting = tone_wav(GREETING_S, freq=440.0)  # the user's own "away" greeting
+    assert client.put(f"{BASE}/greetings/away", headers=heads,
+                      data=greeting).status_code == 200
+
+    ear = Ear()
+    try:
+        trunk = Sipp(tmp_path, "trunk", "trunk_uac_voicemail.xml",
+                     f"127.0.0.1:{gateway.port}", "-s", user.office, "-key", "caller", CALLER,
+                     "-key", "ear", str(ear.port), "-key", "pcap", PCAP, "-d", "2300")
+        try:
+            assert trunk.wait(40) == 0
+        finally:
+            trunk.stop()
+        heard = sum(ear.tone(p) for p in ear.packets)
+    finally:
+        ear.close()
+    assert heard >= 50, heard  # a second of the greeting at least (the tone is 0.4 s)
+
+    messages = wait_until(lambda: client.get(BASE, headers=heads).get_json(),
+                          what="the message in the mailbox")
+    assert len(messages) == 1
+    m = messages[0]
+    assert m["caller_number"] == CALLER and m["hit"]["name"] == "Kari Nordmann"
+    assert m["reason"] == "profile" and m["profile"] == "Out of office"
+    assert abs(m["duration"] - PCAP_SECONDS) <= 0.5, m["duration"]
+
+    audio = client.get(f"{BASE}/{m['id']}/audio", headers=heads)
+    assert audio.status_code == 200 and audio.mimetype == "audio/wav"
+    with wave.open(io.BytesIO(audio.data)) as w:
+        frames = w.readframes(w.getnframes())
+        assert abs(w.getnframes() / w.getframerate() - PCAP_SECONDS) <= 0.5
+    assert len(set(frames)) > 64  # speech, not a silent file
+
+    push = wait_until(lambda: [p for p in sink[0].after(token, 0, 0)
+                               if p["kind"] == "voicemail"], what="the voicemail push")
+    assert push[0]["payload"]["unread"] == "1"
+    assert "Kari Nordmann" in push[0]["payload"]["caller"]
+
+    entry = wait_until(lambda: [e for e in client.get("/api/v1/me/call-log",
+                                                      headers=heads).get_json()
+                                if e.get("voicemail_id")], what="the call log entry")[0]
+    assert entry["voicemail_id"] == m["id"] and entry["outcome"] == "voicemail"
+
+    assert client.patch(f"{BASE}/{m['id']}", headers=heads,
+                        json={"heard": True}).status_code == 200
+    assert client.get("/api/v1/me", headers=heads).get_json()["voicemail_unread"] == 0
+    row_file = _file_of(app, db, m["id"])
+    assert client.delete(f"{BASE}/{m['id']}", headers=heads).status_code == 204
+    assert not os.path.exists(row_file)
+
+
+def _file_of(app, db, message_id: int) -> str:
+    from api.voicemail.models import VoicemailMessage
+
+    row = db.get(VoicemailMessage, message_id)
+    return os.path.join(app.config["SETTINGS"].voicemail_dir, str(row.tenant_id),
+                        str(row.user_id), row.file)
