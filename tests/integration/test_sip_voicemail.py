@@ -122,3 +122,27 @@ def _file_of(app, db, message_id: int) -> str:
     row = db.get(VoicemailMessage, message_id)
     return os.path.join(app.config["SETTINGS"].voicemail_dir, str(row.tenant_id),
                         str(row.user_id), row.file)
+
+
+def test_a_key_skips_the_greeting_and_silence_ends_the_message(
+        app, db, client, gateway, sink, tmp_path):  # noqa: F811
+    user = User(app, db, client)
+    heads = auth(client, user.mobile)
+    _out_of_office(db, user)
+    long_greeting = 8.0
+    client.put(f"{BASE}/greetings/away", headers=heads, data=tone_wav(long_greeting))
+    # presses 1 a second into the greeting, then says nothing until the gateway hangs up
+    trunk = Sipp(tmp_path, "trunk", "trunk_uac_dtmf.xml", f"127.0.0.1:{gateway.port}",
+                 "-s", user.office, "-key", "caller", CALLER, "-d", "1000")
+    try:
+        assert trunk.wait(40) == 0
+    finally:
+        trunk.stop()
+    answered = trunk.first_time("SIP/2.0 200")
+    hung_up = trunk.first_time("BYE")
+    # skipped: the call ends a silence after the key, long before the greeting would have
+    assert hung_up - answered < long_greeting
+    assert gateway.events("voicemail_digit") and gateway.events("voicemail_silence")
+    messages = wait_until(lambda: client.get(BASE, headers=heads).get_json(),
+                          what="the message in the mailbox")
+    assert abs(messages[0]["duration"] - SILENCE_S) <= 0.5  # the silence itself, then the end
