@@ -5,6 +5,7 @@ import hashlib
 import os
 import subprocess
 import tempfile
+import threading
 
 VOICES = {"nb": "nb", "no": "nb", "nn": "nb", "sv": "sv", "da": "da", "fi": "fi", "en": "en"}
 
@@ -12,14 +13,27 @@ VOICES = {"nb": "nb", "no": "nb", "nn": "nb", "sv": "sv", "da": "da", "fi": "fi"
 class Tts:
     def __init__(self, cache_dir: str) -> None:
         self.dir = cache_dir
+        self._lock = threading.Lock()
+        self._rendering: dict[str, threading.Lock] = {}
 
     def __call__(self, text: str, language: str) -> str:
-        """The path of a WAV file saying `text` (rendered once, then reused)."""
+        """The path of a WAV file saying `text` (rendered once, then reused; calls that ask
+        for the same text while it renders wait for that one rendering)."""
         voice = voice_for(language)
         key = hashlib.sha256(f"{voice}\n{text}".encode()).hexdigest()[:32]
         path = os.path.join(self.dir, f"{key}.wav")
         if os.path.exists(path):
             return path
+        with self._lock:
+            once = self._rendering.setdefault(key, threading.Lock())
+        with once:
+            if not os.path.exists(path):
+                self._render(voice, text, path)
+        with self._lock:
+            self._rendering.pop(key, None)
+        return path
+
+    def _render(self, voice: str, text: str, path: str) -> None:
         os.makedirs(self.dir, exist_ok=True)
         fd, tmp = tempfile.mkstemp(suffix=".wav", dir=self.dir)
         os.close(fd)
@@ -30,7 +44,6 @@ class Tts:
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-        return path
 
 
 def voice_for(language: str | None) -> str:
