@@ -12,7 +12,7 @@ from i18n import N_
 
 from ..accounts.permissions import MANAGE_TENANT
 from ..core.auth import current, login_required
-from ..core.errors import NotFound, field_error
+from ..core.errors import NotFound
 from ..core.pagination import paginate_select
 from ..core.request_db import db_session
 from . import audio, services
@@ -42,12 +42,6 @@ def _streamed(path: str):
                          max_age=0)
     response.headers["Cache-Control"] = "private, no-cache"
     return response
-
-
-def _kind(kind: str) -> str:
-    if kind not in GREETING_KINDS:
-        raise field_error("kind", N_("one of {kinds}"), kinds=", ".join(GREETING_KINDS))
-    return kind
 
 
 @blp.route("")
@@ -137,35 +131,49 @@ class Greetings(MethodView):
         return services.greetings(db_session(), p.tenant_id, p.user_id)
 
 
-@blp.route("/greetings/<string:kind>")
-class Greeting(MethodView):
-    @login_required()
-    @blp.doc(**UPLOAD)
-    @blp.response(200, GreetingSchema)
-    def put(self, kind):
-        """Upload my greeting for a situation: `unavailable` (no answer), `busy` (in a
-        call) or `away` (my profile sends callers to voicemail).
+def _greeting_view(kind: str) -> type:
+    """The view of one kind of greeting: `/greetings/unavailable`, `/busy` and `/away` are
+    routes of their own (a closed list, not an id)."""
 
-        Bad audio (not a sound file, damaged, silent, too long or too short) is a 422."""
-        p = current()
-        return services.save_greeting(db_session(), services.store(current_app), p.tenant_id,
-                                      p.user_id, _kind(kind), request.get_data(cache=False))
+    class Greeting(MethodView):
+        @login_required()
+        @blp.doc(**UPLOAD)
+        @blp.response(200, GreetingSchema)
+        def put(self):
+            p = current()
+            return services.save_greeting(db_session(), services.store(current_app),
+                                          p.tenant_id, p.user_id, kind,
+                                          request.get_data(cache=False))
 
-    @login_required()
-    @blp.doc(responses=AUDIO)
-    def get(self, kind):
-        """Listen to my greeting for a situation (WAV, with HTTP Range)."""
-        p, files = current(), services.store(current_app)
-        row = services.greeting(db_session(), p.tenant_id, p.user_id, _kind(kind))
-        return _streamed(files.path(p.tenant_id, p.user_id, row.file))
+        @login_required()
+        @blp.doc(responses=AUDIO)
+        def get(self):
+            p, files = current(), services.store(current_app)
+            row = services.greeting(db_session(), p.tenant_id, p.user_id, kind)
+            return _streamed(files.path(p.tenant_id, p.user_id, row.file))
 
-    @login_required()
-    @blp.response(204)
-    def delete(self, kind):
-        """Remove my greeting for a situation: callers hear the spoken default again."""
-        p = current()
-        services.delete_greeting(db_session(), services.store(current_app), p.tenant_id,
-                                 p.user_id, _kind(kind))
+        @login_required()
+        @blp.response(204)
+        def delete(self):
+            p = current()
+            services.delete_greeting(db_session(), services.store(current_app), p.tenant_id,
+                                     p.user_id, kind)
+
+    said = GREETING_SITUATIONS[kind]
+    Greeting.put.__doc__ = (f"Upload my greeting for {said}.\n\nBad audio (not a sound "
+                            "file, damaged, silent, too long or too short) is a 422.")
+    Greeting.get.__doc__ = f"Listen to my greeting for {said} (WAV, with HTTP Range)."
+    Greeting.delete.__doc__ = (f"Remove my greeting for {said}: callers hear the spoken "
+                               "default again.")
+    Greeting.__name__ = Greeting.__qualname__ = f"Greeting{kind.capitalize()}"
+    return Greeting
+
+
+GREETING_SITUATIONS = {"unavailable": "when I do not answer",
+                       "busy": "when I am in another call",
+                       "away": "when my profile sends callers to voicemail"}
+for _kind in GREETING_KINDS:
+    blp.route(f"/greetings/{_kind}", endpoint=f"greeting_{_kind}")(_greeting_view(_kind))
 
 
 @admin_blp.route("/settings")
