@@ -32,7 +32,9 @@ UPLOAD = {"requestBody": {"required": True, "description": (
     f"The greeting itself as the body: {audio.READABLE}, up to 8 MB and "
     f"{audio.MAX_GREETING_S} seconds, known by its content (the Content-Type is not "
     "trusted); stored as 8 kHz mono WAV, as callers hear it"),
-    "content": {"audio/*": {"schema": {"type": "string", "format": "binary"}}}}}
+    # any Content-Type: the audio is known by its bytes
+    "content": {"application/octet-stream": {"schema": {"type": "string",
+                                                        "format": "binary"}}}}}
 
 
 def _streamed(path: str):
