@@ -96,14 +96,15 @@ def _lines(log_path: Path) -> int:
 
 @contextlib.contextmanager
 def gateway_process(url: str, tmp: Path, port: int, sink: "Sink", *, trunk_port: int,
-                    voicemail_port: int):
+                    voicemail_port: int | None, env: dict | None = None):
     """`python -m sip_gateway` on `port`, logging to a file; yields (process, log path).
-    With BENCH_KEEP_LOG set, its log is copied there at the end."""
+    `voicemail_port` None: the gateway's own voicemail. With BENCH_KEEP_LOG set, its log is
+    copied there at the end."""
     env = {**os.environ, "DATABASE_URL": url, "SIP_PORT": str(port),
            "SIP_TRUNK_URI": f"sip:127.0.0.1:{trunk_port}",
-           "SIP_VOICEMAIL_URI": f"sip:vm@127.0.0.1:{voicemail_port}",
+           "SIP_VOICEMAIL_URI": f"sip:vm@127.0.0.1:{voicemail_port}" if voicemail_port else "",
            "SIP_GATEWAY_ID": "bench", "SIP_RTP_PORT": "30000", "SIP_MAX_CALLS": "1024",
-           "PUSH_SINK_URL": sink.url, "SIP_TTS_DIR": str(tmp / "tts")}
+           "PUSH_SINK_URL": sink.url, "SIP_TTS_DIR": str(tmp / "tts"), **(env or {})}
     log_path = tmp / "gateway.log"
     with open(log_path, "w") as log:
         gw = subprocess.Popen([sys.executable, "-m", "sip_gateway"], cwd=ROOT, env=env,

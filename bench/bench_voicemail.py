@@ -12,16 +12,13 @@ the gateway records only after its greeting, so CPU per call is given too).
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-from bench.bench_gateway import Sink, _cpu_seconds, _cpu_tree, _sipp, _settle
+from bench.bench_gateway import Sink, _cpu_seconds, _cpu_tree, _settle, _sipp, gateway_process
 from bench.lib import ROOT, demo_database, report
 
 SCENARIO = ROOT / "tests" / "sip" / "trunk_uac_voicemail.xml"
@@ -65,29 +62,6 @@ def _prepare(url: str, callers: int) -> list[str]:
     return numbers
 
 
-class Discard:
-    """Where the callers' SDP says to send audio: read and dropped."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.open = True
-        threading.Thread(target=self._run, daemon=True).start()
-
-    def _run(self) -> None:
-        while self.open:
-            try:
-                self.sock.recv(2048)
-            except OSError:
-                continue
-
-    def close(self) -> None:
-        self.open = False
-        self.sock.close()
-
-
 def _callers(target: str, tmp: Path, numbers: list[str], ear: int, name: str) -> dict:
     numbers_file = tmp / f"{name}.csv"
     numbers_file.write_text("SEQUENTIAL\n" + "".join(f"{n};\n" for n in numbers))
@@ -99,27 +73,6 @@ def _callers(target: str, tmp: Path, numbers: list[str], ear: int, name: str) ->
             "-p", str(_port()), "-r", str(n), "-m", str(n), "-l", str(n),
             "-d", str(GREETING_WAIT_MS)]
     return _sipp(args, tmp, name, timeout=GREETING_WAIT_MS / 1000 + 7.1 + 30)
-
-
-def _gateway(url: str, tmp: Path, port: int, sink: Sink, vm_dir: Path):
-    env = {**os.environ, "DATABASE_URL": url, "SIP_PORT": str(port), "SIP_VOICEMAIL_URI": "",
-           "VOICEMAIL_DIR": str(vm_dir), "SIP_VOICEMAIL_SILENCE_S": "30",
-           "SIP_GATEWAY_ID": "bench-vm", "SIP_RTP_PORT": "32000", "SIP_MAX_CALLS": "1024",
-           "PUSH_SINK_URL": sink.url, "SIP_TTS_DIR": str(tmp / "tts")}
-    log_path = tmp / "gateway.log"
-    with open(log_path, "w") as log:
-        gw = subprocess.Popen([sys.executable, "-m", "sip_gateway"], cwd=ROOT, env=env,
-                              stdout=log, stderr=subprocess.STDOUT)
-    _ready(gw, lambda: "SIP gateway ready" in log_path.read_text(errors="replace"))
-    return gw, log_path
-
-
-def _ready(proc: subprocess.Popen, check, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError("the process under test did not start")
-        time.sleep(0.1)
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -149,7 +102,9 @@ def run(callers: int) -> None:
     with demo_database() as url, tempfile.TemporaryDirectory(prefix="vm-bench-") as d:
         tmp = Path(d)
         numbers = _prepare(url, callers)
-        ear, sink = Discard(), Sink()
+        from tests.support.sip import Ear
+
+        ear, sink = Ear(), Sink()  # where the callers' SDP says to send audio: dropped
         try:
             # the ceiling: a bare pjsua2 recorder takes the same calls
             bare_dir = tmp / "bare"
@@ -175,16 +130,17 @@ def run(callers: int) -> None:
 
             vm_dir = tmp / "voicemail"
             gw_port = _port()
-            gw, log_path = _gateway(url, tmp, gw_port, sink, vm_dir)
-            try:
+            with gateway_process(url, tmp, gw_port, sink, trunk_port=_port(),
+                                 voicemail_port=None,
+                                 env={"VOICEMAIL_DIR": str(vm_dir),
+                                      "SIP_VOICEMAIL_SILENCE_S": "30",
+                                      "SIP_RTP_PORT": "32000"}) as (gw, log_path):
                 cpu0, tree0, wall0 = _cpu_seconds(gw.pid), _cpu_tree(gw.pid), time.monotonic()
                 got = _callers(f"127.0.0.1:{gw_port}", tmp, numbers, ear.port, "gateway")
                 left = _settle(log_path)
                 gw_cpu = _cpu_seconds(gw.pid) - cpu0
                 tree_cpu = _cpu_tree(gw.pid) - tree0
                 wall = time.monotonic() - wall0
-            finally:
-                _stop(gw)
         finally:
             ear.close()
         kept = _messages(url)

@@ -36,13 +36,10 @@ def compose(config, to: str, who: str, seconds: int, audio: bytes, language: str
 
 
 def send(config, msg: EmailMessage) -> bool:
+    from ..passwordreset.mail import send_message
+
     try:
-        with smtplib.SMTP(config.smtp_host, config.smtp_port, timeout=10) as smtp:
-            if config.smtp_starttls:
-                smtp.starttls()
-            if config.smtp_user:
-                smtp.login(config.smtp_user, config.smtp_password or "")
-            smtp.send_message(msg)
+        send_message(config, msg)
         return True
     except (OSError, smtplib.SMTPException) as exc:
         log.warning("voicemail e-mail not sent", extra={"event": "voicemail_email_failed",
