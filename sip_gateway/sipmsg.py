@@ -90,7 +90,7 @@ def forwarded_headers(received: dict) -> list[tuple[str, str]]:
     out = []
     for name in ("Diversion", "History-Info"):
         value = (received or {}).get(name.lower(), "")
-        if value and _FORWARD_SAFE.match(value):
+        if value and _FORWARD_SAFE.fullmatch(value):  # `$` alone lets a final newline by
             out.append((name, value))
     return out
 
