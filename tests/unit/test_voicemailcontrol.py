@@ -132,3 +132,20 @@ def test_with_a_voicemail_address_the_call_is_forwarded_there_as_before():
     got = plans.call_plan(_plan("announce", "voicemail"), "+4721000001", uris, {}, None)
     assert isinstance(got.steps[0], Announce) and got.steps[1].targets[0].uri == "sip:vm@10.0.0.9"
     assert plans.voicemail_plan("+4721000001", URIS).steps == (Reject(480),)
+
+
+def test_the_spoken_default_says_the_status_and_its_end_in_the_companys_language():
+    from datetime import datetime, timedelta, timezone
+
+    from api.voicemail import spoken
+
+    at = datetime(2026, 12, 7, 9, 0, tzinfo=timezone.utc)          # 10:00 in Oslo
+    assert spoken.default_greeting("profile", "out_of_office", "Out of office",
+                                   at + timedelta(hours=4), at, "Europe/Oslo", "nb") == (
+        "Personen du ringer til, er ikke på kontoret til 14:00. "
+        "Legg igjen en beskjed etter tonen.")
+    assert spoken.default_greeting("busy", None, "Busy", None, at, "Europe/Stockholm",
+                                   "sv") == ("Personen du söker är upptagen i ett annat samtal. "
+                                             "Lämna ett meddelande efter tonen.")
+    assert spoken.greeting_kind("profile") == "away"
+    assert spoken.greeting_kind("no_answer") == "unavailable"
