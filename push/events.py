@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Notify:
-    kind: str                      # incoming_call, call_ended, missed_call, transfer_returned, test, voicemail
+    kind: str                      # incoming_call, call_ended, missed_call, transfer_returned, test, voicemail(_count)
     tenant_id: int
     user_id: int
     call_id: str | None
@@ -26,5 +26,6 @@ MISSED_CALL = "missed_call"
 TRANSFER_RETURNED = "transfer_returned"
 TEST = "test"
 VOICEMAIL = "voicemail"
+VOICEMAIL_COUNT = "voicemail_count"  # the badge alone: unread messages changed
 
 CALL_KINDS = (INCOMING_CALL, CALL_ENDED)  # silenced by the user's "push for calls" setting

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 
 from .events import (CALL_ENDED, INCOMING_CALL, MISSED_CALL, TEST, TRANSFER_RETURNED, VOICEMAIL,
-                     Notify)
+                     VOICEMAIL_COUNT, Notify)
 from .ports import Sender
 
 HIT_FIELDS = ("name", "company", "title", "department", "source")
@@ -85,6 +85,12 @@ class Notifier:
         self._submit(VOICEMAIL, tenant_id, user_id, call_id,
                      {"caller": _caller(caller_number, hit), "message_id": message_id,
                       "duration": round(duration, 1), "unread": unread}, MISSED_TTL_S)
+
+    def voicemail_count(self, tenant_id: int, user_id: int, unread: int) -> None:
+        """The badge alone (no alert, no sound): messages were heard or deleted, so every
+        phone of the user shows the new unread count."""
+        self._submit(VOICEMAIL_COUNT, tenant_id, user_id, None, {"unread": unread},
+                     MISSED_TTL_S)
 
     def test(self, tenant_id: int, user_id: int) -> None:
         """An alert to every device of the user, to check that pushes arrive."""

@@ -13,7 +13,8 @@ import json
 from dataclasses import dataclass
 
 from . import alerts
-from .events import CALL_ENDED, CALL_KINDS, INCOMING_CALL, MISSED_CALL, VOICEMAIL
+from .events import (CALL_ENDED, CALL_KINDS, INCOMING_CALL, MISSED_CALL, VOICEMAIL,
+                     VOICEMAIL_COUNT)
 
 APNS_LIMIT = {"voip": 5120, "alert": 4096}
 FCM_LIMIT = 4096
@@ -57,7 +58,7 @@ def plan(kind: str, call_id: str | None, data: dict, devices: list, settings: di
             environment=d.environment, kind=kind, call_id=call_id, push_type=push_type,
             topic=(d.app_id + ".voip" if push_type == "voip" else d.app_id)
             if d.platform == "ios" else None,
-            high_priority=kind not in (MISSED_CALL, VOICEMAIL),
+            high_priority=kind not in (MISSED_CALL, VOICEMAIL, VOICEMAIL_COUNT),
             collapse_id=collapse_id(kind, call_id),
             body=body))
     return out, too_large
@@ -122,7 +123,9 @@ def encode(body: dict) -> bytes:
 
 def _apns_body(kind: str, call_id: str | None, data: dict, push_type: str, lang: str) -> dict:
     body = {"type": kind, "call_id": call_id, **data}
-    if push_type == "alert":
+    if kind == VOICEMAIL_COUNT:  # the badge alone: nothing shown, nothing heard
+        body["aps"] = {"badge": int(data.get("unread") or 0)}
+    elif push_type == "alert":
         text = alerts.alert(kind, data, lang)
         body["aps"] = {"alert": {"title": text["title"], "body": text["body"],
                                  "title-loc-key": text["title_loc_key"],

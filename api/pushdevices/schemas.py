@@ -10,7 +10,7 @@ from .models import ENVIRONMENTS, PLATFORMS, TOKEN_KINDS
 
 _KINDS_BY_PLATFORM = {"ios": ("voip", "alert"), "android": ("fcm",)}
 NOTIFICATION_KINDS = ("incoming_call", "call_ended", "missed_call", "transfer_returned", "test",
-                      "voicemail")
+                      "voicemail", "voicemail_count")
 OUTCOMES = ("delivered", "pruned", "retrying", "expired_auth", "gave_up", "failed",
             "too_large", "not_relevant")
 

@@ -37,6 +37,14 @@ UPLOAD = {"requestBody": {"required": True, "description": (
                                                         "format": "binary"}}}}}
 
 
+def _badge(db, p) -> None:
+    """Every phone of the user shows the unread count that is now true (a badge-only push)."""
+    notifier = current_app.extensions.get("push")
+    if notifier is not None:
+        notifier.voicemail_count(p.tenant_id, p.user_id,
+                                 services.unread_count(db, p.tenant_id, p.user_id))
+
+
 def _streamed(path: str):
     if not os.path.exists(path):
         raise NotFound(N_("The audio of this message is gone"))
@@ -97,17 +105,19 @@ class Message(MethodView):
     @blp.response(200, VoicemailMessageSchema)
     def patch(self, body, message_id):
         """Mark a message heard or not heard (the unread count and the badge follow)."""
-        p = current()
-        return services.set_heard(db_session(), p.tenant_id, p.user_id, message_id,
-                                  body["heard"])
+        p, db = current(), db_session()
+        row = services.set_heard(db, p.tenant_id, p.user_id, message_id, body["heard"])
+        _badge(db, p)
+        return row
 
     @login_required()
     @blp.response(204)
     def delete(self, message_id):
         """Delete a message and its audio."""
-        p = current()
-        services.delete_message(db_session(), services.store(current_app), p.tenant_id,
-                                p.user_id, message_id)
+        p, db = current(), db_session()
+        services.delete_message(db, services.store(current_app), p.tenant_id, p.user_id,
+                                message_id)
+        _badge(db, p)
 
 
 @blp.route("/<int:message_id>/audio")

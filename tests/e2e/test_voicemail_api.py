@@ -83,6 +83,22 @@ def test_marking_a_message_heard_lowers_the_unread_count_in_me_and_the_unread_fi
     assert client.get("/api/v1/me", headers=h).get_json()["voicemail_unread"] == 2
 
 
+def test_hearing_or_deleting_a_message_sends_the_new_unread_count_as_the_badge(
+        app, db, client, company, monkeypatch):
+    sent = []
+
+    class Recording:
+        def voicemail_count(self, tenant_id, user_id, unread):
+            sent.append((tenant_id, user_id, unread))
+
+    monkeypatch.setitem(app.extensions, "push", Recording())
+    first, second = _leave(app, db, company), _leave(app, db, company)
+    h, uid = company.heads["alice"], _uid(db, company.users["alice"])
+    client.patch(f"{BASE}/{first.message_id}", headers=h, json={"heard": True})
+    client.delete(f"{BASE}/{second.message_id}", headers=h)
+    assert sent == [(company.tenant_id, uid, 1), (company.tenant_id, uid, 0)]
+
+
 def test_the_owner_alone_hears_new_heard_and_deleted_on_the_live_stream(
         app, db, client, company):
     left = _leave(app, db, company)

@@ -169,3 +169,11 @@ def test_the_push_for_calls_setting_does_not_silence_voicemail():
     data = {"caller": {"number": "+4722334455"}, "message_id": 1, "duration": 3, "unread": 1}
     messages, _ = payloads.plan("voicemail", None, data, [ALERT], {"push_calls": False})
     assert kinds(messages) == [(2, "alert")]
+
+
+def test_a_badge_update_shows_and_sounds_nothing_and_skips_the_voip_token():
+    messages, _ = payloads.plan("voicemail_count", None, {"unread": 2}, [VOIP, ALERT, ANDROID],
+                                {})
+    assert kinds(messages) == [(2, "alert"), (3, "data")]
+    assert messages[0].body["aps"] == {"badge": 2}
+    assert messages[1].body == {"type": "voicemail_count", "unread": "2"}
