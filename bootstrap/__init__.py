@@ -10,6 +10,7 @@ web framework: the API's function imports Flask when it is called.
     routing_worker(url)      the gateway's routing process
     push_relay(url)          the push relay process: its database and its sender
     calendar_runner(url)     the calendar feed runner
+    alert_runner(url)        the queues' SLA alert runner
     cli(url)                 operator commands (no log set-up: they print)
     benchmark(url)           benchmarks and their seeding
 """
@@ -92,6 +93,10 @@ def push_relay(database_url: str) -> Process:
 
 
 def calendar_runner(database_url: str) -> Process:
+    return _process(database_url)
+
+
+def alert_runner(database_url: str) -> Process:
     return _process(database_url)
 
 

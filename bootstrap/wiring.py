@@ -65,6 +65,7 @@ def ports() -> Ports:
         main_number_target=numbers.main_number_target,
         voicemail_unread=voicemail.unread,
         call_voicemails=voicemail.of_calls,
+        vip_caller=callerid.vip_caller,
         settle_availability=routing.settle_users,
         events=Bus(SUBSCRIBERS),
     )

@@ -2,10 +2,28 @@
 `caller_hits` port) and the queue log of every queue call that ends (a subscriber)."""
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .calllog import QUEUE_EVENTS, record_queue_event
 from .lookup import lookup
+from .models import Contact, DirectoryNumber
+
+VIP_TAG = "vip"
+
+
+def vip_caller(db: Session, tenant_id: int, number: str) -> bool:
+    """Is the number one of a company contact tagged "vip" (any case)? Queues put such
+    callers first. Personal contacts do not count: the queue is the company's."""
+    if not number or not number.startswith("+") or not number[1:].isdigit() \
+            or len(number) > 20:
+        return False
+    rows = db.scalars(select(Contact.tags).join(
+        DirectoryNumber, (DirectoryNumber.owner_id == Contact.id)
+        & (DirectoryNumber.kind == "contact"))
+        .where(DirectoryNumber.tenant_id == tenant_id, DirectoryNumber.num == int(number[1:]),
+               Contact.tenant_id == tenant_id, Contact.owner_user_id.is_(None)))
+    return any(VIP_TAG in {str(t).strip().lower() for t in tags or ()} for tags in rows)
 
 
 def caller_hits(db: Session, tenant_id: int, user_id: int | None, numbers) -> dict:

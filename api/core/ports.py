@@ -85,6 +85,8 @@ class Ports:
     """How many of the user's voicemail messages are not heard yet (voicemail)."""
     call_voicemails: Callable[[Session, int, int, Sequence[str]], dict[str, int]]
     """The user's voicemail message left during each call, by SIP Call-ID (voicemail)."""
+    vip_caller: Callable[[Session, int, str], bool]
+    """Is this number a company contact tagged "vip" (callerid)?"""
     settle_availability: UsersQuestion
     """Settle these users' state in force (an ended choice's queue side effects) before a
     queue counts or rings its members (availability)."""

@@ -50,6 +50,8 @@ class NextRing:
     devices: dict
     ring_for_s: int
     reason: str
+    from_user: str | None = None      # what the members' phones show (queue settings)
+    from_display: str | None = None
 
 
 def _ref(q: Queue | None) -> QueueRef | None:
@@ -146,17 +148,25 @@ def ring_next(db: Session, tenant_id: int, call_id: int) -> NextRing:
     from ..availability.models import Device
     from ..queues import calls
 
+    from ..queues.memberprefs import ringing_devices
+
     decision = calls.ring_next(db, tenant_id, call_id)
     devices: dict[int, list[tuple[str, str]]] = {uid: [] for uid in decision.ring}
     if devices:
+        queue_id = db.scalar(select(QueueCall.queue_id).where(QueueCall.id == call_id))
+        chosen = ringing_devices(db, tenant_id, queue_id, list(devices))
         for row in db.scalars(select(Device).where(Device.tenant_id == tenant_id,
                                                    Device.user_id.in_(list(devices)))
                               .order_by(Device.id)):
             device = convert.device(row)
+            if row.user_id in chosen and row.id not in chosen[row.user_id]:
+                continue   # the member chose other devices for this queue
             if device is not None:
                 devices[row.user_id].append((device.kind, device.address))
+    shown = calls.shown_to_members(db, tenant_id, call_id) if devices else None
     return NextRing(tuple(decision.ring), {u: tuple(d) for u, d in devices.items()},
-                    decision.ring_for_s, decision.reason)
+                    decision.ring_for_s, decision.reason,
+                    shown.user if shown else None, shown.display if shown else None)
 
 
 def write(db: Session, tenant_id: int, op: str, call_id: int, user_id: int | None,

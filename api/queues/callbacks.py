@@ -14,6 +14,8 @@ from ..core.clock import now
 from ..core.db import get_scoped
 from ..core.errors import Conflict
 from ..core.phone import normalise_field
+from ..sms.outbox import Outbox
+from . import notify
 from .calls import MISSED
 from .models import Queue, QueueCall, QueueCallback, QueueMember
 
@@ -39,7 +41,8 @@ def call_view(call: QueueCall) -> dict:
             "entered_at": call.entered_at, "answered_at": call.answered_at,
             "ended_at": call.ended_at, "answered_by_user_id": call.answered_by_user_id,
             "wait_s": int((wait_end - call.entered_at).total_seconds()) if wait_end else None,
-            "outcome_detail": call.outcome_detail}
+            "outcome_detail": call.outcome_detail, "priority": call.priority,
+            "priority_reason": call.priority_reason, "tags": list(call.tags or [])}
 
 
 # -- callback list ---------------------------------------------------------------------------
@@ -80,6 +83,38 @@ def add_callback(db: Session, tenant: Tenant, queue: Queue, caller_number: str,
     db.add(entry)
     db.commit()
     return entry
+
+
+def notify_added(db: Session, ch: notify.Channels, outbox: Outbox, tenant: Tenant, queue: Queue,
+                 entry: QueueCallback, by_user_id: int) -> int:
+    """When the queue says so, every other member hears of a callback taken by hand (SMS or
+    e-mail, in their language). Returns how many messages go out."""
+    if queue.callback_notify not in notify.CHANNELS:
+        return 0
+    members = set(db.scalars(select(QueueMember.user_id).where(
+        QueueMember.tenant_id == tenant.id, QueueMember.queue_id == queue.id))) - {by_user_id}
+    who = entry.caller_name or entry.caller_number
+
+    def text(lang: str) -> tuple[str, str]:
+        from i18n import tr
+        return (tr(lang, "Callback for {queue}", queue=queue.name),
+                tr(lang, "{queue}: please call back {caller} ({number}).", queue=queue.name,
+                   caller=who, number=entry.caller_number))
+    sent = notify.tell(db, ch, outbox, tenant, members, queue.callback_notify, text,
+                       "queue_callback")
+    db.commit()
+    return sent
+
+
+def delete_callback(db: Session, entry: QueueCallback) -> None:
+    """Take an entry off the list by hand (the caller was reached another way, or it is
+    spam); an entry a colleague is calling back right now stays."""
+    stale = entry.last_attempt_at is None or now() - entry.last_attempt_at >= CLAIM_TIMEOUT
+    if entry.in_progress_by_user_id is not None and not stale:
+        raise Conflict("A colleague is calling this caller back right now",
+                       extra={"in_progress_by_user_id": entry.in_progress_by_user_id})
+    db.delete(entry)
+    db.commit()
 
 
 def get_callback(db: Session, tenant_id: int, callback_id: int) -> QueueCallback:

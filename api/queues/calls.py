@@ -19,7 +19,7 @@ from ..core.clock import as_utc, now
 from ..core.db import get_scoped
 from ..core.errors import Conflict
 from ..core.not_found import not_found
-from . import distribution, membership
+from . import display, distribution, memberprefs, membership, priority
 from .models import Queue, QueueCall, QueueCallback, QueueMember
 from .status import CONNECTED, WAITING, as_member, busy_user_ids
 
@@ -64,6 +64,7 @@ def _settled_members(db: Session, queue: Queue) -> list[QueueMember]:
     is logged back in before the queue decides whom to ring (nobody has to open the app)."""
     members = _members(db, queue)
     ports(db).settle_availability(db, queue.tenant_id, [m.user_id for m in members])
+    memberprefs.apply_schedules(db, queue.tenant_id, members)
     return members
 
 
@@ -88,18 +89,46 @@ def _keep_or_forget(db: Session, queue: Queue, call: QueueCall) -> None:
 
 
 def enqueue(db: Session, tenant_id: int, queue_id: int, *, caller_number: str | None,
-            caller_name: str | None = None, call_ref: str | None = None) -> Entry:
-    """A caller reaches the queue. Refused (routed to the overflow) when nobody is logged in
-    and the queue does not ring empty."""
+            caller_name: str | None = None, call_ref: str | None = None,
+            returned: bool = False) -> Entry:
+    """A caller reaches the queue (`returned`: back from a transfer or another queue's
+    overflow). Refused (routed to the overflow) when nobody is logged in and the queue does
+    not ring empty, or when no member is free and the queue says to leave then."""
     queue = get_scoped(db, Queue, queue_id, tenant_id, "queue")
+    level, reason = priority.caller_priority(
+        caller_number, vip_numbers=frozenset(queue.vip_numbers or ()), returned=returned,
+        vip_contact=bool(queue.vip_contacts and caller_number
+                         and ports(db).vip_caller(db, tenant_id, caller_number)))
+    at = now()
     call = QueueCall(tenant_id=tenant_id, queue_id=queue.id, caller_number=caller_number,
-                     caller_name=caller_name, call_ref=call_ref, entered_at=now())
+                     caller_name=caller_name, call_ref=call_ref, entered_at=at,
+                     priority=level, priority_reason=reason)
     db.add(call)
-    accepted = queue.ring_when_empty or any(m.logged_in for m in _settled_members(db, queue))
-    if not accepted:
-        _finish(db, call, "timed_out", "nobody logged in")
+    members = _settled_members(db, queue)
+    busy = busy_user_ids(db, tenant_id, {m.user_id for m in members})
+    admission = distribution.admit([as_member(m, busy=m.user_id in busy) for m in members], at,
+                                   ring_when_empty=queue.ring_when_empty,
+                                   leave_when_no_agent_free=queue.leave_when_no_agent_free)
+    if not admission.accepted:
+        _finish(db, call, "timed_out", admission.reason)
     db.commit()
-    return Entry(call, accepted, queue.overflow_kind, queue.overflow_target)
+    return Entry(call, admission.accepted, queue.overflow_kind, queue.overflow_target)
+
+
+def waiting_in(db: Session, queue: Queue) -> list[priority.Waiting]:
+    """The queue's waiting calls as the priority order sees them."""
+    rows = db.execute(select(QueueCall.id, QueueCall.priority, QueueCall.entered_at,
+                             QueueCall.ringing_user_ids, QueueCall.target_user_id)
+                      .where(QueueCall.tenant_id == queue.tenant_id,
+                             QueueCall.queue_id == queue.id, QueueCall.status == WAITING))
+    return [priority.Waiting(i, p, as_utc(e), bool(r), t) for i, p, e, r, t in rows]
+
+
+def _reserved(db: Session, tenant_id: int, call_id: int) -> set[int]:
+    """Members another waiting call was picked for or assigned to: kept for that call."""
+    return set(db.scalars(select(QueueCall.target_user_id).where(
+        QueueCall.tenant_id == tenant_id, QueueCall.status == WAITING,
+        QueueCall.id != call_id, QueueCall.target_user_id.is_not(None))))
 
 
 def ring_next(db: Session, tenant_id: int, call_id: int) -> distribution.Decision:
@@ -109,14 +138,27 @@ def ring_next(db: Session, tenant_id: int, call_id: int) -> distribution.Decisio
     members = _settled_members(db, queue)
     mine = set(call.ringing_user_ids or ())
     busy = busy_user_ids(db, tenant_id, {m.user_id for m in members}) - mine
+    busy |= _reserved(db, tenant_id, call.id)
     call.distributing_since = call.distributing_since or at
     decision = distribution.decide(
         distribution.Settings(queue.distribution, queue.ring_time_s),
         [as_member(m, busy=m.user_id in busy) for m in members], at,
-        started_at=call.distributing_since, tried=frozenset(call.tried_user_ids or ()))
+        started_at=call.distributing_since, tried=frozenset(call.tried_user_ids or ()),
+        ahead=priority.ahead_of(waiting_in(db, queue), call.id),
+        target=call.target_user_id)
     call.ringing_user_ids = list(decision.ring)
     db.commit()
     return decision
+
+
+def shown_to_members(db: Session, tenant_id: int, call_id: int) -> display.Shown:
+    """What the ringing members' phones show for this call (the queue's settings)."""
+    call = get_scoped(db, QueueCall, call_id, tenant_id, "queue call")
+    q = db.get(Queue, call.queue_id)
+    return display.shown(q.shown_number, caller=call.caller_number, caller_name=call.caller_name,
+                         queue_name=q.name, queue_number=q.number,
+                         main_number=q.shown_main_number, prefix=q.shown_prefix,
+                         suffix=q.shown_suffix)
 
 
 def member_answered(db: Session, tenant_id: int, call_id: int, user_id: int) -> QueueCall:
@@ -144,7 +186,11 @@ def member_no_answer(db: Session, tenant_id: int, call_id: int, user_id: int) ->
     member = next((m for m in members if m.user_id == user_id), None)
     outcome = "kept"
     policy = queue.no_answer_policy
-    if member is not None and member.logged_in:
+    if call.target_user_id == user_id:
+        # a picked or assigned call the member let ring out goes back to the queue; the
+        # member chose it (or was chosen by hand), so the policy does not apply
+        call.target_user_id = call.target_by_user_id = None
+    elif member is not None and member.logged_in:
         others = [m for m in members if m.logged_in and m.user_id != user_id]
         if policy == "log_out" or (policy == "log_out_unless_last" and others):
             membership.apply_login([member], False, None)

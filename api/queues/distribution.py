@@ -61,18 +61,50 @@ def escalation_level(started_at: datetime, at: datetime, ring_time_s: int) -> in
     return None if step >= ESCALATION_STEPS else max(0, step)
 
 
+@dataclass(frozen=True)
+class Admission:
+    accepted: bool
+    reason: str
+
+
+def admit(members: list[Member] | tuple[Member, ...], at: datetime, *, ring_when_empty: bool,
+          leave_when_no_agent_free: bool) -> Admission:
+    """Does a new caller wait in the queue, or go straight to its overflow?
+
+    Refused when nobody is logged in (unless the queue rings when empty), and, when the
+    queue says so, when no member is free (every one logged in is busy, paused, ringing for
+    another caller or in wrap-up).
+    """
+    if leave_when_no_agent_free and not any(is_ready(m, at) for m in members):
+        return Admission(False, "no agent free")
+    if not ring_when_empty and not any(m.logged_in for m in members):
+        return Admission(False, "nobody logged in")
+    return Admission(True, "waiting")
+
+
 def decide(settings: Settings, members: list[Member] | tuple[Member, ...], at: datetime, *,
-           started_at: datetime | None = None, tried: frozenset[int] = frozenset()) -> Decision:
+           started_at: datetime | None = None, tried: frozenset[int] = frozenset(),
+           ahead: int = 0, target: int | None = None) -> Decision:
     """The members to ring now for one waiting call.
 
     `tried` holds members who already rang for this call without answering: round robin
     moves on to the next one (and starts over when everyone ready has been tried).
     `started_at` is when distribution of this call began (escalation counts steps from it).
+    `ahead` counts the callers before this one in the queue's order (priority, then time)
+    who ring nobody yet: free members go to them first. `target` is the one member a
+    picked or assigned call rings (when free: not in a call), whatever the method.
     """
-    ready = [m for m in members if is_ready(m, at)]
     ring_for = max(1, settings.ring_time_s)
+    if target is not None:
+        member = next((m for m in members if m.user_id == target), None)
+        if member is None or member.in_call:
+            return Decision((), ring_for, "waiting for the chosen member")
+        return Decision((target,), ring_for, "chosen")
+    ready = [m for m in members if is_ready(m, at)]
     if not ready:
         return Decision((), ring_for, "nobody ready")
+    if ahead > 0 and settings.method != ROUND_ROBIN:
+        return Decision((), ring_for, f"{ahead} caller(s) ahead")
     method = settings.method
     if method == RING_ALL:
         chosen = ready
@@ -86,9 +118,10 @@ def decide(settings: Settings, members: list[Member] | tuple[Member, ...], at: d
             return Decision((), ring_for, f"nobody ready up to priority {level}")
     elif method == ROUND_ROBIN:
         untried = [m for m in ready if m.user_id not in tried] or ready
-        best = min(m.priority for m in untried)
-        group = [m for m in untried if m.priority == best]
-        chosen = [min(group, key=_idle_key)]
+        turns = sorted(untried, key=lambda m: (m.priority, _idle_key(m)))
+        if ahead >= len(turns):
+            return Decision((), ring_for, f"{ahead} caller(s) ahead")
+        chosen = [turns[ahead]]
     else:
         raise ValueError(f"unknown distribution method {method!r}")
     ordered = sorted(chosen, key=lambda m: (m.priority, _idle_key(m)))

@@ -13,6 +13,12 @@ from ..core.db import Base, TenantScoped
 NO_ANSWER_POLICIES = ("keep", "log_out", "pause", "log_out_unless_last")
 # where a caller goes when the total time in queue is over
 OVERFLOW_KINDS = ("hangup", "voicemail", "number", "queue", "user")
+# the number a member's phone shows for a queue call
+SHOWN_NUMBERS = ("caller", "queue", "main")
+# the waiting music a queue plays
+HOLD_MUSIC = ("default", "ringback", "silence")
+# who hears of a callback taken by hand
+CALLBACK_NOTIFY = ("none", "sms", "email")
 
 
 class Queue(TenantScoped, Base):
@@ -40,6 +46,19 @@ class Queue(TenantScoped, Base):
     announce_position: Mapped[bool] = mapped_column(Boolean, default=False)
     greeting: Mapped[str | None] = mapped_column(String(300))  # None: "You have reached <name>."
     greeting_language: Mapped[str | None] = mapped_column(String(8))  # None: English
+    # caller priority: these numbers, and company contacts tagged "vip", go first
+    vip_numbers: Mapped[list] = mapped_column(JSON, default=list)
+    vip_contacts: Mapped[bool] = mapped_column(Boolean, default=True)
+    leave_when_no_agent_free: Mapped[bool] = mapped_column(Boolean, default=False)
+    shown_number: Mapped[str] = mapped_column(String(8), default="caller")
+    shown_main_number: Mapped[str | None] = mapped_column(String(20))  # E.164, the company's
+    shown_prefix: Mapped[str | None] = mapped_column(String(16))
+    shown_suffix: Mapped[str | None] = mapped_column(String(16))
+    announce_every_s: Mapped[int | None] = mapped_column(Integer)  # repeat while waiting
+    announce_text: Mapped[str | None] = mapped_column(String(300))
+    hold_music: Mapped[str] = mapped_column(String(12), default="default")
+    auto_callback: Mapped[bool] = mapped_column(Boolean, default=False)
+    callback_notify: Mapped[str] = mapped_column(String(8), default="none")
     created_at: Mapped[datetime] = mapped_column(default=now)
 
 
@@ -64,6 +83,10 @@ class QueueMember(TenantScoped, Base):
     changed_at: Mapped[datetime] = mapped_column(default=now)
     changed_by_user_id: Mapped[int | None] = mapped_column(Integer)
     calls_answered: Mapped[int] = mapped_column(Integer, default=0)
+    device_ids: Mapped[list | None] = mapped_column(JSON)  # None: every enabled device rings
+    # weekly windows when the member is logged in ({"days", "start", "end"}); None: by hand
+    login_schedule: Mapped[list | None] = mapped_column(JSON)
+    schedule_state: Mapped[bool | None] = mapped_column(Boolean)  # what it last applied
 
 
 class QueueCall(TenantScoped, Base):
@@ -88,6 +111,11 @@ class QueueCall(TenantScoped, Base):
     answered_by_user_id: Mapped[int | None] = mapped_column(Integer)
     ended_at: Mapped[datetime | None] = mapped_column()
     outcome_detail: Mapped[str | None] = mapped_column(String(80))  # e.g. transfer target
+    priority: Mapped[int] = mapped_column(Integer, default=0)  # higher goes first
+    priority_reason: Mapped[str | None] = mapped_column(String(12))  # vip, returned, raised
+    target_user_id: Mapped[int | None] = mapped_column(Integer)  # picked or assigned: only them
+    target_by_user_id: Mapped[int | None] = mapped_column(Integer)
+    tags: Mapped[list] = mapped_column(JSON, default=list)
 
 
 class QueueCallback(TenantScoped, Base):
@@ -129,3 +157,20 @@ class QueueServiceNumber(TenantScoped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20))
+
+
+class QueueAlert(TenantScoped, Base):
+    """An SLA alert rule of a queue and its state: fired once per breach, re-armed when the
+    figure is back within the threshold."""
+
+    __tablename__ = "queue_alerts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    queue_id: Mapped[int] = mapped_column(ForeignKey("queues.id", ondelete="CASCADE"), index=True)
+    metric: Mapped[str] = mapped_column(String(16))  # waiting_calls, longest_wait_s, logged_in
+    threshold: Mapped[int] = mapped_column(Integer)
+    for_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    channel: Mapped[str] = mapped_column(String(8), default="sms")  # sms, email
+    breach_since: Mapped[datetime | None] = mapped_column()
+    fired_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=now)

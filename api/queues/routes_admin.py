@@ -10,7 +10,7 @@ from ..core.auth import current, login_required
 from ..core.db import get_scoped
 from ..core.request_db import db_session
 from ..core.not_found import not_found
-from . import membership, services, status
+from . import memberprefs, membership, services, status
 from .models import Queue
 from .schemas import (MemberSchema, MemberUpdateSchema, MyQueueSchema, QueueSchema,
                       QueueStatusSchema, QueueUpdateSchema, SelectionSchema,
@@ -35,6 +35,7 @@ def _visible(queue: Queue) -> Queue:
 
 def _member_views(queue: Queue) -> list[dict]:
     db = db_session()
+    memberprefs.settle_queue(db, queue.tenant_id, queue.id)
     rows = services.members_with_users(db, queue)
     snap = status.snapshot(db, queue.tenant_id, [queue.id])
     return [status.member_view(m, u, snap.state(m)) for m, u in rows]
@@ -141,8 +142,9 @@ class MemberById(MethodView):
     @queues_blp.arguments(MemberUpdateSchema)
     @queues_blp.response(200, MemberSchema)
     def put(self, body, queue_id, user_id):
-        """Add a user to the queue, or change their priority (0 is the highest) and whether
-        remote login includes this queue. New members start logged out."""
+        """Add a user to the queue, or change their priority (0 is the highest), whether
+        remote login includes this queue and their login schedule. New members start logged
+        out (a schedule logs them in at once inside one of its windows)."""
         queue = _queue(queue_id)
         services.set_member(db_session(), queue, user_id, body)
         return next(v for v in _member_views(queue) if v["user_id"] == user_id)

@@ -1,6 +1,7 @@
 """A queue's call log, missed queue calls and the manual callback list."""
 from __future__ import annotations
 
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -8,10 +9,12 @@ from ..core.auth import current, login_required
 from ..core.db import get_scoped
 from ..core.request_db import db_session
 from ..core.pagination import paginate_select
-from . import callbacks, services
+from ..sms.outbox import Outbox
+from . import callbacks, notify, services, switchboard
 from .models import Queue
 from .schemas import (CallbackResultSchema, CallbackSchema, QueueCallQueryArgsSchema,
                       QueueCallSchema)
+from .schemas_switchboard import TagsSchema
 
 queue_calls_blp = Blueprint("queue_calls", __name__, url_prefix="/api/v1/queues",
                             description="A queue's call log, missed calls and callback list")
@@ -53,10 +56,16 @@ class QueueCallbacks(MethodView):
     @queue_calls_blp.arguments(CallbackSchema)
     @queue_calls_blp.response(201, CallbackSchema)
     def post(self, body, queue_id):
-        """Put a caller on the queue's callback list by hand."""
+        """Put a caller on the queue's callback list by hand. When the queue's
+        `callback_notify` says so, the other members hear of it by SMS or e-mail."""
         queue = _watched_queue(queue_id)
-        entry = callbacks.add_callback(db_session(), current().tenant, queue,
-                                       body["caller_number"], body.get("caller_name"))
+        db, p = db_session(), current()
+        entry = callbacks.add_callback(db, p.tenant, queue, body["caller_number"],
+                                       body.get("caller_name"))
+        outbox = Outbox()
+        callbacks.notify_added(db, notify.in_app(current_app), outbox, p.tenant, queue, entry,
+                               p.user_id)
+        outbox.after_response()
         return callbacks.callback_view(entry, queue.name)
 
 
@@ -90,3 +99,26 @@ class CallbackResult(MethodView):
         entry, queue = _watched_callback(callback_id)
         callbacks.finish_callback(db_session(), entry, current().user_id, body["answered"])
         return callbacks.callback_view(entry, queue.name)
+
+
+@queue_calls_blp.route("/callbacks/<int:callback_id>")
+class CallbackById(MethodView):
+    @login_required()
+    @queue_calls_blp.response(204)
+    def delete(self, callback_id):
+        """Take a caller off the callback list by hand (not while a colleague is calling
+        them back)."""
+        entry, _queue = _watched_callback(callback_id)
+        callbacks.delete_callback(db_session(), entry)
+
+
+@queue_calls_blp.route("/calls/<int:call_id>/tags")
+class QueueCallTags(MethodView):
+    @login_required()
+    @queue_calls_blp.arguments(TagsSchema)
+    @queue_calls_blp.response(200, QueueCallSchema)
+    def put(self, body, call_id):
+        """Tag a queue call during it or after (the queue log keeps the tags): the member
+        who answered it, or a team leader. The list replaces the call's tags."""
+        call = switchboard.set_tags(db_session(), current(), call_id, body["tags"])
+        return callbacks.call_view(call)

@@ -11,10 +11,11 @@ from ..core.db import get_scoped
 from ..core.request_db import db_session
 from ..core.not_found import not_found
 from ..core.pagination import paginate_select
-from . import callbacks, membership, status
+from . import callbacks, memberprefs, membership, status
 from .models import RemoteLoginNumber
 from .schemas import (CallbackSchema, MyQueueSchema, PauseSchema, QueueCallSchema,
                       RemoteNumberSchema, SelectionSchema, WrapupSchema)
+from .schemas_switchboard import DevicesSchema
 
 my_queues_blp = Blueprint("my_queues", __name__, url_prefix="/api/v1/me/queues",
                           description="The logged-in user's queues")
@@ -22,6 +23,7 @@ my_queues_blp = Blueprint("my_queues", __name__, url_prefix="/api/v1/me/queues",
 
 def _mine() -> list[dict]:
     p = current()
+    memberprefs.settle_user(db_session(), p.tenant_id, p.user_id)
     return status.my_queues(db_session(), p.tenant_id, p.user_id)
 
 
@@ -168,3 +170,17 @@ class MyRemoteNumber(MethodView):
             raise not_found("remote-login number", number_id)
         db.delete(row)
         db.commit()
+
+
+@my_queues_blp.route("/<int:queue_id>/devices")
+class MyQueueDevices(MethodView):
+    @login_required()
+    @my_queues_blp.arguments(DevicesSchema)
+    @my_queues_blp.response(200, MyQueueSchema(many=True))
+    def put(self, body, queue_id):
+        """Choose which of my devices ring for this queue's calls (`null`: all of them, as
+        for any call). Only my own devices may be named."""
+        p = current()
+        memberprefs.set_devices(db_session(), p.tenant_id, p.user_id, queue_id,
+                                body["device_ids"])
+        return _mine()

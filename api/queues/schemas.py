@@ -8,7 +8,8 @@ from i18n import N_
 from ..core.schemas import Boolean, Integer, PartialMixin
 from .distribution import METHODS
 from ..accounts.schemas import LANGS
-from .models import NO_ANSWER_POLICIES, OVERFLOW_KINDS
+from .models import (CALLBACK_NOTIFY, HOLD_MUSIC, NO_ANSWER_POLICIES, OVERFLOW_KINDS,
+                     SHOWN_NUMBERS)
 
 MAX_ID = 2**31 - 1
 _id = validate.Range(1, MAX_ID)
@@ -67,6 +68,48 @@ class QueueSchema(Schema):
                                       validate=validate.OneOf(LANGS),
                                       metadata={"description": "The greeting's language "
                                                 "(speech); none: the company's"})
+    vip_numbers = fields.List(fields.String(validate=validate.Length(1, 40)),
+                              load_default=list, validate=validate.Length(0, 200), metadata={
+                                  "description": "Callers from these numbers go first (any "
+                                                 "common format; E.164 on output)"})
+    vip_contacts = Boolean(load_default=True, metadata={
+        "description": "Company contacts tagged \"vip\" go first too"})
+    leave_when_no_agent_free = Boolean(load_default=False, metadata={
+        "description": "A caller who would wait because every member is busy, paused, "
+                       "ringing or in wrap-up goes to the overflow at once"})
+    shown_number = fields.String(load_default="caller", validate=validate.OneOf(SHOWN_NUMBERS),
+                                 metadata={"description": "What a member's phone shows for a "
+                                           "queue call: caller (number and name), queue (its "
+                                           "number and name) or main (shown_main_number)"})
+    shown_main_number = fields.String(allow_none=True, load_default=None,
+                                      validate=validate.Length(0, 40), metadata={
+                                          "description": "One of the company's main numbers "
+                                                         "(shown_number main)"})
+    shown_prefix = fields.String(allow_none=True, load_default=None,
+                                 validate=validate.Length(0, 16), metadata={
+                                     "description": "Put before the name the member sees"})
+    shown_suffix = fields.String(allow_none=True, load_default=None,
+                                 validate=validate.Length(0, 16), metadata={
+                                     "description": "Put after the name the member sees"})
+    announce_every_s = Integer(allow_none=True, load_default=None,
+                               validate=validate.Range(10, 600), metadata={
+                                   "description": "Repeat announce_text (or the queue "
+                                                  "message) every N seconds while waiting"})
+    announce_text = fields.String(allow_none=True, load_default=None,
+                                  validate=validate.Length(1, 300), metadata={
+                                      "description": "What is repeated while the caller waits "
+                                                     "(in the greeting's language)"})
+    hold_music = fields.String(load_default="default", validate=validate.OneOf(HOLD_MUSIC),
+                               metadata={"description": "What a waiting caller hears between "
+                                                        "messages: default (music), ringback, "
+                                                        "silence"})
+    auto_callback = Boolean(load_default=False, metadata={
+        "description": "Callback entries are called back by the system: the next free member "
+                       "first, then the caller"})
+    callback_notify = fields.String(load_default="none",
+                                    validate=validate.OneOf(CALLBACK_NOTIFY), metadata={
+                                        "description": "Tell the members of a callback taken "
+                                                       "by hand: none, sms or email"})
 
 
 class QueueUpdateSchema(PartialMixin, QueueSchema):
@@ -90,6 +133,27 @@ class MemberSchema(Schema):
     changed_by_user_id = Integer(dump_only=True, allow_none=True, metadata={
         "description": "Who last logged the member in or out (a team leader, or themself)"})
     calls_answered = Integer(dump_only=True)
+    login_schedule = fields.List(fields.Nested(lambda: ScheduleWindowSchema()),
+                                 allow_none=True, validate=validate.Length(0, 28),
+                                 metadata={"description": "Weekly windows (company time) when "
+                                           "the member is logged in: the login changes at "
+                                           "each window's start and end, by hand in between; "
+                                           "null: by hand only"})
+    device_ids = fields.List(Integer(), dump_only=True, allow_none=True, metadata={
+        "description": "The member's devices that ring for this queue (null: all)"})
+
+
+class ScheduleWindowSchema(Schema):
+    days = fields.List(Integer(validate=validate.Range(1, 7)), required=True,
+                       validate=validate.Length(1, 7),
+                       metadata={"description": "ISO weekdays, 1 is Monday"})
+    start = fields.String(required=True, data_key="from",
+                          validate=validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$",
+                                                   error="must be HH:MM"))
+    end = fields.String(required=True, data_key="to",
+                        validate=validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$",
+                                                 error="must be HH:MM"),
+                        metadata={"description": "At or before from: runs past midnight"})
 
 
 class MemberUpdateSchema(PartialMixin, MemberSchema):
@@ -152,6 +216,11 @@ class QueueCallSchema(Schema):
     answered_by_user_id = Integer(allow_none=True)
     wait_s = Integer(allow_none=True)
     outcome_detail = fields.String(allow_none=True)
+    priority = Integer(metadata={"description": "Higher is answered first"})
+    priority_reason = fields.String(allow_none=True, metadata={
+        "description": "vip, returned (from a transfer or an overflow), raised (by a team "
+                       "leader)"})
+    tags = fields.List(fields.String(), metadata={"description": "Set by the agent"})
 
 
 class QueueCallQueryArgsSchema(Schema):

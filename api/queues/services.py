@@ -20,6 +20,12 @@ from .models import Queue, QueueMember, QueueServiceNumber
 def _normalise(tenant: Tenant, data: dict[str, Any]) -> dict[str, Any]:
     if "number" in data:
         data["number"] = normalise_field("number", data["number"], tenant.country)
+    if "vip_numbers" in data:
+        data["vip_numbers"] = list(dict.fromkeys(
+            normalise_field("vip_numbers", n, tenant.country) for n in data["vip_numbers"]))
+    if "shown_main_number" in data:
+        data["shown_main_number"] = normalise_field("shown_main_number",
+                                                    data["shown_main_number"], tenant.country)
     if data.get("short_number") == "":
         data["short_number"] = None
     return data
@@ -47,6 +53,19 @@ def _check_overflow(db: Session, queue: Queue) -> None:
         raise field_error("overflow_target", N_("a queue cannot overflow into itself"))
 
 
+def _check_shown(db: Session, queue: Queue) -> None:
+    """A main number shown to members is one of the company's own (never another's)."""
+    from ..availability.models import MainNumber
+
+    if queue.shown_number == "main" and not queue.shown_main_number:
+        raise field_error("shown_main_number", "is required when shown_number is main")
+    if queue.shown_main_number and db.scalar(select(MainNumber.id).where(
+            MainNumber.tenant_id == queue.tenant_id,
+            MainNumber.number == queue.shown_main_number)) is None:
+        raise field_error("shown_main_number", "{number} is not one of the company's main "
+                          "numbers", number=queue.shown_main_number)
+
+
 def commit_or_conflict(db: Session, message: str, field: str, **values) -> None:
     """Commit; a unique constraint that fails is a 409 naming the field."""
     try:
@@ -63,6 +82,7 @@ def _commit(db: Session) -> None:
 def create_queue(db: Session, tenant: Tenant, data: dict[str, Any]) -> Queue:
     queue = Queue(tenant_id=tenant.id, **_normalise(tenant, dict(data)))
     _check_overflow(db, queue)
+    _check_shown(db, queue)
     db.add(queue)
     _commit(db)
     return queue
@@ -73,6 +93,7 @@ def update_queue(db: Session, tenant: Tenant, queue: Queue, data: dict[str, Any]
         setattr(queue, key, value)
     with db.no_autoflush:
         _check_overflow(db, queue)
+        _check_shown(db, queue)
     _commit(db)
     return queue
 
@@ -115,6 +136,11 @@ def set_member(db: Session, queue: Queue, user_id: int, data: dict[str, Any]
     if created:
         member = QueueMember(tenant_id=queue.tenant_id, queue_id=queue.id, user_id=user_id)
         db.add(member)
+    data = dict(data)
+    if "login_schedule" in data:
+        # a new schedule acts from now: inside a window the member is logged in at once
+        member.login_schedule = data.pop("login_schedule") or None
+        member.schedule_state = None
     for key, value in data.items():
         setattr(member, key, value)
     db.commit()

@@ -137,7 +137,9 @@ def member_view(m: QueueMember, user: User | None, state: str, name: str | None 
             "priority": m.priority, "is_default": m.is_default, "logged_in": m.logged_in,
             "paused": m.paused, "pause_reason": m.pause_reason, "wrapup_until": m.wrapup_until,
             "state": state, "changed_at": m.changed_at,
-            "changed_by_user_id": m.changed_by_user_id, "calls_answered": m.calls_answered}
+            "changed_by_user_id": m.changed_by_user_id, "calls_answered": m.calls_answered,
+            "login_schedule": getattr(m, "login_schedule", None),
+            "device_ids": getattr(m, "device_ids", None)}
 
 
 _COUNTED = {"available": "available", "wrap_up": "in_wrap_up", "in_call": "in_call",
@@ -222,8 +224,8 @@ _MY_ROWS = Prepared(lambda: select(
     QueueMember.queue_id, QueueMember.user_id, QueueMember.priority, QueueMember.is_default,
     QueueMember.logged_in, QueueMember.paused, QueueMember.pause_reason,
     QueueMember.wrapup_until, QueueMember.in_call_id, QueueMember.changed_at,
-    QueueMember.changed_by_user_id, QueueMember.calls_answered,
-    User.first_name, User.last_name)
+    QueueMember.changed_by_user_id, QueueMember.calls_answered, QueueMember.login_schedule,
+    QueueMember.device_ids, User.first_name, User.last_name)
     .join(QueueMember, QueueMember.queue_id == Queue.id)
     .join(User, User.id == QueueMember.user_id)
     .where(Queue.tenant_id == bindparam("tid"), QueueMember.user_id == bindparam("uid"))
