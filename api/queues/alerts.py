@@ -19,6 +19,9 @@ from . import notify, sla, status
 from .models import Queue, QueueAlert
 
 log = logging.getLogger("api.queues")
+# the live status figure each metric reads
+FIGURE = {"waiting_calls": "calls_waiting", "longest_wait_s": "longest_wait_s",
+          "logged_in": "logged_in"}
 
 
 def list_alerts(db: Session, queue: Queue) -> list[QueueAlert]:
@@ -90,7 +93,7 @@ def check_all(db: Session, ch: notify.Channels, outbox: Outbox) -> int:
         live = status.statuses(db, tenant_id, list(queues.values()), today=False)
         tenant = db.get(Tenant, tenant_id)
         for rule in rules:
-            value = int(live[rule.queue_id][rule.metric])
+            value = int(live[rule.queue_id][FIGURE[rule.metric]])
             verdict = sla.evaluate(sla.Rule(rule.metric, rule.threshold, rule.for_minutes),
                                    value, at, sla.State(_utc(rule.breach_since),
                                                         _utc(rule.fired_at)))

@@ -7,7 +7,7 @@ from datetime import date, datetime, time as day_time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..core.clock import as_utc
+from ..core.clock import as_utc, now
 from ..core.errors import field_error
 from .memberprefs import zone
 from .models import Queue, QueueCall
@@ -16,13 +16,17 @@ from .status import service_level
 MAX_DAYS = {"day": 366, "hour": 31}
 
 
-def service_levels(db: Session, queue: Queue, first: date, last: date, by: str) -> list[dict]:
-    """One bucket per day or hour from `first` to `last` (both included), empty ones too."""
+def service_levels(db: Session, queue: Queue, first: date | None, last: date | None,
+                   by: str) -> list[dict]:
+    """One bucket per day or hour from `first` to `last` (both included), empty ones too;
+    by default the last seven days up to today."""
+    tz = zone(db, queue.tenant_id)
+    last = last or now().astimezone(tz).date()
+    first = first or last - timedelta(days=6)
     if last < first:
         raise field_error("to", "must not be before from")
     if (last - first).days + 1 > MAX_DAYS[by]:
         raise field_error("to", "at most {n} days by {by}", n=MAX_DAYS[by], by=by)
-    tz = zone(db, queue.tenant_id)
     start = datetime.combine(first, day_time(0), tzinfo=tz)
     end = datetime.combine(last + timedelta(days=1), day_time(0), tzinfo=tz)
     rows = db.execute(select(QueueCall.status, QueueCall.entered_at, QueueCall.answered_at)

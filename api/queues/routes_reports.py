@@ -28,12 +28,13 @@ class ServiceLevel(MethodView):
     @queue_reports_blp.response(200, ServiceLevelSchema(many=True))
     def get(self, args, queue_id):
         """The queue's calls per day (`by=day`, up to 366 days) or per hour (`by=hour`, up to
-        31 days) from `from` to `to` (dates in the company's time zone, both included): calls,
-        answered, missed and the service level. Members, team leaders, administrators."""
+        31 days) from `from` to `to` (dates in the company's time zone, both included; by
+        default the last seven days): calls, answered, missed and the service level.
+        Members, team leaders, administrators."""
         queue = _queue(queue_id)
         services.check_can_watch(db_session(), current(), queue)
-        return history.service_levels(db_session(), queue, args["from_"], args["to"],
-                                      args["by"])
+        return history.service_levels(db_session(), queue, args.get("from_"),
+                                      args.get("to"), args["by"])
 
 
 @queue_reports_blp.route("/<int:queue_id>/alerts")

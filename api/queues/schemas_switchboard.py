@@ -57,8 +57,9 @@ class DevicesSchema(Schema):
 
 
 class ServiceLevelQueryArgsSchema(Schema):
-    from_ = fields.Date(required=True, data_key="from")
-    to = fields.Date(required=True)
+    from_ = fields.Date(data_key="from", metadata={"description": "First day (default: six "
+                                                                  "days before to)"})
+    to = fields.Date(metadata={"description": "Last day (default: today)"})
     by = fields.String(load_default="day", validate=validate.OneOf(("day", "hour")))
 
 
