@@ -70,10 +70,13 @@ def _text(queue: Queue, alert: QueueAlert, value: int):
     from i18n import tr
 
     def text(lang: str) -> tuple[str, str]:
-        figure = {"waiting_calls": tr(lang, "{n} calls waiting (alert above {limit})"),
-                  "longest_wait_s": tr(lang, "longest wait {n} s (alert above {limit} s)"),
-                  "logged_in": tr(lang, "{n} members logged in (alert below {limit})"),
-                  }[alert.metric].format(n=value, limit=alert.threshold)
+        values = {"n": value, "limit": alert.threshold}
+        if alert.metric == "waiting_calls":
+            figure = tr(lang, "{n} calls waiting (alert above {limit})", **values)
+        elif alert.metric == "longest_wait_s":
+            figure = tr(lang, "longest wait {n} s (alert above {limit} s)", **values)
+        else:
+            figure = tr(lang, "{n} members logged in (alert below {limit})", **values)
         return (tr(lang, "Queue alert: {queue}", queue=queue.name),
                 tr(lang, "Queue alert: {queue}: {figure}.", queue=queue.name, figure=figure))
     return text
