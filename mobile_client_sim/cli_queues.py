@@ -1,7 +1,8 @@
-"""CLI: the queue screen (`queues`, `queue-login`, `queue-logout`, colleagues, callbacks)."""
+"""CLI: the queue screen (`queues`, `queue-login`, `queue-logout`, colleagues, callbacks)
+and the switchboard (`waiting`, `pick`, `assign`, `priority`)."""
 from __future__ import annotations
 
-from . import queues
+from . import queues, switchboard
 from .cli import command, show
 
 
@@ -56,3 +57,31 @@ def _callback(app, args):
     print(f"callback {entry['id']} to {entry['caller_number']}: "
           + ("answered, removed from the list" if answered
              else f"unanswered, stays on the list ({entry['attempts']} attempts)"))
+
+
+@command("waiting", "the switchboard: waiting calls of my queues: waiting [QUEUE_ID]")
+def _waiting(app, args):
+    rows = switchboard.waiting(app, int(args.rest[0]) if args.rest else None)
+    for call in rows:
+        print(switchboard.describe(call))
+    if not rows:
+        print("no calls waiting")
+
+
+@command("pick", "answer a waiting call on my devices (only they ring): pick ID")
+def _pick(app, args):
+    call = switchboard.pick(app, int(args.rest[0]))
+    print(f"call {call['id']} from {call['caller_number'] or 'anonymous'} now rings only you")
+
+
+@command("assign", "team leader: hand a waiting call to a colleague: assign ID USER_ID")
+def _assign(app, args):
+    call = switchboard.assign(app, int(args.rest[0]), int(args.rest[1]))
+    print(f"call {call['id']} from {call['caller_number'] or 'anonymous'} now rings only "
+          f"user {call['target_user_id']}")
+
+
+@command("priority", "team leader: set a waiting call's priority (higher first): priority ID N")
+def _priority(app, args):
+    call = switchboard.set_priority(app, int(args.rest[0]), int(args.rest[1]))
+    print(switchboard.describe(call))

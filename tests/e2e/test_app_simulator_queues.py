@@ -77,3 +77,28 @@ def test_simulator_cli_shows_the_queue_screen_and_logs_in(office, live, tmp_path
                      str(office["queues"][1])]) == 0
     lines = {ln.split()[1]: ln for ln in capsys.readouterr().out.splitlines()}
     assert "logged_out" in lines["Sales"] and "available" in lines["Support"]
+
+
+def test_simulator_switchboard_lists_picks_and_assigns_waiting_calls(office, live, db, tmp_path,
+                                                                       capsys):
+    tenant, support = office["company"].tenant_id, office["queues"][0]
+    for who in ("alice", "bob"):
+        queues.log_in(office["phones"][who])
+    first = calls.enqueue(db, tenant, support, caller_number="+4791234567").call.id
+    second = calls.enqueue(db, tenant, support, caller_number="+4791234568").call.id
+    c, state = office["company"], str(tmp_path / "cli.json")
+    assert sim_main(["--api", live.url, "--state", state, "--password", PASSWORD,
+                     "login", c.users["alice"]]) == 0
+    assert sim_main(["--api", live.url, "--state", state, "waiting"]) == 0
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if "Support" in ln]
+    assert [int(ln.split()[0]) for ln in lines] == [first, second]
+    assert sim_main(["--api", live.url, "--state", state, "pick", str(second)]) == 0
+    assert "now rings only you" in capsys.readouterr().out
+    assert calls.ring_next(db, tenant, second).ring == (office["ids"]["alice"],)
+    tina = str(tmp_path / "tina.json")
+    assert sim_main(["--api", live.url, "--state", tina, "--password", PASSWORD,
+                     "login", c.users["tina"]]) == 0
+    assert sim_main(["--api", live.url, "--state", tina, "assign", str(first),
+                     str(office["ids"]["bob"])]) == 0
+    assert f"user {office['ids']['bob']}" in capsys.readouterr().out
+    assert calls.ring_next(db, tenant, first).ring == (office["ids"]["bob"],)
