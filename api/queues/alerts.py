@@ -13,7 +13,7 @@ from ..accounts import permissions as perms
 from ..accounts.models import Role, Tenant, User
 from ..core.clock import as_utc, now
 from ..core.db import get_scoped
-from ..core.errors import NotFound
+from ..core.errors import Conflict, NotFound
 from ..sms.outbox import Outbox
 from . import notify, sla, status
 from .models import Queue, QueueAlert
@@ -30,7 +30,13 @@ def list_alerts(db: Session, queue: Queue) -> list[QueueAlert]:
                            .order_by(QueueAlert.id)))
 
 
+MAX_PER_QUEUE = 10
+
+
 def create_alert(db: Session, queue: Queue, data: dict) -> QueueAlert:
+    """A new rule (at most MAX_PER_QUEUE per queue: each breach texts every team leader)."""
+    if len(list_alerts(db, queue)) >= MAX_PER_QUEUE:
+        raise Conflict("A queue has at most {n} alerts", values={"n": MAX_PER_QUEUE})
     alert = QueueAlert(tenant_id=queue.tenant_id, queue_id=queue.id, **data)
     db.add(alert)
     db.commit()

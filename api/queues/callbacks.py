@@ -13,6 +13,7 @@ from ..core.ports import ports
 from ..core.clock import now
 from ..core.db import get_scoped
 from ..core.errors import Conflict
+from ..core import ratelimit
 from ..core.phone import normalise_field
 from ..sms.outbox import Outbox
 from . import notify
@@ -85,11 +86,20 @@ def add_callback(db: Session, tenant: Tenant, queue: Queue, caller_number: str,
     return entry
 
 
+NOTICES_PER_HOUR = 30   # callback notices per queue and hour
+
+
 def notify_added(db: Session, ch: notify.Channels, outbox: Outbox, tenant: Tenant, queue: Queue,
                  entry: QueueCallback, by_user_id: int) -> int:
     """When the queue says so, every other member hears of a callback taken by hand (SMS or
     e-mail, in their language). Returns how many messages go out."""
     if queue.callback_notify not in notify.CHANNELS:
+        return 0
+    # every entry costs the company one message per member: a member adding entries in a
+    # loop must not flood colleagues (the entries are still taken, without a notice)
+    if not ratelimit.hit(db, f"queue-callback-notice:{queue.id}", NOTICES_PER_HOUR,
+                         3600).allowed:
+        db.commit()
         return 0
     members = set(db.scalars(select(QueueMember.user_id).where(
         QueueMember.tenant_id == tenant.id, QueueMember.queue_id == queue.id))) - {by_user_id}

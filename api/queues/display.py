@@ -3,9 +3,13 @@ a main number, with the queue's prefix and suffix around the name so the member 
 queue rings before answering."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 CALLER, QUEUE, MAIN = "caller", "queue", "main"
+MAX_DISPLAY = 40
+# a SIP display name is a quoted string: no quotes, backslashes, angle brackets or controls
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f"\\<>]')
 
 
 @dataclass(frozen=True)
@@ -25,5 +29,5 @@ def shown(mode: str, *, caller: str | None, caller_name: str | None, queue_name:
         label = caller_name or caller or ""
     else:
         label = queue_name
-    text = f"{prefix or ''}{label}{suffix or ''}".strip()
+    text = _UNSAFE.sub("", f"{prefix or ''}{label}{suffix or ''}").strip()[:MAX_DISPLAY]
     return Shown(number, text or None)

@@ -13,6 +13,10 @@ from .models import (CALLBACK_NOTIFY, HOLD_MUSIC, NO_ANSWER_POLICIES, OVERFLOW_K
 
 MAX_ID = 2**31 - 1
 _id = validate.Range(1, MAX_ID)
+# shown in a phone's display (a SIP display name): no quotes, backslashes, brackets, controls
+_DISPLAY_SAFE = validate.Regexp(r'^[^"\\<>\x00-\x1f\x7f]*$',
+                                error="must not hold quotes, backslashes, < > or control "
+                                      "characters")
 
 
 def _seconds(lo: int, hi: int, description: str, default: int):
@@ -86,10 +90,10 @@ class QueueSchema(Schema):
                                           "description": "One of the company's main numbers "
                                                          "(shown_number main)"})
     shown_prefix = fields.String(allow_none=True, load_default=None,
-                                 validate=validate.Length(0, 16), metadata={
+                                 validate=[validate.Length(0, 16), _DISPLAY_SAFE], metadata={
                                      "description": "Put before the name the member sees"})
     shown_suffix = fields.String(allow_none=True, load_default=None,
-                                 validate=validate.Length(0, 16), metadata={
+                                 validate=[validate.Length(0, 16), _DISPLAY_SAFE], metadata={
                                      "description": "Put after the name the member sees"})
     announce_every_s = Integer(allow_none=True, load_default=None,
                                validate=validate.Range(10, 600), metadata={

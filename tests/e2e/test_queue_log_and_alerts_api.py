@@ -191,3 +191,28 @@ def test_sla_alerts_are_removed_by_team_leaders_and_validated(client, q):
     assert client.delete(f"{url}/{alert['id']}", headers=q["alice"]).status_code == 403
     assert client.delete(f"{url}/{alert['id']}", headers=q["tina"]).status_code == 204
     assert client.get(url, headers=q["tina"]).get_json() == []
+
+
+def test_a_queue_holds_at_most_ten_alerts(client, q):
+    url = f"/api/v1/queues/{q['queue']}/alerts"
+    for n in range(10):
+        assert client.post(url, json={"metric": "waiting_calls", "threshold": n},
+                           headers=q["tina"]).status_code == 201
+    r = client.post(url, json={"metric": "waiting_calls", "threshold": 11}, headers=q["tina"])
+    assert r.status_code == 409 and "at most 10" in r.get_json()["detail"]
+
+
+def test_callback_notices_per_queue_are_capped_so_members_are_not_flooded(
+        app, client, q, sink, monkeypatch):
+    from api.queues import callbacks
+    monkeypatch.setattr(callbacks, "NOTICES_PER_HOUR", 2)
+    give_service_number(app, q["company"])
+    client.patch(f"/api/v1/queues/{q['queue']}", json={"callback_notify": "sms"},
+                 headers=q["admin"])
+    for n in range(3):
+        r = client.post(f"/api/v1/queues/{q['queue']}/callbacks", headers=q["alice"],
+                        json={"caller_number": f"+479100000{n}"}, buffered=True)
+        assert r.status_code == 201            # the entry is always taken
+    assert len(sink.sent) == 2
+    assert len(client.get(f"/api/v1/queues/{q['queue']}/callbacks",
+                          headers=q["bob"]).get_json()) == 3

@@ -247,3 +247,9 @@ def test_an_administrator_schedules_a_members_queue_login(client, sb):
     r = client.put(url, json={"login_schedule": [{"days": [8], "from": "8", "to": "x"}]},
                    headers=sb["admin"])
     assert r.status_code == 422
+
+
+def test_a_prefix_that_would_break_the_phones_display_is_refused(client, sb):
+    r = client.patch(f"/api/v1/queues/{sb['queue']}", headers=sb["admin"],
+                     json={"shown_prefix": 'Q"\r\n'})
+    assert r.status_code == 422 and "shown_prefix" in r.get_json()["errors"]

@@ -48,3 +48,10 @@ def test_a_main_number_the_queue_lacks_falls_back_to_the_caller():
     got = shown("main", caller="+4791111111", caller_name=None, queue_name="Support",
                 queue_number=None, main_number=None)
     assert (got.user, got.display) == ("+4791111111", "+4791111111")
+
+
+def test_what_the_member_sees_cannot_break_out_of_the_sip_display_name():
+    got = shown("queue", caller="+4791111111", caller_name=None,
+                queue_name='Sup"port\r\nX-Evil: 1 <sip:x>', queue_number="+4721000099",
+                main_number=None)
+    assert got.display == "SupportX-Evil: 1 sip:x"
