@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..accounts.models import User
@@ -28,6 +28,9 @@ class QueueRef:
     offer_callback: bool
     overflow_kind: str
     overflow_target: str | None
+    announce_every_s: int | None = None   # repeat announce_text while the caller waits
+    announce_text: str | None = None
+    hold_music: str = "default"           # default (music), ringback, silence
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +63,8 @@ def _ref(q: Queue | None) -> QueueRef | None:
     return QueueRef(q.id, q.tenant_id, q.name, q.number, q.max_wait_s,
                     bool(q.announce_position), q.wrapup_s, q.greeting or None,
                     q.greeting_language, q.ring_time_s, bool(q.offer_callback),
-                    q.overflow_kind, q.overflow_target)
+                    q.overflow_kind, q.overflow_target, q.announce_every_s,
+                    q.announce_text or None, q.hold_music or "default")
 
 
 def queue_by_id(db: Session, tenant_id: int, queue_id: int) -> QueueRef | None:
@@ -128,16 +132,17 @@ def queue_numbers(db: Session, tenant_id: int, ids: list[int]) -> dict:
 # -- the queue call, as the gateway drives it -----------------------------------------------
 
 def enqueue(db: Session, tenant_id: int, queue_id: int, caller: str | None,
-            caller_name: str | None, call_ref: str) -> tuple[int, bool, int]:
-    """A caller enters the queue: (queue call id, accepted, position among the waiting)."""
-    from ..queues import calls
+            caller_name: str | None, call_ref: str, returned: bool = False
+            ) -> tuple[int, bool, int]:
+    """A caller enters the queue (`returned`: back from a transfer or another queue's
+    overflow): (queue call id, accepted, position in the queue's order)."""
+    from ..queues import calls, priority
 
     entry = calls.enqueue(db, tenant_id, queue_id, caller_number=caller,
-                          caller_name=caller_name, call_ref=call_ref[:80])
+                          caller_name=caller_name, call_ref=call_ref[:80], returned=returned)
     call_id = entry.call.id
-    position = db.scalar(select(func.count()).select_from(QueueCall).where(
-        QueueCall.tenant_id == tenant_id, QueueCall.queue_id == queue_id,
-        QueueCall.status == "waiting", QueueCall.id <= call_id)) or 1
+    queue = db.get(Queue, queue_id)
+    position = priority.position(calls.waiting_in(db, queue), call_id) or 1
     return call_id, entry.accepted, position
 
 
