@@ -209,7 +209,7 @@ class Adapter:
         acfg.mediaConfig.transportConfig.boundAddress = self.cfg.host
         self.acc = _Account(self)
         self.acc.create(acfg)
-        self._acfg, self._from_user = acfg, "gateway"
+        self._acfg, self._from_user = acfg, ("gateway", None)
         log.info("gateway listening", extra={"event": "gateway_ready",
                                               "address": self.contact_host})
 
@@ -305,10 +305,10 @@ class Adapter:
 
     # -- used by sessions ------------------------------------------------------------------
     def dial(self, session: CallSession, leg: int, uri: str, headers: list[tuple[str, str]],
-             from_user: str | None):
+             from_user: str | None, from_display: str | None = None):
         # From is the account's id URI: pjsua2 2.12 has no per-call From, so set the account's
         # (a config copy, about 8 microseconds) right before the INVITE is created
-        self._set_from(from_user or "anonymous")
+        self._set_from(from_user or "anonymous", from_display)
         call = _Call(self, self.acc)
         call.session, call.leg = session, leg
         op = pj.CallOpParam(True)
@@ -321,11 +321,14 @@ class Adapter:
         call.sip_id = call.getInfo().callIdString
         return call
 
-    def _set_from(self, user: str) -> None:
-        if user != self._from_user:
-            self._acfg.idUri = f"sip:{user}@{self.contact_host}"
+    def _set_from(self, user: str, display: str | None = None) -> None:
+        """`display` is already safe to quote (`sipmsg.safe_display`)."""
+        key = (user, display)
+        if key != self._from_user:
+            uri = f"sip:{user}@{self.contact_host}"
+            self._acfg.idUri = f'"{display}" <{uri}>' if display else uri
             self.acc.modify(self._acfg)
-            self._from_user = user
+            self._from_user = key
 
     def op(self, status: int = 0):
         op = pj.CallOpParam(True)

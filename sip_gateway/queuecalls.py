@@ -180,9 +180,12 @@ def ask_next(db, tenant_id: int, call_id: int, round_no: int, uris: dict) -> Dec
                                           "round": round_no, "ring": list(decision.ring),
                                           "reason": decision.reason,
                                           "asked_at": asked_at.isoformat()})
+    # what the members' phones show: the caller, or the queue's or a main number, with the
+    # queue's prefix and suffix (queue settings)
+    shown = {"from_number": decision.from_user, "from_display": decision.from_display}
     return Decided(round_no, tuple(
         MemberTargets(uid, tuple(Target(kind, address if address.startswith("sip")
-                                        else to_trunk(uris, address))
+                                        else to_trunk(uris, address), **shown)
                                  for kind, address in decision.devices[uid]))
         for uid in decision.ring), decision.ring_for_s)
 

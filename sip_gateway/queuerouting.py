@@ -43,7 +43,9 @@ def _queue_route(db, queue: port.QueueRef, called: str, caller: str | None, uris
                      overflow=overflow_target(db, queue, uris), wrapup_s=queue.wrapup_s,
                      greeting=queue.greeting, ring_time_s=float(queue.ring_time_s),
                      offer_callback=bool(queue.offer_callback and caller),
-                     language=lang, words=queue_words(lang))
+                     language=lang, words=queue_words(lang), hold_music=queue.hold_music,
+                     announce_every_s=queue.announce_every_s,
+                     announce_text=queue.announce_text)
     db.commit()
     return Route(plan=CallPlan((step,), push=False), direction="queue",
                  tenant_id=queue.tenant_id, called=called, caller=caller, hit=hit,

@@ -14,7 +14,8 @@ from datetime import datetime
 
 from . import actions, callrecords, pusher, queuecalls, transfers, voicemailcalls
 from .core import callcontrol as cc, queuecontrol, voicemailcontrol
-from .sipmsg import diversion_headers, forwarded_headers, identity_user, safe_user
+from .sipmsg import (diversion_headers, forwarded_headers, identity_user, safe_display,
+                     safe_user)
 from .core.callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, CancelTimer,
                            CommandDone, Dial, Failed, HangupCaller, LegAnswered, LegFailed,
                            LegHungUp, LegProgress, Play, PlaybackDone, Push,
@@ -222,7 +223,8 @@ class CallSession:
         log.info("dialling", extra=self.log_extra(event="dial", leg=a.leg, kind=a.target.kind,
                                                   uri=a.target.uri))
         shown = safe_user(a.target.from_number or (r.caller if r else None))
-        self.legs[a.leg] = self.gw.dial(self, a.leg, a.target.uri, headers, shown)
+        self.legs[a.leg] = self.gw.dial(self, a.leg, a.target.uri, headers, shown,
+                                        safe_display(a.target.from_display))
 
     def _cancel_leg(self, a: CancelLeg) -> None:
         leg = self.legs.get(a.leg)

@@ -67,6 +67,16 @@ def safe_user(user: str | None) -> str | None:
     return user if user and _SAFE_USER.match(user) else None
 
 
+_UNSAFE_DISPLAY = re.compile(r'[\x00-\x1f\x7f"\\<>]')
+
+
+def safe_display(text: str | None) -> str | None:
+    """A display name the gateway may quote in a From header (no quote, backslash, bracket or
+    control character can break out of it), or None."""
+    cleaned = _UNSAFE_DISPLAY.sub("", text or "").strip()[:40]
+    return cleaned or None
+
+
 CAUSES = {"unconditional": 302, "no-answer": 408, "user-busy": 486}  # RFC 4458 cause values
 
 

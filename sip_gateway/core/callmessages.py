@@ -15,9 +15,10 @@ class Target:
     uri: str
     delay: int = 0            # seconds after the ring step starts
     diverted_from: str | None = None  # the originally called number (Diversion header)
-    from_number: str | None = None    # present this number (outbound calls)
+    from_number: str | None = None    # present this number (outbound calls, queue members)
     ring_for: int | None = None       # cancelled after this many seconds of ringing
                                       # (sequential ringing); None = until the step ends
+    from_display: str | None = None   # the display name shown with it (queue members)
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,8 @@ from .queuetable import TABLE, State
 from .transfercontrol import Settled
 
 MUSIC = "hold"        # the tone looped to a waiting caller (sip_gateway.tones)
+# the queue's hold music setting -> the tone looped (None: silence)
+TONES = {"default": MUSIC, "ringback": "ringback", "silence": None}
 TERMINAL_OPS = ("ended", "transferred", "abandon", "callback", "time_out")
 S = State
 
@@ -224,6 +226,9 @@ class QueueControl(LegMachine):
             return self.state  # a timer of a round already over
         self.timers.discard(ev.name)
         kind = ev.name.partition(":")[0]
+        if kind == "announce":
+            self._announce()
+            return self.state
         if kind == "max_wait":
             self.stop_ringing("ended")
             self.write("time_out")
@@ -284,9 +289,27 @@ class QueueControl(LegMachine):
         if not self.playing:
             return self.state
         self.playing = False
-        self.looping = True
-        self.do(StartLoop(MUSIC))
+        tone = TONES.get(self.queue.hold_music, MUSIC)
+        if tone is not None:
+            self.looping = True
+            self.do(StartLoop(tone))
+        waiting = self.state in (S.ANNOUNCING, S.WAITING)
+        if waiting and self.queue.announce_every_s:
+            self.start_timer("announce", self.queue.announce_every_s)
         return S.WAITING if self.state is S.ANNOUNCING else self.state
+
+    def _announce(self) -> None:
+        """The repeated message: the music pauses for it and resumes after it."""
+        if self.state is not S.WAITING or self.playing:
+            return
+        if self.looping:
+            self.looping = False
+            self.do(StopLoop())
+        self.playing = True
+        q = self.queue
+        text = q.announce_text or q.greeting or (
+            q.words.hold_or_callback if q.offer_callback else q.words.hold)
+        self.do(Play(text, q.language, answer=True))
 
     def on_digit(self, ev: Digit) -> State:
         """The caller pressed a key while waiting: 1 (when the queue offers it) puts them on

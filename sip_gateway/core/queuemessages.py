@@ -41,6 +41,9 @@ class QueueStep:
     ring_time_s: float = 20           # a transfer that came back rings the member this long
     offer_callback: bool = False      # a waiting caller may press 1 to be called back
     words: QueueWords = QueueWords()  # the standard message and confirmation, in `language`
+    hold_music: str = "default"       # default (music), ringback, silence
+    announce_every_s: int | None = None   # repeated while the caller waits
+    announce_text: str | None = None      # what is repeated (else the queue's message)
 
 
 # -- inputs -----------------------------------------------------------------------------------

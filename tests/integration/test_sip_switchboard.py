@@ -89,3 +89,28 @@ def test_a_waiting_call_picked_from_the_app_rings_only_the_picker(
     assert rang_bob and all(w < picked_at for w in rang_bob)  # nobody else rang after the pick
     call = q.ended("answered")[0]
     assert call.answered_by_user_id == q.ids["alice"] and call.target_user_id == q.ids["alice"]
+
+
+def test_the_members_phone_shows_the_queues_number_with_its_prefix(
+        app, db, client, gateway, peers):
+    q = Company(app, db, client, members=("alice",), shown_number="queue",
+                shown_prefix="Q-")
+    alice = phone(peers, "alice", "phone_answer.xml")
+    q.phone("alice", uri(alice))
+
+    trunk = dial_queue(peers, gateway, q.number, hold_ms=300)
+    assert trunk.wait() == 0 and alice.wait() == 0
+    shown = header(alice.received("INVITE")[0], "From")
+    assert shown.startswith('"Q-Support" <sip:' + q.number + "@"), shown
+
+
+def test_by_default_the_members_phone_shows_the_caller_with_the_queue_prefix(
+        app, db, client, gateway, peers):
+    q = Company(app, db, client, members=("alice",), shown_prefix="[Support] ")
+    alice = phone(peers, "alice", "phone_answer.xml")
+    q.phone("alice", uri(alice))
+
+    trunk = dial_queue(peers, gateway, q.number, hold_ms=300)
+    assert trunk.wait() == 0 and alice.wait() == 0
+    shown = header(alice.received("INVITE")[0], "From")
+    assert shown.startswith(f'"[Support] {CALLER}" <sip:{CALLER}@'), shown
