@@ -53,7 +53,7 @@ WITHOUT_WEB = [
     "api.pushdevices.sender", "api.pushdevices.relay",
     "sip_gateway.__main__", "sip_gateway.routeproc", "sip_gateway.store",
     "sip_gateway.session", "sip_gateway.recorder", "sip_gateway.commands", "sip_gateway.pusher",
-    "push", "push.relay", "push.service", "bootstrap", "bootstrap.wiring",
+    "push", "push.relay", "push.service", "bootstrap", "bootstrap.wiring", "api.queues.alerts",
 ]
 PROJECT = ("api", "i18n", "push", "sip_gateway")
 
