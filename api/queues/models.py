@@ -57,7 +57,6 @@ class Queue(TenantScoped, Base):
     announce_every_s: Mapped[int | None] = mapped_column(Integer)  # repeat while waiting
     announce_text: Mapped[str | None] = mapped_column(String(300))
     hold_music: Mapped[str] = mapped_column(String(12), default="default")
-    auto_callback: Mapped[bool] = mapped_column(Boolean, default=False)
     callback_notify: Mapped[str] = mapped_column(String(8), default="none")
     created_at: Mapped[datetime] = mapped_column(default=now)
 

@@ -107,9 +107,6 @@ class QueueSchema(Schema):
                                metadata={"description": "What a waiting caller hears between "
                                                         "messages: default (music), ringback, "
                                                         "silence"})
-    auto_callback = Boolean(load_default=False, metadata={
-        "description": "Callback entries are called back by the system: the next free member "
-                       "first, then the caller"})
     callback_notify = fields.String(load_default="none",
                                     validate=validate.OneOf(CALLBACK_NOTIFY), metadata={
                                         "description": "Tell the members of a callback taken "

@@ -1,5 +1,5 @@
 """queues: caller priority, pick and assign, tags, the number shown to members, repeated
-announcements, hold music, callbacks, devices and scheduled login per member, SLA alerts
+announcements, hold music, callback notices, devices and scheduled login per member, SLA alerts
 
 Revision ID: 0017q
 Revises: 0006k
@@ -26,7 +26,6 @@ _QUEUE = [
     sa.Column('announce_every_s', sa.Integer(), nullable=True),
     sa.Column('announce_text', sa.String(length=300), nullable=True),
     sa.Column('hold_music', sa.String(length=12), nullable=False, server_default='default'),
-    sa.Column('auto_callback', sa.Boolean(), nullable=False, server_default=sa.false()),
     sa.Column('callback_notify', sa.String(length=8), nullable=False, server_default='none'),
 ]
 _MEMBER = [
