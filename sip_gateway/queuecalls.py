@@ -35,8 +35,10 @@ def actions() -> dict:
 
 def _enqueue(session, a: Enqueue) -> None:
     gw, step, r = session.gw, session.cc.queue, session.route_info
+    # a call diverted to the queue (another queue's overflow, a forwarding) already waited
+    # elsewhere: it is served before new callers
     gw.recorder.submit(enqueue, step.tenant_id, step.queue_id, r.caller,
-                       (r.hit or {}).get("name"), session.sip_id,
+                       (r.hit or {}).get("name"), session.sip_id, bool(r.diverted_from),
                        then=lambda entered: gw.post(session.feed,
                                                     entered or Entered(None, False)))
 
@@ -158,9 +160,9 @@ def _busy(gw, user_id: int, delta: int) -> None:
 # -- on the recorder thread --------------------------------------------------------------------
 
 def enqueue(db, tenant_id: int, queue_id: int, caller: str | None, caller_name: str | None,
-            call_ref: str) -> Entered:
+            call_ref: str, returned: bool = False) -> Entered:
     call_id, accepted, position = port.enqueue(db, tenant_id, queue_id, caller, caller_name,
-                                               call_ref)
+                                               call_ref, returned)
     log.info("queue entered", extra={"event": "queue_entered", "call_id": call_ref,
                                      "queue_call_id": call_id, "accepted": accepted,
                                      "position": position})

@@ -114,3 +114,25 @@ def test_by_default_the_members_phone_shows_the_caller_with_the_queue_prefix(
     assert trunk.wait() == 0 and alice.wait() == 0
     shown = header(alice.received("INVITE")[0], "From")
     assert shown.startswith(f'"[Support] {CALLER}" <sip:{CALLER}@'), shown
+
+
+def test_a_caller_overflowing_from_another_queue_goes_before_new_callers(
+        app, db, client, gateway, peers):
+    from api.queues import services
+    from api.queues.models import QueueCall
+    from sqlalchemy import select
+
+    q = Company(app, db, client, members=("alice",))
+    first = services.create_queue(db, q.tenant, {
+        "name": "Sales", "number": f"+4724{q.number[-6:]}", "overflow_kind": "queue",
+        "overflow_target": str(q.queue.id)})      # nobody logged in: straight on to Support
+    alice = phone(peers, "alice", "phone_answer.xml")
+    q.phone("alice", uri(alice))
+
+    trunk = dial_queue(peers, gateway, first.number, hold_ms=500)
+    assert trunk.wait() == 0 and alice.wait() == 0
+    db.expire_all()
+    sales = db.scalar(select(QueueCall).where(QueueCall.queue_id == first.id))
+    assert sales.outcome_detail == "nobody logged in"
+    support = q.ended("answered")[0]
+    assert (support.priority_reason, support.caller_number) == ("returned", CALLER)
