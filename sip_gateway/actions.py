@@ -12,8 +12,9 @@ from .core.callmessages import (AnswerCaller, Bridge, CancelLeg, CancelTimer, Co
 @cache
 def actions() -> dict:
     """Every action a call's machine may return -> what performs it."""
-    from . import callrecords, queuecalls, transfers, voicemailcalls
+    from . import callrecords, holding, queuecalls, transfers, voicemailcalls
     from .core import transfercontrol as tc
+    from .core.callhold import HoldCall
     from .session import CallSession
 
     S = CallSession
@@ -28,6 +29,8 @@ def actions() -> dict:
         # a transfer: hold, connect two legs, its state, how it settled
         tc.HoldCaller: transfers.hold, tc.Connect: transfers.connect,
         tc.TransferState: transfers.state, tc.Settled: transfers.settled,
+        # hold and retrieve from the app
+        HoldCall: holding.hold_call,
         # a call to a queue: its writes, the distribution's question, music, member pushes
         **queuecalls.actions(),
         # the gateway's own voicemail: greeting file, recording, the message

@@ -93,11 +93,14 @@ def dispatch(gw, command_id: int, live_id: int, kind: str, order: dict | None = 
     from api.gateway_port import finish_command
 
     from . import transfers
+    from .core.callhold import HoldCommand
     from .core.callmessages import HangupCommand
 
     session = gw.by_live_id.get(live_id)
     if session is not None and kind.startswith("transfer"):
         return transfers.command(gw, session, command_id, kind, order)
+    if session is not None and kind in ("hold", "retrieve"):
+        return session.feed(HoldCommand(command_id, kind == "hold"))
     if session is None or kind != "hangup":
         why = N_("no such call on this gateway") if session is None else \
             N_("unknown command {kind}").format(kind=kind)

@@ -41,6 +41,7 @@ class TransferSide:
     order: dict | None = None              # the transfer's order, as the API wrote it
     connect: tuple[int, int] | None = None  # user and target legs to connect once both have media
     hold_tone: bool = False                # the held caller hears the hold music
+    leg_music: object = None               # the player of the music a held called party hears
 
 
 @dataclass

@@ -98,7 +98,7 @@ def _start(gw, session, command_id: int, order: dict | None) -> None:
 
 def hold(session, a: HoldCaller) -> None:
     """The caller is held while the user consults or the target rings: no audio, music."""
-    _audio(session, session.caller, session.legs.get(a.leg), on=False)
+    audio(session, session.caller, session.legs.get(a.leg), on=False)
     hold_tone(session, on=True)
 
 
@@ -131,11 +131,11 @@ def hold_tone(session, *, on: bool) -> None:
 def media_ready(session) -> None:
     """Connect the user and the target (attended) once both have media."""
     pair = session.transfer.connect
-    if pair and _audio(session, session.legs.get(pair[0]), session.legs.get(pair[1]), on=True):
+    if pair and audio(session, session.legs.get(pair[0]), session.legs.get(pair[1]), on=True):
         session.transfer.connect = None
 
 
-def _audio(session, one, two, *, on: bool) -> bool:
+def audio(session, one, two, *, on: bool) -> bool:
     gw = session.gw
     if not (gw.alive(one) and gw.alive(two) and one.media_on and two.media_on):
         return False

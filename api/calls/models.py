@@ -51,7 +51,7 @@ class CallCommand(TenantScoped, Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     call_id: Mapped[int] = mapped_column(Integer)    # live_calls.id (the row goes when it ends)
     gateway_id: Mapped[str] = mapped_column(String(64))
-    kind: Mapped[str] = mapped_column(String(20))    # hangup (transfer later)
+    kind: Mapped[str] = mapped_column(String(20))    # hangup, hold, retrieve, transfer_*
     args: Mapped[dict | None] = mapped_column(JSON, default=None)
     idempotency_key: Mapped[str] = mapped_column(String(100))
     state: Mapped[str] = mapped_column(String(12), default="pending")  # pending, done, failed

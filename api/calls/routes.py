@@ -1,4 +1,4 @@
-"""The user's live calls and the commands the app sends to them (hang up; transfer later)."""
+"""The user's live calls and the commands the app sends to them (hang up, hold, retrieve)."""
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -39,6 +39,34 @@ class HangUp(MethodView):
         p = current()
         return services.request_command(db_session(), p.tenant_id, p.user_id, call_id,
                                         "hangup", headers.get("idempotency_key"))
+
+
+def _hold(call_id: int, kind: str, key: str | None):
+    p = current()
+    return services.request_command(db_session(), p.tenant_id, p.user_id, call_id, kind, key)
+
+
+@calls_blp.route("/<int:call_id>/hold")
+class Hold(MethodView):
+    @login_required()
+    @calls_blp.arguments(IdempotencyHeadersSchema, location="headers")
+    @calls_blp.response(202, CallCommandSchema)
+    def post(self, headers, call_id):
+        """Put one of my connected calls on hold: the other party hears hold music until I
+        retrieve it (any connected call: incoming, from a queue, or one I placed). A call not
+        connected (still ringing, being transferred) refuses it (the command's result says
+        so)."""
+        return _hold(call_id, "hold", headers.get("idempotency_key"))
+
+
+@calls_blp.route("/<int:call_id>/retrieve")
+class Retrieve(MethodView):
+    @login_required()
+    @calls_blp.arguments(IdempotencyHeadersSchema, location="headers")
+    @calls_blp.response(202, CallCommandSchema)
+    def post(self, headers, call_id):
+        """Take one of my calls off hold: the music stops and we talk again."""
+        return _hold(call_id, "retrieve", headers.get("idempotency_key"))
 
 
 @calls_blp.route("/commands/<int:command_id>")

@@ -33,7 +33,7 @@ class CallCommandSchema(Schema):
 
     id = Integer(required=True)
     call_id = Integer(required=True)
-    kind = fields.Str(required=True, metadata={"description": "hangup"})
+    kind = fields.Str(required=True, metadata={"description": "hangup, hold, retrieve, transfer_*"})
     state = fields.Str(required=True,
                        metadata={"description": "pending, running, done or failed"})
     result = fields.Method("_result", dump_only=True, metadata={

@@ -22,7 +22,8 @@ from .callmessages import (  # noqa: F401 (re-exported: the machine's vocabulary
     HangupCommand, Push, Dial, CancelLeg, RingCaller, AnswerCaller, Bridge, Play, StopPlay,
     RejectCaller, HangupCaller, StartTimer, CancelTimer, WriteState, LogCall, CommandDone,
     Failed, LeaveMessage, StartVoicemail)
-from . import handover
+from . import callhold, handover
+from .callhold import Hold
 from .handover import Handover
 from .machine import LegMachine, go
 from .transfercontrol import Settled
@@ -73,6 +74,7 @@ class CallControl(LegMachine):
     def __post_init__(self) -> None:
         self.turns = Turns(self)
         self.transfer = Handover(self, TRANSFERRING)
+        self.hold = Hold(self)
 
     def live_legs(self) -> list[int]:
         return [n for n, leg in self.legs.items() if leg.status in ("dialled", "ringing",
@@ -307,5 +309,6 @@ TABLE = {
     # user again (whatever their plan does next) or ended
     **handover.rows(BRIDGED, TRANSFERRING, others=(ROUTING, ANNOUNCING, RINGING, PLAYING),
                     after=(BRIDGED, *NEXT_STEP), hung_up=(ENDED,)),
+    **callhold.rows(BRIDGED, others=(ROUTING, ANNOUNCING, RINGING, PLAYING, TRANSFERRING)),
 }
 CallControl.table = TABLE

@@ -50,6 +50,8 @@ class Handover:
 
     def start(self, ev: StartTransfer) -> enum.Enum:
         host = self.host
+        if getattr(host, "hold", None) is not None:
+            host.hold.reset()   # the transfer holds the caller and bridges on its own
         n = len(host.legs) + 1
         host.legs[n] = host.transfer_leg(ev.target)
         self.control = TransferControl(user_leg=host.winner, target_leg=n)

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from .callmessages import (AnswerCaller, Bridge, CancelLeg, CommandDone, Dial, Failed,
                            HangupCaller, HangupCommand, LegAnswered, LegFailed, LegProgress,
                            Play, RejectCaller, RingCaller, Routed, StopPlay, Target, TimerFired)
+from .callhold import Hold
 from .handover import Handover
 from .machine import LegMachine
 from .queuemessages import (CALLBACK_KEY, AskNext, Decided, Digit, Enqueue, Entered, MemberBusy,
@@ -77,6 +78,7 @@ class QueueControl(LegMachine):
 
     def __post_init__(self) -> None:
         self.transfer = Handover(self, S.TRANSFERRING)
+        self.hold = Hold(self)
         self.back = MemberReturn(self, S.RETURNING, S.BRIDGED)
         self.exit = Overflow(self, _Leg, S.OVERFLOW, S.FORWARDED)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 
-from . import handover
+from . import callhold, handover
 from .callmessages import (CallerHungUp, HangupCommand, LegAnswered, LegFailed, LegHungUp,
                            LegProgress, PlaybackDone, Routed, TimerFired)
 from .machine import go
@@ -93,4 +93,6 @@ TABLE = {
     **_stale((CONFIRMING,), TimerFired),
     # a key pressed anywhere else (talking to a member, in the overflow) changes nothing
     **_stale([s for s in State if s not in (ANNOUNCING, WAITING, ENDED)], Digit),
+    # the member holds and retrieves the caller from the app (only while they talk)
+    **callhold.rows(BRIDGED, others=tuple(s for s in State if s not in (BRIDGED, ENDED))),
 }

@@ -1,12 +1,16 @@
-"""Caller priority, "no agent free" and the switchboard through the gateway, against SIPp:
-the VIP caller who arrives last is answered first, a caller finding every member busy goes
-to the overflow, a picked call rings only the picker."""
+"""Caller priority, "no agent free", the switchboard and hold from the app through the
+gateway, against SIPp: the VIP caller who arrives last is answered first, a caller finding
+every member busy goes to the overflow, a picked call rings only the picker, the members'
+phones show the queue, a held party hears music and comes back."""
 from __future__ import annotations
 
 import pytest
 
+import json
+
 from tests.integration.test_sip_gateway import (  # noqa: F401 (fixtures: one gateway per module)
-    CALLER, final_status, gateway, peers, ports, sink)
+    CALLER, MEX, User, call, final_status, gateway, gateway_settles, peers, ports, sink)
+from tests.support.api import auth
 from tests.integration.test_sip_queues import Company, dial_queue, phone, uri
 from tests.support.sip import header, sip_tools_missing, wait_until
 
@@ -136,3 +140,76 @@ def test_a_caller_overflowing_from_another_queue_goes_before_new_callers(
     assert sales.outcome_detail == "nobody logged in"
     support = q.ended("answered")[0]
     assert (support.priority_reason, support.caller_number) == ("returned", CALLER)
+
+
+def _command(client, headers, live_id: int, kind: str) -> dict:
+    r = client.post(f"/api/v1/me/calls/{live_id}/{kind}", headers=headers)
+    assert r.status_code == 202, r.get_json()
+    url = f"/api/v1/me/calls/commands/{r.get_json()['id']}"
+    return wait_until(lambda: (lambda c: c if c["state"] in ("done", "failed") else None)(
+        client.get(url, headers=headers).get_json()), what=f"the {kind} command carried out")
+
+
+def _held(gateway, call_id: str) -> list[tuple]:
+    return [(e["held"], e["party"]) for e in map(json.loads, gateway.events("call_hold",
+                                                                          call_id))]
+
+
+def test_a_caller_held_from_the_app_hears_music_and_comes_back(app, db, client, gateway,
+                                                                  peers):
+    user = User(app, db, client)
+    soft = peers("soft", "phone_answer.xml")
+    user.devices(softphone=f"sip:soft@127.0.0.1:{soft.port}")
+    headers = auth(client, user.mobile)
+    trunk = call(peers, gateway, user.office, hold_ms=4000)
+    live = wait_until(lambda: [c for c in client.get("/api/v1/me/calls", headers=headers)
+                               .get_json() if c["state"] == "answered"],
+                      what="the answered call in my calls")[0]
+
+    held = _command(client, headers, live["id"], "hold")
+    assert (held["state"], held["result"]) == ("done", "done"), held
+    call_id = wait_until(lambda: trunk.received("SIP/2.0 200") and header(
+        trunk.received("SIP/2.0 200")[0], "Call-ID"), what="the trunk's call answered")
+    wait_until(lambda: _held(gateway, call_id), what="the hold in the gateway's log")
+    tones = [json.loads(e)["state"] for e in gateway.events("hold_tone", call_id)]
+    assert tones == ["started"]                             # the caller hears the music
+    assert _command(client, headers, live["id"], "retrieve")["result"] == "done"
+    wait_until(lambda: len(_held(gateway, call_id)) == 2, what="the retrieve in the log")
+    assert _held(gateway, call_id) == [(True, "caller"), (False, "caller")]
+    assert [json.loads(e)["state"] for e in gateway.events("hold_tone", call_id)] == [
+        "started", "stopped"]
+    # the call went on after the retrieve until the caller hung up (its BYE was answered)
+    assert trunk.wait() == 0 and soft.wait() == 0 and final_status(trunk) == 200
+
+
+def test_the_party_a_user_called_is_held_and_comes_back(app, db, client, gateway, peers,
+                                                          ports):
+    user = User(app, db, client)
+    headers = auth(client, user.mobile)
+    far_end = peers("far_end", "phone_answer.xml", port=ports["trunk"])
+    mobile = call(peers, gateway, "+4755512345", caller=user.mobile, ip=MEX, hold_ms=4000)
+    live = wait_until(lambda: [c for c in client.get("/api/v1/me/calls", headers=headers)
+                               .get_json() if c["state"] == "answered"],
+                      what="my outgoing call in my calls")[0]
+    assert live["direction"] == "outgoing"
+
+    held = _command(client, headers, live["id"], "hold")
+    assert (held["state"], held["result"]) == ("done", "done"), held
+    assert _command(client, headers, live["id"], "retrieve")["result"] == "done"
+    call_id = header(mobile.received("SIP/2.0 200")[0], "Call-ID")
+    assert _held(gateway, call_id) == [(True, "called"), (False, "called")]
+    assert mobile.wait() == 0 and far_end.wait() == 0 and final_status(mobile) == 200
+
+
+def test_a_call_not_yet_connected_refuses_hold_and_goes_on(app, db, client, gateway, peers):
+    user = User(app, db, client)
+    soft = peers("soft", "phone_answer.xml", "-d", "3000")   # rings 3 s before answering
+    user.devices(softphone=f"sip:soft@127.0.0.1:{soft.port}")
+    headers = auth(client, user.mobile)
+    trunk = call(peers, gateway, user.office, hold_ms=500)
+    ringing = wait_until(lambda: client.get("/api/v1/me/calls", headers=headers).get_json(),
+                         what="the ringing call in my calls")[0]
+    assert ringing["state"] == "ringing"
+    r = client.post(f"/api/v1/me/calls/{ringing['id']}/hold", headers=headers)
+    assert r.status_code == 202
+    assert trunk.wait() == 0 and soft.wait() == 0 and final_status(trunk) == 200
