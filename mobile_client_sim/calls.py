@@ -1,4 +1,5 @@
-"""The app's view of live calls: my calls in progress, and hanging one up (idempotent)."""
+"""The app's view of live calls: my calls in progress, hanging one up, holding and
+retrieving one (each command idempotent)."""
 from __future__ import annotations
 
 import uuid
@@ -18,6 +19,12 @@ def hang_up(app: AppClient, call_id: int, key: str | None = None) -> dict:
     """Ask the gateway holding the call to hang it up; a retry with the same key is the same
     command. Returns the command (state pending, running, done or failed)."""
     return app.request("POST", f"/api/v1/me/calls/{call_id}/hangup",
+                       headers={"Idempotency-Key": key or uuid.uuid4().hex})
+
+
+def hold(app: AppClient, call_id: int, on: bool = True, key: str | None = None) -> dict:
+    """Put a connected call on hold (the other party hears music) or take it off hold."""
+    return app.request("POST", f"/api/v1/me/calls/{call_id}/{'hold' if on else 'retrieve'}",
                        headers={"Idempotency-Key": key or uuid.uuid4().hex})
 
 
