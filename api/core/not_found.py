@@ -19,6 +19,8 @@ NO_SUCH = {
     "custom field": N_("No custom field with id {id}"),
     "queue": N_("No queue with id {id}"),
     "queue call": N_("No queue call with id {id}"),
+    "waiting call": N_("No waiting call with id {id}"),
+    "alert": N_("No alert with id {id}"),
     "callback": N_("No callback with id {id}"),
     "main number": N_("No main number with id {id}"),
     "number series": N_("No number series with id {id}"),

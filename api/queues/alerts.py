@@ -4,6 +4,8 @@ minutes; once per breach, armed again when the figure is back. The evaluation is
 (`sla`); `check_all` is what the runner (`alert_runner`) does every round."""
 from __future__ import annotations
 
+from i18n import N_
+
 import logging
 
 from sqlalchemy import select
@@ -13,7 +15,8 @@ from ..accounts import permissions as perms
 from ..accounts.models import Role, Tenant, User
 from ..core.clock import as_utc, now
 from ..core.db import get_scoped
-from ..core.errors import Conflict, NotFound
+from ..core.errors import Conflict
+from ..core.not_found import not_found
 from ..sms.outbox import Outbox
 from . import notify, sla, status
 from .models import Queue, QueueAlert
@@ -36,7 +39,7 @@ MAX_PER_QUEUE = 10
 def create_alert(db: Session, queue: Queue, data: dict) -> QueueAlert:
     """A new rule (at most MAX_PER_QUEUE per queue: each breach texts every team leader)."""
     if len(list_alerts(db, queue)) >= MAX_PER_QUEUE:
-        raise Conflict("A queue has at most {n} alerts", values={"n": MAX_PER_QUEUE})
+        raise Conflict(N_("A queue has at most {n} alerts"), values={"n": MAX_PER_QUEUE})
     alert = QueueAlert(tenant_id=queue.tenant_id, queue_id=queue.id, **data)
     db.add(alert)
     db.commit()
@@ -46,7 +49,7 @@ def create_alert(db: Session, queue: Queue, data: dict) -> QueueAlert:
 def get_alert(db: Session, queue: Queue, alert_id: int) -> QueueAlert:
     alert = get_scoped(db, QueueAlert, alert_id, queue.tenant_id, "alert")
     if alert.queue_id != queue.id:
-        raise NotFound(f"No alert with id {alert_id}")
+        raise not_found("alert", alert_id)
     return alert
 
 

@@ -121,7 +121,7 @@ def delete_callback(db: Session, entry: QueueCallback) -> None:
     spam); an entry a colleague is calling back right now stays."""
     stale = entry.last_attempt_at is None or now() - entry.last_attempt_at >= CLAIM_TIMEOUT
     if entry.in_progress_by_user_id is not None and not stale:
-        raise Conflict("A colleague is calling this caller back right now",
+        raise Conflict(N_("A colleague is calling this caller back right now"),
                        extra={"in_progress_by_user_id": entry.in_progress_by_user_id})
     db.delete(entry)
     db.commit()

@@ -2,6 +2,8 @@
 time zone), each bucket with calls, answered, missed and the service level."""
 from __future__ import annotations
 
+from i18n import N_
+
 from datetime import date, datetime, time as day_time, timedelta
 
 from sqlalchemy import select
@@ -24,9 +26,9 @@ def service_levels(db: Session, queue: Queue, first: date | None, last: date | N
     last = last or now().astimezone(tz).date()
     first = first or last - timedelta(days=6)
     if last < first:
-        raise field_error("to", "must not be before from")
+        raise field_error("to", N_("must not be before from"))
     if (last - first).days + 1 > MAX_DAYS[by]:
-        raise field_error("to", "at most {n} days by {by}", n=MAX_DAYS[by], by=by)
+        raise field_error("to", N_("at most {n} days by {by}"), n=MAX_DAYS[by], by=by)
     start = datetime.combine(first, day_time(0), tzinfo=tz)
     end = datetime.combine(last + timedelta(days=1), day_time(0), tzinfo=tz)
     rows = db.execute(select(QueueCall.status, QueueCall.entered_at, QueueCall.answered_at)

@@ -3,6 +3,8 @@ the login schedule an administrator sets (applied whenever the queue looks at it
 before it decides whom to ring and when its status is read)."""
 from __future__ import annotations
 
+from i18n import N_
+
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -73,8 +75,8 @@ def set_devices(db: Session, tenant_id: int, user_id: int, queue_id: int,
                                                       Device.user_id == user_id)))
         unknown = sorted(set(device_ids) - mine)
         if unknown:
-            raise field_error("device_ids", "not your device(s): "
-                              + ", ".join(map(str, unknown)))
+            raise field_error("device_ids", N_("not your device(s): {ids}"),
+                              ids=", ".join(map(str, unknown)))
         device_ids = sorted(set(device_ids))
     member.device_ids = device_ids
     db.commit()

@@ -15,8 +15,8 @@ MAX_ID = 2**31 - 1
 _id = validate.Range(1, MAX_ID)
 # shown in a phone's display (a SIP display name): no quotes, backslashes, brackets, controls
 _DISPLAY_SAFE = validate.Regexp(r'^[^"\\<>\x00-\x1f\x7f]*$',
-                                error="must not hold quotes, backslashes, < > or control "
-                                      "characters")
+                                error=N_("must not hold quotes, backslashes, < > or control "
+                                         "characters"))
 
 
 def _seconds(lo: int, hi: int, description: str, default: int):
@@ -150,10 +150,10 @@ class ScheduleWindowSchema(Schema):
                        metadata={"description": "ISO weekdays, 1 is Monday"})
     start = fields.String(required=True, data_key="from",
                           validate=validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$",
-                                                   error="must be HH:MM"))
+                                                   error=N_("must be HH:MM")))
     end = fields.String(required=True, data_key="to",
                         validate=validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$",
-                                                 error="must be HH:MM"),
+                                                 error=N_("must be HH:MM")),
                         metadata={"description": "At or before from: runs past midnight"})
 
 

@@ -58,12 +58,12 @@ def _check_shown(db: Session, queue: Queue) -> None:
     from ..availability.models import MainNumber
 
     if queue.shown_number == "main" and not queue.shown_main_number:
-        raise field_error("shown_main_number", "is required when shown_number is main")
+        raise field_error("shown_main_number", N_("is required when shown_number is main"))
     if queue.shown_main_number and db.scalar(select(MainNumber.id).where(
             MainNumber.tenant_id == queue.tenant_id,
             MainNumber.number == queue.shown_main_number)) is None:
-        raise field_error("shown_main_number", "{number} is not one of the company's main "
-                          "numbers", number=queue.shown_main_number)
+        raise field_error("shown_main_number", N_("{number} is not one of the company's main "
+                                                  "numbers"), number=queue.shown_main_number)
 
 
 def commit_or_conflict(db: Session, message: str, field: str, **values) -> None:

@@ -3,6 +3,8 @@ assigned to a colleague or raised in priority (team leaders); and the tags an ag
 a queue call. Each function commits."""
 from __future__ import annotations
 
+from i18n import N_
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -10,6 +12,7 @@ from ..accounts import permissions as perms
 from ..accounts.models import User
 from ..core.clock import as_utc, now
 from ..core.errors import Conflict, Forbidden, NotFound
+from ..core.not_found import not_found
 from ..core.ports import ports
 from . import priority
 from .calls import _call, waiting_in
@@ -42,7 +45,7 @@ def waiting_calls(db: Session, principal, queue_id: int | None = None) -> list[d
     of entry), each with who is calling as I would see them."""
     queues = [q for q in visible_queues(db, principal) if queue_id in (None, q.id)]
     if queue_id is not None and not queues:
-        raise NotFound(f"No queue with id {queue_id}")
+        raise not_found("queue", queue_id)
     at = now()
     views = []
     for q in queues:
@@ -77,12 +80,12 @@ def _waiting(db: Session, principal, call_id: int) -> tuple[QueueCall, Queue]:
     try:
         call, queue = _call(db, principal.tenant_id, call_id)
     except NotFound:
-        raise NotFound(f"No waiting call with id {call_id}")
+        raise not_found("waiting call", call_id)
     if queue.id not in {q.id for q in visible_queues(db, principal)}:
-        raise NotFound(f"No waiting call with id {call_id}")
+        raise not_found("waiting call", call_id)
     if call.status != WAITING:
-        raise Conflict(f"The call is no longer waiting (it is {call.status})",
-                       extra={"status": call.status})
+        raise Conflict(N_("The call is no longer waiting (it is {status})"),
+                       extra={"status": call.status}, values={"status": call.status})
     return call, queue
 
 
@@ -96,17 +99,17 @@ def _view_after(db: Session, call: QueueCall, queue: Queue) -> dict:
 
 def _target(db: Session, call: QueueCall, queue: Queue, user_id: int, by_user_id: int) -> None:
     if not is_member(db, queue, user_id):
-        raise Conflict(f"User {user_id} is not a member of queue {queue.name}",
-                       extra={"user_id": user_id})
+        raise Conflict(N_("User {user} is not a member of queue {queue}"),
+                       extra={"user_id": user_id}, values={"user": user_id, "queue": queue.name})
     if user_id in busy_user_ids(db, queue.tenant_id, {user_id}) \
             and user_id not in (call.ringing_user_ids or ()):
-        raise Conflict("That member is in a call or ringing for another one",
+        raise Conflict(N_("That member is in a call or ringing for another one"),
                        extra={"user_id": user_id})
     taken = db.scalar(select(QueueCall.id).where(
         QueueCall.tenant_id == queue.tenant_id, QueueCall.status == WAITING,
         QueueCall.target_user_id == user_id, QueueCall.id != call.id))
     if taken is not None:
-        raise Conflict("That member already has another waiting call to answer",
+        raise Conflict(N_("That member already has another waiting call to answer"),
                        extra={"user_id": user_id, "call_id": taken})
     call.target_user_id, call.target_by_user_id = user_id, by_user_id
 
@@ -115,7 +118,7 @@ def pick(db: Session, principal, call_id: int) -> dict:
     """I answer this call: from now on it rings only my devices (nobody else's)."""
     call, queue = _waiting(db, principal, call_id)
     if call.target_user_id not in (None, principal.user_id):
-        raise Conflict("A colleague is already answering this call",
+        raise Conflict(N_("A colleague is already answering this call"),
                        extra={"target_user_id": call.target_user_id})
     _target(db, call, queue, principal.user_id, principal.user_id)
     return _view_after(db, call, queue)
@@ -124,11 +127,11 @@ def pick(db: Session, principal, call_id: int) -> dict:
 def assign(db: Session, principal, call_id: int, user_id: int) -> dict:
     """A team leader hands the call to a colleague: it rings only the colleague's devices."""
     if not is_team_leader(principal):
-        raise Forbidden("Only team leaders assign waiting calls")
+        raise Forbidden(N_("Only team leaders assign waiting calls"))
     call, queue = _waiting(db, principal, call_id)
     if db.scalar(select(User.id).where(User.id == user_id,
                                        User.tenant_id == principal.tenant_id)) is None:
-        raise NotFound(f"No user with id {user_id}")
+        raise not_found("user", user_id)
     _target(db, call, queue, user_id, principal.user_id)
     return _view_after(db, call, queue)
 
@@ -136,7 +139,7 @@ def assign(db: Session, principal, call_id: int, user_id: int) -> dict:
 def set_priority(db: Session, principal, call_id: int, level: int) -> dict:
     """A team leader raises (or lowers) a waiting call: higher is answered first."""
     if not is_team_leader(principal):
-        raise Forbidden("Only team leaders change the priority of waiting calls")
+        raise Forbidden(N_("Only team leaders change the priority of waiting calls"))
     call, queue = _waiting(db, principal, call_id)
     call.priority, call.priority_reason = level, "raised"
     return _view_after(db, call, queue)
@@ -150,16 +153,18 @@ def set_tags(db: Session, principal, call_id: int, tags: list[str]) -> QueueCall
     try:
         call, queue = _call(db, principal.tenant_id, call_id)
     except NotFound:
-        raise NotFound(f"No queue call with id {call_id}")
+        raise not_found("queue call", call_id)
     leader = is_team_leader(principal)
     if not leader and call.answered_by_user_id != principal.user_id:
         if is_member(db, queue, principal.user_id):
-            raise Forbidden("Only the member who answered the call (or a team leader) tags it")
-        raise NotFound(f"No queue call with id {call_id}")
+            raise Forbidden(N_("Only the member who answered the call (or a team leader) tags "
+                               "it"))
+        raise not_found("queue call", call_id)
     if call.status == WAITING:
-        raise Conflict("A waiting call cannot be tagged before someone answers it")
+        raise Conflict(N_("A waiting call cannot be tagged before someone answers it"))
     if call.status != CONNECTED and call.answered_at is None:
-        raise Conflict(f"Only answered calls are tagged; this one is {call.status}")
+        raise Conflict(N_("Only answered calls are tagged; this one is {status}"),
+                       values={"status": call.status})
     call.tags = list(dict.fromkeys(t.strip() for t in tags if t.strip()))
     db.commit()
     return call
