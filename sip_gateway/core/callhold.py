@@ -12,6 +12,8 @@ import enum
 from dataclasses import dataclass
 from typing import Protocol
 
+from i18n import N_
+
 from .callmessages import CommandDone
 from .machine import Go, go
 
@@ -54,7 +56,7 @@ class Hold:
         host.do(CommandDone(ev.command_id, "done"))
 
     def refuse(self, ev: HoldCommand) -> None:
-        self.host.do(CommandDone(ev.command_id, "refused: the call is not connected"))
+        self.host.do(CommandDone(ev.command_id, N_("refused: the call is not connected")))
 
     def reset(self) -> None:
         """The call left the user's hands (a transfer holds and bridges on its own)."""
