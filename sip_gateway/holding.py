@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from . import transfers
+from . import callrecords, transfers
 from .core.callhold import HoldCall
 from .core.callmessages import Bridge
 
@@ -28,6 +28,8 @@ def hold_call(session, a: HoldCall) -> None:
         session._bridge(Bridge(a.leg))   # the caller's music stops, the two talk again
     log.info("call hold", extra=session.log_extra(
         event="call_hold", held=a.on, party="called" if placed else "caller"))
+    # the user's live call shows held while the app holds it, as when a phone does
+    callrecords.leg_held(session, "app", a.on)
 
 
 def _leg_music(session, leg, *, on: bool) -> None:

@@ -173,9 +173,13 @@ def test_a_caller_held_from_the_app_hears_music_and_comes_back(app, db, client, 
     wait_until(lambda: _held(gateway, call_id), what="the hold in the gateway's log")
     tones = [json.loads(e)["state"] for e in gateway.events("hold_tone", call_id)]
     assert tones == ["started"]                             # the caller hears the music
+    wait_until(lambda: client.get("/api/v1/me/calls", headers=headers).get_json()[0]["state"]
+               == "held", what="my call shown held")
     assert _command(client, headers, live["id"], "retrieve")["result"] == "done"
     wait_until(lambda: len(_held(gateway, call_id)) == 2, what="the retrieve in the log")
     assert _held(gateway, call_id) == [(True, "caller"), (False, "caller")]
+    wait_until(lambda: client.get("/api/v1/me/calls", headers=headers).get_json()[0]["state"]
+               == "answered", what="my call shown answered again")
     assert [json.loads(e)["state"] for e in gateway.events("hold_tone", call_id)] == [
         "started", "stopped"]
     # the call went on after the retrieve until the caller hung up (its BYE was answered)
