@@ -68,8 +68,9 @@ def test_a_caller_finding_every_member_busy_goes_to_the_overflow_at_once(
     assert busy.wait() == 0 and len(alice.received("INVITE")) == 1
 
 
-def test_a_waiting_call_picked_from_the_app_rings_only_the_picker(
-        app, db, client, gateway, peers):
+@pytest.mark.parametrize("how", ["pick", "assign"])
+def test_a_waiting_call_picked_or_assigned_rings_only_that_member(
+        app, db, client, gateway, peers, how):
     from api.queues import membership
 
     q = Company(app, db, client, distribution="ring_all", ring_time_s=2)
@@ -81,16 +82,19 @@ def test_a_waiting_call_picked_from_the_app_rings_only_the_picker(
 
     trunk = dial_queue(peers, gateway, q.number, hold_ms=6000)
     wait_until(lambda: bob.received("INVITE"), what="bob's phone rings for the caller")
+    # alice picks it herself, or the switchboard's administrator hands it to her
+    headers = q.headers("alice") if how == "pick" else auth(client, q.company.admin_mobile)
     waiting = wait_until(lambda: client.get("/api/v1/switchboard/waiting",
-                                            headers=q.headers("alice")).get_json(),
-                         what="the call on alice's switchboard")
-    r = client.post(f"/api/v1/switchboard/waiting/{waiting[0]['id']}/pick",
-                    headers=q.headers("alice"))
+                                            headers=headers).get_json(),
+                         what="the call on the switchboard")
+    url = f"/api/v1/switchboard/waiting/{waiting[0]['id']}/{how}"
+    r = client.post(url, headers=headers, json={"user_id": q.ids["alice"]}) if how == "assign" \
+        else client.post(url, headers=headers)
     assert r.status_code == 200, r.get_json()
     assert trunk.wait() == 0 and alice.wait() == 0
     picked_at = alice.first_time("INVITE")
     rang_bob = [w for d, w, t in bob.messages() if d == "received" and t.startswith("INVITE")]
-    assert rang_bob and all(w < picked_at for w in rang_bob)  # nobody else rang after the pick
+    assert rang_bob and all(w < picked_at for w in rang_bob)  # nobody else rang after it
     call = q.ended("answered")[0]
     assert call.answered_by_user_id == q.ids["alice"] and call.target_user_id == q.ids["alice"]
 
