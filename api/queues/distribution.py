@@ -92,12 +92,13 @@ def decide(settings: Settings, members: list[Member] | tuple[Member, ...], at: d
     `started_at` is when distribution of this call began (escalation counts steps from it).
     `ahead` counts the callers before this one in the queue's order (priority, then time)
     who ring nobody yet: free members go to them first. `target` is the one member a
-    picked or assigned call rings (when free: not in a call), whatever the method.
+    picked or assigned call rings (when free: not in a call), whatever the method; a target
+    no longer among the members is ignored.
     """
     ring_for = max(1, settings.ring_time_s)
-    if target is not None:
-        member = next((m for m in members if m.user_id == target), None)
-        if member is None or member.in_call:
+    chosen_member = next((m for m in members if m.user_id == target), None)
+    if chosen_member is not None:   # (one who left the queue since: the queue rings as usual)
+        if chosen_member.in_call:
             return Decision((), ring_for, "waiting for the chosen member")
         return Decision((target,), ring_for, "chosen")
     ready = [m for m in members if is_ready(m, at)]

@@ -104,3 +104,8 @@ def test_the_queue_order_never_puts_a_lower_priority_or_later_caller_first(raw):
         assert a.priority > b.priority or (a.priority == b.priority
                                            and a.entered_at <= b.entered_at)
     assert sorted(position(calls, w.call_id) for w in calls) == list(range(1, len(calls) + 1))
+
+
+def test_a_call_picked_by_someone_who_left_the_queue_rings_the_queue_as_usual():
+    members = [member(1), member(2)]
+    assert decide(Settings(RING_ALL, 20), members, T0, target=9).ring == (1, 2)
