@@ -15,9 +15,12 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from i18n import N_
+
 from .callmessages import (AnswerCaller, CallerHungUp, CommandDone, Failed, HangupCaller,
                            HangupCommand, LeaveMessage, LogCall, Play, PlaybackDone,
                            StartTimer, StopPlay, TimerFired, WriteState)
+from .callhold import HoldCommand
 from .machine import Machine, go
 
 
@@ -152,6 +155,10 @@ class VoicemailControl(Machine):
     def on_stale(self, _ev) -> None:
         """A late playback end or timer of something already over: nothing to do."""
 
+    def on_hold(self, ev: HoldCommand) -> None:
+        """Hold from the app: the caller is talking to voicemail, not to the user."""
+        self.do(CommandDone(ev.command_id, N_("refused: the call is not connected")))
+
 
 TABLE = {
     (READY, Begin): go("on_begin", GREETING),
@@ -167,5 +174,6 @@ TABLE = {
     (RECORDING, TimerFired): go("on_timer", RECORDING, ENDED),
     (RECORDING, HangupCommand): go("on_command_in_recording", ENDED),
     (RECORDING, PlaybackDone): go("on_stale", RECORDING),
+    **{(state, HoldCommand): go("on_hold", state) for state in (READY, GREETING, RECORDING)},
 }
 VoicemailControl.table = TABLE

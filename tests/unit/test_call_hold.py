@@ -76,3 +76,15 @@ def test_a_transfer_of_a_held_call_starts_clean_and_a_later_hold_holds_again():
     out = call.handle(StartTransfer(9, 3, "attended", COLLEAGUE, 20))
     assert call.state is cc.State.TRANSFERRING and call.hold.on is False
     assert [a for a in out if isinstance(a, HoldCall)] == []   # the transfer holds on its own
+
+
+def test_a_caller_leaving_a_voicemail_cannot_be_held_and_the_message_goes_on():
+    from sip_gateway.core.callmessages import LeaveMessage
+    from sip_gateway.core.voicemailcontrol import Begin, State, VoicemailControl
+
+    call = VoicemailControl(LeaveMessage(1, 7, "profile", "Out of office.", "en", None,
+                                         120.0, 8.0))
+    call.handle(Begin())
+    assert call.handle(HoldCommand(5, True)) == [
+        CommandDone(5, "refused: the call is not connected")]
+    assert call.state is State.GREETING
