@@ -146,36 +146,52 @@ def run(session_factory, gateway_id: str, deliver, wakeups: Wakeups, interval: f
         heartbeat_s: float | None = None, silent_after: float | None = None) -> None:
     """The command thread: claim when woken, or every `interval` seconds, until `stopped`.
     A poll also puts back this gateway's address if it went missing from the database; every
-    `heartbeat_s` it writes the heartbeat; at start then every `sweep_s` it closes stale
-    queue calls and the calls of gateways silent for `silent_after` seconds."""
+    `heartbeat_s` it writes the heartbeat and closes the calls of gateways silent for
+    `silent_after` seconds; at start then every `sweep_s` it closes stale queue calls.
+
+    After this gateway's own heartbeat failed (the database was out of reach, for the others
+    too, most likely), it closes no other gateway's calls until its heartbeats have gone
+    through for `silent_after` again: the others had as long to write theirs."""
     from api import gateway_port as port
 
     heartbeat_s = port.HEARTBEAT_S if heartbeat_s is None else heartbeat_s
     silent_after = port.silent_after_s() if silent_after is None else silent_after
-    woken, swept, beaten = True, None, time.monotonic()
+    woken, swept, beaten = True, None, None
+    judge_from = time.monotonic()   # when this gateway may judge the others' silence
     while not stopped.is_set():
+        if beaten is None or time.monotonic() - beaten >= heartbeat_s:
+            beaten = time.monotonic()
+            if _beat(session_factory, gateway_id, wakeups):
+                if time.monotonic() >= judge_from:
+                    _guarded("closing silent gateways' calls", close_silent_gateways_calls,
+                             session_factory, gateway_id, silent_after)
+            else:
+                judge_from = time.monotonic() + silent_after
+        elif not woken:
+            _guarded("registering the address", register, session_factory, gateway_id, wakeups, if_gone=True)
         try:
-            if time.monotonic() - beaten >= heartbeat_s:
-                beaten = time.monotonic()
-                beat(session_factory, gateway_id, wakeups)
-            elif not woken:
-                register(session_factory, gateway_id, wakeups, if_gone=True)
             claim_once(session_factory, gateway_id, deliver)
         except Exception:
             log.warning("command claim failed", exc_info=True,
                         extra={"event": "command_poll_error"})
         if swept is None or time.monotonic() - swept >= sweep_s:
             swept = time.monotonic()
-            _sweep(session_factory, gateway_id, silent_after)
+            _guarded("closing stale queue calls", close_stale_queue_calls, session_factory)
         woken = wakeups.wait(min(interval, heartbeat_s))   # a slow poll still beats
 
 
-def _sweep(session_factory, gateway_id: str, silent_after: float) -> None:
-    for what, fn, args in (("stale queue calls", close_stale_queue_calls, ()),
-                           ("silent gateways' calls", close_silent_gateways_calls,
-                            (gateway_id, silent_after))):
-        try:
-            fn(session_factory, *args)
-        except Exception:
-            log.warning(f"{what} not closed", exc_info=True,
-                        extra={"event": "stale_sweep_error"})
+def _beat(session_factory, gateway_id: str, wakeups: Wakeups) -> bool:
+    try:
+        beat(session_factory, gateway_id, wakeups)
+        return True
+    except Exception:
+        log.warning("heartbeat not written", exc_info=True,
+                    extra={"event": "command_poll_error"})
+        return False
+
+
+def _guarded(what: str, fn, *args, **kw) -> None:
+    try:
+        fn(*args, **kw)
+    except Exception:
+        log.warning(f"{what} failed", exc_info=True, extra={"event": "stale_sweep_error"})

@@ -2,9 +2,11 @@
 
 A gateway that starts again finishes what its previous run left (`finish_gateway_calls` with
 `RESTARTED`). A gateway that never comes back is noticed by its silence: every running
-gateway writes a heartbeat (`heartbeat`, into its `gateway_endpoints` row); the other
-gateways and the API close the live calls of one that has been silent for longer than
-`silent_after_s` (`close_silent`). Either way each call goes to its user's call log as
+gateway writes a heartbeat (`heartbeat`, into its `gateway_endpoints` row, every second); the
+other gateways close the live calls of one that has been silent for longer than
+`silent_after_s` (5 s by default, `close_silent`), so its users are free again within
+seconds; the API does the same after `LONE_SILENT_S` for a gateway that had no peer to
+notice it. Either way each call goes to its user's call log as
 failed (it was ringing) or answered and cut short, with the reason, and leaves the live
 calls, so nobody stays "in a call"; its pending commands fail.
 """
@@ -23,8 +25,9 @@ from .models import CallCommand, CallLeg, GatewayEndpoint, LiveCall
 
 log = logging.getLogger("api.calls")
 RESTARTED, SILENT = GATEWAY_RESTARTED, GATEWAY_SILENT
-HEARTBEAT_S = 15.0        # how often a running gateway writes its heartbeat
-SILENT_AFTER_S = 90.0     # a gateway this long without a heartbeat has died
+HEARTBEAT_S = 1.0         # how often a running gateway writes its heartbeat
+SILENT_AFTER_S = 5.0      # a gateway this long without a heartbeat has died
+LONE_SILENT_S = 90.0      # the API's sweep: slower, it cannot tell a database outage apart
 
 
 def silent_after_s(env: dict | None = None) -> float:
@@ -144,7 +147,7 @@ class Sweeper:
             return
         try:
             with current_app.extensions["session_factory"]() as db:
-                close_silent(db)
+                close_silent(db, max(LONE_SILENT_S, silent_after_s()))
         except Exception:
             log.warning("silent gateways' calls not closed", exc_info=True,
                         extra={"event": "stale_sweep_error"})

@@ -109,13 +109,18 @@ def incoming(db: Session, user: UserRef, caller: str | None, dialled: str,
              busy: bool) -> Incoming:
     """A call from `caller` to the user's `dialled` number (office, mobile, main, short):
     the plan of `availability.usecase.route_call` (an ended choice settled first, once) and
-    the caller lookup for the push. Commits."""
+    the caller lookup for the push. Commits.
+
+    `busy`: the user has a call on this gateway (one it may not have written yet). When not,
+    the live calls every gateway writes decide (one indexed lookup), as for the preview: a
+    user talking on another gateway is busy here too."""
     from ..availability.usecase import route_call
     from ..callerid.services import call_context
     from .queues import queue_numbers
 
     country = tenant_country(db, user.tenant_id)
-    plan = route_call(db, user.tenant_id, country, user.id, caller, dialled=dialled, busy=busy)
+    plan = route_call(db, user.tenant_id, country, user.id, caller, dialled=dialled,
+                      busy=True if busy else None)
     forwards = [s.destination for s in plan.steps if s.destination is not None
                 and str(s.destination.target or "").isdigit()]
     numbers = {**_colleague_numbers(db, user.tenant_id, [int(d.target) for d in forwards
