@@ -9,7 +9,15 @@ import tempfile
 import threading
 from pathlib import Path
 
-from tests.support.sip import ROOT, free_port, udp_bound, wait_until
+from tests.support.sip import ROOT, SCENARIOS, free_port, udp_bound, wait_until
+
+
+def many_callers_scenario(tmp: Path) -> Path:
+    """`edge_uac.xml` calling the number in the first field of an `-inf` file (one call per
+    line) instead of `-s`: a load spread over many users. Written into `tmp`."""
+    scenario = tmp / "edge_uac_many.xml"
+    scenario.write_text((SCENARIOS / "edge_uac.xml").read_text().replace("[service]", "[field0]"))
+    return scenario
 
 
 def edge_missing() -> str | None:
