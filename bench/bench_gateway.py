@@ -96,16 +96,17 @@ def _lines(log_path: Path) -> int:
 
 @contextlib.contextmanager
 def gateway_process(url: str, tmp: Path, port: int, sink: "Sink", *, trunk_port: int,
-                    voicemail_port: int | None, env: dict | None = None):
-    """`python -m sip_gateway` on `port`, logging to a file; yields (process, log path).
-    `voicemail_port` None: the gateway's own voicemail. With BENCH_KEEP_LOG set, its log is
-    copied there at the end."""
+                    voicemail_port: int | None, gateway_id: str = "bench",
+                    env: dict | None = None):
+    """`python -m sip_gateway` on `port`, logging to a file (named by `gateway_id`); yields
+    (process, log path). `voicemail_port` None: the gateway's own voicemail. `env`: more
+    settings. With BENCH_KEEP_LOG set, its log is copied there at the end."""
     env = {**os.environ, "DATABASE_URL": url, "SIP_PORT": str(port),
            "SIP_TRUNK_URI": f"sip:127.0.0.1:{trunk_port}",
            "SIP_VOICEMAIL_URI": f"sip:vm@127.0.0.1:{voicemail_port}" if voicemail_port else "",
-           "SIP_GATEWAY_ID": "bench", "SIP_RTP_PORT": "30000", "SIP_MAX_CALLS": "1024",
+           "SIP_GATEWAY_ID": gateway_id, "SIP_RTP_PORT": "30000", "SIP_MAX_CALLS": "1024",
            "PUSH_SINK_URL": sink.url, "SIP_TTS_DIR": str(tmp / "tts"), **(env or {})}
-    log_path = tmp / "gateway.log"
+    log_path = tmp / f"{'gateway' if gateway_id == 'bench' else gateway_id}.log"
     with open(log_path, "w") as log:
         gw = subprocess.Popen([sys.executable, "-m", "sip_gateway"], cwd=ROOT, env=env,
                               stdout=log, stderr=subprocess.STDOUT)
@@ -185,19 +186,22 @@ def _phone(tmp: Path, port: int, calls: int, ring_ms: int) -> subprocess.Popen:
 
 
 def _trunk(target: str, tmp: Path, numbers_file: Path, *, rate: float, calls: int,
-           hold_ms: int, limit: int, name: str) -> dict:
-    scenario = tmp / "trunk_bench.xml"
+           hold_ms: int, limit: int, name: str, base: str = "trunk_uac.xml",
+           ip: str = "127.0.0.1") -> dict:
+    """SIPp as the trunk from `ip`, calling the numbers of `numbers_file` at `rate` with
+    scenario `base` (`edge_uac.xml` through the edge: it follows its Record-Route)."""
+    scenario = tmp / f"bench_{base}"
     if not scenario.exists():
         # a rejected call (any final 4xx/5xx) is acknowledged, then counted as failed: a
         # receive that cannot come, with a 1 ms timeout
-        scenario.write_text((SCENARIOS / "trunk_uac.xml").read_text()
+        scenario.write_text((SCENARIOS / base).read_text()
                             .replace("[service]", "[field0]")
                             .replace('<label id="done"/>',
                                      '<recv request="REJECTED" timeout="1"/>\n'
                                      '  <label id="done"/>'))
     port = _port()
     args = [target, "-sf", str(scenario), "-inf", str(numbers_file), "-key", "caller",
-            "+4791234567", "-i", "127.0.0.1", "-p", str(port), "-r", str(rate), "-m",
+            "+4791234567", "-i", ip, "-p", str(port), "-r", str(rate), "-m",
             str(calls), "-l", str(limit), "-d", str(hold_ms)]
     return _sipp(args, tmp, name, timeout=calls / rate + hold_ms / 1000 + 10)
 
