@@ -169,6 +169,51 @@ def test_another_gateways_command_thread_closes_a_silent_gateways_calls(app, db,
         thread.join(5)
 
 
+class _OutageFirst:
+    """A session factory whose first session cannot reach the database (this gateway's first
+    heartbeat fails, as during an outage everyone saw), then the real one."""
+
+    def __init__(self, factory) -> None:
+        self.factory, self.failed = factory, False
+
+    def __call__(self):
+        from sqlalchemy.exc import OperationalError
+
+        if not self.failed:
+            self.failed = True
+            raise OperationalError("SELECT 1", {}, Exception("database unreachable"))
+        return self.factory()
+
+
+def test_a_gateway_whose_own_heartbeat_failed_closes_no_other_gateways_calls_for_a_while(
+        app, db, client, alice):
+    mobile, headers = alice
+    wakeup.register(db, "gw-quiet", "127.0.0.1", 9)
+    _start(db, mobile, "gw-quiet", "quiet-1@trunk")
+    _silence(db, "gw-quiet", 200)    # as silent as after an outage everyone had
+    wakeups = commands.Wakeups("127.0.0.1")
+    stopped = threading.Event()
+    thread = threading.Thread(target=commands.run, daemon=True, args=(
+        _OutageFirst(app.extensions["session_factory"]), "gw-back", lambda *c: None, wakeups,
+        0.05, stopped), kwargs={"sweep_s": 0.05, "heartbeat_s": 0.05, "silent_after": 90})
+    thread.start()
+    try:
+        beats = set()
+
+        def beaten_twice():
+            beats.add(db.scalar(select(GatewayEndpoint.seen_at).where(
+                GatewayEndpoint.gateway_id == "gw-back")
+                .execution_options(populate_existing=True)))
+            return len(beats - {None}) >= 2
+        wait_until(beaten_twice, what="gw-back's heartbeats after its failed one")
+        # without the failed heartbeat the first sweep closes it at once (test above)
+        assert len(client.get("/api/v1/me/calls", headers=headers).get_json()) == 1
+    finally:
+        stopped.set()
+        wakeups.close()
+        thread.join(5)
+
+
 def test_the_api_closes_a_silent_gateways_calls_when_no_gateway_is_left(app, db, client,
                                                                         alice):
     from api import calls
