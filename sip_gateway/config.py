@@ -39,8 +39,9 @@ class Trunk:
     a user's mobile there is that user's own phone) or `phones` (users' own phones, or the
     proxy that authenticates them: the asserted identity names the user by office number or
     mobile) or `edge` (the SIP edge in front of the gateways: a request carrying the edge's
-    device header came from a phone it authenticated and counts as `phones`, anything else
-    passed on from a trunk as `carrier`; the edge strips that header from what it receives).
+    device header came from a phone it authenticated and counts as `phones`, one with its
+    `X-PBX-Peer: mex` from its MEX peer as `mex`, anything else passed on from a trunk as
+    `carrier`; the edge strips both headers from what it receives).
     `country`: numbers without a country code are read in it. `number_format`:
     how numbers are written when this peer is the outbound trunk (`e164`, `national`, `00`).
     """

@@ -16,6 +16,7 @@ from .sipmsg import identity_user
 
 TRUSTED = ("mex", "phones")
 DEVICE_HEADER = "x-pbx-device"  # set by the SIP edge after authentication, and only by it
+PEER_HEADER = "x-pbx-peer"      # set by the SIP edge on what its MEX peer sends ("mex")
 _PRIVATE = {"id", "user", "header"}
 
 
@@ -35,8 +36,9 @@ class Origin:
         """From the peer's `config.Trunk` and the INVITE's headers (names in lower case)."""
         privacy = {p.strip().lower() for p in headers.get("privacy", "").split(";")}
         kind = trunk.kind
-        if kind == "edge":  # the edge names the authenticated device, else it is a trunk's
-            kind = "phones" if headers.get(DEVICE_HEADER) else "carrier"
+        if kind == "edge":  # the edge names the authenticated device or its MEX peer, else
+            kind = "phones" if headers.get(DEVICE_HEADER) else \
+                "mex" if headers.get(PEER_HEADER, "").strip() == "mex" else "carrier"
         return cls(kind=kind, country=trunk.country,
                    asserted=identity_user(headers.get("p-asserted-identity")),
                    private=bool(privacy & _PRIVATE),

@@ -15,6 +15,7 @@ missing = sip_tools_missing() or edge_missing()
 pytestmark = pytest.mark.skipif(bool(missing), reason=missing or "")
 CALLER = "+4791234567"
 TRUNK = "127.0.0.2"  # the carrier trunk's address; phones call from 127.0.0.1
+MEX = "127.0.0.3"    # a mobile operator's MEX peer
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +34,8 @@ def gateway(app, database_url, tmp_path_factory, sink):
 
 @pytest.fixture(scope="module")
 def edge(database_url, gateway):
-    server = Edge(database_url, gateways=(f"sip:127.0.0.1:{gateway.port}",), trunks=TRUNK)
+    server = Edge(database_url, gateways=(f"sip:127.0.0.1:{gateway.port}",),
+                  trunks=f"{TRUNK} {MEX};kind=mex")
     yield server
     server.stop()
 
@@ -139,3 +141,17 @@ def test_a_from_claiming_a_users_number_without_authentication_gets_no_feature_c
     assert spoof.wait() == 0 and final_status(spoof) != 200
     db.expire_all()
     assert current_state(db, user.tenant_id, user.id)[1].profile.name == before
+
+
+def test_a_users_mobile_calling_through_the_mex_peer_behind_the_edge_is_her_own_phone(
+        app, db, client, edge, peers):
+    from api.availability.services import current_state
+
+    user = User(app, db, client)
+    # the MEX peer names the caller by her mobile: trusted, no digest (the carrier trunk's
+    # same call gets no feature code: the test above)
+    code = peers("mex", "edge_uac.xml", edge.address, "-s", "*82", "-key", "caller",
+                 user.mobile, "-set", "hangup", "them", ip=MEX)
+    assert code.wait() == 0 and final_status(code) == 200
+    db.expire_all()
+    assert current_state(db, user.tenant_id, user.id)[1].profile.name == "In a meeting"

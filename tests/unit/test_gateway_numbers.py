@@ -108,6 +108,14 @@ def test_a_call_the_edge_passed_on_from_a_trunk_is_an_outsiders_whatever_it_asse
     assert (who.number, who.identity) == ("+4721000005", None)
 
 
+def test_a_call_the_edge_passed_on_from_its_mex_peer_is_trusted_like_the_mex_peer():
+    origin = _origin("edge", **{"p-asserted-identity": "<sip:+4790000009@mex>",
+                                "x-pbx-peer": "mex"})
+    assert origin.kind == "mex"
+    who = read_caller(origin, "anonymous")
+    assert (who.number, who.identity) == ("+4790000009", "+4790000009")
+
+
 def test_the_number_first_called_is_read_from_diversion():
     origin = _origin("carrier", diversion="<sip:21000003@x>;reason=unconditional")
     assert read_caller(origin, "90000001").diverted_from == "+4721000003"
