@@ -143,6 +143,7 @@ def test_a_from_claiming_a_users_number_without_authentication_gets_no_feature_c
     assert current_state(db, user.tenant_id, user.id)[1].profile.name == before
 
 
+@pytest.mark.once  # no digest, no database dialect in it: the peer's kind decides
 def test_a_users_mobile_calling_through_the_mex_peer_behind_the_edge_is_her_own_phone(
         app, db, client, edge, peers):
     from api.availability.services import current_state
