@@ -15,7 +15,7 @@ from api.config import Settings  # noqa: E402
 from api.core import clock  # noqa: E402
 from api.core.db import Base  # noqa: E402
 from api.migrate import upgrade  # noqa: E402
-from bootstrap import web_api  # noqa: E402
+from bootstrap import stop_web_api, web_api  # noqa: E402
 
 
 def pytest_report_header(config):
@@ -51,7 +51,9 @@ def settings(database_url, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def app(settings):
-    return web_api(settings)
+    app = web_api(settings)
+    yield app
+    stop_web_api(app)
 
 
 def _empty_all_tables(engine) -> None:
