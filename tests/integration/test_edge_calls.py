@@ -139,3 +139,10 @@ def test_a_from_claiming_a_users_number_without_authentication_gets_no_feature_c
     assert spoof.wait() == 0 and final_status(spoof) != 200
     db.expire_all()
     assert current_state(db, user.tenant_id, user.id)[1].profile.name == before
+
+
+@pytest.mark.once
+def test_the_edge_and_its_gateway_answer_the_probe_make_run_waits_for(edge, gateway):
+    from api.wait_ready import wait
+
+    assert wait([f"sip:{edge.address}", f"sip:127.0.0.1:{gateway.port}"], timeout_s=10) == []
