@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
 import pytest
@@ -13,17 +13,17 @@ import requests
 
 from tests.support.gunicorn import gunicorn_process
 from tests.support.push import attempts, registered
+from tests.support.stub_http import StubServer
 
 ANDROID = {"platform": "android", "token": "shutdown-token", "token_kind": "fcm",
            "app_id": "no.example.pbx"}
 
 
-class HeldSink:
+class HeldSink(StubServer):
     """A push sink that holds each delivery until `release` is set, then accepts it."""
 
     def __init__(self) -> None:
         self.holding = threading.Event()  # a delivery arrived and is held
-        self.release = threading.Event()
         sink = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -40,19 +40,7 @@ class HeldSink:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> "HeldSink":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.release.set()
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)
 
 
 def _listening(url: str) -> bool:
