@@ -8,19 +8,13 @@ from sqlalchemy import select
 from api.availability import sipcreds
 from tests.integration.test_sip_gateway import User, logged
 from tests.support.edge import Edge, edge_missing
-from tests.support.push import sink as push_sink
 from tests.support.sip import Gateway, Sipp, free_port, header, sip_tools_missing, wait_until
+from tests.support.sip_fixtures import gateway_settles, peers, sink  # noqa: F401 (fixtures)
 
 missing = sip_tools_missing() or edge_missing()
 pytestmark = pytest.mark.skipif(bool(missing), reason=missing or "")
 CALLER = "+4791234567"
 TRUNK = "127.0.0.2"  # the carrier trunk's address; phones call from 127.0.0.1
-
-
-@pytest.fixture(scope="module")
-def sink():
-    with push_sink() as (server, url):
-        yield server.RequestHandlerClass.store, url
 
 
 @pytest.fixture(scope="module")
@@ -36,28 +30,6 @@ def edge(database_url, gateway):
     server = Edge(database_url, gateways=(f"sip:127.0.0.1:{gateway.port}",), trunks=TRUNK)
     yield server
     server.stop()
-
-
-@pytest.fixture(autouse=True)
-def gateway_settles(gateway, db):
-    gateway.register_wakeups(db)
-    yield
-    wait_until(lambda: len(gateway.events("call_routed")) + len(gateway.events("call_refused"))
-               == len(gateway.events("call_written")), what="the gateway to finish its calls")
-
-
-@pytest.fixture
-def peers(tmp_path):
-    started: list[Sipp] = []
-
-    def start(name, scenario, *args, **kw) -> Sipp:
-        s = Sipp(tmp_path, name, scenario, *args, **kw)
-        started.append(s)
-        return s
-
-    yield start
-    for s in started:
-        s.stop()
 
 
 def final_status(caller: Sipp) -> int:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.test_edge_calls import TRUNK, final_status, peers  # noqa: F401
+from tests.integration.test_edge_calls import TRUNK, final_status
 from tests.integration.test_sip_gateway import User
 from tests.support.edge import Edge, edge_missing
 from tests.support.push import sink as push_sink
 from tests.support.sip import Gateway, free_port, sip_tools_missing, wait_until
+from tests.support.sip_fixtures import peers  # noqa: F401 (fixture)
 
 missing = sip_tools_missing() or edge_missing()
 pytestmark = pytest.mark.skipif(bool(missing), reason=missing or "")
@@ -26,9 +27,7 @@ def two_gateways(app, database_url, tmp_path, db):
             yield gws
             for gw in gws:
                 if gw.alive():
-                    wait_until(lambda: len(gw.events("call_routed"))
-                               == len(gw.events("call_written")),
-                               what="the gateway to finish its calls")
+                    gw.settle()
         finally:
             for gw in gws:
                 gw.stop()
