@@ -39,11 +39,11 @@ class Wakeups:
             return False
         except OSError:          # closed at shutdown
             return False
-        self.sock.setblocking(False)
         try:
+            self.sock.setblocking(False)
             while True:
                 self.sock.recv(64)
-        except (BlockingIOError, OSError):
+        except (BlockingIOError, OSError):  # drained, or closed by a stop that woke us
             pass
         return True
 
