@@ -6,6 +6,7 @@ process sends pushes — and hands it in. Importing this package builds nothing 
 web framework: the API's function imports Flask when it is called.
 
     web_api(settings)        the Flask application (gunicorn: `api.wsgi:app`)
+    stop_web_api(app)        its push sender, when the process stops (gunicorn's worker_exit)
     gateway(database_url)    the SIP gateway: its database and its push relay
     routing_worker(url)      the gateway's routing process
     push_relay(url)          the push relay process: its database and its sender
@@ -70,6 +71,16 @@ def web_api(settings: "Settings | None" = None) -> "Flask":
     settings = settings or Settings.from_env()
     process = _process(settings.database_url, log_context=request_fields)
     return create_app(settings, _with_notifier(process, sender.in_process(process.sessions)))
+
+
+def stop_web_api(app: "Flask", timeout: float = 5.0) -> None:
+    """Stop what `web_api` started: pushes in flight are sent and logged (up to `timeout`),
+    then the sender thread ends. Call it before the interpreter shuts down (gunicorn's
+    `worker_exit` hook does): an `atexit` handler runs after Python has stopped the thread
+    pools the sender records its work with."""
+    notifier = app.extensions.get("push")
+    if notifier is not None:
+        notifier.stop(timeout)
 
 
 def gateway(database_url: str) -> Process:

@@ -31,3 +31,13 @@ limit_request_field_size = 8190
 loglevel = os.environ.get("WEB_LOG_LEVEL", "warning")
 # behind nginx on the same host: trust its X-Forwarded-* headers, nobody else's
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+
+def worker_exit(server, worker):
+    """A worker stopping (shutdown, restart, `max_requests`) first sends the pushes it has in
+    flight and stops its push sender."""
+    from bootstrap import stop_web_api
+
+    app = getattr(worker, "wsgi", None)
+    if hasattr(app, "extensions"):  # not the error app gunicorn serves when loading failed
+        stop_web_api(app)

@@ -75,6 +75,18 @@ def events(app: AppClient, last_event_id: int | None = None) -> Iterator[LiveEve
         resp.close()
 
 
+def _socket(resp: requests.Response) -> socket.socket | None:
+    """The socket a streamed response reads from. When the server says `Connection: close`
+    (the event stream does), http.client drops it from the connection and only the
+    response's file still holds it."""
+    conn = getattr(resp.raw, "_connection", None) or getattr(resp.raw, "connection", None)
+    sock = getattr(conn, "sock", None)
+    if sock is None:
+        body = getattr(getattr(resp.raw, "_fp", None), "fp", None)
+        sock = getattr(getattr(body, "raw", None), "_sock", None)
+    return sock
+
+
 class EventStream:
     """A stream read in the background; it reconnects with Last-Event-ID when the server
     ends it (token expiry) and stops for good on `session_revoked`."""
@@ -102,14 +114,12 @@ class EventStream:
         """Stop reading: the connection is shut down under the reader, which then ends."""
         self._stop.set()
         resp = self._resp
-        if resp is not None:
-            conn = getattr(resp.raw, "_connection", None) or getattr(resp.raw, "connection", None)
-            sock = getattr(conn, "sock", None)
-            try:
-                if sock is not None:
-                    sock.shutdown(socket.SHUT_RDWR)   # a blocked read returns at once
-            except OSError:
-                pass
+        sock = _socket(resp) if resp is not None else None
+        try:
+            if sock is not None:
+                sock.shutdown(socket.SHUT_RDWR)   # a blocked read returns at once
+        except OSError:
+            pass
         self._thread.join(5)
         if resp is not None:
             resp.close()

@@ -66,7 +66,15 @@ done
 export ACCESS_LOG="${ACCESS_LOG:-1}"   # one JSON line per request, with request id and tenant
 supervise api .venv/bin/gunicorn -c deploy/gunicorn.conf.py api.wsgi:app & pids+=($!)
 
-$PY -m api.wait_ready "http://$HOST:$PORT/readyz" 30 || { echo "the API did not become ready"; exit 1; }
+# the banner only once every part answers: the API, the push sink, the SIP edge, each gateway
+edge="${EDGE_LISTEN:-udp:$HOST:${SIP_EDGE_PORT:-5060}}"
+parts=("http://$HOST:$PORT/readyz" "${PUSH_SINK_URL:-http://127.0.0.1:8091}/healthz"
+       "sip:${edge#udp:}")
+for i in $(seq 1 "$GATEWAYS"); do
+  parts+=("sip:${SIP_HOST:-127.0.0.1}:$(( ${SIP_GATEWAY_BASE_PORT:-5100} + i - 1 ))")
+done
+$PY -m api.wait_ready --timeout "${READY_TIMEOUT_S:-90}" "${parts[@]}" \
+  || { echo "the backend did not become ready (see the log above)" >&2; exit 1; }
 cat <<MSG
 
   PBX companion backend is running

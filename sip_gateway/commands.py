@@ -39,15 +39,23 @@ class Wakeups:
             return False
         except OSError:          # closed at shutdown
             return False
-        self.sock.setblocking(False)
         try:
+            self.sock.setblocking(False)
             while True:
                 self.sock.recv(64)
-        except (BlockingIOError, OSError):
+        except (BlockingIOError, OSError):  # drained, or closed by a stop that woke us
             pass
         return True
 
     def close(self) -> None:
+        """Close the socket, first waking a thread blocked in `wait` (closing alone does not
+        wake it): it then finds its stop flag set instead of sleeping out its poll."""
+        anywhere = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}
+        try:
+            with socket.socket(self.sock.family, socket.SOCK_DGRAM) as nudge:
+                nudge.sendto(b"stop", (anywhere.get(self.host, self.host), self.port))
+        except OSError:
+            pass
         self.sock.close()
 
 

@@ -10,8 +10,12 @@ their tenant ids) for the operator to resolve; it never picks a winner.
 Also: number_series, the ranges of public or short numbers a company owns.
 
 Revision ID: 0014n
-Revises: 0001
-Depends on: 0002 (main_numbers), 0006 (queues, queue_service_numbers)
+Revises: 0006 (queues, queue_service_numbers)
+Depends on: 0002 (main_numbers)
+
+Released first with the foundation as its parent and both 0002 and 0006 as dependencies,
+which Alembic cannot upgrade to alone (KeyError '0001'); databases migrated with that graph
+upgrade cleanly with this one (tests/integration/test_migration_branches.py).
 """
 from collections import defaultdict
 
@@ -20,9 +24,9 @@ import sqlalchemy as sa
 
 
 revision = '0014n'
-down_revision = '0001'
+down_revision = '0006'
 branch_labels = ("numbers",)
-depends_on = ('0002', '0006')
+depends_on = '0002'
 
 # (kind, SQL selecting tenant id, owner id, number)
 SOURCES = (

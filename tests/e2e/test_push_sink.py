@@ -129,7 +129,7 @@ def test_simulator_cli_prints_the_queue_an_incoming_call_comes_through(
 def test_the_api_sends_its_pushes_with_the_sender_its_start_up_built_for_the_sink(
         settings, db, monkeypatch):
     """No sender is injected: the one the API's start-up built (from PUSH_SINK_URL) is used."""
-    from bootstrap import web_api
+    from bootstrap import stop_web_api, web_api
     from tests.support.push import registered
 
     with sink() as (_server, url):
@@ -145,4 +145,4 @@ def test_the_api_sends_its_pushes_with_the_sender_its_start_up_built_for_the_sin
             [got] = sim_push.receive(url, "started-app-token", wait=10)
             assert sim_push.describe(got) == "Test push: notifications reach this phone"
         finally:
-            started.extensions["push"].stop()
+            stop_web_api(started)

@@ -1,6 +1,8 @@
 """The app simulator's transfer flow against the API served over real HTTP."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from mobile_client_sim import ApiError, AppClient, transfer
@@ -43,8 +45,11 @@ def test_a_long_press_picks_another_method_for_a_third_tap_and_no_extra_request(
     assert transfer.cancel(phone, done["transfer"]["id"])["id"] == done["transfer"]["id"]
 
 
-def test_the_cli_shows_the_screen_and_transfers_with_the_default_method(app, alice, live,
-                                                                       tmp_path, capsys):
+def test_the_cli_shows_the_screen_and_transfers_with_the_default_method(app, alice, live, db,
+                                                                       tmp_path, capsys,
+                                                                       monkeypatch):
+    from api.transfer.services import transfer_progress
+
     answered_call(app, alice["company"].users["alice"])
     state = ["--api", live.url, "--state", str(tmp_path / "s.json")]
     assert sim_main([*state, "--password", PASSWORD, "login",
@@ -53,9 +58,21 @@ def test_the_cli_shows_the_screen_and_transfers_with_the_default_method(app, ali
     assert sim_main([*state, "transfer-targets"]) == 0
     out = capsys.readouterr().out
     assert "* colleague" in out and "Carol" in out and "one tap transfers blind" in out
-    assert sim_main([*state, "transfer", "Carol"]) == 0
+
+    shown = transfer.state
+
+    def gateway_completes_once_shown(phone, transfer_id):
+        """The app has opened its event stream and shows the transfer requested: now the
+        gateway reports it completed, which the app hears on the stream."""
+        now = shown(phone, transfer_id)
+        transfer_progress(db, transfer_id, "completed", "answered")
+        return now
+
+    monkeypatch.setattr(transfer, "state", gateway_completes_once_shown)
+    assert sim_main([*state, "transfer", "Carol"]) == 0  # follows it until it has ended
     out = capsys.readouterr().out
-    assert "2 taps, 2 requests: blind transfer" in out and ": requested\n" in out
+    assert "2 taps, 2 requests: blind transfer" in out
+    assert re.search(r"transfer (\d+): requested\ntransfer \1: completed \(answered\)\n", out), out
 
 
 def test_my_call_log_in_the_simulator_shows_to_whom_i_transferred_a_call(app, alice, db):
@@ -73,3 +90,4 @@ def test_my_call_log_in_the_simulator_shows_to_whom_i_transferred_a_call(app, al
                 other_number="+4791234567", call_id=f"call-{me}-+4791234567", look_up=False)
     line = callerid.describe_call(callerid.call_log(phone)[0])
     assert line.endswith(f"-> {t['target']['name']} (with return, returned)")
+

@@ -129,3 +129,9 @@ def test_a_starting_gateway_closes_the_queue_calls_a_killed_gateway_left_waiting
         assert status.statuses(db, company.tenant_id, [queue])[queue.id]["calls_waiting"] == 0
     finally:
         clock.freeze(None)
+
+
+def test_a_stopping_gateways_command_thread_ends_without_sleeping_out_its_poll(app, gateways):
+    gateway = gateways("gw-stopping")
+    gateway.stop()
+    assert not gateway.thread.is_alive(), "the command thread slept on after the stop"

@@ -8,20 +8,14 @@ from sqlalchemy import select
 from api.availability import sipcreds
 from tests.integration.test_sip_gateway import User, logged
 from tests.support.edge import Edge, edge_missing
-from tests.support.push import sink as push_sink
 from tests.support.sip import Gateway, Sipp, free_port, header, sip_tools_missing, wait_until
+from tests.support.sip_fixtures import gateway_settles, peers, sink  # noqa: F401 (fixtures)
 
 missing = sip_tools_missing() or edge_missing()
 pytestmark = pytest.mark.skipif(bool(missing), reason=missing or "")
 CALLER = "+4791234567"
 TRUNK = "127.0.0.2"  # the carrier trunk's address; phones call from 127.0.0.1
 MEX = "127.0.0.3"    # a mobile operator's MEX peer
-
-
-@pytest.fixture(scope="module")
-def sink():
-    with push_sink() as (server, url):
-        yield server.RequestHandlerClass.store, url
 
 
 @pytest.fixture(scope="module")
@@ -38,28 +32,6 @@ def edge(database_url, gateway):
                   trunks=f"{TRUNK} {MEX};kind=mex")
     yield server
     server.stop()
-
-
-@pytest.fixture(autouse=True)
-def gateway_settles(gateway, db):
-    gateway.register_wakeups(db)
-    yield
-    wait_until(lambda: len(gateway.events("call_routed")) + len(gateway.events("call_refused"))
-               == len(gateway.events("call_written")), what="the gateway to finish its calls")
-
-
-@pytest.fixture
-def peers(tmp_path):
-    started: list[Sipp] = []
-
-    def start(name, scenario, *args, **kw) -> Sipp:
-        s = Sipp(tmp_path, name, scenario, *args, **kw)
-        started.append(s)
-        return s
-
-    yield start
-    for s in started:
-        s.stop()
 
 
 def final_status(caller: Sipp) -> int:
@@ -156,3 +128,10 @@ def test_a_users_mobile_calling_through_the_mex_peer_behind_the_edge_is_her_own_
     assert code.wait() == 0 and final_status(code) == 200
     db.expire_all()
     assert current_state(db, user.tenant_id, user.id)[1].profile.name == "In a meeting"
+
+
+@pytest.mark.once
+def test_the_edge_and_its_gateway_answer_the_probe_make_run_waits_for(edge, gateway):
+    from api.wait_ready import wait
+
+    assert wait([f"sip:{edge.address}", f"sip:127.0.0.1:{gateway.port}"], timeout_s=10) == []

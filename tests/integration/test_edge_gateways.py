@@ -11,12 +11,13 @@ import time
 import pytest
 from sqlalchemy import select
 
-from tests.integration.test_edge_calls import TRUNK, final_status, peers  # noqa: F401
+from tests.integration.test_edge_calls import TRUNK, final_status
 from tests.integration.test_sip_gateway import User
 from tests.support.api import auth, make_company
 from tests.support.edge import Edge, edge_missing, many_callers_scenario
 from tests.support.push import sink as push_sink
 from tests.support.sip import Gateway, Sipp, free_port, header, sip_tools_missing, wait_until
+from tests.support.sip_fixtures import peers  # noqa: F401 (fixture)
 
 missing = sip_tools_missing() or edge_missing()
 pytestmark = pytest.mark.skipif(bool(missing), reason=missing or "")
@@ -32,6 +33,9 @@ def two_gateways(app, database_url, tmp_path_factory):
                for n in (1, 2)]
         try:
             yield gws
+            for gw in gws:
+                if gw.alive():
+                    gw.settle()
         finally:
             for gw in gws:
                 gw.stop()

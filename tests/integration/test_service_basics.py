@@ -32,7 +32,7 @@ def test_malformed_json_is_a_422_not_a_500(client):
 
 
 def test_unexpected_exception_is_logged_and_answered_with_its_request_id(settings, caplog):
-    from bootstrap import web_api
+    from bootstrap import stop_web_api, web_api
     app = web_api(settings)
     bp = Blueprint("boom", __name__)
 
@@ -41,8 +41,11 @@ def test_unexpected_exception_is_logged_and_answered_with_its_request_id(setting
         raise RuntimeError("kaboom")
 
     app.register_blueprint(bp)
-    with caplog.at_level(logging.ERROR):
-        r = app.test_client().get("/boom", headers={"X-Request-Id": "req-42"})
+    try:
+        with caplog.at_level(logging.ERROR):
+            r = app.test_client().get("/boom", headers={"X-Request-Id": "req-42"})
+    finally:
+        stop_web_api(app)
     assert r.status_code == 500 and r.content_type == "application/problem+json"
     assert r.get_json()["request_id"] == "req-42" and "req-42" in r.get_json()["detail"]
     assert any("kaboom" in (rec.exc_text or "") or rec.exc_info for rec in caplog.records)
@@ -58,10 +61,12 @@ def test_openapi_document_and_docs_are_served(client):
 def test_the_openapi_document_gives_every_schema_its_own_name(settings):
     import warnings
 
-    from bootstrap import web_api
+    from bootstrap import stop_web_api, web_api
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        spec = web_api(settings).test_client().get("/api/v1/openapi.json").get_json()
+        app = web_api(settings)
+        spec = app.test_client().get("/api/v1/openapi.json").get_json()
+    stop_web_api(app)
     clashes = [str(w.message) for w in caught if "resolved to the name" in str(w.message)]
     assert clashes == []
     assert "Availability" in spec["components"]["schemas"]

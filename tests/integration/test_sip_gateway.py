@@ -7,56 +7,13 @@ import pytest
 from sqlalchemy import select, update
 
 from tests.support.api import auth, make_company
-from tests.support.push import sink as push_sink
-from tests.support.sip import Gateway, Sipp, free_port, header, sip_tools_missing, wait_until
+from tests.support.sip import Sipp, header, sip_tools_missing, wait_until
+from tests.support.sip_fixtures import (  # noqa: F401 (fixtures, also imported from here)
+    MEX, PHONES, TRUNKS, gateway, gateway_settles, peers, ports, sink)
 
 pytestmark = pytest.mark.skipif(sip_tools_missing() is not None,
                                 reason=sip_tools_missing() or "")
 CALLER = "+4791234567"
-MEX, PHONES = "127.0.0.3", "127.0.0.4"  # a mobile operator's MEX peer; the users' phones
-TRUNKS = f"{MEX};kind=mex,{PHONES};kind=phones"
-
-
-@pytest.fixture(scope="module")
-def sink():
-    with push_sink() as (server, url):
-        yield server.RequestHandlerClass.store, url
-
-
-@pytest.fixture(scope="module")
-def ports():
-    return {"trunk": free_port(), "voicemail": free_port()}
-
-
-@pytest.fixture(scope="module")
-def gateway(app, database_url, tmp_path_factory, sink, ports):
-    gw = Gateway(database_url, tmp_path_factory.mktemp("gw"), trunk_port=ports["trunk"],
-                 voicemail_port=ports["voicemail"], sink_url=sink[1], trunks=TRUNKS)
-    yield gw
-    gw.stop()
-
-
-@pytest.fixture(autouse=True)
-def gateway_settles(gateway, db):
-    """Before the tables are emptied: every call the test made is over and written."""
-    gateway.register_wakeups(db)
-    yield
-    wait_until(lambda: len(gateway.events("call_routed")) + len(gateway.events("call_refused"))
-               == len(gateway.events("call_written")), what="the gateway to finish its calls")
-
-
-@pytest.fixture
-def peers(tmp_path):
-    started: list[Sipp] = []
-
-    def start(name, scenario, *args, **kw) -> Sipp:
-        s = Sipp(tmp_path, name, scenario, *args, **kw)
-        started.append(s)
-        return s
-
-    yield start
-    for s in started:
-        s.stop()
 
 
 class User:
@@ -155,6 +112,7 @@ def test_trunk_call_rings_the_softphone_after_the_push_and_is_logged_answered(
 
 
 
+@pytest.mark.once
 def test_parallel_ring_connects_the_first_phone_to_answer_and_cancels_the_other(
         app, db, client, gateway, peers):
     user = User(app, db, client)
@@ -172,6 +130,7 @@ def test_parallel_ring_connects_the_first_phone_to_answer_and_cancels_the_other(
 
 @pytest.mark.parametrize("destination", [
     {"kind": "voicemail"}, {"kind": "external", "target": "+4755599999"}])
+@pytest.mark.once
 def test_no_answer_forwards_with_the_called_number_in_diversion_and_history_info(
         app, db, client, gateway, peers, ports, destination):
     user = User(app, db, client)
@@ -197,6 +156,7 @@ def test_no_answer_forwards_with_the_called_number_in_diversion_and_history_info
     assert logged(user, "missed")[0].other_number == CALLER
 
 
+@pytest.mark.once
 def test_no_answer_forwards_to_a_colleague_through_the_gateway_with_the_called_number(
         app, db, client, gateway, peers):
     alice = User(app, db, client)
@@ -273,6 +233,7 @@ def test_a_busy_phone_sends_the_call_on_to_the_fallback(app, db, client, gateway
     assert header(invite, "History-Info").endswith(";cause=486>;index=1.1;mp=1")
 
 
+@pytest.mark.once
 def test_a_profile_with_busy_tone_answers_the_trunk_486(app, db, client, gateway, peers):
     user = User(app, db, client)
     soft = peers("soft", "phone_answer.xml")
@@ -286,6 +247,7 @@ def test_a_profile_with_busy_tone_answers_the_trunk_486(app, db, client, gateway
     assert logged(user, "busy")
 
 
+@pytest.mark.once
 def test_mobile_rings_through_the_trunk_after_the_softphone_when_set_to_ring_later(
         app, db, client, gateway, peers, ports):
     user = User(app, db, client)
@@ -380,6 +342,7 @@ def test_hang_up_from_the_app_ends_the_live_call_once_per_idempotency_key(
                       what="no live call left")
 
 
+@pytest.mark.once
 def test_a_feature_code_from_the_mobile_activates_the_profile_and_callers_hear_the_referral(
         app, db, client, gateway, peers, ports):
     from api.availability.services import current_state
@@ -402,6 +365,7 @@ def test_a_feature_code_from_the_mobile_activates_the_profile_and_callers_hear_t
     assert not soft.received("INVITE")  # in a meeting: the phones do not ring
 
 
+@pytest.mark.once
 def test_a_swedish_companys_caller_hears_the_referral_in_swedish_with_the_swedish_voice(
         app, db, client, gateway, peers, ports):
     import hashlib

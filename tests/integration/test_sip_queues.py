@@ -155,6 +155,7 @@ def test_the_member_the_distribution_chose_rings_with_a_via_queue_push_and_answe
     assert not client.get("/api/v1/me/calls", headers=q.headers("alice")).get_json()
 
 
+@pytest.mark.once
 def test_ring_time_over_applies_the_no_answer_policy_and_rings_the_next_member(
         app, db, client, gateway, peers):
     q = Company(app, db, client, distribution="round_robin", no_answer_policy="pause",
@@ -173,6 +174,7 @@ def test_ring_time_over_applies_the_no_answer_policy_and_rings_the_next_member(
     assert member.paused and member.pause_reason == "no answer"
 
 
+@pytest.mark.once
 def test_total_time_over_sends_the_caller_to_voicemail_and_logs_it_timed_out(
         app, db, client, gateway, peers, ports):
     q = Company(app, db, client, members=("alice",), overflow_kind="voicemail",
@@ -203,6 +205,7 @@ def test_an_empty_queue_sends_the_caller_to_the_overflow_at_once(
     assert q.ended("timed_out")[0].outcome_detail == "nobody logged in"
 
 
+@pytest.mark.once
 def test_a_caller_who_gives_up_is_put_on_the_callback_list(app, db, client, gateway, peers):
     q = Company(app, db, client, members=("alice",), callback_on_abandon=True)
     alice = phone(peers, "alice", "phone_no_answer.xml")
@@ -219,6 +222,7 @@ def test_a_caller_who_gives_up_is_put_on_the_callback_list(app, db, client, gate
     assert q.logged("abandoned")
 
 
+@pytest.mark.once
 def test_a_caller_who_presses_1_is_put_on_the_callback_list_and_hung_up(
         app, db, client, gateway, peers):
     q = Company(app, db, client, members=("alice",), offer_callback=True,
@@ -315,6 +319,7 @@ def _transfer(client, headers: dict, method: str) -> str:
     return f"/api/v1/me/transfers/{r.get_json()['id']}"
 
 
+@pytest.mark.once
 def test_the_member_transfers_a_queue_call_blind_and_it_is_logged_transferred(
         app, db, client, gateway, peers, ports):
     q = Company(app, db, client, members=("alice",))
@@ -336,6 +341,7 @@ def test_the_member_transfers_a_queue_call_blind_and_it_is_logged_transferred(
     assert not client.get("/api/v1/me/calls", headers=headers).get_json()
 
 
+@pytest.mark.once
 def test_a_transfer_of_a_queue_call_that_comes_back_rings_the_member_again(
         app, db, client, gateway, peers, ports):
     q = Company(app, db, client, members=("alice",))
@@ -378,6 +384,7 @@ def test_a_gateway_that_stops_closes_its_waiting_queue_calls(
     assert status["calls_waiting"] == 0
 
 
+@pytest.mark.once
 def test_remote_login_from_a_registered_phone_toggles_the_login_and_says_so(
         app, db, client, gateway, peers):
     from api.queues.models import QueueServiceNumber

@@ -24,6 +24,15 @@ def _healthz(url: str) -> int | None:
 def gunicorn(database_url: str, *, workers: int = 2, secret_key: str | None = None,
              env: dict | None = None):
     """The URL of a gunicorn serving the API on `database_url` with `workers` processes."""
+    with gunicorn_process(database_url, workers=workers, secret_key=secret_key,
+                          env=env) as (url, _proc):
+        yield url
+
+
+@contextmanager
+def gunicorn_process(database_url: str, *, workers: int = 2, secret_key: str | None = None,
+                     env: dict | None = None):
+    """`gunicorn()`'s URL and its master process (for a test that stops it itself)."""
     port = free_port()
     environ = {**os.environ, "DATABASE_URL": database_url, "APP_ENV": "test",
                "HOST": "127.0.0.1", "PORT": str(port),
@@ -39,7 +48,7 @@ def gunicorn(database_url: str, *, workers: int = 2, secret_key: str | None = No
             assert proc.poll() is None, "gunicorn exited at start"
             assert time.monotonic() < deadline, "gunicorn did not start"
             time.sleep(0.1)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:

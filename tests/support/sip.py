@@ -109,6 +109,12 @@ class Gateway:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
+    def settle(self) -> None:
+        """Wait until every call it routed or refused is over and written (before a test's
+        tables are emptied under it)."""
+        wait_until(lambda: len(self.events("call_routed")) + len(self.events("call_refused"))
+                   == len(self.events("call_written")), what="the gateway to finish its calls")
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.terminate()
