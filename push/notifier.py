@@ -79,12 +79,15 @@ class Notifier:
 
     def voicemail(self, tenant_id: int, user_id: int, call_id: str | None, message_id: int,
                   caller_number: str | None, *, hit: dict | None = None,
-                  duration: float = 0.0, unread: int = 1) -> None:
+                  duration: float = 0.0, unread: int = 1, queue: dict | None = None) -> None:
         """An alert: a caller left a message (`duration` seconds); `unread` is the count of
-        messages not heard yet, the app's badge (kept for a day by the providers)."""
-        self._submit(VOICEMAIL, tenant_id, user_id, call_id,
-                     {"caller": _caller(caller_number, hit), "message_id": message_id,
-                      "duration": round(duration, 1), "unread": unread}, MISSED_TTL_S)
+        messages not heard yet in the user's own mailbox, the app's badge (kept for a day by
+        the providers). `queue` ({id, name}): the message is in that queue's mailbox."""
+        data = {"caller": _caller(caller_number, hit), "message_id": message_id,
+                "duration": round(duration, 1), "unread": unread}
+        if queue is not None:
+            data["queue"] = queue
+        self._submit(VOICEMAIL, tenant_id, user_id, call_id, data, MISSED_TTL_S)
 
     def voicemail_count(self, tenant_id: int, user_id: int, unread: int) -> None:
         """The badge alone (no alert, no sound): messages were heard or deleted, so every

@@ -40,7 +40,7 @@ def _queue_route(db, queue: port.QueueRef, called: str, caller: str | None, uris
     lang = port.spoken_language(db, queue)
     step = QueueStep(queue_id=queue.id, tenant_id=queue.tenant_id, name=queue.name,
                      max_wait_s=queue.max_wait_s, announce_position=queue.announce_position,
-                     overflow=overflow_target(db, queue, uris), wrapup_s=queue.wrapup_s,
+                     overflow=overflow_target(db, queue, uris, lang), wrapup_s=queue.wrapup_s,
                      greeting=queue.greeting, ring_time_s=float(queue.ring_time_s),
                      offer_callback=bool(queue.offer_callback and caller),
                      language=lang, words=queue_words(lang), hold_music=queue.hold_music,
@@ -73,12 +73,15 @@ def queue_uri(queue_id, number: str | None, uris: dict) -> str:
     return uris["queue"].replace("{id}", str(queue_id))
 
 
-def overflow_target(db, queue: port.QueueRef, uris: dict) -> Target | None:
-    """Where a caller goes when the time in `queue` is over (None: hung up)."""
+def overflow_target(db, queue: port.QueueRef, uris: dict, lang: str = "en"):
+    """Where a caller goes when the time in `queue` is over: a `Target` to dial, the queue's
+    own mailbox on this gateway (a `callmessages.LeaveMessage`, or a `PlayMessage` saying it
+    is full), or None (hung up)."""
     kind, number, other_id = port.overflow(db, queue)
     if kind == "voicemail":
         if plans.own_voicemail(uris):
-            return None  # a queue has no mailbox of its own on this gateway: hung up
+            return plans.mailbox_step(port.voicemail.queue_mailbox(
+                db, uris["voicemail_dir"], queue.tenant_id, queue.id, queue.name, lang), uris)
         uri = uris["voicemail"].replace("{number}", number or f"queue-{queue.id}")
     elif kind == "number":
         uri = plans.to_trunk(uris, number)

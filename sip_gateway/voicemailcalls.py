@@ -3,7 +3,7 @@
 Call control hands a call over with `StartVoicemail`; the session then feeds the voicemail
 machine and performs its actions here: the user's greeting file, the tone, pjsua2's
 `AudioMediaRecorder` on the caller's audio (a WAV in the user's directory, named by the
-port), the silence watch (the caller's received level, polled), and the message written
+port; a queue's mailbox when a queue's overflow handed the call over), the silence watch (the caller's received level, polled), and the message written
 through the gateway's port on the recorder thread, followed by the push (with the unread
 count as badge) and the e-mail copy.
 """
@@ -88,7 +88,7 @@ def _record(session, side: VoicemailSide, silence_s: float) -> None:
     gw, step = session.gw, side.step
     side.record_wanted = None
     side.file, side.path = port.voicemail.new_file(gw.cfg.voicemail_dir, step.tenant_id,
-                                                   step.user_id)
+                                                   step.user_id, step.queue_id)
     media = session.caller.getAudioMedia(-1)
     recorder = pj.AudioMediaRecorder()
     recorder.createRecorder(side.path)
@@ -146,7 +146,8 @@ def _save(session, _a: SaveMessage) -> None:
     def write(db):
         return port.voicemail.leave(db, root, step.tenant_id, step.user_id, side.file,
                                     call_id=call_id, caller=caller, hit=hit,
-                                    reason=step.reason, profile=profile)
+                                    reason=step.reason, profile=profile,
+                                    queue_id=step.queue_id)
 
     def kept(left) -> None:  # on the recorder thread, after the commit
         if left is None:
@@ -154,6 +155,14 @@ def _save(session, _a: SaveMessage) -> None:
         log.info("voicemail left", extra={"event": "voicemail_left", "call_id": call_id,
                                           "message_id": left.message_id,
                                           "duration_s": left.duration_s})
+        if step.queue_id is not None:  # the queue's members, their own count as the badge
+            queue = {"id": step.queue_id, "name": ((r.context or {}).get("queue") or {})
+                     .get("name") if r is not None else None}
+            for member, unread in left.members:
+                gw.notifier.voicemail(step.tenant_id, member, call_id, left.message_id, caller,
+                                      hit=hit, duration=left.duration_s, unread=unread,
+                                      queue=queue)
+            return
         gw.notifier.voicemail(step.tenant_id, step.user_id, call_id, left.message_id, caller,
                               hit=hit, duration=left.duration_s, unread=left.unread)
         if left.email:

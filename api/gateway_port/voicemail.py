@@ -14,6 +14,7 @@ from i18n import user_language
 from ..accounts.models import Tenant, User
 from ..availability.routing import Plan
 from ..core.clock import now
+from ..queues.models import QueueMember
 from ..voicemail import audio, events, mail, services, spoken
 from ..voicemail.models import VoicemailGreeting, VoicemailMessage
 from ..voicemail.storage import Store
@@ -24,15 +25,17 @@ MIN_MESSAGE_MS = 1000
 
 @dataclass(frozen=True, slots=True)
 class Mailbox:
-    """What a caller sent to the user's voicemail hears, and where the message goes."""
+    """What a caller sent to the user's (or a queue's) voicemail hears, and where the
+    message goes."""
 
     tenant_id: int
-    user_id: int
+    user_id: int | None             # None: the queue's mailbox
     full: bool
-    reason: str                     # no_answer, busy, profile
+    reason: str                     # no_answer, busy, profile; queue (its wait was over)
     language: str
     text: str                       # the spoken default greeting, or "the mailbox is full"
     greeting: str | None = None     # the user's own recording for this situation
+    queue_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +49,7 @@ class Left:
     path: str
     who: str                        # the caller as the app names them
     language: str                   # the user's
+    members: tuple = ()             # a queue's message: (member, their own unread count)
 
 
 def reason_of(plan: Plan) -> str:
@@ -76,32 +80,52 @@ def mailbox(db: Session, root: str, tenant_id: int, user_id: int, plan: Plan) ->
     return Mailbox(tenant_id, user_id, False, reason, lang, text, greeting)
 
 
-def new_file(root: str, tenant_id: int, user_id: int) -> tuple[str, str]:
-    """(name, path) for a message about to be recorded in the user's directory."""
-    return Store(root).new_path(tenant_id, user_id)
+def queue_mailbox(db: Session, root: str, tenant_id: int, queue_id: int, name: str,
+                  language: str) -> Mailbox:
+    """A queue's mailbox, its overflow to voicemail: retention first, then the spoken
+    default naming the queue (in `language`, the one its callers hear)."""
+    if not services.make_room(db, Store(root), tenant_id, None, queue_id):
+        return Mailbox(tenant_id, None, True, "queue", language,
+                       spoken.queue_full(name, language), queue_id=queue_id)
+    return Mailbox(tenant_id, None, False, "queue", language,
+                   spoken.queue_greeting(name, language), queue_id=queue_id)
 
 
-def leave(db: Session, root: str, tenant_id: int, user_id: int, file: str, *,
+def new_file(root: str, tenant_id: int, user_id: int | None, queue_id: int | None = None
+             ) -> tuple[str, str]:
+    """(name, path) for a message about to be recorded in the mailbox's directory."""
+    return Store(root).new_path(tenant_id, user_id, queue_id)
+
+
+def leave(db: Session, root: str, tenant_id: int, user_id: int | None, file: str, *,
           call_id: str | None, caller: str | None, hit: dict | None, reason: str,
-          profile: str | None) -> Left | None:
+          profile: str | None, queue_id: int | None = None) -> Left | None:
     """The message recorded in `file`: kept with its row and the `voicemail` live event, or
-    dropped (file removed) when it lasts less than a second. Commits."""
+    dropped (file removed) when it lasts less than a second. Commits. A queue's message
+    (`user_id` None) has no e-mail copy; `Left.members` are the people to tell."""
     files = Store(root)
-    path = files.path(tenant_id, user_id, file)
+    path = files.path(tenant_id, user_id, file, queue_id)
     duration = audio.wav_duration_ms(path) if os.path.exists(path) else None
     if duration is None or duration < MIN_MESSAGE_MS:
-        files.remove(tenant_id, user_id, file)
+        files.remove(tenant_id, user_id, file, queue_id)
         log.info("voicemail too short: dropped", extra={
             "event": "voicemail_dropped", "call_id": call_id, "duration_ms": duration})
         return None
-    row = VoicemailMessage(tenant_id=tenant_id, user_id=user_id, call_id=call_id,
-                           caller_number=caller, hit=hit, reason=reason,
+    row = VoicemailMessage(tenant_id=tenant_id, user_id=user_id, queue_id=queue_id,
+                           call_id=call_id, caller_number=caller, hit=hit, reason=reason,
                            profile=(profile or "")[:80] or None, duration_ms=duration,
                            size=os.path.getsize(path), file=file, created_at=now())
     db.add(row)
     db.flush()
-    unread = services.unread_count(db, tenant_id, user_id)
+    unread = services.unread_count(db, tenant_id, user_id, queue_id)
     events.changed(db, row, "new", unread)
+    if user_id is None:
+        members = tuple((m, services.unread_count(db, tenant_id, m)) for m in db.scalars(
+            select(QueueMember.user_id).where(QueueMember.queue_id == queue_id)
+            .order_by(QueueMember.user_id)))
+        db.commit()
+        return Left(row.id, duration / 1000, unread, None, path,
+                    (hit or {}).get("name") or caller or "?", "en", members)
     user, tenant = db.get(User, user_id), db.get(Tenant, tenant_id)
     wants = bool(user and user.email and (user.settings or {}).get("voicemail_email"))
     db.commit()

@@ -1,31 +1,38 @@
 """Voicemail: the messages callers left, the users' own greetings, the company's retention.
 
-Every audio file belongs to one company and one user: it lives in that user's directory of
-the voicemail store (`storage`), under a random name kept in `file` (never built from what
-a user or a caller sent).
+Every audio file belongs to one company and one mailbox, a user's or a queue's (its
+overflow to voicemail, shared by its members): it lives in that mailbox's directory of the
+voicemail store (`storage`), under a random name kept in `file` (never built from what a
+user or a caller sent).
 """
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (JSON, CheckConstraint, ForeignKey, Index, Integer, String,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.clock import now
 from ..core.db import Base, TenantScoped
 
-REASONS = ("no_answer", "busy", "profile")
+REASONS = ("no_answer", "busy", "profile", "queue")  # queue: its time to wait was over
 GREETING_KINDS = ("unavailable", "busy", "away")
 
 
 class VoicemailMessage(TenantScoped, Base):
-    """One message left for a user, with who left it as the call log shows callers."""
+    """One message left for a user or a queue, with who left it as the call log shows
+    callers."""
 
     __tablename__ = "voicemail_messages"
-    __table_args__ = (Index("ix_voicemail_messages_user_created", "user_id", "created_at"),)
+    __table_args__ = (Index("ix_voicemail_messages_user_created", "user_id", "created_at"),
+                      Index("ix_voicemail_messages_queue_created", "queue_id", "created_at"),
+                      CheckConstraint("(user_id IS NULL) <> (queue_id IS NULL)",
+                                      name="one_owner"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    queue_id: Mapped[int | None] = mapped_column(ForeignKey("queues.id", ondelete="CASCADE"))
     call_id: Mapped[str | None] = mapped_column(String(100), index=True)
     caller_number: Mapped[str | None] = mapped_column(String(32))
     hit: Mapped[dict | None] = mapped_column(JSON)      # the who's-calling answer then

@@ -45,7 +45,7 @@ def _badge(db, p) -> None:
                                  services.unread_count(db, p.tenant_id, p.user_id))
 
 
-def _streamed(path: str):
+def streamed(path: str):
     if not os.path.exists(path):
         raise NotFound(N_("The audio of this message is gone"))
     response = send_file(path, mimetype=audio.CONTENT_TYPE, conditional=True, etag=True,
@@ -130,7 +130,7 @@ class MessageAudio(MethodView):
         Listening does not mark it heard: the app says so with PATCH."""
         p = current()
         row = services.get_message(db_session(), p.tenant_id, p.user_id, message_id)
-        return _streamed(services.audio_path(services.store(current_app), row))
+        return streamed(services.audio_path(services.store(current_app), row))
 
 
 @blp.route("/greetings")
@@ -162,7 +162,7 @@ def _greeting_view(kind: str) -> type:
         def get(self):
             p, files = current(), services.store(current_app)
             row = services.greeting(db_session(), p.tenant_id, p.user_id, kind)
-            return _streamed(files.path(p.tenant_id, p.user_id, row.file))
+            return streamed(files.path(p.tenant_id, p.user_id, row.file))
 
         @login_required()
         @blp.response(204)

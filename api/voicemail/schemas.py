@@ -11,6 +11,8 @@ class VoicemailMessageSchema(Schema):
     id = Integer()
     call_id = fields.String(allow_none=True, metadata={
         "description": "The call's Call-ID: the call log entry of the same call links here"})
+    queue_id = Integer(allow_none=True, metadata={
+        "description": "The queue whose mailbox holds it (its overflow); null: a user's own"})
     caller_number = fields.String(allow_none=True)
     hit = fields.Dict(allow_none=True, metadata={
         "description": "Who called, as the call log shows it (name, company, source...)"})

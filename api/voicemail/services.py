@@ -45,57 +45,66 @@ def save_settings(db: Session, tenant_id: int, body: dict) -> VoicemailSettings:
 
 # -- the mailbox ----------------------------------------------------------------------------
 
-def _mine(tenant_id: int, user_id: int):
+# A mailbox is a user's (`user_id`) or a queue's (`user_id` None, `queue_id`): its members
+# share it, so a message heard by one is heard for all.
+
+def _mine(tenant_id: int, user_id: int | None, queue_id: int | None = None):
+    if user_id is None:
+        return (VoicemailMessage.tenant_id == tenant_id, VoicemailMessage.user_id.is_(None),
+                VoicemailMessage.queue_id == queue_id)
     return (VoicemailMessage.tenant_id == tenant_id, VoicemailMessage.user_id == user_id)
 
 
-def listing(tenant_id: int, user_id: int, unread: bool | None):
-    stmt = select(VoicemailMessage).where(*_mine(tenant_id, user_id))
+def listing(tenant_id: int, user_id: int | None, unread: bool | None,
+            queue_id: int | None = None):
+    stmt = select(VoicemailMessage).where(*_mine(tenant_id, user_id, queue_id))
     if unread is not None:
         stmt = stmt.where(VoicemailMessage.heard_at.is_(None) if unread
                           else VoicemailMessage.heard_at.isnot(None))
     return stmt.order_by(VoicemailMessage.created_at.desc(), VoicemailMessage.id.desc())
 
 
-def unread_count(db: Session, tenant_id: int, user_id: int) -> int:
+def unread_count(db: Session, tenant_id: int, user_id: int | None,
+                 queue_id: int | None = None) -> int:
     return db.scalar(select(func.count()).select_from(VoicemailMessage).where(
-        *_mine(tenant_id, user_id), VoicemailMessage.heard_at.is_(None))) or 0
+        *_mine(tenant_id, user_id, queue_id), VoicemailMessage.heard_at.is_(None))) or 0
 
 
-def get_message(db: Session, tenant_id: int, user_id: int, message_id: int
-                ) -> VoicemailMessage:
+def get_message(db: Session, tenant_id: int, user_id: int | None, message_id: int,
+                queue_id: int | None = None) -> VoicemailMessage:
     row = db.scalar(select(VoicemailMessage).where(VoicemailMessage.id == message_id,
-                                                   *_mine(tenant_id, user_id)))
+                                                   *_mine(tenant_id, user_id, queue_id)))
     if row is None:
         raise NotFound(N_("No voicemail message with id {id}"), values={"id": message_id})
     return row
 
 
-def set_heard(db: Session, tenant_id: int, user_id: int, message_id: int, heard: bool
-              ) -> VoicemailMessage:
-    row = get_message(db, tenant_id, user_id, message_id)
+def set_heard(db: Session, tenant_id: int, user_id: int | None, message_id: int,
+              heard: bool, queue_id: int | None = None) -> VoicemailMessage:
+    row = get_message(db, tenant_id, user_id, message_id, queue_id)
     if heard != row.heard:
         row.heard_at = now() if heard else None
         db.flush()
         events.changed(db, row, "heard" if heard else "unheard",
-                       unread_count(db, tenant_id, user_id))
+                       unread_count(db, tenant_id, user_id, queue_id))
     db.commit()
     return row
 
 
-def delete_message(db: Session, files: Store, tenant_id: int, user_id: int,
-                   message_id: int) -> None:
-    row = get_message(db, tenant_id, user_id, message_id)
+def delete_message(db: Session, files: Store, tenant_id: int, user_id: int | None,
+                   message_id: int, queue_id: int | None = None) -> None:
+    row = get_message(db, tenant_id, user_id, message_id, queue_id)
     name = row.file
     db.delete(row)
     db.flush()
-    events.deleted(db, tenant_id, user_id, message_id, unread_count(db, tenant_id, user_id))
+    events.deleted(db, tenant_id, user_id, message_id,
+                   unread_count(db, tenant_id, user_id, queue_id), queue_id)
     db.commit()
-    files.remove(tenant_id, user_id, name)
+    files.remove(tenant_id, user_id, name, queue_id)
 
 
 def audio_path(files: Store, row: VoicemailMessage) -> str:
-    return files.path(row.tenant_id, row.user_id, row.file)
+    return files.path(row.tenant_id, row.user_id, row.file, row.queue_id)
 
 
 def mailbox_settings(user) -> dict:
@@ -113,38 +122,39 @@ def save_mailbox_settings(db: Session, user, email_copy: bool) -> dict:
 
 # -- retention --------------------------------------------------------------------------------
 
-def make_room(db: Session, files: Store, tenant_id: int, user_id: int) -> bool:
+def make_room(db: Session, files: Store, tenant_id: int, user_id: int | None,
+              queue_id: int | None = None) -> bool:
     """Apply the company's retention to a mailbox (too old: gone; over the count: the oldest
     heard go first) and say whether one more message fits. Commits what it removes."""
     rules = settings(db, tenant_id)
+    box = _mine(tenant_id, user_id, queue_id)
     gone: list[tuple[int, str]] = []
     too_old = now() - timedelta(days=rules.max_age_days)
     gone += list(db.execute(select(VoicemailMessage.id, VoicemailMessage.file).where(
-        *_mine(tenant_id, user_id), VoicemailMessage.created_at < too_old)).tuples())
-    count = _count(db, tenant_id, user_id) - len(gone)
+        *box, VoicemailMessage.created_at < too_old)).tuples())
+    count = _count(db, box) - len(gone)
     over = count - (rules.max_messages - 1)
     if over > 0:
         old_ids = [i for i, _ in gone]
         gone += list(db.execute(
             select(VoicemailMessage.id, VoicemailMessage.file)
-            .where(*_mine(tenant_id, user_id), VoicemailMessage.heard_at.isnot(None),
+            .where(*box, VoicemailMessage.heard_at.isnot(None),
                    VoicemailMessage.id.notin_(old_ids or [-1]))
             .order_by(VoicemailMessage.created_at, VoicemailMessage.id).limit(over)).tuples())
     if gone:
         db.execute(delete(VoicemailMessage).where(
             VoicemailMessage.id.in_([i for i, _ in gone])))
-        unread = unread_count(db, tenant_id, user_id)
+        unread = unread_count(db, tenant_id, user_id, queue_id)
         for message_id, _ in gone:
-            events.deleted(db, tenant_id, user_id, message_id, unread)
+            events.deleted(db, tenant_id, user_id, message_id, unread, queue_id)
         db.commit()
         for _, name in gone:
-            files.remove(tenant_id, user_id, name)
-    return _count(db, tenant_id, user_id) < rules.max_messages
+            files.remove(tenant_id, user_id, name, queue_id)
+    return _count(db, box) < rules.max_messages
 
 
-def _count(db: Session, tenant_id: int, user_id: int) -> int:
-    return db.scalar(select(func.count()).select_from(VoicemailMessage).where(
-        *_mine(tenant_id, user_id))) or 0
+def _count(db: Session, box: tuple) -> int:
+    return db.scalar(select(func.count()).select_from(VoicemailMessage).where(*box)) or 0
 
 
 # -- greetings ----------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from ..availability.announce import language_of, referral
 AFTER_THE_TONE = N_("Please leave a message after the tone.")
 NO_ANSWER = N_("The person you are calling cannot answer right now.")
 BUSY = N_("The person you are calling is in another call.")
+QUEUE = N_("Nobody at {queue} can answer right now.")
+QUEUE_FULL = N_("The mailbox of {queue} is full. Please call again later.")
 FULL = N_("The mailbox of the person you are calling is full. Please call again later.")
 
 
@@ -33,3 +35,13 @@ def default_greeting(reason: str, key: str | None, name: str, until: datetime | 
 
 def mailbox_full(language: str) -> str:
     return tr(language_of(language), FULL)
+
+
+def queue_greeting(queue: str, language: str) -> str:
+    """A queue's mailbox, its overflow when the time to wait is over: the queue by name."""
+    lang = language_of(language)
+    return f"{tr(lang, QUEUE).format(queue=queue)} {tr(lang, AFTER_THE_TONE)}"
+
+
+def queue_full(queue: str, language: str) -> str:
+    return tr(language_of(language), QUEUE_FULL).format(queue=queue)

@@ -1,4 +1,5 @@
-"""Where voicemail audio lives: `<VOICEMAIL_DIR>/<company id>/<user id>/<random>.wav`.
+"""Where voicemail audio lives: `<VOICEMAIL_DIR>/<company id>/<user id>/<random>.wav`, and
+a queue's mailbox in `<VOICEMAIL_DIR>/<company id>/queues/<queue id>/<random>.wav`.
 
 File names are random tokens chosen here (never anything a user or a caller sent); a name
 read back from the database is checked to be such a token before it becomes a path, so a
@@ -19,22 +20,28 @@ class Store:
     def __init__(self, root: str) -> None:
         self.root = root
 
-    def user_dir(self, tenant_id: int, user_id: int) -> str:
+    def user_dir(self, tenant_id: int, user_id: int | None, queue_id: int | None = None
+                 ) -> str:
+        """The directory of a user's mailbox, or of a queue's (`user_id` None)."""
+        if user_id is None:
+            return os.path.join(self.root, str(int(tenant_id)), "queues", str(int(queue_id)))
         return os.path.join(self.root, str(int(tenant_id)), str(int(user_id)))
 
     def new_name(self) -> str:
         return secrets.token_hex(16) + ".wav"
 
-    def path(self, tenant_id: int, user_id: int, name: str) -> str:
+    def path(self, tenant_id: int, user_id: int | None, name: str,
+             queue_id: int | None = None) -> str:
         if not _NAME.match(name or ""):
             raise ValueError(f"not a voicemail file name: {name!r}")
-        return os.path.join(self.user_dir(tenant_id, user_id), name)
+        return os.path.join(self.user_dir(tenant_id, user_id, queue_id), name)
 
-    def new_path(self, tenant_id: int, user_id: int) -> tuple[str, str]:
-        """(name, path) for a new file of the user, its directory made."""
+    def new_path(self, tenant_id: int, user_id: int | None, queue_id: int | None = None
+                 ) -> tuple[str, str]:
+        """(name, path) for a new file of the mailbox, its directory made."""
         name = self.new_name()
-        os.makedirs(self.user_dir(tenant_id, user_id), mode=0o750, exist_ok=True)
-        return name, self.path(tenant_id, user_id, name)
+        os.makedirs(self.user_dir(tenant_id, user_id, queue_id), mode=0o750, exist_ok=True)
+        return name, self.path(tenant_id, user_id, name, queue_id)
 
     def write(self, tenant_id: int, user_id: int, data: bytes) -> str:
         """Store `data` as a new file of the user; its name."""
@@ -49,8 +56,9 @@ class Store:
                 os.unlink(tmp)
         return name
 
-    def remove(self, tenant_id: int, user_id: int, name: str) -> None:
+    def remove(self, tenant_id: int, user_id: int | None, name: str,
+               queue_id: int | None = None) -> None:
         try:
-            os.unlink(self.path(tenant_id, user_id, name))
+            os.unlink(self.path(tenant_id, user_id, name, queue_id))
         except (FileNotFoundError, ValueError):
             pass

@@ -51,13 +51,14 @@ class LeaveMessage:
     (`sip_gateway.core.voicemailcontrol`)."""
 
     tenant_id: int
-    user_id: int
-    reason: str               # no_answer, busy, profile
+    user_id: int | None       # None: a queue's mailbox (`queue_id`), its overflow
+    reason: str               # no_answer, busy, profile; queue
     text: str                 # the spoken default greeting
     language: str
     greeting: str | None = None  # the user's own recording (WAV), played instead of `text`
     max_s: float = 180.0      # the longest message
     silence_s: float = 10.0   # this long without a sound ends the message
+    queue_id: int | None = None
 
 
 Step = Announce | RingStep | PlayMessage | Reject | LeaveMessage

@@ -51,9 +51,10 @@ def own_voicemail(uris: dict) -> bool:
     return not uris.get("voicemail")
 
 
-def _mailbox_step(mailbox, uris: dict) -> Step:
-    """The gateway's own voicemail for the user (`api.gateway_port.voicemail.Mailbox`): the
-    greeting and the recording, or, when the mailbox is full, the caller is told so."""
+def mailbox_step(mailbox, uris: dict) -> Step:
+    """The gateway's own voicemail for the user or a queue
+    (`api.gateway_port.voicemail.Mailbox`): the greeting and the recording, or, when the
+    mailbox is full, the caller is told so."""
     if mailbox is None:
         return Reject(480)
     if mailbox.full:
@@ -61,7 +62,7 @@ def _mailbox_step(mailbox, uris: dict) -> Step:
     return LeaveMessage(mailbox.tenant_id, mailbox.user_id, mailbox.reason, mailbox.text,
                         mailbox.language, mailbox.greeting,
                         float(uris.get("voicemail_max_s", 180.0)),
-                        float(uris.get("voicemail_silence_s", 10.0)))
+                        float(uris.get("voicemail_silence_s", 10.0)), mailbox.queue_id)
 
 
 def call_plan(plan, called: str, uris: dict, colleague_numbers: dict | None = None,
@@ -86,7 +87,7 @@ def call_plan(plan, called: str, uris: dict, colleague_numbers: dict | None = No
             if steps and isinstance(steps[-1], Announce) and mailbox is not None \
                     and not mailbox.full:
                 steps.pop()  # the greeting says the status itself, or the user's own replaces it
-            steps.append(_mailbox_step(mailbox, uris))
+            steps.append(mailbox_step(mailbox, uris))
         elif step.action in ("voicemail", "forward"):
             uri = _destination_uri(step.destination, called, uris, colleague_numbers or {})
             if uri is None:

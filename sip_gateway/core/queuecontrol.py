@@ -80,7 +80,7 @@ class QueueControl(LegMachine):
         self.transfer = Handover(self, S.TRANSFERRING)
         self.hold = Hold(self)
         self.back = MemberReturn(self, S.RETURNING, S.BRIDGED)
-        self.exit = Overflow(self, _Leg, S.OVERFLOW, S.FORWARDED)
+        self.exit = Overflow(self, _Leg, S.OVERFLOW, S.FORWARDED, S.CONFIRMING)
 
     def write(self, op: str, user_id: int | None = None) -> None:
         if self.call_id is not None:

@@ -1,13 +1,15 @@
 """A queue call's way out (pure): the caller leaves the queue for the overflow destination
-(dialled like any leg), or is hung up when the queue has none. Answered, the caller talks to
-the destination (FORWARDED, as after a member's completed transfer) until one side hangs up."""
+(dialled like any leg), the queue's own mailbox on this gateway (the call is handed over to
+the voicemail machine; a full mailbox is said, then the call ends), or is hung up when the
+queue has none. Answered, the caller talks to the destination (FORWARDED, as after a
+member's completed transfer) until one side hangs up."""
 from __future__ import annotations
 
 import enum
 from typing import Callable, Protocol
 
-from .callmessages import (AnswerCaller, Bridge, Dial, HangupCaller, LegAnswered, LegFailed,
-                           RejectCaller, Target)
+from .callmessages import (AnswerCaller, Bridge, Dial, HangupCaller, LeaveMessage, LegAnswered,
+                           LegFailed, Play, PlayMessage, RejectCaller, StartVoicemail, Target)
 from .queuemessages import QueueStep
 
 
@@ -18,6 +20,7 @@ class OverflowHost(Protocol):
     queue: QueueStep | None
     winner: int | None
     answered: bool
+    playing: bool
 
     def do(self, *actions) -> None: ...
     def stop_timers(self) -> None: ...
@@ -30,9 +33,9 @@ class OverflowHost(Protocol):
 
 class Overflow:
     def __init__(self, host: OverflowHost, make_leg: Callable[[int | None, Target], object],
-                 ringing: enum.Enum, forwarded: enum.Enum) -> None:
+                 ringing: enum.Enum, forwarded: enum.Enum, told: enum.Enum) -> None:
         self.host, self.make_leg = host, make_leg
-        self.ringing, self.forwarded = ringing, forwarded
+        self.ringing, self.forwarded, self.told = ringing, forwarded, told
 
     def start(self) -> enum.Enum:
         """The caller leaves the queue for its overflow destination (or is hung up)."""
@@ -43,6 +46,15 @@ class Overflow:
             host.quiet()
             host.do(HangupCaller() if host.answered else RejectCaller(480))
             return host.end()
+        if isinstance(target, LeaveMessage):  # the voicemail machine drives the call on
+            host.quiet()
+            host.do(StartVoicemail(target))
+            return host.end()
+        if isinstance(target, PlayMessage):   # the mailbox is full: said, then hung up
+            host.quiet()
+            host.playing = True
+            host.do(Play(target.text, target.language, answer=True))
+            return self.told
         n = len(host.legs) + 1
         host.legs[n] = self.make_leg(None, target)
         host.do(Dial(n, target, host.diversion(n, target)))

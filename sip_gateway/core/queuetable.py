@@ -22,7 +22,7 @@ class State(enum.Enum):
     RETURNING = "returning"      # a transfer came back: the member's devices ring again
     OVERFLOW = "overflow"        # the overflow destination rings
     FORWARDED = "forwarded"      # talking to the overflow or a transfer's target
-    CONFIRMING = "confirming"    # the caller asked for a callback and hears it confirmed
+    CONFIRMING = "confirming"    # a last message (the callback confirmed, a full mailbox)
     LEAVING = "leaving"          # hung up before the queue call had its id
     ENDED = "ended"
 
@@ -35,7 +35,7 @@ def _waiting(state: State) -> dict:
     """The caller waits (the message, then music) while the distribution names members."""
     return {
         (state, Decided): go("on_decided", state),
-        (state, TimerFired): go("on_timer", state, OVERFLOW, ENDED),
+        (state, TimerFired): go("on_timer", state, OVERFLOW, CONFIRMING, ENDED),
         (state, LegProgress): go("on_leg_progress", state),
         (state, LegAnswered): go("on_member_answered", BRIDGED, ENDED),
         (state, LegFailed): go("on_member_leg_failed", state, ENDED),
@@ -54,7 +54,7 @@ def _stale(states, *kinds) -> dict:
 TABLE = {
     (ROUTING, Routed): go("on_routed", ENTERING, ENDED),
     (ROUTING, CallerHungUp): go("on_caller_gone_routing", ENDED),
-    (ENTERING, Entered): go("on_entered", ANNOUNCING, OVERFLOW, ENDED),
+    (ENTERING, Entered): go("on_entered", ANNOUNCING, OVERFLOW, CONFIRMING, ENDED),
     (ENTERING, CallerHungUp): go("on_caller_gone_entering", LEAVING),
     (LEAVING, Entered): go("on_entered_leaving", ENDED),
     **_waiting(ANNOUNCING),
@@ -62,17 +62,18 @@ TABLE = {
     (BRIDGED, LegHungUp): go("on_leg_gone_bridged", ENDED),
     (BRIDGED, LegFailed): go("on_leg_gone_bridged", ENDED),
     (BRIDGED, CallerHungUp): go("on_caller_gone_bridged", ENDED),
-    (BRIDGED, TimerFired): go("on_timer", BRIDGED, OVERFLOW, ENDED),
+    (BRIDGED, TimerFired): go("on_timer", BRIDGED, OVERFLOW, CONFIRMING, ENDED),
     (BRIDGED, HangupCommand): go("hang_up", ENDED),
     # the member transfers the caller: the same rows as any call's transfer (a transfer
     # command where there is nothing to transfer is refused and the call goes on)
     **handover.rows(BRIDGED, TRANSFERRING, others=(ROUTING, ANNOUNCING, RETURNING),
-                    after=(BRIDGED, FORWARDED, RETURNING, OVERFLOW, ENDED), hung_up=(ENDED,)),
+                    after=(BRIDGED, FORWARDED, RETURNING, OVERFLOW, CONFIRMING, ENDED),
+                    hung_up=(ENDED,)),
     (RETURNING, LegProgress): go("on_leg_progress", RETURNING),
     (RETURNING, LegAnswered): go("back.took_it", BRIDGED, ENDED),
-    (RETURNING, LegFailed): go("back.device_failed", RETURNING, OVERFLOW, ENDED),
-    (RETURNING, LegHungUp): go("back.device_failed", RETURNING, OVERFLOW, ENDED),
-    (RETURNING, TimerFired): go("back.timer", RETURNING, OVERFLOW, ENDED),
+    (RETURNING, LegFailed): go("back.device_failed", RETURNING, OVERFLOW, CONFIRMING, ENDED),
+    (RETURNING, LegHungUp): go("back.device_failed", RETURNING, OVERFLOW, CONFIRMING, ENDED),
+    (RETURNING, TimerFired): go("back.timer", RETURNING, OVERFLOW, CONFIRMING, ENDED),
     (RETURNING, CallerHungUp): go("back.caller_gone", ENDED),
     (RETURNING, HangupCommand): go("hang_up", ENDED),
     (OVERFLOW, LegProgress): go("on_leg_progress", OVERFLOW),
@@ -84,7 +85,7 @@ TABLE = {
     (FORWARDED, LegHungUp): go("exit.far_end_gone", ENDED),
     (FORWARDED, LegFailed): go("exit.far_end_gone", ENDED),
     (FORWARDED, CallerHungUp): go("exit.caller_gone", ENDED),
-    (FORWARDED, TimerFired): go("on_timer", FORWARDED, OVERFLOW, ENDED),
+    (FORWARDED, TimerFired): go("on_timer", FORWARDED, OVERFLOW, CONFIRMING, ENDED),
     (CONFIRMING, PlaybackDone): go("on_confirmed", ENDED),
     (CONFIRMING, CallerHungUp): go("on_caller_gone_confirming", ENDED),
     **_stale((ROUTING, ENTERING, LEAVING, BRIDGED, TRANSFERRING, RETURNING, OVERFLOW,

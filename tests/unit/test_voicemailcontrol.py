@@ -110,7 +110,7 @@ def _plan(*actions):
 def _mailbox(full=False):
     return SimpleNamespace(tenant_id=1, user_id=7, full=full, reason="profile",
                            text="greeting" if not full else "full", language="nb",
-                           greeting=None)
+                           greeting=None, queue_id=None)
 
 
 URIS = {"trunk": "sip:127.0.0.1:5070", "voicemail": "", "queue": "sip:q@x", "self": "sip:x",
