@@ -146,3 +146,48 @@ def test_a_key_skips_the_greeting_and_silence_ends_the_message(
     messages = wait_until(lambda: client.get(BASE, headers=heads).get_json(),
                           what="the message in the mailbox")
     assert abs(messages[0]["duration"] - SILENCE_S) <= 0.5  # the silence itself, then the end
+
+
+def test_a_queue_overflowing_to_voicemail_records_into_the_queue_mailbox_for_its_members(
+        app, db, client, gateway, sink, tmp_path):  # noqa: F811
+    from tests.integration.test_sip_queues import Company
+
+    from api.voicemail import spoken
+    from sip_gateway.tts import Tts
+
+    # nobody logged in: the overflow at once; the caller speaks once the spoken default
+    # naming the queue and the tone are over (the silence limit is short in this module)
+    q = Company(app, db, client, logged_in=False, overflow_kind="voicemail")
+    with wave.open(Tts(str(tmp_path / "tts"))(spoken.queue_greeting("Support", "en"), "en")) as w:
+        speak_after_ms = int(w.getnframes() / w.getframerate() * 1000) + 400  # then the tone
+    heads = q.headers("bob")
+    token = f"tok-{q.ids['bob']}-queue-mailbox"
+    assert client.post("/api/v1/me/push-devices", headers=heads, json={
+        "platform": "android", "token": token, "token_kind": "fcm",
+        "app_id": "no.example.pbx"}).status_code in (200, 201)
+    ear = Ear()
+    try:
+        trunk = Sipp(tmp_path, "trunk", "trunk_uac_voicemail.xml",
+                     f"127.0.0.1:{gateway.port}", "-s", q.number, "-key", "caller", CALLER,
+                     "-key", "ear", str(ear.port), "-key", "pcap", PCAP,
+                     "-d", str(speak_after_ms))
+        try:
+            assert trunk.wait(40) == 0
+        finally:
+            trunk.stop()
+        spoken = sum(len(set(p)) > 16 for p in ear.packets)  # frames with sound, not silence
+    finally:
+        ear.close()
+    assert spoken >= 100, spoken  # 2 s at least of the greeting naming the queue
+    url = f"/api/v1/queues/{q.queue.id}/voicemail"
+    messages = wait_until(lambda: client.get(url, headers=heads).get_json(),
+                          what="the message in the queue's mailbox")
+    assert len(messages) == 1 and messages[0]["queue_id"] == q.queue.id
+    assert messages[0]["reason"] == "queue" and messages[0]["caller_number"] == CALLER
+    assert abs(messages[0]["duration"] - PCAP_SECONDS) <= 0.5, messages[0]["duration"]
+    assert client.get(BASE, headers=heads).get_json() == []  # not in bob's own mailbox
+    push = wait_until(lambda: [p for p in sink[0].after(token, 0, 0)
+                               if p["kind"] == "voicemail"], what="the member's push")
+    assert '"Support"' in push[0]["payload"]["queue"]
+    assert push[0]["payload"]["unread"] == "0"  # bob's own mailbox is still empty
+    assert q.ended("timed_out")

@@ -66,3 +66,21 @@ def leave_message(app, tenant_id: int, user_id: int, seconds: float = 3.0, *,
         return port.voicemail.leave(db, root, tenant_id, user_id, name,
                                     call_id=call_id, caller=caller, hit=hit,
                                     reason=box.reason, profile="Out of office")
+
+
+def leave_queue_message(app, tenant_id: int, queue_id: int, seconds: float = 3.0, *,
+                        caller: str = "+4791111111"):
+    """A message in a queue's mailbox as the gateway leaves it when the queue overflows."""
+    from api import gateway_port as port
+
+    root = app.config["SETTINGS"].voicemail_dir
+    with app.extensions["session_factory"]() as db:
+        box = port.voicemail.queue_mailbox(db, root, tenant_id, queue_id, "Support", "en")
+        if box.full:
+            return None
+        name, path = port.voicemail.new_file(root, tenant_id, None, queue_id)
+        with open(path, "wb") as f:
+            f.write(tone_wav(seconds))
+        return port.voicemail.leave(db, root, tenant_id, None, name, call_id=None,
+                                    caller=caller, hit=None, reason=box.reason,
+                                    profile=None, queue_id=queue_id)
