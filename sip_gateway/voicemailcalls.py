@@ -13,6 +13,8 @@ import logging
 import time
 from dataclasses import dataclass
 
+from sqlalchemy.exc import InterfaceError, OperationalError
+
 from api import gateway_port as port
 
 from .core.callmessages import StartVoicemail
@@ -21,6 +23,8 @@ from .core.voicemailcontrol import (Begin, Key, PlayFile, SaveMessage, Silence,
 
 log = logging.getLogger("sip_gateway")
 LISTEN_EVERY_S = 0.25
+FILE_AGAIN_S = (5, 15, 30, 60, 120, 300, 600, 900, 900, 900)  # a recorded message whose row
+                         # the database did not take is filed again for about an hour
 QUIET_LEVEL = 1          # the caller's level (0-255, linear: 255 is full scale) at or under
                          # which they are silent: below about -42 dBFS, a quiet line's hiss
 
@@ -143,13 +147,26 @@ def _save(session, _a: SaveMessage) -> None:
     caller, hit = (r.caller, r.hit) if r is not None else (None, None)
     profile = ((r.reason or {}).get("profile") if r is not None else None)
 
+    tries = iter(FILE_AGAIN_S)
+
     def write(db):
-        return port.voicemail.leave(db, root, step.tenant_id, step.user_id, side.file,
-                                    call_id=call_id, caller=caller, hit=hit,
-                                    reason=step.reason, profile=profile,
-                                    queue_id=step.queue_id)
+        try:
+            return port.voicemail.leave(db, root, step.tenant_id, step.user_id, side.file,
+                                        call_id=call_id, caller=caller, hit=hit,
+                                        reason=step.reason, profile=profile,
+                                        queue_id=step.queue_id)
+        except (OperationalError, InterfaceError) as exc:  # the database is unreachable
+            return exc
 
     def kept(left) -> None:  # on the recorder thread, after the commit
+        if isinstance(left, Exception):  # the audio is on disk: file its row later
+            delay = next(tries, None)
+            log.warning("voicemail not filed: the database is unreachable", extra={
+                "event": "voicemail_file_later", "call_id": call_id, "file": side.file,
+                "again_in_s": delay, "error": type(left).__name__})
+            if delay is not None:
+                gw.post(gw.start_timer, delay, file_it)
+            return
         if left is None:
             return
         log.info("voicemail left", extra={"event": "voicemail_left", "call_id": call_id,
@@ -168,4 +185,7 @@ def _save(session, _a: SaveMessage) -> None:
         if left.email:
             gw.pool.submit(port.voicemail.email_copy, left)
 
-    gw.recorder.submit(write, then=kept)
+    def file_it() -> None:
+        gw.recorder.submit(write, then=kept)
+
+    file_it()
