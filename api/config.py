@@ -34,6 +34,7 @@ class Settings:
     access_log: bool = False
     sip_realm: str = "pbx.local"          # the digest realm of devices' SIP credentials
     sip_registrar: str = "sip:127.0.0.1:5060"  # where phones register: the SIP edge
+    sip_edge_ctl: str = ""           # the edge's control socket (unix:/...): message-waiting lamps
     events_heartbeat_s: int = 15     # a comment line on an idle event stream
     events_replay_s: int = 600       # how far back Last-Event-ID can resume
     events_poll_ms: int = 200        # SQLite: how often a worker reads the outbox
@@ -63,6 +64,7 @@ class Settings:
         s.access_log = env.get("ACCESS_LOG", "0") == "1"
         s.sip_realm = env.get("SIP_REALM", s.sip_realm)
         s.sip_registrar = env.get("SIP_REGISTRAR", s.sip_registrar)
+        s.sip_edge_ctl = env.get("SIP_EDGE_CTL", s.sip_edge_ctl).strip()
         s.events_heartbeat_s = max(1, _int(env, "EVENTS_HEARTBEAT_S", s.events_heartbeat_s))
         s.events_replay_s = max(10, _int(env, "EVENTS_REPLAY_S", s.events_replay_s))
         s.events_poll_ms = max(20, _int(env, "EVENTS_POLL_MS", s.events_poll_ms))

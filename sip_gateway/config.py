@@ -109,6 +109,8 @@ class GatewayConfig:
     voicemail_dir: str = ""               # VOICEMAIL_DIR, shared with the API
     voicemail_max_s: float = 180.0        # the longest message
     voicemail_silence_s: float = 10.0     # this long without a sound ends a message
+    edge_ctl: str = ""                    # SIP_EDGE_CTL: the edge's control socket, for the
+    realm: str = "pbx.local"              # message-waiting lamps of phones registered there
     queue_uri: str = "sip:queue-{id}@127.0.0.1:5080"
     database_url: str = "sqlite:///var/pbx.db"
     gateway_id: str = ""
@@ -166,6 +168,8 @@ class GatewayConfig:
             voicemail_max_s=_seconds(env, "SIP_VOICEMAIL_MAX_S", cls.voicemail_max_s),
             voicemail_silence_s=_seconds(env, "SIP_VOICEMAIL_SILENCE_S",
                                          cls.voicemail_silence_s),
+            edge_ctl=env.get("SIP_EDGE_CTL", cls.edge_ctl).strip(),
+            realm=env.get("SIP_REALM", cls.realm),
             queue_uri=env.get("SIP_QUEUE_URI", cls.queue_uri),
             database_url=env.get("DATABASE_URL") or _default_database(),
             gateway_id=env.get("SIP_GATEWAY_ID") or f"{socket.gethostname()}:{port}",

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from api import gateway_port as port
+from api.voicemail.mwi import Lamps
 
 from .core.callmessages import StartVoicemail
 from .core.voicemailcontrol import (Begin, Key, PlayFile, SaveMessage, Silence,
@@ -182,6 +183,8 @@ def _save(session, _a: SaveMessage) -> None:
             return
         gw.notifier.voicemail(step.tenant_id, step.user_id, call_id, left.message_id, caller,
                               hit=hit, duration=left.duration_s, unread=left.unread)
+        if gw.cfg.edge_ctl and left.lamp is not None:  # the desk phones' lamps
+            gw.pool.submit(Lamps(gw.cfg.edge_ctl, gw.cfg.realm).light, left.lamp)
         if left.email:
             gw.pool.submit(port.voicemail.email_copy, left)
 

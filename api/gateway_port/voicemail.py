@@ -15,7 +15,7 @@ from ..accounts.models import Tenant, User
 from ..availability.routing import Plan
 from ..core.clock import now
 from ..queues.models import QueueMember
-from ..voicemail import audio, events, mail, services, spoken
+from ..voicemail import audio, events, mail, mwi, services, spoken
 from ..voicemail.models import VoicemailGreeting, VoicemailMessage
 from ..voicemail.storage import Store
 
@@ -50,6 +50,7 @@ class Left:
     who: str                        # the caller as the app names them
     language: str                   # the user's
     members: tuple = ()             # a queue's message: (member, their own unread count)
+    lamp: mwi.Lamp | None = None    # a user's message: their desk phones' message waiting
 
 
 def reason_of(plan: Plan) -> str:
@@ -128,10 +129,12 @@ def leave(db: Session, root: str, tenant_id: int, user_id: int | None, file: str
                     (hit or {}).get("name") or caller or "?", "en", members)
     user, tenant = db.get(User, user_id), db.get(Tenant, tenant_id)
     wants = bool(user and user.email and (user.settings or {}).get("voicemail_email"))
+    lamp = mwi.lamp(db, tenant_id, user_id)
     db.commit()
     who = (hit or {}).get("name") or caller or "?"
     return Left(row.id, duration / 1000, unread, user.email if wants else None, path, who,
-                user_language(user and user.language, None, tenant and tenant.language))
+                user_language(user and user.language, None, tenant and tenant.language),
+                lamp=lamp)
 
 
 def email_copy(left: Left) -> bool:

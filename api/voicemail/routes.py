@@ -38,11 +38,13 @@ UPLOAD = {"requestBody": {"required": True, "description": (
 
 
 def _badge(db, p) -> None:
-    """Every phone of the user shows the unread count that is now true (a badge-only push)."""
+    """Every phone of the user shows the unread count that is now true (a badge-only push),
+    and their desk phones' message-waiting lamps follow (`mwi`)."""
     notifier = current_app.extensions.get("push")
     if notifier is not None:
         notifier.voicemail_count(p.tenant_id, p.user_id,
                                  services.unread_count(db, p.tenant_id, p.user_id))
+    services.light_lamps(current_app, db, p.tenant_id, p.user_id)
 
 
 def streamed(path: str):

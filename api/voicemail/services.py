@@ -3,6 +3,7 @@ company's settings. Files go after the transaction that forgets them has committ
 come before the transaction that remembers them."""
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 from sqlalchemy import delete, func, select
@@ -12,7 +13,7 @@ from i18n import N_
 
 from ..core.clock import now
 from ..core.errors import NotFound, field_error
-from . import audio, events
+from . import audio, events, mwi
 from .models import VoicemailGreeting, VoicemailMessage, VoicemailSettings
 from .storage import Store
 
@@ -23,6 +24,19 @@ def store(app) -> Store:
     if found is None:
         found = app.extensions["voicemail_store"] = Store(app.config["SETTINGS"].voicemail_dir)
     return found
+
+
+def light_lamps(app, db: Session, tenant_id: int, user_id: int) -> None:
+    """The user's desk phones' message-waiting lamps (when the SIP edge is configured),
+    sent off the request's thread."""
+    settings_ = app.config["SETTINGS"]
+    if not settings_.sip_edge_ctl:
+        return
+    lamps = app.extensions.get("mwi")
+    if lamps is None:
+        lamps = app.extensions["mwi"] = mwi.Lamps(settings_.sip_edge_ctl, settings_.sip_realm)
+    threading.Thread(target=lamps.light, args=(mwi.lamp(db, tenant_id, user_id),),
+                     name="mwi", daemon=True).start()
 
 
 # -- the company's retention --------------------------------------------------------------

@@ -15,7 +15,7 @@ class Gateway:
     """The gateway's loop, recorder and notifier as `_save` uses them, run at once."""
 
     def __init__(self) -> None:
-        self.cfg = SimpleNamespace(voicemail_dir="/nonexistent")
+        self.cfg = SimpleNamespace(voicemail_dir="/nonexistent", edge_ctl="")
         self.delays, self.pushed = [], []
         self.recorder = SimpleNamespace(submit=lambda fn, then: then(fn(None)))
         self.notifier = SimpleNamespace(voicemail=lambda *a, **kw: self.pushed.append(kw))
