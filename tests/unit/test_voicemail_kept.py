@@ -1,5 +1,7 @@
-"""A message recorded while the database is unreachable stays on disk and its row is filed
-again later (on the gateway's timers) until the database takes it, then the push goes."""
+"""What the gateway does once a message is recorded: a message recorded while the database
+is unreachable stays on disk and its row is filed again later (on the gateway's timers)
+until the database takes it, then the push goes; a kept message lights the user's
+message-waiting lamps through the edge when one is configured."""
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -7,6 +9,7 @@ from types import SimpleNamespace
 from sqlalchemy.exc import OperationalError
 
 from api import gateway_port as port
+from api.voicemail import mwi
 from sip_gateway import voicemailcalls
 from sip_gateway.core.callmessages import LeaveMessage
 
@@ -15,7 +18,9 @@ class Gateway:
     """The gateway's loop, recorder and notifier as `_save` uses them, run at once."""
 
     def __init__(self) -> None:
-        self.cfg = SimpleNamespace(voicemail_dir="/nonexistent", edge_ctl="")
+        self.cfg = SimpleNamespace(voicemail_dir="/nonexistent", edge_ctl="", realm="pbx.local")
+        self.pool = SimpleNamespace(submit=lambda fn, *a: self.lit.append((fn, a)))
+        self.lit = []
         self.delays, self.pushed = [], []
         self.recorder = SimpleNamespace(submit=lambda fn, then: then(fn(None)))
         self.notifier = SimpleNamespace(voicemail=lambda *a, **kw: self.pushed.append(kw))
@@ -61,3 +66,23 @@ def test_filing_gives_up_after_the_last_try_without_a_push(monkeypatch):
     gw = Gateway()
     voicemailcalls._save(_session(gw), None)
     assert gw.delays == list(voicemailcalls.FILE_AGAIN_S) and gw.pushed == []
+
+
+def test_a_kept_message_lights_the_lamps_through_the_edge_when_it_is_configured(monkeypatch):
+    lamp = mwi.Lamp(("dev7",), 1, 0)
+    monkeypatch.setattr(port.voicemail, "leave", lambda *_a, **_kw: port.voicemail.Left(
+        5, 3.0, 1, None, "/x.wav", "+4791234567", "en", lamp=lamp))
+    gw = Gateway()
+    voicemailcalls._save(_session(gw), None)
+    assert gw.lit == []  # no edge configured: no lamps
+    gw.cfg.edge_ctl = "unix:/run/edge/kamailio.ctl"
+    voicemailcalls._save(_session(gw), None)
+    ((fn, args),) = gw.lit
+    assert fn.__self__.ctl == "unix:/run/edge/kamailio.ctl" and args == (lamp,)
+
+
+def test_the_summary_says_whether_messages_wait_and_how_many_new_and_old():
+    assert mwi.summary("sip:dev7@pbx.local", 2, 5) == (
+        "Messages-Waiting: yes\r\nMessage-Account: sip:dev7@pbx.local\r\n"
+        "Voice-Message: 2/5\r\n")
+    assert mwi.summary("sip:dev7@pbx.local", 0, 5).startswith("Messages-Waiting: no\r\n")
