@@ -334,3 +334,20 @@ def test_a_user_who_asked_for_it_gets_each_message_by_email_with_the_audio(
         assert w.getnframes() / w.getframerate() == pytest.approx(2.0, abs=0.01)
     client.put(f"{BASE}/settings", headers=h, json={"email_copy": False})
     assert port.voicemail.email_copy(_leave(app, db, company)) is False
+
+
+def test_the_message_waiting_lamp_counts_unheard_and_heard_and_names_registering_devices(
+        app, db, client, company):
+    from api.voicemail import mwi
+
+    uid = _uid(db, company.users["alice"])
+    r = client.post(f"/api/v1/users/{uid}/devices", headers=company.heads["admin"],
+                    json={"kind": "deskphone", "sip_uri": "sip:2101@pbx.example.com"})
+    assert r.status_code == 201, r.get_json()
+    username = r.get_json()["sip_credentials"]["username"]
+    first = _leave(app, db, company)
+    _leave(app, db, company)
+    _leave(app, db, company, who="bob")
+    client.patch(f"{BASE}/{first.message_id}", headers=company.heads["alice"],
+                 json={"heard": True})
+    assert mwi.lamp(db, company.tenant_id, uid) == mwi.Lamp((username,), 1, 1)
