@@ -83,13 +83,20 @@ def mailbox(db: Session, root: str, tenant_id: int, user_id: int, plan: Plan) ->
 
 def queue_mailbox(db: Session, root: str, tenant_id: int, queue_id: int, name: str,
                   language: str) -> Mailbox:
-    """A queue's mailbox, its overflow to voicemail: retention first, then the spoken
-    default naming the queue (in `language`, the one its callers hear)."""
-    if not services.make_room(db, Store(root), tenant_id, None, queue_id):
+    """A queue's mailbox, its overflow to voicemail: retention first, then the queue's
+    uploaded greeting, else the spoken default naming the queue (in `language`, the one its
+    callers hear)."""
+    files = Store(root)
+    if not services.make_room(db, files, tenant_id, None, queue_id):
         return Mailbox(tenant_id, None, True, "queue", language,
                        spoken.queue_full(name, language), queue_id=queue_id)
+    own = db.scalar(select(VoicemailGreeting.file).where(
+        VoicemailGreeting.tenant_id == tenant_id, VoicemailGreeting.queue_id == queue_id))
+    greeting = files.path(tenant_id, None, own, queue_id) if own is not None else None
     return Mailbox(tenant_id, None, False, "queue", language,
-                   spoken.queue_greeting(name, language), queue_id=queue_id)
+                   spoken.queue_greeting(name, language),
+                   greeting if greeting and os.path.exists(greeting) else None,
+                   queue_id=queue_id)
 
 
 def new_file(root: str, tenant_id: int, user_id: int | None, queue_id: int | None = None

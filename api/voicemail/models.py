@@ -50,13 +50,18 @@ class VoicemailMessage(TenantScoped, Base):
 
 
 class VoicemailGreeting(TenantScoped, Base):
-    """A user's own greeting for one situation (unavailable, busy, away)."""
+    """A user's own greeting for one situation (unavailable, busy, away), or a queue's for
+    its mailbox (kind unavailable)."""
 
     __tablename__ = "voicemail_greetings"
-    __table_args__ = (UniqueConstraint("user_id", "kind"),)
+    __table_args__ = (UniqueConstraint("user_id", "kind"),
+                      UniqueConstraint("queue_id", "kind"),
+                      CheckConstraint("(user_id IS NULL) <> (queue_id IS NULL)",
+                                      name="one_owner"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    queue_id: Mapped[int | None] = mapped_column(ForeignKey("queues.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(12))
     duration_ms: Mapped[int] = mapped_column(Integer)
     size: Mapped[int] = mapped_column(Integer)

@@ -5,7 +5,7 @@ Anyone else (another company, a colleague outside the queue) gets a 404, as for 
 does not exist."""
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -20,8 +20,11 @@ from ..core.request_db import db_session
 from ..queues.models import Queue
 from ..queues.services import is_member
 from . import services
-from .routes import AUDIO, streamed
-from .schemas import VoicemailMessageSchema, VoicemailQueryArgsSchema, VoicemailUpdateSchema
+from .routes import AUDIO, UPLOAD, streamed
+from .schemas import (GreetingSchema, VoicemailMessageSchema, VoicemailQueryArgsSchema,
+                      VoicemailUpdateSchema)
+
+KIND = "unavailable"  # a queue's mailbox has one greeting: nobody could answer
 
 blp = Blueprint("queue_voicemail", __name__, url_prefix="/api/v1/queues/<int:queue_id>/voicemail",
                 description="A queue's mailbox: messages callers left when the wait was over")
@@ -88,3 +91,32 @@ class QueueMessageAudio(MethodView):
         tenant_id, queue_id = _box(queue_id)
         row = services.get_message(db_session(), tenant_id, None, message_id, queue_id)
         return streamed(services.audio_path(services.store(current_app), row))
+
+
+@blp.route("/greeting")
+class QueueGreeting(MethodView):
+    @login_required(perms.MANAGE_QUEUES)
+    @blp.doc(**UPLOAD)
+    @blp.response(200, GreetingSchema)
+    def put(self, queue_id):
+        """Upload the greeting callers hear when the queue sends them to its mailbox
+        (queue administrators); bad audio is a 422."""
+        tenant_id, queue_id = _box(queue_id)
+        return services.save_greeting(db_session(), services.store(current_app), tenant_id,
+                                      None, KIND, request.get_data(cache=False), queue_id)
+
+    @login_required()
+    @blp.doc(responses=AUDIO)
+    def get(self, queue_id):
+        """Listen to the queue's greeting (WAV, with HTTP Range)."""
+        tenant_id, queue_id = _box(queue_id)
+        row = services.greeting(db_session(), tenant_id, None, KIND, queue_id)
+        return streamed(services.store(current_app).path(tenant_id, None, row.file, queue_id))
+
+    @login_required(perms.MANAGE_QUEUES)
+    @blp.response(204)
+    def delete(self, queue_id):
+        """Remove the queue's greeting: callers hear the spoken default naming the queue."""
+        tenant_id, queue_id = _box(queue_id)
+        services.delete_greeting(db_session(), services.store(current_app), tenant_id, None,
+                                 KIND, queue_id)

@@ -173,10 +173,16 @@ def _count(db: Session, box: tuple) -> int:
 
 # -- greetings ----------------------------------------------------------------------------------
 
-def greeting(db: Session, tenant_id: int, user_id: int, kind: str) -> VoicemailGreeting:
-    row = db.scalar(select(VoicemailGreeting).where(VoicemailGreeting.tenant_id == tenant_id,
-                                                    VoicemailGreeting.user_id == user_id,
-                                                    VoicemailGreeting.kind == kind))
+def _greeting_of(tenant_id: int, user_id: int | None, kind: str, queue_id: int | None):
+    owner = (VoicemailGreeting.user_id == user_id if user_id is not None
+             else VoicemailGreeting.queue_id == queue_id)
+    return (VoicemailGreeting.tenant_id == tenant_id, owner, VoicemailGreeting.kind == kind)
+
+
+def greeting(db: Session, tenant_id: int, user_id: int | None, kind: str,
+             queue_id: int | None = None) -> VoicemailGreeting:
+    row = db.scalar(select(VoicemailGreeting).where(
+        *_greeting_of(tenant_id, user_id, kind, queue_id)))
     if row is None:
         raise NotFound(N_("No {kind} greeting: callers hear the spoken default"),
                        values={"kind": kind})
@@ -189,33 +195,34 @@ def greetings(db: Session, tenant_id: int, user_id: int) -> list[VoicemailGreeti
         .order_by(VoicemailGreeting.kind)))
 
 
-def save_greeting(db: Session, files: Store, tenant_id: int, user_id: int, kind: str,
-                  raw: bytes) -> VoicemailGreeting:
+def save_greeting(db: Session, files: Store, tenant_id: int, user_id: int | None, kind: str,
+                  raw: bytes, queue_id: int | None = None) -> VoicemailGreeting:
+    """The user's (or, `user_id` None, the queue's) greeting of `kind`, replaced."""
     sound = audio.greeting(raw)
-    name = files.write(tenant_id, user_id, sound.data)
-    row = db.scalar(select(VoicemailGreeting).where(VoicemailGreeting.tenant_id == tenant_id,
-                                                    VoicemailGreeting.user_id == user_id,
-                                                    VoicemailGreeting.kind == kind))
+    name = files.write(tenant_id, user_id, sound.data, queue_id)
+    row = db.scalar(select(VoicemailGreeting).where(
+        *_greeting_of(tenant_id, user_id, kind, queue_id)))
     old = row.file if row is not None else None
     if row is None:
-        row = VoicemailGreeting(tenant_id=tenant_id, user_id=user_id, kind=kind)
+        row = VoicemailGreeting(tenant_id=tenant_id, user_id=user_id, queue_id=queue_id,
+                                kind=kind)
         db.add(row)
     row.file, row.size, row.duration_ms, row.updated_at = (
         name, len(sound.data), sound.duration_ms, now())
     try:
         db.commit()
     except Exception:
-        files.remove(tenant_id, user_id, name)
+        files.remove(tenant_id, user_id, name, queue_id)
         raise
     if old:
-        files.remove(tenant_id, user_id, old)
+        files.remove(tenant_id, user_id, old, queue_id)
     return row
 
 
-def delete_greeting(db: Session, files: Store, tenant_id: int, user_id: int, kind: str
-                    ) -> None:
-    row = greeting(db, tenant_id, user_id, kind)
+def delete_greeting(db: Session, files: Store, tenant_id: int, user_id: int | None, kind: str,
+                    queue_id: int | None = None) -> None:
+    row = greeting(db, tenant_id, user_id, kind, queue_id)
     name = row.file
     db.delete(row)
     db.commit()
-    files.remove(tenant_id, user_id, name)
+    files.remove(tenant_id, user_id, name, queue_id)

@@ -43,9 +43,10 @@ class Store:
         os.makedirs(self.user_dir(tenant_id, user_id, queue_id), mode=0o750, exist_ok=True)
         return name, self.path(tenant_id, user_id, name, queue_id)
 
-    def write(self, tenant_id: int, user_id: int, data: bytes) -> str:
-        """Store `data` as a new file of the user; its name."""
-        name, path = self.new_path(tenant_id, user_id)
+    def write(self, tenant_id: int, user_id: int | None, data: bytes,
+              queue_id: int | None = None) -> str:
+        """Store `data` as a new file of the user (or queue); its name."""
+        name, path = self.new_path(tenant_id, user_id, queue_id)
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".up-")
         try:
             with os.fdopen(fd, "wb") as f:

@@ -118,3 +118,32 @@ def test_a_full_queue_mailbox_records_nothing_and_says_so(app, client, setup):
                                            setup["company"].tenant_id, setup["qid"],
                                            "Support", "en")
     assert box.full and box.text.startswith("The mailbox of Support is full")
+
+
+def test_a_queue_administrator_uploads_the_queue_greeting_that_callers_then_hear(
+        app, client, setup):
+    from api import gateway_port as port
+    from tests.support.voicemail import tone_wav
+
+    url, admin = setup["url"] + "/greeting", setup["admin"]
+    root, tenant = app.config["SETTINGS"].voicemail_dir, setup["company"].tenant_id
+
+    def mailbox():
+        with app.extensions["session_factory"]() as db:
+            return port.voicemail.queue_mailbox(db, root, tenant, setup["qid"], "Support", "en")
+
+    assert mailbox().greeting is None  # the spoken default naming the queue
+    assert client.put(url, headers=setup["heads"]["alice"], data=tone_wav(2.0)
+                      ).status_code == 403  # a member listens, administrators change it
+    assert client.put(url, headers=admin, data=b"not audio").status_code == 422
+    r = client.put(url, headers=admin, data=tone_wav(2.0))
+    assert r.status_code == 200, r.get_json()
+    path = mailbox().greeting
+    assert path and os.path.exists(path)
+    played = client.get(url, headers=setup["heads"]["alice"])
+    assert played.status_code == 200 and played.data[:4] == b"RIFF"
+    stranger = auth(client, make_company(app).admin_mobile)
+    assert client.get(url, headers=stranger).status_code == 404
+    assert client.put(url, headers=stranger, data=tone_wav(2.0)).status_code == 404
+    assert client.delete(url, headers=admin).status_code == 204
+    assert mailbox().greeting is None and not os.path.exists(path)
