@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from api import gateway_port as port
-from api.voicemail.mwi import Lamps
 
 from .core.callmessages import StartVoicemail
 from .core.voicemailcontrol import (Begin, Key, PlayFile, SaveMessage, Silence,
@@ -184,7 +183,7 @@ def _save(session, _a: SaveMessage) -> None:
         gw.notifier.voicemail(step.tenant_id, step.user_id, call_id, left.message_id, caller,
                               hit=hit, duration=left.duration_s, unread=left.unread)
         if gw.cfg.edge_ctl and left.lamp is not None:  # the desk phones' lamps
-            gw.pool.submit(Lamps(gw.cfg.edge_ctl, gw.cfg.realm).light, left.lamp)
+            gw.pool.submit(port.voicemail.Lamps(gw.cfg.edge_ctl, gw.cfg.realm).light, left.lamp)
         if left.email:
             gw.pool.submit(port.voicemail.email_copy, left)
 

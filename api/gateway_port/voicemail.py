@@ -17,7 +17,9 @@ from ..core.clock import now
 from ..queues.models import QueueMember
 from ..voicemail import audio, events, mail, mwi, services, spoken
 from ..voicemail.models import VoicemailGreeting, VoicemailMessage
+from ..voicemail.mwi import Lamps  # noqa: F401 (re-exported to the gateway)
 from ..voicemail.storage import Store
+
 
 log = logging.getLogger("sip_gateway")
 MIN_MESSAGE_MS = 1000
