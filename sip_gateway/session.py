@@ -9,10 +9,10 @@ import logging
 import time
 import wave
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
-from . import actions, callrecords, pusher, queuecalls, transfers, voicemailcalls
+from . import actions, callrecords, pusher, queuecalls, transferleg, transfers, voicemailcalls
 from .core import callcontrol as cc, queuecontrol, voicemailcontrol
 from .sipmsg import (diversion_headers, forwarded_headers, identity_user, safe_display,
                      safe_user)
@@ -42,6 +42,7 @@ class TransferSide:
     connect: tuple[int, int] | None = None  # user and target legs to connect once both have media
     hold_tone: bool = False                # the held caller hears the hold music
     leg_music: object = None               # the player of the music a held called party hears
+    leg_sip_id: str | None = None          # the target leg's Call-ID
 
 
 @dataclass
@@ -84,20 +85,20 @@ class CallSession:
         self.transfer = TransferSide()
         self.queue_member = QueueMemberSide()
         self.voicemail = None  # voicemailcalls.VoicemailSide once voicemail takes the call
+        self.push_round = 0                # a call that came back rings under a new push id
 
     @property
     def sip_id(self) -> str:
         return self.msg.call_id
 
+    @property
+    def push_id(self) -> str:
+        """The call id its user's pushes carry: the Call-ID, then one per ringing again."""
+        return self.sip_id if not self.push_round else f"{self.sip_id};back={self.push_round}"
+
     def log_extra(self, **kw) -> dict:
         """A log record's fields for this call."""
         return {"call_id": self.sip_id, **kw}
-
-    def mark_transferred_by(self, by: dict) -> None:
-        """A colleague transferred this call here: its push and call log name them."""
-        r = self.route_info
-        if r is not None:
-            self.route_info = replace(r, context={**(r.context or {}), "transferred_by": by})
 
     # -- inputs --------------------------------------------------------------------------
     def route(self) -> None:
@@ -108,7 +109,10 @@ class CallSession:
     def routed(self, route) -> None:
         if self.cc.over:
             return
+        route, refused = transferleg.arriving(self, route)
         self.route_info = route
+        if refused is not None:
+            return self.feed(RouteFailed(refused))
         if route.status != 200 or route.plan is None:
             log.info("call refused", extra=self.log_extra(event="call_refused",
                                                        status=route.status))
@@ -216,7 +220,7 @@ class CallSession:
         log.info("push", extra=self.log_extra(
             event="push", kind=a.kind, reason=a.reason,
             since_invite_ms=round((time.monotonic() - self.invite_at) * 1000, 3)))
-        pusher.send(self.gw.notifier, a.kind, a.reason, self.route_info, self.sip_id)
+        pusher.send(self.gw.notifier, a.kind, a.reason, self.route_info, self.push_id)
 
     def _dial(self, a: Dial) -> None:
         r = self.route_info
@@ -350,6 +354,13 @@ class CallSession:
                 pass
 
     # -- the user and the end ------------------------------------------------------------
+    def hold_user(self) -> None:
+        """The call keeps its user busy again (it came back to them)."""
+        r = self.route_info
+        if not self.counted and r is not None and r.user_id is not None:
+            self.counted = True
+            self.gw.busy[r.user_id] = self.gw.busy.get(r.user_id, 0) + 1
+
     def release_user(self) -> None:
         """The call no longer keeps its user busy (it ended, or was transferred away)."""
         gw, r = self.gw, self.route_info

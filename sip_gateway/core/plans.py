@@ -121,5 +121,26 @@ def outbound_plan(uri: str, display_number: str | None) -> CallPlan:
                               CONNECT_TIMEOUT, devices=False),), push=False)
 
 
+# what the caller's side of a with-return transfer hears when the target's plan would not
+# ring the target's own devices: busy (their when-busy rule applied) or not available (Do not
+# disturb, a voicemail profile, a meeting that forwards), and when their devices ring out
+TRANSFER_BUSY, TRANSFER_UNAVAILABLE, TRANSFER_NO_ANSWER = 486, 480, 408
+
+
+def with_return_plan(plan: CallPlan, timeout: float) -> CallPlan | int:
+    """A transfer with return rings the target's own devices, never their voicemail or
+    forwarding: the devices of the plan's first ring step, for `timeout` seconds (then 408,
+    the transfer's no answer), or, when the plan would not ring them first (announcements
+    aside), the status that sends the call back at once with the reason."""
+    for step in plan.steps:
+        if isinstance(step, Announce):
+            continue
+        if isinstance(step, RingStep) and step.devices:
+            return CallPlan((RingStep(step.targets, max(1, round(timeout)), devices=True),
+                             Reject(TRANSFER_NO_ANSWER)), push=plan.push)
+        break
+    return TRANSFER_BUSY if plan.busy else TRANSFER_UNAVAILABLE
+
+
 def message_plan(text: str, language: str) -> CallPlan:
     return CallPlan((PlayMessage(text, language),), push=False)

@@ -35,7 +35,11 @@ from .callmessages import (Bridge, CallerHungUp, CancelLeg, CancelTimer, Command
 from .machine import Machine, go
 
 METHODS = ("with_return", "blind", "attended")
-REASONS = {486: "busy", 600: "busy", 603: "declined", 404: "not_found", 480: "unavailable"}
+# why a target leg failed, told apart for the "came back" push: the target's devices rang out
+# (408), were busy (486, 600: a phone in a call, or their when-busy rule), someone declined
+# (603), their plan would not ring them (480) or the number does not exist (404)
+REASONS = {408: "no_answer", 486: "busy", 600: "busy", 603: "declined", 404: "not_found",
+           410: "not_found", 480: "unavailable"}
 
 
 class State(enum.Enum):
