@@ -320,9 +320,13 @@ class CallSession:
             self._start_player()
 
     def _start_player(self) -> None:
+        """Play the announcement waiting for the caller's media, once: answering the caller
+        (183/200) can report the media at once, which starts it before `play_ready` would."""
         import pjsua2 as pj
 
         path, self.pending_play = self.pending_play, None
+        if path is None:
+            return
         with wave.open(path) as w:
             seconds = w.getnframes() / float(w.getframerate())
         player = pj.AudioMediaPlayer()
