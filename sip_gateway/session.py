@@ -111,12 +111,10 @@ class CallSession:
             return
         route, refused = transferleg.arriving(self, route)
         self.route_info = route
-        if refused is not None:
-            return self.feed(RouteFailed(refused))
-        if route.status != 200 or route.plan is None:
-            log.info("call refused", extra=self.log_extra(event="call_refused",
-                                                       status=route.status))
-            return self.feed(RouteFailed(route.status))
+        if refused is not None or route.status != 200 or route.plan is None:
+            status = refused or route.status
+            log.info("call refused", extra=self.log_extra(event="call_refused", status=status))
+            return self.feed(RouteFailed(status))
         log.info("call routed", extra=self.log_extra(
             event="call_routed", user_id=route.user_id, source=route.source,
             via_main_number=route.via_main_number, caller=route.caller,

@@ -17,7 +17,7 @@ from api.core.clock import now
 from tests.integration.test_sip_gateway import (  # noqa: F401 (fixtures shared, not copied)
     CALLER, User, call, final_status, gateway, gateway_settles, peers, ports, sink)
 from tests.integration.test_sip_transfer import Transfer
-from tests.support.sip import sip_tools_missing, wait_until
+from tests.support.sip import header, sip_tools_missing, wait_until
 
 pytestmark = [pytest.mark.skipif(sip_tools_missing() is not None,
                                  reason=sip_tools_missing() or ""), pytest.mark.once]
@@ -42,10 +42,13 @@ def _transfer_to(t: Transfer, bob: U, timeout_s: int = 20) -> dict:
     return r.get_json()
 
 
-def _pushes(sink, token: str, kind: str, n: int = 1) -> list[dict]:
+def _pushes(sink, t: Transfer, kind: str, n: int = 1) -> list[dict]:
+    """This call's pushes of `kind` to the transferring user, once there are `n`."""
+    invite = next(x for d, _, x in t.trunk.messages() if d == "sent" and x.startswith("INVITE"))
+    call_id = header(invite, "Call-ID")
     return wait_until(lambda: (lambda p: p if len(p) >= n else None)(
-        [p for p in sink[0].after(token, 0, 0) if p["kind"] == kind]),
-        what=f"{n} {kind} push(es)")
+        [p for p in sink[0].after(t.token, 0, 0) if p["kind"] == kind
+         and (p.get("call_id") or "").startswith(call_id)]), what=f"{n} {kind} push(es)")
 
 
 def test_a_colleague_in_a_meeting_sends_the_call_back_at_once_and_never_to_voicemail(
@@ -62,7 +65,7 @@ def test_a_colleague_in_a_meeting_sends_the_call_back_at_once_and_never_to_voice
     assert t.state(transfer, "returned")["reason"] == "unavailable"
     assert wait_until(lambda: len(t.soft.received("INVITE")) == 2,
                       what="my phone to ring again")
-    why = _pushes(sink, t.token, "transfer_returned")[0]["payload"]["why"]
+    why = _pushes(sink, t, "transfer_returned")[0]["payload"]["why"]
     assert f"{bob.full_name} is in a meeting until" in why
     assert t.trunk.wait() == 0 and t.soft.wait() == 0
     assert final_status(t.trunk) == 200
@@ -88,10 +91,10 @@ def test_an_unanswered_colleague_comes_back_as_no_answer_and_the_user_is_free_me
     got = t.state(transfer, "returned")
     assert got["reason"] == "no_answer" and got["call_id"] is None
     # the transfer's own leg ringing Bob is not "another call"
-    why = _pushes(sink, t.token, "transfer_returned")[0]["payload"]["why"]
+    why = _pushes(sink, t, "transfer_returned")[0]["payload"]["why"]
     assert why == f"{bob.full_name} did not answer"
     # the call rings me again with a new who's-calling push that says it came back
-    first, again = _pushes(sink, t.token, "incoming_call", 2)[:2]
+    first, again = _pushes(sink, t, "incoming_call", 2)[:2]
     assert again["call_id"] != first["call_id"]
     back = json.loads(again["payload"]["context"])["returned"]
     assert back == {"transfer_id": transfer["id"], "reason": "no_answer",
