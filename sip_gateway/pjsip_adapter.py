@@ -330,10 +330,14 @@ class Adapter:
             self.acc.modify(self._acfg)
             self._from_user = key
 
-    def op(self, status: int = 0):
+    def op(self, status: int = 0, headers=()):
         op = pj.CallOpParam(True)
         if status:
             op.statusCode = status
+        for name, value in headers:
+            h = pj.SipHeader()
+            h.hName, h.hValue = name, value
+            op.txOption.headers.append(h)
         return op
 
     def respond(self, call: _Call, status: int) -> None:

@@ -23,6 +23,7 @@ from .core.callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, C
                            TimerFired)
 
 log = logging.getLogger("sip_gateway")
+ANSWERED_ELSEWHERE = (("Reason", 'SIP;cause=200;text="Call completed elsewhere"'),)  # RFC 3326
 # the states in which an announcement rendered in the background is still wanted
 PLAYS = (cc.State.ANNOUNCING, cc.State.PLAYING, queuecontrol.State.CONFIRMING,
          voicemailcontrol.State.GREETING)
@@ -232,7 +233,7 @@ class CallSession:
     def _cancel_leg(self, a: CancelLeg) -> None:
         leg = self.legs.get(a.leg)
         if self.gw.alive(leg):
-            leg.hangup(self.gw.op())
+            leg.hangup(self.gw.op(headers=ANSWERED_ELSEWHERE if a.elsewhere else ()))
 
     def _ring_caller(self, _a: RingCaller) -> None:
         self.gw.respond(self.caller, 180)

@@ -4,7 +4,8 @@ Softphones and desk phones are dialled at their SIP addresses, mobiles (MEX), ex
 main numbers through the trunk, voicemail at its configured SIP address, a colleague and a
 queue with a number through this gateway again (so the colleague's own plan or the queue's
 handling applies; a queue without a number at the queue service's address). Legs to a
-destination other than the user's devices carry the originally called number (Diversion).
+destination other than the user's devices, and a mobile rung through the trunk, carry the
+originally called number (Diversion).
 """
 from __future__ import annotations
 
@@ -75,9 +76,13 @@ def call_plan(plan, called: str, uris: dict, colleague_numbers: dict | None = No
         if step.action == "announce":
             steps.append(Announce(step.text or "", step.language or plan.language))
         elif step.action == "ring":
+            # a mobile rung through the trunk (MEX) is a forwarded leg to the carrier: it
+            # carries the number called (Diversion, History-Info) like any other
             targets = tuple(
-                Target(t.kind, t.address if t.address.startswith("sip")
-                       else to_trunk(uris, t.address), t.delay,
+                Target(t.kind, t.address, t.delay,
+                       ring_for=None if t.stop is None else t.stop - t.delay)
+                if t.address.startswith("sip") else
+                Target(t.kind, to_trunk(uris, t.address), t.delay, diverted_from=called,
                        ring_for=None if t.stop is None else t.stop - t.delay)
                 for t in step.targets if t.address)
             if targets:
