@@ -322,13 +322,21 @@ class Adapter:
         return call
 
     def _set_from(self, user: str, display: str | None = None) -> None:
-        """`display` is already safe to quote (`sipmsg.safe_display`)."""
+        """`display` is already safe to quote (`sipmsg.safe_display`); a name pjsip will not
+        take costs the name, never the call."""
         key = (user, display)
-        if key != self._from_user:
-            uri = f"sip:{user}@{self.contact_host}"
-            self._acfg.idUri = f'"{display}" <{uri}>' if display else uri
+        if key == self._from_user:
+            return
+        uri = f"sip:{user}@{self.contact_host}"
+        self._acfg.idUri = f'"{display}" <{uri}>' if display else uri
+        try:
             self.acc.modify(self._acfg)
-            self._from_user = key
+        except pj.Error:
+            if not display:
+                raise
+            log.warning("display name refused", extra={"event": "display_name_refused"})
+            return self._set_from(user, None)
+        self._from_user = key
 
     def op(self, status: int = 0, headers=()):
         op = pj.CallOpParam(True)

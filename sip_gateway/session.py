@@ -14,8 +14,8 @@ from datetime import datetime
 
 from . import actions, callrecords, pusher, queuecalls, transferleg, transfers, voicemailcalls
 from .core import callcontrol as cc, queuecontrol, voicemailcontrol
-from .sipmsg import (diversion_headers, forwarded_headers, identity_user, safe_display,
-                     safe_user)
+from .sipmsg import (diversion_headers, display_name, forwarded_headers, identity_user,
+                     safe_display, safe_user)
 from .core.callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, CancelTimer,
                            CommandDone, Dial, Failed, HangupCaller, LegAnswered, LegFailed,
                            LegHungUp, LegProgress, Play, PlaybackDone, Push,
@@ -23,6 +23,7 @@ from .core.callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, C
                            TimerFired)
 
 log = logging.getLogger("sip_gateway")
+PHONES = ("softphone", "deskphone")
 ANSWERED_ELSEWHERE = (("Reason", 'SIP;cause=200;text="Call completed elsewhere"'),)  # RFC 3326
 # the states in which an announcement rendered in the background is still wanted
 PLAYS = (cc.State.ANNOUNCING, cc.State.PLAYING, queuecontrol.State.CONFIRMING,
@@ -227,8 +228,11 @@ class CallSession:
         log.info("dialling", extra=self.log_extra(event="dial", leg=a.leg, kind=a.target.kind,
                                                   uri=a.target.uri))
         shown = safe_user(a.target.from_number or (r.caller if r else None))
-        self.legs[a.leg] = self.gw.dial(self, a.leg, a.target.uri, headers, shown,
-                                        safe_display(a.target.from_display))
+        # the user's own phones show who is calling by name (unless the target says what)
+        display = safe_display(a.target.from_display) or (
+            display_name(r.hit, r.caller) if r is not None and shown and
+            a.target.kind in PHONES else None)
+        self.legs[a.leg] = self.gw.dial(self, a.leg, a.target.uri, headers, shown, display)
 
     def _cancel_leg(self, a: CancelLeg) -> None:
         leg = self.legs.get(a.leg)
