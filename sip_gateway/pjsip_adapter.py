@@ -89,8 +89,8 @@ class _Call(pj.Call):
     def onCallMediaState(self, prm) -> None:
         try:
             info = self.getInfo()
-            active = any(m.type == pj.PJMEDIA_TYPE_AUDIO and
-                         m.status == pj.PJSUA_CALL_MEDIA_ACTIVE for m in info.media)
+            audio = [m.status for m in info.media if m.type == pj.PJMEDIA_TYPE_AUDIO]
+            active = pj.PJSUA_CALL_MEDIA_ACTIVE in audio
             if active and not self.media_on:
                 self.media_on = True
                 if self.session is not None:

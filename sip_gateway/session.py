@@ -12,7 +12,8 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import actions, callrecords, pusher, queuecalls, transferleg, transfers, voicemailcalls
+from . import (actions, callrecords, phonehold, pusher, queuecalls, transferleg, transfers,
+               voicemailcalls)
 from .core import callcontrol as cc, queuecontrol, voicemailcontrol
 from .sipmsg import (diversion_headers, display_name, forwarded_headers, identity_user,
                      safe_display, safe_user)
@@ -88,6 +89,7 @@ class CallSession:
         self.queue_member = QueueMemberSide()
         self.voicemail = None  # voicemailcalls.VoicemailSide once voicemail takes the call
         self.push_round = 0                # a call that came back rings under a new push id
+        self.phone_held = False            # the phone holds the caller (hears hold music)
 
     @property
     def sip_id(self) -> str:
@@ -161,6 +163,8 @@ class CallSession:
 
     def leg_held(self, call, held: bool) -> None:
         callrecords.leg_held(self, call.leg, held)
+        if call.leg is not None:   # the user's phone holds the caller: music meanwhile
+            phonehold.leg_held(self, call, held)
 
     def timer_fired(self, name: str, token: int) -> None:
         if self.timers.get(name) == token:
@@ -249,6 +253,7 @@ class CallSession:
 
     def _bridge(self, a: Bridge) -> None:
         transfers.hold_tone(self, on=False)  # the caller talks to someone again: music stops
+        self.phone_held = False
         self.bridge_leg = a.leg
         self._connect()
 

@@ -136,13 +136,16 @@ def with_return_plan(plan: CallPlan, timeout: float) -> CallPlan | int:
     """A transfer with return rings the target's own devices, never their voicemail or
     forwarding: the devices of the plan's first ring step, for `timeout` seconds (then 408,
     the transfer's no answer), or, when the plan would not ring them first (announcements
-    aside), the status that sends the call back at once with the reason."""
+    aside), the status that sends the call back at once with the reason: 486 busy (their
+    when-busy rule, or a busy tone), else 480 not available."""
     for step in plan.steps:
         if isinstance(step, Announce):
             continue
         if isinstance(step, RingStep) and step.devices:
             return CallPlan((RingStep(step.targets, max(1, round(timeout)), devices=True),
                              Reject(TRANSFER_NO_ANSWER)), push=plan.push)
+        if isinstance(step, Reject) and step.status == TRANSFER_BUSY:
+            return TRANSFER_BUSY   # their plan answers busy (a busy tone)
         break
     return TRANSFER_BUSY if plan.busy else TRANSFER_UNAVAILABLE
 

@@ -43,6 +43,10 @@ def test_a_colleague_whose_when_busy_rule_applies_sends_the_call_back_as_busy():
     assert REASONS[status] == "busy"
 
 
+def test_a_colleague_whose_plan_answers_with_a_busy_tone_sends_the_call_back_as_busy():
+    assert REASONS[plans.with_return_plan(CallPlan((Reject(486),)), 20)] == "busy"
+
+
 def test_declined_busy_no_answer_and_not_available_are_told_apart():
     assert [REASONS[s] for s in (603, 486, 408, 480)] == ["declined", "busy", "no_answer",
                                                           "unavailable"]
