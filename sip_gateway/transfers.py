@@ -158,7 +158,8 @@ def state(session, a: TransferState) -> None:
     gw.recorder.submit(transfer_progress, a.transfer_id, a.state, a.reason)
     if a.state == "ringing":
         transferleg.remember(session)
-        if (session.transfer.order or {}).get("method") != "attended":
+        control = session.cc.transfer.control
+        if control is not None and not control.user_present:
             transferleg.user_free(session)   # the user's leg is gone: free at once
     if a.state == "returned":
         transferleg.comes_back(session, a.reason)

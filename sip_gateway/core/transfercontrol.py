@@ -252,6 +252,7 @@ class TransferControl(Machine):
     def on_user_gone_ringing(self, _ev) -> None:
         self.user_present = False   # attended, target not answered: now with return
         self.method = "with_return"
+        self.do(TransferState(self.transfer_id, "ringing", "user_hung_up"))  # the user is free
 
     def on_user_gone_consulting(self, _ev) -> State:
         self.user_present = False
