@@ -59,7 +59,7 @@ def test_a_caller_in_national_format_is_found_by_whos_calling(
         app, db, client, gateway, peers, sink):
     user = User(app, db, client)
     r = client.post("/api/v1/directory/contacts", headers=auth(client, user.company.admin_mobile),
-                    json={"name": "Kari Nordmann", "numbers": [{"number": CALLER,
+                    json={"name": "Kåre Ødegård", "numbers": [{"number": CALLER,
                                                                 "label": "work"}]})
     assert r.status_code == 201, r.get_json()
     soft = peers("soft", "phone_answer.xml", "-d", "500")  # rings: the push is still relevant
@@ -69,10 +69,10 @@ def test_a_caller_in_national_format_is_found_by_whos_calling(
     trunk = call(peers, gateway, user.office, caller=CALLER[3:])
     assert trunk.wait() == 0 and soft.wait() == 0
     caller = _pushed_caller(sink, token)
-    assert (caller["number"], caller["name"]) == (CALLER, "Kari Nordmann")
+    assert (caller["number"], caller["name"]) == (CALLER, "Kåre Ødegård")
     # the phone shows the same name: the display name of the From it gets
     assert header(soft.received("INVITE")[0], "From").startswith(
-        f'"Kari Nordmann" <sip:{CALLER}@')
+        f'"Kåre Ødegård" <sip:{CALLER}@')
 
 
 @pytest.mark.once
