@@ -366,13 +366,6 @@ class CallSession:
                 pass
 
     # -- the user and the end ------------------------------------------------------------
-    def hold_user(self) -> None:
-        """The call keeps its user busy again (it came back to them)."""
-        r = self.route_info
-        if not self.counted and r is not None and r.user_id is not None:
-            self.counted = True
-            self.gw.busy[r.user_id] = self.gw.busy.get(r.user_id, 0) + 1
-
     def release_user(self) -> None:
         """The call no longer keeps its user busy (it ended, or was transferred away)."""
         gw, r = self.gw, self.route_info

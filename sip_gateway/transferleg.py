@@ -74,7 +74,9 @@ def comes_back(session, reason: str) -> None:
     from api.gateway_port import call_transferring
 
     order, r = session.transfer.order or {}, session.route_info
-    session.hold_user()
+    if not session.counted and r is not None and r.user_id is not None:
+        session.counted = True   # busy with it again (`release_user` undoes it)
+        session.gw.busy[r.user_id] = session.gw.busy.get(r.user_id, 0) + 1
     live = session.live
     session.gw.recorder.submit(lambda db: live.id and call_transferring(db, live.id, False))
     session.push_round += 1
