@@ -14,7 +14,8 @@ from .events import (CALL_ENDED, INCOMING_CALL, MISSED_CALL, TEST, TRANSFER_RETU
 from .ports import Sender
 
 HIT_FIELDS = ("name", "company", "title", "department", "source")
-CONTEXT_FIELDS = ("queue", "main_number", "transferred_by", "last_spoke_to", "callback")
+CONTEXT_FIELDS = ("queue", "main_number", "transferred_by", "returned", "last_spoke_to",
+                  "callback")
 REASON_FIELDS = ("profile", "rule", "dialled")  # dialled: office, mobile, main or short
 CALL_ENDED_TTL_S = 30.0
 MISSED_TTL_S = 24 * 3600.0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from . import transfers
 from .core.callmessages import LogCall, WriteState
 
 log = logging.getLogger("sip_gateway")
@@ -14,8 +13,6 @@ def write_state(session, a: WriteState) -> None:
     from api import gateway_port as port
     from api.gateway_port import now
 
-    if a.state == "ringing":  # a call a colleague transferred here: before its first push
-        transfers.mark_transferred(session)
     r, rec, live = session.route_info, session.gw.recorder, session.live
     if r is None or r.user_id is None or r.direction == "feature":
         return

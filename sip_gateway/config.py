@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from .core import numbers
 
 KINDS = ("carrier", "mex", "phones", "edge")
+PAI = ("ignored", "trusted")   # a peer's P-Asserted-Identity (see `Trunk.pai`)
 
 
 def _default_voicemail_dir() -> str:
@@ -44,12 +45,17 @@ class Trunk:
     `carrier`; the edge strips both headers from what it receives).
     `country`: numbers without a country code are read in it. `number_format`:
     how numbers are written when this peer is the outbound trunk (`e164`, `national`, `00`).
+    `pai`: `trusted` when the peer is in the gateway's trust domain (RFC 3325: a carrier that
+    asserts the caller's network-verified number in P-Asserted-Identity, while From is
+    whatever the caller wrote): that number is the caller shown; `ignored` (the default) for
+    any other peer, whose P-Asserted-Identity nobody vouches for.
     """
 
     address: str
     kind: str = "carrier"
     country: str = "NO"
     number_format: str = "e164"
+    pai: str = "ignored"
 
 
 def parse_trunks(text: str, country: str) -> tuple[Trunk, ...]:
@@ -60,15 +66,15 @@ def parse_trunks(text: str, country: str) -> tuple[Trunk, ...]:
         if not entry:
             continue
         address, *params = [p.strip() for p in entry.split(";")]
-        values = {"kind": "carrier", "country": country, "format": "e164"}
+        values = {"kind": "carrier", "country": country, "format": "e164", "pai": "ignored"}
         for param in params:
             key, sep, value = param.partition("=")
             if not sep or key.strip().lower() not in values:
                 raise ValueError(f"SIP_TRUNKS entry {entry!r}: unknown option {param!r} "
-                                 "(kind, country, format)")
+                                 "(kind, country, format, pai)")
             values[key.strip().lower()] = value.strip()
         trunk = Trunk(address, values["kind"].lower(), values["country"].upper(),
-                      values["format"].lower())
+                      values["format"].lower(), values["pai"].lower())
         _check(entry, trunk)
         out.append(trunk)
     return tuple(out)
@@ -81,6 +87,8 @@ def _check(entry: str, trunk: Trunk) -> None:
         raise ValueError(f"SIP_TRUNKS entry {entry!r}: kind must be one of {', '.join(KINDS)}")
     if not numbers.valid_country(trunk.country):
         raise ValueError(f"SIP_TRUNKS entry {entry!r}: {trunk.country!r} is no country code")
+    if trunk.pai not in PAI:
+        raise ValueError(f"SIP_TRUNKS entry {entry!r}: pai must be one of {', '.join(PAI)}")
     if trunk.number_format not in numbers.FORMATS:
         raise ValueError(f"SIP_TRUNKS entry {entry!r}: format must be one of "
                          f"{', '.join(numbers.FORMATS)}")

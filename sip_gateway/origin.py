@@ -1,7 +1,9 @@
 """Who a call is from, decided by the peer it came from, never by From alone (pure).
 
 A carrier's callers are outsiders whatever number they show: their From is the number shown
-(read in the carrier's country), and nothing they send names a user. A mobile operator's MEX
+(read in the carrier's country), or the P-Asserted-Identity of a carrier configured as
+trusted (`pai=trusted`, RFC 3325 trust domain; any other peer's is ignored), and nothing
+they send names a user. A mobile operator's MEX
 peer and the users' own phones are trusted: their asserted identity (P-Asserted-Identity,
 else From) is the caller, and may be a user's own phone (the store looks it up: a mobile at a
 MEX peer; office number or mobile from the phones). `Privacy: id` (RFC 3325; also `user`,
@@ -30,6 +32,8 @@ class Origin:
     asserted: str | None = None     # the user part of P-Asserted-Identity
     private: bool = False           # Privacy asks to withhold the caller's number
     diversion: str | None = None    # the user part of Diversion: the number first called
+    pai_trusted: bool = False       # a carrier in the trust domain: its asserted number is
+    #                                 the caller shown (never a user's own phone)
 
     @classmethod
     def of(cls, trunk, headers: dict) -> "Origin":
@@ -39,7 +43,7 @@ class Origin:
         if kind == "edge":  # the edge names the authenticated device or its MEX peer, else
             kind = "phones" if headers.get(DEVICE_HEADER) else \
                 "mex" if headers.get(PEER_HEADER, "").strip() == "mex" else "carrier"
-        return cls(kind=kind, country=trunk.country,
+        return cls(kind=kind, country=trunk.country, pai_trusted=trunk.pai == "trusted",
                    asserted=identity_user(headers.get("p-asserted-identity")),
                    private=bool(privacy & _PRIVATE),
                    diversion=identity_user(headers.get("diversion")))
@@ -56,7 +60,10 @@ def read_caller(origin: Origin, from_user: str | None) -> Caller:
     """The caller of a call from `origin` whose From user part is `from_user`."""
     diverted = numbers.read(origin.diversion, origin.country)
     if origin.kind not in TRUSTED:
-        shown = None if origin.private else numbers.read(from_user, origin.country)
+        asserted = origin.pai_trusted and origin.asserted \
+            and not numbers.is_withheld(origin.asserted)
+        shown = None if origin.private else numbers.read(
+            origin.asserted if asserted else from_user, origin.country)
         return Caller(shown, None, diverted)
     claimed = origin.asserted if origin.asserted and not numbers.is_withheld(origin.asserted) \
         else from_user

@@ -89,8 +89,8 @@ class _Call(pj.Call):
     def onCallMediaState(self, prm) -> None:
         try:
             info = self.getInfo()
-            active = any(m.type == pj.PJMEDIA_TYPE_AUDIO and
-                         m.status == pj.PJSUA_CALL_MEDIA_ACTIVE for m in info.media)
+            audio = [m.status for m in info.media if m.type == pj.PJMEDIA_TYPE_AUDIO]
+            active = pj.PJSUA_CALL_MEDIA_ACTIVE in audio
             if active and not self.media_on:
                 self.media_on = True
                 if self.session is not None:
@@ -322,18 +322,30 @@ class Adapter:
         return call
 
     def _set_from(self, user: str, display: str | None = None) -> None:
-        """`display` is already safe to quote (`sipmsg.safe_display`)."""
+        """`display` is already safe to quote (`sipmsg.safe_display`); a name pjsip will not
+        take costs the name, never the call."""
         key = (user, display)
-        if key != self._from_user:
-            uri = f"sip:{user}@{self.contact_host}"
-            self._acfg.idUri = f'"{display}" <{uri}>' if display else uri
+        if key == self._from_user:
+            return
+        uri = f"sip:{user}@{self.contact_host}"
+        self._acfg.idUri = f'"{display}" <{uri}>' if display else uri
+        try:
             self.acc.modify(self._acfg)
-            self._from_user = key
+        except pj.Error:
+            if not display:
+                raise
+            log.warning("display name refused", extra={"event": "display_name_refused"})
+            return self._set_from(user, None)
+        self._from_user = key
 
-    def op(self, status: int = 0):
+    def op(self, status: int = 0, headers=()):
         op = pj.CallOpParam(True)
         if status:
             op.statusCode = status
+        for name, value in headers:
+            h = pj.SipHeader()
+            h.hName, h.hValue = name, value
+            op.txOption.headers.append(h)
         return op
 
     def respond(self, call: _Call, status: int) -> None:

@@ -9,13 +9,14 @@ import logging
 import time
 import wave
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
-from . import actions, callrecords, pusher, queuecalls, transfers, voicemailcalls
+from . import (actions, callrecords, phonehold, pusher, queuecalls, transferleg, transfers,
+               voicemailcalls)
 from .core import callcontrol as cc, queuecontrol, voicemailcontrol
-from .sipmsg import (diversion_headers, forwarded_headers, identity_user, safe_display,
-                     safe_user)
+from .sipmsg import (diversion_headers, display_name, forwarded_headers, identity_user,
+                     safe_display, safe_user)
 from .core.callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, CancelTimer,
                            CommandDone, Dial, Failed, HangupCaller, LegAnswered, LegFailed,
                            LegHungUp, LegProgress, Play, PlaybackDone, Push,
@@ -23,6 +24,8 @@ from .core.callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, C
                            TimerFired)
 
 log = logging.getLogger("sip_gateway")
+PHONES = ("softphone", "deskphone")
+ANSWERED_ELSEWHERE = (("Reason", 'SIP;cause=200;text="Call completed elsewhere"'),)  # RFC 3326
 # the states in which an announcement rendered in the background is still wanted
 PLAYS = (cc.State.ANNOUNCING, cc.State.PLAYING, queuecontrol.State.CONFIRMING,
          voicemailcontrol.State.GREETING)
@@ -42,6 +45,7 @@ class TransferSide:
     connect: tuple[int, int] | None = None  # user and target legs to connect once both have media
     hold_tone: bool = False                # the held caller hears the hold music
     leg_music: object = None               # the player of the music a held called party hears
+    leg_sip_id: str | None = None          # the target leg's Call-ID
 
 
 @dataclass
@@ -84,20 +88,21 @@ class CallSession:
         self.transfer = TransferSide()
         self.queue_member = QueueMemberSide()
         self.voicemail = None  # voicemailcalls.VoicemailSide once voicemail takes the call
+        self.push_round = 0                # a call that came back rings under a new push id
+        self.phone_held = False            # the phone holds the caller (hears hold music)
 
     @property
     def sip_id(self) -> str:
         return self.msg.call_id
 
+    @property
+    def push_id(self) -> str:
+        """The call id its user's pushes carry: the Call-ID, then one per ringing again."""
+        return self.sip_id if not self.push_round else f"{self.sip_id};back={self.push_round}"
+
     def log_extra(self, **kw) -> dict:
         """A log record's fields for this call."""
         return {"call_id": self.sip_id, **kw}
-
-    def mark_transferred_by(self, by: dict) -> None:
-        """A colleague transferred this call here: its push and call log name them."""
-        r = self.route_info
-        if r is not None:
-            self.route_info = replace(r, context={**(r.context or {}), "transferred_by": by})
 
     # -- inputs --------------------------------------------------------------------------
     def route(self) -> None:
@@ -108,11 +113,12 @@ class CallSession:
     def routed(self, route) -> None:
         if self.cc.over:
             return
+        route, refused = transferleg.arriving(self, route)
         self.route_info = route
-        if route.status != 200 or route.plan is None:
-            log.info("call refused", extra=self.log_extra(event="call_refused",
-                                                       status=route.status))
-            return self.feed(RouteFailed(route.status))
+        if refused is not None or route.status != 200 or route.plan is None:
+            status = refused or route.status
+            log.info("call refused", extra=self.log_extra(event="call_refused", status=status))
+            return self.feed(RouteFailed(status))
         log.info("call routed", extra=self.log_extra(
             event="call_routed", user_id=route.user_id, source=route.source,
             via_main_number=route.via_main_number, caller=route.caller,
@@ -157,6 +163,8 @@ class CallSession:
 
     def leg_held(self, call, held: bool) -> None:
         callrecords.leg_held(self, call.leg, held)
+        if call.leg is not None:   # the user's phone holds the caller: music meanwhile
+            phonehold.leg_held(self, call, held)
 
     def timer_fired(self, name: str, token: int) -> None:
         if self.timers.get(name) == token:
@@ -216,7 +224,7 @@ class CallSession:
         log.info("push", extra=self.log_extra(
             event="push", kind=a.kind, reason=a.reason,
             since_invite_ms=round((time.monotonic() - self.invite_at) * 1000, 3)))
-        pusher.send(self.gw.notifier, a.kind, a.reason, self.route_info, self.sip_id)
+        pusher.send(self.gw.notifier, a.kind, a.reason, self.route_info, self.push_id)
 
     def _dial(self, a: Dial) -> None:
         r = self.route_info
@@ -224,13 +232,16 @@ class CallSession:
         log.info("dialling", extra=self.log_extra(event="dial", leg=a.leg, kind=a.target.kind,
                                                   uri=a.target.uri))
         shown = safe_user(a.target.from_number or (r.caller if r else None))
-        self.legs[a.leg] = self.gw.dial(self, a.leg, a.target.uri, headers, shown,
-                                        safe_display(a.target.from_display))
+        # the user's own phones show who is calling by name (unless the target says what)
+        display = safe_display(a.target.from_display) or (
+            display_name(r.hit, r.caller) if r is not None and shown and
+            a.target.kind in PHONES else None)
+        self.legs[a.leg] = self.gw.dial(self, a.leg, a.target.uri, headers, shown, display)
 
     def _cancel_leg(self, a: CancelLeg) -> None:
         leg = self.legs.get(a.leg)
         if self.gw.alive(leg):
-            leg.hangup(self.gw.op())
+            leg.hangup(self.gw.op(headers=ANSWERED_ELSEWHERE if a.elsewhere else ()))
 
     def _ring_caller(self, _a: RingCaller) -> None:
         self.gw.respond(self.caller, 180)
@@ -242,6 +253,7 @@ class CallSession:
 
     def _bridge(self, a: Bridge) -> None:
         transfers.hold_tone(self, on=False)  # the caller talks to someone again: music stops
+        self.phone_held = False
         self.bridge_leg = a.leg
         self._connect()
 
@@ -316,9 +328,13 @@ class CallSession:
             self._start_player()
 
     def _start_player(self) -> None:
+        """Play the announcement waiting for the caller's media, once: answering the caller
+        (183/200) can report the media at once, which starts it before `play_ready` would."""
         import pjsua2 as pj
 
         path, self.pending_play = self.pending_play, None
+        if path is None:
+            return
         with wave.open(path) as w:
             seconds = w.getnframes() / float(w.getframerate())
         player = pj.AudioMediaPlayer()

@@ -92,6 +92,16 @@ def diversion_headers(original: str, target_uri: str, reason: str,
 
 
 _FORWARD_SAFE = re.compile(r"^[\x20-\x7e]{1,512}$")
+NAMED_BY = ("colleague", "company_contact")   # who's-calling sources the company vouches for
+
+
+def display_name(hit: dict | None, caller: str | None) -> str | None:
+    """The who's-calling name as the display name of the From sent to the user's phones
+    (made safe to quote, `safe_display`), or None: only a colleague's or a company
+    contact's name, never an external source's guess, never for a withheld number."""
+    if not hit or not caller or hit.get("source") not in NAMED_BY:
+        return None
+    return safe_display(str(hit.get("name") or ""))
 
 
 def forwarded_headers(received: dict) -> list[tuple[str, str]]:

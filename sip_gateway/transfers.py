@@ -11,7 +11,7 @@ import logging
 
 from i18n import N_
 
-from . import queuerouting
+from . import queuerouting, transferleg
 from .core import plans
 from .core.callmessages import RingStep, Target
 from .core.transfercontrol import (CancelTransfer, CompleteTransfer, Connect, HoldCaller, Settled,
@@ -19,7 +19,6 @@ from .core.transfercontrol import (CancelTransfer, CompleteTransfer, Connect, Ho
 
 log = logging.getLogger("sip_gateway")
 BLIND_TIMEOUT = 120   # a blind transfer follows the target's own plan: give it time
-MARKS = 10_000        # transfer legs remembered for the colleague's incoming call
 
 
 def target_for(order: dict, uris: dict) -> Target:
@@ -158,7 +157,12 @@ def state(session, a: TransferState) -> None:
         event="transfer_state", transfer_id=a.transfer_id, state=a.state, reason=a.reason))
     gw.recorder.submit(transfer_progress, a.transfer_id, a.state, a.reason)
     if a.state == "ringing":
-        _remember_leg(session)
+        transferleg.remember(session)
+        control = session.cc.transfer.control
+        if control is not None and not control.user_present:
+            transferleg.user_free(session)   # the user's leg is gone: free at once
+    if a.state == "returned":
+        transferleg.comes_back(session, a.reason)
     if a.state == "completed":
         # the call has left the user: not busy with it, not in their calls, not theirs to command
         session.release_user()
@@ -186,23 +190,5 @@ def returned_push(session, reason: str) -> None:
         session.gw.notifier.transfer_returned(r.tenant_id, user_id, session.sip_id, target,
                                               why=why, why_reason=reason,
                                               caller_number=r.caller, hit=r.hit)
-    session.gw.recorder.submit(returned_why, order, reason, then=send)
-
-
-def _remember_leg(session) -> None:
-    """The target leg just dialled: if it comes back to this gateway, say who transferred."""
-    t, order = session.cc.transfer.control, session.transfer.order
-    leg = session.legs.get(t.target_leg) if t is not None else None
-    if leg is None or not order or not leg.sip_id:
-        return
-    marks = session.gw.transferred_by  # the call thread's own: no other thread touches it
-    marks[leg.sip_id] = {"user_id": order["user_id"], "name": order["user_name"]}
-    while len(marks) > MARKS:
-        marks.popitem(last=False)
-
-
-def mark_transferred(session) -> None:
-    """A call a colleague transferred here: its who's-calling push names them."""
-    by = session.gw.transferred_by.pop(session.sip_id, None)
-    if by is not None:
-        session.mark_transferred_by(by)
+    leg = transferleg.target_sip_id(session)
+    session.gw.recorder.submit(returned_why, {**order, "leg_sip_id": leg}, reason, then=send)

@@ -15,6 +15,9 @@ from ..core.clock import now
 from ..core.db import Base, TenantScoped
 
 
+TRANSFERRING = "transferring"  # the user's leg is gone, a transfer target rings: user free
+
+
 class LiveCall(TenantScoped, Base):
     __tablename__ = "live_calls"
     __table_args__ = (UniqueConstraint("gateway_id", "sip_call_id"),)
@@ -25,7 +28,7 @@ class LiveCall(TenantScoped, Base):
     sip_call_id: Mapped[str] = mapped_column(String(200))
     direction: Mapped[str] = mapped_column(String(10))       # incoming, outgoing
     other_number: Mapped[str | None] = mapped_column(String(40))
-    state: Mapped[str] = mapped_column(String(12))           # ringing, answered, held
+    state: Mapped[str] = mapped_column(String(12))   # ringing, answered, held, transferring
     started_at: Mapped[datetime] = mapped_column(default=now)
     answered_at: Mapped[datetime | None] = mapped_column()
 

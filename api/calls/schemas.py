@@ -10,7 +10,9 @@ class LiveCallSchema(Schema):
     other_number = fields.Str(allow_none=True, metadata={"description": "E.164 when known"})
     direction = fields.Str(required=True, metadata={"description": "incoming or outgoing"})
     state = fields.Str(required=True, metadata={
-        "description": "ringing, answered or held (a phone put it on hold)"})
+        "description": "ringing, answered, held (a phone put it on hold) or transferring (I "
+                       "transferred it: it rings the target, I am free; a transfer with return "
+                       "may ring me again)"})
     since = fields.DateTime(attribute="started_at", required=True)
     answered_at = fields.DateTime(allow_none=True)
 

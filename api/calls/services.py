@@ -21,7 +21,7 @@ from ..core.errors import Conflict
 from ..core.not_found import not_found
 from ..core.ports import Event, ports
 from . import wakeup
-from .models import CallCommand, CallLeg, LiveCall
+from .models import TRANSFERRING, CallCommand, CallLeg, LiveCall
 
 
 # -- the API side ----------------------------------------------------------------------------
@@ -86,8 +86,11 @@ def get_command(db: Session, tenant_id: int, user_id: int, command_id: int) -> C
 _IN_CALL = None
 
 
-def in_call_user_ids(db: Session, tenant_id: int, user_ids) -> set[int]:
-    """The `in_call_user_ids` port: who of `user_ids` has a live call.
+def in_call_user_ids(db: Session, tenant_id: int, user_ids, but_sip_call_id: str | None = None
+                     ) -> set[int]:
+    """The `in_call_user_ids` port: who of `user_ids` has a live call. A call the user has
+    transferred away (state `transferring`: their own leg is gone) does not count, nor the
+    call with `but_sip_call_id` (a transfer's own leg ringing the user).
 
     Asked on hot paths (directory, routing preview, queue status): the statement is built
     once, with an expanding parameter for the ids.
@@ -97,11 +100,12 @@ def in_call_user_ids(db: Session, tenant_id: int, user_ids) -> set[int]:
     if not ids:
         return set()
     if _IN_CALL is None:
-        _IN_CALL = select(LiveCall.user_id).where(
-            LiveCall.tenant_id == bindparam("tid"),
+        _IN_CALL = select(LiveCall.user_id, LiveCall.sip_call_id).where(
+            LiveCall.tenant_id == bindparam("tid"), LiveCall.state != TRANSFERRING,
             LiveCall.user_id.in_(bindparam("uids", expanding=True)))
     return {row[0] for row in db.connection().execute(_IN_CALL, {"tid": tenant_id,
-                                                                 "uids": ids})}
+                                                                 "uids": ids})
+            if but_sip_call_id is None or row[1] != but_sip_call_id}
 
 
 # -- the gateway side ------------------------------------------------------------------------
@@ -125,7 +129,10 @@ _ORPHANED = (update(_COMMANDS).where(_COMMANDS.c.call_id == bindparam("cid"),
                                      _COMMANDS.c.state == "pending")
              .values(state="failed", result="call ended", done_at=bindparam("at"))
              .returning(*_COMMANDS.c))
-_STILL_IN_CALL = select(_LIVE.c.id).where(_LIVE.c.user_id == bindparam("uid")).limit(1)
+_STILL_IN_CALL = select(_LIVE.c.id).where(_LIVE.c.user_id == bindparam("uid"),
+                                          _LIVE.c.state != TRANSFERRING).limit(1)
+_TRANSFERRING = (update(_LIVE).where(_LIVE.c.id == bindparam("cid"))
+                 .values(state=bindparam("state")).returning(*_LIVE.c))
 
 
 def _changed(db: Session, call: dict, what: str, in_call: bool) -> None:
@@ -166,6 +173,20 @@ def call_held(db: Session, call_id: int, held: bool) -> None:
     call = db.connection().execute(_HELD[held], {"cid": call_id}).mappings().first()
     if call is not None:   # already in that state, not answered yet, or over
         _changed(db, dict(call), "held" if held else "resumed", True)
+    db.commit()
+
+
+def call_transferring(db: Session, call_id: int, away: bool) -> None:
+    """`away`: the user's leg is gone while the call rings a transfer target, so the user is
+    free (not in a call); else the call came back and rings the user again."""
+    conn = db.connection()
+    call = conn.execute(_TRANSFERRING, {"cid": call_id,
+                                        "state": TRANSFERRING if away else "ringing"}
+                        ).mappings().first()
+    if call is None:  # the call is over already
+        return
+    still = conn.execute(_STILL_IN_CALL, {"uid": call["user_id"]}).first() is not None
+    _changed(db, dict(call), "transferring" if away else "ringing", still)
     db.commit()
 
 

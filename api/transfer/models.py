@@ -30,7 +30,8 @@ class Transfer(TenantScoped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    call_id: Mapped[int] = mapped_column(Integer, index=True)   # live_calls.id
+    # live_calls.id while the transfer runs; None once it ended (that id may be reused)
+    call_id: Mapped[int | None] = mapped_column(Integer, index=True)
     sip_call_id: Mapped[str | None] = mapped_column(String(200), index=True)  # the call log's
     command_id: Mapped[int | None] = mapped_column(Integer)      # call_commands.id
     gateway_id: Mapped[str] = mapped_column(String(64))

@@ -39,7 +39,8 @@ class TransferCreateSchema(Schema):
 
 class TransferSchema(Schema):
     id = Integer(required=True)
-    call_id = Integer(required=True)
+    call_id = Integer(allow_none=True, metadata={
+        "description": "the live call while the transfer runs; null once it ended"})
     command_id = Integer(allow_none=True)
     method = fields.Str(required=True, metadata={"description": ", ".join(METHODS)})
     target = fields.Function(lambda t: {"kind": t.target_kind, "id": t.target_id,

@@ -150,8 +150,14 @@ def _by_key(db: Session, tenant_id: int, user_id: int, key: str) -> Transfer | N
                                             Transfer.idempotency_key == key))
 
 
-def _same(row: Transfer, call_id: int) -> Transfer:
-    if row.call_id != call_id:
+def _same(db: Session, row: Transfer, call_id: int) -> Transfer:
+    """The transfer a retried tap made, if it was for this call (compared by the call's SIP
+    Call-ID: a live call id is only kept while the transfer runs)."""
+    from ..calls.models import LiveCall
+
+    call = db.get(LiveCall, call_id)
+    if row.call_id != call_id and (call is None or call.sip_call_id != row.sip_call_id
+                                   or call.gateway_id != row.gateway_id):
         raise Conflict(N_("This Idempotency-Key was used for another call"))
     return row
 
@@ -159,7 +165,7 @@ def _same(row: Transfer, call_id: int) -> Transfer:
 def start(db: Session, tenant, user, call_id: int, data: dict, key: str | None) -> Transfer:
     """Ask the gateway holding the call to transfer it; the same key returns the same one."""
     if key and (found := _by_key(db, tenant.id, user.id, key)) is not None:
-        return _same(found, call_id)
+        return _same(db, found, call_id)
     call = _answered_call(db, tenant.id, user.id, call_id)
     for active in db.scalars(select(Transfer).where(
             Transfer.tenant_id == tenant.id, Transfer.call_id == call.id,
@@ -178,7 +184,7 @@ def start(db: Session, tenant, user, call_id: int, data: dict, key: str | None) 
         with db.begin_nested():
             db.add(row)
     except IntegrityError:  # the same key, a concurrent tap
-        return _same(_by_key(db, tenant.id, user.id, key), call_id)
+        return _same(db, _by_key(db, tenant.id, user.id, key), call_id)
     command = calls.request_command(db, tenant.id, user.id, call.id, "transfer",
                                     f"transfer:{row.id}", {"transfer_id": row.id})
     row.command_id = command.id
@@ -256,15 +262,16 @@ def transfer_progress(db: Session, transfer_id: int, state: str, reason: str | N
         return
     at = now()
     row.state, row.reason, row.updated_at = state, (reason or None) and reason[:200], at
-    if state in FINAL:
-        row.ended_at = at
+    if state in FINAL:   # the live call's id is not the transfer's: it may go to a later call
+        row.ended_at, row.call_id = at, None
     _changed(db, row)
     db.commit()
 
 
 
-def target_status(db: Session, tenant_id: int, user_id: int):
-    """A colleague's availability now (`why.TargetStatus`), None when they are not one."""
+def target_status(db: Session, tenant_id: int, user_id: int, leg_sip_id: str | None = None):
+    """A colleague's availability now (`why.TargetStatus`), None when they are not one.
+    `leg_sip_id`: the transfer's own leg to them, which is not "another call"."""
     from ..accounts.models import Tenant, User
     from ..availability.services import current_state
     from .why import TargetStatus
@@ -272,7 +279,8 @@ def target_status(db: Session, tenant_id: int, user_id: int):
     if db.scalar(select(User.id).where(User.id == user_id, User.tenant_id == tenant_id)) is None:
         return None
     _inputs, current = current_state(db, tenant_id, user_id)
-    in_call = user_id in ports(db).in_call_user_ids(db, tenant_id, [user_id])
+    in_call = user_id in ports(db).in_call_user_ids(db, tenant_id, [user_id],
+                                                    but_sip_call_id=leg_sip_id)
     tz = db.scalar(select(Tenant.timezone).where(Tenant.id == tenant_id)) or "UTC"
     key = "available" if current.profile.is_default else current.profile.key
     return TargetStatus(key=key, name=current.profile.name,
@@ -286,7 +294,8 @@ def returned_why(db: Session, order: dict, reason: str | None) -> str:
 
     status = None
     if order.get("target_kind") == "colleague" and order.get("target_id"):
-        status = target_status(db, order["tenant_id"], order["target_id"])
+        status = target_status(db, order["tenant_id"], order["target_id"],
+                               order.get("leg_sip_id"))
     target = order.get("target_name") or order.get("target_number") or ""
     return why_returned(target, reason, status, now(),
                         language_of_user(db, order.get("tenant_id"), order.get("user_id")))

@@ -81,10 +81,12 @@ class CallControl(LegMachine):
                                                                      "answered")]
 
     def _drop_legs(self, keep: int | None = None) -> None:
+        """Cancel every leg but `keep` (the one that answered: the others were answered
+        elsewhere)."""
         for n in self.live_legs():
             if n != keep:
                 self.legs[n].status = "gone"
-                self.do(CancelLeg(n))
+                self.do(CancelLeg(n, elsewhere=keep is not None))
         for leg in self.legs.values():
             if leg.status == "waiting":
                 leg.status = "gone"

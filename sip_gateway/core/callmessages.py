@@ -147,6 +147,8 @@ class Dial:
 @dataclass(frozen=True, slots=True)
 class CancelLeg:
     leg: int                  # CANCEL when ringing, BYE when answered
+    elsewhere: bool = False   # another device answered the call (RFC 3326 Reason on the
+    #                           CANCEL: the phone logs no missed call)
 
 
 @dataclass(frozen=True, slots=True)

@@ -103,12 +103,15 @@ class LegMachine(Machine):
 
     def diversion(self, n: int, target) -> str:
         """Why leg `n` to `target` carries the originally called number (RFC 5806): user-busy
-        (a phone said 486, or the when-busy rule), no-answer (phones rang before), else
-        unconditional; nothing for a target that is not a diversion."""
+        (a phone said 486, or the when-busy rule), no-answer (phones rang before; a mobile
+        rung at once rings with them), else unconditional; nothing for a target that is not
+        a diversion."""
         if not target.diverted_from:
             return ""
         if self.busy_seen or self.when_busy:
             return "user-busy"
+        if target.kind == "mobile" and target.delay <= 0:
+            return "unconditional"   # the user's mobile rings with the other devices
         rang = any(k != n and leg.status != "waiting" for k, leg in self.legs.items())
         return "no-answer" if rang else "unconditional"
 

@@ -4,7 +4,8 @@ Softphones and desk phones are dialled at their SIP addresses, mobiles (MEX), ex
 main numbers through the trunk, voicemail at its configured SIP address, a colleague and a
 queue with a number through this gateway again (so the colleague's own plan or the queue's
 handling applies; a queue without a number at the queue service's address). Legs to a
-destination other than the user's devices carry the originally called number (Diversion).
+destination other than the user's devices, and a mobile rung through the trunk, carry the
+originally called number (Diversion).
 """
 from __future__ import annotations
 
@@ -75,9 +76,13 @@ def call_plan(plan, called: str, uris: dict, colleague_numbers: dict | None = No
         if step.action == "announce":
             steps.append(Announce(step.text or "", step.language or plan.language))
         elif step.action == "ring":
+            # a mobile rung through the trunk (MEX) is a forwarded leg to the carrier: it
+            # carries the number called (Diversion, History-Info) like any other
             targets = tuple(
-                Target(t.kind, t.address if t.address.startswith("sip")
-                       else to_trunk(uris, t.address), t.delay,
+                Target(t.kind, t.address, t.delay,
+                       ring_for=None if t.stop is None else t.stop - t.delay)
+                if t.address.startswith("sip") else
+                Target(t.kind, to_trunk(uris, t.address), t.delay, diverted_from=called,
                        ring_for=None if t.stop is None else t.stop - t.delay)
                 for t in step.targets if t.address)
             if targets:
@@ -119,6 +124,30 @@ def outbound_plan(uri: str, display_number: str | None) -> CallPlan:
     """A user's device calling out through the trunk, presenting `display_number`."""
     return CallPlan((RingStep((Target("trunk", uri, from_number=display_number),),
                               CONNECT_TIMEOUT, devices=False),), push=False)
+
+
+# what the caller's side of a with-return transfer hears when the target's plan would not
+# ring the target's own devices: busy (their when-busy rule applied) or not available (Do not
+# disturb, a voicemail profile, a meeting that forwards), and when their devices ring out
+TRANSFER_BUSY, TRANSFER_UNAVAILABLE, TRANSFER_NO_ANSWER = 486, 480, 408
+
+
+def with_return_plan(plan: CallPlan, timeout: float) -> CallPlan | int:
+    """A transfer with return rings the target's own devices, never their voicemail or
+    forwarding: the devices of the plan's first ring step, for `timeout` seconds (then 408,
+    the transfer's no answer), or, when the plan would not ring them first (announcements
+    aside), the status that sends the call back at once with the reason: 486 busy (their
+    when-busy rule, or a busy tone), else 480 not available."""
+    for step in plan.steps:
+        if isinstance(step, Announce):
+            continue
+        if isinstance(step, RingStep) and step.devices:
+            return CallPlan((RingStep(step.targets, max(1, round(timeout)), devices=True),
+                             Reject(TRANSFER_NO_ANSWER)), push=plan.push)
+        if isinstance(step, Reject) and step.status == TRANSFER_BUSY:
+            return TRANSFER_BUSY   # their plan answers busy (a busy tone)
+        break
+    return TRANSFER_BUSY if plan.busy else TRANSFER_UNAVAILABLE
 
 
 def message_plan(text: str, language: str) -> CallPlan:

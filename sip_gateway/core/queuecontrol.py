@@ -120,7 +120,7 @@ class QueueControl(LegMachine):
             for n in sorted(self.ringing[user]):
                 if n != keep:
                     self.legs[n].status = "gone"
-                    self.do(CancelLeg(n))
+                    self.do(CancelLeg(n, elsewhere=keep is not None))
             winner = keep is not None and self.legs[keep].user_id == user
             self.do(PushMember(user, "ended", "answered" if winner else reason))
         self.ringing.clear()

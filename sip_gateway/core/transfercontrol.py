@@ -35,7 +35,11 @@ from .callmessages import (Bridge, CallerHungUp, CancelLeg, CancelTimer, Command
 from .machine import Machine, go
 
 METHODS = ("with_return", "blind", "attended")
-REASONS = {486: "busy", 600: "busy", 603: "declined", 404: "not_found", 480: "unavailable"}
+# why a target leg failed, told apart for the "came back" push: the target's devices rang out
+# (408), were busy (486, 600: a phone in a call, or their when-busy rule), someone declined
+# (603), their plan would not ring them (480) or the number does not exist (404)
+REASONS = {408: "no_answer", 486: "busy", 600: "busy", 603: "declined", 404: "not_found",
+           410: "not_found", 480: "unavailable"}
 
 
 class State(enum.Enum):
@@ -248,6 +252,7 @@ class TransferControl(Machine):
     def on_user_gone_ringing(self, _ev) -> None:
         self.user_present = False   # attended, target not answered: now with return
         self.method = "with_return"
+        self.do(TransferState(self.transfer_id, "ringing", "user_hung_up"))  # the user is free
 
     def on_user_gone_consulting(self, _ev) -> State:
         self.user_present = False

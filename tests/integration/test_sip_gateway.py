@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from tests.support.api import auth, make_company
 from tests.support.sip import Sipp, header, sip_tools_missing, wait_until
 from tests.support.sip_fixtures import (  # noqa: F401 (fixtures, also imported from here)
-    MEX, PHONES, TRUNKS, gateway, gateway_settles, peers, ports, sink)
+    MEX, PHONES, TRUNKS, TRUSTED, gateway, gateway_settles, peers, ports, sink)
 
 pytestmark = pytest.mark.skipif(sip_tools_missing() is not None,
                                 reason=sip_tools_missing() or "")
@@ -113,7 +113,7 @@ def test_trunk_call_rings_the_softphone_after_the_push_and_is_logged_answered(
 
 
 @pytest.mark.once
-def test_parallel_ring_connects_the_first_phone_to_answer_and_cancels_the_other(
+def test_parallel_ring_connects_the_first_phone_to_answer_and_tells_the_other_it_was_answered(
         app, db, client, gateway, peers):
     user = User(app, db, client)
     soft = peers("soft", "phone_no_answer.xml")
@@ -124,6 +124,9 @@ def test_parallel_ring_connects_the_first_phone_to_answer_and_cancels_the_other(
     trunk = call(peers, gateway, user.office)
     assert trunk.wait() == 0 and desk.wait() == 0
     assert soft.wait() == 0 and soft.received("CANCEL")  # the loser was cancelled
+    # ... saying why (RFC 3326), so the phone logs no missed call
+    assert header(soft.received("CANCEL")[0], "Reason") == \
+        'SIP;cause=200;text="Call completed elsewhere"'
     assert final_status(trunk) == 200
     assert logged(user, "answered")
 
@@ -248,7 +251,7 @@ def test_a_profile_with_busy_tone_answers_the_trunk_486(app, db, client, gateway
 
 
 @pytest.mark.once
-def test_mobile_rings_through_the_trunk_after_the_softphone_when_set_to_ring_later(
+def test_mobile_rings_through_the_trunk_after_the_softphone_with_the_number_called(
         app, db, client, gateway, peers, ports):
     user = User(app, db, client)
     soft = peers("soft", "phone_no_answer.xml")
@@ -260,6 +263,12 @@ def test_mobile_rings_through_the_trunk_after_the_softphone_when_set_to_ring_lat
     assert trunk.wait() == 0 and mobile.wait() == 0 and soft.wait() == 0
     invite = mobile.received("INVITE")[0]
     assert invite.startswith("INVITE sip:+4798765432@")
+    # the MEX leg to the carrier is a forwarded leg: it says which number was called
+    office, mobile_uri = f"sip:{user.office}@", "<sip:+4798765432@"
+    assert header(invite, "Diversion").startswith(f"<{office}")
+    assert "reason=no-answer" in header(invite, "Diversion")
+    assert header(invite, "History-Info").startswith(f"<{office}") and \
+        f"{mobile_uri}" in header(invite, "History-Info")
     call_id = header(trunk.received("SIP/2.0 200")[0], "Call-ID")
     dials = [json.loads(x)["kind"] for x in gateway.events("dial", call_id)]
     assert dials == ["softphone", "mobile"]

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from tests.integration.test_sip_gateway import (  # noqa: F401 (fixtures used by name)
-    CALLER, MEX, PHONES, TRUNKS, User, call, final_status, gateway, gateway_settles, logged,
-    peers, ports, sink)
+    CALLER, MEX, PHONES, TRUNKS, TRUSTED, User, call, final_status, gateway, gateway_settles,
+    logged, peers, ports, sink)
 from tests.support.api import auth
 from tests.support.sip import Gateway, header, sip_tools_missing, wait_until
 
@@ -59,7 +59,7 @@ def test_a_caller_in_national_format_is_found_by_whos_calling(
         app, db, client, gateway, peers, sink):
     user = User(app, db, client)
     r = client.post("/api/v1/directory/contacts", headers=auth(client, user.company.admin_mobile),
-                    json={"name": "Kari Nordmann", "numbers": [{"number": CALLER,
+                    json={"name": "Kåre Ødegård", "numbers": [{"number": CALLER,
                                                                 "label": "work"}]})
     assert r.status_code == 201, r.get_json()
     soft = peers("soft", "phone_answer.xml", "-d", "500")  # rings: the push is still relevant
@@ -69,7 +69,30 @@ def test_a_caller_in_national_format_is_found_by_whos_calling(
     trunk = call(peers, gateway, user.office, caller=CALLER[3:])
     assert trunk.wait() == 0 and soft.wait() == 0
     caller = _pushed_caller(sink, token)
-    assert (caller["number"], caller["name"]) == (CALLER, "Kari Nordmann")
+    assert (caller["number"], caller["name"]) == (CALLER, "Kåre Ødegård")
+    # the phone shows the same name: the display name of the From it gets
+    assert header(soft.received("INVITE")[0], "From").startswith(
+        f'"Kåre Ødegård" <sip:{CALLER}@')
+
+
+@pytest.mark.once
+def test_a_trusted_carriers_asserted_identity_is_the_caller_and_any_other_carriers_is_not(
+        app, db, client, gateway, peers):
+    user = User(app, db, client)
+    soft = peers("soft", "phone_answer_hang_up.xml", "-d", "100", calls=2)
+    user.devices(softphone=f"sip:soft@127.0.0.1:{soft.port}")
+    written = "+4791111111"   # what the caller's own equipment wrote in From
+    for ip, name in ((TRUSTED, "trusted"), ("127.0.0.1", "untrusted")):
+        trunk = peers(name, "trunk_uac_asserted.xml", f"127.0.0.1:{gateway.port}", "-s",
+                      user.office, "-key", "caller", written, "-key", "asserted", CALLER,
+                      ip=ip)
+        assert trunk.wait() == 0 and final_status(trunk) == 200
+    assert soft.wait() == 0
+    froms = [header(invite, "From") for invite in soft.received("INVITE")]
+    assert f"sip:{CALLER}@" in froms[0] and f"sip:{written}@" in froms[1]
+    numbers = wait_until(lambda: (lambda n: n if len(n) == 2 else None)(
+        sorted(e.other_number for e in user.log())), what="both calls logged")
+    assert numbers == sorted([CALLER, written])
 
 
 def test_an_anonymous_caller_stays_withheld(app, db, client, gateway, peers, sink):

@@ -1,13 +1,18 @@
 """Transfers end to end: an API request moves a live SIPp call (trunk caller, the user's
-softphone, the target behind the trunk), checked on the wire, in the transfer and the log."""
+softphone, the target behind the trunk or a colleague's SIPp phone), checked on the wire, in
+the transfer, the pushes and the log."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from api.accounts.models import User as U
+from api.availability.models import Profile
+from api.availability.services import set_availability
+from api.core.clock import now
 from tests.integration.test_sip_gateway import (  # noqa: F401 (fixtures shared, not copied)
     CALLER, User, call, final_status, gateway, gateway_settles, logged, peers, ports, sink)
 from tests.support.api import auth
@@ -22,10 +27,13 @@ class Transfer:
     """The user on a call answered on their softphone, and the app's transfer screen."""
 
     def __init__(self, app, db, client, gateway, peers, *, soft_calls: int = 1,
-                 hold_ms: int = 4000, hung_up: bool = False, trunk: str | None = None) -> None:
+                 hold_ms: int = 4000, hung_up: bool = False, trunk: str | None = None,
+                 answer_ms: int = 0) -> None:
+        """`answer_ms`: the softphone rings that long before it answers (a push is only
+        delivered while the call still rings)."""
         self.user = User(app, db, client)
         self.client, self.headers = client, auth(client, self.user.mobile)
-        self.soft = peers("soft", "phone_answer.xml", calls=soft_calls)
+        self.soft = peers("soft", "phone_answer.xml", "-d", str(answer_ms), calls=soft_calls)
         self.user.devices(softphone=f"sip:soft@127.0.0.1:{self.soft.port}")
         self.token = self.user.push_token()
         if hung_up:
@@ -200,16 +208,22 @@ def test_attended_cancel_takes_the_caller_back_and_hangs_up_the_target(
         ("transfer_state", "cancelled")]
 
 
+def _bob(t: Transfer, db, client, peers, scenario: str, *args: str) -> tuple[U, object, User]:
+    """The transferring user's colleague Bob, his softphone a SIPp phone."""
+    bob = db.scalar(select(U).where(U.mobile == t.user.company.users["bob"]))
+    phone = peers("bob", scenario, *args)
+    colleague = User.__new__(User)
+    colleague.db, colleague.client, colleague.mobile = db, client, bob.mobile
+    colleague.id, colleague.tenant_id = bob.id, bob.tenant_id
+    colleague.devices(softphone=f"sip:bob@127.0.0.1:{phone.port}")
+    return bob, phone, colleague
+
+
+
 def test_a_colleague_rung_through_the_gateway_sees_who_transferred_the_call(
         app, db, client, gateway, peers, sink):
     t = Transfer(app, db, client, gateway, peers, hold_ms=4000)
-    bob_mobile = t.user.company.users["bob"]
-    bob = db.scalar(select(U).where(U.mobile == bob_mobile))
-    bob_phone = peers("bob", "phone_answer.xml", "-d", "200")
-    colleague = User.__new__(User)
-    colleague.db, colleague.client, colleague.mobile = db, client, bob_mobile
-    colleague.id, colleague.tenant_id = bob.id, bob.tenant_id
-    colleague.devices(softphone=f"sip:bob@127.0.0.1:{bob_phone.port}")
+    bob, bob_phone, colleague = _bob(t, db, client, peers, "phone_answer.xml", "-d", "200")
     token = colleague.push_token()
 
     r = client.post(f"/api/v1/me/calls/{t.call_id}/transfer", headers=t.headers,
@@ -228,3 +242,78 @@ def test_a_colleague_rung_through_the_gateway_sees_who_transferred_the_call(
         select(CallLogEntry.transferred_by_user_id).where(CallLogEntry.user_id == bob.id)),
         what="Bob's call log entry")
     assert logged_by == t.user.id  # Bob's log says who transferred the call to him
+
+
+# -- with return to a colleague: only their own devices ring, the user is free meanwhile --
+
+def _transfer_to(t: Transfer, bob: U, timeout_s: int = 20) -> dict:
+    r = t.client.post(f"/api/v1/me/calls/{t.call_id}/transfer", headers=t.headers,
+                      json={"target": {"kind": "colleague", "id": bob.id},
+                            "method": "with_return", "timeout_s": timeout_s})
+    assert r.status_code == 202, r.get_json()
+    return r.get_json()
+
+
+def _pushes(sink, t: Transfer, kind: str, suffix: str = "") -> list[dict]:
+    """This call's pushes of `kind` to the transferring user (`suffix`: after the Call-ID in
+    the push's call id), once there is one."""
+    invite = next(x for d, _, x in t.trunk.messages() if d == "sent" and x.startswith("INVITE"))
+    call_id = header(invite, "Call-ID") + suffix
+    return wait_until(lambda: [p for p in sink[0].after(t.token, 0, 0) if p["kind"] == kind
+                               and p.get("call_id") == call_id], what=f"a {kind} push")
+
+
+@pytest.mark.once
+def test_a_colleague_in_a_meeting_sends_the_call_back_at_once_and_never_to_voicemail(
+        app, db, client, gateway, peers, ports, sink):
+    voicemail = peers("voicemail", "phone_answer.xml", port=ports["voicemail"])
+    t = Transfer(app, db, client, gateway, peers, soft_calls=2, hold_ms=4000)
+    bob, phone, _ = _bob(t, db, client, peers, "phone_answer.xml")
+    meeting = db.scalar(select(Profile.id).where(Profile.user_id == bob.id,
+                                                 Profile.key == "meeting"))
+    set_availability(db, bob.tenant_id, bob.id, bob.id, meeting, now() + timedelta(hours=1),
+                     None)
+
+    transfer = _transfer_to(t, bob)
+    assert t.state(transfer, "returned")["reason"] == "unavailable"
+    assert wait_until(lambda: len(t.soft.received("INVITE")) == 2,
+                      what="my phone to ring again")
+    why = _pushes(sink, t, "transfer_returned")[0]["payload"]["why"]
+    assert f"{bob.full_name} is in a meeting until" in why
+    assert t.trunk.wait() == 0 and t.soft.wait() == 0
+    assert final_status(t.trunk) == 200
+    # the meeting's plan forwards to voicemail: a transfer with return never goes there
+    assert not voicemail.received("INVITE") and not phone.received("INVITE")
+    assert json.loads(gateway.events("transfer_not_rung")[-1])["status"] == 480
+
+
+@pytest.mark.once
+def test_an_unanswered_colleague_comes_back_as_no_answer_and_the_user_is_free_meanwhile(
+        app, db, client, gateway, peers, ports, sink):
+    voicemail = peers("voicemail", "phone_answer.xml", port=ports["voicemail"])
+    t = Transfer(app, db, client, gateway, peers, soft_calls=2, hold_ms=9000, answer_ms=500)
+    bob, phone, _ = _bob(t, db, client, peers, "phone_no_answer.xml")
+    transfer = _transfer_to(t, bob, timeout_s=5)
+    assert wait_until(lambda: phone.received("INVITE"), what="Bob's phone to ring")
+
+    # while Bob's phone rings, I am free: my call is "transferring", not a call I am in
+    mine = client.get("/api/v1/me/calls", headers=t.headers).get_json()
+    assert [c["state"] for c in mine] == ["transferring"]
+    preview = client.get("/api/v1/me/routing-preview", headers=t.headers).get_json()
+    assert preview["busy"] is False and preview["rule"] != "when_busy"
+
+    got = t.state(transfer, "returned")
+    assert got["reason"] == "no_answer" and got["call_id"] is None
+    # the transfer's own leg ringing Bob is not "another call"
+    why = _pushes(sink, t, "transfer_returned")[0]["payload"]["why"]
+    assert why == f"{bob.full_name} did not answer"
+    # the call rings me again with a new who's-calling push (a call id of its own, so the
+    # first push's end does not hold it back) that says it came back
+    again = _pushes(sink, t, "incoming_call", ";back=1")[0]
+    back = json.loads(again["payload"]["context"])["returned"]
+    assert back == {"transfer_id": transfer["id"], "reason": "no_answer",
+                    "target": bob.full_name}
+    assert t.trunk.wait() == 0 and t.soft.wait() == 0 and phone.wait() == 0
+    assert phone.received("CANCEL") and not voicemail.received("INVITE")
+    assert [c["state"] for c in client.get("/api/v1/me/calls", headers=t.headers)
+            .get_json()] in ([], ["answered"])

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from api.accounts.models import User as U
 from tests.integration.test_sip_gateway import (  # noqa: F401 (fixtures shared, not copied)
-    CALLER, gateway, gateway_settles, peers, ports, sink)
+    CALLER, User, gateway, gateway_settles, peers, ports, sink)
 from tests.integration.test_sip_transfer import Transfer, _target
 from tests.support.api import auth
 from tests.support.sip import Ear, header, sip_tools_missing, wait_until
@@ -108,6 +108,31 @@ def test_the_held_caller_hears_the_hold_music_on_the_wire_until_bridged_to_the_t
                    not any(ear.tone(p) for p in ear.packets[-15:]),
                    what="silence from the target after the music")
         assert t.trunk.wait() == 0 and target.wait() == 0
+    finally:
+        ear.close()
+
+
+@pytest.mark.once
+def test_a_phone_holding_the_call_plays_the_hold_music_to_the_caller_until_it_resumes(
+        app, db, client, gateway, peers, tmp_path):
+    ear = Ear()
+    try:
+        user = User(app, db, client)
+        # talks 1.5 s, holds 1.5 s, takes the call back
+        soft = peers("soft", "phone_answer_hold.xml", "-d", "1500", "-key", "hold", "sendonly")
+        user.devices(softphone=f"sip:soft@127.0.0.1:{soft.port}")
+        trunk = peers("trunk", ear.scenario(tmp_path), f"127.0.0.1:{gateway.port}", "-s",
+                      user.office, "-key", "caller", CALLER, "-d", "6000")
+        wait_until(lambda: sum(ear.tone(p) for p in ear.packets) >= 25,
+                   what="the hold music at the caller")  # half a second of it, while held
+        call_id = header(trunk.received("SIP/2.0 200")[0], "Call-ID")
+        wait_until(lambda: [x for x in gateway.events("hold_tone", call_id) if '"stopped"' in x],
+                   what="the phone to resume the call")
+        after = len(ear.packets)
+        wait_until(lambda: len(ear.packets) >= after + 25 and
+                   not any(ear.tone(p) for p in ear.packets[-15:]),
+                   what="the silent phone again after the music")
+        assert trunk.wait() == 0 and soft.wait() == 0
     finally:
         ear.close()
 

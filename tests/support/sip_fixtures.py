@@ -2,7 +2,8 @@
 
     sink             the local push sink of the module's gateway: (its store, its URL)
     ports            free ports for the module's trunk peer and voicemail
-    gateway          one gateway per module, trusting the MEX peer and the users' phones
+    gateway          one gateway per module, trusting the MEX peer, the users' phones and a
+                     carrier's P-Asserted-Identity (TRUSTED)
     gateway_settles  autouse: the test's calls are over and written before tables are emptied
     peers            starts SIPp peers for one test and stops them after it
 
@@ -17,7 +18,8 @@ from tests.support.push import sink as push_sink
 from tests.support.sip import Gateway, Sipp, free_port
 
 MEX, PHONES = "127.0.0.3", "127.0.0.4"  # a mobile operator's MEX peer; the users' phones
-TRUNKS = f"{MEX};kind=mex,{PHONES};kind=phones"
+TRUSTED = "127.0.0.5"   # a carrier in the trust domain: its P-Asserted-Identity is the caller
+TRUNKS = f"{MEX};kind=mex,{PHONES};kind=phones,{TRUSTED};pai=trusted"
 
 
 @pytest.fixture(scope="module")

@@ -70,6 +70,19 @@ def test_a_carriers_caller_shown_is_its_from_not_its_asserted_identity():
     assert read_caller(origin, "90000001").number == "+4790000001"
 
 
+def test_a_trusted_carriers_asserted_identity_is_the_caller_shown_but_never_a_user():
+    trunk = parse_trunks("10.0.0.5;pai=trusted", "NO")[0]
+    origin = Origin.of(trunk, {"p-asserted-identity": "<sip:+4790000002@x>"})
+    who = read_caller(origin, "90000001")   # From is what the caller wrote
+    assert (who.number, who.identity) == ("+4790000002", None)
+
+
+def test_a_trusted_carrier_withholding_its_asserted_identity_falls_back_to_from():
+    trunk = parse_trunks("10.0.0.5;pai=trusted", "NO")[0]
+    origin = Origin.of(trunk, {"p-asserted-identity": "<sip:anonymous@x>"})
+    assert read_caller(origin, "90000001").number == "+4790000001"
+
+
 def test_a_mex_peers_asserted_identity_names_the_caller_over_from():
     origin = _origin("mex", **{"p-asserted-identity": "<tel:90000002>"})
     who = read_caller(origin, "anonymous")
@@ -131,6 +144,7 @@ def test_trunks_are_configured_with_kind_country_and_format():
     ("10.0.0.5;kind=friend", "kind must be one of"),
     ("10.0.0.5;country=XX", "no country code"),
     ("10.0.0.5;format=+", "format must be one of"),
+    ("10.0.0.5;pai=yes", "pai must be one of"),
     ("10.0.0.5;colour=red", "unknown option"),
     (";kind=mex", "no address")])
 def test_a_wrong_trunk_option_stops_the_gateway_with_what_is_wrong(text, says):

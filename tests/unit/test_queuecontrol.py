@@ -128,7 +128,8 @@ def test_first_device_to_answer_is_bridged_the_rest_cancelled_and_the_music_stop
     call, _ = ringing(ANNA, BO)
     call.handle(PlaybackDone())
     out = call.handle(LegAnswered(3))
-    assert {CancelLeg(1), CancelLeg(2)} <= set(out) and CancelLeg(3) not in out
+    assert {CancelLeg(1, elsewhere=True), CancelLeg(2, elsewhere=True)} <= set(out)
+    assert CancelLeg(3) not in out and CancelLeg(3, elsewhere=True) not in out
     assert PushMember(11, "ended", "answered_elsewhere") in out
     assert PushMember(12, "ended", "answered") in out
     assert CancelTimer("max_wait") in out and CancelTimer("ring:1") in out
@@ -309,7 +310,7 @@ def test_a_transfer_that_comes_back_rings_the_member_again_who_takes_the_caller_
         PushMember(11, "incoming", ring_for_s=20), Dial(4, ANNA.targets[0]),
         Dial(5, ANNA.targets[1]), StartTimer("back", 20)]
     assert call.state == qt.State.RETURNING
-    assert call.handle(LegAnswered(5)) == [CancelTimer("back"), CancelLeg(4),
+    assert call.handle(LegAnswered(5)) == [CancelTimer("back"), CancelLeg(4, elsewhere=True),
                                            PushMember(11, "ended", "answered"), Bridge(5)]
     assert call.state == qt.State.BRIDGED
     assert call.handle(LegHungUp(5)) == [QueueWrite("ended", 40), MemberBusy(11, False),

@@ -102,3 +102,20 @@ def test_only_printable_header_values_of_sane_length_are_passed_on(value):
     if out:
         assert out[0][1] == value and len(value) <= 512
         assert all(" " <= ch <= "~" for ch in value)
+
+
+def test_the_phones_see_a_colleagues_or_company_contacts_name_in_from_safe_to_quote():
+    from sip_gateway.sipmsg import display_name
+
+    hit = {"name": 'Bergen "Elektro" AS', "source": "company_contact"}
+    assert display_name(hit, "+4755000000") == "Bergen Elektro AS"
+    assert display_name({"name": "Kåre\r\nVia: x", "source": "colleague"}, "+4790000001") \
+        == "KåreVia: x"
+
+
+def test_an_external_sources_guess_or_a_withheld_caller_gives_the_phones_no_name():
+    from sip_gateway.sipmsg import display_name
+
+    assert display_name({"name": "Maybe Spam Ltd", "source": "external"}, "+4755000000") is None
+    assert display_name({"name": "Bergen Elektro AS", "source": "company_contact"}, None) is None
+    assert display_name(None, "+4755000000") is None

@@ -171,7 +171,8 @@ def test_the_same_tap_twice_starts_one_transfer_and_refuses_the_second():
 
 def test_the_user_hanging_up_before_the_target_answers_turns_attended_into_with_return():
     t, _ = started("attended")
-    assert t.handle(LegHungUp(USER)) == []
+    # still ringing, but the user is gone: free from now on
+    assert t.handle(LegHungUp(USER)) == [TransferState(t.transfer_id, "ringing", "user_hung_up")]
     actions = t.handle(TIMER)
     assert Push("transfer_returned", "no_answer") in actions
     assert settled(actions).outcome == "returned"
