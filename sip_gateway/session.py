@@ -99,6 +99,9 @@ class CallSession:
         if r is not None:
             self.route_info = replace(r, context={**(r.context or {}), "transferred_by": by})
 
+    def live_written(self, live_id: int) -> None:
+        """On the recorder thread: the call's live row was written (its id)."""
+
     # -- inputs --------------------------------------------------------------------------
     def route(self) -> None:
         busy = {uid for uid, n in self.gw.busy.items() if n > 0}
