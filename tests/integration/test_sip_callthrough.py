@@ -1,0 +1,129 @@
+"""Calls placed from the app, on the wire: SIPp plays the user's softphone and the trunk.
+The device rings first; when it answers the trunk gets the INVITE to the destination in its
+configured number format with the display number, the two are bridged, and the call is a
+live call, then an outgoing call in the log."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from tests.integration.test_sip_gateway import User, peers, ports, sink  # noqa: F401
+from tests.support.api import auth
+from tests.support.sip import Gateway, header, sip_tools_missing, wait_until
+
+pytestmark = [pytest.mark.skipif(sip_tools_missing() is not None,
+                                 reason=sip_tools_missing() or ""), pytest.mark.once]
+DEST = "+4722334455"
+
+
+@pytest.fixture(scope="module")
+def gateway(app, database_url, tmp_path_factory, sink, ports):
+    """The trunk wants national numbers (`22334455`)."""
+    gw = Gateway(database_url, tmp_path_factory.mktemp("gw"), trunk_port=ports["trunk"],
+                 voicemail_port=ports["voicemail"], sink_url=sink[1],
+                 trunks="127.0.0.1;format=national")
+    yield gw
+    gw.stop()
+
+
+@pytest.fixture(autouse=True)
+def gateway_settles(gateway, db):
+    gateway.register_wakeups(db)
+    yield
+    wait_until(lambda: len(gateway.events("call_through")) == len(
+        gateway.events("call_written")), what="the gateway to finish its calls")
+
+
+class Placing:
+    """Alice with a softphone (SIPp), placing calls from the app."""
+
+    def __init__(self, app, db, client, peers, soft="phone_answer_hang_up.xml",
+                 soft_args=("-d", "1500")) -> None:
+        from api.availability.models import Device
+
+        self.user = User(app, db, client)
+        self.client, self.db = client, db
+        self.headers = auth(client, self.user.mobile)
+        self.soft = peers("soft", soft, *soft_args)
+        self.user.devices(softphone=f"sip:soft@127.0.0.1:{self.soft.port}")
+        self.device_id = db.scalar(select(Device.id).where(
+            Device.user_id == self.user.id, Device.kind == "softphone",
+            Device.enabled.is_(True)))
+
+    def place(self, **body) -> dict:
+        r = self.client.post("/api/v1/me/calls", json={"device_id": self.device_id, **body},
+                             headers={**self.headers, "Idempotency-Key": "tap"})
+        assert r.status_code == 202, r.get_json()
+        return r.get_json()
+
+    def finished(self, command: dict) -> dict:
+        url = f"/api/v1/me/calls/commands/{command['id']}"
+        return wait_until(lambda: (lambda c: c if c["state"] in ("done", "failed") else None)(
+            self.client.get(url, headers=self.headers).get_json()),
+            what="the placed call's outcome")
+
+
+def test_the_device_answers_then_the_trunk_gets_the_destination_in_its_format_and_both_talk(
+        app, db, client, gateway, peers, ports):
+    me = Placing(app, db, client, peers)
+    trunk = peers("trunk", "phone_answer.xml", port=ports["trunk"])
+    command = me.place(number="22 33 44 55", display_number=me.user.mobile)
+
+    assert me.finished(command)["result"] == "bridged"
+    live = client.get("/api/v1/me/calls", headers=me.headers).get_json()
+    assert [(c["direction"], c["other_number"], c["state"]) for c in live] == \
+        [("outgoing", DEST, "answered")]
+    assert client.get(f"/api/v1/me/calls/commands/{command['id']}",
+                      headers=me.headers).get_json()["call_id"] == live[0]["id"]
+    assert me.soft.wait() == 0 and trunk.wait() == 0   # the device hangs up: the trunk BYE
+    ring = me.soft.received("INVITE")[0]
+    assert DEST in header(ring, "From")                # the device shows whom it connects to
+    out = trunk.received("INVITE")[0]
+    assert out.startswith("INVITE sip:22334455@")      # the trunk's national format
+    assert me.user.mobile in header(out, "From")
+    assert me.user.mobile in header(out, "P-Asserted-Identity")
+    assert me.soft.first_time("INVITE") < trunk.first_time("INVITE")
+    entry = wait_until(lambda: [e for e in me.user.log() if e.direction == "outgoing"],
+                       what="the call in my log")[0]
+    assert (entry.status, entry.other_number) == ("answered", DEST)
+
+
+def test_a_busy_destination_fails_the_call_with_why_and_the_device_is_let_go(
+        app, db, client, gateway, peers, ports):
+    me = Placing(app, db, client, peers, soft="phone_answer.xml", soft_args=())
+    trunk = peers("trunk", "phone_busy.xml", port=ports["trunk"])
+    command = me.place(number=DEST)
+    got = me.finished(command)
+    assert (got["state"], got["result"]) == ("failed", "destination_busy")
+    assert me.soft.wait() == 0 and me.soft.received("BYE")
+    assert trunk.wait() == 0
+    assert me.user.office in header(trunk.received("INVITE")[0], "From")  # the profile's
+    wait_until(lambda: [e for e in me.user.log() if e.status == "busy"],
+               what="the busy call in my log")
+    assert client.get("/api/v1/me/calls", headers=me.headers).get_json() == []
+
+
+def test_a_missed_queue_caller_is_called_back_showing_the_queues_number_and_marked_answered(
+        app, db, client, gateway, peers, ports):
+    from api.accounts.models import Tenant
+    from api.queues import callbacks, services as queues
+    from api.queues.models import QueueCallback
+
+    me = Placing(app, db, client, peers)
+    tenant = db.get(Tenant, me.user.tenant_id)
+    queue = queues.create_queue(db, tenant, {"name": "Support", "number": "+4723999003",
+                                             "callback_shows_number": True})
+    queues.set_member(db, queue, me.user.id, {"priority": 0})
+    entry = callbacks.add_callback(db, tenant, queue, "+4791112233", None)
+    trunk = peers("trunk", "phone_answer.xml", port=ports["trunk"])
+
+    command = me.place(callback_id=entry.id)
+    assert me.finished(command)["result"] == "bridged"
+    assert me.soft.wait() == 0 and trunk.wait() == 0
+    out = trunk.received("INVITE")[0]
+    assert out.startswith("INVITE sip:91112233@") and "+4723999003" in header(out, "From")
+
+    def done():
+        db.expire_all()
+        return db.get(QueueCallback, entry.id).done_at
+    wait_until(done, what="the callback marked answered")
