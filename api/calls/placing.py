@@ -26,7 +26,8 @@ from . import wakeup
 from .interrupted import silent_after_s
 from .models import CallCommand, GatewayEndpoint, LiveCall
 
-SOURCES = ("number", "user_id", "contact_id", "queue_id", "callback_id", "call_log_id")
+SOURCES = ("number", "user_id", "contact_id", "queue_id", "callback_id", "call_log_id",
+           "queue_call_id")
 
 
 def place_call(db: Session, principal, body: dict, key: str | None) -> CallCommand:
@@ -160,6 +161,23 @@ def _from_callback(db: Session, principal, user: User, callback_id) -> dict:
     return {"number": entry.caller_number, "display": show, "callback_id": entry.id}
 
 
+def _from_queue_call(db: Session, principal, _user: User, queue_call_id) -> dict:
+    """A call of a queue's log the user may see (a missed caller): the queue's number is
+    shown when the queue says so."""
+    from ..queues.models import Queue, QueueCall
+    from ..queues.services import check_can_watch
+
+    row = db.get(QueueCall, int(queue_call_id))
+    if row is None or row.tenant_id != principal.tenant_id:
+        raise NotFound(f"No queue call with id {queue_call_id}")
+    queue = db.get(Queue, row.queue_id)
+    check_can_watch(db, principal, queue)
+    if not row.caller_number:
+        raise field_error("queue_call_id", "the caller withheld their number")
+    show = queue.number if queue.callback_shows_number and queue.number else None
+    return {"number": row.caller_number, "display": show}
+
+
 def _from_call_log(db: Session, principal, user: User, entry_id) -> dict:
     from ..callerid.models import CallLogEntry
 
@@ -173,7 +191,7 @@ def _from_call_log(db: Session, principal, user: User, entry_id) -> dict:
 
 _RESOLVERS = {"number": _from_number, "user_id": _from_user, "contact_id": _from_contact,
               "queue_id": _from_queue, "callback_id": _from_callback,
-              "call_log_id": _from_call_log}
+              "call_log_id": _from_call_log, "queue_call_id": _from_queue_call}
 
 
 # -- the device and the number shown --------------------------------------------------------

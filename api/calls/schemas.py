@@ -64,7 +64,7 @@ _ID = dict(allow_none=True, load_default=None, validate=validate.Range(min=1))
 
 
 class PlaceCallSchema(Schema):
-    """Whom to call (exactly one of the first six), from which device, showing what."""
+    """Whom to call (exactly one of the first seven), from which device, showing what."""
 
     number = fields.Str(allow_none=True, load_default=None, validate=validate.Length(1, 40),
                         metadata={"description": "A phone number in any format the company's "
@@ -76,6 +76,8 @@ class PlaceCallSchema(Schema):
         "description": "An entry of a queue's callback list: the attempt is counted and its "
                        "result recorded"})
     call_log_id = Integer(**_ID, metadata={"description": "A call in my call log"})
+    queue_call_id = Integer(**_ID, metadata={
+        "description": "A call in the log of a queue I may see (a missed caller)"})
     device_id = Integer(**_ID, metadata={
         "description": "My device that rings first (default: my mobile)"})
     display_number = fields.Str(allow_none=True, load_default=None,

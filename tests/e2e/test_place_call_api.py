@@ -141,3 +141,36 @@ def test_a_queue_callback_shows_the_queues_number_when_the_queue_says_so(app, cl
     assert entry.attempts == 1 and entry.in_progress_by_user_id == alice.id
     bob = company.users["bob"]   # not a member: may not call the queue's callers back
     assert _post(client, bob, {"callback_id": entry.id}).status_code == 403
+
+
+def test_a_missed_call_in_my_log_and_a_missed_queue_caller_are_called_back_by_id(app, client,
+                                                                                  db):
+    from api.accounts.models import Tenant
+    from api.callerid.models import CallLogEntry
+    from api.core.clock import now
+    from api.queues import services as queues
+    from api.queues.models import QueueCall
+
+    company, other = make_company(app), make_company(app)
+    _gateway(db)
+    alice, stranger = _user(db, company.users["alice"]), _user(db, other.users["alice"])
+    mine = CallLogEntry(tenant_id=alice.tenant_id, user_id=alice.id, direction="incoming",
+                        status="missed", other_number="+4791112244", started_at=now())
+    theirs = CallLogEntry(tenant_id=stranger.tenant_id, user_id=stranger.id,
+                          direction="incoming", status="missed", other_number="+4791112255",
+                          started_at=now())
+    queue = queues.create_queue(db, db.get(Tenant, alice.tenant_id),
+                                {"name": "Sales", "number": "+4723999004"})
+    queues.set_member(db, queue, alice.id, {"priority": 0})
+    missed = QueueCall(tenant_id=alice.tenant_id, queue_id=queue.id, status="abandoned",
+                       caller_number="+4791112266")
+    db.add_all([mine, theirs, missed])
+    db.commit()
+
+    r = _post(client, alice.mobile, {"call_log_id": mine.id})
+    assert r.status_code == 202 and r.get_json()["number"] == "+4791112244"
+    r = _post(client, alice.mobile, {"queue_call_id": missed.id})
+    assert r.status_code == 202 and r.get_json()["number"] == "+4791112266"
+    assert r.get_json()["display_number"] == alice.office_number   # the queue does not ask
+    assert _post(client, alice.mobile, {"call_log_id": theirs.id}).status_code == 404
+    assert _post(client, company.users["bob"], {"queue_call_id": missed.id}).status_code == 403
