@@ -19,7 +19,6 @@ from .core.callthrough import (CallThrough, DestinationAnswered, DestinationFail
 from .session import CallSession
 
 log = logging.getLogger("sip_gateway")
-DEVICE_RING_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,8 @@ class CallThroughSession(CallSession):
         self.command_id = command_id
         self.device, self.destination = targets(order, gw.cfg.uris())
         self.route_info = Route(
-            plan=CallPlan((RingStep((self.device,), int(DEVICE_RING_S)),), push=False),
+            plan=CallPlan((RingStep((self.device,), int(gw.cfg.call_through_ring_s)),),
+                          push=False),
             direction="outgoing", tenant_id=order["tenant_id"], user_id=order["user_id"],
             called=order["number"], caller=order.get("display_number"), hit=order.get("hit"),
             reason={"display_number": order.get("display_number"), "placed_from": "app",
@@ -77,7 +77,8 @@ class CallThroughSession(CallSession):
         self.gw.busy[r.user_id] = self.gw.busy.get(r.user_id, 0) + 1
         self.counted = True
         self.feed(StartCallThrough(self.command_id, self.device, self.destination,
-                                   DEVICE_RING_S, float(plans.CONNECT_TIMEOUT)))
+                                   self.gw.cfg.call_through_ring_s,
+                                   float(plans.CONNECT_TIMEOUT)))
 
     def live_written(self, live_id: int) -> None:
         """The live row exists: the command names the call from now on (the app follows it)."""
