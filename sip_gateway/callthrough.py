@@ -53,6 +53,8 @@ def targets(order: dict, uris: dict) -> tuple[Target, Target]:
 
 
 class CallThroughSession(CallSession):
+    placed = True   # placed from the app: the user may transfer the other party
+
     def __init__(self, gw, command_id: int, order: dict) -> None:
         from .store import Route
 

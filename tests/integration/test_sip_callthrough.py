@@ -30,8 +30,9 @@ def gateway(app, database_url, tmp_path_factory, sink, ports):
 def gateway_settles(gateway, db):
     gateway.register_wakeups(db)
     yield
-    wait_until(lambda: len(gateway.events("call_through")) == len(
-        gateway.events("call_written")), what="the gateway to finish its calls")
+    wait_until(lambda: sum(len(gateway.events(e)) for e in ("call_through", "call_routed",
+                                                           "call_refused"))
+               == len(gateway.events("call_written")), what="the gateway to finish its calls")
 
 
 class Placing:
@@ -127,3 +128,30 @@ def test_a_missed_queue_caller_is_called_back_showing_the_queues_number_and_mark
         db.expire_all()
         return db.get(QueueCallback, entry.id).done_at
     wait_until(done, what="the callback marked answered")
+
+
+def test_a_placed_call_is_transferred_from_the_app_to_a_colleague_like_any_call(
+        app, db, client, gateway, peers, ports):
+    from api.accounts.models import User as U
+    from api.availability.models import Device
+
+    me = Placing(app, db, client, peers, soft="phone_answer.xml", soft_args=())
+    bob = db.scalar(select(U).where(U.mobile == me.user.company.users["bob"]))
+    bob_phone = peers("bob", "phone_answer_hang_up.xml", "-d", "500")
+    db.add(Device(tenant_id=bob.tenant_id, user_id=bob.id, kind="softphone", label="soft",
+                  enabled=True, sip_uri=f"sip:bob@127.0.0.1:{bob_phone.port}"))
+    db.commit()
+    trunk = peers("trunk", "phone_answer.xml", port=ports["trunk"])
+    command = me.place(number=DEST)
+    call_id = me.finished(command)["call_id"]
+
+    r = client.post(f"/api/v1/me/calls/{call_id}/transfer", headers=me.headers,
+                    json={"target": {"kind": "colleague", "id": bob.id}, "method": "blind"})
+    assert r.status_code == 202, r.get_json()
+    url = f"/api/v1/me/transfers/{r.get_json()['id']}"
+    wait_until(lambda: client.get(url, headers=me.headers).get_json()["state"] == "completed",
+               what="the transfer to complete")
+    assert me.soft.wait() == 0 and me.soft.received("BYE")   # my device is free at once
+    assert bob_phone.wait() == 0 and trunk.wait() == 0       # Bob talked, then hung up
+    assert me.user.office in header(bob_phone.received("INVITE")[0], "From") or \
+        DEST in header(bob_phone.received("INVITE")[0], "From")
