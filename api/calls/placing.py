@@ -20,8 +20,11 @@ from sqlalchemy.orm import Session
 
 from ..accounts.models import Tenant, User
 from ..core.clock import now
-from ..core.errors import Conflict, NotFound, ServiceUnavailable, ValidationFailed, field_error
+from ..core.errors import Conflict, ServiceUnavailable, ValidationFailed, field_error
+from ..core.not_found import not_found
 from ..core.ports import ports
+from i18n import N_
+
 from . import wakeup
 from .interrupted import silent_after_s
 from .models import CallCommand, GatewayEndpoint, LiveCall
@@ -38,7 +41,7 @@ def place_call(db: Session, principal, body: dict, key: str | None) -> CallComma
         found = _by_key(db, tenant.id, user_id, key)
         if found is not None:
             if found.kind != "call":
-                raise Conflict("This Idempotency-Key was used for another command")
+                raise Conflict(N_("This Idempotency-Key was used for another command"))
             return found
     user = db.scalar(select(User).where(User.id == user_id, User.tenant_id == tenant.id))
     dest = destination(db, principal, user, body)
@@ -58,7 +61,7 @@ def place_call(db: Session, principal, body: dict, key: str | None) -> CallComma
     except IntegrityError:  # the same key, a concurrent request
         found = _by_key(db, tenant.id, user_id, key)
         if found is None or found.kind != "call":
-            raise Conflict("This Idempotency-Key was used for another command")
+            raise Conflict(N_("This Idempotency-Key was used for another command"))
         return found
     if dest.get("callback_id"):
         from ..queues.callbacks import get_callback, start_callback
@@ -85,13 +88,15 @@ def destination(db: Session, principal, user: User, body: dict) -> dict:
     routes it) or "trunk", "display": a number the source wants shown, "callback_id"}."""
     given = [s for s in SOURCES if body.get(s) not in (None, "")]
     if len(given) != 1:
-        raise ValidationFailed("Say whom to call with exactly one of: " + ", ".join(SOURCES),
-                               {s: ["exactly one of these"] for s in SOURCES})
+        raise ValidationFailed(N_("Say whom to call with exactly one of: number, user_id, "
+                                  "contact_id, queue_id, callback_id, call_log_id, "
+                                  "queue_call_id"),
+                               {s: [N_("exactly one of these")] for s in SOURCES})
     source = given[0]
     out = _RESOLVERS[source](db, principal, user, body[source])
     number = out["number"]
     if number is None:
-        raise field_error(source, "this has no number to call")
+        raise field_error(source, N_("this has no number to call"))
     out["via"] = "self" if _owned(db, number) else "trunk"
     return out
 
@@ -114,7 +119,7 @@ def _from_number(db: Session, principal, user: User, text: str) -> dict:
         return _from_user(db, principal, user, owner.owner_id)
     if owner is not None and owner.kind == "queue_short":
         return _from_queue(db, principal, user, owner.owner_id)
-    raise field_error("number", "'{number}' is no phone number or short number here",
+    raise field_error("number", N_("'{number}' is no phone number or short number here"),
                       number=str(text)[:40])
 
 
@@ -122,7 +127,7 @@ def _from_user(db: Session, principal, _user: User, user_id) -> dict:
     row = db.execute(select(User.office_number, User.mobile).where(
         User.id == int(user_id), User.tenant_id == principal.tenant_id)).first()
     if row is None:
-        raise NotFound(f"No colleague with id {user_id}")
+        raise not_found("colleague", user_id)
     return {"number": row.office_number or row.mobile}
 
 
@@ -131,7 +136,7 @@ def _from_contact(db: Session, principal, user: User, contact_id) -> dict:
 
     row = db.get(Contact, int(contact_id))
     if row is None or row.tenant_id != principal.tenant_id or row.owner_user_id not in (None, user.id):
-        raise NotFound(f"No contact with id {contact_id}")
+        raise not_found("contact", contact_id)
     numbers = [n.get("number") for n in row.numbers or () if n.get("number")]
     return {"number": numbers[0] if numbers else None}
 
@@ -141,7 +146,7 @@ def _from_queue(db: Session, principal, _user: User, queue_id) -> dict:
 
     row = db.get(Queue, int(queue_id))
     if row is None or row.tenant_id != principal.tenant_id:
-        raise NotFound(f"No queue with id {queue_id}")
+        raise not_found("queue", queue_id)
     return {"number": row.number}
 
 
@@ -156,7 +161,7 @@ def _from_callback(db: Session, principal, user: User, callback_id) -> dict:
     queue = db.get(Queue, entry.queue_id)
     check_can_watch(db, principal, queue)
     if entry.done_at is not None:
-        raise Conflict("This caller has already been called back")
+        raise Conflict(N_("This caller has already been called back"))
     show = queue.number if queue.callback_shows_number and queue.number else None
     return {"number": entry.caller_number, "display": show, "callback_id": entry.id}
 
@@ -169,11 +174,11 @@ def _from_queue_call(db: Session, principal, _user: User, queue_call_id) -> dict
 
     row = db.get(QueueCall, int(queue_call_id))
     if row is None or row.tenant_id != principal.tenant_id:
-        raise NotFound(f"No queue call with id {queue_call_id}")
+        raise not_found("queue call", queue_call_id)
     queue = db.get(Queue, row.queue_id)
     check_can_watch(db, principal, queue)
     if not row.caller_number:
-        raise field_error("queue_call_id", "the caller withheld their number")
+        raise field_error("queue_call_id", N_("the caller withheld their number"))
     show = queue.number if queue.callback_shows_number and queue.number else None
     return {"number": row.caller_number, "display": show}
 
@@ -183,9 +188,9 @@ def _from_call_log(db: Session, principal, user: User, entry_id) -> dict:
 
     row = db.get(CallLogEntry, int(entry_id))
     if row is None or row.tenant_id != principal.tenant_id or row.user_id != user.id:
-        raise NotFound(f"No call log entry with id {entry_id}")
+        raise not_found("call log entry", entry_id)
     if not row.other_number:
-        raise field_error("call_log_id", "the caller withheld their number")
+        raise field_error("call_log_id", N_("the caller withheld their number"))
     return {"number": row.other_number}
 
 
@@ -207,14 +212,14 @@ def _device(db: Session, tenant_id: int, user: User, device_id) -> dict:
             Device.number.is_not(None)).order_by(Device.enabled.desc(), Device.id).limit(1))
         number = row.number if row is not None else user.mobile
         if not number:
-            raise field_error("device_id", "you have no mobile: choose a device")
+            raise field_error("device_id", N_("you have no mobile: choose a device"))
         return {"kind": "mobile", "address": number, "id": row.id if row else None}
     row = db.get(Device, int(device_id))
     if row is None or row.tenant_id != tenant_id or row.user_id != user.id:
-        raise NotFound(f"No device with id {device_id}")
+        raise not_found("device", device_id)
     address = row.number if row.kind == "mobile" else row.sip_uri
     if not address:
-        raise field_error("device_id", "this device has no address to ring")
+        raise field_error("device_id", N_("this device has no address to ring"))
     return {"kind": row.kind, "address": address, "id": row.id}
 
 
@@ -232,7 +237,7 @@ def _display(db: Session, tenant: Tenant, user: User, kind: str, asked: str | No
     if asked:
         number = parse_number(str(asked), tenant.country or "NO")[0]
         if number is None or number not in allowed:
-            raise field_error("display_number", "you may not show '{number}'",
+            raise field_error("display_number", N_("you may not show '{number}'"),
                               number=str(asked)[:40])
         return number
     if wanted:
@@ -254,5 +259,5 @@ def pick_gateway(db: Session) -> str:
                      .order_by(load, func.coalesce(ep.seen_at, ep.started_at).desc())
                      .limit(1)).first()
     if row is None:
-        raise ServiceUnavailable("No SIP gateway is running: the call cannot be placed now")
+        raise ServiceUnavailable(N_("No SIP gateway is running: the call cannot be placed now"))
     return row[0]
