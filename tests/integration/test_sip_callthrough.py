@@ -1,7 +1,8 @@
 """Calls placed from the app, on the wire: SIPp plays the user's softphone and the trunk.
 The device rings first; when it answers the trunk gets the INVITE to the destination in its
 configured number format with the display number, the two are bridged, and the call is a
-live call, then an outgoing call in the log."""
+live call, then an outgoing call in the log. And one ring per phone: an iPhone whose MEX
+mobile rings gets one alert from the gateway and no VoIP push."""
 from __future__ import annotations
 
 import pytest
@@ -155,3 +156,31 @@ def test_a_placed_call_is_transferred_from_the_app_to_a_colleague_like_any_call(
     assert bob_phone.wait() == 0 and trunk.wait() == 0       # Bob talked, then hung up
     assert me.user.office in header(bob_phone.received("INVITE")[0], "From") or \
         DEST in header(bob_phone.received("INVITE")[0], "From")
+
+
+def test_an_iphone_whose_mex_mobile_rings_gets_one_alert_and_no_voip_push_from_the_gateway(
+        app, db, client, gateway, peers, ports, sink):
+    """An incoming call rings the softphone and the MEX mobile (through the trunk): the
+    iPhone's own call screen rings, so its app gets who is calling as one alert, no VoIP."""
+    user = User(app, db, client)
+    soft = peers("soft", "phone_answer.xml", "-d", "800")
+    mobile = peers("mobile", "phone_no_answer.xml", port=ports["trunk"])
+    user.devices(softphone=f"sip:soft@127.0.0.1:{soft.port}", mobile=user.mobile)
+    headers = auth(client, user.mobile)
+    voip, alert = f"{'a1' * 30}{user.id:04d}", f"{'b2' * 30}{user.id:04d}"
+    for token, kind in ((voip, "voip"), (alert, "alert")):
+        r = client.post("/api/v1/me/push-devices", headers=headers, json={
+            "platform": "ios", "token": token, "token_kind": kind, "app_id": "no.example.pbx"})
+        assert r.status_code in (200, 201), r.get_json()
+    trunk = peers("caller", "trunk_uac.xml", f"127.0.0.1:{gateway.port}", "-s", user.office,
+                  "-key", "caller", "+4791234567", "-d", "300")
+    assert trunk.wait() == 0 and soft.wait() == 0
+    assert mobile.received("INVITE")                    # the mobile network rang the phone
+    incoming = wait_until(lambda: [p for p in sink[0].after(alert, 0, 0)
+                                   if p["kind"] == "incoming_call"], what="the alert")
+    assert len(incoming) == 1 and incoming[0]["payload"]["aps"]["interruption-level"] == \
+        "time-sensitive"
+    wait_until(lambda: [p for p in sink[0].after(alert, 0, 0) if p["kind"] == "call_ended"],
+               what="the alert cleared")
+    assert sink[0].after(voip, 0, 0) == []               # CallKit never asked to ring
+    assert mobile.wait() == 0                          # and was cancelled when I answered
