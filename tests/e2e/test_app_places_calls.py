@@ -1,4 +1,4 @@
-"""The app simulator places a call over real HTTP:
+"""The app simulator places a call and calls back a queue's missed caller over real HTTP:
 the command the gateway would take, and the outcome the app hears on its event stream."""
 from __future__ import annotations
 
@@ -44,3 +44,28 @@ def test_call_prints_whom_it_dials_from_which_device_and_the_outcome(app, live, 
     assert sim_main(["--api", live.url, "--state", state, "call", "+4722334455",
                      "--from", "+4799999999"]) == 1   # not hers to show
     assert "display_number" in capsys.readouterr().err
+
+
+def test_callback_calls_a_queues_missed_caller_back_showing_the_queues_number(app, live, db,
+                                                                              tmp_path, capsys):
+    from sqlalchemy import select
+
+    from api.accounts.models import Tenant, User
+    from api.calls import wakeup
+    from api.queues import callbacks, services as queues
+
+    c = make_company(app)
+    wakeup.register(db, "gw-sim-callback", "127.0.0.1", 9)
+    alice = db.scalar(select(User).where(User.mobile == c.users["alice"]))
+    tenant = db.get(Tenant, alice.tenant_id)
+    queue = queues.create_queue(db, tenant, {"name": "Support", "number": "+4723999005",
+                                             "callback_shows_number": True})
+    queues.set_member(db, queue, alice.id, {"priority": 0})
+    entry = callbacks.add_callback(db, tenant, queue, "+4791112277", None)
+    state = str(tmp_path / "s.json")
+    assert sim_main(["--api", live.url, "--state", state, "--password", PASSWORD, "login",
+                     alice.mobile]) == 0
+    gateway = _gateway_finishes(app, "gw-sim-callback", "bridged")
+    assert sim_main(["--api", live.url, "--state", state, "callback", str(entry.id)]) == 0
+    gateway.join(5)
+    assert "calling +4791112277 from your mobile, showing +4723999005" in capsys.readouterr().out
