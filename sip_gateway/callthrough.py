@@ -53,7 +53,9 @@ def targets(order: dict, uris: dict) -> tuple[Target, Target]:
 
 
 class CallThroughSession(CallSession):
-    placed = True   # placed from the app: the user may transfer the other party
+    # placed from the app: the destination is the other party (the session's caller), whom
+    # the user may transfer and who hears the hold music
+    from_app = True
 
     def __init__(self, gw, command_id: int, order: dict) -> None:
         from .store import Route

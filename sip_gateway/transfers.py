@@ -82,7 +82,7 @@ def _start(gw, session, command_id: int, order: dict | None) -> None:
     elif session.finished:
         why = N_("call ended")
     elif r is None or (r.direction not in ("incoming", "queue")
-                       and not getattr(session, "placed", False)):   # placed from the app
+                       and not getattr(session, "from_app", False)):   # placed from the app
         why = N_("refused: only incoming calls are transferred")
     if why:
         gw.recorder.submit(finish_command, command_id, "failed", why)

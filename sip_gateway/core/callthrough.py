@@ -4,7 +4,7 @@ The gateway first rings the device the user chose (leg 1: a softphone, a desk ph
 their mobile through the trunk); when it answers, it dials the destination presenting the
 display number the user may show and bridges the two. In the session the destination plays
 the part the caller plays in an incoming call (`DialOther` makes it the session's caller
-leg), so once bridged the call is like any other: hung up or transferred from the app, and
+leg), so once bridged the call is like any other: hung up, held or transferred from the app, and
 written as an outgoing call.
 
 The command that started it ends `done` ("bridged") or `failed` with a reason the app shows
@@ -15,7 +15,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from . import handover
+from . import callhold, handover
+from .callhold import Hold
 from .callmessages import (Bridge, CallerHungUp, CancelLeg, CommandDone, Dial, HangupCaller,
                            HangupCommand, LegAnswered, LegFailed, LegHungUp, LegProgress,
                            LogCall, Target, TimerFired, WriteState)
@@ -115,6 +116,7 @@ class CallThrough(LegMachine):
 
     def __post_init__(self) -> None:
         self.transfer = Handover(self, TRANSFERRING)
+        self.hold = Hold(self)
 
     # -- helpers ------------------------------------------------------------------------
     def _report(self, ok: bool, result: str) -> None:
@@ -301,5 +303,8 @@ TABLE = {
     # user's device again, or ended
     **handover.rows(BRIDGED, TRANSFERRING, others=(STARTING, DEVICE, DESTINATION, RECONNECTING),
                     after=(BRIDGED, RECONNECTING, ENDED), hung_up=(ENDED,)),
+    # held and taken back from the app once connected: the destination hears the music
+    **callhold.rows(BRIDGED, others=(STARTING, DEVICE, DESTINATION, TRANSFERRING,
+                                     RECONNECTING)),
 }
 CallThrough.table = TABLE

@@ -158,3 +158,15 @@ def test_any_sequence_of_inputs_reports_the_outcome_at_most_once_and_ends_cleanl
     assert len(outcomes) <= 1
     if call.over:
         assert len(outcomes) == 1
+
+
+def test_a_bridged_call_is_held_and_taken_back_from_the_app_and_refused_before():
+    from sip_gateway.core.callhold import HoldCall, HoldCommand
+
+    call, _ = started()
+    assert call.handle(HoldCommand(5, True)) == [
+        CommandDone(5, "refused: the call is not connected")]
+    call = bridged()
+    assert call.handle(HoldCommand(5, True)) == [HoldCall(1, True), CommandDone(5, "done")]
+    assert call.handle(HoldCommand(6, False)) == [HoldCall(1, False), CommandDone(6, "done")]
+    assert call.state is ct.BRIDGED
