@@ -184,3 +184,24 @@ def test_an_iphone_whose_mex_mobile_rings_gets_one_alert_and_no_voip_push_from_t
                what="the alert cleared")
     assert sink[0].after(voip, 0, 0) == []               # CallKit never asked to ring
     assert mobile.wait() == 0                          # and was cancelled when I answered
+
+
+def test_a_placed_call_is_held_and_taken_back_from_the_app(app, db, client, gateway, peers,
+                                                           ports):
+    me = Placing(app, db, client, peers, soft="phone_answer_hang_up.xml",
+                 soft_args=("-d", "4000"))
+    trunk = peers("trunk", "phone_answer.xml", port=ports["trunk"])
+    call_id = me.finished(me.place(number=DEST))["call_id"]
+
+    def state():
+        return [c["state"] for c in client.get("/api/v1/me/calls", headers=me.headers)
+                .get_json() if c["id"] == call_id]
+    for what, shown in (("hold", "held"), ("retrieve", "answered")):
+        r = client.post(f"/api/v1/me/calls/{call_id}/{what}", headers=me.headers)
+        assert r.status_code == 202, r.get_json()
+        done = me.finished(r.get_json())
+        assert (done["state"], done["result"]) == ("done", "done")
+        wait_until(lambda: state() == [shown], what=f"the call {shown}")
+    assert me.soft.wait() == 0 and trunk.wait() == 0   # still connected until I hung up
+    assert wait_until(lambda: [e for e in me.user.log() if e.direction == "outgoing"],
+                      what="the call in my log")[0].status == "answered"
