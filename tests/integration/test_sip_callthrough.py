@@ -8,7 +8,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.integration.test_sip_gateway import User, peers, ports, sink  # noqa: F401
+from tests.integration.test_sip_gateway import User
+from tests.support.sip_fixtures import (  # noqa: F401 (shared fixtures)
+    gateway_settles, peers, ports, sink)
 from tests.support.api import auth
 from tests.support.sip import Gateway, header, sip_tools_missing, wait_until
 
@@ -25,15 +27,6 @@ def gateway(app, database_url, tmp_path_factory, sink, ports):
                  trunks="127.0.0.1;format=national")
     yield gw
     gw.stop()
-
-
-@pytest.fixture(autouse=True)
-def gateway_settles(gateway, db):
-    gateway.register_wakeups(db)
-    yield
-    wait_until(lambda: sum(len(gateway.events(e)) for e in ("call_through", "call_routed",
-                                                           "call_refused"))
-               == len(gateway.events("call_written")), what="the gateway to finish its calls")
 
 
 class Placing:
