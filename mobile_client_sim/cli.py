@@ -78,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--state", default=os.environ.get("SIM_STATE", "var/sim-session.json"),
                         help="where the session (refresh token) is kept between runs")
     parser.add_argument("--password")
+    parser.add_argument("--device", help="call, callback: my device to ring first (id or kind)")
+    parser.add_argument("--from", dest="display",
+                        help="call, callback: the number to show (one I may use)")
     parser.add_argument("command", choices=sorted(COMMANDS),
                         help="; ".join(f"{k}: {v[1]}" for k, v in sorted(COMMANDS.items())))
     parser.add_argument("rest", nargs="*")

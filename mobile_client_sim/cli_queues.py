@@ -50,8 +50,15 @@ def _callbacks(app, args):
     show(queues.callbacks(app))
 
 
-@command("callback", "call a caller back and mark it: callback ID answered|unanswered")
+@command("callback", "call a caller back: callback ID [--device ID|KIND] [--from DISPLAY] "
+                     "dials (your device rings first, the result is recorded); "
+                     "callback ID answered|unanswered marks a call made elsewhere")
 def _callback(app, args):
+    if len(args.rest) == 1:
+        from .cli_placing import follow
+        from .placing import place
+        return follow(app, place(app, {"callback_id": int(args.rest[0])}, args.device,
+                                 args.display))
     answered = args.rest[1] == "answered"
     entry = queues.call_back(app, int(args.rest[0]), answered)
     print(f"callback {entry['id']} to {entry['caller_number']}: "

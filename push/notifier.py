@@ -33,27 +33,32 @@ class Notifier:
     def incoming_call(self, tenant_id: int, user_id: int, call_id: str,
                       caller_number: str | None, *, hit: dict | None = None,
                       context: dict | None = None, reason: dict | None = None,
-                      ring_timeout: float = 25.0) -> None:
+                      ring_timeout: float = 25.0, ringing: tuple[str, ...] = ()) -> None:
         """A call is about to ring `user_id`: VoIP push to iPhones, high-priority data to
         Android.
 
         hit: the caller lookup (name, company, title, department, source); context: queue,
         transferred_by, last_spoke_to, callback; reason: why it rings this user (profile,
         rule). ring_timeout: seconds until ringing stops; nothing is sent or retried after it.
+        ringing: the kinds of the user's devices that ring (`mobile`: the MEX mobile rings
+        over the mobile network, so an iPhone gets an alert and no second call screen).
         """
         data = {"caller": _caller(caller_number, hit), "context": _pick(context, CONTEXT_FIELDS),
                 "reason": _pick(reason, REASON_FIELDS), "ring_timeout": ring_timeout,
-                "expires_at": int(time.time() + ring_timeout)}
+                "expires_at": int(time.time() + ring_timeout),
+                "ringing": sorted(set(ringing)) or None}
         self._submit(INCOMING_CALL, tenant_id, user_id, call_id,
                      {k: v for k, v in data.items() if v is not None}, ring_timeout)
 
     def call_ended(self, tenant_id: int, user_id: int, call_id: str, *,
-                   reason: str = "ended") -> None:
+                   reason: str = "ended", ringing: tuple[str, ...] = ()) -> None:
         """The call stopped ringing for this user: reason `ended` (caller hung up or it went
         on elsewhere), `answered_elsewhere`, or `answered` (on another of the user's phones).
-        Stops any retry of the incoming_call push for the same call."""
-        self._submit(CALL_ENDED, tenant_id, user_id, call_id, {"reason": reason},
-                     CALL_ENDED_TTL_S)
+        Stops any retry of the incoming_call push for the same call. `ringing` as for
+        `incoming_call`: an iPhone told by alert is cleared by alert."""
+        data = {"reason": reason, "ringing": sorted(set(ringing)) or None}
+        self._submit(CALL_ENDED, tenant_id, user_id, call_id,
+                     {k: v for k, v in data.items() if v is not None}, CALL_ENDED_TTL_S)
 
     def missed_call(self, tenant_id: int, user_id: int, call_id: str,
                     caller_number: str | None, *, hit: dict | None = None) -> None:

@@ -5,6 +5,11 @@ the alert token shows missed calls and returned transfers. A VoIP push must alwa
 reported to CallKit by the app, so a call that is over never gets one: call_ended goes to
 Android and to alert tokens only (iOS learns the end of a ringing CallKit call from the
 app's own connection). Without a voip token an iPhone is told of calls by alert.
+
+One ring per phone: when the user's mobile rings over the mobile network (MEX, `ringing`
+names `mobile`), the phone's own call screen is the ring; an iPhone then gets no VoIP push
+(CallKit would show a second call screen) but a time-sensitive alert with who is calling,
+and the call's end clears that alert. Android keeps its data message.
 """
 from __future__ import annotations
 
@@ -44,9 +49,10 @@ def plan(kind: str, call_id: str | None, data: dict, devices: list, settings: di
     if kind in CALL_KINDS and settings.get("push_calls", True) is False:
         return [], []
     has_voip = any(d.platform == "ios" and d.token_kind == "voip" for d in devices)
+    mex = kind in CALL_KINDS and "mobile" in (data.get("ringing") or ())
     out, too_large = [], []
     for d in devices:
-        push_type = _push_type(kind, d, has_voip)
+        push_type = _push_type(kind, d, has_voip and not mex)
         if push_type is None:
             continue
         body = _fit(kind, call_id, data, d, push_type)
@@ -64,12 +70,14 @@ def plan(kind: str, call_id: str | None, data: dict, devices: list, settings: di
     return out, too_large
 
 
-def _push_type(kind: str, d, has_voip: bool) -> str | None:
+def _push_type(kind: str, d, voip_rings: bool) -> str | None:
+    """`voip_rings`: the iPhone's CallKit shows this call (it has a voip token and the mobile
+    network does not ring the same phone)."""
     if d.platform == "android":
         return "data"
     if d.token_kind == "voip":
-        return "voip" if kind == INCOMING_CALL else None
-    if kind in CALL_KINDS and has_voip:
+        return "voip" if kind == INCOMING_CALL and voip_rings else None
+    if kind in CALL_KINDS and voip_rings:
         return None  # CallKit shows (and clears) the call; an alert would show it twice
     return "alert"
 
@@ -131,7 +139,10 @@ def _apns_body(kind: str, call_id: str | None, data: dict, push_type: str, lang:
                                  "title-loc-key": text["title_loc_key"],
                                  "loc-key": text["loc_key"], "loc-args": text["loc_args"]},
                        "sound": "default" if kind != CALL_ENDED else None,
-                       "thread-id": "voicemail" if kind == VOICEMAIL else "calls"}
+                       "thread-id": "voicemail" if kind == VOICEMAIL else "calls",
+                       # shown at once even in a Focus: the phone is ringing now
+                       "interruption-level": "time-sensitive" if kind == INCOMING_CALL
+                       else None}
         if kind == VOICEMAIL:
             body["aps"]["badge"] = int(data.get("unread") or 0)
         body["aps"] = {k: v for k, v in body["aps"].items() if v is not None}

@@ -37,6 +37,9 @@ for peer in ${EDGE_TRUNKS:-}; do
   esac
   echo "EDGE_TRUNKS: one $kind peer at most ($peer is a second)" >&2; exit 2
 done
+# registrations are written to the database with times in the process's zone: UTC, as the
+# service reads them
+export TZ=UTC
 exec kamailio -f deploy/kamailio/kamailio.cfg -DD -E -Y "$run_dir" -P "$run_dir/kamailio.pid" \
   -l "${EDGE_LISTEN:-udp:127.0.0.1:5060}" \
   -A "EDGE_DB_MODULE=\"$module\"" -A "EDGE_DB_URL=\"$url\"" \

@@ -12,7 +12,7 @@ from .core.callmessages import (AnswerCaller, Bridge, CancelLeg, CancelTimer, Co
 @cache
 def actions() -> dict:
     """Every action a call's machine may return -> what performs it."""
-    from . import callrecords, holding, queuecalls, transfers, voicemailcalls
+    from . import callrecords, callthrough, holding, queuecalls, transfers, voicemailcalls
     from .core import transfercontrol as tc
     from .core.callhold import HoldCall
     from .session import CallSession
@@ -35,4 +35,6 @@ def actions() -> dict:
         **queuecalls.actions(),
         # the gateway's own voicemail: greeting file, recording, the message
         **voicemailcalls.actions(),
+        # a call the user places from the app: the destination, the command's outcome
+        **callthrough.actions(),
     }

@@ -52,6 +52,7 @@ def _started(session, live_id) -> None:
     """On the recorder thread: later writes of this call need the id at once."""
     session.live.id = live_id
     if live_id is not None:
+        session.live_written(live_id)
         session.gw.post(_register, session, live_id)
 
 def _register(session, live_id: int) -> None:

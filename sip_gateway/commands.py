@@ -79,12 +79,13 @@ def claim_once(session_factory, gateway_id: str, deliver) -> int:
     when it could not be read: the call thread reads it again)."""
     from api.gateway_port import claim_commands
 
-    from .transfers import read_order
+    from . import callthrough, transfers
 
     orders: dict[int, dict | None] = {}
     with session_factory() as db:
         claimed = claim_commands(db, gateway_id)
         for command_id, _live_id, kind in claimed:
+            read_order = callthrough.read_order if kind == "call" else transfers.read_order
             try:
                 orders[command_id] = read_order(db, command_id, kind)
             except Exception:  # the call thread reads it again (recorder): only slower
@@ -100,10 +101,12 @@ def dispatch(gw, command_id: int, live_id: int, kind: str, order: dict | None = 
     the adapter, which knows its calls by their live row's id)."""
     from api.gateway_port import finish_command
 
-    from . import transfers
+    from . import callthrough, transfers
     from .core.callhold import HoldCommand
     from .core.callmessages import HangupCommand
 
+    if kind == "call":   # a call the user places from the app: no call to act on yet
+        return callthrough.start(gw, command_id, order)
     session = gw.by_live_id.get(live_id)
     if session is not None and kind.startswith("transfer"):
         return transfers.command(gw, session, command_id, kind, order)

@@ -128,6 +128,7 @@ class GatewayConfig:
     command_poll_s: float = 1.0            # the fallback: the API wakes the gateway at once
     command_host: str = ""                 # wake-ups arrive here (UDP); "" = host
     command_port: int = 0                  # 0 = any free port (registered in the database)
+    call_through_ring_s: float = 30.0      # a call placed from the app: how long the device rings
 
     def trunk_for(self, peer: str) -> Trunk | None:
         """The configured peer a call comes from; this gateway itself (a forwarded call it
@@ -186,4 +187,6 @@ class GatewayConfig:
             tts_dir=env.get("SIP_TTS_DIR", cls.tts_dir),
             command_poll_s=float(env.get("SIP_COMMAND_POLL_S", cls.command_poll_s)),
             command_host=env.get("SIP_COMMAND_HOST") or env.get("SIP_HOST", cls.host),
-            command_port=int(env.get("SIP_COMMAND_PORT", cls.command_port)))
+            command_port=int(env.get("SIP_COMMAND_PORT", cls.command_port)),
+            call_through_ring_s=float(env.get("SIP_CALL_THROUGH_RING_S",
+                                              cls.call_through_ring_s)))

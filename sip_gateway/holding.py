@@ -15,7 +15,9 @@ log = logging.getLogger("sip_gateway")
 def hold_call(session, a: HoldCall) -> None:
     leg = session.legs.get(a.leg)
     r = session.route_info
-    placed = r is not None and r.direction == "outgoing"   # the user's phone is the caller
+    # the user's phone is the caller (a call placed from the app has the other party there)
+    placed = r is not None and r.direction == "outgoing" and not getattr(session, "from_app",
+                                                                         False)
     if a.on:
         transfers.audio(session, session.caller, leg, on=False)
         if placed:

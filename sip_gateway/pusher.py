@@ -3,6 +3,8 @@ its adapter (`gw.notifier`, the one every push of the gateway goes through; queu
 pushes and "transfer came back" use it too). Returns at once."""
 from __future__ import annotations
 
+from .core.plans import ringing
+
 
 def send(notifier, kind: str, reason: str, route, call_id: str) -> None:
     if route is None or route.user_id is None:
@@ -10,9 +12,10 @@ def send(notifier, kind: str, reason: str, route, call_id: str) -> None:
     if kind == "incoming":
         notifier.incoming_call(route.tenant_id, route.user_id, call_id, route.caller,
                                hit=route.hit, context=route.context, reason=route.reason,
-                               ring_timeout=route.ring_timeout)
+                               ring_timeout=route.ring_timeout, ringing=ringing(route.plan))
     elif kind == "ended":
-        notifier.call_ended(route.tenant_id, route.user_id, call_id, reason=reason or "ended")
+        notifier.call_ended(route.tenant_id, route.user_id, call_id, reason=reason or "ended",
+                            ringing=ringing(route.plan))
     elif kind == "missed":
         notifier.missed_call(route.tenant_id, route.user_id, call_id, route.caller,
                              hit=route.hit)

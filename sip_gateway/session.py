@@ -104,6 +104,9 @@ class CallSession:
         """A log record's fields for this call."""
         return {"call_id": self.sip_id, **kw}
 
+    def live_written(self, live_id: int) -> None:
+        """On the recorder thread: the call's live row was written (its id)."""
+
     # -- inputs --------------------------------------------------------------------------
     def route(self) -> None:
         busy = {uid for uid, n in self.gw.busy.items() if n > 0}

@@ -80,7 +80,8 @@ def _start(gw, session, command_id: int, order: dict | None) -> None:
         why = N_("no such transfer")
     elif session.finished:
         why = N_("call ended")
-    elif r is None or r.direction not in ("incoming", "queue"):
+    elif r is None or (r.direction not in ("incoming", "queue")
+                       and not getattr(session, "from_app", False)):   # placed from the app
         why = N_("refused: only incoming calls are transferred")
     if why:
         gw.recorder.submit(finish_command, command_id, "failed", why)

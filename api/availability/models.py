@@ -135,3 +135,16 @@ class BusyPeriod(TenantScoped, Base):
     starts_at: Mapped[datetime] = mapped_column(index=True)
     ends_at: Mapped[datetime] = mapped_column()
     summary: Mapped[str] = mapped_column(String(200), default="")
+
+
+class EdgeLocation(Base):
+    """A registration the SIP edge holds (Kamailio's usrloc writes it through; migration
+    0017e has the whole table). Read here only: which devices can be reached now."""
+
+    __tablename__ = "location"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ruid: Mapped[str] = mapped_column(String(64), unique=True, default="")
+    username: Mapped[str] = mapped_column(String(64), index=True, default="")
+    contact: Mapped[str] = mapped_column(String(512), default="")
+    expires: Mapped[datetime] = mapped_column(DateTime())

@@ -59,6 +59,17 @@ class Plan:
     dialled: str = "office"   # which of the user's numbers was called (DIALLED_KINDS)
     caller: str | None = None  # the calling number in E.164, None when withheld
     profile_key: str | None = None  # the standard profile's stable key, None for a user's own
+    skipped: tuple["Skipped", ...] = ()  # devices left out of the ring step, and why
+
+
+NOT_REGISTERED = "not registered at the SIP edge"
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    device_id: int
+    kind: str
+    reason: str
 
 
 def _terminal(dest: Destination, profile: Profile) -> Step:
@@ -75,14 +86,19 @@ def _terminal(dest: Destination, profile: Profile) -> Step:
 
 
 def _targets(inputs: RoutingInputs, profile: Profile, kinds: tuple[str, ...],
-             timeout: int, caller: Caller, dialled: str) -> tuple[RingTarget, ...]:
+             timeout: int, caller: Caller, dialled: str, unreachable: frozenset[int]
+             ) -> tuple[tuple[RingTarget, ...], tuple[Skipped, ...]]:
+    """The ring step's targets, and the devices left out (`unreachable`: no registration)."""
     devices = ringing_devices(inputs, kinds, caller.number, dialled)
+    skipped = tuple(Skipped(d.id, d.kind, NOT_REGISTERED) for d in devices
+                    if d.id in unreachable)
+    devices = [d for d in devices if d.id not in unreachable]
     default_display = inputs.office_number
     return tuple(
         RingTarget(device.id, device.kind, device.address, when.delay,
                    profile.display_numbers.get(device.kind, default_display), when.stop)
         for device, when in zip(devices, timings(profile, devices, timeout))
-        if when is not None)
+        if when is not None), skipped
 
 
 def _pick_rule(profile: Profile, caller: Caller, busy: bool, dialled: str):
@@ -97,7 +113,10 @@ def _pick_rule(profile: Profile, caller: Caller, busy: bool, dialled: str):
 
 
 def plan_for(inputs: RoutingInputs, state: State, caller: Caller, at: datetime,
-             busy: bool, dialled: str = "office") -> Plan:
+             busy: bool, dialled: str = "office",
+             unreachable: frozenset[int] = frozenset()) -> Plan:
+    """`unreachable`: the user's devices that cannot ring now (at their address of record
+    with no registration at the edge); they are left out with the reason."""
     profile = state.profile
     lang = language_of(inputs.language)
     rule, exc, dest, kinds, announce = _pick_rule(profile, caller, busy, dialled)
@@ -105,10 +124,11 @@ def plan_for(inputs: RoutingInputs, state: State, caller: Caller, at: datetime,
     if announce:
         steps.append(Step("announce", text=referral(profile.key, profile.name, state.until, at,
                                                     inputs.timezone, lang), language=lang))
-    on_no_answer = None
+    on_no_answer, skipped = None, ()
     if dest.kind == "ring":
         timeout = max(1, profile.no_answer_after)
-        targets = _targets(inputs, profile, kinds, timeout, caller, dialled)
+        targets, skipped = _targets(inputs, profile, kinds, timeout, caller, dialled,
+                                    unreachable)
         if targets:
             steps.append(Step("ring", targets=targets, timeout=timeout))
         on_no_answer = profile.no_answer if profile.no_answer.kind != "ring" else None
@@ -122,11 +142,11 @@ def plan_for(inputs: RoutingInputs, state: State, caller: Caller, at: datetime,
         why += f"; called on the {dialled} number"
     return Plan(profile.id, profile.name, state.source, state.until, state.note, busy, rule,
                 why, lang, tuple(steps), on_no_answer, dict(profile.display_numbers), dialled,
-                caller.number, profile.key)
+                caller.number, profile.key, skipped)
 
 
 def decide(inputs: RoutingInputs, caller: Caller, at: datetime, busy: bool,
-           dialled: str = "office") -> Plan:
+           dialled: str = "office", unreachable: frozenset[int] = frozenset()) -> Plan:
     """The plan for a call to `inputs.user_id` from `caller` at the aware instant `at`, on
     the user's `dialled` number (office, mobile, main or short)."""
-    return plan_for(inputs, state_at(inputs, at), caller, at, busy, dialled)
+    return plan_for(inputs, state_at(inputs, at), caller, at, busy, dialled, unreachable)

@@ -166,6 +166,12 @@ class RingTargetSchema(Schema):
                        "another); none = rings until the step ends"})
 
 
+class SkippedDeviceSchema(Schema):
+    device_id = Integer()
+    kind = fields.String()
+    reason = fields.String(metadata={"description": "Why it does not ring now"})
+
+
 class StepSchema(Schema):
     action = fields.String()
     text = fields.String(allow_none=True)
@@ -189,6 +195,9 @@ class PlanSchema(Schema):
     reason = fields.String()
     language = fields.String()
     steps = fields.List(fields.Nested(StepSchema))
+    skipped = fields.List(fields.Nested(SkippedDeviceSchema), metadata={
+        "description": "My devices left out of ringing now, and why (a phone at its "
+                       "address of record that has not registered at the SIP edge)"})
     on_no_answer = fields.Nested(DestinationSchema, allow_none=True)
     display_numbers = fields.Dict(keys=fields.String(), values=fields.String())
     dialled = fields.String(metadata={"description": "office, mobile, main or short"})

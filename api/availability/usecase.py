@@ -22,6 +22,7 @@ from ..core.errors import field_error
 from ..core.phone import try_e164
 from . import inputs as pure
 from .models import Calendar, Profile, Schedule, State
+from .registrations import unreachable_devices
 from .routing import Plan, plan_for
 from .services import MAX_AHEAD, _load, _utc, settle
 from .state import state_at
@@ -45,7 +46,8 @@ def route_call(db: Session, tenant_id: int, country: str, user_id: int, caller: 
         db.commit()
     if busy is None:
         busy = user_id in ports(db).in_call_user_ids(db, tenant_id, [user_id])
-    return plan_for(inputs, current, pure.Caller(number, colleague), at, busy, dialled)
+    return plan_for(inputs, current, pure.Caller(number, colleague), at, busy, dialled,
+                    unreachable_devices(db, tenant_id, user_id))
 
 
 def preview(db: Session, tenant, user_id: int, caller: str | None, at: datetime | None,

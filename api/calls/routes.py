@@ -8,8 +8,8 @@ from ..core.auth import current, login_required
 from ..core.request_db import db_session
 from ..core.pagination import paginate_select
 from ..core.schemas import IdempotencyHeadersSchema
-from . import services
-from .schemas import CallCommandSchema, LiveCallSchema
+from . import placing, services
+from .schemas import CallCommandSchema, LiveCallSchema, PlaceCallSchema
 
 calls_blp = Blueprint("calls", __name__, url_prefix="/api/v1/me/calls",
                       description="My live calls and commands to them")
@@ -25,6 +25,21 @@ class MyCalls(MethodView):
         p = current()
         return paginate_select(db_session(), services.my_calls(p.tenant_id, p.user_id),
                                pagination_parameters)
+
+    @login_required()
+    @calls_blp.arguments(IdempotencyHeadersSchema, location="headers")
+    @calls_blp.arguments(PlaceCallSchema)
+    @calls_blp.response(202, CallCommandSchema)
+    def post(self, headers, body):
+        """Place a call (call-through): my device rings first (my mobile unless I choose
+        another), and when I answer the destination is dialled showing my display number.
+        The answer is the `call` command: its `call_id` names the live call once it exists,
+        its state ends `done` (result `bridged`) or `failed` with why (the device did not
+        answer, the destination is busy, ...). A destination, device or display number that
+        is not mine to use is refused before anything rings. Repeating the request with the
+        same Idempotency-Key returns the same command."""
+        return placing.place_call(db_session(), current(), body,
+                                  headers.get("idempotency_key"))
 
 
 @calls_blp.route("/<int:call_id>/hangup")

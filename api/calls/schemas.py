@@ -1,7 +1,7 @@
 """Request and response shapes of live calls and call commands."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from ..core.schemas import Integer
 
@@ -15,6 +15,12 @@ class LiveCallSchema(Schema):
                        "may ring me again)"})
     since = fields.DateTime(attribute="started_at", required=True)
     answered_at = fields.DateTime(allow_none=True)
+
+
+def _placed(command) -> dict:
+    """A placed call's order (a command row, or the same as a dict in a live event)."""
+    get = command.get if isinstance(command, dict) else lambda k: getattr(command, k, None)
+    return (get("args") or {}) if get("kind") == "call" else {}
 
 
 class CallCommandSchema(Schema):
@@ -34,12 +40,48 @@ class CallCommandSchema(Schema):
             localise_message(self.lang or request_language(), result)
 
     id = Integer(required=True)
-    call_id = Integer(required=True)
-    kind = fields.Str(required=True, metadata={"description": "hangup, hold, retrieve, transfer_*"})
+    call_id = Integer(required=True, metadata={
+        "description": "The live call (a placed call: 0 until its live call exists)"})
+    kind = fields.Str(required=True, metadata={
+        "description": "hangup, hold, retrieve, transfer_*, or call (a call placed from the app)"})
     state = fields.Str(required=True,
                        metadata={"description": "pending, running, done or failed"})
     result = fields.Method("_result", dump_only=True, metadata={
         "type": "string", "nullable": True,
-        "description": "done, started, or why it failed or was refused"})
+        "description": "done, started, or why it failed or was refused; a placed call: "
+                       "bridged, device_no_answer, device_busy, device_unreachable, "
+                       "destination_busy, destination_no_answer, destination_unreachable, "
+                       "cancelled or failed"})
+    number = fields.Function(lambda c: _placed(c).get("number"), metadata={
+        "description": "A placed call: whom (E.164)"})
+    display_number = fields.Function(lambda c: _placed(c).get("display_number"), metadata={
+        "description": "A placed call: the number the destination sees"})
+    device = fields.Function(lambda c: (_placed(c).get("device") or {}).get("kind"), metadata={
+        "description": "A placed call: the kind of device rung first"})
     created_at = fields.DateTime(required=True)
     done_at = fields.DateTime(allow_none=True)
+
+
+_ID = dict(allow_none=True, load_default=None, validate=validate.Range(min=1))
+
+
+class PlaceCallSchema(Schema):
+    """Whom to call (exactly one of the first seven), from which device, showing what."""
+
+    number = fields.Str(allow_none=True, load_default=None, validate=validate.Length(1, 40),
+                        metadata={"description": "A phone number in any format the company's "
+                                  "number plan reads, or a short number"})
+    user_id = Integer(**_ID, metadata={"description": "A colleague (their office number)"})
+    contact_id = Integer(**_ID, metadata={"description": "A contact (its first number)"})
+    queue_id = Integer(**_ID, metadata={"description": "A queue (its number)"})
+    callback_id = Integer(**_ID, metadata={
+        "description": "An entry of a queue's callback list: the attempt is counted and its "
+                       "result recorded"})
+    call_log_id = Integer(**_ID, metadata={"description": "A call in my call log"})
+    queue_call_id = Integer(**_ID, metadata={
+        "description": "A call in the log of a queue I may see (a missed caller)"})
+    device_id = Integer(**_ID, metadata={
+        "description": "My device that rings first (default: my mobile)"})
+    display_number = fields.Str(allow_none=True, load_default=None,
+                                validate=validate.Length(1, 40), metadata={
+                                    "description": "One of the numbers I may show"})

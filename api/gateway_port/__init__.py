@@ -14,9 +14,9 @@ from .queues import (  # noqa: F401
     member_call_logged, overflow, queue_by_id, queue_numbers, remote_login, ring_next,
     spoken_language, write)
 from .calls import (  # noqa: F401
-    HEARTBEAT_S, ROOT, call_answered, call_ended, call_held, call_started, call_transferring,
-    claim_commands, close_silent, close_stale_queue_calls, finish_command, gateway_restarted,
-    heartbeat, now,
+    HEARTBEAT_S, ROOT, call_answered, call_ended, call_held, call_order, call_placed,
+    call_started, call_transferring, claim_commands, close_silent, close_stale_queue_calls,
+    command_call, finish_command, gateway_restarted, heartbeat, now,
     order_for_command, record_call, register_wakeup, returned_why, silent_after_s,
     transfer_progress, wakeup_address, warm_up)
 from .users import (  # noqa: F401

@@ -12,6 +12,7 @@ from ..calls import interrupted, wakeup
 from ..calls.services import (  # noqa: F401 (live calls and commands)
     call_answered, call_ended, call_held, call_started, call_transferring, claim_commands,
     finish_command, gateway_restarted)
+from ..calls.placed import call_order, call_placed, command_call  # noqa: F401 (app calls)
 from ..config import ROOT  # noqa: F401 (the default SQLite file lives under it)
 from ..core.clock import now  # noqa: F401
 from ..queues.calls import close_stale as close_stale_queue_calls  # noqa: F401

@@ -41,6 +41,8 @@ class Queue(TenantScoped, Base):
     no_answer_policy: Mapped[str] = mapped_column(String(24), default="keep")
     callback_on_abandon: Mapped[bool] = mapped_column(Boolean, default=True)
     offer_callback: Mapped[bool] = mapped_column(Boolean, default=False)  # press 1 while waiting
+    # a member calling back from the app presents the queue's number
+    callback_shows_number: Mapped[bool] = mapped_column(Boolean, default=False)
     hide_from_switchboard: Mapped[bool] = mapped_column(Boolean, default=False)
     keep_history: Mapped[bool] = mapped_column(Boolean, default=True)
     announce_position: Mapped[bool] = mapped_column(Boolean, default=False)

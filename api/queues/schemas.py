@@ -59,6 +59,9 @@ class QueueSchema(Schema):
     offer_callback = Boolean(load_default=False, metadata={
         "description": "A waiting caller may press 1 to be put on the callback list (the "
                        "queue message says so, unless the queue has its own greeting)"})
+    callback_shows_number = Boolean(load_default=False, metadata={
+        "description": "A member calling a caller back from the app presents the queue's "
+                       "number (else the member's own display number)"})
     hide_from_switchboard = Boolean(load_default=False)
     keep_history = Boolean(load_default=True)
     announce_position = Boolean(load_default=False)

@@ -110,6 +110,14 @@ def call_plan(plan, called: str, uris: dict, colleague_numbers: dict | None = No
     return CallPlan(tuple(steps), push=has_devices, busy=plan.rule == "when_busy")
 
 
+def ringing(plan: CallPlan | None) -> tuple[str, ...]:
+    """The kinds of the user's devices the plan rings first (what the push says rings:
+    `mobile` means the mobile network rings the phone itself)."""
+    step = next((s for s in (plan.steps if plan else ()) if isinstance(s, RingStep)
+                 and s.devices), None)
+    return tuple(sorted({t.kind for t in step.targets})) if step else ()
+
+
 def voicemail_plan(called: str, uris: dict) -> CallPlan:
     """When no routing is possible (database unreachable, nothing known): voicemail at its
     address; the gateway's own needs the database (whose mailbox?): 480 then."""

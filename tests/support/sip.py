@@ -110,9 +110,10 @@ class Gateway:
         return self.proc.poll() is None
 
     def settle(self) -> None:
-        """Wait until every call it routed or refused is over and written (before a test's
-        tables are emptied under it)."""
-        wait_until(lambda: len(self.events("call_routed")) + len(self.events("call_refused"))
+        """Wait until every call it routed, refused or placed for the app is over and written
+        (before a test's tables are emptied under it)."""
+        wait_until(lambda: sum(len(self.events(e)) for e in ("call_routed", "call_refused",
+                                                             "call_through"))
                    == len(self.events("call_written")), what="the gateway to finish its calls")
 
     def stop(self) -> None:

@@ -8,7 +8,8 @@ from operator import attrgetter
 
 import pytest
 
-from sip_gateway.core import callcontrol as cc, queuecontrol as qc, queuetable as qt
+from sip_gateway.core import callcontrol as cc, callthrough as ct, queuecontrol as qc
+from sip_gateway.core import queuetable as qt
 from sip_gateway.core import transfercontrol as tc, voicemailcontrol as vc
 from sip_gateway.core.callmessages import CallPlan, Routed
 from sip_gateway.core.machine import Go, LegMachine, TableError, go
@@ -19,6 +20,7 @@ MACHINES = {
     "transfer": (lambda: tc.TransferControl(user_leg=1, target_leg=2), tc.State, tc.TABLE),
     "voicemail": (lambda: vc.VoicemailControl(cc.LeaveMessage(1, 2, "profile", "hello", "en")),
                   vc.State, vc.TABLE),
+    "call-through": (ct.CallThrough, ct.State, ct.TABLE),
 }
 ROWS = [(name, pair, row) for name, (_, _, table) in MACHINES.items()
         for pair, row in table.items()]
