@@ -26,7 +26,7 @@ import time
 
 import pjsua2 as pj
 
-from . import pjsip_endpoint as endpoint, sipmsg, tones
+from . import media, pjsip_endpoint as endpoint, sipmsg, tones
 from .origin import Origin
 from .pjsip_guard import Guard
 from .session import CallSession
@@ -74,17 +74,20 @@ class _Call(pj.Call):
             log.exception("call state callback failed", extra={"event": "adapter_error"})
 
     def onDtmfDigit(self, prm) -> None:
-        """The caller pressed a key (RFC 4733 telephone-event)."""
+        """A key pressed on this leg (RFC 4733 telephone-event, or SIP INFO
+        application/dtmf-relay, which pjsua reads itself)."""
         try:
-            if self.session is not None and self.leg is None:
-                from . import queuecalls, voicemailcalls
-                key = str(prm.digit)[:1]
-                if voicemailcalls.is_voicemail(self.session):
-                    voicemailcalls.digit(self.session, key)
-                else:
-                    queuecalls.digit(self.session, key)
+            if self.session is not None:
+                media.key_pressed(self.session, self, str(prm.digit)[:1], int(prm.method))
         except Exception:
             log.exception("key callback failed", extra={"event": "adapter_error"})
+
+    def onCallTsxState(self, prm) -> None:
+        """In-dialog requests pjsua leaves to us: INFO application/dtmf (a key)."""
+        try:
+            self.gw.in_dialog(self, prm.e)
+        except Exception:
+            log.exception("request callback failed", extra={"event": "adapter_error"})
 
     def onCallMediaState(self, prm) -> None:
         try:
@@ -276,6 +279,24 @@ class Adapter:
             self._bury(call)
             if session is not None:
                 session.leg_event(call, "gone", info.lastStatusCode)
+
+    def in_dialog(self, call: _Call, e) -> None:
+        """A request inside one of our calls, before pjsua acts on it (its transaction is
+        still Trying): an INFO carrying a key as `application/dtmf` is answered and the key
+        relayed (pjsua would leave it unanswered)."""
+        if e.type != pj.PJSIP_EVENT_TSX_STATE:
+            return
+        tsx = e.body.tsxState.tsx
+        if tsx.role != pj.PJSIP_ROLE_UAS or tsx.state != pj.PJSIP_TSX_STATE_TRYING \
+                or tsx.method != "INFO":
+            return
+        rdata = e.body.tsxState.src.rdata
+        key = sipmsg.info_key(rdata.wholeMsg)
+        if key is None:
+            return
+        endpoint.respond_in_transaction(tsx.pjTransaction, rdata.pjRxData, 200 if key else 400)
+        if key and call.session is not None:
+            media.key_pressed(call.session, call, key, pj.PJSUA_DTMF_METHOD_SIP_INFO)
 
     def _bury(self, call: _Call) -> None:
         """The call is over: from now on only `_sweep_graves` destroys its C++ object."""

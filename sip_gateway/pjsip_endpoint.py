@@ -3,6 +3,7 @@ worker threads, no sound device, 8 kHz), UDP and TCP on the configured address, 
 calls to the C library under it that the C++ API does not offer."""
 from __future__ import annotations
 
+import functools
 import resource
 
 import pjsua2 as pj
@@ -36,6 +37,7 @@ def create(cfg) -> "pj.Endpoint":
     return ep
 
 
+@functools.cache
 def pjlib():
     """The C library under pjsua2, for the few calls its C++ API does not offer."""
     import ctypes
@@ -60,3 +62,27 @@ def calls_held(lib) -> int:
     """Calls pjsua still holds, those being hung up included (pjsua2 reports a hung-up call
     as disconnected at once, yet keeps it until its CANCEL or BYE is through)."""
     return lib.pjsua_call_get_count() if lib is not None else 0
+
+
+def respond_in_transaction(tsx, rdata, status: int) -> bool:
+    """Answer the in-dialog request `rdata` (a pjsua2 `SipRxData.pjRxData`) on its server
+    transaction `tsx` (`SipTransaction.pjTransaction`), from inside `onCallTsxState`."""
+    import ctypes as C
+
+    lib = pjlib()
+    if lib is None:
+        return False
+    lib.pjsua_get_pjsip_endpt.restype = C.c_void_p
+    lib.pjsip_endpt_create_response.argtypes = [C.c_void_p, C.c_void_p, C.c_int, C.c_void_p,
+                                                C.POINTER(C.c_void_p)]
+    lib.pjsip_tsx_send_msg.argtypes = [C.c_void_p, C.c_void_p]
+    tdata = C.c_void_p()
+    if lib.pjsip_endpt_create_response(lib.pjsua_get_pjsip_endpt(), _ptr(rdata), status, None,
+                                       C.byref(tdata)) != 0:
+        return False
+    return lib.pjsip_tsx_send_msg(_ptr(tsx), tdata) == 0
+
+
+def _ptr(obj) -> int:
+    """The address a pjsua2 `void *` field holds."""
+    return int(obj)

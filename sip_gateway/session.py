@@ -12,8 +12,8 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import (actions, callrecords, phonehold, pusher, queuecalls, transferleg, transfers,
-               voicemailcalls)
+from . import (actions, callrecords, media, phonehold, pusher, queuecalls, transferleg,
+               transfers, voicemailcalls)
 from .core import callcontrol as cc, queuecontrol, voicemailcontrol
 from .sipmsg import (diversion_headers, display_name, forwarded_headers, identity_user,
                      safe_display, safe_user)
@@ -90,6 +90,7 @@ class CallSession:
         self.voicemail = None  # voicemailcalls.VoicemailSide once voicemail takes the call
         self.push_round = 0                # a call that came back rings under a new push id
         self.phone_held = False            # the phone holds the caller (hears hold music)
+        self.links = media.Links()       # which legs hear each other (and get each other's keys)
 
     @property
     def sip_id(self) -> str:
@@ -143,6 +144,8 @@ class CallSession:
         self.feed(Routed(route.plan))
 
     def leg_event(self, call, kind: str, status: int) -> None:
+        if kind == "gone":
+            self.links.forget(call)
         if call.leg is None:  # the caller's own leg
             if kind == "gone":
                 self.feed(CallerHungUp())
@@ -311,9 +314,7 @@ class CallSession:
             return
         if not (self.gw.alive(leg) and self.gw.alive(self.caller)):
             return
-        a, b = self.caller.getAudioMedia(-1), leg.getAudioMedia(-1)
-        a.startTransmit(b)
-        b.startTransmit(a)
+        self.links.connect(self.caller, leg)
         self.bridge_leg = None
 
     def play_ready(self, path: str | None, answer: bool) -> None:

@@ -175,3 +175,23 @@ def error_reply(raw: bytes, status: int, reason: str, why: str) -> ErrorReply | 
     detail = why + (": missing " + ", ".join(missing) if missing else "")
     out += [f'Warning: 399 gateway "{detail}"', "Content-Length: 0", "", ""]
     return ErrorReply("\r\n".join(out).encode("latin-1"), *target, missing)
+
+
+_DTMF_KEYS = frozenset("0123456789*#ABCD")
+
+
+def info_key(raw: str) -> str | None:
+    """The key an INFO `application/dtmf` carries (its body is the key: `5`, `#`); "" for
+    such an INFO whose body is no key; None for any other INFO (pjsua reads
+    `application/dtmf-relay` itself)."""
+    text = (raw or "").replace("\r\n", "\n")
+    head, _, body = text.partition("\n\n")
+    kind = ""
+    for line in head.split("\n")[1:]:
+        name, sep, value = line.partition(":")
+        if sep and name.strip().lower() in ("content-type", "c"):
+            kind = value.split(";", 1)[0].strip().lower()
+    if kind != "application/dtmf":
+        return None
+    key = body.strip().upper()
+    return key if len(key) == 1 and key in _DTMF_KEYS else ""

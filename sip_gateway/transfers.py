@@ -139,13 +139,10 @@ def audio(session, one, two, *, on: bool) -> bool:
     gw = session.gw
     if not (gw.alive(one) and gw.alive(two) and one.media_on and two.media_on):
         return False
-    a, b = one.getAudioMedia(-1), two.getAudioMedia(-1)
     if on:
-        a.startTransmit(b)
-        b.startTransmit(a)
+        session.links.connect(one, two)
     else:
-        a.stopTransmit(b)
-        b.stopTransmit(a)
+        session.links.disconnect(one, two)
     return True
 
 

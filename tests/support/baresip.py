@@ -192,14 +192,15 @@ class Baresip:
         with self._lock:
             return len(self.events)
 
-    def keys(self) -> str:
-        """The keys the phone received during its calls, in order."""
+    def keys(self, after: int = 0) -> str:
+        """The keys the phone received (from event index `after` on), in order."""
         with self._lock:
-            return "".join(str(e.get("param", "")) for e in self.events
+            return "".join(str(e.get("param", "")) for e in self.events[after:]
                            if e.get("type") == "CALL_DTMF_START")
 
-    def wait_keys(self, keys: str, timeout: float = WAIT_S) -> str:
-        return self._wait(lambda: self.keys() if keys in self.keys() else None,
+    def wait_keys(self, keys: str, after: int = 0, timeout: float = WAIT_S) -> str:
+        """Once `keys` have arrived (after event index `after`): every key received since."""
+        return self._wait(lambda: (lambda got: got if keys in got else None)(self.keys(after)),
                           f"the keys {keys!r}", timeout)
 
     def registered(self, timeout: float = WAIT_S) -> dict:
@@ -213,7 +214,7 @@ class Baresip:
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
             try:
-                self.proc.wait(5)
+                self.proc.wait(2)
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
