@@ -295,8 +295,8 @@ class Adapter:
         if key is None:
             return
         endpoint.respond_in_transaction(tsx.pjTransaction, rdata.pjRxData, 200 if key else 400)
-        if key and call.session is not None:
-            media.key_pressed(call.session, call, key, pj.PJSUA_DTMF_METHOD_SIP_INFO)
+        if key and call.session is not None:  # out of the transaction's callback
+            self.post(media.key_pressed, call.session, call, key, pj.PJSUA_DTMF_METHOD_SIP_INFO)
 
     def _bury(self, call: _Call) -> None:
         """The call is over: from now on only `_sweep_graves` destroys its C++ object."""

@@ -38,14 +38,16 @@ def create(cfg) -> "pj.Endpoint":
 
 
 @functools.cache
-def pjlib():
-    """The C library under pjsua2, for the few calls its C++ API does not offer."""
+def pjlib(holding_gil: bool = False):
+    """The C library under pjsua2, for the few calls its C++ API does not offer.
+    `holding_gil`: for calls that may run our callbacks (this SWIG build calls Python
+    without taking the GIL, so such a call must not release it)."""
     import ctypes
     import sys
 
     ext = sys.modules.get("_pjsua2") or getattr(pj, "_pjsua2", None)
     try:
-        return ctypes.CDLL(ext.__file__)
+        return (ctypes.PyDLL if holding_gil else ctypes.CDLL)(ext.__file__)
     except (AttributeError, OSError, TypeError):
         return None
 
@@ -69,7 +71,7 @@ def respond_in_transaction(tsx, rdata, status: int) -> bool:
     transaction `tsx` (`SipTransaction.pjTransaction`), from inside `onCallTsxState`."""
     import ctypes as C
 
-    lib = pjlib()
+    lib = pjlib(holding_gil=True)   # sending calls pjsua's callbacks, and our Python, back
     if lib is None:
         return False
     lib.pjsua_get_pjsip_endpt.restype = C.c_void_p

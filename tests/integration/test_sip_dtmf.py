@@ -128,3 +128,20 @@ def test_keys_reach_the_member_who_answered_a_queue_call(app, db, client, gatewa
     assert caller.wait_keys("9", mark) == "9"
     caller.hangup()
     desk.event("CALL_CLOSED", after=mark_desk)
+
+
+def test_a_phone_sending_keys_as_sip_info_is_heard_and_hears_the_caller_by_info(
+        app, db, client, gateway, peers, phones):
+    caller = phones["caller"]
+    user = User(app, db, client)
+    soft = peers("soft", "phone_info_keys.xml")
+    user.devices(softphone=f"sip:soft@127.0.0.1:{soft.port}")
+    mark = _dial(caller, gateway, user.office)
+    caller.event("CALL_ESTABLISHED", after=mark)
+
+    assert caller.wait_keys("48", mark) == "48"   # dtmf-relay and dtmf; the bad body got 400
+    caller.send_keys("6")
+    info = wait_until(lambda: soft.received("INFO"), what="the key as INFO at the phone")[0]
+    assert "application/dtmf-relay" in info and "Signal=6" in info
+    caller.hangup()
+    assert soft.wait() == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from sip_gateway import sipmsg
 from sip_gateway.sipmsg import diversion_headers, error_reply, forwarded_headers, identity_user, parse
 
 HEAD = ("INVITE sip:+4721999999@gw SIP/2.0\r\n"
@@ -119,3 +120,21 @@ def test_an_external_sources_guess_or_a_withheld_caller_gives_the_phones_no_name
     assert display_name({"name": "Maybe Spam Ltd", "source": "external"}, "+4755000000") is None
     assert display_name({"name": "Bergen Elektro AS", "source": "company_contact"}, None) is None
     assert display_name(None, "+4755000000") is None
+
+
+def _info(content_type: str, body: str) -> str:
+    return (f"INFO sip:gw@127.0.0.1 SIP/2.0\r\nCall-ID: k1\r\nContent-Type: {content_type}\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n{body}")
+
+
+def test_an_info_carrying_a_key_as_application_dtmf_yields_the_key():
+    assert sipmsg.info_key(_info("application/dtmf", "5\r\n")) == "5"
+    assert sipmsg.info_key(_info("Application/DTMF; charset=x", "#")) == "#"
+    assert sipmsg.info_key(_info("application/dtmf", "a")) == "A"
+
+
+def test_an_application_dtmf_info_without_a_key_is_told_apart_from_other_infos():
+    assert sipmsg.info_key(_info("application/dtmf", "hello")) == ""
+    assert sipmsg.info_key(_info("application/dtmf", "")) == ""
+    assert sipmsg.info_key(_info("application/dtmf-relay", "Signal=5\r\nDuration=160")) is None
+    assert sipmsg.info_key(_info("application/media_control+xml", "<x/>")) is None
