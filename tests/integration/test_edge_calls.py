@@ -7,6 +7,8 @@ from sqlalchemy import select
 
 from api.availability import sipcreds
 from tests.integration.test_sip_gateway import User, logged
+from tests.support.api import auth
+from tests.support.baresip import Baresip, baresip_missing
 from tests.support.edge import Edge, edge_missing
 from tests.support.sip import Gateway, Sipp, free_port, header, sip_tools_missing, wait_until
 from tests.support.sip_fixtures import gateway_settles, peers, sink  # noqa: F401 (fixtures)
@@ -135,3 +137,35 @@ def test_the_edge_and_its_gateway_answer_the_probe_make_run_waits_for(edge, gate
     from api.wait_ready import wait
 
     assert wait([f"sip:{edge.address}", f"sip:127.0.0.1:{gateway.port}"], timeout_s=10) == []
+
+
+@pytest.mark.skipif(bool(baresip_missing()), reason=baresip_missing() or "")
+def test_a_real_softphone_registers_with_the_credentials_the_api_issued_and_is_rung_there(
+        app, db, client, gateway, edge, peers, tmp_path):
+    from api.availability.models import Device
+
+    user = User(app, db, client)
+    user.devices()   # none but the one the administrator adds now
+    admin = auth(client, user.company.admin_mobile)
+    r = client.post(f"/api/v1/users/{user.id}/devices", headers=admin,
+                    json={"kind": "softphone", "label": "baresip",
+                          "sip_uri": "sip:soft@pbx.example.com"})
+    assert r.status_code == 201, r.get_json()
+    creds = r.get_json()["sip_credentials"]
+    device = db.get(Device, r.get_json()["id"])
+    device.sip_uri = f"sip:{creds['username']}@{edge.address}"   # reached where it registers
+    db.commit()
+    phone = Baresip(tmp_path, "soft", answer="auto",
+                    register=(f"sip:{edge.address}", creds["username"], creds["password"]))
+    try:
+        phone.registered()
+        assert edge.contacts(creds["username"])
+        trunk = peers("trunk", "edge_uac.xml", edge.address, "-s", user.office, "-key",
+                      "caller", CALLER, "-d", "300", ip=TRUNK)
+        answered = phone.event("CALL_ESTABLISHED")   # it answers by itself
+        assert CALLER in answered["peeruri"]
+        assert trunk.wait() == 0 and final_status(trunk) == 200
+        phone.event("CALL_CLOSED")
+        assert logged(user, "answered")[0].other_number == CALLER
+    finally:
+        phone.stop()

@@ -203,8 +203,19 @@ class Baresip:
         return self._wait(lambda: (lambda got: got if keys in got else None)(self.keys(after)),
                           f"the keys {keys!r}", timeout)
 
-    def registered(self, timeout: float = WAIT_S) -> dict:
-        return self.event("REGISTER_OK", timeout=timeout)
+    def registered(self, timeout: float = WAIT_S) -> str:
+        """Once the phone's registration is accepted (its own `reginfo` says OK: the
+        REGISTER_OK event may come before the control connection does)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.seen("REGISTER_OK"):
+                return "OK"
+            info = self.command("reginfo").get("data", "")
+            if "OK " in info:   # colour codes around it
+                return info
+            if time.monotonic() > deadline:
+                raise AssertionError(f"baresip {self.name}: not registered: {info}")
+            time.sleep(0.05)   # polling the phone's own state, not waiting in its place
 
     def stop(self) -> None:
         try:
