@@ -26,7 +26,7 @@ import time
 
 import pjsua2 as pj
 
-from . import media, pjsip_endpoint as endpoint, sipmsg, tones
+from . import media, pjsip_endpoint as endpoint, referrals, sipmsg, tones
 from .origin import Origin
 from .pjsip_guard import Guard
 from .session import CallSession
@@ -65,6 +65,7 @@ class _Call(pj.Call):
         self.confirmed = False
         self.media_on = False
         self.held = False                # the far end holds the call (see _remote_hold)
+        self.refer_sub: int | None = None   # the phone's REFER subscription (a transfer)
 
     def onCallState(self, prm) -> None:
         try:
@@ -148,6 +149,7 @@ class Adapter:
         self.running = True
         self.pool = concurrent.futures.ThreadPoolExecutor(4, thread_name_prefix="gateway-route")
         self.contact_host = f"{cfg.host}:{cfg.port}"
+        self.own_hosts = frozenset({cfg.host, self.contact_host})   # a REFER's to be ours
         self.tones = tones.ensure(cfg.tts_dir)   # name -> WAV path (ringback, hold)
 
     # -- the loop ------------------------------------------------------------------------------
@@ -282,15 +284,18 @@ class Adapter:
 
     def in_dialog(self, call: _Call, e) -> None:
         """A request inside one of our calls, before pjsua acts on it (its transaction is
-        still Trying): an INFO carrying a key as `application/dtmf` is answered and the key
-        relayed (pjsua would leave it unanswered)."""
+        still Trying): a REFER is ours (`referrals`; pjsua would dial it itself); an INFO
+        carrying a key as `application/dtmf` is answered and the key relayed (pjsua would
+        leave it unanswered)."""
         if e.type != pj.PJSIP_EVENT_TSX_STATE:
             return
         tsx = e.body.tsxState.tsx
         if tsx.role != pj.PJSIP_ROLE_UAS or tsx.state != pj.PJSIP_TSX_STATE_TRYING \
-                or tsx.method != "INFO":
+                or tsx.method not in ("INFO", "REFER"):
             return
         rdata = e.body.tsxState.src.rdata
+        if tsx.method == "REFER":
+            return referrals.received(self, call, tsx, rdata)
         key = sipmsg.info_key(rdata.wholeMsg)
         if key is None:
             return

@@ -12,8 +12,8 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import (actions, callrecords, media, phonehold, pusher, queuecalls, transferleg,
-               transfers, voicemailcalls)
+from . import (actions, callrecords, media, phonehold, pusher, queuecalls, referrals,
+               transferleg, transfers, voicemailcalls)
 from .core import callcontrol as cc, queuecontrol, voicemailcontrol
 from .sipmsg import (diversion_headers, display_name, forwarded_headers, identity_user,
                      safe_display, safe_user)
@@ -247,6 +247,7 @@ class CallSession:
     def _cancel_leg(self, a: CancelLeg) -> None:
         leg = self.legs.get(a.leg)
         if self.gw.alive(leg):
+            referrals.finish(self.gw, leg, 200)   # a phone that transferred hears it went
             leg.hangup(self.gw.op(headers=ANSWERED_ELSEWHERE if a.elsewhere else ()))
 
     def _ring_caller(self, _a: RingCaller) -> None:
@@ -290,7 +291,8 @@ class CallSession:
 
     def _command_done(self, a: CommandDone) -> None:
         from api.gateway_port import finish_command
-        self.gw.recorder.submit(finish_command, a.command_id, "done", a.result)
+        if a.command_id is not None:   # None: the phone asked (REFER), not the app
+            self.gw.recorder.submit(finish_command, a.command_id, "done", a.result)
 
     def _failed(self, a: Failed) -> None:
         log.warning("call control refused an input", extra=self.log_extra(

@@ -195,3 +195,34 @@ def info_key(raw: str) -> str | None:
         return None
     key = body.strip().upper()
     return key if len(key) == 1 and key in _DTMF_KEYS else ""
+
+
+@dataclass(frozen=True)
+class ReferTo:
+    """What a REFER's Refer-To names: the number, the host, and the dialog an attended
+    transfer would replace (RFC 3891 `Replaces`, carried as a URI header)."""
+    user: str
+    host: str
+    replaces: str | None = None
+
+
+_REFER_TO = re.compile(r"^\s*(?:\"[^\"]*\"\s*)?<?\s*sips?:([^@;>?\s]+)@([^;>?\s]+)([^>]*)>?",
+                       re.I)
+
+
+def refer_to(raw: str) -> ReferTo | None:
+    """The Refer-To of a raw REFER (also its compact form `r`), None when it names no
+    sip: user at a host."""
+    from urllib.parse import unquote
+
+    head = (raw or "").replace("\r\n", "\n").split("\n\n", 1)[0]
+    value = next((line.partition(":")[2] for line in head.split("\n")[1:]
+                  if line.partition(":")[0].strip().lower() in ("refer-to", "r")), "")
+    m = _REFER_TO.match(value)
+    if m is None:
+        return None
+    user, host, rest = unquote(m.group(1)), m.group(2).lower(), m.group(3)
+    _, _, query = rest.partition("?")
+    replaces = next((unquote(v) for k, _, v in (p.partition("=") for p in query.split("&"))
+                     if k.lower() == "replaces"), None)
+    return ReferTo(user, host, replaces)

@@ -74,18 +74,22 @@ def command(gw, session, command_id: int, kind: str, order: dict | None = None) 
 def _start(gw, session, command_id: int, order: dict | None) -> None:
     from api.gateway_port import finish_command
 
-    r = session.route_info
-    why = None
-    if order is None:
-        why = N_("no such transfer")
-    elif session.finished:
-        why = N_("call ended")
-    elif r is None or (r.direction not in ("incoming", "queue")
-                       and not getattr(session, "from_app", False)):   # placed from the app
-        why = N_("refused: only incoming calls are transferred")
+    why = begin(gw, session, command_id, order)
     if why:
         gw.recorder.submit(finish_command, command_id, "failed", why)
-        return
+
+
+def begin(gw, session, command_id: int | None, order: dict | None) -> str | None:
+    """Hand the call to transfer control for `order` (the app's command `command_id`, or
+    None for a transfer the user's phone asked for); why not, when it cannot be."""
+    r = session.route_info
+    if order is None:
+        return N_("no such transfer")
+    if session.finished:
+        return N_("call ended")
+    if r is None or (r.direction not in ("incoming", "queue")
+                     and not getattr(session, "from_app", False)):   # placed from the app
+        return N_("refused: only incoming calls are transferred")
     session.transfer.order = order
     timeout = BLIND_TIMEOUT if order["method"] == "blind" else order["timeout_s"]
     log.info("transfer", extra=session.log_extra(event="transfer", transfer_id=order["id"],
@@ -94,6 +98,7 @@ def _start(gw, session, command_id: int, order: dict | None) -> None:
     session.feed(StartTransfer(command_id, order["id"], order["method"],
                                target_for(order, uris(gw.cfg)), timeout,
                                back=back_steps(r.plan)))
+    return None
 
 
 def hold(session, a: HoldCaller) -> None:

@@ -162,8 +162,11 @@ def _same(db: Session, row: Transfer, call_id: int) -> Transfer:
     return row
 
 
-def start(db: Session, tenant, user, call_id: int, data: dict, key: str | None) -> Transfer:
-    """Ask the gateway holding the call to transfer it; the same key returns the same one."""
+def start(db: Session, tenant, user, call_id: int, data: dict, key: str | None, *,
+          command: bool = True) -> Transfer:
+    """Ask the gateway holding the call to transfer it; the same key returns the same one.
+    `command=False`: the gateway asked itself (the user's phone sent REFER) and executes it
+    at once, so no command goes to it."""
     if key and (found := _by_key(db, tenant.id, user.id, key)) is not None:
         return _same(db, found, call_id)
     call = _answered_call(db, tenant.id, user.id, call_id)
@@ -185,9 +188,10 @@ def start(db: Session, tenant, user, call_id: int, data: dict, key: str | None) 
             db.add(row)
     except IntegrityError:  # the same key, a concurrent tap
         return _same(db, _by_key(db, tenant.id, user.id, key), call_id)
-    command = calls.request_command(db, tenant.id, user.id, call.id, "transfer",
-                                    f"transfer:{row.id}", {"transfer_id": row.id})
-    row.command_id = command.id
+    if command:
+        row.command_id = calls.request_command(db, tenant.id, user.id, call.id, "transfer",
+                                               f"transfer:{row.id}",
+                                               {"transfer_id": row.id}).id
     _changed(db, row)
     db.commit()
     return row

@@ -41,6 +41,7 @@ CASES = [
     ("unknown method", {"method": "FROBNICATE"}, 501, 501),
     ("REGISTER (not a registrar)", {"method": "REGISTER"}, 501, 501),
     ("BYE outside any dialog", {"method": "BYE"}, 481, 481),
+    ("REFER outside any call", {"method": "REFER"}, 481, 481),
     ("a called user that is no number", {"user": "hello"}, 404, 404),
     ("an escaped NUL in the called user", {"user": "%2A%00"}, 404, 404),
     ("8 kB header", {"extra": "X-Big: " + "a" * 8000}, 404, 513),

@@ -1,0 +1,130 @@
+"""A phone's own Transfer button (SIP REFER, RFC 3515) with a real softphone (baresip): the
+gateway runs the transfer as the app's own, tells the phone by NOTIFY, and refuses what it
+cannot honour while the call goes on."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.integration.test_sip_dtmf import phones, phones_idle  # noqa: F401 (one set per module)
+from tests.integration.test_sip_gateway import (  # noqa: F401 (fixtures: one gateway per module)
+    User, gateway, gateway_settles, peers, ports, sink)
+from tests.support.api import auth, make_company
+from tests.support.baresip import baresip_missing
+from tests.support.sip import sip_tools_missing, wait_until
+
+pytestmark = [pytest.mark.skipif((sip_tools_missing() or baresip_missing()) is not None,
+                                 reason=sip_tools_missing() or baresip_missing() or ""),
+              pytest.mark.once]
+
+
+class Answered:
+    """Alice's desk phone has answered a call from the caller's phone (both baresip)."""
+
+    def __init__(self, app, db, client, gateway, phones) -> None:
+        self.gateway = gateway
+        self.desk, self.colleague, self.caller = (phones[k] for k in ("desk", "colleague",
+                                                                     "caller"))
+        company = make_company(app)
+        self.alice = User(app, db, client, "alice", company=company)
+        self.bob = User(app, db, client, "bob", company=company)
+        self.alice.devices(deskphone=self.desk.aor)
+        self.bob.devices(deskphone=self.colleague.aor)
+        self.client, self.headers = client, auth(client, self.alice.mobile)
+        self.at = {name: phone.mark() for name, phone in phones.items()}
+        self.caller.dial(f"sip:{self.alice.office}@127.0.0.1:{gateway.port}")
+        self.desk.event("CALL_ESTABLISHED", after=self.at["desk"])
+        self.caller.event("CALL_ESTABLISHED", after=self.at["caller"])
+        wait_until(lambda: [c for c in client.get("/api/v1/me/calls", headers=self.headers)
+                            .get_json() if c["state"] == "answered"], what="the answered call")
+
+    def refers(self) -> list[dict]:
+        return [json.loads(x) for x in self.gateway.events("refer")]
+
+
+def test_the_phones_transfer_button_moves_the_call_to_a_colleague_and_the_log_says_so(
+        app, db, client, gateway, phones):
+    call = Answered(app, db, client, gateway, phones)
+    short = call.bob.row.short_number
+    call.desk.transfer(_gw(gateway, short))
+
+    call.desk.event("CALL_CLOSED", after=call.at["desk"])     # alice's phone is released
+    call.colleague.event("CALL_ESTABLISHED", after=call.at["colleague"])
+    call.caller.send_keys("2")                                # the caller now talks to bob
+    assert call.colleague.wait_keys("2", call.at["colleague"]) == "2"
+    assert [r["status"] for r in call.refers()][-1] == 202
+    call.caller.hangup()
+    call.colleague.event("CALL_CLOSED", after=call.at["colleague"])
+    entry = wait_until(lambda: [e for e in client.get("/api/v1/me/call-log",
+                                                      headers=call.headers).get_json()
+                                if e["transfer"]], what="alice's log entry with the transfer")[0]
+    assert entry["transfer"]["method"] == "blind"
+    assert entry["transfer"]["target"]["kind"] == "colleague"
+    assert entry["transfer"]["target"]["id"] == call.bob.id
+
+
+class Referring:
+    """Alice's phone is SIPp here (baresip hangs up itself when its REFER fails): it answers
+    the caller's phone (baresip), then sends REFER to `target`."""
+
+    def __init__(self, app, db, client, gateway, peers, phones, target) -> None:
+        self.caller = phones["caller"]
+        company = make_company(app)
+        self.alice = User(app, db, client, "alice", company=company)
+        self.bob = User(app, db, client, "bob", company=company)
+        self.phone = peers("alice", "phone_refer.xml", "-key", "target", target(self))
+        self.alice.devices(deskphone=f"sip:alice@127.0.0.1:{self.phone.port}")
+        self.at = self.caller.mark()
+        self.caller.dial(f"sip:{self.alice.office}@127.0.0.1:{gateway.port}")
+        self.caller.event("CALL_ESTABLISHED", after=self.at)
+
+    def refer_status(self) -> int:
+        answer = wait_until(lambda: [t for d, _, t in self.phone.messages() if d == "received"
+                                     and t.startswith("SIP/2.0") and "REFER" in t.split(
+                                         "CSeq:", 1)[-1].split("\n", 1)[0]],
+                            what="the answer to the REFER")[0]
+        return int(answer.split()[1])
+
+    def notified(self) -> list[str]:
+        """The sipfrag status lines of the NOTIFYs, once the subscription has ended."""
+        notes = wait_until(lambda: (lambda n: n if any("terminated" in x for x in n) else None)(
+            self.phone.received("NOTIFY")), what="the NOTIFY that ends the subscription")
+        return [x.rsplit("\n\n", 1)[-1].strip().split("\n")[0] for x in notes]
+
+    def goes_on(self, db) -> None:
+        """The caller still talks to alice's phone: it hangs up, alice's phone gets the BYE,
+        and the call is logged answered (not failed)."""
+        assert self.caller.command("listcalls")["data"].count("ESTABLISHED") == 1
+        self.caller.hangup()
+        assert self.phone.wait() == 0
+        assert wait_until(lambda: [e.status for e in self.alice.log()],
+                          what="alice's log entry") == ["answered"]
+
+
+def _gw(gateway, number: str, host: str | None = None) -> str:
+    return f"sip:{number}@{host or f'127.0.0.1:{gateway.port}'}"
+
+
+def test_a_transfer_to_another_domain_is_refused_with_403_and_the_call_goes_on(
+        app, db, client, gateway, peers, phones):
+    call = Referring(app, db, client, gateway, peers, phones,
+                     lambda c: _gw(gateway, c.bob.row.short_number, "pbx.elsewhere.example"))
+    assert call.refer_status() == 403
+    call.goes_on(db)
+
+
+def test_an_attended_refer_with_replaces_is_refused_with_501_and_the_call_goes_on(
+        app, db, client, gateway, peers, phones):
+    call = Referring(app, db, client, gateway, peers, phones, lambda c: _gw(
+        gateway, c.bob.row.short_number) + "?Replaces=abc%40h%3Bto-tag%3D1%3Bfrom-tag%3D2")
+    assert call.refer_status() == 501
+    call.goes_on(db)
+
+
+def test_a_transfer_to_a_number_nobody_has_is_accepted_then_fails_404_and_the_call_goes_on(
+        app, db, client, gateway, peers, phones):
+    call = Referring(app, db, client, gateway, peers, phones, lambda c: _gw(gateway, "9"))
+    assert call.refer_status() == 202
+    assert call.notified() == ["SIP/2.0 100 Trying", "SIP/2.0 404 Not Found"]
+    call.goes_on(db)
