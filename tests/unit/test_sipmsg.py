@@ -138,3 +138,24 @@ def test_an_application_dtmf_info_without_a_key_is_told_apart_from_other_infos()
     assert sipmsg.info_key(_info("application/dtmf", "")) == ""
     assert sipmsg.info_key(_info("application/dtmf-relay", "Signal=5\r\nDuration=160")) is None
     assert sipmsg.info_key(_info("application/media_control+xml", "<x/>")) is None
+
+
+def _refer(refer_to: str, name: str = "Refer-To") -> str:
+    return (f"REFER sip:gw@127.0.0.1 SIP/2.0\r\nCall-ID: r1\r\n{name}: {refer_to}\r\n"
+            "Content-Length: 0\r\n\r\n")
+
+
+def test_a_refer_to_names_the_number_the_host_and_any_dialog_it_replaces():
+    assert sipmsg.refer_to(_refer("<sip:101@127.0.0.1:5060>")) == sipmsg.ReferTo(
+        "101", "127.0.0.1:5060")
+    assert sipmsg.refer_to(_refer('"Bob" <sips:%2B4722334455@PBX.example;user=phone>', "r")) \
+        == sipmsg.ReferTo("+4722334455", "pbx.example")
+    assert sipmsg.refer_to(_refer(
+        "<sip:102@gw?Replaces=abc%40h%3Bto-tag%3D1%3Bfrom-tag%3D2>")).replaces \
+        == "abc@h;to-tag=1;from-tag=2"
+
+
+def test_a_refer_without_a_usable_refer_to_names_nothing():
+    assert sipmsg.refer_to(_refer("<tel:+4722334455>")) is None
+    assert sipmsg.refer_to(_refer("<sip:gw.example>")) is None
+    assert sipmsg.refer_to("REFER sip:gw SIP/2.0\r\nCall-ID: r2\r\n\r\n") is None
