@@ -26,7 +26,7 @@ import time
 
 import pjsua2 as pj
 
-from . import media, pjsip_endpoint as endpoint, referrals, sipmsg, tones
+from . import indialog, media, pjsip_endpoint as endpoint, sipmsg, tones
 from .origin import Origin
 from .pjsip_guard import Guard
 from .session import CallSession
@@ -84,9 +84,9 @@ class _Call(pj.Call):
             log.exception("key callback failed", extra={"event": "adapter_error"})
 
     def onCallTsxState(self, prm) -> None:
-        """In-dialog requests pjsua leaves to us: INFO application/dtmf (a key)."""
+        """In-dialog requests the gateway answers before pjsua would (`indialog`)."""
         try:
-            self.gw.in_dialog(self, prm.e)
+            indialog.received(self.gw, self, prm.e)
         except Exception:
             log.exception("request callback failed", extra={"event": "adapter_error"})
 
@@ -281,27 +281,6 @@ class Adapter:
             self._bury(call)
             if session is not None:
                 session.leg_event(call, "gone", info.lastStatusCode)
-
-    def in_dialog(self, call: _Call, e) -> None:
-        """A request inside one of our calls, before pjsua acts on it (its transaction is
-        still Trying): a REFER is ours (`referrals`; pjsua would dial it itself); an INFO
-        carrying a key as `application/dtmf` is answered and the key relayed (pjsua would
-        leave it unanswered)."""
-        if e.type != pj.PJSIP_EVENT_TSX_STATE:
-            return
-        tsx = e.body.tsxState.tsx
-        if tsx.role != pj.PJSIP_ROLE_UAS or tsx.state != pj.PJSIP_TSX_STATE_TRYING \
-                or tsx.method not in ("INFO", "REFER"):
-            return
-        rdata = e.body.tsxState.src.rdata
-        if tsx.method == "REFER":
-            return referrals.received(self, call, tsx, rdata)
-        key = sipmsg.info_key(rdata.wholeMsg)
-        if key is None:
-            return
-        endpoint.respond_in_transaction(tsx.pjTransaction, rdata.pjRxData, 200 if key else 400)
-        if key and call.session is not None:  # out of the transaction's callback
-            self.post(media.key_pressed, call.session, call, key, pj.PJSUA_DTMF_METHOD_SIP_INFO)
 
     def _bury(self, call: _Call) -> None:
         """The call is over: from now on only `_sweep_graves` destroys its C++ object."""

@@ -9,14 +9,16 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..core.errors import Conflict, NotFound, ValidationFailed
+from ..core.not_found import not_found
 from ..core.phone import normalise_field
 from . import services
 
 REFUSALS = ((NotFound, 404), (Conflict, 403), (ValidationFailed, 403))
 
 
-def target_by_number(db: Session, tenant, number: str) -> dict:
-    """The app's transfer target (`{"kind": ...}`) for a number dialled on a phone."""
+def target_by_number(db: Session, tenant, number: str) -> dict | None:
+    """The app's transfer target (`{"kind": ...}`) for a number dialled on a phone; None
+    when it is neither a colleague's short number nor a phone number."""
     from ..accounts.models import User
 
     by_short = db.scalar(select(User.id).where(User.tenant_id == tenant.id,
@@ -26,7 +28,7 @@ def target_by_number(db: Session, tenant, number: str) -> dict:
     try:
         e164 = normalise_field("target.number", number, tenant.country)
     except ValidationFailed:
-        raise NotFound(f"No colleague or number {number[:32]}") from None
+        return None
     colleague = db.scalar(select(User.id).where(
         User.tenant_id == tenant.id, or_(User.office_number == e164, User.mobile == e164)))
     if colleague is not None:
@@ -43,9 +45,11 @@ def start(db: Session, live_call_id: int, number: str, method: str = "blind") ->
     try:
         call = db.get(LiveCall, live_call_id) if live_call_id is not None else None
         if call is None or call.user_id is None:
-            raise NotFound(f"No live call with id {live_call_id}")
+            raise not_found("live call", live_call_id)
         tenant, user = db.get(Tenant, call.tenant_id), db.get(User, call.user_id)
         target = target_by_number(db, tenant, number)
+        if target is None:
+            return {"refused": 404, "why": f"no colleague or number {number[:32]}"}
         row = services.start(db, tenant, user, call.id, {"target": target, "method": method},
                              None, command=False)
     except (NotFound, Conflict, ValidationFailed) as exc:   # raised before anything was added
