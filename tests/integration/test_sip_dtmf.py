@@ -38,8 +38,7 @@ def phones_idle(phones):
     """Every phone has hung up when a test ends (a test failing midway leaves no call)."""
     yield
     for phone in phones.values():
-        if len(phone.seen("CALL_CLOSED")) < len(phone.seen("CALL_INCOMING")) + \
-                len(phone.seen("CALL_OUTGOING")):
+        if phone.calls():
             phone.hangup()
 
 
@@ -145,3 +144,30 @@ def test_a_phone_sending_keys_as_sip_info_is_heard_and_hears_the_caller_by_info(
     assert "application/dtmf-relay" in info and "Signal=6" in info
     caller.hangup()
     assert soft.wait() == 0
+
+
+def test_a_phone_that_holds_and_resumes_the_call_shows_held_and_then_hears_the_keys_again(
+        app, db, client, gateway, phones):
+    desk, caller = phones["desk"], phones["caller"]
+    user = User(app, db, client)
+    user.devices(deskphone=desk.aor)
+    headers = auth(client, user.mobile)
+    mark_desk = desk.mark()
+    mark = _dial(caller, gateway, user.office)
+    desk.event("CALL_ESTABLISHED", after=mark_desk)
+    caller.event("CALL_ESTABLISHED", after=mark)
+
+    def state(wanted: str):
+        return wait_until(lambda: [c for c in client.get("/api/v1/me/calls", headers=headers)
+                                   .get_json() if c["state"] == wanted],
+                          what=f"my call {wanted}")
+
+    state("answered")
+    desk.hold()
+    state("held")
+    desk.resume()
+    state("answered")
+    caller.send_keys("0")
+    assert desk.wait_keys("0", mark_desk) == "0"
+    caller.hangup()
+    desk.event("CALL_CLOSED", after=mark_desk)

@@ -48,6 +48,18 @@ def _tone(path: Path, hz: float = 440.0, seconds: float = 120.0) -> Path:
     return path
 
 
+def _sip_port() -> int:
+    """A free port whose next one is free too (baresip listens for SIP over TLS there)."""
+    while True:
+        port = free_port()
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+                s.bind(("127.0.0.1", port + 1))
+            return port
+        except OSError:
+            continue
+
+
 class Baresip:
     """One phone. `aor` is its account: `sip:USER@127.0.0.1:PORT` (reached directly, no
     registration) unless `register` gives `(registrar_uri, user, password)`."""
@@ -57,7 +69,7 @@ class Baresip:
         self.dir = tmp / f"baresip-{name}"
         (self.dir / "rec").mkdir(parents=True, exist_ok=True)
         self.name = name
-        self.port, self.ctrl_port = free_port(), free_port()
+        self.port, self.ctrl_port = _sip_port(), free_port()
         rtp = free_port()
         tone = _tone(tmp / "tone-8k.wav")
         config = [f"sip_listen 127.0.0.1:{self.port}", f"sip_trans_def {transport}",
@@ -182,6 +194,12 @@ class Baresip:
         after index `after` of `events`."""
         return self._wait(lambda: next((e for e in self.events[after:]
                                         if e.get("type") == kind), None), kind, timeout)
+
+    def calls(self) -> int:
+        """How many calls the phone has now (its own `listcalls`)."""
+        data = self.command("listcalls").get("data", "")
+        head = data.split("Active calls (", 1)[-1]
+        return int(head.split(")", 1)[0]) if head[:1].isdigit() else 0
 
     def seen(self, kind: str) -> list[dict]:
         with self._lock:
