@@ -7,8 +7,9 @@ import json
 
 import pytest
 
-from tests.integration.test_sip_gateway import (  # noqa: F401 (fixtures: one gateway per module)
-    CALLER, User, gateway, gateway_settles, peers, ports, sink)
+from tests.integration.test_sip_gateway import CALLER, User
+from tests.support.sip_fixtures import (  # noqa: F401 (fixtures: one gateway per module)
+    gateway, gateway_settles, peers, ports, sink)
 from tests.integration.test_sip_queues import Company
 from tests.support.api import auth, make_company
 from tests.support.baresip import Baresip, baresip_missing

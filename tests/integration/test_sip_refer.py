@@ -8,8 +8,9 @@ import json
 import pytest
 
 from tests.integration.test_sip_dtmf import phones, phones_idle  # noqa: F401 (one set per module)
-from tests.integration.test_sip_gateway import (  # noqa: F401 (fixtures: one gateway per module)
-    User, gateway, gateway_settles, peers, ports, sink)
+from tests.integration.test_sip_gateway import User
+from tests.support.sip_fixtures import (  # noqa: F401 (fixtures: one gateway per module)
+    gateway, gateway_settles, peers, ports, sink)
 from tests.support.api import auth, make_company
 from tests.support.baresip import baresip_missing
 from tests.support.sip import sip_tools_missing, wait_until
