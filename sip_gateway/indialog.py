@@ -10,10 +10,14 @@ answered, pjsua leaves it alone).
 """
 from __future__ import annotations
 
+import logging
+
 import pjsua2 as pj
 
 from . import media, referrals, sipmsg
 from .pjsip_endpoint import respond_in_transaction
+
+log = logging.getLogger("sip_gateway")
 
 
 def received(gw, call, e) -> None:
@@ -25,7 +29,12 @@ def received(gw, call, e) -> None:
         return
     rdata = e.body.tsxState.src.rdata
     if tsx.method == "REFER":
-        return referrals.received(gw, call, tsx, rdata)
+        try:
+            return referrals.received(gw, call, tsx, rdata)
+        except Exception:   # never leave it to pjsua, which would dial the target itself
+            log.exception("REFER failed", extra={"event": "adapter_error"})
+            respond_in_transaction(tsx.pjTransaction, rdata.pjRxData, 500)
+            return
     key = sipmsg.info_key(rdata.wholeMsg)
     if key is None:
         return

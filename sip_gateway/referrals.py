@@ -25,7 +25,8 @@ def received(gw, call, tsx, rdata) -> None:
     session = call.session
     target = sipmsg.refer_to(rdata.wholeMsg)
     cc = session.cc if session is not None else None
-    from_phone = cc is not None and call.leg is not None and call.leg == cc.winner
+    from_phone = cc is not None and call.leg is not None \
+        and call.leg == getattr(cc, "winner", None)   # the gateway's voicemail has none
     transferable = cc is not None and not session.finished \
         and (cc.state, StartTransfer) in cc.table
     refused = refusal(target, from_phone=from_phone, transferable=transferable,
