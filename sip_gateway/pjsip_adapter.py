@@ -280,6 +280,7 @@ class Adapter:
             call.session = None
             self._bury(call)
             if session is not None:
+                session.links.forget(call)   # it hears nobody (and holds no reference here)
                 session.leg_event(call, "gone", info.lastStatusCode)
 
     def _bury(self, call: _Call) -> None:

@@ -144,8 +144,6 @@ class CallSession:
         self.feed(Routed(route.plan))
 
     def leg_event(self, call, kind: str, status: int) -> None:
-        if kind == "gone":
-            self.links.forget(call)
         if call.leg is None:  # the caller's own leg
             if kind == "gone":
                 self.feed(CallerHungUp())
