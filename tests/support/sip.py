@@ -130,11 +130,14 @@ class Sipp:
     """One SIPp run (a phone as UAS, or the trunk as UAC), its message trace kept."""
 
     def __init__(self, tmp: Path, name: str, scenario: str, *args: str, port: int | None = None,
-                 ip: str = "127.0.0.1", calls: int = 1) -> None:
+                 ip: str = "127.0.0.1", calls: int = 1, lifetime_s: int = 30) -> None:
+        """`lifetime_s` is SIPp's global timeout: it quits (with an error) that long after it
+        started, whatever it is doing; a phone that must still answer late in a long test
+        needs more than the default."""
         self.port = port or free_port()
         self.log = tmp / f"{name}.messages.log"
         cmd = ["sipp", *args, "-sf", str(SCENARIOS / scenario), "-i", ip, "-p", str(self.port),
-               "-m", str(calls), "-timeout", "30s", "-timeout_error", "-nostdin",
+               "-m", str(calls), "-timeout", f"{lifetime_s}s", "-timeout_error", "-nostdin",
                "-trace_msg", "-message_file", str(self.log), "-max_recv_loops", "100"]
         self.proc = subprocess.Popen(cmd, cwd=tmp, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
