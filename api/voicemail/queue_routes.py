@@ -55,41 +55,41 @@ class QueueMessages(MethodView):
                                                     queue_id), pagination_parameters)
 
 
-@blp.route("/<int:message_id>")
+@blp.route("/<int:queue_message_id>")
 class QueueMessage(MethodView):
     @login_required()
     @blp.response(200, VoicemailMessageSchema)
-    def get(self, queue_id, message_id):
+    def get(self, queue_id, queue_message_id):
         """One of the queue's messages."""
         tenant_id, queue_id = _box(queue_id)
-        return services.get_message(db_session(), tenant_id, None, message_id, queue_id)
+        return services.get_message(db_session(), tenant_id, None, queue_message_id, queue_id)
 
     @login_required()
     @blp.arguments(VoicemailUpdateSchema)
     @blp.response(200, VoicemailMessageSchema)
-    def patch(self, body, queue_id, message_id):
+    def patch(self, body, queue_id, queue_message_id):
         """Mark a message heard or not heard, for every member of the queue."""
         tenant_id, queue_id = _box(queue_id)
-        return services.set_heard(db_session(), tenant_id, None, message_id, body["heard"],
+        return services.set_heard(db_session(), tenant_id, None, queue_message_id, body["heard"],
                                   queue_id)
 
     @login_required()
     @blp.response(204)
-    def delete(self, queue_id, message_id):
+    def delete(self, queue_id, queue_message_id):
         """Delete a message and its audio, for every member of the queue."""
         tenant_id, queue_id = _box(queue_id)
         services.delete_message(db_session(), services.store(current_app), tenant_id, None,
-                                message_id, queue_id)
+                                queue_message_id, queue_id)
 
 
-@blp.route("/<int:message_id>/audio")
+@blp.route("/<int:queue_message_id>/audio")
 class QueueMessageAudio(MethodView):
     @login_required()
     @blp.doc(responses=AUDIO)
-    def get(self, queue_id, message_id):
+    def get(self, queue_id, queue_message_id):
         """Listen to a message: WAV, with HTTP Range (does not mark it heard)."""
         tenant_id, queue_id = _box(queue_id)
-        row = services.get_message(db_session(), tenant_id, None, message_id, queue_id)
+        row = services.get_message(db_session(), tenant_id, None, queue_message_id, queue_id)
         return streamed(services.audio_path(services.store(current_app), row))
 
 
