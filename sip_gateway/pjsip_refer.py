@@ -33,9 +33,10 @@ def _lib():
                        ("pjsip_xfer_accept", [C.c_void_p, C.c_void_p, C.c_int, C.c_void_p]),
                        ("pjsip_xfer_notify", [C.c_void_p, C.c_int, C.c_int, C.c_void_p,
                                               C.POINTER(C.c_void_p)]),
-                       ("pjsip_xfer_send_request", [C.c_void_p, C.c_void_p])):
+                       ("pjsip_xfer_send_request", [C.c_void_p, C.c_void_p]),
+                       ("pjsip_ua_find_dialog", [C.c_void_p, C.c_void_p, C.c_void_p, C.c_int])):
         getattr(lib, name).argtypes = args
-    lib.pjsip_rdata_get_dlg.restype = C.c_void_p
+    lib.pjsip_rdata_get_dlg.restype = lib.pjsip_ua_find_dialog.restype = C.c_void_p
     return lib
 
 
@@ -70,3 +71,12 @@ def notify(sub: int, status: int) -> bool:
 
 class _PjStr(C.Structure):
     _fields_ = [("ptr", C.c_char_p), ("slen", C.c_ssize_t)]
+
+
+def has_dialog(call_id: str, local_tag: str, remote_tag: str) -> bool:
+    """pjsip holds a dialog with these ids (RFC 3891 matching: `local_tag` is the gateway's,
+    the Replaces' to-tag; `remote_tag` the phone's)."""
+    lib = _lib()
+    raw = [v.encode() for v in (call_id, local_tag, remote_tag)]
+    strs = [_PjStr(C.cast(C.c_char_p(b), C.c_char_p), len(b)) for b in raw]
+    return bool(lib.pjsip_ua_find_dialog(*(C.byref(x) for x in strs), 0))

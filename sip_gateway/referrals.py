@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from . import pjsip_refer, sipmsg, transfers
+from . import attended, pjsip_refer, sipmsg, transfers
 from .core.referral import refusal
 from .core.transfercontrol import StartTransfer
 from .pjsip_endpoint import respond_in_transaction
@@ -37,6 +37,8 @@ def received(gw, call, tsx, rdata) -> None:
         respond_in_transaction(tsx.pjTransaction, rdata.pjRxData, refused[0])
         log.info("REFER refused", extra={**extra, "status": refused[0], "why": refused[1]})
         return
+    if target.replaces is not None:   # attended: the phone's consultation call is joined
+        return attended.received(gw, call, tsx, rdata, target, extra)
     sub = pjsip_refer.accept(rdata.pjRxData)
     if sub is None:
         respond_in_transaction(tsx.pjTransaction, rdata.pjRxData, 500)

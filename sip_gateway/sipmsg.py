@@ -226,3 +226,26 @@ def refer_to(raw: str) -> ReferTo | None:
     replaces = next((unquote(v) for k, _, v in (p.partition("=") for p in query.split("&"))
                      if k.lower() == "replaces"), None)
     return ReferTo(user, host, replaces)
+
+
+@dataclass(frozen=True)
+class Replaces:
+    """The dialog a `Replaces` value names (RFC 3891): `call-id;to-tag=..;from-tag=..`."""
+    call_id: str
+    to_tag: str
+    from_tag: str
+
+
+def replaces(value: str | None) -> Replaces | None:
+    """The parsed `Replaces`, None when it lacks the Call-ID or either tag."""
+    call_id, *params = (value or "").strip().split(";")
+    tags = {k.strip().lower(): v.strip() for k, _, v in (p.partition("=") for p in params)}
+    if not call_id.strip() or not tags.get("to-tag") or not tags.get("from-tag"):
+        return None
+    return Replaces(call_id.strip(), tags["to-tag"], tags["from-tag"])
+
+
+def tag_of(value: str | None) -> str | None:
+    """The `tag` parameter of a From or To header value."""
+    m = re.search(r";\s*tag\s*=\s*([^;>\s,]+)", (value or "").rsplit(">", 1)[-1], re.I)
+    return m.group(1) if m else None

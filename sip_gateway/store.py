@@ -40,6 +40,7 @@ class Route:
     source: str = "live"
     via_main_number: int | None = None  # the call came in on this main number (its id)
     diverted_from: str | None = None    # E.164 in the INVITE's Diversion (forwarded to us)
+    from_user_id: int | None = None     # the user whose own phone placed the call
 
 
 class Store:
@@ -61,7 +62,7 @@ class Store:
         except Exception as exc:  # the database is unreachable or failing
             return self._fallback(key, exc)
         if route.status == 200 and route.direction == "incoming":
-            self._remember(key, route)
+            self._remember(key, replace(route, from_user_id=None))  # any caller may use it
         return route
 
     def _remember(self, key: str, route: Route) -> None:
@@ -85,8 +86,11 @@ class Store:
     def _route(self, db, called_user: str, caller_user: str, busy: set[int],
                asked: str | None, origin: Origin) -> Route:
         who = read_caller(origin, caller_user)
-        route = self._dispatch(db, called_user, who.number, self._identified(db, origin, who),
-                               who.identity, busy, asked, origin.country)
+        placed_by = self._identified(db, origin, who)
+        route = self._dispatch(db, called_user, who.number, placed_by, who.identity, busy,
+                               asked, origin.country)
+        if placed_by is not None:
+            route = replace(route, from_user_id=placed_by.id)
         return replace(route, diverted_from=who.diverted_from) if who.diverted_from else route
 
     @staticmethod

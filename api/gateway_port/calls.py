@@ -18,7 +18,8 @@ from ..core.clock import now  # noqa: F401
 from ..queues.calls import close_stale as close_stale_queue_calls  # noqa: F401
 from ..transfer.services import (  # noqa: F401 (what the app ordered, how it went)
     order_for_command, returned_why, transfer_progress)
-from ..transfer.byphone import start as transfer_by_phone  # noqa: F401 (a phone's REFER)
+from ..transfer.byphone import (  # noqa: F401 (a phone's REFER)
+    attended as attended_by_phone, start as transfer_by_phone)
 
 close_silent = interrupted.close_silent
 heartbeat = interrupted.heartbeat

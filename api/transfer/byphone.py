@@ -1,7 +1,8 @@
 """A transfer the user's own phone asked for (SIP REFER during a call): the number it
 referred to becomes the same transfer the app would start, for the gateway to execute at
 once. A colleague is found by their short, office or mobile number; any other valid number
-is external. Refusals are the app's own (no such call or colleague, the call not answered,
+is external (`attended`: the phone has already joined the caller to its consultation call,
+so the transfer is recorded completed). Refusals are the app's own (no such call or colleague, the call not answered,
 a transfer already running, a transfer to oneself), for the gateway to answer in SIP."""
 from __future__ import annotations
 
@@ -56,3 +57,13 @@ def start(db: Session, live_call_id: int, number: str, method: str = "blind") ->
         status = next(code for kind, code in REFUSALS if isinstance(exc, kind))
         return {"refused": status, "why": str(getattr(exc, "detail", exc))[:200]}
     return {"order": services.transfer_order(db, row.id)}
+
+
+def attended(db: Session, live_call_id: int, number: str) -> dict:
+    """An attended transfer the phone made itself (REFER with Replaces: the gateway has
+    already joined the caller to the party of the phone's consultation call, `number`): the
+    transfer recorded, completed, for the call log. `start`'s answer."""
+    result = start(db, live_call_id, number, "attended")
+    if "order" in result:
+        services.transfer_progress(db, result["order"]["id"], "completed")
+    return result

@@ -4,6 +4,8 @@ cannot honour while the call goes on."""
 from __future__ import annotations
 
 import json
+import socket
+from urllib.parse import quote
 
 import pytest
 
@@ -13,7 +15,8 @@ from tests.support.sip_fixtures import (  # noqa: F401 (fixtures: one gateway pe
     gateway, gateway_settles, peers, ports, sink)
 from tests.support.api import auth, make_company
 from tests.support.baresip import baresip_missing
-from tests.support.sip import sip_tools_missing, wait_until
+from tests.support.sip import header, sip_tools_missing, wait_until
+from tests.support.sip_fixtures import PHONES
 
 pytestmark = [pytest.mark.skipif((sip_tools_missing() or baresip_missing()) is not None,
                                  reason=sip_tools_missing() or baresip_missing() or ""),
@@ -115,11 +118,11 @@ def test_a_transfer_to_another_domain_is_refused_with_403_and_the_call_goes_on(
     call.goes_on(db)
 
 
-def test_an_attended_refer_with_replaces_is_refused_with_501_and_the_call_goes_on(
+def test_an_attended_refer_naming_no_call_of_the_gateway_is_refused_481_and_the_call_goes_on(
         app, db, client, gateway, peers, phones):
     call = Referring(app, db, client, gateway, peers, phones, lambda c: _gw(
         gateway, c.bob.row.short_number) + "?Replaces=abc%40h%3Bto-tag%3D1%3Bfrom-tag%3D2")
-    assert call.refer_status() == 501
+    assert call.refer_status() == 481
     call.goes_on(db)
 
 
@@ -129,3 +132,96 @@ def test_a_transfer_to_a_number_nobody_has_is_accepted_then_fails_404_and_the_ca
     assert call.refer_status() == 202
     assert call.notified() == ["SIP/2.0 100 Trying", "SIP/2.0 404 Not Found"]
     call.goes_on(db)
+
+
+class Consulting:
+    """Alice's phone (SIPp) has answered the caller (baresip) and holds them; it has called
+    bob (baresip, `colleague`) through the gateway from a second line (SIPp, the same
+    phone's address) and bob has answered. `transfer()` presses the phone's Transfer."""
+
+    def __init__(self, app, db, client, gateway, peers, phones) -> None:
+        self.gateway, self.client = gateway, client
+        self.caller, self.colleague = phones["caller"], phones["colleague"]
+        company = make_company(app)
+        self.alice = User(app, db, client, "alice", company=company)
+        self.bob = User(app, db, client, "bob", company=company)
+        self.bob.devices(deskphone=self.colleague.aor)
+        self.headers = auth(client, self.alice.mobile)
+        self.at = {k: p.mark() for k, p in phones.items()}
+        short = self.bob.row.short_number
+        self.phone = peers("alice", "phone_attended.xml", "-key", "target", _gw(gateway, short),
+                           ip=PHONES)
+        self.alice.devices(deskphone=f"sip:alice@{PHONES}:{self.phone.port}")
+        self.caller.dial(f"sip:{self.alice.office}@127.0.0.1:{gateway.port}")
+        self.caller.event("CALL_ESTABLISHED", after=self.at["caller"])
+        wait_until(lambda: self.phone.received("SIP/2.0 200"), what="the phone's hold answered")
+        self.consult = peers("consult", "phone_consult.xml", f"127.0.0.1:{gateway.port}",
+                             "-s", short, "-key", "caller", self.alice.mobile,
+                             "-cid_str", "consult-%u@alice.example", ip=PHONES)
+        self.colleague.event("CALL_ESTABLISHED", after=self.at["colleague"])
+        answer = wait_until(lambda: self.consult.received("SIP/2.0 200"),
+                            what="the consultation answered")[0]
+        self.b_call_id = header(answer, "Call-ID")
+        self.b_tags = (header(answer, "To").rsplit("tag=", 1)[1].split(";")[0],
+                       header(answer, "From").rsplit("tag=", 1)[1].split(";")[0])
+
+    def transfer(self, replaces: str) -> None:
+        """The Transfer button: the phone sends REFER on the caller's call with `replaces`."""
+        invite = self.phone.received("INVITE")[0]
+        request = "\r\n".join([
+            f"OPTIONS sip:alice@{PHONES}:{self.phone.port} SIP/2.0",
+            "Via: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-transfer-button",
+            "From: <sip:button@127.0.0.1>;tag=button", f"To: <sip:alice@{PHONES}>",
+            f"Call-ID: {header(invite, 'Call-ID')}", "CSeq: 1 OPTIONS",
+            f"X-Replaces: {quote(replaces, safe='')}", "Content-Length: 0", "", ""])
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.sendto(request.encode(), (PHONES, self.phone.port))
+
+    def dialog(self) -> str:
+        to_tag, from_tag = self.b_tags
+        return f"{self.b_call_id};to-tag={to_tag};from-tag={from_tag}"
+
+    def refer_status(self) -> int:
+        return Referring.refer_status(self)
+
+    def notified(self) -> list[str]:
+        return Referring.notified(self)
+
+
+def test_the_phones_attended_transfer_joins_the_caller_to_the_colleague_it_consulted(
+        app, db, client, gateway, peers, phones):
+    call = Consulting(app, db, client, gateway, peers, phones)
+    call.transfer(call.dialog())
+
+    assert call.refer_status() == 202
+    assert call.notified() == ["SIP/2.0 100 Trying", "SIP/2.0 200 OK"]
+    assert call.phone.wait() == 0 and call.consult.wait() == 0   # both legs released (BYE)
+    call.caller.send_keys("3")                                   # the caller now talks to bob
+    assert call.colleague.wait_keys("3", call.at["colleague"]) == "3"
+    call.colleague.send_keys("7")
+    assert call.caller.wait_keys("7", call.at["caller"]) == "7"
+    wait_until(lambda: client.get("/api/v1/me/calls", headers=call.headers).get_json() == [],
+               what="alice free of both calls")
+    call.caller.hangup()
+    call.colleague.event("CALL_CLOSED", after=call.at["colleague"])
+    entry = wait_until(lambda: [e for e in client.get("/api/v1/me/call-log",
+                                                      headers=call.headers).get_json()
+                                if e["transfer"]], what="alice's log entry with the transfer")[0]
+    assert entry["transfer"]["method"] == "attended"
+    assert entry["transfer"]["state"] == "completed"
+    assert entry["transfer"]["target"]["kind"] == "colleague"
+    assert entry["transfer"]["target"]["id"] == call.bob.id
+
+
+def test_an_attended_refer_naming_another_dialog_of_the_consultation_is_refused_481(
+        app, db, client, gateway, peers, phones):
+    call = Consulting(app, db, client, gateway, peers, phones)
+    call.transfer(f"{call.b_call_id};to-tag=not-the-gateways;from-tag={call.b_tags[1]}")
+
+    assert call.refer_status() == 481
+    assert call.caller.command("listcalls")["data"].count("ESTABLISHED") == 1
+    assert call.colleague.command("listcalls")["data"].count("ESTABLISHED") == 1
+    call.caller.hangup()
+    assert call.phone.wait() == 0
+    call.colleague.hangup()
+    assert call.consult.wait() == 0
