@@ -57,3 +57,17 @@ def test_what_the_app_would_refuse_comes_back_as_a_sip_status(app, db):
     assert byphone.start(db, call_id, "+4722334466")["refused"] == 403   # one at a time
     _, placed = _answered_call(db, company, "bob", "outgoing")
     assert byphone.start(db, placed, "+4722334455")["refused"] == 403
+
+
+def test_an_attended_transfer_the_phone_made_is_recorded_completed_for_the_call_log(app, db):
+    company = make_company(app)
+    alice, call_id = _answered_call(db, company)
+    bob = db.scalar(select(User).where(User.mobile == company.users["bob"]))
+
+    order = byphone.attended(db, call_id, bob.short_number)["order"]
+    row = db.get(Transfer, order["id"])
+    db.refresh(row)
+    assert (row.method, row.state, row.target_kind, row.target_id) == \
+        ("attended", "completed", "colleague", bob.id)
+    assert row.user_id == alice.id and row.ended_at is not None
+    assert byphone.attended(db, call_id, "not-a-number")["refused"] == 404
