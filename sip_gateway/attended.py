@@ -90,8 +90,8 @@ def _join(gw, a, phone_a, b, sub: int) -> None:
     if a.phone_held:   # the caller heard the hold music while the phone consulted
         a.phone_held = False
         a.stop_loop()
-    if far.media_on and a.caller.media_on:
-        a.links.connect(a.caller, far)
+    a.bridge_leg = w   # the two hear each other now, or once both have media
+    a._connect()
     pjsip_refer.notify(sub, 200)
     for leg in (phone_a, b.caller):
         if gw.alive(leg):
