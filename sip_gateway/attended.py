@@ -19,6 +19,7 @@ import logging
 
 from . import pjsip_refer, sipmsg
 from .core.referral import Consultation, attended_refusal
+from .core.transfercontrol import StartTransfer
 from .pjsip_endpoint import respond_in_transaction
 
 log = logging.getLogger("sip_gateway")
@@ -41,7 +42,7 @@ def consultation(gw, session, replaces: str) -> tuple[object, Consultation]:
     same_user = mine is not None and theirs is not None and mine.user_id is not None \
         and mine.user_id == theirs.from_user_id
     winner = getattr(other.cc, "winner", None)
-    answered = other.cc.state.value == "bridged" and winner is not None \
+    answered = _talking(other.cc) and winner is not None \
         and gw.alive(other.legs.get(winner)) and gw.alive(other.caller)
     return other, Consultation(found=True, dialog=dialog, same_user=same_user,
                                other_call=other is not session, answered=answered)
@@ -71,7 +72,7 @@ def _join(gw, a, phone_a, b, sub: int) -> None:
     """Call A's caller talks to call B's far party; the phone's legs on both are released."""
     w, bw = a.cc.winner, getattr(b.cc, "winner", None)
     far = b.legs.get(bw)
-    if a.finished or b.finished or w != phone_a.leg or a.cc.state.value != "bridged" \
+    if a.finished or b.finished or w != phone_a.leg or not _talking(a.cc) or not _talking(b.cc) \
             or not (gw.alive(far) and gw.alive(a.caller) and gw.alive(phone_a)):
         log.info("REFER refused", extra=a.log_extra(
             event="refer_refused", status=487, why="a call ended before the transfer"))
@@ -118,6 +119,11 @@ def _recorded(a, result: dict | None) -> None:
     if not result or "order" not in result:
         log.warning("attended transfer not recorded", extra=a.log_extra(
             event="attended_transfer_unrecorded", why=(result or {}).get("why")))
+
+
+def _talking(cc) -> bool:
+    """The call is answered, its two parties talk and no transfer of it runs."""
+    return (cc.state, StartTransfer) in cc.table
 
 
 def _quiet(fn, *args) -> None:

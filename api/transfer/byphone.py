@@ -2,8 +2,9 @@
 referred to becomes the same transfer the app would start, for the gateway to execute at
 once. A colleague is found by their short, office or mobile number; any other valid number
 is external (`attended`: the phone has already joined the caller to its consultation call,
-so the transfer is recorded completed). Refusals are the app's own (no such call or colleague, the call not answered,
-a transfer already running, a transfer to oneself), for the gateway to answer in SIP."""
+so the transfer is recorded completed). Refusals are the app's own (no such call or
+colleague, the call not answered, a transfer already running, a transfer to oneself), for
+the gateway to answer in SIP."""
 from __future__ import annotations
 
 from sqlalchemy import or_, select
