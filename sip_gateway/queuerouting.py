@@ -38,6 +38,8 @@ def _queue_route(db, queue: port.QueueRef, called: str, caller: str | None, uris
 
     hit = port.caller_hit(db, queue.tenant_id, caller)
     lang = port.spoken_language(db, queue)
+    audio = port.voicemail.queue_audio(db, uris["voicemail_dir"], queue.tenant_id, queue.id) \
+        if uris.get("voicemail_dir") else {}
     step = QueueStep(queue_id=queue.id, tenant_id=queue.tenant_id, name=queue.name,
                      max_wait_s=queue.max_wait_s, announce_position=queue.announce_position,
                      overflow=overflow_target(db, queue, uris, lang), wrapup_s=queue.wrapup_s,
@@ -45,7 +47,8 @@ def _queue_route(db, queue: port.QueueRef, called: str, caller: str | None, uris
                      offer_callback=bool(queue.offer_callback and caller),
                      language=lang, words=queue_words(lang), hold_music=queue.hold_music,
                      announce_every_s=queue.announce_every_s,
-                     announce_text=queue.announce_text)
+                     announce_text=queue.announce_text,
+                     greeting_file=audio.get("greeting"), message_file=audio.get("message"))
     db.commit()
     return Route(plan=CallPlan((step,), push=False), direction="queue",
                  tenant_id=queue.tenant_id, called=called, caller=caller, hit=hit,

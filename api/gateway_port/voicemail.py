@@ -16,7 +16,8 @@ from ..availability.routing import Plan
 from ..core.clock import now
 from ..queues.models import QueueMember
 from ..voicemail import audio, events, mail, mwi, services, spoken
-from ..voicemail.models import VoicemailGreeting, VoicemailMessage
+from ..voicemail.models import (QUEUE_AUDIO_KINDS, QUEUE_MAILBOX_KIND, VoicemailGreeting,
+                                VoicemailMessage)
 from ..voicemail.mwi import Lamps  # noqa: F401 (re-exported to the gateway)
 from ..voicemail.storage import Store
 
@@ -93,12 +94,26 @@ def queue_mailbox(db: Session, root: str, tenant_id: int, queue_id: int, name: s
         return Mailbox(tenant_id, None, True, "queue", language,
                        spoken.queue_full(name, language), queue_id=queue_id)
     own = db.scalar(select(VoicemailGreeting.file).where(
-        VoicemailGreeting.tenant_id == tenant_id, VoicemailGreeting.queue_id == queue_id))
+        VoicemailGreeting.tenant_id == tenant_id, VoicemailGreeting.queue_id == queue_id,
+        VoicemailGreeting.kind == QUEUE_MAILBOX_KIND))
     greeting = files.path(tenant_id, None, own, queue_id) if own is not None else None
     return Mailbox(tenant_id, None, False, "queue", language,
                    spoken.queue_greeting(name, language),
                    greeting if greeting and os.path.exists(greeting) else None,
                    queue_id=queue_id)
+
+
+def queue_audio(db: Session, root: str, tenant_id: int, queue_id: int) -> dict[str, str]:
+    """The queue's uploaded welcome and waiting message (`greeting`, `message`) that exist,
+    as paths of WAV files; a kind missing here is spoken from the queue's text."""
+    files, out = Store(root), {}
+    for kind, name in db.execute(select(VoicemailGreeting.kind, VoicemailGreeting.file).where(
+            VoicemailGreeting.tenant_id == tenant_id, VoicemailGreeting.queue_id == queue_id,
+            VoicemailGreeting.kind.in_(QUEUE_AUDIO_KINDS))):
+        path = files.path(tenant_id, None, name, queue_id)
+        if os.path.exists(path):
+            out[kind] = path
+    return out
 
 
 def new_file(root: str, tenant_id: int, user_id: int | None, queue_id: int | None = None

@@ -18,6 +18,8 @@ from ..core.db import Base, TenantScoped
 
 REASONS = ("no_answer", "busy", "profile", "queue")  # queue: its time to wait was over
 GREETING_KINDS = ("unavailable", "busy", "away")
+QUEUE_MAILBOX_KIND = "unavailable"      # a queue's mailbox greeting: nobody could answer
+QUEUE_AUDIO_KINDS = ("greeting", "message")  # a queue's welcome, its repeated waiting message
 
 
 class VoicemailMessage(TenantScoped, Base):
@@ -50,8 +52,9 @@ class VoicemailMessage(TenantScoped, Base):
 
 
 class VoicemailGreeting(TenantScoped, Base):
-    """A user's own greeting for one situation (unavailable, busy, away), or a queue's for
-    its mailbox (kind unavailable)."""
+    """A user's own greeting for one situation (unavailable, busy, away), or a queue's:
+    for its mailbox (kind unavailable), its welcome (greeting) and the message repeated
+    while callers wait (message)."""
 
     __tablename__ = "voicemail_greetings"
     __table_args__ = (UniqueConstraint("user_id", "kind"),

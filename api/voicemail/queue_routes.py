@@ -20,17 +20,17 @@ from ..core.request_db import db_session
 from ..queues.models import Queue
 from ..queues.services import is_member
 from . import services
+from .models import QUEUE_MAILBOX_KIND as KIND
 from .routes import AUDIO, UPLOAD, streamed
 from .schemas import (GreetingSchema, VoicemailMessageSchema, VoicemailQueryArgsSchema,
                       VoicemailUpdateSchema)
 
-KIND = "unavailable"  # a queue's mailbox has one greeting: nobody could answer
 
 blp = Blueprint("queue_voicemail", __name__, url_prefix="/api/v1/queues/<int:queue_id>/voicemail",
                 description="A queue's mailbox: messages callers left when the wait was over")
 
 
-def _box(queue_id: int) -> tuple:
+def queue_box(queue_id: int) -> tuple:
     """(tenant id, queue id) of a queue whose mailbox the caller may open; else 404."""
     p, db = current(), db_session()
     queue = get_scoped(db, Queue, queue_id, p.tenant_id, "queue")
@@ -48,7 +48,7 @@ class QueueMessages(MethodView):
     @blp.paginate()
     def get(self, args, queue_id, pagination_parameters):
         """The queue's messages, newest first (`unread=true`: those nobody heard yet)."""
-        tenant_id, queue_id = _box(queue_id)
+        tenant_id, queue_id = queue_box(queue_id)
         db = db_session()
         services.make_room(db, services.store(current_app), tenant_id, None, queue_id)
         return paginate_select(db, services.listing(tenant_id, None, args.get("unread"),
@@ -61,7 +61,7 @@ class QueueMessage(MethodView):
     @blp.response(200, VoicemailMessageSchema)
     def get(self, queue_id, queue_message_id):
         """One of the queue's messages."""
-        tenant_id, queue_id = _box(queue_id)
+        tenant_id, queue_id = queue_box(queue_id)
         return services.get_message(db_session(), tenant_id, None, queue_message_id, queue_id)
 
     @login_required()
@@ -69,7 +69,7 @@ class QueueMessage(MethodView):
     @blp.response(200, VoicemailMessageSchema)
     def patch(self, body, queue_id, queue_message_id):
         """Mark a message heard or not heard, for every member of the queue."""
-        tenant_id, queue_id = _box(queue_id)
+        tenant_id, queue_id = queue_box(queue_id)
         return services.set_heard(db_session(), tenant_id, None, queue_message_id, body["heard"],
                                   queue_id)
 
@@ -77,7 +77,7 @@ class QueueMessage(MethodView):
     @blp.response(204)
     def delete(self, queue_id, queue_message_id):
         """Delete a message and its audio, for every member of the queue."""
-        tenant_id, queue_id = _box(queue_id)
+        tenant_id, queue_id = queue_box(queue_id)
         services.delete_message(db_session(), services.store(current_app), tenant_id, None,
                                 queue_message_id, queue_id)
 
@@ -88,7 +88,7 @@ class QueueMessageAudio(MethodView):
     @blp.doc(responses=AUDIO)
     def get(self, queue_id, queue_message_id):
         """Listen to a message: WAV, with HTTP Range (does not mark it heard)."""
-        tenant_id, queue_id = _box(queue_id)
+        tenant_id, queue_id = queue_box(queue_id)
         row = services.get_message(db_session(), tenant_id, None, queue_message_id, queue_id)
         return streamed(services.audio_path(services.store(current_app), row))
 
@@ -101,7 +101,7 @@ class QueueGreeting(MethodView):
     def put(self, queue_id):
         """Upload the greeting callers hear when the queue sends them to its mailbox
         (queue administrators); bad audio is a 422."""
-        tenant_id, queue_id = _box(queue_id)
+        tenant_id, queue_id = queue_box(queue_id)
         return services.save_greeting(db_session(), services.store(current_app), tenant_id,
                                       None, KIND, request.get_data(cache=False), queue_id)
 
@@ -109,7 +109,7 @@ class QueueGreeting(MethodView):
     @blp.doc(responses=AUDIO)
     def get(self, queue_id):
         """Listen to the queue's greeting (WAV, with HTTP Range)."""
-        tenant_id, queue_id = _box(queue_id)
+        tenant_id, queue_id = queue_box(queue_id)
         row = services.greeting(db_session(), tenant_id, None, KIND, queue_id)
         return streamed(services.store(current_app).path(tenant_id, None, row.file, queue_id))
 
@@ -117,6 +117,6 @@ class QueueGreeting(MethodView):
     @blp.response(204)
     def delete(self, queue_id):
         """Remove the queue's greeting: callers hear the spoken default naming the queue."""
-        tenant_id, queue_id = _box(queue_id)
+        tenant_id, queue_id = queue_box(queue_id)
         services.delete_greeting(db_session(), services.store(current_app), tenant_id, None,
                                  KIND, queue_id)

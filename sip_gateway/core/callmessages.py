@@ -174,6 +174,13 @@ class Play:
 
 
 @dataclass(frozen=True, slots=True)
+class PlayFile:
+    """Play an uploaded recording (WAV) to the caller, answering first; `PlaybackDone` after."""
+
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
 class StopPlay:
     pass
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from .callmessages import (AnswerCaller, Bridge, CancelLeg, CommandDone, Dial, Failed,
                            HangupCaller, HangupCommand, LegAnswered, LegFailed, LegProgress,
-                           Play, RejectCaller, RingCaller, Routed, StopPlay, Target, TimerFired)
+                           Play, PlayFile, RejectCaller, RingCaller, Routed, StopPlay, Target, TimerFired)
 from .callhold import Hold
 from .handover import Handover
 from .machine import LegMachine
@@ -185,7 +185,9 @@ class QueueControl(LegMachine):
         self.answered = self.playing = True
         self.do(AnswerCaller())
         self.start_timer("max_wait", self.queue.max_wait_s)
-        self.do(Play(self._greeting(ev.position), self.queue.language, answer=True))
+        q = self.queue
+        self.do(PlayFile(q.greeting_file) if q.greeting_file
+                else Play(self._greeting(ev.position), q.language, answer=True))
         self._ask()
         return S.ANNOUNCING
 
@@ -311,7 +313,9 @@ class QueueControl(LegMachine):
         q = self.queue
         text = q.announce_text or q.greeting or (
             q.words.hold_or_callback if q.offer_callback else q.words.hold)
-        self.do(Play(text, q.language, answer=True))
+        # an uploaded message replaces the spoken one
+        self.do(PlayFile(q.message_file) if q.message_file
+                else Play(text, q.language, answer=True))
 
     def on_digit(self, ev: Digit) -> State:
         """The caller pressed a key while waiting: 1 (when the queue offers it) puts them on

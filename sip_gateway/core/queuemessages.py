@@ -44,6 +44,8 @@ class QueueStep:
     hold_music: str = "default"       # default (music), ringback, silence
     announce_every_s: int | None = None   # repeated while the caller waits
     announce_text: str | None = None      # what is repeated (else the queue's message)
+    greeting_file: str | None = None      # the uploaded welcome (WAV), played instead of text
+    message_file: str | None = None       # the uploaded repeated message (WAV)
 
 
 # -- inputs -----------------------------------------------------------------------------------

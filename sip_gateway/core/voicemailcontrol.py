@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from i18n import N_
 
 from .callmessages import (AnswerCaller, CallerHungUp, CommandDone, Failed, HangupCaller,
-                           HangupCommand, LeaveMessage, LogCall, Play, PlaybackDone,
+                           HangupCommand, LeaveMessage, LogCall, Play, PlaybackDone, PlayFile,
                            StartTimer, StopPlay, TimerFired, WriteState)
 from .callhold import HoldCommand
 from .machine import Machine, go
@@ -53,11 +53,6 @@ class Silence:
     pass                      # the caller said nothing for the step's `silence_s`
 
 # -- actions -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PlayFile:
-    path: str                 # the user's own greeting
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,11 @@
-"""A waiting caller's sound, without SIP: the queue's hold music choice and the message
-repeated every N seconds (the music pauses for it and comes back after it)."""
+"""A waiting caller's sound, without SIP: the queue's hold music choice, the message
+repeated every N seconds (the music pauses for it and comes back after it), and the
+uploaded recordings that replace the spoken welcome and message."""
 from __future__ import annotations
 
 from sip_gateway.core import queuecontrol as qc, queuetable as qt
 from sip_gateway.core.callmessages import (CallPlan, CancelTimer, LegAnswered, Play,
-                                           PlaybackDone, Routed, StartTimer, Target, TimerFired)
+                                           PlaybackDone, PlayFile, Routed, StartTimer, Target, TimerFired)
 from sip_gateway.core.queuemessages import (Decided, Entered, MemberTargets, QueueStep,
                                             StartLoop, StopLoop)
 from sip_gateway.queuerouting import queue_words
@@ -53,3 +54,29 @@ def test_the_repeated_message_stops_once_a_member_answers():
     out = call.handle(LegAnswered(1))
     assert CancelTimer("announce") in out and call.state == qt.BRIDGED
     assert call.handle(TimerFired("announce")) == []      # a late timer changes nothing
+
+
+def test_an_uploaded_welcome_is_played_instead_of_the_spoken_one():
+    call = qc.QueueControl()
+    step = QueueStep(7, 1, "Support", max_wait_s=300, words=WORDS, greeting="Welcome!",
+                     greeting_file="/q/1/welcome.wav")
+    call.handle(Routed(CallPlan((step,), push=False)))
+    out = call.handle(Entered(40, True, 1))
+    assert PlayFile("/q/1/welcome.wav") in out
+    assert not [a for a in out if isinstance(a, Play)]
+    assert call.handle(PlaybackDone())[0] == StartLoop("hold")   # music after it, as ever
+
+
+def test_an_uploaded_waiting_message_is_repeated_instead_of_the_queues_text():
+    call, _ = waiting(announce_every_s=30, announce_text="All our agents are busy.",
+                      message_file="/q/1/message.wav")
+    assert call.handle(TimerFired("announce")) == [StopLoop(), PlayFile("/q/1/message.wav")]
+    assert call.handle(PlaybackDone()) == [StartLoop("hold"), StartTimer("announce", 30)]
+
+
+def test_without_an_uploaded_welcome_the_queue_speaks_its_text():
+    call = qc.QueueControl()
+    step = QueueStep(7, 1, "Support", max_wait_s=300, words=WORDS, greeting="Welcome!",
+                     message_file="/q/1/message.wav")
+    call.handle(Routed(CallPlan((step,), push=False)))
+    assert Play("Welcome!", "en", answer=True) in call.handle(Entered(40, True, 1))
