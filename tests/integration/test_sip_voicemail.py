@@ -191,3 +191,39 @@ def test_a_queue_overflowing_to_voicemail_records_into_the_queue_mailbox_for_its
     assert '"Support"' in push[0]["payload"]["queue"]
     assert push[0]["payload"]["unread"] == "0"  # bob's own mailbox is still empty
     assert q.ended("timed_out")
+
+
+def _strongest_hz(payloads: list[bytes]) -> float:
+    """The loudest frequency of what the caller heard (PCMU, G.711 mu-law, 8 kHz)."""
+    import numpy as np
+
+    u = ~np.frombuffer(b"".join(payloads), np.uint8)
+    magnitude = (((u & 0x0F).astype(np.int32) << 3) + 0x84 << ((u >> 4) & 7)) - 0x84
+    pcm = np.where(u & 0x80, -magnitude, magnitude).astype(np.float64)
+    spectrum = np.abs(np.fft.rfft(pcm * np.hanning(len(pcm))))
+    return float(np.fft.rfftfreq(len(pcm), 1 / 8000)[int(spectrum.argmax())])
+
+
+def test_a_caller_into_a_queue_hears_its_uploaded_welcome_instead_of_its_text(
+        app, db, client, gateway, tmp_path):  # noqa: F811
+    from tests.integration.test_sip_queues import Company
+
+    # members logged in but without a phone to ring: the caller waits, hearing the welcome
+    q = Company(app, db, client, greeting="Welcome to support.", hold_music="silence")
+    admin = auth(client, q.company.admin_mobile)
+    assert client.put(f"/api/v1/queues/{q.queue.id}/audio/greeting", headers=admin,
+                      data=tone_wav(3.0, freq=1200.0)).status_code == 200
+    ear = Ear()
+    try:
+        trunk = Sipp(tmp_path, "trunk", ear.scenario(tmp_path), f"127.0.0.1:{gateway.port}",
+                     "-s", q.number, "-key", "caller", CALLER, "-d", "2500")
+        try:
+            assert trunk.wait(40) == 0
+        finally:
+            trunk.stop()
+        sound = [p for p in ear.packets if Ear.tone(p)]
+    finally:
+        ear.close()
+    assert len(sound) >= 75, len(sound)   # 1.5 s at least of the 3 s welcome (20 ms frames)
+    assert abs(_strongest_hz(sound) - 1200.0) < 20   # the uploaded tone, not speech
+    assert q.ended("abandoned")
