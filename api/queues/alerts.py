@@ -18,7 +18,7 @@ from ..core.db import get_scoped
 from ..core.errors import Conflict
 from ..core.not_found import not_found
 from ..sms.outbox import Outbox
-from . import notify, sla, status
+from . import autocallback, notify, sla, status
 from .models import Queue, QueueAlert
 
 log = logging.getLogger("api.queues")
@@ -134,7 +134,8 @@ def main() -> None:  # pragma: no cover - the runner's loop
 
     from ..config import Settings
 
-    ap = argparse.ArgumentParser(description="Check the queues' SLA alerts periodically")
+    ap = argparse.ArgumentParser(description="Check the queues' SLA alerts and call their "
+                                             "callback lists back, periodically")
     ap.add_argument("--every", type=int, default=30, help="seconds between rounds")
     ap.add_argument("--once", action="store_true")
     args = ap.parse_args()
@@ -145,6 +146,7 @@ def main() -> None:  # pragma: no cover - the runner's loop
         outbox = Outbox()
         with factory() as db:
             check_all(db, ch, outbox)
+            autocallback.run(db)   # queues calling their callback list back themselves
         outbox.flush()
         if args.once:
             return

@@ -1,7 +1,6 @@
 """The queue call log, missed queue calls and the manual callback list."""
 from __future__ import annotations
 
-from datetime import timedelta
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -17,6 +16,7 @@ from ..core import ratelimit
 from ..core.phone import normalise_field
 from ..sms.outbox import Outbox
 from . import notify
+from .callbackturns import CLAIM_TIMEOUT
 from .calls import MISSED
 from .models import Queue, QueueCall, QueueCallback, QueueMember
 
@@ -131,7 +131,6 @@ def get_callback(db: Session, tenant_id: int, callback_id: int) -> QueueCallback
     return get_scoped(db, QueueCallback, callback_id, tenant_id, "callback")
 
 
-CLAIM_TIMEOUT = timedelta(minutes=30)  # an attempt nobody marked frees the entry after this
 
 
 def start_callback(db: Session, entry: QueueCallback, user_id: int) -> QueueCallback:

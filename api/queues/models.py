@@ -43,6 +43,8 @@ class Queue(TenantScoped, Base):
     offer_callback: Mapped[bool] = mapped_column(Boolean, default=False)  # press 1 while waiting
     # a member calling back from the app presents the queue's number
     callback_shows_number: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the system rings a free member, then the caller, for each entry of the callback list
+    auto_callback: Mapped[bool] = mapped_column(Boolean, default=False)
     hide_from_switchboard: Mapped[bool] = mapped_column(Boolean, default=False)
     keep_history: Mapped[bool] = mapped_column(Boolean, default=True)
     announce_position: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -62,6 +62,10 @@ class QueueSchema(Schema):
     callback_shows_number = Boolean(load_default=False, metadata={
         "description": "A member calling a caller back from the app presents the queue's "
                        "number (else the member's own display number)"})
+    auto_callback = Boolean(load_default=False, metadata={
+        "description": "Call back the callback list automatically: the phone system rings "
+                       "the next free member's device and, when they answer, dials the "
+                       "caller; the attempt and its result are kept on the entry"})
     hide_from_switchboard = Boolean(load_default=False)
     keep_history = Boolean(load_default=True)
     announce_position = Boolean(load_default=False)

@@ -1,0 +1,108 @@
+"""Automatic callback: for a queue with `auto_callback`, each open entry of its callback list
+whose turn it is (`callbackturns.due`) is called back through the gateway like a member's
+own callback from the app (`calls.placing`): the distribution names the next free member,
+their device rings first and, when they answer, the caller is dialled (showing the queue's
+number when the queue says so). The attempt is counted on the entry when the call is
+placed and its result recorded when the call ends, as for a callback from the app.
+
+Run by the queue runner (`python -m api.queues.alerts`) every round."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..accounts.models import Tenant
+from ..core.clock import now
+from ..core.errors import AppError
+from . import callbackturns, distribution
+from .calls import _settled_members
+from .models import Queue, QueueCallback
+from .status import as_member, busy_user_ids
+
+log = logging.getLogger("api")
+
+
+@dataclass
+class _Member:
+    """The member the call is placed for, as `placing` reads the one placing a call."""
+
+    tenant: Tenant
+    user_id: int
+
+    @property
+    def tenant_id(self) -> int:
+        return self.tenant.id
+
+    def can(self, _permission: str) -> bool:
+        return False   # a member of the queue: its callback list is theirs to work on
+
+
+def run(db: Session) -> int:
+    """One round over every queue with automatic callback; how many calls were placed."""
+    placed = 0
+    queues = db.scalars(select(Queue).where(Queue.auto_callback.is_(True))
+                        .order_by(Queue.id)).all()
+    for queue in queues:
+        placed += _queue_round(db, queue)
+    return placed
+
+
+def _queue_round(db: Session, queue: Queue) -> int:
+    at = now()
+    entries = [e for e in db.scalars(select(QueueCallback).where(
+        QueueCallback.tenant_id == queue.tenant_id, QueueCallback.queue_id == queue.id,
+        QueueCallback.done_at.is_(None)).order_by(QueueCallback.waiting_since,
+                                                  QueueCallback.id))
+        if callbackturns.due(attempts=e.attempts, last_attempt_at=e.last_attempt_at,
+                             in_progress=e.in_progress_by_user_id is not None, at=at)]
+    placed, taken = 0, set()
+    for entry in entries:
+        user_id = next_free_member(db, queue, taken)
+        if user_id is None:
+            break
+        taken.add(user_id)
+        placed += _place(db, queue, entry, user_id)
+    return placed
+
+
+def next_free_member(db: Session, queue: Queue, taken: set[int]) -> int | None:
+    """The member the queue's distribution would ring now for a caller, among those free
+    (logged in, not paused, not in a call or ringing, out of wrap-up) and not `taken`."""
+    members = [m for m in _settled_members(db, queue) if m.user_id not in taken]
+    busy = busy_user_ids(db, queue.tenant_id, {m.user_id for m in members})
+    decision = distribution.decide(
+        distribution.Settings(queue.distribution, queue.ring_time_s),
+        [as_member(m, busy=m.user_id in busy) for m in members], now())
+    return decision.ring[0] if decision.ring else None
+
+
+def _place(db: Session, queue: Queue, entry: QueueCallback, user_id: int) -> int:
+    from ..calls.placing import place_call
+
+    member = _Member(db.get(Tenant, queue.tenant_id), user_id)
+    body = {"callback_id": entry.id, "device_id": _device_id(db, queue.tenant_id, user_id)}
+    try:
+        cmd = place_call(db, member, body, f"auto-callback-{entry.id}-{entry.attempts + 1}")
+    except AppError as exc:   # no gateway, no device to ring: the next round tries again
+        db.rollback()
+        log.warning("automatic callback not placed", extra={
+            "event": "auto_callback", "queue_id": queue.id, "callback_id": entry.id,
+            "user_id": user_id, "reason": str(exc)})
+        return 0
+    log.info("automatic callback", extra={"event": "auto_callback", "queue_id": queue.id,
+                                          "callback_id": entry.id, "user_id": user_id,
+                                          "command_id": cmd.id})
+    return 1
+
+
+def _device_id(db: Session, tenant_id: int, user_id: int) -> int | None:
+    """The member's enabled softphone or desk phone (queue calls ring those); None: their
+    mobile."""
+    from ..availability.models import Device
+
+    return db.scalar(select(Device.id).where(
+        Device.tenant_id == tenant_id, Device.user_id == user_id, Device.enabled.is_(True),
+        Device.kind != "mobile", Device.sip_uri.is_not(None)).order_by(Device.id).limit(1))

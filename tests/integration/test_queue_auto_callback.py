@@ -1,0 +1,78 @@
+"""Automatic callback against the database: a queue that says so calls its callback list
+back through the gateway's call-through, placed for the next free member (their softphone
+first, then the caller, showing the queue's number); busy or logged-out members are not
+used, an attempt under way is not doubled, and a queue without the option is left alone."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from api.calls import wakeup
+from api.calls.models import CallCommand
+from api.queues import autocallback, callbacks, membership, services as queues
+from tests.support.api import make_company
+
+
+def _setup(app, db, **settings):
+    from api.accounts.models import Tenant, User
+    from api.availability.models import Device
+    from api.availability.services import ensure_standard
+
+    wakeup.register(db, "gw-auto", "127.0.0.1", 9)     # a running gateway (heartbeat now)
+    company = make_company(app)
+    tenant = db.get(Tenant, company.tenant_id)
+    ids = {who: db.scalar(select(User.id).where(User.mobile == mobile))
+           for who, mobile in company.users.items()}
+    queue = queues.create_queue(db, tenant, {"name": "Support", "number": "+4723999061",
+                                             "callback_shows_number": True, **settings})
+    for who in ("alice", "bob"):
+        queues.set_member(db, queue, ids[who], {"priority": 0})
+        membership.set_login(db, tenant.id, ids[who], None, True, by_user_id=None)
+        ensure_standard(db, tenant.id, ids[who])
+        db.add(Device(tenant_id=tenant.id, user_id=ids[who], kind="softphone",
+                      label="soft", enabled=True, sip_uri=f"sip:{who}@10.0.0.9"))
+    db.commit()
+    return tenant, queue, ids
+
+
+def _commands(db) -> list[CallCommand]:
+    db.expire_all()
+    return list(db.scalars(select(CallCommand).where(CallCommand.kind == "call")
+                           .order_by(CallCommand.id)))
+
+
+def test_the_oldest_entry_is_called_back_through_a_free_members_softphone(app, db):
+    tenant, queue, ids = _setup(app, db, auto_callback=True)
+    first = callbacks.add_callback(db, tenant, queue, "+4791112233", None)
+    membership.set_login(db, tenant.id, ids["bob"], None, False, by_user_id=None)
+    assert autocallback.run(db) == 1
+    (cmd,) = _commands(db)
+    assert cmd.user_id == ids["alice"]                      # the only one logged in
+    assert cmd.args["device"]["address"] == "sip:alice@10.0.0.9"
+    assert (cmd.args["number"], cmd.args["display_number"], cmd.args["callback_id"]) == \
+        ("+4791112233", "+4723999061", first.id)
+    db.refresh(first)
+    assert first.attempts == 1 and first.in_progress_by_user_id == ids["alice"]
+    # the attempt is under way: the next round does not ring anyone for it again
+    assert autocallback.run(db) == 0 and len(_commands(db)) == 1
+
+
+def test_two_waiting_entries_ring_two_different_members(app, db):
+    tenant, queue, ids = _setup(app, db, auto_callback=True)
+    callbacks.add_callback(db, tenant, queue, "+4791112233", None)
+    callbacks.add_callback(db, tenant, queue, "+4791112244", None)
+    callbacks.add_callback(db, tenant, queue, "+4791112255", None)   # nobody left for it
+    assert autocallback.run(db) == 2
+    cmds = _commands(db)
+    assert {c.user_id for c in cmds} == {ids["alice"], ids["bob"]}
+    assert [c.args["number"] for c in cmds] == ["+4791112233", "+4791112244"]
+
+
+def test_nobody_free_or_no_option_places_no_call(app, db):
+    tenant, queue, ids = _setup(app, db, auto_callback=False)
+    callbacks.add_callback(db, tenant, queue, "+4791112233", None)
+    assert autocallback.run(db) == 0                    # the queue calls back by hand
+    queue.auto_callback = True
+    for who in ("alice", "bob"):
+        membership.set_login(db, tenant.id, ids[who], None, False, by_user_id=None)
+    db.commit()
+    assert autocallback.run(db) == 0 and _commands(db) == []
