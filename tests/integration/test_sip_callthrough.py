@@ -124,6 +124,40 @@ def test_a_missed_queue_caller_is_called_back_showing_the_queues_number_and_mark
     wait_until(done, what="the callback marked answered")
 
 
+def test_a_queue_with_automatic_callback_rings_its_free_member_then_the_caller(
+        app, db, client, gateway, peers, ports):
+    from api.accounts.models import Tenant
+    from api.calls.models import CallCommand
+    from api.queues import autocallback, callbacks, membership, services as queues
+    from api.queues.models import QueueCallback
+
+    me = Placing(app, db, client, peers)
+    tenant = db.get(Tenant, me.user.tenant_id)
+    queue = queues.create_queue(db, tenant, {"name": "Support", "number": "+4723999004",
+                                             "callback_shows_number": True,
+                                             "auto_callback": True})
+    queues.set_member(db, queue, me.user.id, {"priority": 0})
+    membership.set_login(db, tenant.id, me.user.id, None, True, by_user_id=None)
+    entry = callbacks.add_callback(db, tenant, queue, "+4791112244", None)
+    trunk = peers("trunk", "phone_answer.xml", port=ports["trunk"])
+
+    assert autocallback.run(db) == 1          # a round of the queue runner
+    command = db.scalar(select(CallCommand).where(CallCommand.user_id == me.user.id))
+    assert me.finished({"id": command.id})["result"] == "bridged"
+    assert me.soft.wait() == 0 and trunk.wait() == 0
+    assert me.soft.first_time("INVITE") < trunk.first_time("INVITE")   # the member first
+    out = trunk.received("INVITE")[0]
+    assert out.startswith("INVITE sip:91112244@") and "+4723999004" in header(out, "From")
+
+    def done():
+        db.expire_all()
+        row = db.get(QueueCallback, entry.id)
+        return row if row.done_at is not None else None
+    row = wait_until(done, what="the callback marked answered")
+    assert (row.attempts, row.last_attempt_by_user_id) == (1, me.user.id)
+    assert autocallback.run(db) == 0          # answered: off the list
+
+
 def test_a_placed_call_is_transferred_from_the_app_to_a_colleague_like_any_call(
         app, db, client, gateway, peers, ports):
     from api.accounts.models import User as U
