@@ -41,7 +41,7 @@ def test_administrator_creates_a_queue_with_every_setting(client, setup):
             "overflow_target": "+4722000000", "wrapup_s": 45, "wrapup_extendable": False,
             "service_level_s": 30, "ring_when_empty": True, "no_answer_policy": "pause",
             "callback_on_abandon": False, "hide_from_switchboard": True, "keep_history": False,
-            "offer_callback": True}
+            "offer_callback": True, "auto_callback": True}
     r = client.post("/api/v1/queues", json=body, headers=setup["admin"])
     assert r.status_code == 201
     got = r.get_json()
