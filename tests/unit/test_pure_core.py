@@ -24,6 +24,7 @@ PURE_MODULES = [
     "api.availability.routing",
     "api.availability.state",
     "api.passwordreset.command",
+    "api.queues.callbackturns",
     "api.queues.display",
     "api.queues.distribution",
     "api.queues.loginschedule",
