@@ -27,9 +27,8 @@ log = logging.getLogger("sip_gateway")
 PHONES = ("softphone", "deskphone")
 ANSWERED_ELSEWHERE = (("Reason", 'SIP;cause=200;text="Call completed elsewhere"'),)  # RFC 3326
 # the states in which an announcement rendered in the background is still wanted
-PLAYS = (cc.State.ANNOUNCING, cc.State.PLAYING, queuecontrol.State.ANNOUNCING,
-         queuecontrol.State.WAITING, queuecontrol.State.CONFIRMING,
-         voicemailcontrol.State.GREETING)
+PLAYS = (cc.State.ANNOUNCING, cc.State.PLAYING, voicemailcontrol.State.GREETING,
+         *(queuecontrol.State[s] for s in ("ANNOUNCING", "WAITING", "CONFIRMING")))
 
 
 class LiveRef:
