@@ -18,7 +18,7 @@ from ..accounts.models import Tenant
 from ..core.clock import now
 from ..core.errors import AppError
 from . import callbackturns, distribution
-from .calls import _settled_members
+from .calls import settled_members
 from .models import Queue, QueueCallback
 from .status import as_member, busy_user_ids
 
@@ -52,14 +52,18 @@ def run(db: Session) -> int:
 
 def _queue_round(db: Session, queue: Queue) -> int:
     at = now()
-    entries = [e for e in db.scalars(select(QueueCallback).where(
+    open_entries = db.scalars(select(QueueCallback).where(
         QueueCallback.tenant_id == queue.tenant_id, QueueCallback.queue_id == queue.id,
         QueueCallback.done_at.is_(None)).order_by(QueueCallback.waiting_since,
-                                                  QueueCallback.id))
-        if callbackturns.due(attempts=e.attempts, last_attempt_at=e.last_attempt_at,
-                             in_progress=e.in_progress_by_user_id is not None, at=at)]
-    placed, taken = 0, set()
-    for entry in entries:
+                                                  QueueCallback.id)).all()
+    due = {e.id: callbackturns.due(attempts=e.attempts, last_attempt_at=e.last_attempt_at,
+                                   in_progress=e.in_progress_by_user_id is not None, at=at)
+           for e in open_entries}
+    # a member calling a caller back (by hand or rung for it) is not given another one
+    taken = {e.in_progress_by_user_id for e in open_entries
+             if e.in_progress_by_user_id is not None and not due[e.id]}
+    placed = 0
+    for entry in (e for e in open_entries if due[e.id]):
         user_id = next_free_member(db, queue, taken)
         if user_id is None:
             break
@@ -71,7 +75,7 @@ def _queue_round(db: Session, queue: Queue) -> int:
 def next_free_member(db: Session, queue: Queue, taken: set[int]) -> int | None:
     """The member the queue's distribution would ring now for a caller, among those free
     (logged in, not paused, not in a call or ringing, out of wrap-up) and not `taken`."""
-    members = [m for m in _settled_members(db, queue) if m.user_id not in taken]
+    members = [m for m in settled_members(db, queue) if m.user_id not in taken]
     busy = busy_user_ids(db, queue.tenant_id, {m.user_id for m in members})
     decision = distribution.decide(
         distribution.Settings(queue.distribution, queue.ring_time_s),

@@ -59,7 +59,7 @@ def _members(db: Session, queue: Queue) -> list[QueueMember]:
                                                      QueueMember.tenant_id == queue.tenant_id)))
 
 
-def _settled_members(db: Session, queue: Queue) -> list[QueueMember]:
+def settled_members(db: Session, queue: Queue) -> list[QueueMember]:
     """The members, after settling their availability: whose "Lunch until 13:00" has ended
     is logged back in before the queue decides whom to ring (nobody has to open the app)."""
     members = _members(db, queue)
@@ -104,7 +104,7 @@ def enqueue(db: Session, tenant_id: int, queue_id: int, *, caller_number: str | 
                      caller_name=caller_name, call_ref=call_ref, entered_at=at,
                      priority=level, priority_reason=reason)
     db.add(call)
-    members = _settled_members(db, queue)
+    members = settled_members(db, queue)
     busy = busy_user_ids(db, tenant_id, {m.user_id for m in members})
     admission = distribution.admit([as_member(m, busy=m.user_id in busy) for m in members], at,
                                    ring_when_empty=queue.ring_when_empty,
@@ -135,7 +135,7 @@ def ring_next(db: Session, tenant_id: int, call_id: int) -> distribution.Decisio
     """Ask the distribution who rings now for a waiting call, and remember it."""
     call, queue = _in_state(db, tenant_id, call_id, WAITING)
     at = now()
-    members = _settled_members(db, queue)
+    members = settled_members(db, queue)
     mine = set(call.ringing_user_ids or ())
     busy = busy_user_ids(db, tenant_id, {m.user_id for m in members}) - mine
     busy |= _reserved(db, tenant_id, call.id)

@@ -65,6 +65,18 @@ def test_two_waiting_entries_ring_two_different_members(app, db):
     cmds = _commands(db)
     assert {c.user_id for c in cmds} == {ids["alice"], ids["bob"]}
     assert [c.args["number"] for c in cmds] == ["+4791112233", "+4791112244"]
+    # both are calling back: the third caller waits for one of them to be free again
+    assert autocallback.run(db) == 0 and len(_commands(db)) == 2
+
+
+def test_a_member_calling_back_by_hand_is_not_given_another_caller(app, db):
+    tenant, queue, ids = _setup(app, db, auto_callback=True)
+    mine = callbacks.add_callback(db, tenant, queue, "+4791112233", None)
+    callbacks.start_callback(db, mine, ids["alice"])        # alice calls back from the app
+    callbacks.add_callback(db, tenant, queue, "+4791112244", None)
+    assert autocallback.run(db) == 1
+    (cmd,) = _commands(db)
+    assert (cmd.user_id, cmd.args["number"]) == (ids["bob"], "+4791112244")
 
 
 def test_nobody_free_or_no_option_places_no_call(app, db):
