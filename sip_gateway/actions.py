@@ -12,14 +12,15 @@ from .core.callmessages import (AnswerCaller, Bridge, CancelLeg, CancelTimer, Co
 @cache
 def actions() -> dict:
     """Every action a call's machine may return -> what performs it."""
-    from . import callrecords, callthrough, holding, queuecalls, transfers, voicemailcalls
+    from . import (callrecords, callthrough, dialling, holding, queuecalls, transfers,
+                   voicemailcalls)
     from .core import transfercontrol as tc
     from .core.callhold import HoldCall
     from .session import CallSession
 
     S = CallSession
     return {
-        Push: S._push, Dial: S._dial, CancelLeg: S._cancel_leg, RingCaller: S._ring_caller,
+        Push: S._push, Dial: dialling.dial, CancelLeg: S._cancel_leg, RingCaller: S._ring_caller,
         AnswerCaller: S._answer_caller, Bridge: S._bridge, Play: S._play,
         StopPlay: S._stop_play, RejectCaller: S._reject_caller, HangupCaller: S._hangup_caller,
         StartTimer: S._start_timer, CancelTimer: S._cancel_timer, CommandDone: S._command_done,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from .core import plans
 from .core.callmessages import CallPlan, CallerHungUp, Dial, RingStep, Target
+from . import dialling
 from .core.callthrough import (CallThrough, DestinationAnswered, DestinationFailed, DialOther,
                                Outcome, StartCallThrough)
 from .session import CallSession
@@ -104,7 +105,7 @@ def _dial_other(session: CallThroughSession, a: DialOther) -> None:
     gw = session.gw
     log.info("dialling", extra=session.log_extra(event="dial", leg=0, kind=a.target.kind,
                                                  uri=a.target.uri))
-    headers = session._headers(Dial(0, a.target))
+    headers = dialling.headers(session, Dial(0, a.target))
     session.caller = gw.dial(session, None, a.target.uri, headers, a.target.from_number)
 
 

@@ -115,7 +115,7 @@ def _member_call(session, a: MemberBusy) -> None:
     gateway and the directory), then in their call log as answered via the queue."""
     from api.gateway_port import now
 
-    from .session import LiveRef
+    from .sides import LiveRef
 
     gw, r, step = session.gw, session.route_info, session.cc.queue
     if a.busy:

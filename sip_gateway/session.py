@@ -9,14 +9,12 @@ import logging
 import time
 import wave
 from collections import deque
-from dataclasses import dataclass
-from datetime import datetime
 
 from . import (actions, callrecords, media, phonehold, pusher, queuecalls, referrals,
                transferleg, transfers, voicemailcalls)
+from .sides import LiveRef, QueueMemberSide, TransferSide
 from .core import callcontrol as cc, queuecontrol, voicemailcontrol
-from .sipmsg import (diversion_headers, display_name, forwarded_headers, identity_user,
-                     safe_display, safe_user)
+from .sipmsg import identity_user
 from .core.callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, CancelTimer,
                            CommandDone, Dial, Failed, HangupCaller, LegAnswered, LegFailed,
                            LegHungUp, LegProgress, Play, PlaybackDone, Push,
@@ -24,37 +22,10 @@ from .core.callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, C
                            TimerFired)
 
 log = logging.getLogger("sip_gateway")
-PHONES = ("softphone", "deskphone")
 ANSWERED_ELSEWHERE = (("Reason", 'SIP;cause=200;text="Call completed elsewhere"'),)  # RFC 3326
 # the states in which an announcement rendered in the background is still wanted
 PLAYS = (cc.State.ANNOUNCING, cc.State.PLAYING, voicemailcontrol.State.GREETING,
          *(queuecontrol.State[s] for s in ("ANNOUNCING", "WAITING", "CONFIRMING")))
-
-
-class LiveRef:
-    """The live call row's id, filled in on the recorder thread (which runs writes in order)."""
-
-    id: int | None = None
-
-
-@dataclass
-class TransferSide:
-    """What a transfer of this call keeps on the gateway (the machine keeps the rest)."""
-
-    order: dict | None = None              # the transfer's order, as the API wrote it
-    connect: tuple[int, int] | None = None  # user and target legs to connect once both have media
-    hold_tone: bool = False                # the held caller hears the hold music
-    leg_music: object = None               # the player of the music a held called party hears
-    leg_sip_id: str | None = None          # the target leg's Call-ID
-
-
-@dataclass
-class QueueMemberSide:
-    """What a call to a queue keeps on the gateway for its music and the member who answered."""
-
-    loop: str | None = None                # music asked for before the caller had media
-    live: LiveRef | None = None            # the member's own live call row
-    answered_at: datetime | None = None
 
 
 class CallSession:
@@ -230,18 +201,6 @@ class CallSession:
             since_invite_ms=round((time.monotonic() - self.invite_at) * 1000, 3)))
         pusher.send(self.gw.notifier, a.kind, a.reason, self.route_info, self.push_id)
 
-    def _dial(self, a: Dial) -> None:
-        r = self.route_info
-        headers = self._headers(a)
-        log.info("dialling", extra=self.log_extra(event="dial", leg=a.leg, kind=a.target.kind,
-                                                  uri=a.target.uri))
-        shown = safe_user(a.target.from_number or (r.caller if r else None))
-        # the user's own phones show who is calling by name (unless the target says what)
-        display = safe_display(a.target.from_display) or (
-            display_name(r.hit, r.caller) if r is not None and shown and
-            a.target.kind in PHONES else None)
-        self.legs[a.leg] = self.gw.dial(self, a.leg, a.target.uri, headers, shown, display)
-
     def _cancel_leg(self, a: CancelLeg) -> None:
         leg = self.legs.get(a.leg)
         if self.gw.alive(leg):
@@ -295,18 +254,6 @@ class CallSession:
     def _failed(self, a: Failed) -> None:
         log.warning("call control refused an input", extra=self.log_extra(
             event="call_failed", reason=a.reason))
-
-    def _headers(self, a: Dial) -> list[tuple[str, str]]:
-        host, r, target = self.gw.contact_host, self.route_info, a.target
-        out = []
-        shown = safe_user(target.from_number or (r.caller if r else None))
-        if shown:
-            out.append(("P-Asserted-Identity", f"<sip:{shown}@{host}>"))
-        if safe_user(target.diverted_from):
-            out += diversion_headers(target.diverted_from, target.uri, a.diversion, host)
-        else:  # a forwarded call rings on: the phone may show who it was meant for
-            out += forwarded_headers(self.msg.headers)
-        return out
 
     def _connect(self) -> None:
         leg = self.legs.get(self.bridge_leg) if self.bridge_leg else None

@@ -1,0 +1,32 @@
+"""What a call keeps on the gateway beside its machine, one part per feature: its live row's
+id, a transfer's media, the queue member who answered."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+class LiveRef:
+    """The live call row's id, filled in on the recorder thread (which runs writes in order)."""
+
+    id: int | None = None
+
+
+@dataclass
+class TransferSide:
+    """What a transfer of this call keeps on the gateway (the machine keeps the rest)."""
+
+    order: dict | None = None              # the transfer's order, as the API wrote it
+    connect: tuple[int, int] | None = None  # user and target legs to connect once both have media
+    hold_tone: bool = False                # the held caller hears the hold music
+    leg_music: object = None               # the player of the music a held called party hears
+    leg_sip_id: str | None = None          # the target leg's Call-ID
+
+
+@dataclass
+class QueueMemberSide:
+    """What a call to a queue keeps on the gateway for its music and the member who answered."""
+
+    loop: str | None = None                # music asked for before the caller had media
+    live: LiveRef | None = None            # the member's own live call row
+    answered_at: datetime | None = None
