@@ -11,13 +11,14 @@ call A in place of the user's phone (A's machine keeps talking to the same leg n
 the call goes on and ends as any bridged call), connects the caller with it, ends the phone's
 subscription with NOTIFY 200 and releases the phone's two legs. Call B ends as the user's
 answered call to that party; call A's log entry says the user transferred the caller to
-them (attended), and the user is free at once.
+them (attended), and the user is free at once. A colleague B rang stays busy in call A
+(`joined.py`): their own live call with the caller, their log entry when it ends.
 """
 from __future__ import annotations
 
 import logging
 
-from . import pjsip_refer, sipmsg
+from . import joined, pjsip_refer, sipmsg
 from .core.referral import Consultation, attended_refusal
 from .core.transfercontrol import StartTransfer
 from .pjsip_endpoint import respond_in_transaction
@@ -71,7 +72,7 @@ def received(gw, call, tsx, rdata, target, extra: dict) -> None:
 def _join(gw, a, phone_a, b, sub: int) -> None:
     """Call A's caller talks to call B's far party; the phone's legs on both are released."""
     w, bw = a.cc.winner, getattr(b.cc, "winner", None)
-    far = b.legs.get(bw)
+    far, target = b.legs.get(bw), getattr(b.cc, "legs", {}).get(bw)
     if a.finished or b.finished or w != phone_a.leg or not _talking(a.cc) or not _talking(b.cc) \
             or not (gw.alive(far) and gw.alive(a.caller) and gw.alive(phone_a)):
         log.info("REFER refused", extra=a.log_extra(
@@ -93,6 +94,8 @@ def _join(gw, a, phone_a, b, sub: int) -> None:
         a.stop_loop()
     a.bridge_leg = w   # the two hear each other now, or once both have media
     a._connect()
+    if target is not None:   # B rang a colleague: they are in call A now
+        joined.take_over(gw, a, b, w, target.target)
     pjsip_refer.notify(sub, 200)
     for leg in (phone_a, b.caller):
         if gw.alive(leg):

@@ -73,7 +73,7 @@ def _stop_loop(session, _a: StopLoop) -> None:
 
 
 def _member_busy(session, a: MemberBusy) -> None:
-    _busy(session.gw, a.user_id, 1 if a.busy else -1)
+    count_busy(session.gw, a.user_id, 1 if a.busy else -1)
     _member_call(session, a)
 
 
@@ -149,7 +149,7 @@ def _register(gw, session, live) -> None:
         gw.by_live_id[live.id] = session
 
 
-def _busy(gw, user_id: int, delta: int) -> None:
+def count_busy(gw, user_id: int, delta: int) -> None:
     left = gw.busy.get(user_id, 0) + delta
     if left > 0:
         gw.busy[user_id] = left

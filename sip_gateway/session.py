@@ -10,8 +10,8 @@ import time
 import wave
 from collections import deque
 
-from . import (actions, callrecords, media, phonehold, pusher, queuecalls, referrals,
-               transferleg, transfers, voicemailcalls)
+from . import (actions, callrecords, joined, media, phonehold, pusher, queuecalls,
+               referrals, transferleg, transfers, voicemailcalls)
 from .sides import LiveRef, QueueMemberSide, TransferSide
 from .core import callcontrol as cc, queuecontrol, voicemailcontrol
 from .sipmsg import identity_user
@@ -58,6 +58,7 @@ class CallSession:
         self.feeding = False
         self.transfer = TransferSide()
         self.queue_member = QueueMemberSide()
+        self.joined = None  # sides.JoinedSide once a phone's attended transfer joins a colleague
         self.voicemail = None  # voicemailcalls.VoicemailSide once voicemail takes the call
         self.push_round = 0                # a call that came back rings under a new push id
         self.phone_held = False            # the phone holds the caller (hears hold music)
@@ -338,6 +339,7 @@ class CallSession:
         if self.live.id is not None:
             gw.by_live_id.pop(self.live.id, None)
         self.release_user()
+        joined.release(self)
         self.player = self.loop_player = None
         self.timers.clear()
         log.info("call ended", extra=self.log_extra(event="call_ended"))

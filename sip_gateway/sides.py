@@ -30,3 +30,15 @@ class QueueMemberSide:
     loop: str | None = None                # music asked for before the caller had media
     live: LiveRef | None = None            # the member's own live call row
     answered_at: datetime | None = None
+
+
+@dataclass
+class JoinedSide:
+    """The colleague a phone's attended transfer joined the caller to: their own live call
+    and busy count while the call lasts, their call log entry when it ends."""
+
+    tenant_id: int
+    user_id: int                           # the colleague
+    by_user_id: int | None                 # the user whose phone transferred the caller
+    answered_at: datetime
+    live: LiveRef

@@ -204,8 +204,8 @@ def write(db: Session, tenant_id: int, op: str, call_id: int, user_id: int | Non
 
 def member_answered(db: Session, tenant_id: int, user_id: int, gateway_id: str, sip_id: str,
                     caller: str | None, leg: int, kind: str, uri: str, at: datetime) -> int:
-    """The member's live call, written at once as answered (it never shows as ringing for
-    her); its id."""
+    """The member's live call (or a colleague's an attended transfer joined the caller to),
+    written at once as answered (it never shows as ringing for them); its id."""
     from ..calls import services as calls
 
     live_id = calls.call_started(db, tenant_id, user_id, gateway_id, sip_id, "incoming", caller)

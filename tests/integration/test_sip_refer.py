@@ -191,6 +191,8 @@ class Consulting:
 def test_the_phones_attended_transfer_joins_the_caller_to_the_colleague_it_consulted(
         app, db, client, gateway, peers, phones):
     call = Consulting(app, db, client, gateway, peers, phones)
+    caller = [c["other_number"] for c in client.get("/api/v1/me/calls", headers=call.headers)
+              .get_json() if c["direction"] == "incoming"][0]
     call.transfer(call.dialog())
 
     assert call.refer_status() == 202
@@ -202,8 +204,26 @@ def test_the_phones_attended_transfer_joins_the_caller_to_the_colleague_it_consu
     assert call.caller.wait_keys("7", call.at["caller"]) == "7"
     wait_until(lambda: client.get("/api/v1/me/calls", headers=call.headers).get_json() == [],
                what="alice free of both calls")
-    call.caller.hangup()
+    bob = auth(client, call.bob.mobile)
+    # bob's consultation with alice is over; he is in a call with the caller now
+    live = wait_until(lambda: [c for c in [client.get("/api/v1/me/calls", headers=bob)
+                                           .get_json()]
+                               if len(c) == 1 and c[0]["other_number"] == caller],
+                      what="bob's one live call, with the caller")[0][0]
+    assert live["state"] == "answered"
+    assert client.get("/api/v1/me/routing-preview", headers=bob).get_json()["busy"] is True
+    hangup = client.post(f"/api/v1/me/calls/{live['id']}/hangup", headers=bob)
+    assert hangup.status_code == 202                              # bob hangs up in the app
+    call.caller.event("CALL_CLOSED", after=call.at["caller"])
     call.colleague.event("CALL_CLOSED", after=call.at["colleague"])
+    wait_until(lambda: client.get("/api/v1/me/calls", headers=bob).get_json() == [],
+               what="bob free again")
+    assert client.get("/api/v1/me/routing-preview", headers=bob).get_json()["busy"] is False
+    logged = wait_until(lambda: [e for e in client.get("/api/v1/me/call-log", headers=bob)
+                                 .get_json() if e["other_number"] == caller],
+                        what="the transferred caller in bob's log")[0]
+    assert logged["direction"] == "incoming" and logged["status"] == "answered"
+    assert logged["transferred_by_user_id"] == call.alice.id
     entry = wait_until(lambda: [e for e in client.get("/api/v1/me/call-log",
                                                       headers=call.headers).get_json()
                                 if e["transfer"]], what="alice's log entry with the transfer")[0]

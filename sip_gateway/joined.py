@@ -1,0 +1,65 @@
+"""The colleague a phone's attended transfer joined the caller to (on the pjsua thread).
+
+Before the join the colleague was busy with call B (the user's consultation), which ends at
+the join. From then on call A, whose caller now talks to them, keeps them busy on this
+gateway, writes them a live call of their own (answered at once, the caller as the other
+party: `/me/calls`, the routing preview and other gateways see them busy, and the app's
+hang-up for it ends call A), and when A ends writes their call log entry: the caller,
+answered, transferred by the user.
+"""
+from __future__ import annotations
+
+import logging
+
+from .queuecalls import count_busy
+from .sides import JoinedSide, LiveRef
+
+log = logging.getLogger("sip_gateway")
+
+
+def take_over(gw, a, b, leg: int, target) -> None:
+    """Call A reaches call B's far party as `leg` (B's `target`): when B rang a colleague
+    (B's user), A keeps the colleague in a call from now on."""
+    from api import gateway_port as port
+
+    r, caller = b.route_info, a.route_info
+    if r is None or r.user_id is None or r.direction != "incoming" or caller is None \
+            or a.joined is not None:
+        return   # B went out through the trunk (or to a queue): nobody of ours to keep busy
+    side = a.joined = JoinedSide(r.tenant_id, r.user_id, caller.user_id, port.now(), LiveRef())
+    count_busy(gw, side.user_id, 1)   # before B ends: a new caller never finds them free
+    sip_id = getattr(a.legs.get(leg), "sip_id", "") or f"{a.sip_id};joined"
+    live = side.live
+    log.info("colleague joined", extra=a.log_extra(event="colleague_joined",
+                                                   user_id=side.user_id, leg=leg))
+
+    def answered(db) -> None:   # one write: the call never shows as ringing for them
+        live.id = port.member_answered(db, side.tenant_id, side.user_id, gw.cfg.gateway_id,
+                                       sip_id, caller.caller, leg, target.kind, target.uri,
+                                       side.answered_at)
+    gw.recorder.submit(answered, then=lambda _r: gw.post(_register, gw, a, side))
+
+
+def _register(gw, a, side: JoinedSide) -> None:
+    """Their live call is written: the app's commands for it reach call A while it lasts."""
+    if side.live.id is not None and not a.finished and a.joined is side:
+        gw.by_live_id[side.live.id] = a
+
+
+def release(a) -> None:
+    """Call A ended: the colleague is free, their live call over, the call in their log."""
+    from api import gateway_port as port
+
+    side, a.joined = a.joined, None
+    if side is None:
+        return
+    gw, r, live = a.gw, a.route_info, side.live
+    count_busy(gw, side.user_id, -1)
+    if live.id is not None and gw.by_live_id.get(live.id) is a:
+        del gw.by_live_id[live.id]
+    gw.recorder.submit(lambda db: live.id is not None and port.call_ended(db, live.id))
+    gw.recorder.submit(lambda db: port.record_call(
+        db, side.tenant_id, side.user_id, direction="incoming", status="answered",
+        other_number=r.caller, started_at=side.answered_at, answered_at=side.answered_at,
+        ended_at=port.now(), call_id=a.sip_id, hit=r.hit, look_up=False,
+        transferred_by_user_id=side.by_user_id))
