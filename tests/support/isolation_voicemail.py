@@ -1,5 +1,5 @@
-"""Isolation walk provider for voicemail: a message left for the first company's admin, and
-one in the mailbox of its first queue."""
+"""Isolation walk provider for voicemail: a message left for the first company's admin, one in
+the mailbox of its first queue, and that queue's uploaded sounds."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -20,9 +20,9 @@ def provide(client, headers: dict, company) -> dict:
     left = leave_message(app, company.tenant_id, admin_id, 2.0,
                          hit={"name": "Alpha Marker caller"})
     in_queue = leave_queue_message(app, company.tenant_id, queue_id, 2.0)
-    greeting = client.put(f"/api/v1/queues/{queue_id}/voicemail/greeting", headers=headers,
-                          data=tone_wav(1.5))
-    assert greeting.status_code == 200, greeting.get_json()
+    for kind in ("voicemail/greeting", "audio/greeting", "audio/message"):  # the queue's sounds
+        up = client.put(f"/api/v1/queues/{queue_id}/{kind}", headers=headers, data=tone_wav(1.5))
+        assert up.status_code == 200, (kind, up.get_json())
     return {"ids": {"message_id": left.message_id, "queue_message_id": in_queue.message_id},
             "bodies": {("PATCH", "/api/v1/me/voicemail/<int:message_id>"): {"heard": True},
                        ("PATCH", QUEUE_MESSAGE): {"heard": True}}}
