@@ -80,7 +80,8 @@ def follow(app: AppClient, transfer_id: int, timeout_s: float = 60.0) -> Iterato
             for heard in _changes(stream, transfer_id, shown, deadline):
                 shown, deadline = heard, time.monotonic() + timeout_s
                 yield heard
-            if shown["state"] in FINAL or not stream.closed.is_set():
+            reset = any(e.kind == "reset" for e in stream.received)
+            if shown["state"] in FINAL or not (reset or stream.closed.is_set()):
                 return  # ended, or nothing changed in time
 
 
