@@ -2,6 +2,7 @@
 favourite (one request), optionally a long press to choose another method (no request)."""
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Iterator
 
@@ -64,20 +65,45 @@ def state(app: AppClient, transfer_id: int) -> dict:
 
 def follow(app: AppClient, transfer_id: int, timeout_s: float = 60.0) -> Iterator[dict]:
     """The transfer at each change, heard on the event stream (no polling), until it has
-    ended or `timeout_s` passed without a change."""
-    with EventStream(app) as stream:
-        now = state(app, transfer_id)  # where it is as the stream opens
-        yield now
-        seen = 0
-        while now["state"] not in FINAL:
-            heard = stream.wait_for(lambda e: e.kind == "transfer" and
-                                    e.data["id"] == transfer_id, timeout_s, start=seen)
-            if heard is None:
-                return
-            seen = stream.received.index(heard) + 1
-            if heard.data["updated_at"] != now["updated_at"] or heard.data["state"] != now["state"]:
-                now = heard.data
+    ended or `timeout_s` passed without a change.
+
+    When the stream ends or resets (events it could not deliver), the app reloads the
+    transfer over REST and listens on a new stream, as long as changes may still come."""
+    shown: dict | None = None
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        with EventStream(app) as stream:
+            now = state(app, transfer_id)  # where it is as the stream opens
+            if shown is None or _changed(now, shown):
+                shown, deadline = now, time.monotonic() + timeout_s
                 yield now
+            for heard in _changes(stream, transfer_id, shown, deadline):
+                shown, deadline = heard, time.monotonic() + timeout_s
+                yield heard
+            reset = any(e.kind == "reset" for e in stream.received)
+            if shown["state"] in FINAL or not (reset or stream.closed.is_set()):
+                return  # ended, or nothing changed in time
+
+
+def _changes(stream: EventStream, transfer_id: int, now: dict,
+             deadline: float) -> Iterator[dict]:
+    """The changes heard on `stream` until the transfer has ended, the deadline passed, or
+    the stream ended or asked for a reload (`reset`)."""
+    seen = 0
+    while now["state"] not in FINAL:
+        heard = stream.wait_for(lambda e: e.kind == "reset" or (
+            e.kind == "transfer" and e.data["id"] == transfer_id),
+            deadline - time.monotonic(), start=seen)
+        if heard is None or heard.kind == "reset":
+            return
+        seen = stream.received.index(heard) + 1
+        if _changed(heard.data, now):
+            now = heard.data
+            yield now
+
+
+def _changed(new: dict, old: dict) -> bool:
+    return new["updated_at"] != old["updated_at"] or new["state"] != old["state"]
 
 
 def complete(app: AppClient, transfer_id: int) -> dict:

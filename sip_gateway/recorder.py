@@ -10,16 +10,26 @@ back and written again one write per transaction: the failing write is lost alon
 others land. A batch ends with the first write that has a `then`, so a `then` always runs
 after its write is committed and before any later write (a later write of the same call may
 need its result, the live call's id).
+
+While the database is out of reach (refused or lost connections) a write is not lost: it is
+tried again, the later ones waiting behind it in order, until the database answers, the
+gateway stops, or the outage has lasted `OUTAGE_S` (then the writes of that outage are
+dropped, logged). A call that ended during an outage is thus not left "in a call" for good.
 """
 from __future__ import annotations
 
 import logging
 import queue
 import threading
+import time
 from typing import Callable
+
+from sqlalchemy.exc import OperationalError
 
 log = logging.getLogger("sip_gateway")
 MAX_BATCH = 200
+OUTAGE_S = 300.0        # how long writes wait for a database out of reach
+RETRY_S = (0.2, 5.0)    # the first pause between tries, and the longest
 
 
 class Recorder:
@@ -28,6 +38,8 @@ class Recorder:
         self._engine = session_factory.kw.get("bind")
         self._q: queue.SimpleQueue = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="gateway-recorder", daemon=True)
+        self._stopping = threading.Event()
+        self._down_since: float | None = None  # the database out of reach since (monotonic)
 
     def start(self) -> "Recorder":
         self._thread.start()
@@ -38,6 +50,7 @@ class Recorder:
         self._q.put((fn, args, then))
 
     def stop(self, timeout: float = 5.0) -> None:
+        self._stopping.set()  # writes waiting for the database give up
         self._q.put(None)
         self._thread.join(timeout)
 
@@ -80,14 +93,47 @@ class Recorder:
                 self._then(items[-1][2], results[-1])
                 return
         for fn, args, then in items:
-            result = None
+            self._then(then, self._one(fn, args))
+
+    def _one(self, fn: Callable, args: tuple):
+        """One write in a transaction of its own; tried again while the database is out of
+        reach (see the module's docstring). Its result, None when it failed."""
+        pause = RETRY_S[0]
+        while True:
             try:
                 with self._sessions() as db:
                     result = fn(db, *args)
-            except Exception:
-                log.exception("call state write failed",
-                              extra={"event": "state_write_error", "op": fn.__name__})
-            self._then(then, result)
+            except Exception as exc:
+                if not self._unreachable(exc) or self._given_up():
+                    log.exception("call state write failed",
+                                  extra={"event": "state_write_error", "op": fn.__name__})
+                    return None
+                if self._down_since is None:
+                    self._down_since = time.monotonic()
+                    log.warning("database out of reach: call state writes wait for it",
+                                extra={"event": "state_write_waiting",
+                                       "error": type(exc).__name__})
+                self._stopping.wait(pause)
+                pause = min(pause * 2, RETRY_S[1])
+                continue
+            if self._down_since is not None:
+                log.info("database back: the waiting call state writes go on",
+                         extra={"event": "state_write_resumed",
+                                "waited_s": round(time.monotonic() - self._down_since, 1)})
+                self._down_since = None
+            return result
+
+    def _unreachable(self, exc: Exception) -> bool:
+        """A lost or refused connection (SQLite's OperationalError is also a wrong query:
+        only a lost connection counts there)."""
+        if not isinstance(exc, OperationalError):
+            return False
+        sqlite = self._engine is not None and self._engine.dialect.name == "sqlite"
+        return exc.connection_invalidated or not sqlite
+
+    def _given_up(self) -> bool:
+        return self._stopping.is_set() or (
+            self._down_since is not None and time.monotonic() - self._down_since > OUTAGE_S)
 
     def _together(self, items: list) -> list:
         """Every write in one transaction and one session; committed once. Raises when any

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import pytest
 
@@ -73,6 +74,31 @@ def test_the_cli_shows_the_screen_and_transfers_with_the_default_method(app, ali
     out = capsys.readouterr().out
     assert "2 taps, 2 requests: blind transfer" in out
     assert re.search(r"transfer (\d+): requested\ntransfer \1: completed \(answered\)\n", out), out
+
+
+def test_the_simulator_reloads_the_transfer_over_rest_when_its_stream_is_reset(app, alice, db,
+                                                                             monkeypatch):
+    """A stream that could not deliver its events says `reset` and ends: the app reads the
+    transfer again over REST, listens on a new stream and still shows how it ended."""
+    from api.events import hub
+    from api.transfer.services import transfer_progress
+
+    phone = alice["phone"]
+    answered_call(app, alice["company"].users["alice"])
+    requested = transfer.three_taps(phone, "Carol")["transfer"]
+    monkeypatch.setattr(hub, "Stream", partial(hub.Stream, limit=0))  # any event overflows
+    shown = transfer.state
+
+    def gateway_completes_once_shown(app_client, transfer_id):
+        now = shown(app_client, transfer_id)
+        if now["state"] == "requested":
+            transfer_progress(db, transfer_id, "completed", "answered")
+        return now
+
+    monkeypatch.setattr(transfer, "state", gateway_completes_once_shown)
+    steps = list(transfer.follow(phone, requested["id"], timeout_s=30))
+    assert [(s["state"], s["reason"]) for s in steps] == [
+        ("requested", None), ("completed", "answered")]
 
 
 def test_my_call_log_in_the_simulator_shows_to_whom_i_transferred_a_call(app, alice, db):

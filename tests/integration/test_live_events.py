@@ -15,7 +15,7 @@ from mobile_client_sim.calls import hang_up, wait_done
 from mobile_client_sim.events import EventStream
 from mobile_client_sim.transfer import follow
 from tests.support.api import make_company
-from tests.support.events import app_of, ids_never_go_back, presence_of, user_id
+from tests.support.events import app_of, presence_of, user_id
 
 WITHIN_S = 1.0
 
@@ -27,7 +27,6 @@ def api_url(events_api_url):
 
 @pytest.fixture
 def company(app, db):
-    ids_never_go_back(app.extensions["engine"])
     return make_company(app, extra_users=("alice", "bob", "carol"))
 
 

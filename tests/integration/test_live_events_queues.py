@@ -13,14 +13,13 @@ from api.queues import calls, services
 from mobile_client_sim.availability import set_availability
 from mobile_client_sim.events import EventStream
 from tests.support.api import make_company
-from tests.support.events import app_of, ids_never_go_back, presence_of, user_id
+from tests.support.events import app_of, presence_of, user_id
 
 WITHIN_S = 5.0
 
 
 @pytest.fixture
 def company(app, db):
-    ids_never_go_back(app.extensions["engine"])
     return make_company(app, extra_users=("alice", "bob", "carol", "dave"), team_leader="dave")
 
 

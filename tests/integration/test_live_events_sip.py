@@ -9,7 +9,7 @@ from mobile_client_sim.events import EventStream
 from tests.integration.test_sip_gateway import (  # noqa: F401 (fixtures: one gateway per module)
     CALLER, User, call, final_status, gateway, gateway_settles, peers, ports, sink)
 from tests.support.api import make_company
-from tests.support.events import app_of, ids_never_go_back, presence_of
+from tests.support.events import app_of, presence_of
 from tests.support.sip import sip_tools_missing
 
 pytestmark = pytest.mark.skipif(sip_tools_missing() is not None,
@@ -24,7 +24,6 @@ def call_event(what: str):
 @pytest.mark.once   # the fan-out on each database is proven by test_live_events.py
 def test_a_sipp_call_rings_is_answered_and_ends_on_the_callees_and_a_colleagues_streams(
         app, db, client, gateway, peers, events_api_url):
-    ids_never_go_back(app.extensions["engine"])
     company = make_company(app, extra_users=("alice", "bob"))
     bob = User(app, db, client, "bob", company)
     soft = peers("soft", "phone_answer.xml", "-d", "500")
@@ -55,7 +54,6 @@ def test_a_sipp_call_rings_is_answered_and_ends_on_the_callees_and_a_colleagues_
 @pytest.mark.parametrize("hold", ["sendonly", "inactive"])
 def test_a_phone_that_holds_the_call_and_takes_it_back_shows_held_then_answered(
         app, db, client, gateway, peers, events_api_url, hold):
-    ids_never_go_back(app.extensions["engine"])
     company = make_company(app, extra_users=("bob",))
     bob = User(app, db, client, "bob", company)
     soft = peers("soft", "phone_answer_hold.xml", "-d", "300", "-key", "hold", hold)

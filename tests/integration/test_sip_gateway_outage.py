@@ -13,7 +13,7 @@ from api.migrate import upgrade
 from tests.integration.test_sip_gateway import (  # noqa: F401 (fixtures shared, not copied)
     CALLER, call, final_status, peers, sink)
 from tests.support.api import make_company
-from tests.support.sip import Gateway, free_port, header, sip_tools_missing
+from tests.support.sip import Gateway, free_port, header, sip_tools_missing, wait_until
 
 pytestmark = [pytest.mark.skipif(sip_tools_missing() is not None,
                                  reason=sip_tools_missing() or ""),
@@ -53,6 +53,20 @@ def _user_with_softphone(url: str, soft_uri: str):
     return office
 
 
+def _state(url: str) -> tuple[dict, int]:
+    """The call log's statuses by SIP Call-ID, and how many calls are still live."""
+    from api.callerid.models import CallLogEntry
+    from api.calls.models import LiveCall
+
+    process = bootstrap.cli(url)
+    try:
+        with process.sessions() as db:
+            log = dict(db.execute(select(CallLogEntry.call_id, CallLogEntry.status)).all())
+            return log, len(db.scalars(select(LiveCall.id)).all())
+    finally:
+        process.engine.dispose()
+
+
 def _answered_on(trunk, phone) -> str:
     assert trunk.wait() == 0 and phone.wait() == 0 and final_status(trunk) == 200
     assert phone.received("INVITE")
@@ -84,10 +98,15 @@ def test_with_the_database_down_devices_ring_by_the_last_known_plan_and_unknown_
             ("last_known", office), ("voicemail", "+4721999999")]
         assert gateway.alive()
 
-        pg.resume()
+        pg.resume()  # what the gateway could not write meanwhile lands now, in order
+        wait_until(lambda: _state(url) == ({first: "answered", ringing: "answered"}, 0),
+                   what="the outage's calls in the log, none left live")
         soft = peers("soft_up", "phone_answer.xml", port=ports["soft"])
         again = _answered_on(call(peers, gateway, office), soft)
         assert json.loads(gateway.events("call_routed", again)[0])["source"] == "live"
         assert gateway.alive()
+    except BaseException:
+        print("\n".join(gateway.lines))  # what the gateway did, shown with the failure
+        raise
     finally:
         gateway.stop()
