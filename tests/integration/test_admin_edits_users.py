@@ -125,3 +125,47 @@ def test_users_without_the_permissions_are_refused(app, db, client):
                         json={"note": "x"}).status_code == 403
     assert client.get("/api/v1/audit-events", headers=h).status_code == 403
     assert bob.id
+
+
+SHARED = ("/availability", "/routing-preview", "/profiles", "/profiles/{profile_id}",
+          "/schedules", "/schedules/{schedule_id}", "/display-numbers", "/display-number")
+
+
+def _shapes(operation: dict) -> tuple:
+    body = operation.get("requestBody", {}).get("content", {})
+    params = sorted(p["name"] for p in operation.get("parameters", []) if p["in"] == "query")
+    return (body, params, {status: r.get("content") for status, r in
+                           operation["responses"].items() if status.startswith("2")})
+
+
+def test_a_colleagues_settings_take_and_give_the_same_shapes_as_my_own(app, client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    for path in SHARED:
+        mine = paths[f"/api/v1/me{path}"]
+        theirs = paths[f"/api/v1/users/{{user_id}}{path}"]
+        assert set(theirs) - {"parameters"} == set(mine) - {"parameters"}, path
+        for method, operation in mine.items():
+            if method != "parameters":
+                assert _shapes(theirs[method]) == _shapes(operation), (method, path)
+
+
+def test_my_own_profile_and_display_number_changes_are_not_audited_an_administrators_are(
+        app, db, client):
+    company = make_company(app)
+    alice = _user(db, company.users["alice"])
+    admin, h = auth(client, company.admin_mobile), auth(client, company.users["alice"])
+    lunch = _lunch(client, admin, alice.id)
+    for base, headers in (("/api/v1/me", h), (f"/api/v1/users/{alice.id}", admin)):
+        r = client.patch(f"{base}/profiles/{lunch['id']}", headers=headers,
+                         json={"note": f"by {base}"})
+        assert r.status_code == 200 and r.get_json()["note"] == f"by {base}", r.get_json()
+        r = client.put(f"{base}/display-number", headers=headers,
+                       json={"number": alice.office_number})
+        assert r.status_code == 200, r.get_json()
+    events = client.get("/api/v1/audit-events", headers=admin).get_json()
+    kinds = sorted(e["kind"] for e in events if e["kind"].startswith(("profile",
+                                                                         "display")))
+    assert kinds == ["display_number_updated", "profile_updated"]
+    [updated] = [e for e in events if e["kind"] == "profile_updated"]
+    assert updated["detail"]["before"]["note"] == "by /api/v1/me"
+    assert updated["detail"]["after"]["note"] == f"by /api/v1/users/{alice.id}"
