@@ -42,7 +42,7 @@ class Process:
     notifier: "Notifier | None" = None
 
 
-def _process(database_url: str, *, logs: bool = True, log_context=None) -> Process:
+def _process(database_url: str, *, logs: bool = True, log_context=None, **info) -> Process:
     from api.core.db import make_engine, make_session_factory
     from api.core.logs import configure_logging
     from api.features import import_models
@@ -54,7 +54,7 @@ def _process(database_url: str, *, logs: bool = True, log_context=None) -> Proce
     import_models()
     ports = wiring.ports()
     engine = make_engine(database_url)
-    return Process(engine, make_session_factory(engine, ports), ports)
+    return Process(engine, make_session_factory(engine, ports, **info), ports)
 
 
 def _with_notifier(process: Process, notifier: "Notifier") -> Process:
@@ -69,7 +69,8 @@ def web_api(settings: "Settings | None" = None) -> "Flask":
     from api.pushdevices import sender
 
     settings = settings or Settings.from_env()
-    process = _process(settings.database_url, log_context=request_fields)
+    process = _process(settings.database_url, log_context=request_fields,
+                       voicemail_dir=settings.voicemail_dir)  # its audio goes with its rows
     return create_app(settings, _with_notifier(process, sender.in_process(process.sessions)))
 
 

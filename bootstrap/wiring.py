@@ -2,7 +2,8 @@
 
 Every provider and every subscriber of the service is listed here, once (with the two
 flush listeners that keep derived rows in step, and the one that makes the changed queues'
-live views before a commit); the bootstrap of each process calls `ports()` and hands the
+live views before a commit, and the one that removes voicemail audio once its row is
+gone); the bootstrap of each process calls `ports()` and hands the
 result to its session factory. A question left without a provider
 stops the process at start-up (`api.core.ports.WiringError`).
 """
@@ -26,6 +27,7 @@ from api.queues.membership import on_user_copied as on_user_copied_queues
 from api.queues import live as queues_live
 from api.queues.status import queue_summary, queue_target
 from api.transfer.services import of_calls
+from api.voicemail import cleanup as voicemail_files
 from api.voicemail import provides as voicemail
 
 SUBSCRIBERS = {
@@ -55,6 +57,7 @@ def ports() -> Ports:
     follow_users()
     number_registry.install()
     queues_live.install()
+    voicemail_files.install()  # audio goes when its row, mailbox or company has gone
     return Ports(
         presence=presence.presence,
         in_call_user_ids=in_call_user_ids,

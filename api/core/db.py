@@ -71,11 +71,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
 
 
-def make_session_factory(engine: Engine, ports: Any = None) -> sessionmaker[Session]:
+def make_session_factory(engine: Engine, ports: Any = None, **info: Any
+                         ) -> sessionmaker[Session]:
     """Sessions on `engine`; those that serve features carry the process's `ports`
-    (`api.core.ports`), handed in by the bootstrap."""
+    (`api.core.ports`), handed in by the bootstrap, and what else `info` names (the web
+    API's the voicemail store's directory, `voicemail_dir`)."""
     return sessionmaker(engine, expire_on_commit=False,
-                        info={} if ports is None else {"ports": ports})
+                        info=info if ports is None else {"ports": ports, **info})
 
 
 def begin_write(session: Session) -> None:

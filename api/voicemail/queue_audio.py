@@ -65,8 +65,7 @@ def _audio_view(kind: str) -> type:
         def delete(self, queue_id):
             tenant_id, queue_id = queue_box(queue_id)
             _row(tenant_id, queue_id, kind)
-            services.delete_greeting(db_session(), services.store(current_app), tenant_id,
-                                     None, kind, queue_id)
+            services.delete_greeting(db_session(), tenant_id, None, kind, queue_id)
 
     said = SAID[kind]
     QueueAudio.put.__doc__ = (f"Upload {said} (queue administrators), played instead of the "

@@ -78,8 +78,7 @@ class QueueMessage(MethodView):
     def delete(self, queue_id, queue_message_id):
         """Delete a message and its audio, for every member of the queue."""
         tenant_id, queue_id = queue_box(queue_id)
-        services.delete_message(db_session(), services.store(current_app), tenant_id, None,
-                                queue_message_id, queue_id)
+        services.delete_message(db_session(), tenant_id, None, queue_message_id, queue_id)
 
 
 @blp.route("/<int:queue_message_id>/audio")
@@ -118,5 +117,4 @@ class QueueGreeting(MethodView):
     def delete(self, queue_id):
         """Remove the queue's greeting: callers hear the spoken default naming the queue."""
         tenant_id, queue_id = queue_box(queue_id)
-        services.delete_greeting(db_session(), services.store(current_app), tenant_id, None,
-                                 KIND, queue_id)
+        services.delete_greeting(db_session(), tenant_id, None, KIND, queue_id)

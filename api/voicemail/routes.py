@@ -117,8 +117,7 @@ class Message(MethodView):
     def delete(self, message_id):
         """Delete a message and its audio."""
         p, db = current(), db_session()
-        services.delete_message(db, services.store(current_app), p.tenant_id, p.user_id,
-                                message_id)
+        services.delete_message(db, p.tenant_id, p.user_id, message_id)
         _badge(db, p)
 
 
@@ -170,8 +169,7 @@ def _greeting_view(kind: str) -> type:
         @blp.response(204)
         def delete(self):
             p = current()
-            services.delete_greeting(db_session(), services.store(current_app), p.tenant_id,
-                                     p.user_id, kind)
+            services.delete_greeting(db_session(), p.tenant_id, p.user_id, kind)
 
     said = GREETING_SITUATIONS[kind]
     Greeting.put.__doc__ = (f"Upload my greeting for {said}.\n\nBad audio (not a sound "

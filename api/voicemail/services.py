@@ -1,6 +1,7 @@
 """Voicemail use cases: the mailbox (list, hear, delete), greetings, retention and the
-company's settings. Files go after the transaction that forgets them has committed, and
-come before the transaction that remembers them."""
+company's settings. Files go after the transaction that forgets them has committed (`cleanup`
+for rows the session deletes; retention removes its own), and come before the transaction
+that remembers them."""
 from __future__ import annotations
 
 import threading
@@ -105,16 +106,14 @@ def set_heard(db: Session, tenant_id: int, user_id: int | None, message_id: int,
     return row
 
 
-def delete_message(db: Session, files: Store, tenant_id: int, user_id: int | None,
-                   message_id: int, queue_id: int | None = None) -> None:
-    row = get_message(db, tenant_id, user_id, message_id, queue_id)
-    name = row.file
-    db.delete(row)
+def delete_message(db: Session, tenant_id: int, user_id: int | None, message_id: int,
+                   queue_id: int | None = None) -> None:
+    """Delete a message; its audio goes once that has committed (`cleanup`)."""
+    db.delete(get_message(db, tenant_id, user_id, message_id, queue_id))
     db.flush()
     events.deleted(db, tenant_id, user_id, message_id,
                    unread_count(db, tenant_id, user_id, queue_id), queue_id)
     db.commit()
-    files.remove(tenant_id, user_id, name, queue_id)
 
 
 def audio_path(files: Store, row: VoicemailMessage) -> str:
@@ -197,12 +196,12 @@ def greetings(db: Session, tenant_id: int, user_id: int) -> list[VoicemailGreeti
 
 def save_greeting(db: Session, files: Store, tenant_id: int, user_id: int | None, kind: str,
                   raw: bytes, queue_id: int | None = None) -> VoicemailGreeting:
-    """The user's (or, `user_id` None, the queue's) greeting of `kind`, replaced."""
+    """The user's (or, `user_id` None, the queue's) greeting of `kind`, replaced (the old
+    file goes once the new one's row has committed, `cleanup`)."""
     sound = audio.greeting(raw)
     name = files.write(tenant_id, user_id, sound.data, queue_id)
     row = db.scalar(select(VoicemailGreeting).where(
         *_greeting_of(tenant_id, user_id, kind, queue_id)))
-    old = row.file if row is not None else None
     if row is None:
         row = VoicemailGreeting(tenant_id=tenant_id, user_id=user_id, queue_id=queue_id,
                                 kind=kind)
@@ -214,15 +213,11 @@ def save_greeting(db: Session, files: Store, tenant_id: int, user_id: int | None
     except Exception:
         files.remove(tenant_id, user_id, name, queue_id)
         raise
-    if old:
-        files.remove(tenant_id, user_id, old, queue_id)
     return row
 
 
-def delete_greeting(db: Session, files: Store, tenant_id: int, user_id: int | None, kind: str,
+def delete_greeting(db: Session, tenant_id: int, user_id: int | None, kind: str,
                     queue_id: int | None = None) -> None:
-    row = greeting(db, tenant_id, user_id, kind, queue_id)
-    name = row.file
-    db.delete(row)
+    """Delete a greeting; its audio goes once that has committed (`cleanup`)."""
+    db.delete(greeting(db, tenant_id, user_id, kind, queue_id))
     db.commit()
-    files.remove(tenant_id, user_id, name, queue_id)

@@ -4,14 +4,19 @@ a queue's mailbox in `<VOICEMAIL_DIR>/<company id>/queues/<queue id>/<random>.wa
 File names are random tokens chosen here (never anything a user or a caller sent); a name
 read back from the database is checked to be such a token before it becomes a path, so a
 row cannot point outside its owner's directory. Writes go to a temporary file first and are
-renamed into place, so a reader never sees half a file.
+renamed into place, so a reader never sees half a file. Removing is never an error for the
+caller: a file already gone is fine, one that cannot be removed is logged.
 """
 from __future__ import annotations
 
+import logging
 import os
 import re
 import secrets
+import shutil
 import tempfile
+
+log = logging.getLogger("api.voicemail")
 
 _NAME = re.compile(r"^[0-9a-f]{32}\.wav$")
 
@@ -57,9 +62,33 @@ class Store:
                 os.unlink(tmp)
         return name
 
+    def company_dir(self, tenant_id: int) -> str:
+        return os.path.join(self.root, str(int(tenant_id)))
+
     def remove(self, tenant_id: int, user_id: int | None, name: str,
                queue_id: int | None = None) -> None:
+        """Remove one file of a mailbox (a name that is not one of ours is ignored)."""
         try:
-            os.unlink(self.path(tenant_id, user_id, name, queue_id))
-        except (FileNotFoundError, ValueError):
-            pass
+            path = self.path(tenant_id, user_id, name, queue_id)
+        except ValueError:
+            return
+        _removed(path, os.unlink)
+
+    def remove_mailbox(self, tenant_id: int, user_id: int | None,
+                       queue_id: int | None = None) -> None:
+        """Remove a user's or a queue's directory with all its audio."""
+        _removed(self.user_dir(tenant_id, user_id, queue_id), shutil.rmtree)
+
+    def remove_company(self, tenant_id: int) -> None:
+        """Remove all the audio of a company."""
+        _removed(self.company_dir(tenant_id), shutil.rmtree)
+
+
+def _removed(path: str, remove) -> None:
+    try:
+        remove(path)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        log.warning("voicemail audio not removed", extra={
+            "event": "voicemail_file_not_removed", "path": path, "error": str(exc)})
