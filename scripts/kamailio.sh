@@ -7,7 +7,8 @@
 #   EDGE_MIN_EXPIRES  shortest registration granted, seconds (default 60)
 #   EDGE_RUN_DIR   its runtime directory: control socket, pid file, gateway list (default var/edge)
 #   SIP_REALM      the digest realm the API's credentials are hashed for (default pbx.local)
-#   DATABASE_URL   the service's database (SQLAlchemy form); the edge reads its sip_subscribers view
+#   DATABASE_URL   the service's database (SQLAlchemy form); the edge reads its views sip_subscribers
+#                  (credentials) and sip_message_summaries (voicemail counts for subscribed phones)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 run_dir=$(realpath -m "${EDGE_RUN_DIR:-var/edge}")
@@ -42,7 +43,7 @@ done
 export TZ=UTC
 exec kamailio -f deploy/kamailio/kamailio.cfg -DD -E -Y "$run_dir" -P "$run_dir/kamailio.pid" \
   -l "${EDGE_LISTEN:-udp:127.0.0.1:5060}" \
-  -A "EDGE_DB_MODULE=\"$module\"" -A "EDGE_DB_URL=\"$url\"" \
+  -A "EDGE_DB_MODULE=\"$module\"" -A "EDGE_DB_URL=\"$url\"" -A "EDGE_SQLCON=\"mwi=>$url\"" \
   -A "EDGE_REALM=\"${SIP_REALM:-pbx.local}\"" -A "EDGE_CTL=\"unix:$run_dir/kamailio.ctl\"" \
   -A "EDGE_DISPATCHER_LIST=\"$run_dir/gateways.list\"" -A "EDGE_TRUNKS=\"$carrier\"" -A "EDGE_MEX=\"$mex\"" \
   -A "EDGE_MIN_EXPIRES=${EDGE_MIN_EXPIRES:-60}" \
