@@ -5,9 +5,18 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+
+import pytest
 
 from tests.e2e.test_queue_voicemail_api import empty_store, setup  # noqa: F401 (fixtures)
 from tests.support.voicemail import leave_message, leave_queue_message, tone_wav
+
+
+@pytest.fixture(autouse=True)
+def no_audio_before(app):
+    """Ids start again in every test: audio another module left must not count here."""
+    shutil.rmtree(app.config["SETTINGS"].voicemail_dir, ignore_errors=True)
 
 
 def _wavs(app, *parts) -> list[str]:
