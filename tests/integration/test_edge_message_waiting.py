@@ -124,3 +124,26 @@ def test_a_summary_pushed_to_the_edge_without_its_key_is_refused(edge):  # noqa:
                  ("127.0.0.1", edge.port))
         answer = s.recv(65535).decode()
     assert answer.startswith("SIP/2.0 403"), answer
+
+
+def test_a_phone_that_ends_its_subscription_is_told_it_ended_and_no_longer_notified(
+        app, db, tmp_path, edge, softphone):  # noqa: F811
+    user, password = softphone
+    device = db.scalar(select(Device).where(Device.sip_username == user))
+    phone = Sipp(tmp_path, "unsubscriber", "phone_unsubscribe_mwi.xml", edge.address,
+                 "-set", "user", user, "-set", "realm", edge.realm, "-au", user,
+                 "-ap", password)
+    try:
+        assert phone.wait(30) == 0
+    finally:
+        phone.stop()
+    first, last = _notifies(phone)
+    assert "Messages-Waiting: no" in first and "Voice-Message: 0/0" in first
+    assert header(first, "Subscription-State").startswith("active")
+    assert header(last, "Subscription-State") == "terminated;reason=timeout"
+    assert header(last, "Call-ID") == header(first, "Call-ID")
+    # the edge forgot the dialog: a new message notifies nobody (the phone is not registered)
+    left = leave_message(app, device.tenant_id, device.user_id, 2.0)
+    lamps = mwi.Lamps(f"unix:{edge.run_dir / 'kamailio.ctl'}", edge.realm)
+    assert lamps.subscription(user, 0) is None
+    assert lamps.light(left.lamp) == 0
