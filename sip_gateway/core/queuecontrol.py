@@ -7,7 +7,8 @@ distribution's ring time, then the members who let it ring out are reported (`no
 queue's no-answer policy) and the distribution is asked again. The first device to answer is
 bridged and the others are cancelled. The total time in the queue ends in the overflow
 destination (dialled like any leg, or the caller is hung up); a queue that does not take the
-call sends the caller to the overflow at once.
+call sends the caller to the overflow at once. The rounds are `queuerounds`, what the waiting
+caller hears (message, music, the callback key) `queuewaiting`, the way out `queueoverflow`.
 
 The member who answered can transfer the caller (with return, blind, attended) through the
 same transfer control as any call (`handover.Handover`): a transfer that completes
@@ -30,20 +31,19 @@ from dataclasses import dataclass, field
 
 from .callmessages import (AnswerCaller, Bridge, CancelLeg, CommandDone, Dial, Failed,
                            HangupCaller, HangupCommand, LegAnswered, LegFailed, LegProgress,
-                           Play, PlayFile, RejectCaller, RingCaller, Routed, StopPlay, Target, TimerFired)
+                           RejectCaller, RingCaller, Routed, StopPlay, Target, TimerFired)
 from .callhold import Hold
 from .handover import Handover
 from .machine import LegMachine
-from .queuemessages import (CALLBACK_KEY, AskNext, Decided, Digit, Enqueue, Entered, MemberBusy,
-                            Nudge, PushMember, QueueStep, QueueWrite, StartLoop, StopLoop)
+from .queuemessages import (Enqueue, Entered, MemberBusy, PushMember, QueueStep, QueueWrite,
+                            StopLoop)
 from .queueoverflow import Overflow
 from .queuereturn import MemberReturn
+from .queuerounds import Rounds
 from .queuetable import TABLE, State
+from .queuewaiting import WaitingRoom
 from .transfercontrol import Settled
 
-MUSIC = "hold"        # the tone looped to a waiting caller (sip_gateway.tones)
-# the queue's hold music setting -> the tone looped (None: silence)
-TONES = {"default": MUSIC, "ringback": "ringback", "silence": None}
 TERMINAL_OPS = ("ended", "transferred", "abandon", "callback", "time_out")
 S = State
 
@@ -62,7 +62,6 @@ class QueueControl(LegMachine):
     state: State = S.ROUTING
     queue: QueueStep | None = None
     call_id: int | None = None
-    round: int = 0
     legs: dict[int, _Leg] = field(default_factory=dict)
     ringing: dict[int, set[int]] = field(default_factory=dict)  # member -> live legs
     timers: set[str] = field(default_factory=set)
@@ -81,6 +80,8 @@ class QueueControl(LegMachine):
         self.hold = Hold(self)
         self.back = MemberReturn(self, S.RETURNING, S.BRIDGED)
         self.exit = Overflow(self, _Leg, S.OVERFLOW, S.FORWARDED, S.CONFIRMING)
+        self.rounds = Rounds(self)
+        self.wait = WaitingRoom(self, (S.ANNOUNCING, S.WAITING), S.CONFIRMING)
 
     def write(self, op: str, user_id: int | None = None) -> None:
         if self.call_id is not None:
@@ -149,20 +150,6 @@ class QueueControl(LegMachine):
             self.do(MemberBusy(self.member, False))
             self.member = None
 
-    def _greeting(self, position: int) -> str:
-        if self.queue.greeting:   # the queue's own words, spoken as written
-            return self.queue.greeting
-        words = self.queue.words
-        parts = [words.welcome.format(queue=self.queue.name)]
-        if self.queue.announce_position:
-            parts.append(words.position.format(position=position))
-        parts.append(words.hold_or_callback if self.queue.offer_callback else words.hold)
-        return " ".join(parts)
-
-    def _ask(self) -> None:
-        self.round += 1
-        self.do(AskNext(self.call_id, self.round))
-
     def overflow(self) -> State:
         return self.exit.start()
 
@@ -182,13 +169,11 @@ class QueueControl(LegMachine):
         if ev.call_id is None or not ev.accepted:
             return self.overflow()
         self.call_id = ev.call_id
-        self.answered = self.playing = True
+        self.answered = True
         self.do(AnswerCaller())
         self.start_timer("max_wait", self.queue.max_wait_s)
-        q = self.queue
-        self.do(PlayFile(q.greeting_file) if q.greeting_file
-                else Play(self._greeting(ev.position), q.language, answer=True))
-        self._ask()
+        self.wait.welcome(ev.position)
+        self.rounds.ask()
         return S.ANNOUNCING
 
     def on_caller_gone_entering(self, _ev) -> None:
@@ -200,30 +185,8 @@ class QueueControl(LegMachine):
             self.write("abandon")
         return self.end()
 
-    def on_decided(self, ev: Decided) -> None:
-        if ev.round != self.round or self.ringing:
-            return  # an answer to an earlier question
-        reachable = []
-        for m in ev.ring:
-            if m.targets:
-                reachable.append(m)
-            else:  # no device to ring: the distribution moves on from this member
-                self.write("no_answer", m.user_id)
-        if not reachable:
-            self.start_timer(f"retry:{self.round}", self.queue.retry_s)
-            return
-        for m in reachable:
-            self.ring_member(m.user_id, m.targets, ev.ring_for_s)
-        self.start_timer(f"ring:{self.round}", ev.ring_for_s)
-
     def on_stale(self, _ev) -> None:
         """An answer or a timer that belongs to a part of the call already over."""
-
-    def on_nudge(self, _ev: Nudge) -> None:
-        retry = f"retry:{self.round}"
-        if retry in self.timers:
-            self.cancel_timer(retry)
-            self._ask()
 
     def on_timer(self, ev: TimerFired) -> State:
         if ev.name not in self.timers:
@@ -231,16 +194,13 @@ class QueueControl(LegMachine):
         self.timers.discard(ev.name)
         kind = ev.name.partition(":")[0]
         if kind == "announce":
-            self._announce()
+            self.wait.announce()
             return self.state
         if kind == "max_wait":
             self.stop_ringing("ended")
             self.write("time_out")
             return self.overflow()
-        if kind == "ring":
-            for user in self.stop_ringing("ended"):
-                self.write("no_answer", user)
-        self._ask()
+        self.rounds.timer(ev)   # a round's ring time or pause is over
         return self.state
 
     def on_leg_progress(self, ev: LegProgress) -> None:
@@ -261,21 +221,6 @@ class QueueControl(LegMachine):
         leg = self.legs.get(n)
         return leg is not None and leg.user_id is not None
 
-    def on_member_leg_failed(self, ev: LegFailed) -> State:
-        if not self.members_leg(ev.leg):
-            return self.fail(f"failure of leg {ev.leg} that is not a member's")
-        user = self.last_device_failed(ev)
-        if user is None:
-            return self.state
-        # every device of this member refused (busy, declined, unreachable)
-        self.ringing.pop(user, None)
-        self.do(PushMember(user, "ended", "ended"))
-        self.write("no_answer", user)
-        if not self.ringing:
-            self.cancel_timer(f"ring:{self.round}")
-            self.start_timer(f"retry:{self.round}", self.queue.retry_s)
-        return self.state
-
     def on_member_answered(self, ev: LegAnswered) -> State:
         leg = self.legs.get(ev.leg)
         if leg is None or leg.user_id is None or leg.user_id not in self.ringing:
@@ -288,62 +233,6 @@ class QueueControl(LegMachine):
         self.do(Bridge(ev.leg), QueueWrite("answered", self.call_id, leg.user_id),
                 MemberBusy(leg.user_id, True, ev.leg))
         return S.BRIDGED
-
-    def on_playback_done(self, _ev) -> State:
-        if not self.playing:
-            return self.state
-        self.playing = False
-        tone = TONES.get(self.queue.hold_music, MUSIC)
-        if tone is not None:
-            self.looping = True
-            self.do(StartLoop(tone))
-        waiting = self.state in (S.ANNOUNCING, S.WAITING)
-        if waiting and self.queue.announce_every_s:
-            self.start_timer("announce", self.queue.announce_every_s)
-        return S.WAITING if self.state is S.ANNOUNCING else self.state
-
-    def _announce(self) -> None:
-        """The repeated message: the music pauses for it and resumes after it."""
-        if self.state is not S.WAITING or self.playing:
-            return
-        if self.looping:
-            self.looping = False
-            self.do(StopLoop())
-        self.playing = True
-        q = self.queue
-        text = q.announce_text or q.greeting or (
-            q.words.hold_or_callback if q.offer_callback else q.words.hold)
-        # an uploaded message replaces the spoken one
-        self.do(PlayFile(q.message_file) if q.message_file
-                else Play(text, q.language, answer=True))
-
-    def on_digit(self, ev: Digit) -> State:
-        """The caller pressed a key while waiting: 1 (when the queue offers it) puts them on
-        the callback list, they hear it confirmed, and the call ends."""
-        if ev.digit != CALLBACK_KEY or not self.queue.offer_callback:
-            return self.state
-        self.stop_timers()
-        self.stop_ringing("ended")
-        self.quiet()
-        self.write("callback")
-        self.playing = True
-        self.do(Play(self.queue.words.callback_confirmed, self.queue.language, answer=True))
-        return S.CONFIRMING
-
-    def on_confirmed(self, _ev) -> State:
-        self.playing = False
-        self.do(HangupCaller())
-        return self.end()
-
-    def on_caller_gone_confirming(self, _ev) -> State:
-        self.quiet()
-        return self.end()
-
-    def on_caller_gone_waiting(self, _ev) -> State:
-        self.stop_ringing("ended")
-        self.quiet()
-        self.write("abandon")
-        return self.end()
 
     def on_leg_gone_bridged(self, ev) -> State:
         if ev.leg != self.winner:

@@ -34,15 +34,15 @@ class State(enum.Enum):
 def _waiting(state: State) -> dict:
     """The caller waits (the message, then music) while the distribution names members."""
     return {
-        (state, Decided): go("on_decided", state),
+        (state, Decided): go("rounds.decided", state),
         (state, TimerFired): go("on_timer", state, OVERFLOW, CONFIRMING, ENDED),
         (state, LegProgress): go("on_leg_progress", state),
         (state, LegAnswered): go("on_member_answered", BRIDGED, ENDED),
-        (state, LegFailed): go("on_member_leg_failed", state, ENDED),
-        (state, PlaybackDone): go("on_playback_done", state, WAITING),
-        (state, CallerHungUp): go("on_caller_gone_waiting", ENDED),
-        (state, Nudge): go("on_nudge", state),
-        (state, Digit): go("on_digit", state, CONFIRMING),
+        (state, LegFailed): go("rounds.device_failed", state, ENDED),
+        (state, PlaybackDone): go("wait.played", state, WAITING),
+        (state, CallerHungUp): go("wait.caller_gone", ENDED),
+        (state, Nudge): go("rounds.nudge", state),
+        (state, Digit): go("wait.digit", state, CONFIRMING),
     }
 
 
@@ -80,14 +80,14 @@ TABLE = {
     (OVERFLOW, LegAnswered): go("exit.answered", FORWARDED, ENDED),
     (OVERFLOW, LegFailed): go("exit.failed", ENDED),
     (OVERFLOW, CallerHungUp): go("exit.caller_gone", ENDED),
-    (OVERFLOW, PlaybackDone): go("on_playback_done", OVERFLOW),
+    (OVERFLOW, PlaybackDone): go("wait.played", OVERFLOW),
     (OVERFLOW, TimerFired): go("on_timer", OVERFLOW, ENDED),
     (FORWARDED, LegHungUp): go("exit.far_end_gone", ENDED),
     (FORWARDED, LegFailed): go("exit.far_end_gone", ENDED),
     (FORWARDED, CallerHungUp): go("exit.caller_gone", ENDED),
     (FORWARDED, TimerFired): go("on_timer", FORWARDED, OVERFLOW, CONFIRMING, ENDED),
-    (CONFIRMING, PlaybackDone): go("on_confirmed", ENDED),
-    (CONFIRMING, CallerHungUp): go("on_caller_gone_confirming", ENDED),
+    (CONFIRMING, PlaybackDone): go("wait.confirmed", ENDED),
+    (CONFIRMING, CallerHungUp): go("wait.caller_gone_confirming", ENDED),
     **_stale((ROUTING, ENTERING, LEAVING, BRIDGED, TRANSFERRING, RETURNING, OVERFLOW,
               FORWARDED, CONFIRMING), Nudge),
     **_stale((BRIDGED, TRANSFERRING, RETURNING, OVERFLOW, FORWARDED, CONFIRMING), Decided),
