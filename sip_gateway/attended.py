@@ -42,7 +42,7 @@ def consultation(gw, session, replaces: str) -> tuple[object, Consultation]:
     # B is the user's own: their phone placed it (to a colleague or out through the trunk)
     same_user = mine is not None and theirs is not None and mine.user_id is not None \
         and mine.user_id == theirs.from_user_id
-    winner = getattr(other.cc, "winner", None)
+    winner = other.cc.winner
     answered = _talking(other.cc) and winner is not None \
         and gw.alive(other.legs.get(winner)) and gw.alive(other.caller)
     return other, Consultation(found=True, dialog=dialog, same_user=same_user,
@@ -71,8 +71,8 @@ def received(gw, call, tsx, rdata, target, extra: dict) -> None:
 
 def _join(gw, a, phone_a, b, sub: int) -> None:
     """Call A's caller talks to call B's far party; the phone's legs on both are released."""
-    w, bw = a.cc.winner, getattr(b.cc, "winner", None)
-    far, target = b.legs.get(bw), getattr(b.cc, "legs", {}).get(bw)
+    w, bw = a.cc.winner, b.cc.winner
+    far, target = b.legs.get(bw), b.cc.legs.get(bw)
     if a.finished or b.finished or w != phone_a.leg or not _talking(a.cc) or not _talking(b.cc) \
             or not (gw.alive(far) and gw.alive(a.caller) and gw.alive(phone_a)):
         log.info("REFER refused", extra=a.log_extra(

@@ -16,8 +16,7 @@ def hold_call(session, a: HoldCall) -> None:
     leg = session.legs.get(a.leg)
     r = session.route_info
     # the user's phone is the caller (a call placed from the app has the other party there)
-    placed = r is not None and r.direction == "outgoing" and not getattr(session, "from_app",
-                                                                         False)
+    placed = r is not None and r.direction == "outgoing" and not session.from_app
     if a.on:
         transfers.audio(session, session.caller, leg, on=False)
         if placed:

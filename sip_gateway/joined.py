@@ -28,7 +28,8 @@ def take_over(gw, a, b, leg: int, target) -> None:
         return   # B went out through the trunk (or to a queue): nobody of ours to keep busy
     side = a.joined = JoinedSide(r.tenant_id, r.user_id, caller.user_id, port.now(), LiveRef())
     count_busy(gw, side.user_id, 1)   # before B ends: a new caller never finds them free
-    sip_id = getattr(a.legs.get(leg), "sip_id", "") or f"{a.sip_id};joined"
+    far = a.legs.get(leg)
+    sip_id = (far.sip_id if far is not None else "") or f"{a.sip_id};joined"
     live = side.live
     log.info("colleague joined", extra=a.log_extra(event="colleague_joined",
                                                    user_id=side.user_id, leg=leg))

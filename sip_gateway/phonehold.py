@@ -15,7 +15,7 @@ log = logging.getLogger("sip_gateway")
 def leg_held(session, call, held: bool) -> None:
     """On the call thread: pjsua reports the leg's audio held (by the phone) or taken back."""
     cc = session.cc
-    talking = cc.state.value == "bridged" and getattr(cc, "winner", None) == call.leg \
+    talking = cc.state.value == "bridged" and cc.winner == call.leg \
         and "app" not in session.held_legs
     if held and talking and not session.phone_held:
         session.phone_held = True

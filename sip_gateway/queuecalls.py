@@ -121,9 +121,10 @@ def _member_call(session, a: MemberBusy) -> None:
     if a.busy:
         leg, target = session.legs.get(a.leg), session.cc.legs[a.leg].target
         side = session.queue_member
+        side.user_id = a.user_id
         live = side.live = LiveRef()
         side.answered_at = at = now()
-        sip_id = getattr(leg, "sip_id", "") or session.sip_id
+        sip_id = (leg.sip_id if leg is not None else "") or session.sip_id
 
         def answered(db) -> None:  # one write: the call never shows as ringing for them
             live.id = port.member_answered(db, step.tenant_id, a.user_id, gw.cfg.gateway_id,
@@ -133,6 +134,7 @@ def _member_call(session, a: MemberBusy) -> None:
         gw.recorder.submit(answered, then=lambda _r: gw.post(_register, gw, session, live))
         return
     live, answered_at = session.queue_member.live, session.queue_member.answered_at
+    session.queue_member.user_id = None
     if live is not None and live.id is not None and gw.by_live_id.get(live.id) is session:
         del gw.by_live_id[live.id]
     gw.recorder.submit(lambda db: live is not None and live.id

@@ -26,7 +26,7 @@ def received(gw, call, tsx, rdata) -> None:
     target = sipmsg.refer_to(rdata.wholeMsg)
     cc = session.cc if session is not None else None
     from_phone = cc is not None and call.leg is not None \
-        and call.leg == getattr(cc, "winner", None)   # the gateway's voicemail has none
+        and call.leg == cc.winner
     transferable = cc is not None and not session.finished \
         and (cc.state, StartTransfer) in cc.table
     refused = refusal(target, from_phone=from_phone, transferable=transferable,
@@ -69,7 +69,7 @@ def _decided(gw, session, call, result: dict | None) -> None:
 
 def finish(gw, call, status: int) -> None:
     """End the referring phone's subscription with `status` (before its leg is released)."""
-    sub = getattr(call, "refer_sub", None)
+    sub = call.refer_sub
     if sub is None:
         return
     call.refer_sub = None

@@ -29,6 +29,8 @@ PLAYS = (cc.State.ANNOUNCING, cc.State.PLAYING, voicemailcontrol.State.GREETING,
 
 
 class CallSession:
+    from_app = False    # placed from the app (`callthrough`): the caller leg is the other party
+
     def __init__(self, gw, caller, msg, origin=None) -> None:
         from api.gateway_port import now
 

@@ -28,6 +28,7 @@ class QueueMemberSide:
     """What a call to a queue keeps on the gateway for its music and the member who answered."""
 
     loop: str | None = None                # music asked for before the caller had media
+    user_id: int | None = None             # the member talking to the caller
     live: LiveRef | None = None            # the member's own live call row
     answered_at: datetime | None = None
 

@@ -88,7 +88,7 @@ def begin(gw, session, command_id: int | None, order: dict | None) -> str | None
     if session.finished:
         return N_("call ended")
     if r is None or (r.direction not in ("incoming", "queue")
-                     and not getattr(session, "from_app", False)):   # placed from the app
+                     and not session.from_app):   # placed from the app
         return N_("refused: only incoming calls are transferred")
     session.transfer.order = order
     timeout = BLIND_TIMEOUT if order["method"] == "blind" else order["timeout_s"]
@@ -184,7 +184,7 @@ def returned_push(session, reason: str) -> None:
                                                        reason=reason))
     # a queue call comes back to the member who answered it
     user_id = r.user_id if r is not None and r.user_id is not None \
-        else getattr(session.cc, "member", None)
+        else session.queue_member.user_id
     if r is None or user_id is None:
         return
     target = order.get("target_name") or order.get("target_number") or ""

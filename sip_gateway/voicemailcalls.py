@@ -69,7 +69,7 @@ def digit(session, key: str) -> None:
 
 
 def media_ready(session) -> None:
-    side = getattr(session, "voicemail", None)
+    side = session.voicemail
     if side is not None and side.record_wanted is not None:
         _record(session, side, side.record_wanted)
 

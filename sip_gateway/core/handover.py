@@ -18,6 +18,7 @@ from i18n import N_
 from .callmessages import (CallerHungUp, CancelLeg, CancelTimer, CommandDone, Dial, HangupCommand,
                            LegAnswered, LegFailed, LegHungUp, LegProgress, StartTimer, Target,
                            TimerFired)
+from .callhold import Hold
 from .machine import Go, go
 from .transfercontrol import (CancelTransfer, CompleteTransfer, Settled, StartTransfer,
                               TransferControl, TransferState)
@@ -34,6 +35,7 @@ class TransferHost(Protocol):
     timers: set[str]
     winner: int | None
     state: enum.Enum
+    hold: Hold                 # the app's hold, which a transfer takes over
 
     def do(self, *actions) -> None: ...
     def transfer_leg(self, target: Target) -> object: ...
@@ -50,8 +52,7 @@ class Handover:
 
     def start(self, ev: StartTransfer) -> enum.Enum:
         host = self.host
-        if getattr(host, "hold", None) is not None:
-            host.hold.reset()   # the transfer holds the caller and bridges on its own
+        host.hold.reset()   # the transfer holds the caller and bridges on its own
         n = len(host.legs) + 1
         host.legs[n] = host.transfer_leg(ev.target)
         self.control = TransferControl(user_leg=host.winner, target_leg=n)

@@ -15,7 +15,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import ClassVar
+from types import MappingProxyType
+from typing import ClassVar, Mapping
 
 from .callmessages import CancelLeg, CancelTimer, LegAnswered, LegFailed, StartTimer
 
@@ -59,6 +60,10 @@ class Machine:
     table: ClassVar[dict[tuple[enum.Enum, object], Go]] = {}
     final: ClassVar[enum.Enum]
     state: enum.Enum
+    # what every machine answers about its legs (a machine without legs, like the gateway's
+    # voicemail, keeps these): n -> leg (with `target`), and the leg talking to the caller
+    legs: Mapping = MappingProxyType({})
+    winner: int | None = None
 
     def handle(self, event) -> list:
         early = self.screen(event)
