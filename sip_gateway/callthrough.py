@@ -61,8 +61,7 @@ class CallThroughSession(CallSession):
     def __init__(self, gw, command_id: int, order: dict) -> None:
         from .store import Route
 
-        super().__init__(gw, None, _Msg(f"app-{uuid.uuid4().hex}"))
-        self.cc = CallThrough()
+        super().__init__(gw, None, _Msg(f"app-{uuid.uuid4().hex}"), CallThrough())
         self.command_id = command_id
         self.device, self.destination = targets(order, gw.cfg.uris())
         self.route_info = Route(

@@ -26,7 +26,7 @@ import time
 
 import pjsua2 as pj
 
-from . import indialog, media, pjsip_endpoint as endpoint, sipmsg, tones
+from . import inbound, indialog, media, pjsip_endpoint as endpoint, sipmsg, tones
 from .origin import Origin
 from .pjsip_guard import Guard
 from .session import CallSession
@@ -136,6 +136,7 @@ class Adapter:
         self.timers: list = []
         self._seq = itertools.count()
         self.calls: dict[int, _Call] = {}          # pjsua call id -> live Python object
+        self.pending: dict[str, inbound.Pending] = {}  # Call-ID -> INVITE being routed
         self.sessions: dict[str, CallSession] = {}  # caller's Call-ID -> session
         self.by_live_id: dict[int, CallSession] = {}
         self.graves: list[_Call] = []              # over calls not yet safe to destroy
@@ -220,6 +221,7 @@ class Adapter:
 
     def _shutdown(self) -> None:
         unanswered = any(map(_unanswered, self.calls.values()))  # before the hang-ups
+        inbound.abandon(self)
         for session in list(self.sessions.values()):
             session.abandon()
         self.sessions.clear()
@@ -251,12 +253,9 @@ class Adapter:
             log.warning("call from a peer not allowed", extra={"event": "peer_refused",
                                                               "peer": peer})
             return self._respond(call, 403)
-        if not msg.to_user or msg.call_id in self.sessions:
+        if not msg.to_user or msg.call_id in self.sessions or msg.call_id in self.pending:
             return self._respond(call, 400 if not msg.to_user else 482)
-        session = CallSession(self, call, msg, Origin.of(trunk, msg.headers))
-        call.session = session
-        self.sessions[msg.call_id] = session
-        session.route()
+        inbound.arrived(self, call, msg, Origin.of(trunk, msg.headers))
 
     def _respond(self, call: _Call, status: int) -> None:
         call.answer(self.op(status))
@@ -279,6 +278,8 @@ class Adapter:
                 del self.calls[info.id]
             call.session = None
             self._bury(call)
+            if session is None and call.leg is None:
+                inbound.caller_gone(self, call)   # hung up while its call was routed
             if session is not None:
                 session.links.forget(call)   # it hears nobody (and holds no reference here)
                 session.leg_event(call, "gone", info.lastStatusCode)
@@ -358,8 +359,9 @@ class Adapter:
         if self.alive(call):
             call.answer(self.op(status))
 
-    def route(self, session: CallSession, called: str, caller: str, busy: set[int],
+    def route(self, then, called: str, caller: str, busy: set[int],
               asked: str | None = None, origin: Origin | None = None) -> None:
+        """Route on a routing thread; `then(route)` runs on the pjsua thread."""
         def done(fut) -> None:
             try:
                 result = fut.result()
@@ -367,7 +369,7 @@ class Adapter:
                 log.exception("routing failed", extra={"event": "route_error"})
                 from .store import Route
                 result = Route(status=503)
-            self.post(session.routed, result)
+            self.post(then, result)
 
         self.pool.submit(self.router, called, caller, busy, asked, origin) \
             .add_done_callback(done)

@@ -1,7 +1,8 @@
-"""One call on the pjsua thread: feeds call control, performs the actions it returns.
+"""One call on the pjsua thread: feeds its machine, performs the actions it returns.
 
-The session owns no decision: SIP events become `callcontrol` inputs, actions become pjsua2
-calls (through the adapter), pushes, timers and writes handed to the recorder thread.
+The session owns no decision: SIP events become the machine's inputs, actions become pjsua2
+calls (through the adapter), pushes, timers and writes handed to the recorder thread. It is
+built once the call is routed (`inbound`), with the machine the routing answer decided.
 """
 from __future__ import annotations
 
@@ -11,10 +12,9 @@ import wave
 from collections import deque
 
 from . import (actions, callrecords, joined, media, phonehold, pusher, queuecalls,
-               referrals, transferleg, transfers, voicemailcalls)
+               referrals, transfers, voicemailcalls)
 from .sides import LiveRef, QueueMemberSide, TransferSide
 from .core import callcontrol as cc, queuecontrol, voicemailcontrol
-from .sipmsg import identity_user
 from .core.callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, CancelTimer,
                            CommandDone, Dial, Failed, HangupCaller, LegAnswered, LegFailed,
                            LegHungUp, LegProgress, Play, PlaybackDone, Push,
@@ -31,15 +31,17 @@ PLAYS = (cc.State.ANNOUNCING, cc.State.PLAYING, voicemailcontrol.State.GREETING,
 class CallSession:
     from_app = False    # placed from the app (`callthrough`): the caller leg is the other party
 
-    def __init__(self, gw, caller, msg, origin=None) -> None:
+    def __init__(self, gw, caller, msg, machine, *, origin=None, invite_at: float | None = None,
+                 started_at=None) -> None:
         from api.gateway_port import now
 
         self.gw = gw
-        self.invite_at = time.monotonic()  # for "INVITE received to push sent"
+        # for "INVITE received to push sent"
+        self.invite_at = time.monotonic() if invite_at is None else invite_at
         self.caller = caller
         self.msg = msg
         self.origin = origin  # origin.Origin: the peer it came from, what it asserts
-        self.cc = cc.CallControl()
+        self.cc = machine     # the one machine the call runs (voicemail takes over in it)
         self.route_info = None
         self.legs: dict[int, object] = {}
         self.bridge_leg: int | None = None
@@ -49,7 +51,7 @@ class CallSession:
         self.pending_play: str | None = None
         self.loop_player = None          # ringback or hold music, looping until stopped
         self.live = LiveRef()
-        self.started_at = now()
+        self.started_at = now() if started_at is None else started_at
         self.answered_at = None
         self.answered_by = None      # the kind of target that answered (voicemail, forward, ...)
         self.held_legs: set = set()  # legs whose phone holds the call (None: the caller's)
@@ -83,15 +85,8 @@ class CallSession:
         """On the recorder thread: the call's live row was written (its id)."""
 
     # -- inputs --------------------------------------------------------------------------
-    def route(self) -> None:
-        busy = {uid for uid, n in self.gw.busy.items() if n > 0}
-        asked = identity_user(self.msg.headers.get("p-preferred-identity"))
-        self.gw.route(self, self.msg.to_user, self.msg.from_user, busy, asked, self.origin)
-
-    def routed(self, route) -> None:
-        if self.cc.over:
-            return
-        route, refused = transferleg.arriving(self, route)
+    def start(self, route, refused: int | None = None) -> None:
+        """The routing answer (`refused`: a status the call is turned away with)."""
         self.route_info = route
         if refused is not None or route.status != 200 or route.plan is None:
             status = refused or route.status
@@ -113,8 +108,6 @@ class CallSession:
         if route.user_id is not None and route.direction != "feature":
             self.gw.busy[route.user_id] = self.gw.busy.get(route.user_id, 0) + 1
             self.counted = True
-        if queuecalls.is_queue_call(route):  # a queue's own control drives a call to a queue
-            self.cc = queuecontrol.QueueControl()
         self.feed(Routed(route.plan))
 
     def leg_event(self, call, kind: str, status: int) -> None:

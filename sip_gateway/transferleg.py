@@ -38,10 +38,10 @@ def target_sip_id(session) -> str | None:
     return session.transfer.leg_sip_id
 
 
-def arriving(session, route):
-    """A routed incoming call: (its route, a status to refuse it with or None). A call a
-    colleague transferred here names them; with return, only the devices ring."""
-    mark = session.gw.transferred_by.pop(session.sip_id, None)
+def arriving(gw, sip_id: str, route):
+    """A routed incoming call (its Call-ID): (its route, a status to refuse it with or None).
+    A call a colleague transferred here names them; with return, only the devices ring."""
+    mark = gw.transferred_by.pop(sip_id, None)
     if mark is None or route.plan is None or route.status != 200:
         return route, None
     route = replace(route, context={**(route.context or {}), "transferred_by": mark["by"]})
@@ -49,8 +49,8 @@ def arriving(session, route):
         return route, None
     plan = plans.with_return_plan(route.plan, mark["timeout"])
     if isinstance(plan, int):
-        log.info("transfer target not rung", extra=session.log_extra(
-            event="transfer_not_rung", user_id=route.user_id, status=plan,
+        log.info("transfer target not rung", extra=dict(
+            call_id=sip_id, event="transfer_not_rung", user_id=route.user_id, status=plan,
             rule=(route.reason or {}).get("rule"),
             profile=(route.reason or {}).get("profile")))
         return route, plan

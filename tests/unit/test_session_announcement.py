@@ -65,7 +65,7 @@ def test_an_announcement_whose_media_comes_up_while_answering_plays_once(tmp_pat
     gw, caller = _Gateway(), _Caller()
     msg = sipmsg.parse("INVITE sip:21000003@gw SIP/2.0\r\nCall-ID: a1\r\n"
                        "From: <sip:+4791234567@trunk>;tag=1\r\nTo: <sip:21000003@gw>\r\n\r\n")
-    session = CallSession(gw, caller, msg)
+    session = CallSession(gw, caller, msg, cc.CallControl())
     gw.session = session
     session.cc.state = cc.State.ANNOUNCING
     path = _silence(tmp_path / "referral.wav")
