@@ -41,7 +41,7 @@ class CallSession:
         self.caller = caller
         self.msg = msg
         self.origin = origin  # origin.Origin: the peer it came from, what it asserts
-        self.cc = machine     # the one machine the call runs (voicemail takes over in it)
+        self.cc = machine     # the one machine the call runs (its mailbox may take the call)
         self.route_info = None
         self.legs: dict[int, object] = {}
         self.bridge_leg: int | None = None
@@ -261,7 +261,7 @@ class CallSession:
         self.bridge_leg = None
 
     def play_ready(self, path: str | None, answer: bool) -> None:
-        if self.cc.state not in PLAYS or not self.gw.alive(self.caller):
+        if self.cc.current not in PLAYS or not self.gw.alive(self.caller):
             return
         if path is None:  # no announcement could be rendered: go on without it
             return self.feed(PlaybackDone())

@@ -1,9 +1,11 @@
 """The gateway's own voicemail on the pjsua thread: the I/O of `core.voicemailcontrol`.
 
-Call control hands a call over with `StartVoicemail`; the session then feeds the voicemail
-machine and performs its actions here: the user's greeting file, the tone, pjsua2's
+A call's machine (call control, or a queue's) lets its mailbox take the call with
+`StartVoicemail` (`core.mailbox`); the session keeps feeding that machine and performs the
+voicemail's actions here: the user's greeting file, the tone, pjsua2's
 `AudioMediaRecorder` on the caller's audio (a WAV in the user's directory, named by the
-port; a queue's mailbox when a queue's overflow handed the call over), the silence watch (the caller's received level, polled), and the message written
+port; a queue's mailbox when a queue's overflow reached it), the silence watch (the
+caller's received level, polled), and the message written
 through the gateway's port on the recorder thread, followed by the push (with the unread
 count as badge) and the e-mail copy.
 """
@@ -18,8 +20,8 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from api import gateway_port as port
 
 from .core.callmessages import StartVoicemail
-from .core.voicemailcontrol import (Begin, Key, PlayFile, SaveMessage, Silence,
-                                    StartRecording, StopRecording, VoicemailControl)
+from .core.voicemailcontrol import (Key, PlayFile, SaveMessage, Silence, StartRecording,
+                                    StopRecording)
 
 log = logging.getLogger("sip_gateway")
 LISTEN_EVERY_S = 0.25
@@ -48,7 +50,7 @@ def actions() -> dict:
 
 
 def is_voicemail(session) -> bool:
-    return isinstance(session.cc, VoicemailControl)
+    return session.voicemail is not None
 
 
 def start(session, a: StartVoicemail) -> None:
@@ -56,10 +58,8 @@ def start(session, a: StartVoicemail) -> None:
     session.release_user()
     session.answered_by = "voicemail"
     session.voicemail = VoicemailSide(a.step)
-    session.cc = VoicemailControl(a.step)
     log.info("voicemail", extra=session.log_extra(
         event="voicemail", reason=a.step.reason, own_greeting=a.step.greeting is not None))
-    session.pending.append(Begin())
 
 
 def digit(session, key: str) -> None:

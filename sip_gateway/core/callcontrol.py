@@ -22,9 +22,10 @@ from .callmessages import (  # noqa: F401 (re-exported: the machine's vocabulary
     HangupCommand, Push, Dial, CancelLeg, RingCaller, AnswerCaller, Bridge, Play, StopPlay,
     RejectCaller, HangupCaller, StartTimer, CancelTimer, WriteState, LogCall, CommandDone,
     Failed, LeaveMessage, StartVoicemail)
-from . import callhold, handover
+from . import callhold, handover, mailbox
 from .callhold import Hold
 from .handover import Handover
+from .mailbox import Mailbox
 from .machine import LegMachine, go
 from .transfercontrol import Settled
 from .turns import Turns
@@ -37,7 +38,7 @@ class State(enum.Enum):
     BRIDGED = "bridged"
     PLAYING = "playing"
     TRANSFERRING = "transferring"
-    VOICEMAIL = "voicemail"   # handed over: `voicemailcontrol` drives the call from then on
+    VOICEMAIL = "voicemail"   # the gateway's own voicemail has the call (`mailbox`)
     ENDED = "ended"
 
 
@@ -75,6 +76,16 @@ class CallControl(LegMachine):
         self.turns = Turns(self)
         self.transfer = Handover(self, TRANSFERRING)
         self.hold = Hold(self)
+        self.mailbox = Mailbox(self, VOICEMAIL, ENDED)
+
+    @property
+    def current(self) -> State:
+        return self.mailbox.state or self.state
+
+    def unexpected(self, event) -> State:
+        if self.mailbox.control is not None:   # the mailbox has the call: it decides
+            return self.mailbox.take(event)
+        return super().unexpected(event)
 
     def live_legs(self) -> list[int]:
         return [n for n, leg in self.legs.items() if leg.status in ("dialled", "ringing",
@@ -128,8 +139,7 @@ class CallControl(LegMachine):
             return self._ring(step.targets, step.timeout, step.devices)
         self._stop_ringing_push("ended")
         if isinstance(step, LeaveMessage):  # the gateway's own voicemail takes the call on
-            self.do(StartVoicemail(step))
-            return VOICEMAIL
+            return self.mailbox.start(step)
         if isinstance(step, PlayMessage):
             self.answered = True
             self.do(Play(step.text, step.language, answer=True))
@@ -305,8 +315,8 @@ TABLE = {
     (PLAYING, CallerHungUp): go("on_caller_gone_early", ENDED),
     (PLAYING, TimerFired): go("on_timer", PLAYING, *NEXT_STEP),
     (PLAYING, HangupCommand): go("hang_up", ENDED),
-    # handed over to voicemail; a caller gone before the hand-over took effect ends it here
-    (VOICEMAIL, CallerHungUp): go("on_caller_gone_early", ENDED),
+    # the gateway's own voicemail has the call: every input goes to it
+    **mailbox.rows(VOICEMAIL, ENDED),
     # a bridged call hands itself to transfer control; it settles bridged, ringing the
     # user again (whatever their plan does next) or ended
     **handover.rows(BRIDGED, TRANSFERRING, others=(ROUTING, ANNOUNCING, RINGING, PLAYING),

@@ -79,6 +79,12 @@ class Machine:
     def over(self) -> bool:
         return self.state is self.final
 
+    @property
+    def current(self) -> enum.Enum:
+        """The state the call is in as the caller hears it: a machine running another inside
+        (the gateway's voicemail, `mailbox`) answers the inner one's."""
+        return self.state
+
     def key(self, event) -> object:
         return type(event)
 

@@ -35,6 +35,7 @@ from .callmessages import (AnswerCaller, Bridge, CancelLeg, CommandDone, Dial, F
 from .callhold import Hold
 from .handover import Handover
 from .machine import LegMachine
+from .mailbox import Mailbox
 from .queuemessages import (Enqueue, Entered, MemberBusy, PushMember, QueueStep, QueueWrite,
                             StopLoop)
 from .queueoverflow import Overflow
@@ -82,6 +83,16 @@ class QueueControl(LegMachine):
         self.exit = Overflow(self, _Leg, S.OVERFLOW, S.FORWARDED, S.CONFIRMING)
         self.rounds = Rounds(self)
         self.wait = WaitingRoom(self, (S.ANNOUNCING, S.WAITING), S.CONFIRMING)
+        self.mailbox = Mailbox(self, S.VOICEMAIL, S.ENDED)
+
+    @property
+    def current(self) -> State:
+        return self.mailbox.state or self.state
+
+    def unexpected(self, event) -> State:
+        if self.mailbox.control is not None:   # the mailbox has the call: it decides
+            return self.mailbox.take(event)
+        return super().unexpected(event)
 
     def write(self, op: str, user_id: int | None = None) -> None:
         if self.call_id is not None:

@@ -9,7 +9,8 @@ import enum
 from typing import Callable, Protocol
 
 from .callmessages import (AnswerCaller, Bridge, Dial, HangupCaller, LeaveMessage, LegAnswered,
-                           LegFailed, Play, PlayMessage, RejectCaller, StartVoicemail, Target)
+                           LegFailed, Play, PlayMessage, RejectCaller, Target)
+from .mailbox import Mailbox
 from .queuemessages import QueueStep
 
 
@@ -21,6 +22,7 @@ class OverflowHost(Protocol):
     winner: int | None
     answered: bool
     playing: bool
+    mailbox: Mailbox           # the queue's own mailbox on this gateway
 
     def do(self, *actions) -> None: ...
     def stop_timers(self) -> None: ...
@@ -46,10 +48,9 @@ class Overflow:
             host.quiet()
             host.do(HangupCaller() if host.answered else RejectCaller(480))
             return host.end()
-        if isinstance(target, LeaveMessage):  # the voicemail machine drives the call on
+        if isinstance(target, LeaveMessage):  # the queue's mailbox takes the call on
             host.quiet()
-            host.do(StartVoicemail(target))
-            return host.end()
+            return host.mailbox.start(target)
         if isinstance(target, PlayMessage):   # the mailbox is full: said, then hung up
             host.quiet()
             host.playing = True

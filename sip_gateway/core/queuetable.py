@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 
-from . import callhold, handover
+from . import callhold, handover, mailbox
 from .callmessages import (CallerHungUp, HangupCommand, LegAnswered, LegFailed, LegHungUp,
                            LegProgress, PlaybackDone, Routed, TimerFired)
 from .machine import go
@@ -24,18 +24,20 @@ class State(enum.Enum):
     FORWARDED = "forwarded"      # talking to the overflow or a transfer's target
     CONFIRMING = "confirming"    # a last message (the callback confirmed, a full mailbox)
     LEAVING = "leaving"          # hung up before the queue call had its id
+    VOICEMAIL = "voicemail"      # the queue's own mailbox has the call (`mailbox`)
     ENDED = "ended"
 
 
 (ROUTING, ENTERING, ANNOUNCING, WAITING, BRIDGED, TRANSFERRING, RETURNING, OVERFLOW,
- FORWARDED, CONFIRMING, LEAVING, ENDED) = State
+ FORWARDED, CONFIRMING, LEAVING, VOICEMAIL, ENDED) = State
+OUT = (OVERFLOW, CONFIRMING, VOICEMAIL, ENDED)   # wherever the way out of the queue leads
 
 
 def _waiting(state: State) -> dict:
     """The caller waits (the message, then music) while the distribution names members."""
     return {
         (state, Decided): go("rounds.decided", state),
-        (state, TimerFired): go("on_timer", state, OVERFLOW, CONFIRMING, ENDED),
+        (state, TimerFired): go("on_timer", state, *OUT),
         (state, LegProgress): go("on_leg_progress", state),
         (state, LegAnswered): go("on_member_answered", BRIDGED, ENDED),
         (state, LegFailed): go("rounds.device_failed", state, ENDED),
@@ -54,7 +56,7 @@ def _stale(states, *kinds) -> dict:
 TABLE = {
     (ROUTING, Routed): go("on_routed", ENTERING, ENDED),
     (ROUTING, CallerHungUp): go("on_caller_gone_routing", ENDED),
-    (ENTERING, Entered): go("on_entered", ANNOUNCING, OVERFLOW, CONFIRMING, ENDED),
+    (ENTERING, Entered): go("on_entered", ANNOUNCING, *OUT),
     (ENTERING, CallerHungUp): go("on_caller_gone_entering", LEAVING),
     (LEAVING, Entered): go("on_entered_leaving", ENDED),
     **_waiting(ANNOUNCING),
@@ -62,18 +64,18 @@ TABLE = {
     (BRIDGED, LegHungUp): go("on_leg_gone_bridged", ENDED),
     (BRIDGED, LegFailed): go("on_leg_gone_bridged", ENDED),
     (BRIDGED, CallerHungUp): go("on_caller_gone_bridged", ENDED),
-    (BRIDGED, TimerFired): go("on_timer", BRIDGED, OVERFLOW, CONFIRMING, ENDED),
+    (BRIDGED, TimerFired): go("on_timer", BRIDGED, *OUT),
     (BRIDGED, HangupCommand): go("hang_up", ENDED),
     # the member transfers the caller: the same rows as any call's transfer (a transfer
     # command where there is nothing to transfer is refused and the call goes on)
     **handover.rows(BRIDGED, TRANSFERRING, others=(ROUTING, ANNOUNCING, RETURNING),
-                    after=(BRIDGED, FORWARDED, RETURNING, OVERFLOW, CONFIRMING, ENDED),
+                    after=(BRIDGED, FORWARDED, RETURNING, *OUT),
                     hung_up=(ENDED,)),
     (RETURNING, LegProgress): go("on_leg_progress", RETURNING),
     (RETURNING, LegAnswered): go("back.took_it", BRIDGED, ENDED),
-    (RETURNING, LegFailed): go("back.device_failed", RETURNING, OVERFLOW, CONFIRMING, ENDED),
-    (RETURNING, LegHungUp): go("back.device_failed", RETURNING, OVERFLOW, CONFIRMING, ENDED),
-    (RETURNING, TimerFired): go("back.timer", RETURNING, OVERFLOW, CONFIRMING, ENDED),
+    (RETURNING, LegFailed): go("back.device_failed", RETURNING, *OUT),
+    (RETURNING, LegHungUp): go("back.device_failed", RETURNING, *OUT),
+    (RETURNING, TimerFired): go("back.timer", RETURNING, *OUT),
     (RETURNING, CallerHungUp): go("back.caller_gone", ENDED),
     (RETURNING, HangupCommand): go("hang_up", ENDED),
     (OVERFLOW, LegProgress): go("on_leg_progress", OVERFLOW),
@@ -85,15 +87,19 @@ TABLE = {
     (FORWARDED, LegHungUp): go("exit.far_end_gone", ENDED),
     (FORWARDED, LegFailed): go("exit.far_end_gone", ENDED),
     (FORWARDED, CallerHungUp): go("exit.caller_gone", ENDED),
-    (FORWARDED, TimerFired): go("on_timer", FORWARDED, OVERFLOW, CONFIRMING, ENDED),
+    (FORWARDED, TimerFired): go("on_timer", FORWARDED, *OUT),
     (CONFIRMING, PlaybackDone): go("wait.confirmed", ENDED),
     (CONFIRMING, CallerHungUp): go("wait.caller_gone_confirming", ENDED),
+    # the queue's own mailbox has the call: every input goes to it
+    **mailbox.rows(VOICEMAIL, ENDED),
     **_stale((ROUTING, ENTERING, LEAVING, BRIDGED, TRANSFERRING, RETURNING, OVERFLOW,
-              FORWARDED, CONFIRMING), Nudge),
-    **_stale((BRIDGED, TRANSFERRING, RETURNING, OVERFLOW, FORWARDED, CONFIRMING), Decided),
+              FORWARDED, CONFIRMING, VOICEMAIL), Nudge),
+    **_stale((BRIDGED, TRANSFERRING, RETURNING, OVERFLOW, FORWARDED, CONFIRMING, VOICEMAIL),
+             Decided),
     **_stale((CONFIRMING,), TimerFired),
     # a key pressed anywhere else (talking to a member, in the overflow) changes nothing
     **_stale([s for s in State if s not in (ANNOUNCING, WAITING, ENDED)], Digit),
     # the member holds and retrieves the caller from the app (only while they talk)
-    **callhold.rows(BRIDGED, others=tuple(s for s in State if s not in (BRIDGED, ENDED))),
+    **callhold.rows(BRIDGED, others=tuple(s for s in State
+                                          if s not in (BRIDGED, VOICEMAIL, ENDED))),
 }

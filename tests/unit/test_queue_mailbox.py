@@ -1,15 +1,17 @@
-"""A queue's overflow to the gateway's own voicemail: the call is handed to the voicemail
-machine with the queue's mailbox, a full mailbox is said before the call ends, and the
-spoken default names the queue in the company's language."""
+"""A queue's overflow to the gateway's own voicemail: the queue call's mailbox takes the call
+(the same machine to the end), a full mailbox is said before the call ends, and the spoken
+default names the queue in the company's language."""
 from __future__ import annotations
 
 from types import SimpleNamespace
 
 from api.voicemail import spoken
 from sip_gateway.core import plans, queuecontrol as qc, queuetable as qt
-from sip_gateway.core.callmessages import (CallPlan, HangupCaller, LeaveMessage, Play,
-                                           PlaybackDone, PlayMessage, Routed, StartVoicemail,
-                                           TimerFired)
+from sip_gateway.core.callmessages import (AnswerCaller, CallerHungUp, CallPlan, HangupCaller,
+                                           LeaveMessage, LogCall, Play, PlaybackDone,
+                                           PlayMessage, Routed, StartVoicemail, TimerFired,
+                                           WriteState)
+from sip_gateway.core.voicemailcontrol import SaveMessage, StartRecording, StopRecording
 from sip_gateway.core.queuemessages import Decided, Entered, MemberTargets, QueueStep, StopLoop
 
 MAILBOX = LeaveMessage(1, None, "queue", "Nobody at Support can answer right now.", "en",
@@ -34,15 +36,26 @@ def _waiting(overflow):
 def test_when_the_wait_is_over_the_queue_mailbox_takes_the_call_and_the_music_stops():
     call = _waiting(MAILBOX)
     out = call.handle(TimerFired("max_wait"))
-    assert StopLoop() in out and out[-1] == StartVoicemail(MAILBOX)
-    assert out.index(StopLoop()) < out.index(StartVoicemail(MAILBOX))
-    assert call.state == qt.State.ENDED
+    assert StopLoop() in out and out[-2:] == [AnswerCaller(), Play(MAILBOX.text, "en",
+                                                                   answer=True)]
+    assert out.index(StopLoop()) < out.index(StartVoicemail(MAILBOX)) < len(out) - 2
+    assert call.state == qt.State.VOICEMAIL and not call.over
+
+
+def test_the_queue_mailbox_records_in_the_same_machine_and_keeps_the_message_at_hang_up():
+    call = _waiting(MAILBOX)
+    call.handle(TimerFired("max_wait"))
+    assert call.handle(PlaybackDone())[0] == StartRecording(MAILBOX.silence_s)
+    out = call.handle(CallerHungUp())
+    assert out[:2] == [StopRecording(), SaveMessage()]
+    assert out[-2:] == [WriteState("ended"), LogCall("missed")] and call.over
 
 
 def test_a_queue_that_takes_no_call_sends_the_caller_to_its_mailbox_at_once():
     call = qc.QueueControl()
     call.handle(Routed(CallPlan((_queue(MAILBOX),), push=False)))
-    assert call.handle(Entered(41, False)) == [StartVoicemail(MAILBOX)]
+    assert call.handle(Entered(41, False)) == [StartVoicemail(MAILBOX), AnswerCaller(),
+                                               Play(MAILBOX.text, "en", answer=True)]
 
 
 def test_a_full_queue_mailbox_is_said_to_the_caller_then_the_call_ends():

@@ -94,10 +94,15 @@ def test_every_state_has_a_way_out_when_the_caller_hangs_up(state):
     assert (state, CallerHungUp) in TABLE
 
 
-def test_call_control_hands_the_call_over_when_the_plan_reaches_voicemail():
+def test_the_mailbox_takes_the_call_in_the_same_machine_when_the_plan_reaches_voicemail():
     cc = CallControl()
     out = cc.handle(Routed(CallPlan((STEP,), push=False)))
-    assert out[-1] == StartVoicemail(STEP) and cc.state.value == "voicemail"
+    assert out[-3:] == [StartVoicemail(STEP), AnswerCaller(), Play(STEP.text, "en", answer=True)]
+    assert cc.state.value == "voicemail" and cc.current is GREETING
+    assert cc.handle(Key("5")) == [StopPlay(), StartRecording(STEP.silence_s),
+                                   StartTimer("vm_max", STEP.max_s)]
+    assert cc.current is RECORDING
+    assert cc.handle(Silence())[:2] == [StopRecording(), SaveMessage()] and cc.over
 
 
 def _plan(*actions):

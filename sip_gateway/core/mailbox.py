@@ -1,0 +1,54 @@
+"""The gateway's own voicemail inside the machine a call runs (pure).
+
+When a call's plan (or a queue's overflow) reaches the gateway's own mailbox
+(`LeaveMessage`), its machine goes to its voicemail state and `Mailbox` runs
+`voicemailcontrol.VoicemailControl` for the rest of the call: `StartVoicemail` first (the
+gateway releases the user and prepares the recording), then every input goes to the
+voicemail machine and its actions come out of the host's `handle()`; the host ends when it
+does. So a call keeps the one machine it was routed to from its INVITE to its end, as a
+transfer runs inside it through `handover`.
+"""
+from __future__ import annotations
+
+import enum
+from typing import Protocol
+
+from .callmessages import LeaveMessage, StartVoicemail
+from .machine import Go, go
+from .voicemailcontrol import TABLE as VOICEMAIL_TABLE, Begin, VoicemailControl
+
+
+class MailboxHost(Protocol):
+    """What `Mailbox` needs of the call machine it works for."""
+
+    def do(self, *actions) -> None: ...
+
+
+class Mailbox:
+    def __init__(self, host: MailboxHost, voicemail: enum.Enum, ended: enum.Enum) -> None:
+        self.host, self.voicemail, self.ended = host, voicemail, ended
+        self.control: VoicemailControl | None = None
+
+    def start(self, step: LeaveMessage) -> enum.Enum:
+        """The mailbox takes the call: it answers and greets the caller."""
+        self.control = VoicemailControl(step)
+        self.host.do(StartVoicemail(step), *self.control.handle(Begin()))
+        return self.voicemail
+
+    def take(self, ev) -> enum.Enum:
+        """Any input once the mailbox has the call (one it does not accept ends the call
+        cleanly, keeping what was recorded)."""
+        self.host.do(*self.control.handle(ev))
+        return self.ended if self.control.over else self.voicemail
+
+    @property
+    def state(self) -> enum.Enum | None:
+        """Where the voicemail is (greeting, recording), None before it took the call."""
+        return self.control.state if self.control is not None else None
+
+
+def rows(voicemail: enum.Enum, ended: enum.Enum) -> dict[tuple[enum.Enum, type], Go]:
+    """The host's rows in its voicemail state: every input the voicemail machine accepts
+    goes to it (the host sends it any other input from `unexpected()`)."""
+    return {(voicemail, kind): go("mailbox.take", voicemail, ended)
+            for kind in sorted({kind for _, kind in VOICEMAIL_TABLE}, key=lambda k: k.__name__)}
