@@ -53,7 +53,8 @@ WITHOUT_WEB = [
     "api.calls.services", "api.pushdevices.services", "api.pushdevices.store",
     "api.pushdevices.sender", "api.pushdevices.relay",
     "sip_gateway.__main__", "sip_gateway.routeproc", "sip_gateway.store",
-    "sip_gateway.session", "sip_gateway.recorder", "sip_gateway.commands", "sip_gateway.pusher",
+    "sip_gateway.session", "sip_gateway.inbound", "sip_gateway.recorder", "sip_gateway.commands",
+    "sip_gateway.pusher",
     "push", "push.relay", "push.service", "bootstrap", "bootstrap.wiring", "api.queues.alerts",
 ]
 PROJECT = ("api", "i18n", "push", "sip_gateway")
