@@ -34,7 +34,7 @@ def _now() -> datetime:
 class Pending:
     """An INVITE waiting for its routing answer: nothing is decided about it yet."""
 
-    caller: object                  # the caller's leg (pjsip_adapter._Call)
+    caller: object                  # the caller's leg (pjsip_call.Call)
     msg: Request
     origin: Origin | None
     invite_at: float = field(default_factory=time.monotonic)  # "INVITE received to push"

@@ -26,7 +26,8 @@ import time
 
 import pjsua2 as pj
 
-from . import inbound, indialog, media, pjsip_endpoint as endpoint, sipmsg, tones
+from . import inbound, pjsip_endpoint as endpoint, sipmsg, tones
+from .pjsip_call import Account, Call, unanswered as not_yet_answered
 from .origin import Origin
 from .pjsip_guard import Guard
 from .session import CallSession
@@ -41,90 +42,6 @@ STOP_GRACE_S = 2.0   # at stop, how long hang-ups may take to leave
 STOP_UNANSWERED_S = 32.0
 
 
-class _Account(pj.Account):
-    def __init__(self, gw: "Adapter") -> None:
-        super().__init__()
-        self.gw = gw
-
-    def onIncomingCall(self, prm) -> None:
-        try:
-            self.gw.incoming(prm)
-        except Exception:
-            log.exception("incoming call failed", extra={"event": "adapter_error"})
-
-
-class _Call(pj.Call):
-    """A call leg (the caller's, or one the gateway dialled) reporting to its session."""
-
-    def __init__(self, gw: "Adapter", acc, call_id=pj.PJSUA_INVALID_ID) -> None:
-        super().__init__(acc, call_id)
-        self.gw = gw
-        self.session: CallSession | None = None
-        self.leg: int | None = None      # None: the caller's leg
-        self.sip_id = ""
-        self.confirmed = False
-        self.media_on = False
-        self.held = False                # the far end holds the call (see _remote_hold)
-        self.refer_sub: int | None = None   # the phone's REFER subscription (a transfer)
-
-    def onCallState(self, prm) -> None:
-        try:
-            info = self.getInfo()
-            self.gw.call_state(self, info)
-        except Exception:
-            log.exception("call state callback failed", extra={"event": "adapter_error"})
-
-    def onDtmfDigit(self, prm) -> None:
-        """A key pressed on this leg (RFC 4733 telephone-event, or SIP INFO
-        application/dtmf-relay, which pjsua reads itself)."""
-        try:
-            if self.session is not None:
-                media.key_pressed(self.session, self, str(prm.digit)[:1], int(prm.method))
-        except Exception:
-            log.exception("key callback failed", extra={"event": "adapter_error"})
-
-    def onCallTsxState(self, prm) -> None:
-        """In-dialog requests the gateway answers before pjsua would (`indialog`)."""
-        try:
-            indialog.received(self.gw, self, prm.e)
-        except Exception:
-            log.exception("request callback failed", extra={"event": "adapter_error"})
-
-    def onCallMediaState(self, prm) -> None:
-        try:
-            info = self.getInfo()
-            audio = [m.status for m in info.media if m.type == pj.PJMEDIA_TYPE_AUDIO]
-            active = pj.PJSUA_CALL_MEDIA_ACTIVE in audio
-            if active and not self.media_on:
-                self.media_on = True
-                if self.session is not None:
-                    self.session.media_ready(self)
-            held = self.media_on and _remote_hold(info)
-            if held != self.held:
-                self.held = held
-                if self.session is not None:
-                    self.session.leg_held(self, held)
-        except Exception:
-            log.exception("media callback failed", extra={"event": "adapter_error"})
-
-
-def _remote_hold(info) -> bool:
-    """The phone on this leg put the call on hold: a re-INVITE with a=sendonly (pjsua: remote
-    hold) or a=inactive (pjsua keeps the stream active, with no direction)."""
-    return any(m.type == pj.PJMEDIA_TYPE_AUDIO and (
-        m.status == pj.PJSUA_CALL_MEDIA_REMOTE_HOLD or
-        (m.status == pj.PJSUA_CALL_MEDIA_ACTIVE and m.dir == pj.PJMEDIA_DIR_NONE))
-        for m in info.media)
-
-
-def _unanswered(call: _Call) -> bool:
-    """A leg the gateway dialled that has had no provisional answer yet (its CANCEL waits)."""
-    try:
-        return call.leg is not None and call.getInfo().state == pj.PJSIP_INV_STATE_CALLING
-    except Exception:  # pjsua has let go of it already
-        return False
-
-
 class Adapter:
     def __init__(self, cfg, router, recorder, notifier, tts) -> None:
         self.cfg = cfg
@@ -135,11 +52,11 @@ class Adapter:
         self.inbox: queue.SimpleQueue = queue.SimpleQueue()
         self.timers: list = []
         self._seq = itertools.count()
-        self.calls: dict[int, _Call] = {}          # pjsua call id -> live Python object
+        self.calls: dict[int, Call] = {}          # pjsua call id -> live Python object
         self.pending: dict[str, inbound.Pending] = {}  # Call-ID -> INVITE being routed
         self.sessions: dict[str, CallSession] = {}  # caller's Call-ID -> session
         self.by_live_id: dict[int, CallSession] = {}
-        self.graves: list[_Call] = []              # over calls not yet safe to destroy
+        self.graves: list[Call] = []              # over calls not yet safe to destroy
         self.busy: dict[int, int] = {}             # user id -> calls held for them
         # Call-ID of a transfer leg this gateway dialled to itself (a colleague) -> who
         # transferred; the colleague's incoming call (same Call-ID) pushes "transferred by"
@@ -213,14 +130,14 @@ class Adapter:
         acfg.mediaConfig.transportConfig.port = self.cfg.rtp_port
         acfg.mediaConfig.transportConfig.portRange = 4 * self.cfg.max_calls
         acfg.mediaConfig.transportConfig.boundAddress = self.cfg.host
-        self.acc = _Account(self)
+        self.acc = Account(self)
         self.acc.create(acfg)
         self._acfg, self._from_user = acfg, ("gateway", None)
         log.info("gateway listening", extra={"event": "gateway_ready",
                                               "address": self.contact_host})
 
     def _shutdown(self) -> None:
-        unanswered = any(map(_unanswered, self.calls.values()))  # before the hang-ups
+        unanswered = any(map(not_yet_answered, self.calls.values()))  # before the hang-ups
         inbound.abandon(self)
         for session in list(self.sessions.values()):
             session.abandon()
@@ -243,7 +160,7 @@ class Adapter:
 
     # -- callbacks ---------------------------------------------------------------------------
     def incoming(self, prm) -> None:
-        call = _Call(self, self.acc, prm.callId)
+        call = Call(self, self.acc, prm.callId)
         self.calls[prm.callId] = call
         msg = sipmsg.parse(prm.rdata.wholeMsg)
         peer = sipmsg.host_of(prm.rdata.srcAddress)
@@ -257,10 +174,10 @@ class Adapter:
             return self._respond(call, 400 if not msg.to_user else 482)
         inbound.arrived(self, call, msg, Origin.of(trunk, msg.headers))
 
-    def _respond(self, call: _Call, status: int) -> None:
+    def _respond(self, call: Call, status: int) -> None:
         call.answer(self.op(status))
 
-    def call_state(self, call: _Call, info) -> None:
+    def call_state(self, call: Call, info) -> None:
         if info.callIdString and not call.sip_id:
             call.sip_id = info.callIdString
         state = info.state
@@ -284,7 +201,7 @@ class Adapter:
                 session.links.forget(call)   # it hears nobody (and holds no reference here)
                 session.leg_event(call, "gone", info.lastStatusCode)
 
-    def _bury(self, call: _Call) -> None:
+    def _bury(self, call: Call) -> None:
         """The call is over: from now on only `_sweep_graves` destroys its C++ object."""
         if call.thisown:
             call.thisown = False
@@ -316,7 +233,7 @@ class Adapter:
         # From is the account's id URI: pjsua2 2.12 has no per-call From, so set the account's
         # (a config copy, about 8 microseconds) right before the INVITE is created
         self._set_from(from_user or "anonymous", from_display)
-        call = _Call(self, self.acc)
+        call = Call(self, self.acc)
         call.session, call.leg = session, leg
         op = pj.CallOpParam(True)
         for name, value in headers:
@@ -355,7 +272,7 @@ class Adapter:
             op.txOption.headers.append(h)
         return op
 
-    def respond(self, call: _Call, status: int) -> None:
+    def respond(self, call: Call, status: int) -> None:
         if self.alive(call):
             call.answer(self.op(status))
 
@@ -385,7 +302,7 @@ class Adapter:
 
         self.pool.submit(self.tts, text, language).add_done_callback(done)
 
-    def alive(self, call: _Call | None) -> bool:
+    def alive(self, call: Call | None) -> bool:
         """The call is still ours (pjsua reuses ids; compare the SIP Call-ID)."""
         if call is None or self.calls.get(call.getId()) is not call:
             return False

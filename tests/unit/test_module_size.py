@@ -1,4 +1,4 @@
-"""No module of the API, push or the gateway grows past 400 lines: one that does holds more
+"""No module of the API, push or the gateway grows past 350 lines: one that does holds more
 than one idea and is split by meaning (as `queuecontrol`, `queuereturn`, `queueoverflow`)."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-LIMIT = 400
+LIMIT = 350
 MODULES = sorted(str(p.relative_to(ROOT)) for part in ("api", "push", "sip_gateway")
                  for p in (ROOT / part).rglob("*.py"))
 
