@@ -14,6 +14,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "tests" / "sip"
 WAIT_S = 20.0
+# Starting a gateway imports pjsua2 and the app and opens its database: on a loaded machine
+# that alone has taken more than 20 s, so its start gets a wider deadline than a call event.
+START_WAIT_S = 60.0
 
 
 def sip_tools_missing() -> str | None:
@@ -88,7 +91,8 @@ class Gateway:
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
         wait_until(lambda: any("SIP gateway ready" in x for x in self.lines) or
-                   self.proc.poll() is not None, what="the gateway to start")
+                   self.proc.poll() is not None, timeout=START_WAIT_S,
+                   what="the gateway to start")
         assert self.proc.poll() is None, "\n".join(self.lines[-30:])
 
     def register_wakeups(self, db) -> None:
