@@ -1,20 +1,16 @@
-"""iOS: APNs HTTP/2 provider API with token auth, over long-lived httpx HTTP/2 connections."""
+"""iOS: APNs HTTP/2 provider API with token auth, over long-lived HTTP/2 connections."""
 from __future__ import annotations
 
 import asyncio
 import json
-import ssl
 import time
 import uuid
 
-import httpx
 import jwt
 
+from .h2client import H2Error, Pool, tls_context
 from .payloads import Message, encode
 from .policy import Result
-
-
-STREAMS = 100  # httpcore uses at most 100 concurrent streams per HTTP/2 connection
 
 
 class ProviderToken:
@@ -53,10 +49,13 @@ def request_parts(msg: Message, remaining_s: float, wall_now: float) -> tuple[di
                "apns-expiration": str(expiration), "apns-id": str(uuid.uuid4())}
     if msg.collapse_id and msg.push_type != "voip":
         headers["apns-collapse-id"] = msg.collapse_id
-    return headers, encode(msg.body)
+    return headers, msg.payload or encode(msg.body)
 
 
 class ApnsTransport:
+    """Requests on long-lived HTTP/2 connections (`push.h2client`), as many streams at once
+    as APNs allows; `connections` per environment, opened as they fill up."""
+
     name = "apns"
 
     def __init__(self, token: ProviderToken, *, production_url: str, sandbox_url: str,
@@ -65,8 +64,7 @@ class ApnsTransport:
         self._urls = {"production": production_url.rstrip("/"),
                       "sandbox": sandbox_url.rstrip("/")}
         self._ca_file, self._connections, self._wall = ca_file, connections, wall
-        self._clients: dict[str, httpx.AsyncClient] = {}
-        self._slots: asyncio.Semaphore | None = None
+        self._pools: dict[str, Pool] = {}
 
     @classmethod
     def from_config(cls, cfg) -> "ApnsTransport":
@@ -77,70 +75,49 @@ class ApnsTransport:
                    sandbox_url=cfg.apns_sandbox_url, ca_file=cfg.apns_ca_file,
                    connections=cfg.apns_connections)
 
-    def _client(self, environment: str) -> httpx.AsyncClient:
+    def _pool(self, environment: str) -> Pool:
         """Built on first use inside the sender's event loop; never closed while idle."""
-        client = self._clients.get(environment)
-        if client is None:
-            verify = ssl.create_default_context()
-            if self._ca_file:
-                verify.load_verify_locations(self._ca_file)
-            client = httpx.AsyncClient(
-                http2=True, verify=verify, base_url=self._urls[environment],
-                limits=httpx.Limits(max_connections=self._connections,
-                                    max_keepalive_connections=self._connections,
-                                    keepalive_expiry=None))
-            self._clients[environment] = client
-        return client
+        pool = self._pools.get(environment)
+        if pool is None:
+            pool = self._pools[environment] = Pool(self._urls[environment],
+                                                   tls_context(self._ca_file), self._connections)
+        return pool
 
     async def send(self, msg: Message, remaining_s: float) -> Result:
-        """One request; at most STREAMS in flight per connection (httpcore's pool scans its
-        whole queue of waiting requests at every step, so a long queue costs quadratic time)."""
-        if self._slots is None:
-            self._slots = asyncio.Semaphore(STREAMS * self._connections)
-        try:
-            await asyncio.wait_for(self._slots.acquire(), remaining_s)
-        except asyncio.TimeoutError:
-            return Result(None, "timeout")
-        try:
-            return await self._send(msg, remaining_s)
-        finally:
-            self._slots.release()
-
-    async def _send(self, msg: Message, remaining_s: float) -> Result:
         headers, body = request_parts(msg, remaining_s, self._wall())
         bearer = self.token.current()
-        headers["authorization"] = f"bearer {bearer}"
-        client = self._client(msg.environment if msg.environment in self._urls else "production")
+        fields = [(k.encode(), v.encode()) for k, v in headers.items()]
+        fields.append((b"authorization", b"bearer " + bearer.encode()))
+        pool = self._pool(msg.environment if msg.environment in self._urls else "production")
         try:
-            resp = await client.post(f"/3/device/{msg.token}", content=body, headers=headers,
-                                     timeout=httpx.Timeout(max(0.001, remaining_s)))
-        except httpx.TimeoutException:
+            async with asyncio.timeout(max(0.001, remaining_s)):
+                resp = await pool.request(b"POST", b"/3/device/" + msg.token.encode(), fields,
+                                          body)
+        except TimeoutError:
             return Result(None, "timeout")
-        except httpx.HTTPError as exc:
-            return Result(None, "connect_error" if isinstance(exc, httpx.TransportError)
-                          else type(exc).__name__)
-        if resp.status_code == 200:
+        except H2Error:
+            return Result(None, "connect_error")
+        if resp.status == 200:
             return Result(200)
-        reason = _reason(resp)
+        reason = _reason(resp.body)
         if reason == "ExpiredProviderToken":
             self.token.expired(bearer)
-        return Result(resp.status_code, reason, _retry_after(resp))
+        return Result(resp.status, reason, _retry_after(resp.headers.get(b"retry-after")))
 
     async def aclose(self) -> None:
-        for client in self._clients.values():
-            await client.aclose()
-        self._clients.clear()
+        for pool in self._pools.values():
+            pool.close()
+        self._pools.clear()
 
 
-def _reason(resp: httpx.Response) -> str | None:
+def _reason(body: bytes) -> str | None:
     try:
-        return str(json.loads(resp.content).get("reason"))[:120]
+        return str(json.loads(body).get("reason"))[:120]
     except (ValueError, AttributeError):
         return None
 
 
-def _retry_after(resp: httpx.Response) -> float | None:
-    value = resp.headers.get("retry-after")
+def _retry_after(value: bytes | None) -> float | None:
     try:
         return float(value) if value is not None else None
     except ValueError:

@@ -14,8 +14,9 @@ and the call's end clears that alert. Android keeps its data message.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
+
+import orjson
 
 from . import alerts
 from .events import (CALL_ENDED, CALL_KINDS, INCOMING_CALL, MISSED_CALL, VOICEMAIL,
@@ -41,6 +42,7 @@ class Message:
     high_priority: bool
     collapse_id: str | None
     body: dict             # APNs JSON body, or FCM `data` (string values)
+    payload: bytes = b""   # the body as JSON, as measured against the provider's limit
 
 
 def plan(kind: str, call_id: str | None, data: dict, devices: list, settings: dict
@@ -55,7 +57,7 @@ def plan(kind: str, call_id: str | None, data: dict, devices: list, settings: di
         push_type = _push_type(kind, d, has_voip and not mex)
         if push_type is None:
             continue
-        body = _fit(kind, call_id, data, d, push_type)
+        body, payload = _fit(kind, call_id, data, d, push_type)
         if body is None:
             too_large.append(d)
             continue
@@ -66,7 +68,7 @@ def plan(kind: str, call_id: str | None, data: dict, devices: list, settings: di
             if d.platform == "ios" else None,
             high_priority=kind not in (MISSED_CALL, VOICEMAIL, VOICEMAIL_COUNT),
             collapse_id=collapse_id(kind, call_id),
-            body=body))
+            body=body, payload=payload))
     return out, too_large
 
 
@@ -111,14 +113,17 @@ def _shrinks(data: dict):
         yield {**data, "caller": {**caller, "name": caller["name"][:63] + "…"}}
 
 
-def _fit(kind: str, call_id: str | None, data: dict, d, push_type: str) -> dict | None:
+def _fit(kind: str, call_id: str | None, data: dict, d, push_type: str
+         ) -> tuple[dict | None, bytes]:
+    """The body that fits the provider's limit, and its JSON."""
     for candidate in _shrinks(dict(data)):
         body = (_fcm_data(kind, call_id, candidate, alerts.language(d)) if push_type == "data"
                 else _apns_body(kind, call_id, candidate, push_type, alerts.language(d)))
         limit = FCM_LIMIT if push_type == "data" else APNS_LIMIT[push_type]
-        if size(body) <= limit:
-            return body
-    return None
+        payload = encode(body)
+        if len(payload) <= limit:
+            return body, payload
+    return None, b""
 
 
 def size(body: dict) -> int:
@@ -126,7 +131,8 @@ def size(body: dict) -> int:
 
 
 def encode(body: dict) -> bytes:
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+    """Compact UTF-8 JSON (what APNs counts against its limit)."""
+    return orjson.dumps(body)
 
 
 def _apns_body(kind: str, call_id: str | None, data: dict, push_type: str, lang: str) -> dict:
@@ -156,14 +162,12 @@ def _fcm_data(kind: str, call_id: str | None, data: dict, lang: str) -> dict:
     out = {"type": kind}
     text = alerts.alert(kind, data, lang) if kind in alerts.SHOWN else {}
     for key, value in text.items():
-        out["alert_" + key] = value if isinstance(value, str) else json.dumps(
-            value, separators=(",", ":"), ensure_ascii=False)
+        out["alert_" + key] = value if isinstance(value, str) else encode(value).decode()
     if call_id:
         out["call_id"] = call_id
     for key, value in data.items():
         if value is None:
             continue
-        out[key] = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"),
-                                                                   ensure_ascii=False)
+        out[key] = value if isinstance(value, str) else encode(value).decode()
     return out
 

@@ -32,8 +32,10 @@ class DeviceStore(Protocol):
     """The user's devices and settings, dead tokens, the push log (each call on its own
     database session; called from the sender's worker threads)."""
 
-    def targets(self, tenant_id: int, user_id: int) -> tuple[list[Target], dict]:
-        """The user's devices and settings; none for an unknown user or another tenant's."""
+    def targets_for(self, users: list[tuple[int, int]]
+                    ) -> dict[tuple[int, int], tuple[list[Target], dict]]:
+        """For each (tenant id, user id): the user's devices and settings; none for an
+        unknown user or another tenant's."""
 
     def prune(self, device_id: int, token: str) -> None:
         """The provider said the token is dead: forget it (only if it was not sent again)."""

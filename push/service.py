@@ -41,6 +41,8 @@ class PushService:
         self._tasks: set[asyncio.Task] = set()
         self._rows: list[dict] = []
         self._writer: asyncio.Task | None = None
+        self._wanted: dict[tuple, list[asyncio.Future]] = {}  # (tenant, user) -> who waits
+        self._looking = False   # a batch of device look-ups is at work
         self._ended: dict[tuple, float] = {}   # (tenant, call id) -> when call_ended came
         self._waiting: dict[tuple, asyncio.Event] = {}  # retries of a call's push, sleeping
         self._ringing: dict[tuple, set[asyncio.Task]] = {}  # a call's incoming pushes at work
@@ -146,8 +148,7 @@ class PushService:
     # -- delivery ---------------------------------------------------------------------------
     async def _handle(self, notify: Notify) -> None:
         try:
-            devices, settings = await self._loop.run_in_executor(
-                self._db, self._store.targets, notify.tenant_id, notify.user_id)
+            devices, settings = await self._targets(notify.tenant_id, notify.user_id)
             messages, too_large = payloads.plan(notify.kind, notify.call_id, notify.data,
                                                 devices, settings)
             for d in too_large:
@@ -156,6 +157,37 @@ class PushService:
         except Exception:
             log.exception("push failed", extra={"event": "push_error", "kind": notify.kind,
                                                 "call_id": notify.call_id})
+
+    def _targets(self, tenant_id: int, user_id: int) -> asyncio.Future:
+        """The user's devices and settings, read after this call: the notifications that
+        arrive while a look-up is at work are looked up together in the next one (one hop to
+        a database thread, one session, one query per user, for a whole burst)."""
+        found = self._loop.create_future()  # one each: a cancelled waiter cancels only its own
+        self._wanted.setdefault((tenant_id, user_id), []).append(found)
+        if not self._looking:
+            self._look_up()
+        return found
+
+    def _look_up(self) -> None:
+        wanted, self._wanted = self._wanted, {}
+        job = self._loop.run_in_executor(self._db, self._store.targets_for, list(wanted))
+        self._looking = True
+        job.add_done_callback(lambda job: self._looked_up(wanted, job))
+
+    def _looked_up(self, wanted: dict, job: asyncio.Future) -> None:
+        error = job.exception() if not job.cancelled() else asyncio.CancelledError()
+        found = job.result() if error is None else {}
+        for key, futures in wanted.items():
+            for future in futures:
+                if future.done():
+                    continue
+                if error is not None:
+                    future.set_exception(error)
+                else:
+                    future.set_result(found.get(key) or ([], {}))
+        self._looking = False
+        if self._wanted:
+            self._look_up()
 
     async def _deliver(self, notify: Notify, msg: payloads.Message) -> None:
         transport = self._transports[msg.platform]

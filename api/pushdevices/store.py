@@ -15,9 +15,12 @@ class DeviceStore:
     def __init__(self, sessions: "sessionmaker[Session]") -> None:
         self._sessions = sessions
 
-    def targets(self, tenant_id: int, user_id: int) -> tuple[list[Target], dict]:
+    def targets_for(self, users: list[tuple[int, int]]
+                    ) -> dict[tuple[int, int], tuple[list[Target], dict]]:
+        """A burst's look-ups on one session (each its one prepared query)."""
         with self._sessions() as db:
-            return services.targets(db, tenant_id, user_id)
+            return {(tenant_id, user_id): services.targets(db, tenant_id, user_id)
+                    for tenant_id, user_id in users}
 
     def prune(self, device_id: int, token: str) -> None:
         with self._sessions() as db:
