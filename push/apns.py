@@ -7,6 +7,7 @@ import time
 import uuid
 
 import jwt
+from hpack import NeverIndexedHeaderTuple
 
 from .h2client import H2Error, Pool, tls_context
 from .payloads import Message, encode
@@ -86,8 +87,12 @@ class ApnsTransport:
     async def send(self, msg: Message, remaining_s: float) -> Result:
         headers, body = request_parts(msg, remaining_s, self._wall())
         bearer = self.token.current()
+        apns_id = headers.pop("apns-id")
         fields = [(k.encode(), v.encode()) for k, v in headers.items()]
         fields.append((b"authorization", b"bearer " + bearer.encode()))
+        # new for every push: kept out of the HPACK table, where it would push out the
+        # token and the device path that every push repeats
+        fields.append(NeverIndexedHeaderTuple(b"apns-id", apns_id.encode()))
         pool = self._pool(msg.environment if msg.environment in self._urls else "production")
         try:
             async with asyncio.timeout(max(0.001, remaining_s)):

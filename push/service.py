@@ -4,7 +4,9 @@
 append and a wake-up byte), so the caller, such as the SIP gateway's call thread, never waits.
 On the loop: look the user's devices up (database work in a small thread pool), build one
 message per device, send them all concurrently on the transports' long-lived connections,
-apply the retry policy, prune dead tokens, and record every attempt in batches.
+apply the retry policy, prune dead tokens, and record every attempt in batches
+(`push.attempts`). Device look-ups are batched too: one hop to a database thread for all
+the notifications that arrived while the previous look-up was at work.
 
 A call that is over gets no incoming-call push: one not yet sent is dropped, a retry is
 not made, and a request still waiting on the provider when the call_ended arrives is
@@ -20,6 +22,7 @@ import threading
 import time
 
 from . import payloads, policy
+from .attempts import AttemptLog
 from .events import CALL_ENDED, INCOMING_CALL, Notify
 from .ports import DeviceStore
 
@@ -39,8 +42,7 @@ class PushService:
         self._thread: threading.Thread | None = None
         self._db = concurrent.futures.ThreadPoolExecutor(4, thread_name_prefix="push-db")
         self._tasks: set[asyncio.Task] = set()
-        self._rows: list[dict] = []
-        self._writer: asyncio.Task | None = None
+        self._log = AttemptLog(store.record, self._db)
         self._wanted: dict[tuple, list[asyncio.Future]] = {}  # (tenant, user) -> who waits
         self._looking = False   # a batch of device look-ups is at work
         self._ended: dict[tuple, float] = {}   # (tenant, call id) -> when call_ended came
@@ -94,9 +96,9 @@ class PushService:
             return False
 
     async def _idle(self) -> None:
-        while self._tasks or self._rows or self._writer is not None:
-            await asyncio.gather(*self._tasks, *(w for w in [self._writer] if w),
-                                 return_exceptions=True)
+        while self._tasks or self._log.busy:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+            await self._log.flush()
 
     # -- hand-off ---------------------------------------------------------------------------
     def submit(self, notify: Notify) -> None:
@@ -153,7 +155,10 @@ class PushService:
                                                 devices, settings)
             for d in too_large:
                 self._record(notify, d, "none", 0, "too_large", policy.Result(None), None)
-            await asyncio.gather(*(self._deliver(notify, m) for m in messages))
+            if len(messages) == 1:   # the usual case: no task of its own
+                await self._deliver(notify, messages[0])
+            else:
+                await asyncio.gather(*(self._deliver(notify, m) for m in messages))
         except Exception:
             log.exception("push failed", extra={"event": "push_error", "kind": notify.kind,
                                                 "call_id": notify.call_id})
@@ -248,7 +253,7 @@ class PushService:
     # -- the push log -----------------------------------------------------------------------
     def _record(self, notify: Notify, target, transport: str, attempt: int, outcome: str,
                 result: policy.Result, latency_ms: float | None) -> None:
-        self._rows.append(dict(
+        self._log.add(dict(
             tenant_id=notify.tenant_id, user_id=notify.user_id, device_id=target.device_id,
             platform=target.platform, token_kind=target.token_kind, transport=transport,
             kind=notify.kind, call_id=notify.call_id, attempt=attempt, outcome=outcome,
@@ -258,17 +263,3 @@ class PushService:
             log.warning("push not delivered", extra={"event": "push_attempt", "kind": notify.kind,
                                                      "call_id": notify.call_id,
                                                      "outcome": outcome, "reason": result.reason})
-        if self._writer is None:
-            self._writer = self._loop.create_task(self._write())
-
-    async def _write(self) -> None:
-        try:
-            while self._rows:
-                rows, self._rows = self._rows, []
-                try:
-                    await self._loop.run_in_executor(self._db, self._store.record, rows)
-                except Exception:
-                    log.exception("push log write failed", extra={"event": "push_log_error",
-                                                                   "rows": len(rows)})
-        finally:
-            self._writer = None
