@@ -61,6 +61,7 @@ class Connection(asyncio.Protocol):
         self._streams: dict[int, _Stream] = {}
         self._blocked: dict[int, _Stream] = {}  # bodies waiting for flow-control window
         self._turns: collections.deque[asyncio.Future] = collections.deque()  # waiting for a stream
+        self._settled = False  # one stream only until the server's SETTINGS are in
         self._granted = 0   # turns handed out whose requests have not opened their stream yet
         self._flush_due = False
         self.closed = False      # no new requests (lost, or the server said GOAWAY)
@@ -91,10 +92,14 @@ class Connection(asyncio.Protocol):
         if self.closed:
             raise H2Error("connection closed")
         conn = self._h2
-        sid = conn.get_next_available_stream_id()
-        conn.send_headers(sid, [(b":method", method), (b":scheme", self._scheme),
-                                (b":authority", self._authority), (b":path", path), *headers],
-                          end_stream=not body)
+        try:
+            sid = conn.get_next_available_stream_id()
+            conn.send_headers(sid, [(b":method", method), (b":scheme", self._scheme),
+                                    (b":authority", self._authority), (b":path", path),
+                                    *headers], end_stream=not body)
+        except h2.exceptions.ProtocolError as exc:
+            self._fail_all(f"protocol error: {exc}")
+            raise H2Error(f"connection closed ({exc})") from exc
         stream = self._streams[sid] = _Stream(self._loop.create_future())
         if body:
             stream.unsent = body
@@ -118,7 +123,8 @@ class Connection(asyncio.Protocol):
 
     # -- internals --------------------------------------------------------------------------
     def _free(self) -> int:
-        limit = min(self._max_streams, self._h2.remote_settings.max_concurrent_streams)
+        limit = (min(self._max_streams, self._h2.remote_settings.max_concurrent_streams)
+                 if self._settled else 1)
         return limit - len(self._streams) - self._granted
 
     def _pass_turn(self) -> None:
@@ -195,6 +201,8 @@ class Connection(asyncio.Protocol):
             if not turn.done():
                 turn.set_result(None)   # it finds the connection closed and fails
                 self._granted += 1
+        if not self._streams and self._transport is not None:
+            self._transport.close()
 
     # -- asyncio.Protocol -------------------------------------------------------------------
     def connection_made(self, transport) -> None:
@@ -228,6 +236,7 @@ class Connection(asyncio.Protocol):
                 for sid, stream in list(self._blocked.items()):
                     self._send_body(sid, stream)
             elif isinstance(ev, h2.events.RemoteSettingsChanged):
+                self._settled = True
                 self._pass_turn()
             elif isinstance(ev, h2.events.ConnectionTerminated):
                 self._fail_all(f"GOAWAY ({ev.error_code!r})", above=ev.last_stream_id or 0)

@@ -17,8 +17,9 @@ import h2.settings
 
 
 class _Protocol(asyncio.Protocol):
-    def __init__(self, handler, max_streams: int) -> None:
+    def __init__(self, handler, max_streams: int, server: "H2Server") -> None:
         self.handler = handler
+        self.server = server
         self.conn = h2.connection.H2Connection(h2.config.H2Configuration(
             client_side=False, header_encoding="utf-8"))
         self.conn.local_settings = h2.settings.Settings(
@@ -30,9 +31,14 @@ class _Protocol(asyncio.Protocol):
 
     def connection_made(self, transport) -> None:
         self.transport = transport
+        self.server.connections += 1
+        self.server.open.add(self)
         self.conn.initiate_connection()
         self.conn.increment_flow_control_window(2**30)
         transport.write(self.conn.data_to_send())
+
+    def connection_lost(self, exc) -> None:
+        self.server.open.discard(self)
 
     def data_received(self, data: bytes) -> None:
         try:
@@ -98,13 +104,15 @@ class H2Server:
             self.ssl.set_alpn_protocols(["h2"])
         self.url = f"{'https' if certfile else 'http'}://127.0.0.1:{port}"
         self._loop: asyncio.AbstractEventLoop | None = None
+        self.connections = 0       # how many were made so far
+        self.open: set[_Protocol] = set()
         self._started = threading.Event()
         self._thread: threading.Thread | None = None
 
     def run(self) -> None:
         self._loop = asyncio.new_event_loop()
         server = self._loop.run_until_complete(self._loop.create_server(
-            lambda: _Protocol(self.handler, self.max_streams), "127.0.0.1", self.port,
+            lambda: _Protocol(self.handler, self.max_streams, self), "127.0.0.1", self.port,
             ssl=self.ssl))
         self._started.set()
         try:
@@ -112,6 +120,24 @@ class H2Server:
         finally:
             server.close()
             self._loop.close()
+
+    def goaway(self) -> None:
+        """Tell every open connection to go away (as a provider that restarts does): the
+        requests it has seen are still answered, new ones must use a new connection."""
+        def send() -> None:
+            for proto in self.open:
+                proto.conn.close_connection()
+                proto.transport.write(proto.conn.data_to_send())
+        self._on_loop(send)
+
+    def drop(self) -> None:
+        """Close every open connection at once, answering nothing."""
+        self._on_loop(lambda: [proto.transport.close() for proto in list(self.open)])
+
+    def _on_loop(self, fn) -> None:
+        done = threading.Event()
+        self._loop.call_soon_threadsafe(lambda: (fn(), done.set()))
+        done.wait(10)
 
     def __enter__(self) -> "H2Server":
         self._thread = threading.Thread(target=self.run, daemon=True, name="h2-double")
