@@ -2,12 +2,13 @@
 
 1. latency: Notifier.incoming_call at a fixed 200/s, measured from the call to the instant the
    double has read the request's last byte (CLOCK_MONOTONIC is shared by both processes);
-   target p99 under 5 ms.
+   target p99 under 3 ms.
 2. sustained rate on one HTTP/2 connection: a burst of notifications, from the first call to
-   the last request read; target at least 2,000/s.
+   the last request read; target at least 2,000/s and 0.6 of the ceiling, at most 0.5 ms of
+   CPU per push in this process (sender thread, its database threads, the caller).
 The same run measures the ceiling: a bare HTTP/2 client (`h2` on an asyncio TLS stream)
 posting the same requests (same headers, body and JWT) on one connection, without the
-sender, httpx, device lookups or push log.
+sender, device lookups or push log.
 """
 from __future__ import annotations
 
@@ -246,15 +247,16 @@ def main() -> None:
     report(f"push: notify -> last byte at the APNs double, {args.rate:.0f}/s for "
            f"{args.seconds:.0f} s, one HTTP/2 connection (TLS, 127.0.0.1)", [
         ("ceiling (bare h2 client)", row(c_lat)),
-        ("Notifier.incoming_call", row(o_lat) + "  target p99 < 5 ms"),
+        ("Notifier.incoming_call", row(o_lat) + "  target p99 < 3 ms"),
         ("p99 ratio (ours / ceiling)", f"{o_lat['p99'] / c_lat['p99']:.2f}"),
         ("hand-off (notify returns)", f"p50 {pct(HANDOFF_NS, 0.5) / 1000:.1f} us  "
                                       f"p99 {pct(HANDOFF_NS, 0.99) / 1000:.1f} us"),
         (f"ceiling rate ({args.burst} burst)", f"{c_rate:.0f}/s"),
         (f"sustained rate ({args.burst} burst)", f"{o_rate:.0f}/s  target >= 2000/s"),
-        ("rate ratio (ours / ceiling)", f"{o_rate / c_rate:.2f}"),
+        ("rate ratio (ours / ceiling)", f"{o_rate / c_rate:.2f}  target >= 0.6"),
         ("CPU per push (client side)", f"ceiling {c_cpu * 1e6:.0f} us, ours {o_cpu * 1e6:.0f} us"
-                                       f" -> one core could send {1 / o_cpu:.0f}/s"),
+                                       f" (target <= 500 us) -> one core could send"
+                                       f" {1 / o_cpu:.0f}/s"),
     ])
 
 
