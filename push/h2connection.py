@@ -1,0 +1,248 @@
+"""One HTTP/2 client connection on `h2` and asyncio (see `push.h2client` for the pool).
+
+Per request it does the protocol's work and little else: the request's frames go into the
+connection's buffer and are written once per turn of the event loop (a burst of requests
+becomes one TLS write), a response is three h2 events and a future, and nothing waits in a
+thread. Streams are opened up to the server's SETTINGS_MAX_CONCURRENT_STREAMS (APNs allows
+one until it has seen a valid token, then hundreds); further requests wait their turn in
+order. A request that is cancelled or runs out of time resets its stream. A connection that
+is lost or told to go away (GOAWAY) fails its unanswered requests with `H2Error`.
+"""
+from __future__ import annotations
+
+import asyncio
+import collections
+
+import h2.config
+import h2.connection
+import h2.errors
+import h2.events
+import h2.exceptions
+from h2.settings import SettingCodes
+
+_CONFIG = dict(client_side=True, header_encoding=None, validate_outbound_headers=False,
+               normalize_outbound_headers=False)
+
+
+class H2Error(Exception):
+    """The request got no answer: no connection, connection lost, stream reset or refused."""
+
+
+class Response:
+    __slots__ = ("status", "headers", "body")
+
+    def __init__(self, status: int, headers: dict[bytes, bytes], body: bytes) -> None:
+        self.status, self.headers, self.body = status, headers, body
+
+
+class _Stream:
+    __slots__ = ("future", "headers", "body", "unsent")
+
+    def __init__(self, future: asyncio.Future) -> None:
+        self.future = future
+        self.headers: list | None = None
+        self.body = b""
+        self.unsent = b""   # request body waiting for flow-control window
+
+
+class Connection(asyncio.Protocol):
+    """One HTTP/2 connection; `request()` from the loop it was made on."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, scheme: bytes, authority: bytes,
+                 max_streams: int) -> None:
+        self._loop = loop
+        self._max_streams = max_streams
+        self._scheme, self._authority = scheme, authority
+        self._h2 = h2.connection.H2Connection(h2.config.H2Configuration(**_CONFIG))
+        self._transport: asyncio.Transport | None = None
+        self._streams: dict[int, _Stream] = {}
+        self._blocked: dict[int, _Stream] = {}  # bodies waiting for flow-control window
+        self._turns: collections.deque[asyncio.Future] = collections.deque()  # waiting for a stream
+        self._limit = 1   # streams at once: one until the server's SETTINGS are in
+        self._granted = 0   # turns handed out whose requests have not opened their stream yet
+        self._flush_due = False
+        self.closed = False      # no new requests (lost, or the server said GOAWAY)
+
+    # -- used by the pool -------------------------------------------------------------------
+    @property
+    def load(self) -> int:
+        return len(self._streams) + len(self._turns)
+
+    def has_room(self) -> bool:
+        return not self.closed and not self._turns and self._free() > 0
+
+    async def request(self, method: bytes, path: bytes, headers: list, body: bytes
+                      ) -> Response:
+        if self.closed:
+            raise H2Error("connection closed")
+        if self._turns or self._free() <= 0:
+            turn = self._loop.create_future()
+            self._turns.append(turn)
+            try:
+                await turn
+            except asyncio.CancelledError:
+                if turn.done() and not turn.cancelled():
+                    self._granted -= 1
+                self._pass_turn()
+                raise
+            self._granted -= 1
+        if self.closed:
+            raise H2Error("connection closed")
+        conn = self._h2
+        try:
+            sid = conn.get_next_available_stream_id()
+            conn.send_headers(sid, [(b":method", method), (b":scheme", self._scheme),
+                                    (b":authority", self._authority), (b":path", path),
+                                    *headers], end_stream=not body)
+        except h2.exceptions.ProtocolError as exc:
+            self._fail_all(f"protocol error: {exc}")
+            raise H2Error(f"connection closed ({exc})") from exc
+        stream = self._streams[sid] = _Stream(self._loop.create_future())
+        if body:
+            stream.unsent = body
+            self._send_body(sid, stream)
+        self._flush_soon()
+        self._pass_turn()   # the server may allow more than one stream
+        try:
+            return await stream.future
+        except asyncio.CancelledError:
+            self._abandon(sid)
+            raise
+
+    def alpn(self) -> str | None:
+        """The protocol TLS agreed on (`h2` for HTTP/2)."""
+        tls = self._transport.get_extra_info("ssl_object") if self._transport else None
+        return tls.selected_alpn_protocol() if tls is not None else None
+
+    def close(self) -> None:
+        if self._transport is not None and not self._transport.is_closing():
+            try:
+                self._h2.close_connection()
+                self._transport.write(self._h2.data_to_send())
+            except h2.exceptions.ProtocolError:
+                pass
+            self._transport.close()
+
+    # -- internals --------------------------------------------------------------------------
+    def _free(self) -> int:
+        return self._limit - len(self._streams) - self._granted
+
+    def _pass_turn(self) -> None:
+        """Let the next waiting request open its stream, if the server allows one more."""
+        while self._turns and (self.closed or self._free() > 0):
+            turn = self._turns.popleft()
+            if not turn.done():
+                turn.set_result(None)
+                self._granted += 1
+                return
+
+    def _send_body(self, sid: int, stream: _Stream) -> None:
+        conn = self._h2
+        data = stream.unsent
+        while data:
+            room = min(conn.local_flow_control_window(sid), conn.max_outbound_frame_size)
+            if room <= 0:
+                break
+            chunk, data = data[:room], data[room:]
+            conn.send_data(sid, chunk, end_stream=not data)
+        stream.unsent = data
+        if data:
+            self._blocked[sid] = stream
+        else:
+            self._blocked.pop(sid, None)
+
+    def _abandon(self, sid: int) -> None:
+        """The caller gave up (cancelled, timed out): reset the stream, free its place."""
+        self._blocked.pop(sid, None)
+        if self._streams.pop(sid, None) is None:
+            return
+        if not self.closed:
+            try:
+                self._h2.reset_stream(sid, h2.errors.ErrorCodes.CANCEL)
+            except h2.exceptions.ProtocolError:
+                pass
+            self._flush_soon()
+        self._pass_turn()
+
+    def _flush_soon(self) -> None:
+        if not self._flush_due:
+            self._flush_due = True
+            self._loop.call_soon(self._flush)
+
+    def _flush(self) -> None:
+        self._flush_due = False
+        data = self._h2.data_to_send()
+        if data and self._transport is not None and not self._transport.is_closing():
+            self._transport.write(data)
+
+    def _end(self, sid: int, error: str | None = None) -> None:
+        stream = self._streams.pop(sid, None)
+        if stream is None:
+            return
+        if stream.unsent:
+            del self._blocked[sid]
+        if not stream.future.done():
+            if error is not None:
+                stream.future.set_exception(H2Error(error))
+            else:
+                headers = dict(stream.headers or ())
+                stream.future.set_result(Response(int(headers.get(b":status", b"0")), headers,
+                                                  stream.body))
+        if self.closed and not self._streams and self._transport is not None:
+            self._transport.close()   # after GOAWAY, once the last answer is in
+        self._pass_turn()
+
+    def _fail_all(self, why: str, above: int = 0) -> None:
+        self.closed = True
+        for sid in [s for s in self._streams if s > above]:
+            self._end(sid, why)
+        while self._turns:
+            turn = self._turns.popleft()
+            if not turn.done():
+                turn.set_result(None)   # it finds the connection closed and fails
+                self._granted += 1
+        if not self._streams and self._transport is not None:
+            self._transport.close()
+
+    # -- asyncio.Protocol -------------------------------------------------------------------
+    def connection_made(self, transport) -> None:
+        self._transport = transport
+        self._h2.initiate_connection()
+        transport.write(self._h2.data_to_send())
+
+    def data_received(self, data: bytes) -> None:
+        try:
+            events = self._h2.receive_data(data)
+        except h2.exceptions.ProtocolError as exc:
+            self._fail_all(f"protocol error: {exc}")
+            self._flush()
+            self._transport.close()
+            return
+        for ev in events:
+            if isinstance(ev, h2.events.ResponseReceived):
+                stream = self._streams.get(ev.stream_id)
+                if stream is not None:
+                    stream.headers = ev.headers
+            elif isinstance(ev, h2.events.DataReceived):
+                stream = self._streams.get(ev.stream_id)
+                if stream is not None:
+                    stream.body += ev.data
+                self._h2.acknowledge_received_data(ev.flow_controlled_length, ev.stream_id)
+            elif isinstance(ev, h2.events.StreamEnded):
+                self._end(ev.stream_id)
+            elif isinstance(ev, h2.events.StreamReset):
+                self._end(ev.stream_id, f"stream reset ({ev.error_code!r})")
+            elif isinstance(ev, h2.events.WindowUpdated):
+                for sid, stream in list(self._blocked.items()):
+                    self._send_body(sid, stream)
+            elif isinstance(ev, h2.events.RemoteSettingsChanged):
+                changed = ev.changed_settings.get(SettingCodes.MAX_CONCURRENT_STREAMS)
+                self._limit = min(self._max_streams, changed.new_value if changed else
+                                  self._h2.remote_settings.max_concurrent_streams)
+                self._pass_turn()
+            elif isinstance(ev, h2.events.ConnectionTerminated):
+                self._fail_all(f"GOAWAY ({ev.error_code!r})", above=ev.last_stream_id or 0)
+        self._flush()
+
+    def connection_lost(self, exc) -> None:
+        self._fail_all("connection lost")
