@@ -15,8 +15,6 @@ be handed over in the meantime are dropped and logged, and calls go on ringing.
 """
 from __future__ import annotations
 
-import dataclasses
-import json
 import logging
 import os
 import queue
@@ -26,6 +24,8 @@ import subprocess
 import sys
 import threading
 import time
+
+import orjson
 
 from .events import Notify
 from .ports import Sender
@@ -125,7 +125,7 @@ class Relay:
                 return
             with self._lock:
                 self._queued -= 1
-            data = json.dumps(dataclasses.asdict(notify), separators=(",", ":")).encode()
+            data = orjson.dumps(notify, option=orjson.OPT_NON_STR_KEYS)
             try:
                 self._sock.sendall(data)
             except OSError:  # the relay died: the watcher starts a new one
@@ -168,7 +168,7 @@ def serve(sock: socket.socket, sender: Sender) -> None:
             if not data:
                 break
             try:
-                sender.submit(Notify(**json.loads(data)))
+                sender.submit(Notify(**orjson.loads(data)))
             except (ValueError, TypeError):
                 log.warning("push relay: malformed notification", extra={"event": "push_error"})
     finally:
