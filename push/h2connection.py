@@ -6,7 +6,8 @@ becomes one TLS write), a response is three h2 events and a future, and nothing 
 thread. Streams are opened up to the server's SETTINGS_MAX_CONCURRENT_STREAMS (APNs allows
 one until it has seen a valid token, then hundreds); further requests wait their turn in
 order. A request that is cancelled or runs out of time resets its stream. A connection that
-is lost or told to go away (GOAWAY) fails its unanswered requests with `H2Error`.
+is lost, told to go away (GOAWAY) or leaves a PING unanswered fails its unanswered
+requests with `H2Error`.
 """
 from __future__ import annotations
 
@@ -49,9 +50,12 @@ class Connection(asyncio.Protocol):
     """One HTTP/2 connection; `request()` from the loop it was made on."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop, scheme: bytes, authority: bytes,
-                 max_streams: int) -> None:
+                 max_streams: int, ping_every_s: float | None = None) -> None:
         self._loop = loop
         self._max_streams = max_streams
+        self._ping_every = ping_every_s
+        self._ping_timer: asyncio.TimerHandle | None = None
+        self._unanswered_ping = False
         self._scheme, self._authority = scheme, authority
         self._h2 = h2.connection.H2Connection(h2.config.H2Configuration(**_CONFIG))
         self._transport: asyncio.Transport | None = None
@@ -115,6 +119,7 @@ class Connection(asyncio.Protocol):
         return tls.selected_alpn_protocol() if tls is not None else None
 
     def close(self) -> None:
+        self._stop_pinging()
         if self._transport is not None and not self._transport.is_closing():
             try:
                 self._h2.close_connection()
@@ -124,6 +129,26 @@ class Connection(asyncio.Protocol):
             self._transport.close()
 
     # -- internals --------------------------------------------------------------------------
+    def _ping(self) -> None:
+        """Every `ping_every_s`: a PING, which the server must answer before the next one, or
+        the connection is taken for dead (a peer or a NAT that vanished without a word) and
+        its requests fail now rather than at their deadlines."""
+        if self.closed:
+            return
+        if self._unanswered_ping:
+            self._fail_all("no answer to PING")
+            self._transport.abort()
+            return
+        self._unanswered_ping = True
+        self._h2.ping(b"pbx-ping")
+        self._flush()
+        self._ping_timer = self._loop.call_later(self._ping_every, self._ping)
+
+    def _stop_pinging(self) -> None:
+        if self._ping_timer is not None:
+            self._ping_timer.cancel()
+            self._ping_timer = None
+
     def _free(self) -> int:
         return self._limit - len(self._streams) - self._granted
 
@@ -209,6 +234,8 @@ class Connection(asyncio.Protocol):
         self._transport = transport
         self._h2.initiate_connection()
         transport.write(self._h2.data_to_send())
+        if self._ping_every:
+            self._ping_timer = self._loop.call_later(self._ping_every, self._ping)
 
     def data_received(self, data: bytes) -> None:
         try:
@@ -240,9 +267,12 @@ class Connection(asyncio.Protocol):
                 self._limit = min(self._max_streams, changed.new_value if changed else
                                   self._h2.remote_settings.max_concurrent_streams)
                 self._pass_turn()
+            elif isinstance(ev, h2.events.PingAckReceived):
+                self._unanswered_ping = False
             elif isinstance(ev, h2.events.ConnectionTerminated):
                 self._fail_all(f"GOAWAY ({ev.error_code!r})", above=ev.last_stream_id or 0)
         self._flush()
 
     def connection_lost(self, exc) -> None:
+        self._stop_pinging()
         self._fail_all("connection lost")

@@ -28,6 +28,7 @@ class _Protocol(asyncio.Protocol):
         self.streams: dict[int, tuple[dict, bytearray]] = {}
         self.pending: dict[int, bytes] = {}  # response bodies waiting for flow-control window
         self.transport: asyncio.Transport | None = None
+        self.muted = False
 
     def connection_made(self, transport) -> None:
         self.transport = transport
@@ -41,6 +42,8 @@ class _Protocol(asyncio.Protocol):
         self.server.open.discard(self)
 
     def data_received(self, data: bytes) -> None:
+        if self.muted:
+            return
         try:
             events = self.conn.receive_data(data)
         except h2.exceptions.ProtocolError:
@@ -129,6 +132,14 @@ class H2Server:
                 proto.conn.close_connection()
                 proto.transport.write(proto.conn.data_to_send())
         self._on_loop(send)
+
+    def mute(self) -> None:
+        """The open connections stay open but read and answer nothing from now on (not even
+        a PING): a peer that vanished without closing."""
+        def mute() -> None:
+            for proto in self.open:
+                proto.muted = True
+        self._on_loop(mute)
 
     def drop(self) -> None:
         """Close every open connection at once, answering nothing."""

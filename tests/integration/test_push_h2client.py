@@ -110,6 +110,23 @@ def test_after_a_goaway_new_requests_go_on_a_new_connection(certs):
     assert (first.status, second.status) == (200, 200)
 
 
+def test_a_connection_that_goes_silent_is_found_by_ping_and_replaced(certs):
+    async def main(server):
+        pool = Pool(server.url, tls_context(certs["ca"]), ping_every_s=0.2)
+        first = await pool.request(b"POST", b"/one", [], b"")
+        await asyncio.get_running_loop().run_in_executor(None, server.mute)
+        with pytest.raises(H2Error, match="PING"):  # well before this 20 s deadline
+            await asyncio.wait_for(pool.request(b"POST", b"/lost", [], b""), 20)
+        again = await pool.request(b"POST", b"/again", [], b"")
+        pool.close()
+        return first, again
+
+    with serve(certs) as server:
+        first, again = asyncio.run(main(server))
+        assert server.connections == 2
+    assert (first.status, again.status) == (200, 200)
+
+
 def test_a_server_without_http2_is_refused_as_no_answer(certs):
     async def main(url):
         ctx = tls_context(certs["ca"])
