@@ -8,7 +8,7 @@ import asyncio
 import ssl
 from urllib.parse import urlsplit
 
-from .h2connection import Connection, H2Error, Response
+from .h2connection import Connection, H2Error, NotSent, Response
 
 __all__ = ["H2Error", "Pool", "Response", "tls_context"]
 PING_EVERY_S = 60.0  # health check of every connection (APNs: "check health with PING")
@@ -39,7 +39,11 @@ class Pool:
     async def request(self, method: bytes, path: bytes, headers: list, body: bytes
                       ) -> Response:
         conn = await self._connection()
-        return await conn.request(method, path, headers, body)
+        try:
+            return await conn.request(method, path, headers, body)
+        except NotSent:   # the connection went away first (GOAWAY): once more, on a new one
+            conn = await self._connection()
+            return await conn.request(method, path, headers, body)
 
     async def _connection(self) -> Connection:
         conns = self._conns

@@ -29,6 +29,11 @@ class H2Error(Exception):
     """The request got no answer: no connection, connection lost, stream reset or refused."""
 
 
+class NotSent(H2Error):
+    """The server never saw the request (the connection closed before it was sent, or a
+    GOAWAY said it was not processed): it is safe to send again."""
+
+
 class Response:
     __slots__ = ("status", "headers", "body")
 
@@ -61,7 +66,7 @@ class Connection(asyncio.Protocol):
         self._transport: asyncio.Transport | None = None
         self._streams: dict[int, _Stream] = {}
         self._blocked: dict[int, _Stream] = {}  # bodies waiting for flow-control window
-        self._turns: collections.deque[asyncio.Future] = collections.deque()  # waiting for a stream
+        self._turns: collections.deque[asyncio.Future] = collections.deque()  # for a stream
         self._limit = 1   # streams at once: one until the server's SETTINGS are in
         self._granted = 0   # turns handed out whose requests have not opened their stream yet
         self._flush_due = False
@@ -78,7 +83,7 @@ class Connection(asyncio.Protocol):
     async def request(self, method: bytes, path: bytes, headers: list, body: bytes
                       ) -> Response:
         if self.closed:
-            raise H2Error("connection closed")
+            raise NotSent("connection closed")
         if self._turns or self._free() <= 0:
             turn = self._loop.create_future()
             self._turns.append(turn)
@@ -91,7 +96,7 @@ class Connection(asyncio.Protocol):
                 raise
             self._granted -= 1
         if self.closed:
-            raise H2Error("connection closed")
+            raise NotSent("connection closed")
         conn = self._h2
         try:
             sid = conn.get_next_available_stream_id()
@@ -100,7 +105,7 @@ class Connection(asyncio.Protocol):
                                     *headers], end_stream=not body)
         except h2.exceptions.ProtocolError as exc:
             self._fail_all(f"protocol error: {exc}")
-            raise H2Error(f"connection closed ({exc})") from exc
+            raise NotSent(f"connection closed ({exc})") from exc
         stream = self._streams[sid] = _Stream(self._loop.create_future())
         if body:
             stream.unsent = body
@@ -200,7 +205,7 @@ class Connection(asyncio.Protocol):
         if data and self._transport is not None and not self._transport.is_closing():
             self._transport.write(data)
 
-    def _end(self, sid: int, error: str | None = None) -> None:
+    def _end(self, sid: int, error: str | None = None, error_class=H2Error) -> None:
         stream = self._streams.pop(sid, None)
         if stream is None:
             return
@@ -208,7 +213,7 @@ class Connection(asyncio.Protocol):
             del self._blocked[sid]
         if not stream.future.done():
             if error is not None:
-                stream.future.set_exception(H2Error(error))
+                stream.future.set_exception(error_class(error))
             else:
                 headers = dict(stream.headers or ())
                 stream.future.set_result(Response(int(headers.get(b":status", b"0")), headers,
@@ -217,10 +222,10 @@ class Connection(asyncio.Protocol):
             self._transport.close()   # after GOAWAY, once the last answer is in
         self._pass_turn()
 
-    def _fail_all(self, why: str, above: int = 0) -> None:
+    def _fail_all(self, why: str, above: int = 0, error_class=H2Error) -> None:
         self.closed = True
         for sid in [s for s in self._streams if s > above]:
-            self._end(sid, why)
+            self._end(sid, why, error_class)
         while self._turns:
             turn = self._turns.popleft()
             if not turn.done():
@@ -270,7 +275,8 @@ class Connection(asyncio.Protocol):
             elif isinstance(ev, h2.events.PingAckReceived):
                 self._unanswered_ping = False
             elif isinstance(ev, h2.events.ConnectionTerminated):
-                self._fail_all(f"GOAWAY ({ev.error_code!r})", above=ev.last_stream_id or 0)
+                self._fail_all(f"GOAWAY ({ev.error_code!r})", above=ev.last_stream_id or 0,
+                               error_class=NotSent)
         self._flush()
 
     def connection_lost(self, exc) -> None:
