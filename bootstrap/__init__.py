@@ -71,7 +71,25 @@ def web_api(settings: "Settings | None" = None) -> "Flask":
     settings = settings or Settings.from_env()
     process = _process(settings.database_url, log_context=request_fields,
                        voicemail_dir=settings.voicemail_dir)  # its audio goes with its rows
-    return create_app(settings, _with_notifier(process, sender.in_process(process.sessions)))
+    app = create_app(settings, _with_notifier(process, sender.in_process(process.sessions)))
+    _freeze_startup_objects()
+    return app
+
+
+def _freeze_startup_objects() -> None:
+    """Take what start-up built out of the cyclic garbage collector's reach.
+
+    A started API holds about 200,000 long-lived objects (modules, mapped models, schemas,
+    the OpenAPI document). Requests allocate enough to set off a full collection every few
+    hundred requests, and each full collection walked all of them: 10 to 300 ms of one
+    request stopped, the preview's p99. Frozen (`gc.freeze`), they are never scanned again;
+    a collection walks only what requests made. Nothing is leaked: frozen objects are those
+    kept for the process's lifetime anyway.
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def stop_web_api(app: "Flask", timeout: float = 5.0) -> None:

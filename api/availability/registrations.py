@@ -5,23 +5,33 @@ times in UTC; on SQLite Kamailio writes them as Julian day numbers). A device wi
 address elsewhere is not asked about."""
 from __future__ import annotations
 
-from sqlalchemy import String, and_, exists, func, literal, select
+from sqlalchemy import String, and_, bindparam, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from ..core.clock import now
+from ..core.db import Prepared
 from .models import Device, EdgeLocation
 from .sipcreds import SIP_KINDS
 
 
-def unreachable_devices(db: Session, tenant_id: int, user_id: int) -> frozenset[int]:
-    """The user's enabled devices at their address of record with no live registration."""
+def _statement(dialect: str):
     at_aor = Device.sip_uri.like(literal("sip:", String) + Device.sip_username + "@%")
-    if db.get_bind().dialect.name == "sqlite":
+    if dialect == "sqlite":
         live = func.julianday(EdgeLocation.expires) > func.julianday("now")
     else:
-        live = EdgeLocation.expires > now().replace(tzinfo=None)
+        live = EdgeLocation.expires > bindparam("now", type_=EdgeLocation.expires.type)
     registered = exists().where(and_(EdgeLocation.username == Device.sip_username, live))
-    return frozenset(db.scalars(select(Device.id).where(
-        Device.tenant_id == tenant_id, Device.user_id == user_id, Device.enabled.is_(True),
-        Device.kind.in_(SIP_KINDS), Device.sip_username.is_not(None), at_aor,
-        ~registered)).all())
+    return select(Device.id).where(
+        Device.tenant_id == bindparam("tid"), Device.user_id == bindparam("uid"),
+        Device.enabled.is_(True), or_(*(Device.kind == kind for kind in SIP_KINDS)),
+        Device.sip_username.is_not(None), at_aor, ~registered)
+
+
+# asked on every call routed and every routing preview: prepared once per dialect
+_UNREACHABLE = Prepared(_statement, per_dialect=True)
+
+
+def unreachable_devices(db: Session, tenant_id: int, user_id: int) -> frozenset[int]:
+    """The user's enabled devices at their address of record with no live registration."""
+    return frozenset(row[0] for row in _UNREACHABLE.all(
+        db, tid=tenant_id, uid=user_id, now=now().replace(tzinfo=None)))

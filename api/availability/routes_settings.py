@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from ..accounts import permissions as perms
+from ..core.auth import current
 from . import personal, profiles, schedules, services, usecase
 from .numbers import allowed_display_numbers
 from .schemas import (AvailabilitySchema, AvailabilitySetSchema, DisplayNumberSchema,
@@ -16,6 +17,7 @@ from .schemas import (AvailabilitySchema, AvailabilitySetSchema, DisplayNumberSc
 from .whose import Side
 
 MANAGE, SET_OTHERS = perms.MANAGE_USERS, perms.SET_OTHERS_AVAILABILITY
+PREVIEW_ARGS = PreviewQueryArgsSchema()  # one instance: webargs builds a class anew per request
 
 
 def _view(current_state) -> dict:
@@ -62,7 +64,7 @@ def settings_routes(side: Side) -> None:
     @side.route("/routing-preview")
     class RoutingPreview(MethodView):
         @side.needs(MANAGE)
-        @blp.arguments(PreviewQueryArgsSchema, location="query")
+        @blp.arguments(PREVIEW_ARGS, location="query")
         @blp.response(200, PlanSchema)
         @says("What happens if someone calls me now (or from `caller`, at `at`, while "
               "`busy`, on\nmy `dialled` number: office, mobile, main or short): the very "
@@ -71,9 +73,10 @@ def settings_routes(side: Side) -> None:
               "while\n`busy`, on their `dialled` number): the very plan the SIP gateway "
               "executes.")
         def get(self, args, **ids):
-            w = side.whose(ids)
-            return usecase.preview(w.db, w.tenant, w.user_id, args.get("caller"),
-                                   args.get("at"), args.get("busy"), args["dialled"])
+            w = side.whose(ids)  # the company's country came with the login check
+            return usecase.preview(w.db, w.tenant_id, current().tenant_country, w.user_id,
+                                   args.get("caller"), args.get("at"), args.get("busy"),
+                                   args["dialled"])
 
     @side.route("/profiles")
     class Profiles(MethodView):

@@ -50,14 +50,15 @@ def route_call(db: Session, tenant_id: int, country: str, user_id: int, caller: 
                     unreachable_devices(db, tenant_id, user_id))
 
 
-def preview(db: Session, tenant, user_id: int, caller: str | None, at: datetime | None,
-            busy: bool | None, dialled: str = "office") -> Plan:
-    """"What happens if someone calls me now" (or at `at`): the very plan the gateway runs."""
+def preview(db: Session, tenant_id: int, country: str, user_id: int, caller: str | None,
+            at: datetime | None, busy: bool | None, dialled: str = "office") -> Plan:
+    """"What happens if someone calls me now" (or at `at`): the very plan the gateway runs.
+    `country` is the company's (a caller's number without a prefix is read in it)."""
     if at is not None:
         at = _utc("at", at)
         if abs(at - now()) > MAX_AHEAD:
             raise field_error("at", N_("must be within {days} days of now"), days=MAX_AHEAD.days)
-    return route_call(db, tenant.id, tenant.country, user_id, caller, dialled=dialled,
+    return route_call(db, tenant_id, country, user_id, caller, dialled=dialled,
                       busy=busy, at=at)
 
 

@@ -166,9 +166,9 @@ class Lookup(MethodView):
         sources; numbers match whatever format they were stored in; short numbers resolve to
         colleagues. Unknown numbers answer `found: false`."""
         db, p = db_session(), current()
-        enabled = services.user_settings(p.user)["number_lookup"]
+        enabled = services.user_settings(p.profile)["number_lookup"]  # read by the login check
         hit = services.lookup(db, p.tenant_id, p.user_id, args["number"])
-        e164, _short = services.parse_number(args["number"], p.tenant.country)
+        e164, _short = services.parse_number(args["number"], p.tenant_country)
         return {"number": args["number"], "e164": e164, "found": hit is not None,
                 "lookup_enabled": enabled, "hit": hit.as_dict() if hit else None}
 

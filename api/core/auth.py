@@ -27,7 +27,8 @@ class Principal:
     permissions: frozenset
     password_policy: str
     password_changed_at: object
-    profile: object = None  # the user's own columns and role, read-only (see `user` for ORM)
+    profile: object = None
+    tenant_country: str | None = None  # the company's country (numbers without a prefix)  # the user's own columns and role, read-only (see `user` for ORM)
 
     @property
     def user(self):
@@ -48,7 +49,8 @@ def _auth_statement():
     from sqlalchemy import bindparam
 
     from ..accounts.models import AuthSession, Role, Tenant, User
-    return (select(Role.permissions, Tenant.password_policy, User.password_changed_at,
+    return (select(Role.permissions, Tenant.password_policy, Tenant.country.label("tenant_country"),
+                   User.password_changed_at,
                    AuthSession.revoked_at, AuthSession.expires_at,
                    Role.name.label("role_name"), Role.builtin.label("role_builtin"),
                    *[c for c in User.__table__.c
@@ -93,12 +95,13 @@ def _authenticate() -> Principal:
     return Principal(user_id=claims.user_id, tenant_id=claims.tenant_id,
                      session_id=claims.session_id, permissions=frozenset(permissions or ()),
                      password_policy=policy, password_changed_at=changed_at,
-                     profile=_profile(row))
+                     profile=_profile(row), tenant_country=row["tenant_country"])
 
 
 def _profile(row: dict) -> SimpleNamespace:
     """The user's columns as attributes, with `role` like the ORM relationship has it."""
     data = dict(row)
+    del data["tenant_country"]
     role = SimpleNamespace(id=data["role_id"], name=data.pop("role_name"),
                            builtin=data.pop("role_builtin"), permissions=data["permissions"])
     return SimpleNamespace(**data, role=role)

@@ -116,15 +116,18 @@ class Prepared:
     SQLAlchemy's per-execution work (cache key, execution context, ORM loading) costs more
     than a small indexed query itself; here the SQL, the bind and the result processors are
     prepared once per dialect. `build()` returns the statement (called once, lazily, so models
-    are imported by then); parameters are named `bindparam`s. Rows are named tuples.
+    are imported by then); parameters are named `bindparam`s. Rows are named tuples. With
+    `per_dialect=True`, `build(dialect_name)` returns the statement for that dialect (SQL
+    that must be written differently on SQLite and PostgreSQL).
     `Prepared.prepare_all(dialect)` prepares every one created so far (a process that must
     answer its first request fast, such as the gateway's routing worker, does it at start).
     """
 
     _all: list["Prepared"] = []
 
-    def __init__(self, build) -> None:
+    def __init__(self, build, *, per_dialect: bool = False) -> None:
         self._build = build
+        self._per_dialect = per_dialect
         self._by_dialect: dict[str, tuple] = {}
         Prepared._all.append(self)
 
@@ -138,7 +141,7 @@ class Prepared:
     def _prepare(self, dialect) -> tuple:
         from collections import namedtuple
 
-        stmt = self._build()
+        stmt = self._build(dialect.name) if self._per_dialect else self._build()
         compiled = stmt.compile(dialect=dialect)
         binds = {name: bp.type._cached_bind_processor(dialect)
                  for name, bp in ((compiled.bind_names[b], b) for b in compiled.binds.values())}
@@ -168,3 +171,8 @@ class Prepared:
     def first(self, session: Session, **params):
         rows = self.all(session, **params)
         return rows[0] if rows else None
+
+    def scalar(self, session: Session, **params):
+        """The first column of the first row, or None."""
+        row = self.first(session, **params)
+        return None if row is None else row[0]

@@ -3,16 +3,22 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from ..core.db import Prepared
 from .models import VoicemailMessage
-from .services import unread_count
+
+# every `GET /api/v1/me` asks it (the app's badge): prepared once per dialect
+_UNREAD = Prepared(lambda: select(func.count().label("unread")).select_from(VoicemailMessage).where(
+    VoicemailMessage.tenant_id == bindparam("tid"), VoicemailMessage.user_id == bindparam("uid"),
+    VoicemailMessage.heard_at.is_(None)))
 
 
 def unread(db: Session, tenant_id: int, user_id: int) -> int:
-    """The `voicemail_unread` port: messages the user has not heard yet."""
-    return unread_count(db, tenant_id, user_id)
+    """The `voicemail_unread` port: messages the user has not heard yet (the same count as
+    `services.unread_count` of the user's own mailbox)."""
+    return _UNREAD.scalar(db, tid=tenant_id, uid=user_id) or 0
 
 
 def of_calls(db: Session, tenant_id: int, user_id: int, call_ids: Sequence[str]
