@@ -159,3 +159,25 @@ def test_sessions_list_and_ending_a_lost_phone(app, client):
                       headers=bearer(laptop["access_token"]))
     assert r.status_code == 204
     assert client.get("/api/v1/me", headers=bearer(phone["access_token"])).status_code == 401
+
+
+HOT_READS = ("/api/v1/me", "/api/v1/me/routing-preview?caller=%2B4799999999",
+             "/api/v1/callerid/lookup?number=%2B4799999999")
+
+
+def test_a_session_ended_elsewhere_is_refused_on_its_very_next_request_on_every_hot_read(
+        app, client):
+    c = make_company(app)
+    phone = login(client, c.users["alice"])
+    laptop = login(client, c.users["alice"])
+    for path in HOT_READS:  # each answered twice: whatever a worker keeps is warm
+        for _ in range(2):
+            assert client.get(path, headers=bearer(phone["access_token"])).status_code == 200
+    assert client.delete(f"/api/v1/me/sessions/{phone['session_id']}",
+                         headers=bearer(laptop["access_token"])).status_code == 204
+    for path in HOT_READS:
+        r = client.get(path, headers=bearer(phone["access_token"]))
+        assert r.status_code == 401, path
+        assert r.content_type == "application/problem+json"
+        assert "logged out" in r.get_json()["detail"]
+    assert client.get(HOT_READS[0], headers=bearer(laptop["access_token"])).status_code == 200
