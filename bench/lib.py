@@ -122,6 +122,32 @@ def wrk(url: str, *, headers: dict | None = None, duration: int = 10, connection
             "errors": int(non2xx.group(1)) if non2xx else 0}
 
 
+def side_by_side(targets: dict[str, tuple[str, dict | None]], *, duration: int = 10,
+                 connections: int = 16, rounds: int = 5, against: str = "ceiling") -> dict:
+    """Closed-loop load on each target in turn, `rounds` times over (`duration` seconds per
+    target in all), so that each is measured beside its ceiling while the machine's other
+    load is about the same. Per target: requests/s over all its slices, the median of the
+    slices' p50, the highest slice p99, errors, and `ratio`: the median over the rounds of
+    its requests/s against `against`'s in the same round (robust to load that comes and
+    goes on a shared machine). `targets` maps a name to (url, headers)."""
+    slice_s = max(2, round(duration / rounds))
+    slices: dict[str, list[dict]] = {name: [] for name in targets}
+    for _ in range(rounds):
+        for name, (url, headers) in targets.items():
+            slices[name].append(wrk(url, headers=headers, duration=slice_s,
+                                    connections=connections))
+    out = {}
+    for name, runs in slices.items():
+        ratios = sorted(r["rps"] / c["rps"] for r, c in zip(runs, slices[against]))
+        out[name] = {"rps": statistics.fmean(r["rps"] for r in runs),
+                     "p50_ms": statistics.median(r["p50_ms"] for r in runs),
+                     "p99_ms": max(r["p99_ms"] for r in runs),
+                     "errors": sum(r["errors"] for r in runs),
+                     "ratio": statistics.median(ratios),
+                     "ratios": ratios}
+    return out
+
+
 def fixed_rate(url: str, *, rate: float, duration: float = 10, headers: dict | None = None,
                workers: int = 8) -> dict:
     """Open-loop load at a fixed rate (latency measured from the scheduled send time)."""

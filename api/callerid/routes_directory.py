@@ -159,7 +159,7 @@ class SourceEntries(MethodView):
 @callerid_blp.route("/lookup")
 class Lookup(MethodView):
     @login_required()
-    @callerid_blp.arguments(LookupQueryArgsSchema, location="query")
+    @callerid_blp.arguments(LookupQueryArgsSchema(), location="query")  # built once
     @callerid_blp.response(200, LookupResultSchema)
     def get(self, args):
         """Who is this number? Company directory first, then my contacts, then external

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from i18n import N_
 
 from ..core.clock import now
+from ..core.db import Prepared
 from ..core.errors import Conflict
 from ..core.not_found import not_found
 from ..core.ports import Event, ports
@@ -91,6 +92,10 @@ def get_command(db: Session, tenant_id: int, user_id: int, command_id: int) -> C
 
 
 _IN_CALL = None
+# one user (the routing preview, every call routed): prepared once per dialect
+_IN_CALL_ONE = Prepared(lambda: select(LiveCall.user_id, LiveCall.sip_call_id).where(
+    LiveCall.tenant_id == bindparam("tid"), LiveCall.state != TRANSFERRING,
+    LiveCall.user_id == bindparam("uid")))
 
 
 def in_call_user_ids(db: Session, tenant_id: int, user_ids, but_sip_call_id: str | None = None
@@ -100,18 +105,21 @@ def in_call_user_ids(db: Session, tenant_id: int, user_ids, but_sip_call_id: str
     call with `but_sip_call_id` (a transfer's own leg ringing the user).
 
     Asked on hot paths (directory, routing preview, queue status): the statement is built
-    once, with an expanding parameter for the ids.
+    once, with an expanding parameter for the ids (one id: a prepared statement).
     """
     global _IN_CALL
     ids = list(user_ids)
     if not ids:
         return set()
-    if _IN_CALL is None:
-        _IN_CALL = select(LiveCall.user_id, LiveCall.sip_call_id).where(
-            LiveCall.tenant_id == bindparam("tid"), LiveCall.state != TRANSFERRING,
-            LiveCall.user_id.in_(bindparam("uids", expanding=True)))
-    return {row[0] for row in db.connection().execute(_IN_CALL, {"tid": tenant_id,
-                                                                 "uids": ids})
+    if len(ids) == 1:
+        rows = _IN_CALL_ONE.all(db, tid=tenant_id, uid=ids[0])
+    else:
+        if _IN_CALL is None:
+            _IN_CALL = select(LiveCall.user_id, LiveCall.sip_call_id).where(
+                LiveCall.tenant_id == bindparam("tid"), LiveCall.state != TRANSFERRING,
+                LiveCall.user_id.in_(bindparam("uids", expanding=True)))
+        rows = db.connection().execute(_IN_CALL, {"tid": tenant_id, "uids": ids})
+    return {row[0] for row in rows
             if but_sip_call_id is None or row[1] != but_sip_call_id}
 
 

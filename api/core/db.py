@@ -145,28 +145,49 @@ class Prepared:
         compiled = stmt.compile(dialect=dialect)
         binds = {name: bp.type._cached_bind_processor(dialect)
                  for name, bp in ((compiled.bind_names[b], b) for b in compiled.binds.values())}
-        processors = [col.type._cached_result_processor(dialect, None)
-                      for col in stmt.selected_columns]
+        binds = {name: proc for name, proc in binds.items() if proc is not None}
+        # the values written into the statement (literals such as `kind = 'softphone'`);
+        # the named parameters are laid over them on each call
+        fixed = compiled.construct_params({}, _check=False)
+        names = frozenset(fixed)
+        required = frozenset(compiled.bind_names[b] for b in compiled.binds.values() if b.required)
+        processors = tuple((i, proc) for i, proc in enumerate(
+            col.type._cached_result_processor(dialect, None) for col in stmt.selected_columns)
+            if proc is not None)
         row = namedtuple("Row", [col.key for col in stmt.selected_columns])
-        prepared = (str(compiled), compiled.positiontup, compiled, binds, processors, row)
+        prepared = (str(compiled), compiled.positiontup, fixed, names, required, binds,
+                    processors, row)
         self._by_dialect[dialect.name] = prepared
         return prepared
 
     def all(self, session: Session, **params) -> list:
         conn = session.connection()
         prepared = self._by_dialect.get(conn.dialect.name) or self._prepare(conn.dialect)
-        sql, order, compiled, binds, processors, row = prepared
-        values = compiled.construct_params(params)
+        sql, order, fixed, names, required, binds, processors, row = prepared
+        if not required <= params.keys():
+            missing = ", ".join(sorted(required - params.keys()))
+            raise TypeError(f"values are required for {missing}")
+        values = dict(fixed)
+        for name, value in params.items():
+            if name in names:
+                values[name] = value
         for name, proc in binds.items():
-            if proc is not None:
-                values[name] = proc(values[name])
+            values[name] = proc(values[name])
         cursor = conn.connection.dbapi_connection.cursor()
         try:
             cursor.execute(sql, tuple(values[k] for k in order) if order is not None else values)
             raw = cursor.fetchall()
         finally:
             cursor.close()
-        return [row._make(v if p is None else p(v) for p, v in zip(processors, r)) for r in raw]
+        if not processors:
+            return [row._make(r) for r in raw]
+        rows = []
+        for r in raw:
+            r = list(r)
+            for i, proc in processors:
+                r[i] = proc(r[i])
+            rows.append(row._make(r))
+        return rows
 
     def first(self, session: Session, **params):
         rows = self.all(session, **params)
