@@ -143,6 +143,9 @@ class Prepared:
 
         stmt = self._build(dialect.name) if self._per_dialect else self._build()
         compiled = stmt.compile(dialect=dialect)
+        if compiled.post_compile_params:
+            raise ValueError("a prepared statement cannot hold an IN (...) list, which SQLAlchemy "
+                             "expands per execution: compare with each value (or_)")
         binds = {name: bp.type._cached_bind_processor(dialect)
                  for name, bp in ((compiled.bind_names[b], b) for b in compiled.binds.values())}
         binds = {name: proc for name, proc in binds.items() if proc is not None}
