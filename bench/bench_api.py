@@ -8,7 +8,26 @@ from __future__ import annotations
 
 import argparse
 
-from bench.lib import demo_database, login, report, serve, side_by_side
+from bench.lib import cpu_per_request, demo_database, login, report, serve, side_by_side
+
+
+def in_process(url: str, token: str) -> tuple[float, float]:
+    """CPU per request of the ceiling's /ping and of /me, each app in this process."""
+    import os
+
+    from bench.ceiling import app as ceiling
+    from bootstrap import web_api
+
+    os.environ.update(DATABASE_URL=url)
+    api = web_api()
+    try:
+        return (cpu_per_request(ceiling.test_client(), "/ping"),
+                cpu_per_request(api.test_client(), "/api/v1/me",
+                                {"Authorization": f"Bearer {token}"}))
+    finally:
+        from bootstrap import stop_web_api
+        stop_web_api(api)
+        api.extensions["engine"].dispose()
 
 
 def main() -> None:
@@ -24,6 +43,7 @@ def main() -> None:
                             "me": (base + "/api/v1/me", {"Authorization": f"Bearer {token}"})},
                            duration=args.duration, connections=args.connections,
                            rounds=args.rounds)
+        cpu_ceiling, cpu_me = in_process(url, token)
     ceil, me = got["ceiling"], got["me"]
     report("GET /api/v1/me (gunicorn, 2 workers, SQLite) vs minimal Flask ceiling, "
            f"side by side in {args.rounds} rounds", [
@@ -32,6 +52,8 @@ def main() -> None:
                       f"  non-2xx {me['errors']}"),
         ("ratio", f"{me['ratio']:.2f}, median of the rounds' "
                   f"{', '.join(f'{r:.2f}' for r in me['ratios'])}  (target >= 0.70)"),
+        ("in process, CPU", f"/ping {cpu_ceiling:.0f} us, /me {cpu_me:.0f} us per request "
+                            "(Flask test client, one thread)"),
     ])
 
 

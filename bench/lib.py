@@ -148,6 +148,22 @@ def side_by_side(targets: dict[str, tuple[str, dict | None]], *, duration: int =
     return out
 
 
+def cpu_per_request(client, path: str, headers: dict | None = None, *, n: int = 500,
+                    rounds: int = 5) -> float:
+    """CPU time of one request in process, in microseconds (a Flask test client, one thread;
+    the median of `rounds` rounds of `n`): what the app itself costs, without the server
+    and untouched by other processes' load."""
+    for _ in range(200):
+        client.get(path, headers=headers)
+    per = []
+    for _ in range(rounds):
+        started = time.process_time()
+        for _ in range(n):
+            client.get(path, headers=headers)
+        per.append((time.process_time() - started) / n * 1e6)
+    return statistics.median(per)
+
+
 def fixed_rate(url: str, *, rate: float, duration: float = 10, headers: dict | None = None,
                workers: int = 8) -> dict:
     """Open-loop load at a fixed rate (latency measured from the scheduled send time)."""
