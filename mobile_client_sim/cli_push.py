@@ -47,3 +47,23 @@ def _listen(app, args):
         print(push.describe(received), flush=True)
         if limit and n >= limit:
             break
+
+
+@command("softphone", "be this phone's app as a softphone woken by push (after push-register): "
+                      "softphone [CALLS] [ANSWER_AFTER_S]")
+def _softphone(app, args):
+    from . import softphone
+
+    saved = json.loads(_token_file(app).read_text())
+    calls = int(args.rest[0]) if args.rest else 1
+    after = float(args.rest[1]) if len(args.rest) > 1 else 1.0
+    device = softphone.provision(app, saved["device_id"])
+    print(f"app device {device['id']} ({device['sip_username']}), Contact parameters "
+          f"{device['push_params']['contact_params']}", flush=True)
+    phone = softphone.Softphone(device, say=lambda text: print(text, flush=True))
+    try:
+        answered = softphone.run(phone, SINK, saved["token"], calls=calls,
+                                 answer_after_s=after)
+    finally:
+        phone.close()
+    print(f"answered {answered} of {calls} call(s)")

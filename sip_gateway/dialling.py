@@ -10,7 +10,7 @@ from .sipmsg import (diversion_headers, display_name, forwarded_headers, safe_di
                      safe_user)
 
 log = logging.getLogger("sip_gateway")
-PHONES = ("softphone", "deskphone")
+PHONES = ("softphone", "deskphone", "app")
 
 
 def dial(session, a: Dial) -> None:

@@ -55,7 +55,7 @@ class Device(TenantScoped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(_user_fk(), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # softphone, deskphone, mobile
+    kind: Mapped[str] = mapped_column(String(20))  # softphone, deskphone, mobile, app
     label: Mapped[str] = mapped_column(String(80), default="")
     sip_uri: Mapped[str | None] = mapped_column(String(200))
     number: Mapped[str | None] = mapped_column(String(20))  # mobile: E.164
@@ -67,6 +67,9 @@ class Device(TenantScoped, Base):
     sip_ha1: Mapped[str | None] = mapped_column(String(32))
     # the user may switch it (and its MEX) on and off themselves; the administrator decides
     user_may_switch: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # an app device: the push token (push_devices.id) of the app install that wakes it for a
+    # call; the database removes the device with the token (migration 0020a)
+    push_device_id: Mapped[int | None] = mapped_column(Integer, unique=True)
 
 
 class MainNumber(TenantScoped, Base):

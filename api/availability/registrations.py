@@ -2,7 +2,8 @@
 address of record at the SIP edge (`sip:<its SIP user name>@...`) rings only where it has
 registered; the edge writes each registration to the `location` table (usrloc `db_mode` 1,
 times in UTC; on SQLite Kamailio writes them as Julian day numbers). A device with a static
-address elsewhere is not asked about."""
+address elsewhere is not asked about. An app device is never left out: with no registration
+the push wakes it and the edge holds the call until it registers."""
 from __future__ import annotations
 
 from sqlalchemy import String, and_, bindparam, exists, func, literal, or_, select
@@ -11,7 +12,8 @@ from sqlalchemy.orm import Session
 from ..core.clock import now
 from ..core.db import Prepared
 from .models import Device, EdgeLocation
-from .sipcreds import SIP_KINDS
+
+PHONE_KINDS = ("softphone", "deskphone")  # rung only where registered (not woken by push)
 
 
 def _statement(dialect: str):
@@ -23,7 +25,7 @@ def _statement(dialect: str):
     registered = exists().where(and_(EdgeLocation.username == Device.sip_username, live))
     return select(Device.id).where(
         Device.tenant_id == bindparam("tid"), Device.user_id == bindparam("uid"),
-        Device.enabled.is_(True), or_(*(Device.kind == kind for kind in SIP_KINDS)),
+        Device.enabled.is_(True), or_(*(Device.kind == kind for kind in PHONE_KINDS)),
         Device.sip_username.is_not(None), at_aor, ~registered)
 
 

@@ -9,6 +9,9 @@
   exception) lists them, each alone for `ring_each` seconds; the last one rings until the
   step ends.
 
+An app device (the app as a softphone, woken by push) rings as a softphone: where the
+profile rings softphones, with their timing and display number.
+
 A device that could only start ringing when the step is already over is left out. The phone
 a call comes from never rings for it (a user calling their own number from their mobile).
 """
@@ -20,6 +23,12 @@ from .inputs import Device, Profile, RoutingInputs
 
 MOBILE = "mobile"
 DIALLED_MOBILE_ID = 0  # the user's own mobile when it was dialled but is no MEX device
+RINGS_AS = {"app": "softphone"}
+
+
+def ring_kind(kind: str) -> str:
+    """The kind of device a profile names for this one (an app device is a softphone)."""
+    return RINGS_AS.get(kind, kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +44,7 @@ def ringing_devices(inputs: RoutingInputs, kinds: tuple[str, ...], caller: str |
     A call to the user's mobile number rings that very mobile when mobiles ring, as today's
     MEX leg through the trunk, even when it is not set up as a MEX device.
     """
-    devices = [d for d in inputs.devices if d.kind in kinds]
+    devices = [d for d in inputs.devices if ring_kind(d.kind) in kinds]
     mobile = inputs.mobile_number
     if dialled == MOBILE and MOBILE in kinds and mobile and \
             not any(d.kind == MOBILE and d.address == mobile for d in devices):
@@ -43,7 +52,7 @@ def ringing_devices(inputs: RoutingInputs, kinds: tuple[str, ...], caller: str |
     if caller is not None:
         devices = [d for d in devices if d.address != caller]
     rank = {kind: n for n, kind in enumerate(kinds)}
-    return sorted(devices, key=lambda d: rank[d.kind])  # stable: the user's order per kind
+    return sorted(devices, key=lambda d: rank[ring_kind(d.kind)])  # stable: the user's order per kind
 
 
 def timings(profile: Profile, devices: list[Device], timeout: int) -> list[Timing | None]:
@@ -68,14 +77,14 @@ def _one_after_another(profile: Profile, devices: list[Device], timeout: int
                        ) -> list[Timing | None]:
     kinds: list[str] = []
     for d in devices:
-        if d.kind not in kinds:
-            kinds.append(d.kind)
+        if ring_kind(d.kind) not in kinds:
+            kinds.append(ring_kind(d.kind))
     each = max(1, profile.ring_each)
     starts = {kind: n * each for n, kind in enumerate(kinds) if n * each < timeout}
     last = max(starts.values(), default=None)
     out: list[Timing | None] = []
     for d in devices:
-        start = starts.get(d.kind)
+        start = starts.get(ring_kind(d.kind))
         if start is None:
             out.append(None)
         else:

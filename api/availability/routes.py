@@ -6,13 +6,16 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from push import PushConfig
+
 from ..core.auth import current, login_required
 from ..core.request_db import db_session
-from . import calendar_sync, selfservice
+from . import appdevice, calendar_sync, selfservice
 from .numbers import list_devices
 from .routes_settings import settings_routes, state_routes
 from .schemas import (CalendarSchema, CalendarUploadSchema, CalendarUrlSchema, DeviceSchema,
                       DeviceSwitchSchema)
+from .schemas_app import AppDeviceCreateSchema, AppDeviceSchema
 from .whose import Side
 
 me_blp = Blueprint("availability", __name__, url_prefix="/api/v1/me",
@@ -40,8 +43,26 @@ class MyDevices(MethodView):
     @login_required()
     @me_blp.response(200, DeviceSchema(many=True))
     def get(self):
-        """My devices (administrators manage them)."""
+        """My devices (administrators manage them; the app adds itself as a softphone)."""
         return list_devices(db_session(), *_me())
+
+    @login_required()
+    @me_blp.arguments(AppDeviceCreateSchema)
+    @me_blp.response(201, AppDeviceSchema)
+    def post(self, body):
+        """This app install as one of my devices, a softphone woken by its push token.
+
+        The answer carries its SIP credentials (the password only here; asking again for the
+        same push device gives a new one) and the RFC 8599 push parameters the app puts in
+        its Contact when it registers. The device goes with the push device (logout).
+        """
+        settings = current_app.config["SETTINGS"]
+        push = PushConfig.from_env()
+        row = appdevice.provision(db_session(), *_me(), body["push_device_id"], body["label"],
+                                  settings.sip_realm, settings.sip_registrar)
+        row.push_params = appdevice.push_params(row.push_device, push.apns_team_id,
+                                                push.fcm_project_id)
+        return row
 
 
 @me_blp.route("/devices/<int:phone_device_id>")

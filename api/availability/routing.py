@@ -16,7 +16,7 @@ from datetime import datetime
 
 from .announce import language_of, referral
 from .inputs import Caller, Destination, Profile, RoutingInputs
-from .ringorder import ringing_devices, timings
+from .ringorder import ring_kind, ringing_devices, timings
 from .state import State, state_at
 
 TERMINAL = ("voicemail", "forward", "play_message", "busy_tone", "hangup")
@@ -96,7 +96,7 @@ def _targets(inputs: RoutingInputs, profile: Profile, kinds: tuple[str, ...],
     default_display = inputs.office_number
     return tuple(
         RingTarget(device.id, device.kind, device.address, when.delay,
-                   profile.display_numbers.get(device.kind, default_display), when.stop)
+                   profile.display_numbers.get(ring_kind(device.kind), default_display), when.stop)
         for device, when in zip(devices, timings(profile, devices, timeout))
         if when is not None), skipped
 

@@ -1,4 +1,4 @@
-"""SIP credentials of softphones and desk phones: what the SIP edge authenticates them with.
+"""SIP credentials of softphones, desk phones and app devices: what the SIP edge authenticates them with.
 
 The edge (Kamailio's auth_db) reads the view `sip_subscribers` over the devices; only the
 HA1 hash (MD5 of "username:realm:password", RFC 2617) is stored, the password is shown once.
@@ -15,7 +15,7 @@ from i18n import N_
 from ..core.errors import field_error
 from .models import Device
 
-SIP_KINDS = ("softphone", "deskphone")
+SIP_KINDS = ("softphone", "deskphone", "app")
 
 
 def ha1(username: str, realm: str, password: str) -> str:
