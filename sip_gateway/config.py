@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from .core import numbers
 
 KINDS = ("carrier", "mex", "phones", "edge")
+MAX_LEGS = 2048   # PJSUA_MAX_CALLS of the pjsua2 build (scripts/pjsua2/config_site.h)
 PAI = ("ignored", "trusted")   # a peer's P-Asserted-Identity (see `Trunk.pai`)
 
 
@@ -94,6 +95,17 @@ def _check(entry: str, trunk: Trunk) -> None:
                          f"{', '.join(numbers.FORMATS)}")
 
 
+def _count(env: dict, name: str, default: int, low: int = 1) -> int:
+    raw = env.get(name)
+    try:
+        value = int(raw) if raw not in (None, "") else default
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}")
+    if value < low:
+        raise ValueError(f"{name} must be at least {low}, not {value}")
+    return value
+
+
 def _seconds(env: dict, name: str, default: float) -> float:
     raw = env.get(name)
     try:
@@ -123,12 +135,21 @@ class GatewayConfig:
     database_url: str = "sqlite:///var/pbx.db"
     gateway_id: str = ""
     rtp_port: int = 20000
-    max_calls: int = 1024
+    max_calls: int = 1024                  # call legs (at most MAX_LEGS, the build's limit)
+    max_active_calls: int = 0              # admission: calls held at once (0: max_calls / 2)
+    max_setups: int = 100                  # admission: calls waiting for their routing
+    retry_after_s: int = 2                 # a refused caller may try again this much later
     tts_dir: str = "var/tts"
     command_poll_s: float = 1.0            # the fallback: the API wakes the gateway at once
     command_host: str = ""                 # wake-ups arrive here (UDP); "" = host
     command_port: int = 0                  # 0 = any free port (registered in the database)
     call_through_ring_s: float = 30.0      # a call placed from the app: how long the device rings
+
+    @property
+    def call_limit(self) -> int:
+        """Calls held at once before new ones are refused: by default half the legs (a
+        bridged call holds two)."""
+        return self.max_active_calls or max(1, self.max_calls // 2)
 
     def trunk_for(self, peer: str) -> Trunk | None:
         """The configured peer a call comes from; this gateway itself (a forwarded call it
@@ -183,7 +204,10 @@ class GatewayConfig:
             database_url=env.get("DATABASE_URL") or _default_database(),
             gateway_id=env.get("SIP_GATEWAY_ID") or f"{socket.gethostname()}:{port}",
             rtp_port=int(env.get("SIP_RTP_PORT", cls.rtp_port)),
-            max_calls=min(1024, int(env.get("SIP_MAX_CALLS", cls.max_calls))),
+            max_calls=min(MAX_LEGS, _count(env, "SIP_MAX_CALLS", cls.max_calls, 2)),
+            max_active_calls=_count(env, "SIP_MAX_ACTIVE_CALLS", cls.max_active_calls, 0),
+            max_setups=_count(env, "SIP_MAX_SETUPS", cls.max_setups),
+            retry_after_s=_count(env, "SIP_RETRY_AFTER_S", cls.retry_after_s),
             tts_dir=env.get("SIP_TTS_DIR", cls.tts_dir),
             command_poll_s=float(env.get("SIP_COMMAND_POLL_S", cls.command_poll_s)),
             command_host=env.get("SIP_COMMAND_HOST") or env.get("SIP_HOST", cls.host),

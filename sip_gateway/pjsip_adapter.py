@@ -27,6 +27,7 @@ import time
 import pjsua2 as pj
 
 from . import inbound, pjsip_endpoint as endpoint, sipmsg, tones
+from .admission import Admission
 from .pjsip_call import Account, Call, unanswered as not_yet_answered
 from .origin import Origin
 from .pjsip_guard import Guard
@@ -69,6 +70,7 @@ class Adapter:
         self.contact_host = f"{cfg.host}:{cfg.port}"
         self.own_hosts = frozenset({cfg.host, self.contact_host})   # a REFER's to be ours
         self.tones = tones.ensure(cfg.tts_dir)   # name -> WAV path (ringback, hold)
+        self.admission = Admission(cfg)
 
     # -- the loop ------------------------------------------------------------------------------
     def post(self, fn, *args) -> None:
@@ -162,14 +164,20 @@ class Adapter:
     def incoming(self, prm) -> None:
         call = Call(self, self.acc, prm.callId)
         self.calls[prm.callId] = call
-        msg = sipmsg.parse(prm.rdata.wholeMsg)
-        peer = sipmsg.host_of(prm.rdata.srcAddress)
-        call.sip_id = msg.call_id
+        rdata = prm.rdata
+        peer = sipmsg.host_of(rdata.srcAddress)
         trunk = self.cfg.trunk_for(peer)
         if trunk is None:
             log.warning("call from a peer not allowed", extra={"event": "peer_refused",
                                                               "peer": peer})
             return self._respond(call, 403)
+        # held calls, routed or still waiting for their routing: before any work on the new
+        # one, whose refusal costs the least now
+        routing = len(self.pending)
+        if self.admission.turned_away(call, len(self.sessions) + routing, routing, self.op):
+            return
+        msg = sipmsg.parse(rdata.wholeMsg)
+        call.sip_id = msg.call_id
         if not msg.to_user or msg.call_id in self.sessions or msg.call_id in self.pending:
             return self._respond(call, 400 if not msg.to_user else 482)
         inbound.arrived(self, call, msg, Origin.of(trunk, msg.headers))
