@@ -6,7 +6,7 @@
 #
 # Default pjproject builds (and the wheels on PyPI) allow 4 calls per process
 # and a select() ioqueue of 64 handles; this build uses scripts/pjsua2/
-# config_site.h (1024 call legs, 8192 handles) and the epoll ioqueue.
+# config_site.h (2048 call legs, 16384 handles) and the epoll ioqueue.
 #
 # Source: the pjproject tree (Savoir-faire Linux's fork of pjproject 2.12.1)
 # inside the orig tarball of Debian 12's source package `ring`, fetched with
@@ -20,7 +20,7 @@
 # the Python minor version and the machine architecture. The verified source
 # tarball and the patch are cached in .../sources/.
 #
-# Does nothing when pjsua2 in the venv already allows >= 1024 calls
+# Does nothing when pjsua2 in the venv already allows >= 2048 calls
 # (set PJSUA2_FORCE=1 to reinstall from the cache or rebuild anyway).
 # Environment: PJSUA2_CACHE_DIR, PJSUA2_FORCE, PJSUA2_APT_SOURCE (a complete
 # "deb-src URI bookworm main" line; by default the Debian archive URI of the
@@ -39,7 +39,7 @@ PJ_SUBDIR=jami-20230206.0/daemon/contrib/tarballs-unpacked/pjproject-$PJ_REV.tar
 PJ_STRIP=6            # path components of PJ_SUBDIR
 CVE_PATCH=debian/patches/CVE-2023-27585_ring.patch
 CVE_PATCH_STRIP=6     # its paths are relative to the source package root
-MIN_CALLS=1024
+MIN_CALLS=2048
 CONFIGURE_FLAGS=(
     --enable-epoll
     --disable-video --disable-sound --disable-libyuv --disable-libwebrtc

@@ -37,8 +37,8 @@ def _extension_library(pj) -> ctypes.CDLL | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--min-calls", type=int, default=1024,
-                        help="fail when pjsua allows fewer calls (default 1024)")
+    parser.add_argument("--min-calls", type=int, default=2048,
+                        help="fail when pjsua allows fewer calls (default 2048)")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="print nothing, only set the exit status")
     args = parser.parse_args(argv)
