@@ -18,9 +18,15 @@ def write_state(session, a: WriteState) -> None:
         return
     if a.state == "ringing":
         other = r.called if r.direction == "outgoing" else r.caller
-        rec.submit(port.call_started, r.tenant_id, r.user_id, session.gw.cfg.gateway_id,
-                   session.sip_id, r.direction, other,
-                   then=lambda live_id: _started(session, live_id))
+        started = (r.tenant_id, r.user_id, session.gw.cfg.gateway_id, session.sip_id,
+                   r.direction, other)
+
+        def start(db):
+            # the call's later writes may be in the same batch: they read the id from here
+            live.id = port.call_started(db, *started)
+            return live.id
+
+        rec.submit(start, then=lambda live_id: _started(session, live_id))
     elif a.state == "answered":
         session.answered_at = now()
         leg = session.legs.get(a.leg)

@@ -7,9 +7,9 @@ Writes that queue up while the thread is busy go to the database together: one t
 and one session for a batch (a write's own commits do not end it), one commit, so the batch
 is visible to others all at once. When a write of the batch fails, the whole batch is rolled
 back and written again one write per transaction: the failing write is lost alone, the
-others land. A batch ends with the first write that has a `then`, so a `then` always runs
-after its write is committed and before any later write (a later write of the same call may
-need its result, the live call's id).
+others land. The `then`s of a batch run after its commit, in order, so a `then` never sees a
+write that may still be rolled back; a later write that needs an earlier one's result (the
+live call's id) gets it from that write itself, on this thread (`callrecords.write_state`).
 
 While the database is out of reach (refused or lost connections) a write is not lost: it is
 tried again, the later ones waiting behind it in order, until the database answers, the
@@ -63,8 +63,8 @@ class Recorder:
                 return
 
     def _take(self) -> tuple[list, bool]:
-        """The next batch: what is queued, up to and including the first write with a
-        `then`; and whether the recorder stops after it."""
+        """The next batch: what is queued (at most `MAX_BATCH`); and whether the recorder
+        stops after it."""
         batch = []
         while len(batch) < MAX_BATCH:
             if batch:
@@ -77,8 +77,6 @@ class Recorder:
             if item is None:
                 return batch, True
             batch.append(item)
-            if item[2] is not None:
-                break
         return batch, False
 
     def _write(self, items: list) -> None:
@@ -90,7 +88,8 @@ class Recorder:
                             extra={"event": "state_write_retry", "writes": len(items),
                                    "error": type(exc).__name__}, exc_info=True)
             else:
-                self._then(items[-1][2], results[-1])
+                for (_fn, _args, then), result in zip(items, results):
+                    self._then(then, result)
                 return
         for fn, args, then in items:
             self._then(then, self._one(fn, args))

@@ -1,5 +1,6 @@
 """The gateway's recorder: writes that queue up land together, in order; a failing write is
-lost alone (the rest of its batch still lands), and a write's `then` sees it committed."""
+lost alone (the rest of its batch still lands), and a write's `then` sees it committed (a
+batch's `then`s run after its one commit, in order)."""
 from __future__ import annotations
 
 import threading
@@ -86,6 +87,27 @@ def test_writes_queued_together_are_committed_in_order_and_then_sees_them(app):
         release.set()
         wait_until(lambda: seen, what="the then")
         assert seen == [{"two": "ringing"}]
+    finally:
+        recorder.stop()
+
+
+def test_writes_with_thens_go_in_one_batch_and_each_then_runs_after_its_commit_in_order(app):
+    company = make_company(app)
+    tid = company.tenant_id
+    factory = app.extensions["session_factory"]
+    alice = services_user_id(factory, company.users["alice"])
+    recorder = Recorder(factory).start()
+    try:
+        release = _held(recorder)
+        seen = []
+        for sip_id in ("a", "b", "c"):
+            recorder.submit(_started(tid, alice, sip_id, "gw-thens"),
+                            then=lambda _id, s=sip_id: seen.append(
+                                (s, _calls(factory, "gw-thens"))))
+        release.set()
+        wait_until(lambda: len(seen) == 3, what="the three thens")
+        everything = {"a": "ringing", "b": "ringing", "c": "ringing"}
+        assert seen == [("a", everything), ("b", everything), ("c", everything)]
     finally:
         recorder.stop()
 
