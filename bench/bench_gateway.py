@@ -2,12 +2,12 @@
 (routing decision, caller lookup, push to the local sink, call state and call log written),
 against SIPp calling SIPp directly in the same run (the ceiling).
 
-    .venv/bin/python -m bench.bench_gateway [--quick]
+    .venv/bin/python -m bench.bench_gateway [--quick] [--held 1000]
 
 Figures, all from one run: the SIPp-to-SIPp ceiling (the highest rate stepped to with zero
 failed calls), the gateway's highest call setup rate with zero failed calls (stepped; the
-first rate with a failed call ends the ramp), concurrent bridged calls held with zero failed (400),
-INVITE received -> push handed to the sender (p50/p99, measured by the gateway) and INVITE ->
+first rate with a failed call ends the ramp), concurrent bridged calls held with zero failed
+(1000, `--held`), INVITE received -> push handed to the sender (p50/p99, measured by the gateway) and INVITE ->
 push stored by the local sink, and the CPU per call of the gateway process and of its
 routing and push relay processes. A call the gateway rejects (4xx/5xx) counts as failed. Every load is
 bounded in calls and seconds; the whole run takes about three minutes.
@@ -33,8 +33,8 @@ RATES = (50, 100, 150, 200, 250, 300, 400, 500)
 RATE_SECONDS = 5
 DIRECT_RATES = (250, 500, 1000, 2000)
 DIRECT_SECONDS = 2
-HELD = (400,)  # 1024 call legs per process: at most 512 bridged calls
-USERS = 520  # enough that concurrent calls rarely find their user busy (-> voicemail)
+HELD = (1000,)  # 2048 call legs per process: at most 1024 bridged calls
+USERS = 1040  # enough that concurrent calls rarely find their user busy (-> voicemail)
 
 
 def _port() -> int:
@@ -104,7 +104,7 @@ def gateway_process(url: str, tmp: Path, port: int, sink: "Sink", *, trunk_port:
     env = {**os.environ, "DATABASE_URL": url, "SIP_PORT": str(port),
            "SIP_TRUNK_URI": f"sip:127.0.0.1:{trunk_port}",
            "SIP_VOICEMAIL_URI": f"sip:vm@127.0.0.1:{voicemail_port}" if voicemail_port else "",
-           "SIP_GATEWAY_ID": gateway_id, "SIP_RTP_PORT": "30000", "SIP_MAX_CALLS": "1024",
+           "SIP_GATEWAY_ID": gateway_id, "SIP_RTP_PORT": "30000", "SIP_MAX_CALLS": "2048",
            "PUSH_SINK_URL": sink.url, "SIP_TTS_DIR": str(tmp / "tts"), **(env or {})}
     log_path = tmp / f"{'gateway' if gateway_id == 'bench' else gateway_id}.log"
     with open(log_path, "w") as log:
@@ -206,7 +206,7 @@ def _trunk(target: str, tmp: Path, numbers_file: Path, *, rate: float, calls: in
     return _sipp(args, tmp, name, timeout=calls / rate + hold_ms / 1000 + 10)
 
 
-def run(quick: bool) -> None:
+def run(quick: bool, held: tuple[int, ...] = HELD) -> None:
     rates = RATES[:4] if quick else RATES
     with demo_database() as url, tempfile.TemporaryDirectory(prefix="gw-bench-") as d:
         tmp = Path(d)
@@ -218,7 +218,7 @@ def run(quick: bool) -> None:
         with gateway_process(url, tmp, gw_port, sink, trunk_port=phone_port,
                              voicemail_port=phone_port) as (gw, log_path):
             rows = _measure(tmp, gw, gw_port, phone_port, numbers_file, rates, log_path,
-                            sink)
+                            sink, held)
     report("SIP gateway (SIPp trunk -> gateway -> SIPp phone, 127.0.0.1)", rows)
 
 
@@ -235,7 +235,8 @@ def _children(pid: int) -> list[int]:
     return [int(c) for c in text.split()]
 
 
-def _measure(tmp, gw, gw_port, phone_port, numbers_file, rates, log_path, sink) -> list:
+def _measure(tmp, gw, gw_port, phone_port, numbers_file, rates, log_path, sink,
+             held_steps=HELD) -> list:
     rows = []
     # unloaded, 20 calls/s, phones ringing 1 s (an incoming_call push for a call answered
     # before the sender got to it is dropped as no longer relevant, by design)
@@ -262,7 +263,7 @@ def _measure(tmp, gw, gw_port, phone_port, numbers_file, rates, log_path, sink) 
 
     # concurrent bridged calls before the ramp: the ramp ends by overloading the gateway, and
     # its leftovers (legs waiting out SIP timers) would hold call slots for half a minute
-    for held in HELD:
+    for held in held_steps:
         mark = _lines(log_path)
         rate = 200
         phone = _phone(tmp, phone_port, held, 0)
@@ -343,7 +344,11 @@ def _push_latency(log_path: Path, sink: Sink, label: str, skip: int = 0) -> list
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="only the first four rates")
-    run(parser.parse_args().quick)
+    parser.add_argument("--held", default=",".join(map(str, HELD)),
+                        help="concurrent bridged calls to hold, comma-separated (at most "
+                             "1024: 2048 call legs)")
+    args = parser.parse_args()
+    run(args.quick, tuple(int(n) for n in args.held.split(",") if n.strip()))
 
 
 if __name__ == "__main__":

@@ -67,6 +67,7 @@ class CallSession:
         self.push_round = 0                # a call that came back rings under a new push id
         self.phone_held = False            # the phone holds the caller (hears hold music)
         self.links = media.Links()       # which legs hear each other (and get each other's keys)
+        self.log_status: str | None = None   # its call log entry's status, once written
 
     @property
     def sip_id(self) -> str:
@@ -337,7 +338,8 @@ class CallSession:
         joined.release(self)
         self.player = self.loop_player = None
         self.timers.clear()
-        log.info("call ended", extra=self.log_extra(event="call_ended"))
+        log.info("call ended", extra=self.log_extra(event="call_ended",
+                                                   status=self.log_status))
         extra = self.log_extra(event="call_written")
         gw.recorder.submit(lambda _db: None,  # after this call's writes (the queue is FIFO)
                            then=lambda _r: log.info("call state and log written", extra=extra))

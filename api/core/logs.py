@@ -2,9 +2,12 @@
 `api.core.request_logs`; nothing here knows of a web framework)."""
 from __future__ import annotations
 
+import atexit
 import json
 import logging
+import queue
 import sys
+import threading
 import time
 from typing import Callable
 
@@ -50,3 +53,72 @@ def configure_logging(level: str = "INFO", context: Callable[[], dict] | None = 
     handler._pbx_json = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
+
+
+class BackgroundWriter(logging.Handler):
+    """Hands each record to a thread of its own, which formats it with `target`'s formatter
+    and writes to `target`'s stream what queued up meanwhile in one write: the thread that
+    logs neither formats nor waits for the stream. Lines keep their order; at exit (or
+    `close()`) what is queued is written first."""
+
+    def __init__(self, target: logging.StreamHandler) -> None:
+        super().__init__(target.level)
+        self.target = target
+        self.formatter = target.formatter
+        self._q: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="log-writer", daemon=True)
+        self._thread.start()
+
+    def handle(self, record: logging.LogRecord) -> bool:
+        if self.filter(record):
+            self._q.put(record)
+        return True
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._q.put(record)
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._q.put(None)
+            self._thread.join(5.0)
+        super().close()
+
+    def _run(self) -> None:
+        stream = self.target.stream
+        while True:
+            lines, record = [], self._q.get()
+            while True:
+                if record is None:
+                    return self._write(stream, lines)
+                try:
+                    lines.append(self.formatter.format(record))
+                except Exception:
+                    self.target.handleError(record)
+                try:
+                    record = self._q.get_nowait()
+                except queue.Empty:
+                    break
+            self._write(stream, lines)
+
+    @staticmethod
+    def _write(stream, lines: list[str]) -> None:
+        if lines:
+            try:
+                stream.write("\n".join(lines) + "\n")
+                stream.flush()
+            except (OSError, ValueError):   # the stream went away (the process is ending)
+                pass
+
+
+def write_in_background() -> None:
+    """The process's JSON log lines are formatted and written by a thread of their own
+    (`BackgroundWriter`), for a process whose threads must not wait for their log lines
+    (the SIP gateway's call thread). Call after `configure_logging`."""
+    root = logging.getLogger()
+    for i, handler in enumerate(root.handlers):
+        if getattr(handler, "_pbx_json", False) and not isinstance(handler, BackgroundWriter):
+            writer = BackgroundWriter(handler)
+            writer._pbx_json = True  # type: ignore[attr-defined]
+            root.handlers[i] = writer
+            atexit.register(writer.close)
+            return
