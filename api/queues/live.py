@@ -53,7 +53,8 @@ def _before_commit(session: Session) -> None:
         if not marked:
             return
         for tenant_id, (queue_ids, user_ids) in marked.items():
-            found = live_views(session, tenant_id, queue_ids | _queues_of(session, user_ids))
+            ids = queue_ids | _queues_of(session, user_ids)
+            found = live_views(session, tenant_id, ids) if ids else None  # in no queue
             if found:
                 ports(session).events.publish(Event.QUEUES_CHANGED, session, tenant_id, found)
 
