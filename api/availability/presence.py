@@ -28,8 +28,8 @@ def presence(db: Session, tenant_id: int, user_ids) -> dict[int, dict]:
     from ..core.request_language import request_language   # the web API's reader
 
     lang = request_language()
-    q = _queries()
-    args = {"tid": tenant_id, "ids": ids}
+    q = _queries(len(ids) == 1)
+    args = {"tid": tenant_id, "ids": ids, "uid": ids[0]}
     tz = db.scalar(q.timezone, args) or "UTC"
     # plain rows, not ORM objects, and statements built once: the columns are what
     # `convert` reads, at a fraction of the cost (the gateway asks for a user's presence
@@ -58,12 +58,14 @@ def presence(db: Session, tenant_id: int, user_ids) -> dict[int, dict]:
 
 
 @functools.cache
-def _queries() -> SimpleNamespace:
-    """The statements `presence` runs (parameters: tid, ids, since, until)."""
-    tid, ids = bindparam("tid"), bindparam("ids", expanding=True)
+def _queries(one: bool) -> SimpleNamespace:
+    """The statements `presence` runs (parameters: tid, ids or, for `one` user, uid; since,
+    until). One user's are plain comparisons: an IN list is rendered again each time."""
+    tid, ids, uid = bindparam("tid"), bindparam("ids", expanding=True), bindparam("uid")
 
     def of(model):
-        return select(model.__table__).where(model.tenant_id == tid, model.user_id.in_(ids))
+        users = model.user_id == uid if one else model.user_id.in_(ids)
+        return select(model.__table__).where(model.tenant_id == tid, users)
 
     return SimpleNamespace(
         timezone=select(Tenant.timezone).where(Tenant.id == tid),
