@@ -104,10 +104,14 @@ def stop_web_api(app: "Flask", timeout: float = 5.0) -> None:
 
 def gateway(database_url: str) -> Process:
     """The SIP gateway: the sender of its pushes runs in a process of its own (the relay),
-    so that push work never competes with its calls."""
+    so that push work never competes with its calls; its log lines are written by a thread
+    of their own, so that its call thread never waits for them."""
+    from api.core.logs import write_in_background
     from api.pushdevices import sender
 
-    return _with_notifier(_process(database_url), sender.relayed(database_url))
+    process = _process(database_url)
+    write_in_background()
+    return _with_notifier(process, sender.relayed(database_url))
 
 
 def routing_worker(database_url: str) -> Process:

@@ -10,7 +10,6 @@ from .config import GatewayConfig
 
 
 def main() -> None:
-    from api.core.logs import write_in_background
     from api.gateway_port import gateway_restarted
     from bootstrap import gateway
 
@@ -28,7 +27,6 @@ def main() -> None:
     # a shorter GIL switch interval than the default 5 ms keeps each wait short
     sys.setswitchinterval(float(os.environ.get("SIP_GIL_SWITCH_S", "0.0005")))
     process = gateway(cfg.database_url)  # logging, database, wiring, the push relay
-    write_in_background()  # the call thread hands its log lines over, never writes them
     sessions = process.sessions
     with sessions() as db:
         gateway_restarted(db, cfg.gateway_id)
