@@ -112,7 +112,9 @@ def gateway_process(url: str, tmp: Path, port: int, sink: "Sink", *, trunk_port:
                               stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 30
-        while "SIP gateway ready" not in log_path.read_text(errors="replace"):
+        # at a line's start: a failed start's traceback quotes the line that prints it
+        while not any(line.startswith("SIP gateway ready")
+                      for line in log_path.read_text(errors="replace").splitlines()):
             if gw.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(log_path.read_text(errors="replace")[-2000:])
             time.sleep(0.1)
