@@ -1,6 +1,7 @@
 """`python -m sip_gateway`: the gateway process (configuration from the environment)."""
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
@@ -49,9 +50,13 @@ def main() -> None:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     poller.start()
+    def ready() -> None:
+        for handler in logging.getLogger().handlers:   # the log lines before it come first
+            handler.flush()
+        print(f"SIP gateway ready on {cfg.host}:{cfg.port}", flush=True)
+
     try:
-        adapter.run(ready=lambda: print(f"SIP gateway ready on {cfg.host}:{cfg.port}",
-                                        flush=True))
+        adapter.run(ready=ready)
     finally:
         stopped.set()
         wakeups.close()

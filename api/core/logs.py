@@ -58,8 +58,8 @@ def configure_logging(level: str = "INFO", context: Callable[[], dict] | None = 
 class BackgroundWriter(logging.Handler):
     """Hands each record to a thread of its own, which formats it with `target`'s formatter
     and writes to `target`'s stream what queued up meanwhile in one write: the thread that
-    logs neither formats nor waits for the stream. Lines keep their order; at exit (or
-    `close()`) what is queued is written first."""
+    logs neither formats nor waits for the stream. Lines keep their order; `flush()` waits
+    until what is queued is written; at exit (or `close()`) what is queued is written first."""
 
     def __init__(self, target: logging.StreamHandler) -> None:
         super().__init__(target.level)
@@ -83,19 +83,31 @@ class BackgroundWriter(logging.Handler):
             self._thread.join(5.0)
         super().close()
 
+    def flush(self) -> None:
+        """Until what is queued now is written (at most 2 s)."""
+        if self._thread.is_alive():
+            written = threading.Event()
+            self._q.put(written)
+            written.wait(2.0)
+
     def _run(self) -> None:
         stream = self.target.stream
         while True:
-            lines, record = [], self._q.get()
+            lines, item = [], self._q.get()
             while True:
-                if record is None:
+                if item is None:
                     return self._write(stream, lines)
+                if isinstance(item, threading.Event):   # flush(): what came before it
+                    self._write(stream, lines)
+                    lines = []
+                    item.set()
+                else:
+                    try:
+                        lines.append(self.formatter.format(item))
+                    except Exception:
+                        self.target.handleError(item)
                 try:
-                    lines.append(self.formatter.format(record))
-                except Exception:
-                    self.target.handleError(record)
-                try:
-                    record = self._q.get_nowait()
+                    item = self._q.get_nowait()
                 except queue.Empty:
                     break
             self._write(stream, lines)
