@@ -36,6 +36,7 @@ RESTART_PAUSE_S = 1.0
 FD_ENV = "PUSH_RELAY_FD"
 READY = b"ready"          # the relay's first datagram: its sender is running
 READY_TIMEOUT_S = 20.0
+MAX_BATCH = 500           # datagrams the relay takes from its socket at once
 
 
 class Relay:
@@ -160,16 +161,49 @@ def inherited_socket() -> socket.socket:
 
 def serve(sock: socket.socket, sender: Sender) -> None:
     """The relay process: every datagram is one notification for this process's sender,
-    until the socket closes; then the sender finishes what is in flight and stops."""
+    until the socket closes; then the sender finishes what is in flight and stops.
+
+    All the datagrams waiting in the socket are taken at once; a sender that can
+    (`PushService.submit_looked_up`) looks their devices up here, on this thread, in one
+    trip, and hands them to its loop in one go."""
     sock.sendall(READY)
+    batch = getattr(sender, "submit_looked_up", None)
     try:
         while True:
-            data = sock.recv(65536)
-            if not data:
+            datagrams, closed = _waiting(sock)
+            notifies = [n for n in map(_notify, datagrams) if n is not None]
+            if notifies and batch is not None:
+                batch(notifies)
+            else:
+                for notify in notifies:
+                    sender.submit(notify)
+            if closed:
                 break
-            try:
-                sender.submit(Notify(**orjson.loads(data)))
-            except (ValueError, TypeError):
-                log.warning("push relay: malformed notification", extra={"event": "push_error"})
     finally:
         sender.stop(5.0)
+
+
+def _waiting(sock: socket.socket) -> tuple[list[bytes], bool]:
+    """The next datagram (waiting for it) and those queued behind it; whether the socket
+    closed."""
+    data = sock.recv(65536)
+    if not data:
+        return [], True
+    datagrams = [data]
+    while len(datagrams) < MAX_BATCH:
+        try:
+            data = sock.recv(65536, socket.MSG_DONTWAIT)
+        except (BlockingIOError, InterruptedError):
+            break
+        if not data:
+            return datagrams, True
+        datagrams.append(data)
+    return datagrams, False
+
+
+def _notify(data: bytes) -> Notify | None:
+    try:
+        return Notify(**orjson.loads(data))
+    except (ValueError, TypeError):
+        log.warning("push relay: malformed notification", extra={"event": "push_error"})
+        return None

@@ -6,7 +6,9 @@ On the loop: look the user's devices up (database work in a small thread pool), 
 message per device, send them all concurrently on the transports' long-lived connections,
 apply the retry policy, prune dead tokens, and record every attempt in batches
 (`push.attempts`). Device look-ups are batched too: one hop to a database thread for all
-the notifications that arrived while the previous look-up was at work.
+the notifications that arrived while the previous look-up was at work. The relay process
+hands its notifications over already looked up (`submit_looked_up`, on the thread reading
+the gateway's socket), so there a push crosses one thread boundary instead of three.
 
 A call that is over gets no incoming-call push: one not yet sent is dropped, a retry is
 not made, and a request still waiting on the provider when the call_ended arrives is
@@ -112,10 +114,41 @@ class PushService:
                         extra={"event": "push_dropped", "kind": notify.kind,
                                "call_id": notify.call_id})
 
-    def _accept(self, notify: Notify) -> None:
+    def submit_looked_up(self, notifies: list[Notify]) -> None:
+        """Hand over a batch after looking its users' devices up on the calling thread, all
+        in one trip to the database, then all in one hand-over to the loop: the push goes
+        from the caller's thread straight to the loop that sends it. A call_ended in the
+        batch reaches the loop before the look-up (a stalled database does not keep a call
+        that is over ringing); pushes handed over earlier never wait for this look-up. If
+        the look-up fails, the batch goes the usual way (looked up on the loop's database
+        threads). Returns when handed over; never raises."""
+        loop = self._loop
+        try:
+            for notify in notifies:
+                if notify.kind == CALL_ENDED and notify.call_id:
+                    loop.call_soon_threadsafe(self._call_ended, notify)
+            users = list(dict.fromkeys((n.tenant_id, n.user_id) for n in notifies))
+            try:
+                found = self._store.targets_for(users)
+            except Exception:
+                log.warning("push device look-up failed: trying again on the sender",
+                            exc_info=True, extra={"event": "push_error"})
+                found = None
+            pairs = [(n, None if found is None else found.get((n.tenant_id, n.user_id))
+                      or ([], {})) for n in notifies]
+            loop.call_soon_threadsafe(self._accept_all, pairs)
+        except (AttributeError, RuntimeError):  # not started, or stopped
+            for notify in notifies:
+                self.submit(notify)
+
+    def _accept_all(self, pairs: list[tuple]) -> None:
+        for notify, found in pairs:
+            self._accept(notify, found)
+
+    def _accept(self, notify: Notify, found: tuple | None = None) -> None:
         if notify.kind == CALL_ENDED and notify.call_id:
             self._call_ended(notify)
-        task = self._loop.create_task(self._handle(notify))
+        task = self._loop.create_task(self._handle(notify, found))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         if notify.kind == INCOMING_CALL and notify.call_id:
@@ -148,9 +181,10 @@ class PushService:
         return notify.kind == INCOMING_CALL and (notify.tenant_id, notify.call_id) in self._ended
 
     # -- delivery ---------------------------------------------------------------------------
-    async def _handle(self, notify: Notify) -> None:
+    async def _handle(self, notify: Notify, found: tuple | None = None) -> None:
         try:
-            devices, settings = await self._targets(notify.tenant_id, notify.user_id)
+            devices, settings = (found if found is not None
+                                 else await self._targets(notify.tenant_id, notify.user_id))
             messages, too_large = payloads.plan(notify.kind, notify.call_id, notify.data,
                                                 devices, settings)
             for d in too_large:

@@ -2,60 +2,14 @@
 log rows go in a few writes, without ever mixing users up or losing a row."""
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from push import Notifier
-from push.policy import Result
-from push.ports import Target
 from push.service import PushService
+from tests.support.push_fakes import Store, Transport
 from tests.support.sip import wait_until
 
 pytestmark = pytest.mark.once  # a store and a transport of the test's own: no database
-
-
-class Store:
-    """Each (tenant, user) has one Android device whose token names them."""
-
-    def __init__(self) -> None:
-        self.trips: list[list] = []
-        self.rows: list[dict] = []
-        self.writes = 0
-        self.hold = threading.Event()
-        self.hold.set()
-        self.fail_next = False
-
-    def targets_for(self, users):
-        self.trips.append(list(users))
-        self.hold.wait(10)
-        if self.fail_next:
-            self.fail_next = False
-            raise RuntimeError("database unreachable")
-        return {(t, u): ([Target(t * 1000 + u, "android", f"tok-{t}-{u}", "fcm", "app",
-                                 "production", None)], {})
-                for t, u in users if u != 99}   # user 99 is unknown
-
-    def prune(self, device_id, token):
-        pass
-
-    def record(self, rows):
-        self.writes += 1
-        self.rows.extend(rows)
-
-
-class Transport:
-    name = "fake"
-
-    def __init__(self) -> None:
-        self.sent: list[tuple] = []
-
-    async def send(self, msg, remaining_s):
-        self.sent.append((msg.token, msg.call_id))
-        return Result(200)
-
-    async def aclose(self):
-        pass
 
 
 @pytest.fixture
