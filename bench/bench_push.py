@@ -6,6 +6,9 @@
 2. sustained rate on one HTTP/2 connection: a burst of notifications, from the first call to
    the last request read; target at least 2,000/s and 0.6 of the ceiling, at most 0.5 ms of
    CPU per push in this process (sender thread, its database threads, the caller).
+3. the relay path, as the SIP gateway pushes: notify in this process -> `push.relay.Relay` ->
+   the relay process (`bench.push_relay_path`), latency at the same rate and a burst; its
+   ceiling sends the same datagrams to a bare process posting with `h2` at once.
 The same run measures the ceiling: a bare HTTP/2 client (`h2` on an asyncio TLS stream)
 posting the same requests (same headers, body and JWT) on one connection, without the
 sender, device lookups or push log.
@@ -24,6 +27,7 @@ from pathlib import Path
 import httpx
 
 from bench.lib import ROOT, demo_database, free_port, report
+from bench.push_relay_path import ceiling, relay_path
 
 BUNDLE, KEY_ID, TEAM_ID = "no.example.pbx", "BENCHKEY01", "BENCHTEAM1"
 TOKEN = "c3" * 32
@@ -97,9 +101,22 @@ def sample_request(private: bytes):
     return build
 
 
-async def bare_client(port: int, ca: str, build, *, rate: float | None, n: int, prefix: str
-                      ) -> dict[str, int]:
-    """The ceiling: the same requests written straight with `h2` on one TLS connection."""
+async def paced(n: int, rate: float | None, prefix: str, sent: dict[str, int]):
+    """Call ids `prefix0`.. at `rate` a second (None: at once), each stamped as it goes."""
+    start = time.perf_counter()
+    for i in range(n):
+        if rate:
+            delay = start + i / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+        cid = f"{prefix}{i}"
+        sent[cid] = time.monotonic_ns()
+        yield cid
+
+
+async def bare_client(port: int, ca: str, build, cids, connected=None) -> None:
+    """The ceiling: the same requests written straight with `h2` on one TLS connection, one
+    per call id from the async iterator `cids`; `connected()` once the connection is up."""
     import ssl
 
     import h2.config
@@ -125,16 +142,10 @@ async def bare_client(port: int, ca: str, build, *, rate: float | None, n: int, 
             writer.write(conn.data_to_send())
 
     reading = asyncio.create_task(read())
-    sent: dict[str, int] = {}
-    start = time.perf_counter()
-    for i in range(n):
-        if rate:
-            delay = start + i / rate - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-        cid = f"{prefix}{i}"
+    if connected is not None:
+        connected()
+    async for cid in cids:
         headers, body = build(cid)
-        sent[cid] = time.monotonic_ns()
         while conn.outbound_flow_control_window < len(body):
             window.clear()
             await window.wait()
@@ -150,6 +161,12 @@ async def bare_client(port: int, ca: str, build, *, rate: float | None, n: int, 
     await asyncio.gather(*waiting.values())
     reading.cancel()
     writer.close()
+
+
+def bare(port: int, ca: str, build, *, rate: float | None, n: int, prefix: str
+         ) -> dict[str, int]:
+    sent: dict[str, int] = {}
+    asyncio.run(bare_client(port, ca, build, paced(n, rate, prefix, sent)))
     return sent
 
 
@@ -210,12 +227,10 @@ def main() -> None:
         base = f"https://127.0.0.1:{port}"
         try:
             build = sample_request(private)
-            c_sent = asyncio.run(bare_client(port, certs["ca"], build, rate=args.rate,
-                                             n=n_paced, prefix="cp"))
+            c_sent = bare(port, certs["ca"], build, rate=args.rate, n=n_paced, prefix="cp")
             c_lat = latency(c_sent, arrivals(base, certs["ca"], "cp"))
             cpu = time.process_time()
-            c_sent = asyncio.run(bare_client(port, certs["ca"], build, rate=None, n=args.burst,
-                                             prefix="cb"))
+            c_sent = bare(port, certs["ca"], build, rate=None, n=args.burst, prefix="cb")
             c_cpu = (time.process_time() - cpu) / args.burst
             c_rate = throughput(c_sent, arrivals(base, certs["ca"], "cb"))
 
@@ -237,6 +252,18 @@ def main() -> None:
                 o_rate = throughput(o_sent, arrivals(base, certs["ca"], "ob"))
             finally:
                 svc.stop()
+
+            key_file = Path(d) / "apns.p8"
+            key_file.write_bytes(private)
+            got = lambda prefix: arrivals(base, certs["ca"], prefix)  # noqa: E731
+            x = ceiling(port, certs["ca"], str(key_file), got, rate=args.rate, n=n_paced,
+                        burst=args.burst)
+            r = relay_path({"DATABASE_URL": url, "APNS_KEY_FILE": str(key_file),
+                            "APNS_KEY_ID": KEY_ID, "APNS_TEAM_ID": TEAM_ID,
+                            "APNS_PRODUCTION_URL": base, "APNS_SANDBOX_URL": base,
+                            "APNS_CA_FILE": certs["ca"], "APNS_CONNECTIONS": "1"},
+                           tenant_id, user_id, got, rate=args.rate, n=n_paced,
+                           burst=args.burst)
         finally:
             proc.terminate()
             proc.wait(10)
@@ -257,6 +284,22 @@ def main() -> None:
         ("CPU per push (client side)", f"ceiling {c_cpu * 1e6:.0f} us, ours {o_cpu * 1e6:.0f} us"
                                        f" (target <= 500 us) -> one core could send"
                                        f" {1 / o_cpu:.0f}/s"),
+    ])
+
+
+    x_lat, r_lat = latency(*x["paced"]), latency(*r["paced"])
+    x_rate, r_rate = throughput(*x["burst"]), throughput(*r["burst"])
+    report(f"push through the relay process: notify in this process -> relay -> last byte at"
+           f" the double, {args.rate:.0f}/s; ceiling: the same datagrams to a bare h2 process", [
+        ("ceiling (bare relay)", row(x_lat)),
+        ("Notifier -> Relay -> relay process", row(r_lat) + "  target p99 < 3 ms"),
+        ("p99 ratio (ours / ceiling)", f"{r_lat['p99'] / x_lat['p99']:.2f}"),
+        (f"ceiling rate ({args.burst} burst)", f"{x_rate:.0f}/s"),
+        (f"sustained rate ({args.burst} burst)", f"{r_rate:.0f}/s  target >= 2000/s"
+                                                 f"  ({r['dropped']} dropped)"),
+        ("rate ratio (ours / ceiling)", f"{r_rate / x_rate:.2f}  target >= 0.6"),
+        ("CPU per push", f"ceiling {x['cpu'] * 1e6:.0f} us, relay process {r['cpu'] * 1e6:.0f}"
+                         f" us + gateway side {r['gateway_cpu'] * 1e6:.0f} us"),
     ])
 
 

@@ -42,6 +42,7 @@ class PushConfig:
         c.apns_ca_file = env.get("APNS_CA_FILE") or None
         c.apns_token_ttl = min(59 * 60, max(20 * 60, int(env.get("APNS_TOKEN_TTL",
                                                                  c.apns_token_ttl))))
+        c.apns_connections = max(1, int(env.get("APNS_CONNECTIONS", c.apns_connections)))
         c.fcm_credentials_file = env.get("FCM_CREDENTIALS_FILE") or None
         c.fcm_project_id = env.get("FCM_PROJECT_ID") or None
         c.fcm_url = env.get("FCM_URL") or None

@@ -102,6 +102,16 @@ class Relay:
             if old is not None:
                 old.close()
 
+    @property
+    def waiting(self) -> int:
+        """Notifications queued here, not yet handed to the relay's socket."""
+        return self._queued
+
+    @property
+    def pid(self) -> int | None:
+        """The relay process's id (it changes when the relay is started again)."""
+        return self._proc.pid if self._proc is not None else None
+
     def submit(self, notify: Notify) -> None:
         """Queue a notification for the relay; returns at once and never raises."""
         with self._lock:
