@@ -47,7 +47,7 @@ def relay_serving(store):
         theirs.close()
 
 
-def test_the_next_push_after_a_device_is_added_or_removed_goes_to_exactly_the_devices_now_registered(
+def test_the_next_push_after_a_device_is_added_or_removed_reaches_exactly_those_registered(
         app, client):
     phone = registered(app, client, "alice", [_device(TOKEN_A)])
     t, u = phone["tenant"], phone["user"]
