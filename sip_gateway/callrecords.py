@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from . import joined
 from .core.callmessages import LogCall, WriteState
 
 log = logging.getLogger("sip_gateway")
@@ -14,6 +15,8 @@ def write_state(session, a: WriteState) -> None:
     from api.gateway_port import now
 
     r, rec, live = session.route_info, session.gw.recorder, session.live
+    if a.state == "answered":   # a colleague joined has answered again (their transfer came back)
+        live = joined.holder(session)[1]
     if r is None or r.user_id is None or r.direction == "feature":
         return
     if a.state == "ringing":
@@ -46,11 +49,12 @@ def leg_held(session, leg: int | None, held: bool) -> None:
     was = bool(session.held_legs)
     (session.held_legs.add if held else session.held_legs.discard)(leg)
     now_held = bool(session.held_legs)
-    if now_held == was or session.route_info is None or session.route_info.user_id is None:
+    user_id, live = joined.holder(session)
+    if now_held == was or user_id is None:
         return
     log.info("call held" if now_held else "call resumed",
-             extra=session.log_extra(event="call_held", held=now_held, leg=leg))
-    live = session.live
+             extra=session.log_extra(event="call_held", held=now_held, leg=leg,
+                                     user_id=user_id))
     session.gw.recorder.submit(lambda db: live.id and port.call_held(db, live.id, now_held))
 
 

@@ -6,10 +6,17 @@ gateway, writes them a live call of their own (answered at once, the caller as t
 party: `/me/calls`, the routing preview and other gateways see them busy, and the app's
 hang-up for it ends call A), and when A ends writes their call log entry: the caller,
 answered, transferred by the user.
+
+The call is then in the colleague's hands: the app's hold and transfers on their live call
+act on call A as they would on a call of their own (`holder`): the live row held, free while
+their transfer rings elsewhere, their devices rung again when a transfer with return comes
+back, their live call over and their log entry written when their transfer completes.
 """
 from __future__ import annotations
 
 import logging
+
+from dataclasses import replace
 
 from .queuecalls import count_busy
 from .sides import JoinedSide, LiveRef
@@ -26,7 +33,8 @@ def take_over(gw, a, b, leg: int, target) -> None:
     if r is None or r.user_id is None or r.direction != "incoming" or caller is None \
             or a.joined is not None:
         return   # B went out through the trunk (or to a queue): nobody of ours to keep busy
-    side = a.joined = JoinedSide(r.tenant_id, r.user_id, caller.user_id, port.now(), LiveRef())
+    side = a.joined = JoinedSide(r.tenant_id, r.user_id, caller.user_id, port.now(), LiveRef(),
+                                 plan=r.plan)
     count_busy(gw, side.user_id, 1)   # before B ends: a new caller never finds them free
     far = a.legs.get(leg)
     sip_id = (far.sip_id if far is not None else "") or f"{a.sip_id};joined"
@@ -55,7 +63,8 @@ def release(a) -> None:
     if side is None:
         return
     gw, r, live = a.gw, a.route_info, side.live
-    count_busy(gw, side.user_id, -1)
+    if not side.away:
+        count_busy(gw, side.user_id, -1)
     if live.id is not None and gw.by_live_id.get(live.id) is a:
         del gw.by_live_id[live.id]
     gw.recorder.submit(lambda db: live.id is not None and port.call_ended(db, live.id))
@@ -64,3 +73,36 @@ def release(a) -> None:
         other_number=r.caller, started_at=side.answered_at, answered_at=side.answered_at,
         ended_at=port.now(), call_id=a.sip_id, hit=r.hit, look_up=False,
         transferred_by_user_id=side.by_user_id))
+
+
+def holder(session):
+    """Who has the call in hand, and their live row: the colleague an attended transfer
+    joined the caller to, else the call's own user."""
+    side, r = session.joined, session.route_info
+    if side is not None:
+        return side.user_id, side.live
+    return (r.user_id if r is not None else None), session.live
+
+
+def route_of(session):
+    """The call's route as its pushes see it: addressed to the colleague once joined."""
+    side, r = session.joined, session.route_info
+    return replace(r, user_id=side.user_id) if side is not None and r is not None else r
+
+
+def plan_of(session):
+    """The plan a transfer with return comes back to: the colleague's own once joined."""
+    side, r = session.joined, session.route_info
+    return side.plan if side is not None else (r.plan if r is not None else None)
+
+
+def step_away(session, away: bool) -> bool:
+    """The colleague's transfer rings elsewhere (`away`: free of the call), or the call came
+    back to them (busy again). False when nobody is joined (the user's own count applies)."""
+    side = session.joined
+    if side is None:
+        return False
+    if side.away != away:
+        side.away = away
+        count_busy(session.gw, side.user_id, -1 if away else 1)
+    return True

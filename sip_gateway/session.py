@@ -196,7 +196,7 @@ class CallSession:
         log.info("push", extra=self.log_extra(
             event="push", kind=a.kind, reason=a.reason,
             since_invite_ms=round((time.monotonic() - self.invite_at) * 1000, 3)))
-        pusher.send(self.gw.notifier, a.kind, a.reason, self.route_info, self.push_id)
+        pusher.send(self.gw.notifier, a.kind, a.reason, joined.route_of(self), self.push_id)
 
     def _cancel_leg(self, a: CancelLeg) -> None:
         leg = self.legs.get(a.leg)

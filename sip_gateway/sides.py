@@ -43,3 +43,6 @@ class JoinedSide:
     by_user_id: int | None                 # the user whose phone transferred the caller
     answered_at: datetime
     live: LiveRef
+    plan: object = None                    # the colleague's own plan (a transfer of theirs
+    #                                        with return rings their devices again)
+    away: bool = False                     # their transfer rings elsewhere: not busy now

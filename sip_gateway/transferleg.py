@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+from . import joined
 from .core import plans
 
 log = logging.getLogger("sip_gateway")
@@ -62,8 +63,9 @@ def user_free(session) -> None:
     for colleagues (the live call is `transferring`)."""
     from api.gateway_port import call_transferring
 
-    session.release_user()
-    live = session.live
+    if not joined.step_away(session, True):
+        session.release_user()
+    live = joined.holder(session)[1]
     session.gw.recorder.submit(lambda db: live.id and call_transferring(db, live.id, True))
 
 
@@ -74,10 +76,12 @@ def comes_back(session, reason: str) -> None:
     from api.gateway_port import call_transferring
 
     order, r = session.transfer.order or {}, session.route_info
-    if not session.counted and r is not None and r.user_id is not None:
+    if joined.step_away(session, False):
+        pass                     # the colleague joined is busy with it again
+    elif not session.counted and r is not None and r.user_id is not None:
         session.counted = True   # busy with it again (`release_user` undoes it)
         session.gw.busy[r.user_id] = session.gw.busy.get(r.user_id, 0) + 1
-    live = session.live
+    live = joined.holder(session)[1]
     session.gw.recorder.submit(lambda db: live.id and call_transferring(db, live.id, False))
     session.push_round += 1
     if r is not None:

@@ -11,7 +11,7 @@ import logging
 
 from i18n import N_
 
-from . import queuerouting, transferleg
+from . import joined, queuerouting, transferleg
 from .core import plans
 from .core.callmessages import RingStep, Target
 from .core.transfercontrol import (CancelTransfer, CompleteTransfer, Connect, HoldCaller, Settled,
@@ -97,7 +97,7 @@ def begin(gw, session, command_id: int | None, order: dict | None) -> str | None
                                               target=order["target_kind"]))
     session.feed(StartTransfer(command_id, order["id"], order["method"],
                                target_for(order, uris(gw.cfg)), timeout,
-                               back=back_steps(r.plan)))
+                               back=back_steps(joined.plan_of(session))))
     return None
 
 
@@ -168,6 +168,7 @@ def state(session, a: TransferState) -> None:
         transferleg.comes_back(session, a.reason)
     if a.state == "completed":
         # the call has left the user: not busy with it, not in their calls, not theirs to command
+        joined.release(session)   # a colleague joined handed it on: their part is over
         session.release_user()
         if live.id is not None:
             gw.by_live_id.pop(live.id, None)
@@ -182,8 +183,8 @@ def returned_push(session, reason: str) -> None:
     r, order = session.route_info, session.transfer.order or {}
     log.info("transfer returned", extra=session.log_extra(event="transfer_returned",
                                                        reason=reason))
-    # a queue call comes back to the member who answered it
-    user_id = r.user_id if r is not None and r.user_id is not None \
+    # a queue call comes back to the member who answered it, a joined call to the colleague
+    user_id = joined.holder(session)[0] if r is not None and r.user_id is not None \
         else session.queue_member.user_id
     if r is None or user_id is None:
         return

@@ -139,10 +139,11 @@ class Consulting:
     bob (baresip, `colleague`) through the gateway from a second line (SIPp, the same
     phone's address) and bob has answered. `transfer()` presses the phone's Transfer."""
 
-    def __init__(self, app, db, client, gateway, peers, phones) -> None:
+    def __init__(self, app, db, client, gateway, peers, phones,
+                 users: tuple = ("alice", "bob")) -> None:
         self.gateway, self.client = gateway, client
         self.caller, self.colleague = phones["caller"], phones["colleague"]
-        company = make_company(app)
+        company = make_company(app, extra_users=users)
         self.alice = User(app, db, client, "alice", company=company)
         self.bob = User(app, db, client, "bob", company=company)
         self.bob.devices(deskphone=self.colleague.aor)
@@ -245,3 +246,88 @@ def test_an_attended_refer_naming_another_dialog_of_the_consultation_is_refused_
     assert call.phone.wait() == 0
     call.colleague.hangup()
     assert call.consult.wait() == 0
+
+
+def _joined(app, db, client, gateway, peers, phones):
+    """The phone's attended transfer has joined the caller to bob: bob's live call with the
+    caller, the caller's Call-ID and bob's headers (carol works there too)."""
+    call = Consulting(app, db, client, gateway, peers, phones, ("alice", "bob", "carol"))
+    call.transfer(call.dialog())
+    assert call.refer_status() == 202
+    assert call.phone.wait() == 0 and call.consult.wait() == 0
+    caller_sip_id = json.loads(wait_until(lambda: gateway.events("colleague_joined"),
+                                          what="bob joined")[-1])["call_id"]
+    bob = auth(client, call.bob.mobile)
+    live = wait_until(lambda: [c for c in client.get("/api/v1/me/calls", headers=bob).get_json()
+                               if c["state"] == "answered"], what="bob's call with the caller")[0]
+    return call, caller_sip_id, bob, live
+
+
+def _command(client, headers, live_id: int, kind: str, **body) -> dict:
+    r = client.post(f"/api/v1/me/calls/{live_id}/{kind}", headers=headers, json=body or None)
+    assert r.status_code == 202, r.get_json()
+    url = f"/api/v1/me/calls/commands/{r.get_json()['id']}"
+    return wait_until(lambda: (lambda c: c if c["state"] in ("done", "failed") else None)(
+        client.get(url, headers=headers).get_json()), what=f"the {kind} command carried out")
+
+
+def _bob_calls(client, bob) -> list[dict]:
+    return client.get("/api/v1/me/calls", headers=bob).get_json()
+
+
+def test_the_colleague_an_attended_transfer_joined_holds_and_retrieves_the_caller_from_the_app(
+        app, db, client, gateway, peers, phones):
+    call, sip_id, bob, live = _joined(app, db, client, gateway, peers, phones)
+    before = len(gateway.events("hold_tone", sip_id))   # alice's phone held them to consult
+
+    def tones() -> list[str]:
+        return [json.loads(e)["state"] for e in gateway.events("hold_tone", sip_id)[before:]]
+
+    held = _command(client, bob, live["id"], "hold")
+    assert (held["state"], held["result"]) == ("done", "done"), held
+    wait_until(lambda: tones() == ["started"], what="the caller hearing the hold music")
+    wait_until(lambda: _bob_calls(client, bob)[0]["state"] == "held", what="bob's call held")
+    assert _command(client, bob, live["id"], "retrieve")["result"] == "done"
+    wait_until(lambda: _bob_calls(client, bob)[0]["state"] == "answered",
+               what="bob's call answered again")
+    assert tones() == ["started", "stopped"]
+    call.caller.send_keys("5")
+    assert call.colleague.wait_keys("5", call.at["colleague"]) == "5"   # they talk again
+    call.caller.hangup()
+    call.colleague.event("CALL_CLOSED", after=call.at["colleague"])
+    wait_until(lambda: _bob_calls(client, bob) == [], what="bob free again")
+
+
+def test_the_colleague_an_attended_transfer_joined_transfers_the_caller_on_from_the_app(
+        app, db, client, gateway, peers, phones):
+    call, sip_id, bob, live = _joined(app, db, client, gateway, peers, phones)
+    carol = User(app, db, client, "carol", company=call.alice.company)
+    carol.devices(deskphone=phones["desk"].aor)
+    desk_at = phones["desk"].mark()
+
+    r = client.post(f"/api/v1/me/calls/{live['id']}/transfer",
+                    headers={**bob, "Idempotency-Key": "to-carol"},
+                    json={"target": {"kind": "colleague", "id": carol.id}, "method": "blind"})
+    assert r.status_code == 202, r.get_json()
+    transfer = wait_until(lambda: (lambda t: t if t["state"] == "completed" else None)(
+        client.get(f"/api/v1/me/transfers/{r.get_json()['id']}", headers=bob).get_json()),
+        what="bob's transfer completed")
+    assert transfer["target"]["id"] == carol.id
+    phones["desk"].event("CALL_ESTABLISHED", after=desk_at)
+    call.colleague.event("CALL_CLOSED", after=call.at["colleague"])   # bob's phone let go
+    wait_until(lambda: _bob_calls(client, bob) == [], what="bob free of the call")
+    assert client.get("/api/v1/me/routing-preview", headers=bob).get_json()["busy"] is False
+    call.caller.send_keys("6")                                        # the caller talks to carol
+    assert phones["desk"].wait_keys("6", desk_at) == "6"
+    carol_headers = auth(client, carol.mobile)
+    carols = wait_until(lambda: _bob_calls(client, carol_headers), what="carol's live call")
+    assert carols[0]["state"] == "answered"
+    logged = wait_until(lambda: [e for e in client.get("/api/v1/me/call-log", headers=bob)
+                                 .get_json() if e["transferred_by_user_id"] == call.alice.id],
+                        what="the joined call in bob's log")[0]
+    assert logged["status"] == "answered"
+    call.caller.hangup()
+    phones["desk"].event("CALL_CLOSED", after=desk_at)
+    carol_log = wait_until(lambda: client.get("/api/v1/me/call-log", headers=carol_headers)
+                           .get_json(), what="the call in carol's log")[0]
+    assert carol_log["transferred_by_user_id"] == call.bob.id
