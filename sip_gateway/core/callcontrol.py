@@ -318,8 +318,10 @@ TABLE = {
     # the gateway's own voicemail has the call: every input goes to it
     **mailbox.rows(VOICEMAIL, ENDED),
     # a bridged call hands itself to transfer control; it settles bridged, ringing the
-    # user again (whatever their plan does next) or ended
-    **handover.rows(BRIDGED, TRANSFERRING, others=(ROUTING, ANNOUNCING, RINGING, PLAYING),
+    # user again (whatever their plan does next) or ended; in voicemail the app's transfer
+    # is refused and the caller goes on leaving their message
+    **handover.rows(BRIDGED, TRANSFERRING, others=(ROUTING, ANNOUNCING, RINGING, PLAYING,
+                                                   VOICEMAIL),
                     after=(BRIDGED, *NEXT_STEP), hung_up=(ENDED,)),
     **callhold.rows(BRIDGED, others=(ROUTING, ANNOUNCING, RINGING, PLAYING, TRANSFERRING)),
 }

@@ -154,3 +154,16 @@ def test_the_spoken_default_says_the_status_and_its_end_in_the_companys_language
                                              "Lämna ett meddelande efter tonen.")
     assert spoken.greeting_kind("profile") == "away"
     assert spoken.greeting_kind("no_answer") == "unavailable"
+
+
+def test_a_transfer_from_the_app_while_the_caller_leaves_a_message_is_refused_and_the_message_goes_on():
+    from sip_gateway.core.callmessages import CommandDone, Target
+    from sip_gateway.core.transfercontrol import StartTransfer
+
+    cc = CallControl()
+    cc.handle(Routed(CallPlan((STEP,), push=False)))
+    cc.handle(Key("5"))
+    out = cc.handle(StartTransfer(9, 3, "blind", Target("transfer", "sip:200@gw"), 30))
+    assert out == [CommandDone(9, "refused: no transfer possible now")]
+    assert cc.current is RECORDING and not cc.over          # nothing ended, nothing dropped
+    assert cc.handle(Silence())[:2] == [StopRecording(), SaveMessage()]
