@@ -12,6 +12,7 @@ count as badge) and the e-mail copy.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass
 
@@ -20,8 +21,8 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from api import gateway_port as port
 
 from .core.callmessages import StartVoicemail
-from .core.voicemailcontrol import (Key, PlayFile, SaveMessage, Silence, StartRecording,
-                                    StopRecording)
+from .core.voicemailcontrol import (DiscardMessage, Key, PlayFile, SaveMessage, Silence,
+                                    StartRecording, StopRecording)
 
 log = logging.getLogger("sip_gateway")
 LISTEN_EVERY_S = 0.25
@@ -46,7 +47,7 @@ class VoicemailSide:
 
 def actions() -> dict:
     return {StartVoicemail: start, PlayFile: _play_file, StartRecording: _start_recording,
-            StopRecording: _stop_recording, SaveMessage: _save}
+            StopRecording: _stop_recording, SaveMessage: _save, DiscardMessage: _discard}
 
 
 def is_voicemail(session) -> bool:
@@ -58,6 +59,8 @@ def start(session, a: StartVoicemail) -> None:
     session.release_user()
     session.answered_by = "voicemail"
     session.voicemail = VoicemailSide(a.step)
+    live = session.live   # the user's live call shows it: free, still theirs to move on
+    session.gw.recorder.submit(lambda db: live.id and port.call_in_voicemail(db, live.id))
     log.info("voicemail", extra=session.log_extra(
         event="voicemail", reason=a.step.reason, own_greeting=a.step.greeting is not None))
 
@@ -191,3 +194,15 @@ def _save(session, _a: SaveMessage) -> None:
         gw.recorder.submit(write, then=kept)
 
     file_it()
+
+
+def _discard(session, _a: DiscardMessage) -> None:
+    """The caller was moved on from voicemail: what they began to say is no message."""
+    side, session.voicemail = session.voicemail, None
+    if side is not None and side.path:
+        try:
+            os.remove(side.path)
+        except OSError:   # never written (no media yet): nothing to drop
+            pass
+    log.info("voicemail discarded", extra=session.log_extra(event="voicemail_discarded",
+                                                         recorded=bool(side and side.path)))

@@ -16,6 +16,7 @@ from ..core.db import Base, TenantScoped
 
 
 TRANSFERRING = "transferring"  # the user's leg is gone, a transfer target rings: user free
+VOICEMAIL = "voicemail"        # the caller hears the greeting or leaves a message: user free
 
 
 class LiveCall(TenantScoped, Base):

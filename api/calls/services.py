@@ -22,7 +22,7 @@ from ..core.errors import Conflict
 from ..core.not_found import not_found
 from ..core.ports import Event, ports
 from . import wakeup
-from .models import TRANSFERRING, CallCommand, CallLeg, LiveCall
+from .models import TRANSFERRING, VOICEMAIL, CallCommand, CallLeg, LiveCall
 
 
 # -- the API side ----------------------------------------------------------------------------
@@ -47,6 +47,9 @@ def request_command(db: Session, tenant_id: int, user_id: int, call_id: int, kin
         if found is not None:
             return _same_or_conflict(found, call_id, kind)
     call = _my_call(db, tenant_id, user_id, call_id)
+    if call.state == VOICEMAIL and kind in ("hold", "retrieve"):
+        raise Conflict(N_("The caller is leaving a message in voicemail: the call can be "
+                          "transferred or hung up, not held"))
     row = CallCommand(tenant_id=tenant_id, user_id=user_id, call_id=call.id,
                       gateway_id=call.gateway_id, kind=kind, args=args,
                       idempotency_key=key or uuid.uuid4().hex)
@@ -95,14 +98,15 @@ _IN_CALL = None
 # one user (the routing preview, every call routed): prepared once per dialect
 _IN_CALL_ONE = Prepared(lambda: select(LiveCall.user_id, LiveCall.sip_call_id).where(
     LiveCall.tenant_id == bindparam("tid"), LiveCall.state != TRANSFERRING,
-    LiveCall.user_id == bindparam("uid")))
+    LiveCall.state != VOICEMAIL, LiveCall.user_id == bindparam("uid")))
 
 
 def in_call_user_ids(db: Session, tenant_id: int, user_ids, but_sip_call_id: str | None = None
                      ) -> set[int]:
     """The `in_call_user_ids` port: who of `user_ids` has a live call. A call the user has
-    transferred away (state `transferring`: their own leg is gone) does not count, nor the
-    call with `but_sip_call_id` (a transfer's own leg ringing the user).
+    transferred away (state `transferring`: their own leg is gone) or one in their voicemail
+    (state `voicemail`) does not count, nor the call with `but_sip_call_id` (a transfer's own
+    leg ringing the user).
 
     Asked on hot paths (directory, routing preview, queue status): the statement is built
     once, with an expanding parameter for the ids (one id: a prepared statement).
@@ -117,6 +121,7 @@ def in_call_user_ids(db: Session, tenant_id: int, user_ids, but_sip_call_id: str
         if _IN_CALL is None:
             _IN_CALL = select(LiveCall.user_id, LiveCall.sip_call_id).where(
                 LiveCall.tenant_id == bindparam("tid"), LiveCall.state != TRANSFERRING,
+                LiveCall.state != VOICEMAIL,
                 LiveCall.user_id.in_(bindparam("uids", expanding=True)))
         rows = db.connection().execute(_IN_CALL, {"tid": tenant_id, "uids": ids})
     return {row[0] for row in rows
@@ -145,9 +150,12 @@ _ORPHANED = (update(_COMMANDS).where(_COMMANDS.c.call_id == bindparam("cid"),
              .values(state="failed", result="call ended", done_at=bindparam("at"))
              .returning(*_COMMANDS.c))
 _STILL_IN_CALL = select(_LIVE.c.id).where(_LIVE.c.user_id == bindparam("uid"),
-                                          _LIVE.c.state != TRANSFERRING).limit(1)
+                                          _LIVE.c.state != TRANSFERRING,
+                                          _LIVE.c.state != VOICEMAIL).limit(1)
 _TRANSFERRING = (update(_LIVE).where(_LIVE.c.id == bindparam("cid"))
                  .values(state=bindparam("state")).returning(*_LIVE.c))
+_IN_VOICEMAIL = (update(_LIVE).where(_LIVE.c.id == bindparam("cid"), _LIVE.c.state == "ringing")
+                 .values(state=VOICEMAIL).returning(*_LIVE.c))
 
 
 def _changed(db: Session, call: dict, what: str, in_call: bool) -> None:
@@ -202,6 +210,18 @@ def call_transferring(db: Session, call_id: int, away: bool) -> None:
         return
     still = conn.execute(_STILL_IN_CALL, {"uid": call["user_id"]}).first() is not None
     _changed(db, dict(call), "transferring" if away else "ringing", still)
+    db.commit()
+
+
+def call_in_voicemail(db: Session, call_id: int) -> None:
+    """The user's voicemail took the ringing call: the caller hears the greeting or leaves a
+    message, the user is free; the app may still transfer the call or hang it up."""
+    conn = db.connection()
+    call = conn.execute(_IN_VOICEMAIL, {"cid": call_id}).mappings().first()
+    if call is None:  # over already
+        return
+    still = conn.execute(_STILL_IN_CALL, {"uid": call["user_id"]}).first() is not None
+    _changed(db, dict(call), VOICEMAIL, still)
     db.commit()
 
 

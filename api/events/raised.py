@@ -58,7 +58,7 @@ def on_call_changed(db: Session, call: dict, what: str, in_call: bool) -> None:
     tenant_id, user_id = call["tenant_id"], call["user_id"]
     data = {"event": what, "call": LiveCallSchema().dump(call)}
     record(db, tenant_id, "call", data, user_id=user_id)
-    if what in ("ringing", "ended", "transferring"):
+    if what in ("ringing", "ended", "transferring", "voicemail"):
         record(db, tenant_id, "presence", _presence(db, tenant_id, user_id, in_call))
 
 

@@ -14,7 +14,8 @@ from .queues import (  # noqa: F401
     member_call_logged, overflow, queue_by_id, queue_numbers, remote_login, ring_next,
     spoken_language, write)
 from .calls import (  # noqa: F401
-    HEARTBEAT_S, ROOT, attended_by_phone, call_answered, call_ended, call_held, call_order, call_placed,
+    HEARTBEAT_S, ROOT, attended_by_phone, call_answered, call_ended, call_held,
+    call_in_voicemail, call_order, call_placed,
     call_started, call_transferring, claim_commands, close_silent, close_stale_queue_calls,
     command_call, finish_command, gateway_restarted, heartbeat, now,
     order_for_command, record_call, register_wakeup, returned_why, silent_after_s,

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from i18n import N_
 
 from ..calls import services as calls
-from ..calls.models import LiveCall
+from ..calls.models import VOICEMAIL, LiveCall
 from ..core.ports import Event, ports
 from ..core.clock import now
 from ..core.errors import Conflict, field_error
@@ -115,7 +115,8 @@ def _answered_call(db: Session, tenant_id: int, user_id: int, call_id: int) -> L
     call = db.get(LiveCall, call_id)
     if call is None or call.tenant_id != tenant_id or call.user_id != user_id:
         raise not_found("live call", call_id)
-    if call.state not in ("answered", "held"):   # held on the phone: the app transfers it
+    # held on the phone: the app transfers it; in voicemail: the app moves the caller on
+    if call.state not in ("answered", "held", VOICEMAIL):
         raise Conflict(N_("Only an answered call can be transferred"))
     if call.direction != "incoming" and not calls.placed_from_app(db, call):
         raise Conflict(N_("Only an incoming call can be transferred"))
@@ -176,9 +177,13 @@ def start(db: Session, tenant, user, call_id: int, data: dict, key: str | None, 
         if _with_command(db, active).state in ACTIVE:
             raise Conflict(N_("Transfer {id} of this call is still in progress"),
                            extra={"transfer_id": active.id}, values={"id": active.id})
+    method = data.get("method") or default_method(user)
+    if call.state == VOICEMAIL and method == "attended":
+        raise Conflict(N_("The caller is leaving a message in voicemail: nobody to consult "
+                          "with, transfer the call blind or with return"))
     target = resolve_target(db, tenant, user.id, data["target"])
     row = Transfer(tenant_id=tenant.id, user_id=user.id, call_id=call.id,
-                   sip_call_id=call.sip_call_id, gateway_id=call.gateway_id, method=data.get("method") or default_method(user),
+                   sip_call_id=call.sip_call_id, gateway_id=call.gateway_id, method=method,
                    target_kind=target["kind"], target_id=target["id"],
                    target_number=target["number"], target_name=target["name"],
                    timeout_s=data.get("timeout_s") or policy(db, tenant.id)["timeout_s"],

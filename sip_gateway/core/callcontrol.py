@@ -16,6 +16,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from i18n import N_
+
 from .callmessages import (  # noqa: F401 (re-exported: the machine's vocabulary)
     Target, Announce, RingStep, PlayMessage, Reject, CallPlan, Routed, RouteFailed,
     LegProgress, LegAnswered, LegFailed, LegHungUp, CallerHungUp, TimerFired, PlaybackDone,
@@ -27,7 +29,7 @@ from .callhold import Hold
 from .handover import Handover
 from .mailbox import Mailbox
 from .machine import LegMachine, go
-from .transfercontrol import Settled
+from .transfercontrol import CancelTransfer, CompleteTransfer, Settled, StartTransfer
 from .turns import Turns
 
 
@@ -271,6 +273,18 @@ class CallControl(LegMachine):
         self.do(CommandDone(ev.command_id, "done"))
         return self._end(self._missed())
 
+    def transfer_from_voicemail(self, ev: StartTransfer) -> State:
+        """The app moves a caller in voicemail on, blind or with return (nobody is there to
+        consult with): the greeting stops or the message begun is dropped, and the transfer
+        holds the caller and rings the target (with return: the user's devices again after)."""
+        if ev.method not in ("blind", "with_return"):
+            self.do(CommandDone(ev.command_id, N_("refused: the caller is in voicemail, "
+                                                  "nobody to consult with")))
+            return VOICEMAIL
+        self.do(*self.mailbox.let_go())
+        self.answered = True   # the mailbox answered the caller
+        return self.transfer.start(ev)
+
     # -- a transfer by the user (`handover` runs it) ------------------------------------
     def transfer_leg(self, target: Target) -> _Leg:
         return _Leg(target, "dialled")
@@ -318,11 +332,13 @@ TABLE = {
     # the gateway's own voicemail has the call: every input goes to it
     **mailbox.rows(VOICEMAIL, ENDED),
     # a bridged call hands itself to transfer control; it settles bridged, ringing the
-    # user again (whatever their plan does next) or ended; in voicemail the app's transfer
-    # is refused and the caller goes on leaving their message
-    **handover.rows(BRIDGED, TRANSFERRING, others=(ROUTING, ANNOUNCING, RINGING, PLAYING,
-                                                   VOICEMAIL),
+    # user again (whatever their plan does next) or ended
+    **handover.rows(BRIDGED, TRANSFERRING, others=(ROUTING, ANNOUNCING, RINGING, PLAYING),
                     after=(BRIDGED, *NEXT_STEP), hung_up=(ENDED,)),
+    # in voicemail the app's transfer moves the caller on (the message begun is dropped)
+    (VOICEMAIL, StartTransfer): go("transfer_from_voicemail", VOICEMAIL, TRANSFERRING),
+    (VOICEMAIL, CompleteTransfer): go("transfer.refuse", VOICEMAIL),
+    (VOICEMAIL, CancelTransfer): go("transfer.refuse", VOICEMAIL),
     **callhold.rows(BRIDGED, others=(ROUTING, ANNOUNCING, RINGING, PLAYING, TRANSFERRING)),
 }
 CallControl.table = TABLE

@@ -41,6 +41,12 @@ class Mailbox:
         self.host.do(*self.control.handle(ev))
         return self.ended if self.control.over else self.voicemail
 
+    def let_go(self) -> list:
+        """The caller is moved on (a transfer from the app): the mailbox lets go of the call
+        without ending it, dropping a message begun; its actions."""
+        out, self.control = self.control.let_go(), None
+        return out
+
     @property
     def state(self) -> enum.Enum | None:
         """Where the voicemail is (greeting, recording), None before it took the call."""

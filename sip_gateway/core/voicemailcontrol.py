@@ -5,7 +5,9 @@ from then on this machine drives it. It answers, plays the greeting (the user's 
 the spoken default), then a tone, and records the caller until they hang up, press #, stay
 silent too long (the adapter reports `Silence`) or reach the longest message (a timer).
 A key during the greeting skips it. The message is kept (`SaveMessage`) whenever recording
-started; the port drops one shorter than a second.
+started; the port drops one shorter than a second. When the user's app moves the caller on
+(a transfer from voicemail), the call machine lets go of this one (`let_go`): the greeting
+stops, a message begun is discarded (`DiscardMessage`), the call goes on.
 
 Every (state, input type) pair accepted is a row of `TABLE` (`machine.Go`); any other pair
 ends the call cleanly, keeping what was recorded.
@@ -17,7 +19,8 @@ from dataclasses import dataclass, field
 
 from i18n import N_
 
-from .callmessages import (AnswerCaller, CallerHungUp, CommandDone, Failed, HangupCaller,
+from .callmessages import (AnswerCaller, CallerHungUp, CancelTimer, CommandDone, Failed,
+                           HangupCaller,
                            HangupCommand, LeaveMessage, LogCall, Play, PlaybackDone, PlayFile,
                            StartTimer, StopPlay, TimerFired, WriteState)
 from .callhold import HoldCommand
@@ -70,6 +73,11 @@ class SaveMessage:
     pass                      # the recording is a message (the port drops one under 1 s)
 
 
+@dataclass(frozen=True, slots=True)
+class DiscardMessage:
+    pass                      # the recording is no message: the caller was moved on
+
+
 @dataclass
 class VoicemailControl(Machine):
     step: LeaveMessage
@@ -89,6 +97,19 @@ class VoicemailControl(Machine):
         elif self.state is GREETING:
             self.do(StopPlay())
         return self._end(hang_up=True)
+
+    def let_go(self) -> list:
+        """The caller is moved on from voicemail (the call goes on elsewhere): the actions
+        that stop the greeting or drop the message begun; this machine is over."""
+        out = []
+        if self.state is GREETING:
+            out.append(StopPlay())
+        elif self.state is RECORDING:
+            out += [StopRecording(), DiscardMessage()]
+        out += [CancelTimer(name) for name in sorted(self.timers)]
+        self.timers.clear()
+        self.state = ENDED
+        return out
 
     def _end(self, *, hang_up: bool) -> State:
         if hang_up:

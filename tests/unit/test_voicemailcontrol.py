@@ -8,12 +8,15 @@ import pytest
 
 from sip_gateway.core import plans
 from sip_gateway.core.callcontrol import CallControl
-from sip_gateway.core.callmessages import (Announce, AnswerCaller, CallerHungUp, CallPlan,
-                                      CommandDone, HangupCaller, HangupCommand, LeaveMessage,
-                                      LogCall, Play, PlaybackDone, PlayMessage, Reject,
-                                      Routed, StartTimer, StartVoicemail, StopPlay,
+from sip_gateway.core.callmessages import (Announce, AnswerCaller, Bridge, CallerHungUp,
+                                      CallPlan, CancelTimer, CommandDone, Dial, HangupCaller,
+                                      HangupCommand, LeaveMessage, LegAnswered, LegFailed,
+                                      LogCall, Play, PlaybackDone, PlayMessage, Reject, RingStep,
+                                      Routed, StartTimer, StartVoicemail, StopPlay, Target,
                                       TimerFired, WriteState)
-from sip_gateway.core.voicemailcontrol import (ENDED, GREETING, RECORDING, TABLE, Begin, Key,
+from sip_gateway.core.transfercontrol import CompleteTransfer, StartTransfer
+from sip_gateway.core.voicemailcontrol import (ENDED, GREETING, RECORDING, TABLE, Begin,
+                                               DiscardMessage, Key,
                                                PlayFile, SaveMessage, Silence, StartRecording,
                                                State, StopRecording, VoicemailControl)
 
@@ -156,14 +159,51 @@ def test_the_spoken_default_says_the_status_and_its_end_in_the_companys_language
     assert spoken.greeting_kind("no_answer") == "unavailable"
 
 
-def test_a_transfer_from_the_app_while_the_caller_leaves_a_message_is_refused_and_the_message_goes_on():
-    from sip_gateway.core.callmessages import CommandDone, Target
-    from sip_gateway.core.transfercontrol import StartTransfer
 
+def _in_voicemail(recording: bool = True) -> CallControl:
     cc = CallControl()
     cc.handle(Routed(CallPlan((STEP,), push=False)))
-    cc.handle(Key("5"))
-    out = cc.handle(StartTransfer(9, 3, "blind", Target("transfer", "sip:200@gw"), 30))
-    assert out == [CommandDone(9, "refused: no transfer possible now")]
+    if recording:
+        cc.handle(Key("5"))
+    return cc
+
+
+def _transfer(method: str, command_id: int = 9):
+    return StartTransfer(command_id, 3, method, Target("transfer", "sip:200@gw"), 30,
+                         back=(RingStep((Target("softphone", "sip:me@phone"),), 20, True),))
+
+
+def test_a_blind_transfer_from_the_app_moves_a_caller_leaving_a_message_on_and_drops_the_message():
+    cc = _in_voicemail()
+    out = cc.handle(_transfer("blind"))
+    assert out[:3] == [StopRecording(), DiscardMessage(), CancelTimer("vm_max")]
+    assert SaveMessage() not in out
+    dial = [a for a in out if isinstance(a, Dial)]
+    assert [d.target.uri for d in dial] == ["sip:200@gw"]
+    assert cc.current.value == "transferring" and not cc.over
+    out = cc.handle(LegAnswered(dial[0].leg))              # the target answers: they talk
+    assert Bridge(dial[0].leg) in out and cc.current.value == "bridged"
+    assert cc.mailbox.state is None                        # the mailbox let go of the call
+
+
+def test_a_transfer_during_the_greeting_stops_it_and_leaves_no_message_to_drop():
+    out = _in_voicemail(recording=False).handle(_transfer("with_return"))
+    assert out[0] == StopPlay() and DiscardMessage() not in out
+
+
+def test_a_transfer_with_return_from_voicemail_nobody_answers_rings_the_user_again():
+    cc = _in_voicemail()
+    target = [a for a in cc.handle(_transfer("with_return")) if isinstance(a, Dial)][0].leg
+    out = cc.handle(LegFailed(target, 486))
+    assert [a.target.uri for a in out if isinstance(a, Dial)] == ["sip:me@phone"]
+    assert cc.current.value == "ringing"
+
+
+def test_an_attended_transfer_or_a_completion_in_voicemail_is_refused_and_the_message_goes_on():
+    cc = _in_voicemail()
+    assert cc.handle(_transfer("attended")) == [
+        CommandDone(9, "refused: the caller is in voicemail, nobody to consult with")]
+    assert cc.handle(CompleteTransfer(10)) == [
+        CommandDone(10, "refused: no transfer possible now")]
     assert cc.current is RECORDING and not cc.over          # nothing ended, nothing dropped
     assert cc.handle(Silence())[:2] == [StopRecording(), SaveMessage()]
