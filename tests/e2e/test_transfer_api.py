@@ -88,6 +88,28 @@ def test_a_call_i_put_on_hold_on_my_phone_can_be_transferred_from_the_app(app, c
     assert r.status_code == 202 and r.get_json()["state"] == "requested"
 
 
+def test_a_caller_in_my_voicemail_can_be_moved_on_blind_but_not_held_nor_consulted(
+        app, client, db):
+    company = make_company(app)
+    headers = auth(client, company.users["alice"])
+    call_id = live_call(app, company.users["alice"])
+    calls.call_in_voicemail(db, call_id)
+    assert [c["state"] for c in client.get("/api/v1/me/calls", headers=headers).get_json()] \
+        == ["voicemail"]
+    # the caller talks to the mailbox: I am not in a call
+    assert client.get("/api/v1/me/routing-preview", headers=headers).get_json()["busy"] is False
+    held = client.post(f"/api/v1/me/calls/{call_id}/hold", headers=headers)
+    assert held.status_code == 409 and "voicemail" in held.get_json()["detail"]
+    body = {"target": {"kind": "external", "number": "+4722334455"}}
+    attended = client.post(f"/api/v1/me/calls/{call_id}/transfer", headers=headers,
+                           json={**body, "method": "attended"})
+    assert attended.status_code == 409 and "blind" in attended.get_json()["detail"]
+    blind = client.post(f"/api/v1/me/calls/{call_id}/transfer", headers=headers,
+                        json={**body, "method": "blind"})
+    assert blind.status_code == 202 and blind.get_json()["state"] == "requested"
+    assert [kind for _c, _l, kind in calls.claim_commands(db, "gw-test")] == ["transfer"]
+
+
 def test_targets_that_do_not_exist_or_are_myself_are_refused(app, client):
     company = make_company(app)
     headers = auth(client, company.users["alice"])

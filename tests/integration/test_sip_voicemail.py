@@ -227,3 +227,45 @@ def test_a_caller_into_a_queue_hears_its_uploaded_welcome_instead_of_its_text(
     assert len(sound) >= 75, len(sound)   # 1.5 s at least of the 3 s welcome (20 ms frames)
     assert abs(_strongest_hz(sound) - 1200.0) < 20   # the uploaded tone, not speech
     assert q.ended("abandoned")
+
+
+def test_a_caller_leaving_a_message_is_transferred_from_the_app_and_the_message_is_dropped(
+        app, db, client, gateway, tmp_path):
+    alice = User(app, db, client)
+    bob = User(app, db, client, "bob", company=alice.company)
+    heads = auth(client, alice.mobile)
+    _out_of_office(db, alice)
+    bobs_phone = Sipp(tmp_path, "bob", "phone_answer.xml")
+    bob.devices(softphone=f"sip:bob@127.0.0.1:{bobs_phone.port}")
+    ear = Ear()
+    trunk = Sipp(tmp_path, "trunk", "trunk_uac_voicemail.xml", f"127.0.0.1:{gateway.port}",
+                 "-s", alice.office, "-key", "caller", CALLER, "-key", "ear", str(ear.port),
+                 "-key", "pcap", PCAP, "-d", "1000")
+    try:
+        live = wait_until(lambda: [c for c in client.get("/api/v1/me/calls", headers=heads)
+                                   .get_json() if c["state"] == "voicemail"],
+                          what="my call shown in voicemail")[0]
+        call_id = wait_until(lambda: gateway.events("voicemail_recording"),
+                             what="the caller leaving a message") and live["id"]
+        r = client.post(f"/api/v1/me/calls/{call_id}/transfer", headers=heads,
+                        json={"target": {"kind": "colleague", "id": bob.id},
+                              "method": "blind"})
+        assert r.status_code == 202, r.get_json()
+        url = f"/api/v1/me/transfers/{r.get_json()['id']}"
+        wait_until(lambda: client.get(url, headers=heads).get_json()["state"] == "completed",
+                   what="the transfer to bob completed")
+        wait_until(lambda: bobs_phone.received("ACK"), what="bob's phone talking")
+        assert trunk.wait(40) == 0          # the caller talked on until they hung up
+        assert bobs_phone.wait(20) == 0     # and bob's phone got their BYE
+    finally:
+        trunk.stop()
+        bobs_phone.stop()
+        ear.close()
+    assert gateway.events("voicemail_discarded")
+    wait_until(lambda: client.get("/api/v1/me/calls", headers=heads).get_json() == [],
+               what="my call over")
+    assert client.get(BASE, headers=heads).get_json() == []          # no message left
+    logged = wait_until(lambda: [e for e in client.get("/api/v1/me/call-log", headers=heads)
+                                 .get_json() if e["transfer"]], what="my log entry")[0]
+    assert logged["transfer"]["state"] == "completed"
+    assert logged["transfer"]["target"]["id"] == bob.id
