@@ -112,12 +112,31 @@ def dispatch(gw, command_id: int, live_id: int, kind: str, order: dict | None = 
         return transfers.command(gw, session, command_id, kind, order)
     if session is not None and kind in ("hold", "retrieve"):
         return session.feed(HoldCommand(command_id, kind == "hold"))
+    if session is not None and kind == "take_back":
+        return _take_back(gw, session, command_id)
     if session is None or kind != "hangup":
         why = N_("no such call on this gateway") if session is None else \
             N_("unknown command {kind}").format(kind=kind)
         gw.recorder.submit(finish_command, command_id, "failed", why)
         return
     session.feed(HangupCommand(command_id))
+
+
+def _take_back(gw, session, command_id: int) -> None:
+    """From voicemail: the user's devices ring again, then the rest of their plan. A plan
+    that rings none of their devices (their profile sends callers to voicemail) refuses it,
+    and the caller goes on in voicemail."""
+    from api.gateway_port import finish_command
+
+    from . import transfers
+    from .core.mailbox import TakeBack
+
+    steps = transfers.back_steps(session.route_info.plan if session.route_info else None)
+    if not steps:
+        why = N_("refused: your plan rings none of your devices")
+        gw.recorder.submit(finish_command, command_id, "failed", why)
+        return
+    session.feed(TakeBack(command_id, steps))
 
 
 def close_stale_queue_calls(session_factory) -> int:

@@ -76,11 +76,8 @@ def comes_back(session, reason: str) -> None:
     from api.gateway_port import call_transferring
 
     order, r = session.transfer.order or {}, session.route_info
-    if joined.step_away(session, False):
-        pass                     # the colleague joined is busy with it again
-    elif not session.counted and r is not None and r.user_id is not None:
-        session.counted = True   # busy with it again (`release_user` undoes it)
-        session.gw.busy[r.user_id] = session.gw.busy.get(r.user_id, 0) + 1
+    if not joined.step_away(session, False):   # a colleague joined is busy with it again
+        busy_again(session)
     live = joined.holder(session)[1]
     session.gw.recorder.submit(lambda db: live.id and call_transferring(db, live.id, False))
     session.push_round += 1
@@ -88,3 +85,11 @@ def comes_back(session, reason: str) -> None:
         back = {"transfer_id": order.get("id"), "reason": reason,
                 "target": order.get("target_name") or order.get("target_number")}
         session.route_info = replace(r, context={**(r.context or {}), "returned": back})
+
+
+def busy_again(session) -> None:
+    """The call rings its user again: busy with it again (`release_user` undoes it)."""
+    r = session.route_info
+    if not session.counted and r is not None and r.user_id is not None:
+        session.counted = True
+        session.gw.busy[r.user_id] = session.gw.busy.get(r.user_id, 0) + 1

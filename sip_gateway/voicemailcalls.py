@@ -21,6 +21,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from api import gateway_port as port
 
 from .core.callmessages import StartVoicemail
+from .core.mailbox import TakenBack
 from .core.voicemailcontrol import (DiscardMessage, Key, PlayFile, SaveMessage, Silence,
                                     StartRecording, StopRecording)
 
@@ -47,7 +48,8 @@ class VoicemailSide:
 
 def actions() -> dict:
     return {StartVoicemail: start, PlayFile: _play_file, StartRecording: _start_recording,
-            StopRecording: _stop_recording, SaveMessage: _save, DiscardMessage: _discard}
+            StopRecording: _stop_recording, SaveMessage: _save, DiscardMessage: _discard,
+            TakenBack: _taken_back}
 
 
 def is_voicemail(session) -> bool:
@@ -56,6 +58,9 @@ def is_voicemail(session) -> bool:
 
 def start(session, a: StartVoicemail) -> None:
     """The plan reached voicemail: the user is no longer called; the mailbox takes the call."""
+    from . import transfers
+
+    transfers.hold_tone(session, on=False)   # a call that came back hears no music over it
     session.release_user()
     session.answered_by = "voicemail"
     session.voicemail = VoicemailSide(a.step)
@@ -206,3 +211,16 @@ def _discard(session, _a: DiscardMessage) -> None:
             pass
     log.info("voicemail discarded", extra=session.log_extra(event="voicemail_discarded",
                                                          recorded=bool(side and side.path)))
+
+
+def _taken_back(session, _a: TakenBack) -> None:
+    """The user took the call back: busy with it again, their live call ringing under a new
+    push id; the caller hears the hold music until they answer."""
+    from . import transferleg, transfers
+
+    transferleg.busy_again(session)
+    live = session.live
+    session.gw.recorder.submit(lambda db: live.id and port.call_transferring(db, live.id, False))
+    session.push_round += 1
+    transfers.hold_tone(session, on=True)
+    log.info("voicemail taken back", extra=session.log_extra(event="voicemail_taken_back"))

@@ -1,4 +1,5 @@
-"""The user's live calls and the commands the app sends to them (hang up, hold, retrieve)."""
+"""The user's live calls and the commands the app sends to them (hang up, hold, retrieve,
+take back from voicemail)."""
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -82,6 +83,21 @@ class Retrieve(MethodView):
     def post(self, headers, call_id):
         """Take one of my calls off hold: the music stops and we talk again."""
         return _hold(call_id, "retrieve", headers.get("idempotency_key"))
+
+
+@calls_blp.route("/<int:call_id>/take-back")
+class TakeBack(MethodView):
+    @login_required()
+    @calls_blp.arguments(IdempotencyHeadersSchema, location="headers")
+    @calls_blp.response(202, CallCommandSchema)
+    def post(self, headers, call_id):
+        """Take a call back from my voicemail (state `voicemail`: the caller hears my greeting
+        or is leaving a message): what they began to say is dropped, my devices ring again
+        and I talk to them when I answer; unanswered, my plan goes on (my voicemail again).
+        Any other call refuses it with 409."""
+        p = current()
+        return services.request_command(db_session(), p.tenant_id, p.user_id, call_id,
+                                        "take_back", headers.get("idempotency_key"))
 
 
 @calls_blp.route("/commands/<int:command_id>")

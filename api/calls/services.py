@@ -49,7 +49,9 @@ def request_command(db: Session, tenant_id: int, user_id: int, call_id: int, kin
     call = _my_call(db, tenant_id, user_id, call_id)
     if call.state == VOICEMAIL and kind in ("hold", "retrieve"):
         raise Conflict(N_("The caller is leaving a message in voicemail: the call can be "
-                          "transferred or hung up, not held"))
+                          "taken back, transferred or hung up, not held"))
+    if call.state != VOICEMAIL and kind == "take_back":
+        raise Conflict(N_("Only a call in voicemail can be taken back"))
     row = CallCommand(tenant_id=tenant_id, user_id=user_id, call_id=call.id,
                       gateway_id=call.gateway_id, kind=kind, args=args,
                       idempotency_key=key or uuid.uuid4().hex)

@@ -16,8 +16,6 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from i18n import N_
-
 from .callmessages import (  # noqa: F401 (re-exported: the machine's vocabulary)
     Target, Announce, RingStep, PlayMessage, Reject, CallPlan, Routed, RouteFailed,
     LegProgress, LegAnswered, LegFailed, LegHungUp, CallerHungUp, TimerFired, PlaybackDone,
@@ -27,7 +25,7 @@ from .callmessages import (  # noqa: F401 (re-exported: the machine's vocabulary
 from . import callhold, handover, mailbox
 from .callhold import Hold
 from .handover import Handover
-from .mailbox import Mailbox
+from .mailbox import Mailbox, TakeBack
 from .machine import LegMachine, go
 from .transfercontrol import CancelTransfer, CompleteTransfer, Settled, StartTransfer
 from .turns import Turns
@@ -273,17 +271,11 @@ class CallControl(LegMachine):
         self.do(CommandDone(ev.command_id, "done"))
         return self._end(self._missed())
 
-    def transfer_from_voicemail(self, ev: StartTransfer) -> State:
-        """The app moves a caller in voicemail on, blind or with return (nobody is there to
-        consult with): the greeting stops or the message begun is dropped, and the transfer
-        holds the caller and rings the target (with return: the user's devices again after)."""
-        if ev.method not in ("blind", "with_return"):
-            self.do(CommandDone(ev.command_id, N_("refused: the caller is in voicemail, "
-                                                  "nobody to consult with")))
-            return VOICEMAIL
-        self.do(*self.mailbox.let_go())
-        self.answered = True   # the mailbox answered the caller
-        return self.transfer.start(ev)
+    def ring_again(self, steps) -> State:
+        """The call comes back to the user: their devices ring again, then `steps` go on."""
+        self.winner, self.steps = None, list(steps)
+        self.pushed, self.push_wanted = False, True
+        return self._next_step()
 
     # -- a transfer by the user (`handover` runs it) ------------------------------------
     def transfer_leg(self, target: Target) -> _Leg:
@@ -296,9 +288,7 @@ class CallControl(LegMachine):
                 self.do(WriteState("answered", s.leg))
             return BRIDGED
         if s.outcome == "returned":   # ring the user's devices again, then their own rule
-            self.winner, self.steps = None, list(back)
-            self.pushed, self.push_wanted = False, True
-            return self._next_step()
+            return self.ring_again(back)
         self._drop_legs()             # failed, caller_gone
         if s.outcome == "failed":
             self.do(HangupCaller())
@@ -336,9 +326,13 @@ TABLE = {
     **handover.rows(BRIDGED, TRANSFERRING, others=(ROUTING, ANNOUNCING, RINGING, PLAYING),
                     after=(BRIDGED, *NEXT_STEP), hung_up=(ENDED,)),
     # in voicemail the app's transfer moves the caller on (the message begun is dropped)
-    (VOICEMAIL, StartTransfer): go("transfer_from_voicemail", VOICEMAIL, TRANSFERRING),
+    (VOICEMAIL, StartTransfer): go("mailbox.transfer", VOICEMAIL, TRANSFERRING),
     (VOICEMAIL, CompleteTransfer): go("transfer.refuse", VOICEMAIL),
     (VOICEMAIL, CancelTransfer): go("transfer.refuse", VOICEMAIL),
+    # ... or the user takes the call back: their devices ring again
+    (VOICEMAIL, TakeBack): go("mailbox.take_back", *NEXT_STEP),
+    **{(state, TakeBack): go("mailbox.refuse", state)
+       for state in (ROUTING, ANNOUNCING, RINGING, BRIDGED, PLAYING, TRANSFERRING)},
     **callhold.rows(BRIDGED, others=(ROUTING, ANNOUNCING, RINGING, PLAYING, TRANSFERRING)),
 }
 CallControl.table = TABLE

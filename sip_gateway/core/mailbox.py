@@ -13,15 +13,37 @@ from __future__ import annotations
 import enum
 from typing import Protocol
 
-from .callmessages import LeaveMessage, StartVoicemail
+from dataclasses import dataclass
+
+from i18n import N_
+
+from .callmessages import CommandDone, LeaveMessage, StartVoicemail
 from .machine import Go, go
 from .voicemailcontrol import TABLE as VOICEMAIL_TABLE, Begin, VoicemailControl
+
+
+@dataclass(frozen=True, slots=True)
+class TakeBack:
+    """From the app: the user takes the call back from their voicemail; `steps` ring them
+    (their devices, then the rest of their plan)."""
+
+    command_id: int
+    steps: tuple
+
+
+@dataclass(frozen=True, slots=True)
+class TakenBack:
+    """Action: the call is the user's again (busy with it, their live call ringing)."""
 
 
 class MailboxHost(Protocol):
     """What `Mailbox` needs of the call machine it works for."""
 
+    answered: bool
+    transfer: object           # its `handover.Handover`
+
     def do(self, *actions) -> None: ...
+    def ring_again(self, steps) -> enum.Enum: ...
 
 
 class Mailbox:
@@ -40,6 +62,31 @@ class Mailbox:
         cleanly, keeping what was recorded)."""
         self.host.do(*self.control.handle(ev))
         return self.ended if self.control.over else self.voicemail
+
+    def transfer(self, ev) -> enum.Enum:
+        """The app moves the caller on, blind or with return (nobody is there to consult
+        with): the greeting stops or the message begun is dropped, and the host's transfer
+        holds the caller and rings the target."""
+        host = self.host
+        if ev.method not in ("blind", "with_return"):
+            host.do(CommandDone(ev.command_id, N_("refused: the caller is in voicemail, "
+                                                  "nobody to consult with")))
+            return self.voicemail
+        host.do(*self.let_go())
+        host.answered = True   # the mailbox answered the caller
+        return host.transfer.start(ev)
+
+    def take_back(self, ev: TakeBack) -> enum.Enum:
+        """The user takes the call back: the message begun is dropped, their devices ring
+        again (unanswered, their plan goes on)."""
+        host = self.host
+        host.do(*self.let_go(), TakenBack(), CommandDone(ev.command_id, "done"))
+        host.answered = True
+        return host.ring_again(ev.steps)
+
+    def refuse(self, ev: TakeBack) -> None:
+        """Taking back a call not in voicemail: refused, the call goes on."""
+        self.host.do(CommandDone(ev.command_id, N_("refused: the call is not in voicemail")))
 
     def let_go(self) -> list:
         """The caller is moved on (a transfer from the app): the mailbox lets go of the call

@@ -75,7 +75,7 @@ class SaveMessage:
 
 @dataclass(frozen=True, slots=True)
 class DiscardMessage:
-    pass                      # the recording is no message: the caller was moved on
+    pass                      # the caller was moved on: no message (what was recorded goes)
 
 
 @dataclass
@@ -101,12 +101,9 @@ class VoicemailControl(Machine):
     def let_go(self) -> list:
         """The caller is moved on from voicemail (the call goes on elsewhere): the actions
         that stop the greeting or drop the message begun; this machine is over."""
-        out = []
-        if self.state is GREETING:
-            out.append(StopPlay())
-        elif self.state is RECORDING:
-            out += [StopRecording(), DiscardMessage()]
-        out += [CancelTimer(name) for name in sorted(self.timers)]
+        out = [StopPlay()] if self.state is GREETING else \
+            [StopRecording()] if self.state is RECORDING else []
+        out += [DiscardMessage(), *(CancelTimer(name) for name in sorted(self.timers))]
         self.timers.clear()
         self.state = ENDED
         return out

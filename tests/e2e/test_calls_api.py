@@ -67,3 +67,21 @@ def test_a_user_with_a_live_call_is_in_a_call_and_a_colleague_is_not(app, client
     bob = client.get("/api/v1/me", headers=auth(client, company.users["bob"])).get_json()
     in_call = ports(db).in_call_user_ids(db, company.tenant_id, [me["id"], bob["id"]])
     assert in_call == {me["id"]}
+
+
+def test_only_a_call_in_my_voicemail_can_be_taken_back_and_it_reaches_the_gateway(
+        app, client, db):
+    company = make_company(app)
+    headers = auth(client, company.users["alice"])
+    call_id = live_call(app, company.users["alice"])
+    ringing = client.post(f"/api/v1/me/calls/{call_id}/take-back", headers=headers)
+    assert ringing.status_code == 409 and "voicemail" in ringing.get_json()["detail"]
+    services.call_in_voicemail(db, call_id)
+    r = client.post(f"/api/v1/me/calls/{call_id}/take-back",
+                    headers={**headers, "Idempotency-Key": "pick-up"})
+    assert r.status_code == 202 and r.get_json()["kind"] == "take_back"
+    assert [(c, kind) for _id, c, kind in services.claim_commands(db, "gw-test")] == [
+        (call_id, "take_back")]
+    bobs = auth(client, company.users["bob"])
+    assert client.post(f"/api/v1/me/calls/{call_id}/take-back",
+                       headers=bobs).status_code == 404           # not bob's call

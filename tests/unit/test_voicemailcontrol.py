@@ -186,9 +186,9 @@ def test_a_blind_transfer_from_the_app_moves_a_caller_leaving_a_message_on_and_d
     assert cc.mailbox.state is None                        # the mailbox let go of the call
 
 
-def test_a_transfer_during_the_greeting_stops_it_and_leaves_no_message_to_drop():
+def test_a_transfer_during_the_greeting_stops_it_and_records_nothing():
     out = _in_voicemail(recording=False).handle(_transfer("with_return"))
-    assert out[0] == StopPlay() and DiscardMessage() not in out
+    assert out[:2] == [StopPlay(), DiscardMessage()] and StopRecording() not in out
 
 
 def test_a_transfer_with_return_from_voicemail_nobody_answers_rings_the_user_again():
@@ -207,3 +207,28 @@ def test_an_attended_transfer_or_a_completion_in_voicemail_is_refused_and_the_me
         CommandDone(10, "refused: no transfer possible now")]
     assert cc.current is RECORDING and not cc.over          # nothing ended, nothing dropped
     assert cc.handle(Silence())[:2] == [StopRecording(), SaveMessage()]
+
+
+def test_the_user_takes_a_call_back_from_voicemail_their_devices_ring_and_they_talk():
+    from sip_gateway.core.callmessages import Push
+    from sip_gateway.core.mailbox import TakeBack, TakenBack
+
+    cc = _in_voicemail()
+    devices = (RingStep((Target("softphone", "sip:me@phone"),), 20, True),)
+    out = cc.handle(TakeBack(4, devices))
+    assert out[:4] == [StopRecording(), DiscardMessage(), CancelTimer("vm_max"), TakenBack()]
+    assert CommandDone(4, "done") in out and Push("incoming") in out and SaveMessage() not in out
+    dial = [a for a in out if isinstance(a, Dial)]
+    assert [d.target.uri for d in dial] == ["sip:me@phone"] and cc.current.value == "ringing"
+    out = cc.handle(LegAnswered(dial[0].leg))
+    assert Bridge(dial[0].leg) in out and cc.current.value == "bridged"
+
+
+def test_taking_back_a_call_that_is_not_in_voicemail_is_refused_and_the_call_goes_on():
+    from sip_gateway.core.mailbox import TakeBack
+
+    cc = CallControl()
+    cc.handle(Routed(CallPlan((RingStep((Target("softphone", "sip:me@phone"),), 20, True),),
+                              push=False)))
+    assert cc.handle(TakeBack(5, ())) == [CommandDone(5, "refused: the call is not in voicemail")]
+    assert cc.current.value == "ringing"
