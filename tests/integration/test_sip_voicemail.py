@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from tests.integration.test_sip_gateway import User, sink  # noqa: F401 (fixture shared)
 from tests.support.api import auth
+from tests.support.baresip import Baresip, baresip_missing
 from tests.support.sip import Ear, Gateway, Sipp, free_port, sip_tools_missing, wait_until
 from tests.support.voicemail import tone_wav
 
@@ -269,3 +270,45 @@ def test_a_caller_leaving_a_message_is_transferred_from_the_app_and_the_message_
                                  .get_json() if e["transfer"]], what="my log entry")[0]
     assert logged["transfer"]["state"] == "completed"
     assert logged["transfer"]["target"]["id"] == bob.id
+
+
+@pytest.mark.skipif(baresip_missing() is not None, reason=baresip_missing() or "")
+def test_a_call_that_rang_out_to_voicemail_is_taken_back_from_the_app_onto_my_phone(
+        app, db, client, gateway, tmp_path):
+    alice = User(app, db, client)
+    heads = auth(client, alice.mobile)
+    alice.profile(no_answer_after=1, no_answer={"kind": "voicemail"})
+    client.put(f"{BASE}/greetings/unavailable", headers=heads, data=tone_wav(30.0))
+    phone = Baresip(tmp_path, "alice", answer="manual")
+    ear = Ear()
+    trunk = None
+    try:
+        alice.devices(softphone=phone.aor)
+        # the caller waits a minute in voicemail before speaking (the greeting is 30 s)
+        trunk = Sipp(tmp_path, "trunk", "trunk_uac_voicemail.xml", f"127.0.0.1:{gateway.port}",
+                     "-s", alice.office, "-key", "caller", CALLER, "-key", "ear", str(ear.port),
+                     "-key", "pcap", PCAP, "-d", "60000")
+        phone.event("CALL_INCOMING")                       # rings out: I do not answer
+        live = wait_until(lambda: [c for c in client.get("/api/v1/me/calls", headers=heads)
+                                   .get_json() if c["state"] == "voicemail"],
+                          what="my call shown in voicemail")[0]
+        again = phone.mark()
+        r = client.post(f"/api/v1/me/calls/{live['id']}/take-back", headers=heads)
+        assert r.status_code == 202, r.get_json()
+        phone.event("CALL_INCOMING", after=again)          # my phone rings again
+        phone.accept()
+        phone.event("CALL_ESTABLISHED", after=again)
+        wait_until(lambda: [c["state"] for c in client.get("/api/v1/me/calls", headers=heads)
+                            .get_json()] == ["answered"], what="my call answered")
+        phone.hangup()
+        wait_until(lambda: trunk.received("BYE"), what="the caller's call ended")
+    finally:
+        if trunk is not None:
+            trunk.stop()
+        phone.stop()
+        ear.close()
+    assert gateway.events("voicemail_taken_back") and gateway.events("voicemail_discarded")
+    assert client.get(BASE, headers=heads).get_json() == []          # no message left
+    logged = wait_until(lambda: client.get("/api/v1/me/call-log", headers=heads).get_json(),
+                        what="my log entry")[0]
+    assert logged["status"] == "answered"
