@@ -28,6 +28,12 @@ def hold(app: AppClient, call_id: int, on: bool = True, key: str | None = None) 
                        headers={"Idempotency-Key": key or uuid.uuid4().hex})
 
 
+def take_back(app: AppClient, call_id: int, key: str | None = None) -> dict:
+    """Take a call back from my voicemail: my devices ring again."""
+    return app.request("POST", f"/api/v1/me/calls/{call_id}/take-back",
+                       headers={"Idempotency-Key": key or uuid.uuid4().hex})
+
+
 def command(app: AppClient, command_id: int) -> dict:
     return app.request("GET", f"/api/v1/me/calls/commands/{command_id}")
 

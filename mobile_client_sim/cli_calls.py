@@ -1,8 +1,8 @@
-"""CLI: my live calls, hanging one up, hold and retrieve."""
+"""CLI: my live calls, hanging one up, hold and retrieve, taking one back from voicemail."""
 from __future__ import annotations
 
 from .cli import command, show
-from .calls import hang_up, hold, my_calls, wait_done
+from .calls import hang_up, hold, my_calls, take_back, wait_done
 
 
 @command("live-calls", "my calls in progress (ringing or answered)")
@@ -25,4 +25,10 @@ def _hold(app, args):
 @command("retrieve", "take one of my calls off hold: retrieve CALL_ID")
 def _retrieve(app, args):
     cmd = hold(app, int(args.rest[0]), False)
+    show(wait_done(app, cmd["id"]))
+
+
+@command("take-back", "take a call back from my voicemail (my devices ring): take-back CALL_ID")
+def _take_back(app, args):
+    cmd = take_back(app, int(args.rest[0]))
     show(wait_done(app, cmd["id"]))

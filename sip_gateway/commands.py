@@ -128,10 +128,10 @@ def _take_back(gw, session, command_id: int) -> None:
     and the caller goes on in voicemail."""
     from api.gateway_port import finish_command
 
-    from . import transfers
+    from . import joined, transfers
     from .core.mailbox import TakeBack
 
-    steps = transfers.back_steps(session.route_info.plan if session.route_info else None)
+    steps = transfers.back_steps(joined.plan_of(session))
     if not steps:
         why = N_("refused: your plan rings none of your devices")
         gw.recorder.submit(finish_command, command_id, "failed", why)

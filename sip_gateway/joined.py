@@ -15,7 +15,6 @@ back, their live call over and their log entry written when their transfer compl
 from __future__ import annotations
 
 import logging
-
 from dataclasses import replace
 
 from .queuecalls import count_busy

@@ -58,13 +58,14 @@ def is_voicemail(session) -> bool:
 
 def start(session, a: StartVoicemail) -> None:
     """The plan reached voicemail: the user is no longer called; the mailbox takes the call."""
-    from . import transfers
+    from . import joined, transfers
 
     transfers.hold_tone(session, on=False)   # a call that came back hears no music over it
-    session.release_user()
+    if not joined.step_away(session, True):  # (a colleague a transfer joined: theirs)
+        session.release_user()
     session.answered_by = "voicemail"
     session.voicemail = VoicemailSide(a.step)
-    live = session.live   # the user's live call shows it: free, still theirs to move on
+    live = joined.holder(session)[1]   # the live call shows it: free, still theirs to move on
     session.gw.recorder.submit(lambda db: live.id and port.call_in_voicemail(db, live.id))
     log.info("voicemail", extra=session.log_extra(
         event="voicemail", reason=a.step.reason, own_greeting=a.step.greeting is not None))
@@ -216,10 +217,11 @@ def _discard(session, _a: DiscardMessage) -> None:
 def _taken_back(session, _a: TakenBack) -> None:
     """The user took the call back: busy with it again, their live call ringing under a new
     push id; the caller hears the hold music until they answer."""
-    from . import transferleg, transfers
+    from . import joined, transferleg, transfers
 
-    transferleg.busy_again(session)
-    live = session.live
+    if not joined.step_away(session, False):
+        transferleg.busy_again(session)
+    live = joined.holder(session)[1]
     session.gw.recorder.submit(lambda db: live.id and port.call_transferring(db, live.id, False))
     session.push_round += 1
     transfers.hold_tone(session, on=True)

@@ -10,9 +10,10 @@ class LiveCallSchema(Schema):
     other_number = fields.Str(allow_none=True, metadata={"description": "E.164 when known"})
     direction = fields.Str(required=True, metadata={"description": "incoming or outgoing"})
     state = fields.Str(required=True, metadata={
-        "description": "ringing, answered, held (a phone put it on hold) or transferring (I "
+        "description": "ringing, answered, held (a phone put it on hold), transferring (I "
                        "transferred it: it rings the target, I am free; a transfer with return "
-                       "may ring me again)"})
+                       "may ring me again) or voicemail (the caller hears my greeting or leaves "
+                       "a message: I can take it back or transfer it)"})
     since = fields.DateTime(attribute="started_at", required=True)
     answered_at = fields.DateTime(allow_none=True)
 

@@ -6,14 +6,15 @@ When a call's plan (or a queue's overflow) reaches the gateway's own mailbox
 gateway releases the user and prepares the recording), then every input goes to the
 voicemail machine and its actions come out of the host's `handle()`; the host ends when it
 does. So a call keeps the one machine it was routed to from its INVITE to its end, as a
-transfer runs inside it through `handover`.
+transfer runs inside it through `handover`. The user's app can still move the caller on
+(`transfer`, blind or with return) or take the call back (`TakeBack`: their devices ring
+again): the mailbox lets go (`let_go`), the message begun is dropped, the host goes on.
 """
 from __future__ import annotations
 
 import enum
-from typing import Protocol
-
 from dataclasses import dataclass
+from typing import Protocol
 
 from i18n import N_
 
@@ -89,7 +90,7 @@ class Mailbox:
         self.host.do(CommandDone(ev.command_id, N_("refused: the call is not in voicemail")))
 
     def let_go(self) -> list:
-        """The caller is moved on (a transfer from the app): the mailbox lets go of the call
+        """The caller is moved on (a transfer, or taken back): the mailbox lets go of the call
         without ending it, dropping a message begun; its actions."""
         out, self.control = self.control.let_go(), None
         return out
