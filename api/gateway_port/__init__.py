@@ -21,6 +21,6 @@ from .calls import (  # noqa: F401
     transfer_by_phone, transfer_progress, wakeup_address, warm_up)
 from .users import (  # noqa: F401
     Incoming, MainNumberRef, Owner, UserRef, activate_code, incoming, main_number_user,
-    outbound_display, public_owner, short_owner, tenant_country, user, user_by_mobile,
-    user_by_own_number)
+    outbound_display, own_devices, public_owner, short_owner, tenant_country, user,
+    user_by_mobile, user_by_own_number)
 from . import voicemail  # noqa: F401 (the mailbox a caller reaches, the message left)

@@ -117,8 +117,6 @@ def _answered_call(db: Session, tenant_id: int, user_id: int, call_id: int) -> L
         raise not_found("live call", call_id)
     if call.state not in ("answered", "held"):   # held on the phone: the app transfers it
         raise Conflict(N_("Only an answered call can be transferred"))
-    if call.direction != "incoming" and not calls.placed_from_app(db, call):
-        raise Conflict(N_("Only an incoming call can be transferred"))
     return call
 
 

@@ -134,6 +134,14 @@ def outbound_plan(uri: str, display_number: str | None) -> CallPlan:
                               CONNECT_TIMEOUT, devices=False),), push=False)
 
 
+def own_devices_step(devices, uris: dict, timeout: float) -> RingStep | None:
+    """The user's own devices ((kind, address) pairs) ringing for `timeout` seconds: a SIP
+    device at its address, a mobile through the trunk; None when there is none."""
+    targets = tuple(Target(kind, address if address.startswith("sip") else
+                           to_trunk(uris, address)) for kind, address in devices if address)
+    return RingStep(targets, max(1, round(timeout)), devices=True) if targets else None
+
+
 # what the caller's side of a with-return transfer hears when the target's plan would not
 # ring the target's own devices: busy (their when-busy rule applied) or not available (Do not
 # disturb, a voicemail profile, a meeting that forwards), and when their devices ring out
