@@ -14,6 +14,7 @@ from .callmessages import (Announce, CallPlan, LeaveMessage, PlayMessage, Reject
                            Target)
 
 CONNECT_TIMEOUT = 120
+RECORD_MAX_S = 120   # the longest queue audio (as an upload)
 
 
 def trunk_target(trunk_uri: str, number: str) -> str:
@@ -164,6 +165,18 @@ def with_return_plan(plan: CallPlan, timeout: float) -> CallPlan | int:
             return TRANSFER_BUSY   # their plan answers busy (a busy tone)
         break
     return TRANSFER_BUSY if plan.busy else TRANSFER_UNAVAILABLE
+
+
+def record_plan(recording, uris: dict) -> CallPlan:
+    """A team leader records a queue's welcome or waiting message by phone
+    (`api.gateway_port.QueueRecording`): the prompt, the tone, then what they say, kept as the
+    queue's audio; a gateway without its own voicemail storage cannot record (480)."""
+    if not uris.get("voicemail_dir"):
+        return CallPlan((Reject(480),), push=False)
+    return CallPlan((LeaveMessage(recording.tenant_id, None, "queue_audio", recording.prompt,
+                                  recording.language, None, float(RECORD_MAX_S),
+                                  float(uris.get("voicemail_silence_s", 10.0)),
+                                  recording.queue_id, record_for=recording.kind),), push=False)
 
 
 def message_plan(text: str, language: str) -> CallPlan:
