@@ -19,13 +19,14 @@ CALLED = "+4755512345"
 class Placed:
     """The user's desk phone called CALLED out through the trunk; the far end answered."""
 
-    def __init__(self, app, db, client, gateway, peers, ports, *, soft: tuple = ()) -> None:
+    def __init__(self, app, db, client, gateway, peers, ports, *, soft: tuple = (),
+                 far: tuple = ("phone_answer.xml",)) -> None:
         self.user = User(app, db, client)
         self.client, self.headers = client, auth(client, self.user.mobile)
         self.soft = peers("soft", *soft) if soft else None
         if self.soft is not None:
             self.user.devices(softphone=f"sip:soft@127.0.0.1:{self.soft.port}")
-        self.far = peers("far_end", "phone_answer.xml", port=ports["trunk"])
+        self.far = peers("far_end", *far, port=ports["trunk"])
         self.desk = peers("desk", "device_uac_released.xml", f"127.0.0.1:{gateway.port}",
                           "-s", CALLED, "-key", "caller", self.user.office, ip=PHONES)
         mine = wait_until(lambda: [c for c in self.my_calls() if c["state"] == "answered"],
@@ -90,3 +91,21 @@ def test_an_outgoing_call_transferred_blind_moves_the_called_party_to_the_collea
     # Bob talks to the party I called until he hangs up; then their call ends too
     assert bob_phone.wait() == 0 and p.far.wait() == 0 and p.far.received("BYE")
     assert wait_until(lambda: p.my_calls() == [], what="the call to leave my calls")
+
+
+def test_an_outgoing_call_transferred_attended_lets_me_talk_to_the_colleague_first(
+        app, db, client, gateway, peers, ports):
+    # the party I called talks for five seconds, then hangs up
+    p = Placed(app, db, client, gateway, peers, ports, far=("phone_answer_hang_up.xml", "-d",
+                                                            "5000"))
+    bob, bob_phone, _ = _bob(p.user, db, client, peers, "phone_answer.xml")
+    transfer = p.transfer(bob, "attended")
+    assert p.state(transfer, "consulting")       # Bob answered: I talk to him, still on my desk
+    assert not p.desk.received("BYE")
+    r = client.post(f"/api/v1/me/transfers/{transfer['id']}/complete", headers=p.headers)
+    assert r.status_code == 202, r.get_json()
+    assert p.state(transfer, "completed")
+    assert p.desk.wait() == 0 and p.desk.received("BYE")
+    assert CALLED in header(bob_phone.received("INVITE")[0], "From")
+    # the party I called and Bob talk until they hang up; then Bob's phone is let go too
+    assert p.far.wait() == 0 and bob_phone.wait() == 0 and bob_phone.received("BYE")
