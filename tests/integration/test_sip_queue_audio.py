@@ -86,7 +86,7 @@ def test_an_administrator_records_the_queues_welcome_by_phone_after_a_spoken_pro
     with wave.open(io.BytesIO(got.data)) as w:
         seconds = w.getnframes() / w.getframerate()
     assert 1.0 <= seconds <= 7.1, seconds   # what was said after the tone, up to the hang-up
-    assert len(gateway.events("queue_audio_recorded")) >= 1
+    wait_until(lambda: gateway.events("queue_audio_recorded"), what="the gateway's log line")
 
 
 def test_a_member_without_the_right_dialling_the_recording_code_records_nothing(
