@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from . import callrecords, transfers
+from . import callrecords, transfers, turnaround
 from .core.callhold import HoldCall
 from .core.callmessages import Bridge
 
@@ -14,18 +14,17 @@ log = logging.getLogger("sip_gateway")
 
 def hold_call(session, a: HoldCall) -> None:
     leg = session.legs.get(a.leg)
-    r = session.route_info
     # the user's phone is the caller (a call placed from the app has the other party there)
-    placed = r is not None and r.direction == "outgoing" and not session.from_app
+    placed = turnaround.phone_is_caller(session)
     if a.on:
         transfers.audio(session, session.caller, leg, on=False)
         if placed:
-            _leg_music(session, leg, on=True)
+            leg_music(session, leg, on=True)
         else:
             transfers.hold_tone(session, on=True)
     else:
         if placed:
-            _leg_music(session, leg, on=False)
+            leg_music(session, leg, on=False)
         session._bridge(Bridge(a.leg))   # the caller's music stops, the two talk again
     log.info("call hold", extra=session.log_extra(
         event="call_hold", held=a.on, party="called" if placed else "caller"))
@@ -33,7 +32,7 @@ def hold_call(session, a: HoldCall) -> None:
     callrecords.leg_held(session, "app", a.on)
 
 
-def _leg_music(session, leg, *, on: bool) -> None:
+def leg_music(session, leg, *, on: bool) -> None:
     """The hold music to the party the user called (their leg), or off."""
     import pjsua2 as pj
 

@@ -35,12 +35,17 @@ def actions() -> dict:
 
 def _enqueue(session, a: Enqueue) -> None:
     gw, step, r = session.gw, session.cc.queue, session.route_info
-    # a call diverted to the queue (another queue's overflow, a forwarding) already waited
-    # elsewhere: it is served before new callers
     gw.recorder.submit(enqueue, step.tenant_id, step.queue_id, r.caller,
-                       (r.hit or {}).get("name"), session.sip_id, bool(r.diverted_from),
+                       (r.hit or {}).get("name"), session.sip_id, returned(r),
                        then=lambda entered: gw.post(session.feed,
                                                     entered or Entered(None, False)))
+
+
+def returned(route) -> bool:
+    """A caller who already waited or talked elsewhere is served before new callers: a call
+    diverted to the queue (another queue's overflow, a forwarding: its Diversion) or one a
+    colleague transferred here from the app (with return or blind)."""
+    return bool(route.diverted_from) or "transferred_by" in (route.context or {})
 
 
 def _ask_next(session, a: AskNext) -> None:

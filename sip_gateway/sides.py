@@ -21,6 +21,7 @@ class TransferSide:
     hold_tone: bool = False                # the held caller hears the hold music
     leg_music: object = None               # the player of the music a held called party hears
     leg_sip_id: str | None = None          # the target leg's Call-ID
+    turned: bool = False                   # a call the user's phone placed, turned around
 
 
 @dataclass

@@ -185,6 +185,11 @@ class Store:
                              "asked": wanted or asked})
 
     def _feature_code(self, db, user, dialled: str) -> Route:
+        recording = port.queue_recording(db, user, dialled)
+        if recording is not None:   # a queue's welcome or waiting message, recorded by phone
+            return Route(plan=plans.record_plan(recording, self.uris), direction="feature",
+                         tenant_id=user.tenant_id, user_id=user.id, called=dialled,
+                         reason={"records": recording.kind, "queue_id": recording.queue_id})
         active = port.activate_code(db, user, dialled)
         if active is None:
             return Route(status=404, called=dialled)

@@ -46,7 +46,9 @@ def arriving(gw, sip_id: str, route):
     if mark is None or route.plan is None or route.status != 200:
         return route, None
     route = replace(route, context={**(route.context or {}), "transferred_by": mark["by"]})
-    if mark["method"] != "with_return":
+    # a queue answers the call into its own handling (the transfer completes there), where
+    # the caller goes before new callers (`queuecalls.returned`)
+    if mark["method"] != "with_return" or route.direction == "queue":
         return route, None
     plan = plans.with_return_plan(route.plan, mark["timeout"])
     if isinstance(plan, int):

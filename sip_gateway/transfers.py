@@ -11,7 +11,7 @@ import logging
 
 from i18n import N_
 
-from . import joined, queuerouting, transferleg
+from . import joined, queuerouting, transferleg, turnaround
 from .core import plans
 from .core.callmessages import RingStep, Target
 from .core.transfercontrol import (CancelTransfer, CompleteTransfer, Connect, HoldCaller, Settled,
@@ -51,23 +51,25 @@ def uris(cfg) -> dict:
 
 def read_order(db, command_id: int, kind: str) -> dict | None:
     """On the command thread, right after the claim: a transfer's order (it travels with the
-    command to the call thread, saving a round trip through the recorder's queue)."""
-    from api.gateway_port import order_for_command
+    command to the call thread, saving a round trip through the recorder's queue), with the
+    user's own devices (`devices`: what rings when a call their phone placed comes back)."""
+    from api.gateway_port import order_for_command, own_devices
 
-    return order_for_command(db, command_id) if kind == "transfer" else None
+    order = order_for_command(db, command_id) if kind == "transfer" else None
+    if order is not None:
+        order["devices"] = own_devices(db, order["tenant_id"], order["user_id"])
+    return order
 
 
 def command(gw, session, command_id: int, kind: str, order: dict | None = None) -> None:
     """On the call thread: a transfer command for `session` (`order` when already read)."""
-    from api.gateway_port import order_for_command
-
     if kind == "transfer_complete":
         return session.feed(CompleteTransfer(command_id))
     if kind == "transfer_cancel":
         return session.feed(CancelTransfer(command_id))
     if order is not None:
         return _start(gw, session, command_id, order)
-    gw.recorder.submit(order_for_command, command_id,
+    gw.recorder.submit(read_order, command_id, kind,
                        then=lambda order: gw.post(_start, gw, session, command_id, order))
 
 
@@ -87,9 +89,11 @@ def begin(gw, session, command_id: int | None, order: dict | None) -> str | None
         return N_("no such transfer")
     if session.finished:
         return N_("call ended")
-    if r is None or (r.direction not in ("incoming", "queue")
-                     and not session.from_app):   # placed from the app
-        return N_("refused: only incoming calls are transferred")
+    if r is None or r.direction not in ("incoming", "queue", "outgoing"):
+        return N_("refused: no transfer possible now")
+    back = back_steps(joined.plan_of(session))
+    if turnaround.phone_is_caller(session):   # the user's phone placed it: the called party moves
+        back = turnaround.turn(session, order.get("devices"), uris(gw.cfg))
     session.transfer.order = order
     timeout = BLIND_TIMEOUT if order["method"] == "blind" else order["timeout_s"]
     log.info("transfer", extra=session.log_extra(event="transfer", transfer_id=order["id"],
@@ -97,7 +101,7 @@ def begin(gw, session, command_id: int | None, order: dict | None) -> str | None
                                               target=order["target_kind"]))
     session.feed(StartTransfer(command_id, order["id"], order["method"],
                                target_for(order, uris(gw.cfg)), timeout,
-                               back=back_steps(joined.plan_of(session))))
+                               back=back))
     return None
 
 

@@ -153,6 +153,8 @@ def _save(session, _a: SaveMessage) -> None:
         return
     step, call_id = side.step, session.sip_id
     root = gw.cfg.voicemail_dir
+    if step.record_for is not None:   # a queue's audio, recorded by phone
+        return _keep_queue_audio(session, step, side.file)
     caller, hit = (r.caller, r.hit) if r is not None else (None, None)
     profile = ((r.reason or {}).get("profile") if r is not None else None)
 
@@ -226,3 +228,12 @@ def _taken_back(session, _a: TakenBack) -> None:
     session.push_round += 1
     transfers.hold_tone(session, on=True)
     log.info("voicemail taken back", extra=session.log_extra(event="voicemail_taken_back"))
+
+
+def _keep_queue_audio(session, step, file: str) -> None:
+    gw, extra = session.gw, session.log_extra(event="queue_audio_recorded",
+                                              queue_id=step.queue_id, kind=step.record_for)
+    gw.recorder.submit(port.keep_recording, gw.cfg.voicemail_dir, step.tenant_id,
+                       step.queue_id, step.record_for, file,
+                       then=lambda kept: log.info("queue audio recorded",
+                                                  extra={**extra, "kept": bool(kept)}))

@@ -82,13 +82,6 @@ def _same_or_conflict(row: CallCommand, call_id: int, kind: str) -> CallCommand:
     return row
 
 
-def placed_from_app(db: Session, call: LiveCall) -> bool:
-    """The call is one the user placed from the app (a `call` command names it)."""
-    return db.scalar(select(CallCommand.id).where(
-        CallCommand.tenant_id == call.tenant_id, CallCommand.user_id == call.user_id,
-        CallCommand.kind == "call", CallCommand.call_id == call.id).limit(1)) is not None
-
-
 def get_command(db: Session, tenant_id: int, user_id: int, command_id: int) -> CallCommand:
     row = db.get(CallCommand, command_id)
     if row is None or row.tenant_id != tenant_id or row.user_id != user_id:

@@ -22,6 +22,7 @@ from .calls import (  # noqa: F401
     transfer_by_phone, transfer_progress, wakeup_address, warm_up)
 from .users import (  # noqa: F401
     Incoming, MainNumberRef, Owner, UserRef, activate_code, incoming, main_number_user,
-    outbound_display, public_owner, short_owner, tenant_country, user, user_by_mobile,
-    user_by_own_number)
+    outbound_display, own_devices, public_owner, short_owner, tenant_country, user,
+    user_by_mobile, user_by_own_number)
+from .recording import QueueRecording, keep_recording, queue_recording  # noqa: F401
 from . import voicemail  # noqa: F401 (the mailbox a caller reaches, the message left)

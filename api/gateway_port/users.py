@@ -202,3 +202,15 @@ def activate_code(db: Session, user: UserRef, dialled: str) -> tuple[str, str] |
     lang = language_of(tenant.language)
     return activated(current.profile.key, current.profile.name, current.until, now(),
                      tenant.timezone or "UTC", lang), lang
+
+
+def own_devices(db: Session, tenant_id: int, user_id: int) -> tuple[tuple[str, str], ...]:
+    """The user's devices that ring for office calls, as (kind, address): what rings when a
+    call the user's phone placed comes back from a transfer."""
+    from ..availability import convert
+    from ..availability.models import Device
+
+    rows = db.scalars(select(Device).where(Device.tenant_id == tenant_id,
+                                           Device.user_id == user_id).order_by(Device.id))
+    found = (convert.device(row) for row in rows)
+    return tuple((d.kind, d.address) for d in found if d is not None)

@@ -18,7 +18,7 @@ from ..core.db import get_scoped
 from ..core.errors import Conflict
 from ..core.not_found import not_found
 from ..sms.outbox import Outbox
-from . import autocallback, notify, sla, status
+from . import notify, sla, status
 from .models import Queue, QueueAlert
 
 log = logging.getLogger("api.queues")
@@ -128,11 +128,11 @@ def _utc(at):
 
 def main() -> None:  # pragma: no cover - the runner's loop
     import argparse
-    import time
 
     from bootstrap import alert_runner
 
     from ..config import Settings
+    from .runner import serve
 
     ap = argparse.ArgumentParser(description="Check the queues' SLA alerts and call their "
                                              "callback lists back, periodically")
@@ -140,17 +140,8 @@ def main() -> None:  # pragma: no cover - the runner's loop
     ap.add_argument("--once", action="store_true")
     args = ap.parse_args()
     settings = Settings.from_env()
-    factory = alert_runner(settings.database_url).sessions
-    ch = notify.standalone(settings)
-    while True:
-        outbox = Outbox()
-        with factory() as db:
-            check_all(db, ch, outbox)
-            autocallback.run(db)   # queues calling their callback list back themselves
-        outbox.flush()
-        if args.once:
-            return
-        time.sleep(args.every)
+    serve(alert_runner(settings.database_url), notify.standalone(settings), args.every,
+          once=args.once)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,21 +5,22 @@ their device rings first and, when they answer, the caller is dialled (showing t
 number when the queue says so). The attempt is counted on the entry when the call is
 placed and its result recorded when the call ends, as for a callback from the app.
 
-Run by the queue runner (`python -m api.queues.alerts`) every round."""
+Run by the queue runner (`api.queues.runner`) every round, and as soon as a queue with the
+option changes between rounds."""
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..accounts.models import Tenant
-from ..core.clock import now
+from ..core.clock import as_utc, now
 from ..core.errors import AppError
 from . import callbackturns, distribution
 from .calls import settled_members
-from .models import Queue, QueueCallback
+from .models import Queue, QueueCallback, QueueMember
 from .status import as_member, busy_user_ids
 
 log = logging.getLogger("api")
@@ -40,11 +41,14 @@ class _Member:
         return False   # a member of the queue: its callback list is theirs to work on
 
 
-def run(db: Session) -> int:
-    """One round over every queue with automatic callback; how many calls were placed."""
+def run(db: Session, queue_ids=None) -> int:
+    """One round over every queue with automatic callback (or those of `queue_ids` that have
+    it); how many calls were placed."""
     placed = 0
-    queues = db.scalars(select(Queue).where(Queue.auto_callback.is_(True))
-                        .order_by(Queue.id)).all()
+    query = select(Queue).where(Queue.auto_callback.is_(True))
+    if queue_ids is not None:
+        query = query.where(Queue.id.in_(list(queue_ids)))
+    queues = db.scalars(query.order_by(Queue.id)).all()
     for queue in queues:
         placed += _queue_round(db, queue)
     return placed
@@ -70,6 +74,17 @@ def _queue_round(db: Session, queue: Queue) -> int:
         taken.add(user_id)
         placed += _place(db, queue, entry, user_id)
     return placed
+
+
+def next_free_at(db: Session):
+    """The next moment a member of a queue with automatic callback and open entries comes out
+    of wrap-up (nothing is written then: the runner wakes for it), or None."""
+    waiting = select(QueueCallback.queue_id).where(QueueCallback.done_at.is_(None))
+    at = db.scalar(select(func.min(QueueMember.wrapup_until)).join(
+        Queue, Queue.id == QueueMember.queue_id).where(
+        Queue.auto_callback.is_(True), QueueMember.queue_id.in_(waiting),
+        QueueMember.wrapup_until > now()))
+    return as_utc(at) if at is not None else None
 
 
 def next_free_member(db: Session, queue: Queue, taken: set[int]) -> int | None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..accounts.models import User
 from ..core.ports import PORTS_KEY, Event, ports
-from .models import Queue, QueueCall, QueueMember
+from .models import Queue, QueueCall, QueueCallback, QueueMember
 from .schemas import MemberSchema, QueueStatusSchema
 from .status import member_view, snapshot, statuses
 
@@ -36,7 +36,7 @@ def _after_flush(session: Session, _context) -> None:
     for obj in chain(session.new, dirty, session.deleted):
         if isinstance(obj, QueueMember):
             mark(session, obj.tenant_id, [obj.queue_id], [obj.user_id])
-        elif isinstance(obj, QueueCall):
+        elif isinstance(obj, (QueueCall, QueueCallback)):
             mark(session, obj.tenant_id, [obj.queue_id])
         elif isinstance(obj, Queue) and obj not in session.deleted:
             mark(session, obj.tenant_id, [obj.id])

@@ -118,8 +118,6 @@ def _answered_call(db: Session, tenant_id: int, user_id: int, call_id: int) -> L
     # held on the phone: the app transfers it; in voicemail: the app moves the caller on
     if call.state not in ("answered", "held", VOICEMAIL):
         raise Conflict(N_("Only an answered call can be transferred"))
-    if call.direction != "incoming" and not calls.placed_from_app(db, call):
-        raise Conflict(N_("Only an incoming call can be transferred"))
     return call
 
 

@@ -59,6 +59,8 @@ class LeaveMessage:
     max_s: float = 180.0      # the longest message
     silence_s: float = 10.0   # this long without a sound ends the message
     queue_id: int | None = None
+    record_for: str | None = None  # the queue's audio recorded by phone (greeting, message):
+    #                                kept as that instead of a message
 
 
 Step = Announce | RingStep | PlayMessage | Reject | LeaveMessage

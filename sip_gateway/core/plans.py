@@ -14,6 +14,7 @@ from .callmessages import (Announce, CallPlan, LeaveMessage, PlayMessage, Reject
                            Target)
 
 CONNECT_TIMEOUT = 120
+RECORD_MAX_S = 120   # the longest queue audio (as an upload)
 
 
 def trunk_target(trunk_uri: str, number: str) -> str:
@@ -134,6 +135,14 @@ def outbound_plan(uri: str, display_number: str | None) -> CallPlan:
                               CONNECT_TIMEOUT, devices=False),), push=False)
 
 
+def own_devices_step(devices, uris: dict, timeout: float) -> RingStep | None:
+    """The user's own devices ((kind, address) pairs) ringing for `timeout` seconds: a SIP
+    device at its address, a mobile through the trunk; None when there is none."""
+    targets = tuple(Target(kind, address if address.startswith("sip") else
+                           to_trunk(uris, address)) for kind, address in devices if address)
+    return RingStep(targets, max(1, round(timeout)), devices=True) if targets else None
+
+
 # what the caller's side of a with-return transfer hears when the target's plan would not
 # ring the target's own devices: busy (their when-busy rule applied) or not available (Do not
 # disturb, a voicemail profile, a meeting that forwards), and when their devices ring out
@@ -156,6 +165,18 @@ def with_return_plan(plan: CallPlan, timeout: float) -> CallPlan | int:
             return TRANSFER_BUSY   # their plan answers busy (a busy tone)
         break
     return TRANSFER_BUSY if plan.busy else TRANSFER_UNAVAILABLE
+
+
+def record_plan(recording, uris: dict) -> CallPlan:
+    """A team leader records a queue's welcome or waiting message by phone
+    (`api.gateway_port.QueueRecording`): the prompt, the tone, then what they say, kept as the
+    queue's audio; a gateway without its own voicemail storage cannot record (480)."""
+    if not uris.get("voicemail_dir"):
+        return CallPlan((Reject(480),), push=False)
+    return CallPlan((LeaveMessage(recording.tenant_id, None, "queue_audio", recording.prompt,
+                                  recording.language, None, float(RECORD_MAX_S),
+                                  float(uris.get("voicemail_silence_s", 10.0)),
+                                  recording.queue_id, record_for=recording.kind),), push=False)
 
 
 def message_plan(text: str, language: str) -> CallPlan:

@@ -64,6 +64,22 @@ def test_the_same_tap_twice_is_one_transfer_and_a_second_transfer_waits_for_the_
     assert other.get_json()["transfer_id"] == first.get_json()["id"]
 
 
+def test_a_call_i_placed_from_my_phone_is_transferred_like_one_i_answered(app, client, db):
+    company = make_company(app)
+    headers = auth(client, company.users["alice"])
+    call_id = answered_call(app, company.users["alice"], "+4755512345", gateway="gw-7",
+                            direction="outgoing")
+    mine = client.get("/api/v1/me/calls", headers=headers).get_json()
+    assert [(c["id"], c["direction"], c["other_number"]) for c in mine] == [
+        (call_id, "outgoing", "+4755512345")]
+    r = client.post(f"/api/v1/me/calls/{call_id}/transfer", headers=headers,
+                    json={"target": {"kind": "external", "number": "+4722334455"},
+                          "method": "with_return"})
+    assert r.status_code == 202, r.get_json()
+    assert calls.claim_commands(db, "gw-7") == [(r.get_json()["command_id"], call_id,
+                                                 "transfer")]
+
+
 def test_a_ringing_call_cannot_be_transferred_and_a_colleagues_call_is_not_found(app, client):
     company = make_company(app)
     headers = auth(client, company.users["alice"])

@@ -4,12 +4,19 @@ first, then the caller, showing the queue's number); busy or logged-out members 
 used, an attempt under way is not doubled, and a queue without the option is left alone."""
 from __future__ import annotations
 
+import threading
+import time
+from datetime import timedelta
+
+import pytest
 from sqlalchemy import select
 
 from api.calls import wakeup
+from api.core.clock import now
 from api.calls.models import CallCommand
 from api.queues import autocallback, callbacks, membership, services as queues
 from tests.support.api import make_company
+from tests.support.sip import wait_until
 
 
 def _setup(app, db, **settings):
@@ -88,3 +95,58 @@ def test_nobody_free_or_no_option_places_no_call(app, db):
         membership.set_login(db, tenant.id, ids[who], None, False, by_user_id=None)
     db.commit()
     assert autocallback.run(db) == 0 and _commands(db) == []
+
+
+# -- the runner calls back as soon as there is something to do, not on its next round --------
+
+@pytest.fixture
+def runner(app):
+    """The queue runner (`api.queues.runner.serve`) in a thread, with rounds an hour apart:
+    whatever it does after its first round, it did because something woke it."""
+    from types import SimpleNamespace
+
+    from api.queues import notify
+    from api.queues.runner import serve
+
+    process = SimpleNamespace(engine=app.extensions["engine"],
+                              sessions=app.extensions["session_factory"])
+    stop, idle = threading.Event(), threading.Event()
+    thread = threading.Thread(target=serve, args=(process, notify.in_app(app), 3600),
+                              kwargs={"stop": stop, "idle": idle}, daemon=True)
+
+    def start():
+        thread.start()
+        wait_until(idle.is_set, what="the runner's first round to be over")
+    yield start
+    stop.set()
+    thread.join(10)
+
+
+def test_a_new_callback_entry_is_called_back_within_two_seconds_not_on_the_next_round(
+        app, db, runner):
+    tenant, queue, ids = _setup(app, db, auto_callback=True)
+    runner()
+    entry = callbacks.add_callback(db, tenant, queue, "+4791112233", None)
+    started = time.monotonic()
+    (cmd,) = wait_until(lambda: _commands(db), what="the automatic callback", timeout=5)
+    assert time.monotonic() - started < 2.0   # the issue's bound: within a second or two
+    assert cmd.args["callback_id"] == entry.id and cmd.user_id in (ids["alice"], ids["bob"])
+
+
+def test_a_member_coming_out_of_wrap_up_is_given_the_waiting_callback_at_once(
+        app, db, runner):
+    from api.queues.models import QueueMember
+
+    tenant, queue, ids = _setup(app, db, auto_callback=True)
+    membership.set_login(db, tenant.id, ids["bob"], None, False, by_user_id=None)
+    alice = db.scalar(select(QueueMember).where(QueueMember.queue_id == queue.id,
+                                                QueueMember.user_id == ids["alice"]))
+    free_at = now() + timedelta(seconds=1.5)
+    alice.wrapup_until = free_at   # her last call's wrap-up
+    db.commit()
+    callbacks.add_callback(db, tenant, queue, "+4791112233", None)
+    runner()   # its first round finds nobody free
+    assert _commands(db) == []
+    (cmd,) = wait_until(lambda: _commands(db), what="the callback once alice is free",
+                        timeout=6)
+    assert cmd.user_id == ids["alice"] and now() >= free_at

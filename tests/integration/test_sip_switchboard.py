@@ -146,6 +146,38 @@ def test_a_caller_overflowing_from_another_queue_goes_before_new_callers(
     assert (support.priority_reason, support.caller_number) == ("returned", CALLER)
 
 
+def test_a_caller_transferred_to_the_queue_waits_as_returned_before_new_callers(
+        app, db, client, gateway, peers):
+    from api.queues.models import QueueCall
+    from sqlalchemy import select
+
+    q = Company(app, db, client, members=("bob",))
+    alice = User(app, db, client, company=q.company)
+    soft = phone(peers, "soft", "phone_answer.xml")
+    q.phone("alice", uri(soft))
+    bob = phone(peers, "bob", "phone_answer.xml", "-d", "2000")   # rings two seconds
+    q.phone("bob", uri(bob))
+    trunk = call(peers, gateway, alice.office, hold_ms=9000)
+    mine = wait_until(lambda: [c for c in client.get("/api/v1/me/calls", headers=q.headers(
+        "alice")).get_json() if c["state"] == "answered"], what="alice's answered call")
+    # alice hands the caller to the queue, with return (her default)
+    r = client.post(f"/api/v1/me/calls/{mine[0]['id']}/transfer", headers=q.headers("alice"),
+                    json={"target": {"kind": "queue", "id": q.queue.id}})
+    assert r.status_code == 202 and r.get_json()["method"] == "with_return"
+
+    waiting = wait_until(lambda: client.get("/api/v1/switchboard/waiting",
+                                            headers=q.headers("bob")).get_json(),
+                         what="the transferred caller on the switchboard")
+    assert [(w["priority"], w["priority_reason"]) for w in waiting] == [(5, "returned")]
+    assert waiting[0]["caller_number"] == CALLER
+    assert trunk.wait() == 0 and bob.wait() == 0 and soft.wait() == 0
+    db.expire_all()
+    queued = db.scalar(select(QueueCall).where(QueueCall.queue_id == q.queue.id))
+    assert (queued.answered_by_user_id, queued.priority_reason) == (q.ids["bob"], "returned")
+    url = f"/api/v1/me/transfers/{r.get_json()['id']}"
+    assert client.get(url, headers=q.headers("alice")).get_json()["state"] == "completed"
+
+
 def _command(client, headers, live_id: int, kind: str) -> dict:
     r = client.post(f"/api/v1/me/calls/{live_id}/{kind}", headers=headers)
     assert r.status_code == 202, r.get_json()

@@ -208,9 +208,9 @@ def test_attended_cancel_takes_the_caller_back_and_hangs_up_the_target(
         ("transfer_state", "cancelled")]
 
 
-def _bob(t: Transfer, db, client, peers, scenario: str, *args: str) -> tuple[U, object, User]:
+def _bob(user: User, db, client, peers, scenario: str, *args: str) -> tuple[U, object, User]:
     """The transferring user's colleague Bob, his softphone a SIPp phone."""
-    bob = db.scalar(select(U).where(U.mobile == t.user.company.users["bob"]))
+    bob = db.scalar(select(U).where(U.mobile == user.company.users["bob"]))
     phone = peers("bob", scenario, *args)
     colleague = User.__new__(User)
     colleague.db, colleague.client, colleague.mobile = db, client, bob.mobile
@@ -223,7 +223,7 @@ def _bob(t: Transfer, db, client, peers, scenario: str, *args: str) -> tuple[U, 
 def test_a_colleague_rung_through_the_gateway_sees_who_transferred_the_call(
         app, db, client, gateway, peers, sink):
     t = Transfer(app, db, client, gateway, peers, hold_ms=4000)
-    bob, bob_phone, colleague = _bob(t, db, client, peers, "phone_answer.xml", "-d", "200")
+    bob, bob_phone, colleague = _bob(t.user, db, client, peers, "phone_answer.xml", "-d", "200")
     token = colleague.push_token()
 
     r = client.post(f"/api/v1/me/calls/{t.call_id}/transfer", headers=t.headers,
@@ -268,7 +268,7 @@ def test_a_colleague_in_a_meeting_sends_the_call_back_at_once_and_never_to_voice
         app, db, client, gateway, peers, ports, sink):
     voicemail = peers("voicemail", "phone_answer.xml", port=ports["voicemail"])
     t = Transfer(app, db, client, gateway, peers, soft_calls=2, hold_ms=4000)
-    bob, phone, _ = _bob(t, db, client, peers, "phone_answer.xml")
+    bob, phone, _ = _bob(t.user, db, client, peers, "phone_answer.xml")
     meeting = db.scalar(select(Profile.id).where(Profile.user_id == bob.id,
                                                  Profile.key == "meeting"))
     set_availability(db, bob.tenant_id, bob.id, bob.id, meeting, now() + timedelta(hours=1),
@@ -292,7 +292,7 @@ def test_an_unanswered_colleague_comes_back_as_no_answer_and_the_user_is_free_me
         app, db, client, gateway, peers, ports, sink):
     voicemail = peers("voicemail", "phone_answer.xml", port=ports["voicemail"])
     t = Transfer(app, db, client, gateway, peers, soft_calls=2, hold_ms=9000, answer_ms=500)
-    bob, phone, _ = _bob(t, db, client, peers, "phone_no_answer.xml")
+    bob, phone, _ = _bob(t.user, db, client, peers, "phone_no_answer.xml")
     transfer = _transfer_to(t, bob, timeout_s=5)
     assert wait_until(lambda: phone.received("INVITE"), what="Bob's phone to ring")
 

@@ -16,6 +16,7 @@ from tests.integration.test_sip_gateway import User, sink  # noqa: F401 (fixture
 from tests.support.api import auth
 from tests.support.baresip import Baresip, baresip_missing
 from tests.support.sip import Ear, Gateway, Sipp, free_port, sip_tools_missing, wait_until
+from tests.support.sip_fixtures import TRUNKS
 from tests.support.voicemail import tone_wav
 
 pytestmark = [pytest.mark.skipif(sip_tools_missing() is not None,
@@ -31,7 +32,7 @@ SILENCE_S = 2
 @pytest.fixture(scope="module")
 def gateway(app, database_url, tmp_path_factory, sink):  # noqa: F811
     gw = Gateway(database_url, tmp_path_factory.mktemp("gw-vm"), trunk_port=free_port(),
-                 voicemail_port=None, sink_url=sink[1],
+                 voicemail_port=None, sink_url=sink[1], trunks=TRUNKS,
                  env={"VOICEMAIL_DIR": app.config["SETTINGS"].voicemail_dir,
                       "SIP_VOICEMAIL_SILENCE_S": str(SILENCE_S)})
     yield gw

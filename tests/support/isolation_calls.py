@@ -4,7 +4,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 
-def live_call(app, mobile: str, other: str = "+4791234567", gateway: str = "gw-test") -> int:
+def live_call(app, mobile: str, other: str = "+4791234567", gateway: str = "gw-test",
+              direction: str = "incoming") -> int:
     """A call the user has on a gateway (as the gateway writes it); its live call id."""
     from api.accounts.models import User
     from api.calls import services
@@ -12,7 +13,7 @@ def live_call(app, mobile: str, other: str = "+4791234567", gateway: str = "gw-t
     with app.extensions["session_factory"]() as db:
         user = db.scalar(select(User).where(User.mobile == mobile))
         return services.call_started(db, user.tenant_id, user.id, gateway,
-                                     f"call-{user.id}-{other}", "incoming", other)
+                                     f"call-{user.id}-{other}", direction, other)
 
 
 def provide(client, headers: dict, company) -> dict:

@@ -4,11 +4,12 @@ from __future__ import annotations
 from tests.support.isolation_calls import live_call
 
 
-def answered_call(app, mobile: str, other: str = "+4791234567", gateway: str = "gw-test") -> int:
+def answered_call(app, mobile: str, other: str = "+4791234567", gateway: str = "gw-test",
+                  direction: str = "incoming") -> int:
     """A live call the user has answered (as the gateway writes it); its id."""
     from api.calls import services
 
-    call_id = live_call(app, mobile, other, gateway)
+    call_id = live_call(app, mobile, other, gateway, direction)
     with app.extensions["session_factory"]() as db:
         services.call_answered(db, call_id, 1, "softphone", "sip:soft@127.0.0.1")
     return call_id

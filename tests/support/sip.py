@@ -206,9 +206,10 @@ def raw_request(transport: str, me: int, n: int, *, method: str = "INVITE", drop
 class Ear:
     """The caller's audio: a UDP socket the trunk's SDP names as its RTP address."""
 
-    def __init__(self) -> None:
+    def __init__(self, ip: str = "127.0.0.1") -> None:
+        """`ip`: the caller's own address (its SDP names it with the port)."""
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
+        self.sock.bind((ip, 0))
         self.sock.settimeout(0.2)
         self.port = self.sock.getsockname()[1]
         self.packets: list[bytes] = []   # RTP payloads, in arrival order

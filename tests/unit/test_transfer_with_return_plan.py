@@ -50,3 +50,17 @@ def test_a_colleague_whose_plan_answers_with_a_busy_tone_sends_the_call_back_as_
 def test_declined_busy_no_answer_and_not_available_are_told_apart():
     assert [REASONS[s] for s in (603, 486, 408, 480)] == ["declined", "busy", "no_answer",
                                                           "unavailable"]
+
+
+# -- a call the user's own phone placed comes back to their devices -------------------------
+
+def test_a_returned_outgoing_call_rings_the_users_sip_devices_directly_and_the_mobile_via_trunk():
+    uris = {"trunk": "sip:trunk@10.0.0.1:5060"}
+    step = plans.own_devices_step((("deskphone", "sip:desk@10.0.0.7"),
+                                   ("mobile", "+4791111111")), uris, 25.0)
+    assert step == RingStep((Target("deskphone", "sip:desk@10.0.0.7"),
+                             Target("mobile", "sip:+4791111111@10.0.0.1:5060")), 25)
+
+
+def test_a_user_without_devices_has_nothing_to_ring_when_the_call_comes_back():
+    assert plans.own_devices_step((), {"trunk": "sip:t@h"}, 25.0) is None

@@ -1,0 +1,111 @@
+"""Transfers of a call the user placed from their own desk phone, on the wire: SIPp plays the
+desk phone calling out, the party it called behind the trunk, the user's softphone and a
+colleague's. The party the user called is the one moved to the target."""
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.test_sip_gateway import (  # noqa: F401 (fixtures shared, not copied)
+    PHONES, User, gateway, gateway_settles, logged, peers, ports, sink)
+from tests.integration.test_sip_transfer import _bob
+from tests.support.api import auth
+from tests.support.sip import header, sip_tools_missing, wait_until
+
+pytestmark = [pytest.mark.skipif(sip_tools_missing() is not None,
+                                 reason=sip_tools_missing() or ""), pytest.mark.once]
+CALLED = "+4755512345"
+
+
+class Placed:
+    """The user's desk phone called CALLED out through the trunk; the far end answered."""
+
+    def __init__(self, app, db, client, gateway, peers, ports, *, soft: tuple = (),
+                 far: tuple = ("phone_answer.xml",)) -> None:
+        self.user = User(app, db, client)
+        self.client, self.headers = client, auth(client, self.user.mobile)
+        self.soft = peers("soft", *soft) if soft else None
+        if self.soft is not None:
+            self.user.devices(softphone=f"sip:soft@127.0.0.1:{self.soft.port}")
+        self.far = peers("far_end", *far, port=ports["trunk"])
+        self.desk = peers("desk", "device_uac_released.xml", f"127.0.0.1:{gateway.port}",
+                          "-s", CALLED, "-key", "caller", self.user.office, ip=PHONES)
+        mine = wait_until(lambda: [c for c in self.my_calls() if c["state"] == "answered"],
+                          what="the answered outgoing call in my calls")
+        assert (mine[0]["direction"], mine[0]["other_number"]) == ("outgoing", CALLED)
+        self.call_id = mine[0]["id"]
+
+    def my_calls(self) -> list[dict]:
+        return self.client.get("/api/v1/me/calls", headers=self.headers).get_json()
+
+    def transfer(self, bob, method: str, timeout_s: int = 20) -> dict:
+        r = self.client.post(f"/api/v1/me/calls/{self.call_id}/transfer", headers=self.headers,
+                             json={"target": {"kind": "colleague", "id": bob.id},
+                                   "method": method, "timeout_s": timeout_s})
+        assert r.status_code == 202, r.get_json()
+        return r.get_json()
+
+    def state(self, transfer: dict, *states: str) -> dict:
+        url = f"/api/v1/me/transfers/{transfer['id']}"
+        return wait_until(lambda: (lambda t: t if t["state"] in states else None)(
+            self.client.get(url, headers=self.headers).get_json()),
+            what=f"the transfer to be {' or '.join(states)}")
+
+
+def test_an_outgoing_call_is_transferred_with_return_and_comes_back_to_my_softphone(
+        app, db, client, gateway, peers, ports):
+    p = Placed(app, db, client, gateway, peers, ports, soft=("phone_answer.xml", "-d", "300"))
+    bob, bob_phone, _ = _bob(p.user, db, client, peers, "phone_no_answer.xml")
+    transfer = p.transfer(bob, "with_return", timeout_s=5)
+
+    # my desk phone is let go at once; Bob's phone rings showing the party I called
+    assert p.desk.wait() == 0 and p.desk.received("BYE")
+    invite = wait_until(lambda: bob_phone.received("INVITE"), what="Bob's phone to ring")[0]
+    assert CALLED in header(invite, "From")
+    assert p.state(transfer, "returned")["reason"] == "no_answer"
+    assert bob_phone.wait() == 0 and bob_phone.received("CANCEL")
+
+    # the call comes back: my softphone rings, showing the party I called, and answers
+    back = wait_until(lambda: p.soft.received("INVITE"), what="my softphone to ring")[0]
+    assert CALLED in header(back, "From")
+    call = wait_until(lambda: [c for c in p.my_calls() if c["state"] == "answered"],
+                      what="the call answered again")[0]
+    assert call["id"] == p.call_id and call["other_number"] == CALLED
+    # the party I called talks to me again: hanging up from the app ends it for both of us
+    r = client.post(f"/api/v1/me/calls/{p.call_id}/hangup", headers=p.headers)
+    assert r.status_code == 202, r.get_json()
+    assert p.far.wait() == 0 and p.far.received("BYE")
+    assert p.soft.wait() == 0 and p.soft.received("BYE")
+    entry = logged(p.user, "answered")[0]
+    assert (entry.direction, entry.other_number) == ("outgoing", CALLED)
+
+
+def test_an_outgoing_call_transferred_blind_moves_the_called_party_to_the_colleague(
+        app, db, client, gateway, peers, ports):
+    p = Placed(app, db, client, gateway, peers, ports)
+    bob, bob_phone, _ = _bob(p.user, db, client, peers, "phone_answer_hang_up.xml", "-d", "300")
+    transfer = p.transfer(bob, "blind")
+
+    assert p.state(transfer, "completed")["reason"] == "answered"
+    assert p.desk.wait() == 0 and p.desk.received("BYE")
+    assert CALLED in header(bob_phone.received("INVITE")[0], "From")
+    # Bob talks to the party I called until he hangs up; then their call ends too
+    assert bob_phone.wait() == 0 and p.far.wait() == 0 and p.far.received("BYE")
+    assert wait_until(lambda: p.my_calls() == [], what="the call to leave my calls")
+
+
+def test_an_outgoing_call_transferred_attended_lets_me_talk_to_the_colleague_first(
+        app, db, client, gateway, peers, ports):
+    # the party I called talks for five seconds, then hangs up
+    p = Placed(app, db, client, gateway, peers, ports, far=("phone_answer_hang_up.xml", "-d",
+                                                            "5000"))
+    bob, bob_phone, _ = _bob(p.user, db, client, peers, "phone_answer.xml")
+    transfer = p.transfer(bob, "attended")
+    assert p.state(transfer, "consulting")       # Bob answered: I talk to him, still on my desk
+    assert not p.desk.received("BYE")
+    r = client.post(f"/api/v1/me/transfers/{transfer['id']}/complete", headers=p.headers)
+    assert r.status_code == 202, r.get_json()
+    assert p.state(transfer, "completed")
+    assert p.desk.wait() == 0 and p.desk.received("BYE")
+    assert CALLED in header(bob_phone.received("INVITE")[0], "From")
+    # the party I called and Bob talk until they hang up; then Bob's phone is let go too
+    assert p.far.wait() == 0 and bob_phone.wait() == 0 and bob_phone.received("BYE")
