@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from .core import plans
 from .core.callmessages import CallPlan, CallerHungUp, Dial, RingStep, Target
 from . import dialling
+from .ringback import Ringback
 from .core.callthrough import (CallThrough, DestinationAnswered, DestinationFailed, DialOther,
                                Outcome, StartCallThrough)
 from .session import CallSession
@@ -63,6 +64,7 @@ class CallThroughSession(CallSession):
 
         super().__init__(gw, None, _Msg(f"app-{uuid.uuid4().hex}"), CallThrough())
         self.command_id = command_id
+        self.ringback = Ringback()   # what the device hears while the destination rings
         self.device, self.destination = targets(order, gw.cfg.uris())
         self.route_info = Route(
             plan=CallPlan((RingStep((self.device,), int(gw.cfg.call_through_ring_s)),),
@@ -89,6 +91,16 @@ class CallThroughSession(CallSession):
         from api.gateway_port import command_call
 
         self.gw.recorder.submit(command_call, self.command_id, live_id)
+
+    def feed(self, event) -> None:
+        nested = self.feeding
+        super().feed(event)
+        if not nested:
+            self.ringback.update(self)
+
+    def media_ready(self, call) -> None:
+        super().media_ready(call)
+        self.ringback.update(self)   # the device's media, or the destination's early media
 
     def leg_event(self, call, kind: str, status: int) -> None:
         if call.leg is not None:   # the user's device

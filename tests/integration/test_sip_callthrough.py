@@ -12,7 +12,8 @@ from tests.integration.test_sip_gateway import User
 from tests.support.sip_fixtures import (  # noqa: F401 (shared fixtures)
     gateway_settles, peers, ports, sink)
 from tests.support.api import auth
-from tests.support.sip import Gateway, header, sip_tools_missing, wait_until
+from tests.support.sip import (Ear, Gateway, header, sip_tools_missing, tone_pcap,
+                               strongest_hz, wait_until)
 
 pytestmark = [pytest.mark.skipif(sip_tools_missing() is not None,
                                  reason=sip_tools_missing() or ""), pytest.mark.once]
@@ -33,13 +34,13 @@ class Placing:
     """Alice with a softphone (SIPp), placing calls from the app."""
 
     def __init__(self, app, db, client, peers, soft="phone_answer_hang_up.xml",
-                 soft_args=("-d", "1500")) -> None:
+                 soft_args=("-d", "1500"), soft_scenario: str | None = None) -> None:
         from api.availability.models import Device
 
         self.user = User(app, db, client)
         self.client, self.db = client, db
         self.headers = auth(client, self.user.mobile)
-        self.soft = peers("soft", soft, *soft_args)
+        self.soft = peers("soft", soft_scenario or soft, *soft_args)
         self.user.devices(softphone=f"sip:soft@127.0.0.1:{self.soft.port}")
         self.device_id = db.scalar(select(Device.id).where(
             Device.user_id == self.user.id, Device.kind == "softphone",
@@ -232,3 +233,44 @@ def test_a_placed_call_is_held_and_taken_back_from_the_app(app, db, client, gate
     assert me.soft.wait() == 0 and trunk.wait() == 0   # still connected until I hung up
     assert wait_until(lambda: [e for e in me.user.log() if e.direction == "outgoing"],
                       what="the call in my log")[0].status == "answered"
+
+
+def _hears_while_ringing(app, db, client, peers, ports, tmp_path, destination: str) -> tuple:
+    """A call-through whose device (SIPp, its audio at an ear of the test's own) answers at
+    once, to a destination that sends an 1100 Hz tone from the moment it has media and
+    answers after 2.5 s: what the device heard before and after that answer."""
+    ear = Ear()
+    try:
+        me = Placing(app, db, client, peers, soft="phone_answer.xml", soft_args=(),
+                     soft_scenario=ear.scenario(tmp_path, "phone_answer.xml"))
+        sound = tone_pcap(tmp_path / "destination.pcap", 5.0, 1100.0)   # what it says
+        trunk = peers("trunk", destination, "-d", "2500", "-key", "sound", sound,
+                      port=ports["trunk"])
+        assert me.finished(me.place(number=DEST))["result"] == "bridged"
+        assert trunk.wait() == 0 and me.soft.wait() == 0   # the destination hung up
+        answered = next(w for d, w, t in trunk.messages()
+                        if d == "sent" and t.startswith("SIP/2.0 200"))
+        # a frame's way through the gateway's bridge: a tenth of a second either side
+        return ear.heard(before=answered - 0.1), ear.heard(after=answered + 0.1)
+    finally:
+        ear.close()
+
+
+def test_the_device_hears_ringback_while_the_destination_rings_then_the_destination(
+        app, db, client, gateway, peers, ports, tmp_path):
+    ringing, talking = _hears_while_ringing(app, db, client, peers, ports, tmp_path,
+                                            "dest_ring_then_talk.xml")
+    assert len(ringing) >= 25, len(ringing)   # half a second at least of the 1 s tone
+    assert abs(strongest_hz(ringing) - 425.0) < 20        # the ringing tone
+    assert len(talking) >= 50, len(talking)   # 2 s of the destination's voice, bridged
+    assert abs(strongest_hz(talking) - 1100.0) < 20       # and no more ringing
+
+
+def test_the_device_hears_the_destinations_early_media_instead_of_the_ringback(
+        app, db, client, gateway, peers, ports, tmp_path):
+    ringing, talking = _hears_while_ringing(app, db, client, peers, ports, tmp_path,
+                                            "dest_early_media.xml")
+    assert len(ringing) >= 50, len(ringing)   # the network's own sound while it rings
+    assert abs(strongest_hz(ringing) - 1100.0) < 20
+    assert len(talking) >= 50, len(talking)
+    assert abs(strongest_hz(talking) - 1100.0) < 20

@@ -11,9 +11,9 @@ import pytest
 from tests.integration.test_sip_gateway import final_status, sink  # noqa: F401 (fixture)
 from tests.integration.test_sip_queues import Company
 from tests.integration.test_sip_voicemail import (  # noqa: F401 (fixtures shared, not copied)
-    CALLER, PCAP, _strongest_hz, gateway, gateway_settles)
+    CALLER, PCAP, gateway, gateway_settles)
 from tests.support.api import auth
-from tests.support.sip import Ear, Sipp, sip_tools_missing, wait_until
+from tests.support.sip import Ear, Sipp, sip_tools_missing, strongest_hz, wait_until
 from tests.support.sip_fixtures import PHONES
 from tests.support.voicemail import tone_wav
 
@@ -54,8 +54,8 @@ def test_a_waiting_caller_hears_the_uploaded_waiting_message_again_and_again(
         runs = [r for r in _runs(ear.packets) if len(r) >= 40]
     finally:
         ear.close()
-    assert abs(_strongest_hz(runs[0]) - 1200.0) < 20             # the welcome, once
-    assert len(runs) >= 3 and all(abs(_strongest_hz(r) - 600.0) < 20 for r in runs[1:])
+    assert abs(strongest_hz(runs[0]) - 1200.0) < 20             # the welcome, once
+    assert len(runs) >= 3 and all(abs(strongest_hz(r) - 600.0) < 20 for r in runs[1:])
     assert q.ended("abandoned")
 
 

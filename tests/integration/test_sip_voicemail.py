@@ -15,7 +15,8 @@ from sqlalchemy import select
 from tests.integration.test_sip_gateway import User, sink  # noqa: F401 (fixture shared)
 from tests.support.api import auth
 from tests.support.baresip import Baresip, baresip_missing
-from tests.support.sip import Ear, Gateway, Sipp, free_port, sip_tools_missing, wait_until
+from tests.support.sip import (Ear, Gateway, Sipp, free_port, sip_tools_missing, strongest_hz,
+                               wait_until)
 from tests.support.sip_fixtures import TRUNKS
 from tests.support.voicemail import tone_wav
 
@@ -195,17 +196,6 @@ def test_a_queue_overflowing_to_voicemail_records_into_the_queue_mailbox_for_its
     assert q.ended("timed_out")
 
 
-def _strongest_hz(payloads: list[bytes]) -> float:
-    """The loudest frequency of what the caller heard (PCMU, G.711 mu-law, 8 kHz)."""
-    import numpy as np
-
-    u = ~np.frombuffer(b"".join(payloads), np.uint8)
-    magnitude = (((u & 0x0F).astype(np.int32) << 3) + 0x84 << ((u >> 4) & 7)) - 0x84
-    pcm = np.where(u & 0x80, -magnitude, magnitude).astype(np.float64)
-    spectrum = np.abs(np.fft.rfft(pcm * np.hanning(len(pcm))))
-    return float(np.fft.rfftfreq(len(pcm), 1 / 8000)[int(spectrum.argmax())])
-
-
 def test_a_caller_into_a_queue_hears_its_uploaded_welcome_instead_of_its_text(
         app, db, client, gateway, tmp_path):  # noqa: F811
     from tests.integration.test_sip_queues import Company
@@ -227,7 +217,7 @@ def test_a_caller_into_a_queue_hears_its_uploaded_welcome_instead_of_its_text(
     finally:
         ear.close()
     assert len(sound) >= 75, len(sound)   # 1.5 s at least of the 3 s welcome (20 ms frames)
-    assert abs(_strongest_hz(sound) - 1200.0) < 20   # the uploaded tone, not speech
+    assert abs(strongest_hz(sound) - 1200.0) < 20   # the uploaded tone, not speech
     assert q.ended("abandoned")
 
 

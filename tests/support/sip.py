@@ -213,6 +213,7 @@ class Ear:
         self.sock.settimeout(0.2)
         self.port = self.sock.getsockname()[1]
         self.packets: list[bytes] = []   # RTP payloads, in arrival order
+        self.times: list[float] = []     # when each arrived (wall clock, like SIPp's trace)
         self.open = True
         self.thread = threading.Thread(target=self._listen, daemon=True)
         self.thread.start()
@@ -220,7 +221,9 @@ class Ear:
     def _listen(self) -> None:
         while self.open:
             try:
-                self.packets.append(self.sock.recv(2048)[12:])
+                payload = self.sock.recv(2048)[12:]
+                self.times.append(time.time())
+                self.packets.append(payload)
             except OSError:
                 continue
 
@@ -229,10 +232,15 @@ class Ear:
         """PCMU silence is one repeated byte; the hold music is a waveform."""
         return len(set(payload)) > 8
 
-    def scenario(self, tmp_path) -> str:
-        """The trunk's caller scenario with this socket as its audio address."""
-        path = tmp_path / "trunk_uac_ear.xml"
-        path.write_text((SCENARIOS / "trunk_uac.xml").read_text().replace(
+    def heard(self, after: float = 0.0, before: float = float("inf")) -> list[bytes]:
+        """The sounding payloads that arrived between two wall-clock times."""
+        return [p for t, p in zip(self.times, self.packets) if after <= t < before and
+                self.tone(p)]
+
+    def scenario(self, tmp_path, base: str = "trunk_uac.xml") -> str:
+        """A scenario (the trunk's caller by default) with this socket as its audio address."""
+        path = tmp_path / base.replace(".xml", "_ear.xml")
+        path.write_text((SCENARIOS / base).read_text().replace(
             "m=audio [media_port]", f"m=audio {self.port}"))
         return str(path)
 
@@ -240,3 +248,40 @@ class Ear:
         self.open = False
         self.thread.join(2)
         self.sock.close()
+
+
+def strongest_hz(payloads: list[bytes]) -> float:
+    """The loudest frequency of what was heard (PCMU, G.711 mu-law, 8 kHz)."""
+    import numpy as np
+
+    u = ~np.frombuffer(b"".join(payloads), np.uint8)
+    magnitude = (((u & 0x0F).astype(np.int32) << 3) + 0x84 << ((u >> 4) & 7)) - 0x84
+    pcm = np.where(u & 0x80, -magnitude, magnitude).astype(np.float64)
+    spectrum = np.abs(np.fft.rfft(pcm * np.hanning(len(pcm))))
+    return float(np.fft.rfftfreq(len(pcm), 1 / 8000)[int(spectrum.argmax())])
+
+
+def tone_pcap(path, seconds: float, freq: float, volume: float = 0.3) -> str:
+    """A sine tone as the RTP stream (PCMU, 20 ms frames) of a pcap file, what SIPp's
+    play_pcap_audio sends."""
+    import struct
+
+    import numpy as np
+
+    t = np.arange(int(seconds * 8000)) / 8000
+    pcm = (volume * 32767 * np.sin(2 * np.pi * freq * t)).astype(np.int32)
+    sign = np.where(pcm < 0, 0x80, 0)
+    x = np.minimum(np.abs(pcm), 32635) + 0x84
+    exponent = np.clip(np.floor(np.log2(x)).astype(np.int32) - 7, 0, 7)
+    mantissa = (x >> (exponent + 3)) & 0x0F
+    ulaw = (~(sign | exponent << 4 | mantissa) & 0xFF).astype(np.uint8).tobytes()
+    out = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)]  # Ethernet captures
+    for n in range(len(ulaw) // 160):
+        rtp = struct.pack("!BBHII", 0x80, 0, n, n * 160, 0x1234) + ulaw[n * 160:(n + 1) * 160]
+        udp = struct.pack("!HHHH", 4000, 4000, 8 + len(rtp), 0) + rtp
+        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0x4000, 64, 17, 0,
+                         bytes([127, 0, 0, 1]), bytes([127, 0, 0, 1])) + udp
+        frame = b"\x00" * 12 + b"\x08\x00" + ip
+        out.append(struct.pack("<IIII", n // 50, n % 50 * 20000, len(frame), len(frame)) + frame)
+    Path(path).write_bytes(b"".join(out))
+    return str(path)
