@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from i18n import N_
@@ -102,6 +102,21 @@ def provision(db: Session, tenant_id: int, user_id: int, push_device_id: int, la
     row.sip_credentials = sipcreds.issue(db, row, realm, registrar)
     row.push_device = push
     return row
+
+
+def push_devices_going(db: Session, push_device_ids) -> None:
+    """Push tokens are being removed (logout, deleted, pruned as dead, taken by a colleague):
+    their app devices go with them, and their users' cached routing inputs are stale at once
+    (the gateway must not dial a device that is gone)."""
+    ids = list(push_device_ids)
+    if not ids:
+        return
+    users = set(db.scalars(select(Device.user_id).where(Device.push_device_id.in_(ids))))
+    if not users:
+        return
+    db.execute(delete(Device).where(Device.push_device_id.in_(ids)))
+    for user_id in users:
+        touch(db, user_id)
 
 
 def _default_label(push: PushDevice) -> str:

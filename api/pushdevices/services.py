@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from push.ports import Target
 
+from ..availability.appdevice import push_devices_going
 from ..core.clock import now
 from ..core.db import Prepared
 from ..core.not_found import not_found
@@ -25,6 +26,7 @@ def register(db: Session, tenant_id: int, user_id: int, session_id: int, body: d
     device = db.scalar(select(PushDevice).where(PushDevice.tenant_id == tenant_id,
                                                 PushDevice.token == body["token"]))
     if device is not None and device.user_id != user_id:
+        push_devices_going(db, [device.id])
         db.delete(device)
         db.flush()
         device = None
@@ -51,13 +53,16 @@ def remove(db: Session, tenant_id: int, user_id: int, device_id: int) -> None:
         PushDevice.user_id == user_id))
     if device is None:
         raise not_found("push device", device_id)
+    push_devices_going(db, [device.id])
     db.delete(device)
 
 
 def on_sessions_revoked(db: Session, tenant_id: int, session_ids: list[int]) -> None:
-    """Logout (or a revoked session) removes the devices that session registered."""
-    db.execute(delete(PushDevice).where(PushDevice.tenant_id == tenant_id,
-                                        PushDevice.session_id.in_(session_ids)))
+    """Logout (or a revoked session) removes the devices that session registered (and the
+    app devices they wake)."""
+    going = PushDevice.tenant_id == tenant_id, PushDevice.session_id.in_(session_ids)
+    push_devices_going(db, db.scalars(select(PushDevice.id).where(*going)))
+    db.execute(delete(PushDevice).where(*going))
 
 
 # -- for the push sender (`store.DeviceStore` runs them on sessions of its own) -------------
@@ -90,8 +95,11 @@ def targets(db: Session, tenant_id: int, user_id: int) -> tuple[list[Target], di
 
 
 def prune(db: Session, device_id: int, token: str) -> None:
-    """The provider said the token is dead: forget it at once (only if it was not re-sent)."""
-    db.execute(delete(PushDevice).where(PushDevice.id == device_id, PushDevice.token == token))
+    """The provider said the token is dead: forget it at once (only if it was not re-sent),
+    and the app device it woke."""
+    going = PushDevice.id == device_id, PushDevice.token == token
+    push_devices_going(db, db.scalars(select(PushDevice.id).where(*going)))
+    db.execute(delete(PushDevice).where(*going))
 
 
 def record(db: Session, attempts: list[dict]) -> None:

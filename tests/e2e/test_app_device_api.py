@@ -112,3 +112,30 @@ def test_logging_out_removes_the_app_device_with_its_push_token(app, client, db)
     row = db.execute(text("SELECT count(*) FROM availability_devices WHERE id = :i"),
                      {"i": device["id"]}).scalar()
     assert row == 0
+
+
+def _rung(client, headers) -> list[int]:
+    plan = client.get("/api/v1/me/routing-preview", headers=headers).get_json()
+    return [t["device_id"] for s in plan["steps"] if s["action"] == "ring"
+            for t in s["targets"]]
+
+
+def test_logging_out_of_the_app_stops_the_plan_ringing_its_device_at_once(app, client):
+    c = make_company(app)
+    phone, desk = auth(client, c.users["alice"]), auth(client, c.users["alice"])
+    device = _add_app(client, phone, _push(client, phone)).get_json()
+    assert device["id"] in _rung(client, desk)   # the plan, as the gateway reads it, cached
+    assert client.post("/api/v1/auth/logout", headers=phone).status_code in (200, 204)
+    assert device["id"] not in _rung(client, desk)
+
+
+def test_removing_the_push_token_stops_the_plan_ringing_its_app_device_at_once(app, client):
+    c = make_company(app)
+    h = auth(client, c.users["alice"])
+    push_id = _push(client, h)
+    device = _add_app(client, h, push_id).get_json()
+    assert device["id"] in _rung(client, h)
+    assert client.delete(f"/api/v1/me/push-devices/{push_id}", headers=h).status_code == 204
+    assert device["id"] not in _rung(client, h)
+    assert [d for d in client.get("/api/v1/me/devices", headers=h).get_json()
+            if d["kind"] == "app"] == []
