@@ -65,6 +65,7 @@ class CallThroughSession(CallSession):
         super().__init__(gw, None, _Msg(f"app-{uuid.uuid4().hex}"), CallThrough())
         self.command_id = command_id
         self.ringback = Ringback()   # what the device hears while the destination rings
+        self.waking = False          # the app device is being woken by push (until it answers)
         self.device, self.destination = targets(order, gw.cfg.uris())
         self.route_info = Route(
             plan=CallPlan((RingStep((self.device,), int(gw.cfg.call_through_ring_s)),),
@@ -82,6 +83,8 @@ class CallThroughSession(CallSession):
             display_number=r.caller, command_id=self.command_id))
         self.gw.busy[r.user_id] = self.gw.busy.get(r.user_id, 0) + 1
         self.counted = True
+        if self.device.kind == "app":
+            self._wake()
         self.feed(StartCallThrough(self.command_id, self.device, self.destination,
                                    self.gw.cfg.call_through_ring_s,
                                    float(plans.CONNECT_TIMEOUT)))
@@ -92,11 +95,36 @@ class CallThroughSession(CallSession):
 
         self.gw.recorder.submit(command_call, self.command_id, live_id)
 
+    def _wake(self) -> None:
+        """The app may be asleep: its push wakes it (the device shows whom it connects to),
+        the edge holds the INVITE until it registers, as for an incoming call."""
+        r = self.route_info
+        self.waking = True
+        log.info("push", extra=self.log_extra(event="push", kind="incoming",
+                                              reason="call_through"))
+        self.gw.notifier.incoming_call(
+            r.tenant_id, r.user_id, self.sip_id, r.called, hit=r.hit,
+            ring_timeout=float(self.gw.cfg.call_through_ring_s), ringing=("app",))
+
+    def _woken(self) -> None:
+        """The app answered, refused or was given up on: its ringing push is over."""
+        from .core.callthrough import DEVICE, STARTING
+
+        state = self.cc.current
+        if not self.waking or state in (STARTING, DEVICE):
+            return
+        self.waking = False
+        r = self.route_info
+        reason = "ended" if state is self.cc.final else "answered"
+        self.gw.notifier.call_ended(r.tenant_id, r.user_id, self.sip_id, reason=reason,
+                                    ringing=("app",))
+
     def feed(self, event) -> None:
         nested = self.feeding
         super().feed(event)
         if not nested:
             self.ringback.update(self)
+            self._woken()
 
     def media_ready(self, call) -> None:
         super().media_ready(call)

@@ -217,3 +217,41 @@ def test_an_app_whose_registered_contact_went_silent_answers_from_where_it_regis
         assert ear.wait() == 0 and trunk.wait() == 0
         assert final_status(trunk) == 200
         assert CALLER in header(ear.received("INVITE")[0], "From")
+
+
+@pytest.mark.once
+def test_a_call_placed_from_the_sleeping_app_as_its_device_wakes_it_and_connects_on_answer(
+        app, db, client, gateway, edge, peers, sink):
+    """Call-through with the app itself as the device: the push wakes it (showing whom it
+    connects to), the edge holds the gateway's INVITE until it registers, it answers, and
+    the colleague it calls is dialled and bridged; the push is then cleared."""
+    user = User(app, db, client)
+    phone = App(client, db, user, edge)
+    ear = peers("app", "phone_answer.xml")                         # the app's SIP socket
+    bob = User(app, db, client, "bob", company=user.company)
+    bob_phone = peers("bob", "phone_answer_hang_up.xml", "-d", "500")
+    bob.devices(softphone=f"sip:bob@127.0.0.1:{bob_phone.port}")
+    headers = auth(client, user.mobile)
+    assert edge.contacts(phone.username) == []                    # asleep
+
+    r = client.post("/api/v1/me/calls", json={"device_id": phone.id, "user_id": bob.id},
+                    headers={**headers, "Idempotency-Key": "app-call"})
+    assert r.status_code == 202, r.get_json()
+    url = f"/api/v1/me/calls/commands/{r.get_json()['id']}"
+    push = wait_until(lambda: sink[0].after(phone.token, 0, 0), what="the wake-up push")[0]
+    assert push["kind"] == "incoming_call"
+    assert json.loads(push["payload"]["ringing"]) == ["app"]     # the app: register now
+    assert bob.office in push["payload"]["caller"]                # whom it connects to
+    wait_until(phone.held, what="the edge to hold the INVITE for the app")
+    assert not ear.received("INVITE")
+
+    woken = peers("woken", "app_register.xml", *phone.args(ear.port))
+    assert woken.wait() == 0 and answer(woken).startswith("SIP/2.0 200")
+    done = wait_until(lambda: (lambda c: c if c["state"] in ("done", "failed") else None)(
+        client.get(url, headers=headers).get_json()), what="the placed call's outcome")
+    assert (done["state"], done["result"]) == ("done", "bridged")
+    assert bob_phone.wait() == 0 and ear.wait() == 0   # Bob talked, hung up: the app too
+    assert bob.office in header(ear.received("INVITE")[0], "From")
+    ended = wait_until(lambda: [p for p in sink[0].after(phone.token, 0, 0)
+                                if p["kind"] == "call_ended"], what="the push cleared")
+    assert ended[0]["payload"]["reason"] == "answered"
