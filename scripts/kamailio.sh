@@ -5,6 +5,7 @@
 #   EDGE_TRUNKS    the trunk peers' source addresses, space-separated, each ADDRESS[;kind=KIND]:
 #                  kind carrier (the default; one) or mex (a mobile operator's MEX peer; one)
 #   EDGE_MIN_EXPIRES  shortest registration granted, seconds (default 60)
+#   EDGE_HOLD_S    longest an INVITE waits for a sleeping app to register, seconds (default 60)
 #   EDGE_RUN_DIR   its runtime directory: control socket, pid file, gateway list (default var/edge)
 #   SIP_REALM      the digest realm the API's credentials are hashed for (default pbx.local)
 #   DATABASE_URL   the service's database (SQLAlchemy form); the edge reads its views sip_subscribers
@@ -46,5 +47,5 @@ exec kamailio -f deploy/kamailio/kamailio.cfg -DD -E -Y "$run_dir" -P "$run_dir/
   -A "EDGE_DB_MODULE=\"$module\"" -A "EDGE_DB_URL=\"$url\"" -A "EDGE_SQLCON=\"mwi=>$url\"" \
   -A "EDGE_REALM=\"${SIP_REALM:-pbx.local}\"" -A "EDGE_CTL=\"unix:$run_dir/kamailio.ctl\"" \
   -A "EDGE_DISPATCHER_LIST=\"$run_dir/gateways.list\"" -A "EDGE_TRUNKS=\"$carrier\"" -A "EDGE_MEX=\"$mex\"" \
-  -A "EDGE_MIN_EXPIRES=${EDGE_MIN_EXPIRES:-60}" \
+  -A "EDGE_MIN_EXPIRES=${EDGE_MIN_EXPIRES:-60}" -A "EDGE_HOLD_S=${EDGE_HOLD_S:-60}" \
   "$@"

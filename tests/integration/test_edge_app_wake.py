@@ -255,3 +255,23 @@ def test_a_call_placed_from_the_sleeping_app_as_its_device_wakes_it_and_connects
     ended = wait_until(lambda: [p for p in sink[0].after(phone.token, 0, 0)
                                 if p["kind"] == "call_ended"], what="the push cleared")
     assert ended[0]["payload"]["reason"] == "answered"
+
+
+@pytest.mark.once
+def test_an_invite_held_for_an_app_that_never_wakes_is_ended_by_the_edge_if_no_cancel_comes(
+        app, db, client, peers, database_url):
+    """The gateway that sent it dies mid-hold (here: a SIPp gateway that never cancels): the
+    edge does not keep the transaction forever but answers 480 after its hold time."""
+    from tests.support.edge import Edge
+    from tests.support.sip import free_port
+
+    gateway_port = free_port()
+    short = Edge(database_url, gateways=(f"sip:127.0.0.1:{gateway_port}",), hold_s=2)
+    try:
+        phone = App(client, db, User(app, db, client), short)
+        dead = peers("gateway", "edge_uac.xml", short.address, "-s", phone.username,
+                     "-key", "caller", CALLER, port=gateway_port)
+        wait_until(phone.held, what="the edge to hold the INVITE for the app")
+        assert dead.wait() == 0 and final_status(dead) == 480
+    finally:
+        short.stop()

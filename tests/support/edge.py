@@ -30,7 +30,8 @@ class Edge:
     """Kamailio in the foreground; `gateways` are sip: addresses for its dispatcher."""
 
     def __init__(self, database_url: str, *, gateways: tuple[str, ...] = (),
-                 trunks: str = "", realm: str = "pbx.local", min_expires: int = 1) -> None:
+                 trunks: str = "", realm: str = "pbx.local", min_expires: int = 1,
+                 hold_s: int = 60) -> None:
         self.port = free_port()
         self.realm = realm
         self.run_dir = Path(tempfile.mkdtemp(prefix="pbx-edge-"))
@@ -38,7 +39,8 @@ class Edge:
         env = {**os.environ, "DATABASE_URL": database_url, "SIP_REALM": realm,
                "EDGE_LISTEN": f"udp:127.0.0.1:{self.port}", "EDGE_RUN_DIR": str(self.run_dir),
                "EDGE_GATEWAYS": " ".join(gateways) or "sip:127.0.0.1:9",
-               "EDGE_TRUNKS": trunks, "EDGE_MIN_EXPIRES": str(min_expires)}
+               "EDGE_TRUNKS": trunks, "EDGE_MIN_EXPIRES": str(min_expires),
+               "EDGE_HOLD_S": str(hold_s)}
         self.proc = subprocess.Popen([str(ROOT / "scripts" / "kamailio.sh")], cwd=ROOT, env=env,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                      start_new_session=True)  # its children in its group
