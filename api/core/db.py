@@ -72,7 +72,40 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     engine = create_engine(url, pool_size=10, max_overflow=20, **kwargs)
     ping_when_idle(engine)
+    writes_begin_a_transaction(engine)
     return engine
+
+
+READS_OUTSIDE_A_TRANSACTION = {"isolation_level": "AUTOCOMMIT"}
+
+
+def reads_outside_a_transaction(session: Session) -> None:
+    """Run this session's reads without BEGIN and ROLLBACK around them (PostgreSQL: two
+    round trips fewer on a read-only request). Each statement then sees what was committed
+    when it started, as it does inside a READ COMMITTED transaction; a write still runs in
+    a transaction (`writes_begin_a_transaction`). SQLite's driver reads outside a
+    transaction already. Call it before the session's first statement."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options=READS_OUTSIDE_A_TRANSACTION)
+
+
+def writes_begin_a_transaction(engine: Engine) -> None:
+    """On a connection that reads outside a transaction, anything but a SELECT first opens
+    one, so the writes of a request commit or roll back together as everywhere else (the
+    driver's commit and rollback act on the server's transaction in that mode too)."""
+    idle = None
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _begin(_conn, cursor, statement, _params, _context, _many):
+        nonlocal idle
+        dbapi_conn = cursor.connection
+        if not dbapi_conn.autocommit or statement.lstrip()[:6].upper() == "SELECT":
+            return
+        if idle is None:
+            from psycopg.pq import TransactionStatus
+            idle = TransactionStatus.IDLE
+        if dbapi_conn.info.transaction_status == idle:
+            cursor.execute("BEGIN")
 
 
 PING_AFTER_IDLE_S = 5.0
