@@ -7,7 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from i18n import N_
 
-from ..core.schemas import Boolean, Integer, PartialMixin
+from ..core.schemas import Boolean, HandDumped, Integer, PartialMixin, int_or_none, text_or_none
 from . import passwords, permissions
 
 LANGS = ("nb", "nn", "no", "sv", "da", "fi", "en")
@@ -64,7 +64,7 @@ class UserUpdateSchema(PartialMixin, UserSchema):
     pass
 
 
-class MeSchema(UserSchema):
+class MeSchema(HandDumped, UserSchema):
     permissions = fields.Function(lambda u: sorted(u.role.permissions or []), dump_only=True)
     tenant = fields.Function(lambda u: {"id": u.tenant_id}, dump_only=True)
     settings = fields.Dict(dump_only=True)
@@ -74,6 +74,31 @@ class MeSchema(UserSchema):
     password_expired = Boolean(dump_only=True)
     voicemail_unread = Integer(dump_only=True, metadata={
         "description": "Voicemail messages not heard yet (the app's badge)"})
+
+    def dump_one(self, u) -> dict:  # every `GET /me`: what the fields above dump
+        role, tags, custom, settings = u.role, u.tags, u.custom_fields, u.settings
+        return {
+            "id": int_or_none(u.id), "mobile": text_or_none(u.mobile),
+            "first_name": text_or_none(u.first_name), "last_name": text_or_none(u.last_name),
+            "email": text_or_none(u.email), "title": text_or_none(u.title),
+            "department": text_or_none(u.department),
+            "office_number": text_or_none(u.office_number),
+            "short_number": text_or_none(u.short_number),
+            "tags": None if tags is None else [text_or_none(t) for t in tags],
+            "language": text_or_none(u.language),
+            "hidden_from_directory": u.hidden_from_directory,
+            "custom_fields": None if custom is None else {
+                text_or_none(k): v for k, v in custom.items()},
+            "role_id": int_or_none(u.role_id),
+            "role": {"id": role.id, "name": role.name, "builtin": role.builtin},
+            "permissions": sorted(role.permissions or []),
+            "tenant": {"id": u.tenant_id},
+            "settings": None if settings is None else dict(settings),
+            "default_transfer_method": (settings or {}).get("default_transfer_method",
+                                                            TRANSFER_METHODS[0]),
+            "password_expired": u.password_expired,
+            "voicemail_unread": int_or_none(u.voicemail_unread),
+        }
 
 
 class MeUpdateSchema(Schema):

@@ -7,7 +7,8 @@ from marshmallow import Schema, ValidationError, fields, post_dump, validate
 
 from i18n import N_
 
-from ..core.schemas import Boolean, Integer, PartialMixin, one_line
+from ..core.schemas import Boolean, HandDumped, Integer, PartialMixin, one_line
+from . import plan_json
 from .featurecodes import CODE_RE
 from .inputs import (DESTINATION_KINDS, DEVICE_KINDS, DIALLED_KINDS, MATCHES, RECURRENCES,
                      RING_ORDERS)
@@ -181,7 +182,7 @@ class StepSchema(Schema):
     destination = fields.Nested(DestinationSchema, allow_none=True)
 
 
-class PlanSchema(Schema):
+class PlanSchema(HandDumped, Schema):
     profile_id = Integer()
     profile_key = fields.String(allow_none=True, metadata={
         "description": "The standard profile's stable key; null for the user's own"})
@@ -202,6 +203,9 @@ class PlanSchema(Schema):
     display_numbers = fields.Dict(keys=fields.String(), values=fields.String())
     dialled = fields.String(metadata={"description": "office, mobile, main or short"})
     caller = fields.String(allow_none=True, metadata={"description": "In E.164"})
+
+    def dump_one(self, plan) -> dict:  # every routing preview: what the fields above dump
+        return self._shown_name(plan_json.plan(plan, self.fields["until"]))
 
     @post_dump
     def _shown_name(self, data, **kw):

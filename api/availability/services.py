@@ -11,17 +11,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
 
 from sqlalchemy import String, bindparam, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from i18n import N_
 
 from ..accounts.models import Tenant, User
 from ..core.ports import Event, ports
 from ..core.clock import as_utc, now
-from ..core.db import get_scoped
+from ..core.db import Prepared, get_scoped
 from ..core.errors import field_error
 from ..core.not_found import not_found
 from . import convert, inputs as pure
@@ -76,31 +78,40 @@ def routing_inputs(db: Session, tenant_id: int, user_id: int,
     return _load(db, tenant_id, user_id, around)[0]
 
 
-_FIRST: list = []
-
-
 def _first_query():
-    """`_load`'s first query, built once (asked for every call): the user's numbers, the
-    company's zone and language, the state row, the calendar, and whether `number` is a
+    """`_load`'s first query (asked for every call): the user's numbers, the company's zone
+    and language, the state row's columns, the calendar, and whether `number` is a
     colleague's mobile or office number (false when it is NULL)."""
-    if not _FIRST:
-        number = bindparam("number", type_=String)
-        colleague = exists().where(User.tenant_id == bindparam("tid"),
-                                   or_(User.mobile == number, User.office_number == number))
-        _FIRST.append(select(User.office_number, User.mobile, Tenant.timezone, Tenant.language,
-                             State, Calendar.user_id, colleague)
-                      .join(Tenant, Tenant.id == User.tenant_id)
-                      .outerjoin(State, State.user_id == User.id)
-                      .outerjoin(Calendar, Calendar.user_id == User.id)
-                      .where(User.id == bindparam("uid"), User.tenant_id == bindparam("tid")))
-    return _FIRST[0]
+    number = bindparam("number", type_=String)
+    colleague = exists().where(User.tenant_id == bindparam("tid"),
+                               or_(User.mobile == number, User.office_number == number))
+    return (select(User.office_number, User.mobile, Tenant.timezone, Tenant.language,
+                   State.user_id.label("state_user_id"),
+                   *[c.label(f"state_{c.name}") for c in State.__table__.c
+                     if c.name != "user_id"],
+                   Calendar.user_id.label("calendar_user_id"), colleague.label("colleague"))
+            .join(Tenant, Tenant.id == User.tenant_id)
+            .outerjoin(State, State.user_id == User.id)
+            .outerjoin(Calendar, Calendar.user_id == User.id)
+            .where(User.id == bindparam("uid"), User.tenant_id == bindparam("tid")))
+
+
+_FIRST = Prepared(_first_query)  # on the driver's cursor: it runs for every call
+_STATE_COLUMNS = tuple(c.name for c in State.__table__.c)
+
+
+def _state_of(row) -> SimpleNamespace | None:
+    """The state row's columns as attributes (read-only; `settle` writes with an UPDATE)."""
+    if row.state_user_id is None:
+        return None
+    return SimpleNamespace(**{name: getattr(row, f"state_{name}") for name in _STATE_COLUMNS})
 
 
 def _load(db: Session, tenant_id: int, user_id: int, around: datetime | None,
           colleague_number: str | None = None
-          ) -> tuple[pure.RoutingInputs, State | None, bool]:
-    """The routing inputs, the user's state row and whether `colleague_number` is a
-    colleague's (asked in the same first query).
+          ) -> tuple[pure.RoutingInputs, SimpleNamespace | None, bool]:
+    """The routing inputs, the user's state row (its columns, read-only) and whether
+    `colleague_number` is a colleague's (asked in the same first query).
 
     Four or five queries: the user with tenant, state and calendar; profiles; devices;
     schedules; busy periods (only with a calendar). A user without profiles gets the
@@ -110,12 +121,13 @@ def _load(db: Session, tenant_id: int, user_id: int, around: datetime | None,
     """
     around = around or now()
     cache_key = (tenant_id, user_id)
-    row = db.execute(_first_query(), {"uid": user_id, "tid": tenant_id,
-                                      "number": colleague_number}).first()
+    if db.new or db.dirty or db.deleted:
+        db.flush()  # what the ORM query did by itself (autoflush)
+    row = _FIRST.first(db, uid=user_id, tid=tenant_id, number=colleague_number)
     if row is None:
         return pure.RoutingInputs(user_id), None, False
-    office, mobile, tz, language, state, calendar, colleague = row
-    colleague = bool(colleague)
+    office, mobile, tz, language = row.office_number, row.mobile, row.timezone, row.language
+    state, calendar, colleague = _state_of(row), row.calendar_user_id, bool(row.colleague)
     fingerprint = (state.stamp if state is not None else None, office, mobile, tz, language,
                    calendar is not None)
     hit = _cache.get(cache_key)
@@ -126,7 +138,7 @@ def _load(db: Session, tenant_id: int, user_id: int, around: datetime | None,
     if not profiles:
         ensure_standard(db, tenant_id, user_id)
         profiles = user_profiles(db, tenant_id, user_id)
-        state = db.get(State, user_id)
+        state = _state_of(_FIRST.first(db, uid=user_id, tid=tenant_id, number=None))
     devices = db.scalars(select(Device).where(Device.user_id == user_id,
                                               Device.tenant_id == tenant_id)
                          .order_by(Device.id)).all()
@@ -188,7 +200,7 @@ def _utc(field: str, value: datetime) -> datetime:
 # -- the state in force and its side effects -----------------------------------------------
 
 def settle(db: Session, tenant_id: int, user_id: int, current: Current,
-           state: State | None) -> bool:
+           state) -> bool:
     """Fire availability_changed once when the state in force differs from the one applied.
     Returns whether anything was written (the caller commits)."""
     if state is None or state.tenant_id != tenant_id:
@@ -205,7 +217,9 @@ def settle(db: Session, tenant_id: int, user_id: int, current: Current,
                      .execution_options(synchronize_session=False)).rowcount
     if won == 1:
         old_snap = state.applied_snapshot
-        db.expire(state)
+        loaded = db.identity_map.get(identity_key(State, user_id))
+        if loaded is not None:  # the UPDATE went around it
+            db.expire(loaded)
         ports(db).events.publish(Event.AVAILABILITY_CHANGED, db, tenant_id, user_id, old_snap,
                                  snap)
     return True

@@ -5,11 +5,12 @@ import logging
 from typing import Any
 
 from flask import Flask, g, json, request
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from i18n import N_, tr
 
-from .errors import AppError, localise_texts
+from .errors import AppError, ServiceUnavailable, localise_texts
 
 PROBLEM_TYPE_BASE = "https://problems.pbx-companion.dev/"
 log = logging.getLogger("api.errors")
@@ -116,6 +117,17 @@ def register_problem_handlers(app: Flask) -> None:
                         method=request.method, path=request.path)
         return problem_response(status, tr(lang, exc.name), detail,
                                 exc.name.lower().replace(" ", "-"), headers=headers, lang=lang)
+
+    @app.errorhandler(DBAPIError)
+    def _database_error(exc: DBAPIError):
+        if not exc.connection_invalidated:
+            return _unexpected(exc)
+        # the connection was lost (the server restarted or went away): dropped from the
+        # pool, so a retry gets a fresh one; not the server's bug
+        log.warning("database connection lost", extra={"event": "database_disconnect"})
+        return _app_error(ServiceUnavailable(N_("database unreachable: {error}"),
+                                             values={"error": type(exc.orig).__name__},
+                                             headers={"Retry-After": "1"}))
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
