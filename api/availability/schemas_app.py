@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ..core.schemas import Integer
+from ..core.schemas import ID_RANGE, Integer
 from .schemas import DeviceSchema
 
 
 class AppDeviceCreateSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(("app",)), metadata={
         "description": "`app`: this app install as a softphone (administrators add the others)"})
-    push_device_id = Integer(required=True, metadata={
+    push_device_id = Integer(required=True, validate=ID_RANGE, metadata={
         "description": "One of my push devices (GET /me/push-devices) that can wake the app "
                        "for a call: an iPhone's voip token or an Android FCM token"})
     label = fields.String(load_default="", validate=validate.Length(0, 80))

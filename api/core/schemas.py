@@ -7,6 +7,9 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from i18n import N_
 
+# A row id as the database stores it (a 32-bit signed integer): larger never names a row.
+ID_RANGE = validate.Range(1, 2**31 - 1)
+
 
 class PartialMixin:
     """Update schemas: every field optional (PATCH). Use as `class XUpdateSchema(PartialMixin, XSchema)`."""

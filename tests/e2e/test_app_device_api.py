@@ -79,6 +79,14 @@ def test_a_colleagues_or_another_companys_push_token_is_not_found(app, client):
             if d["kind"] == "app"] == []
 
 
+def test_a_push_device_id_no_row_can_have_is_refused_as_bad_input(app, client):
+    h = auth(client, make_company(app).users["alice"])
+    for push_id in (0, 2**31, 10**30):
+        r = _add_app(client, h, push_id)
+        assert r.status_code == 422, r.get_json()
+        assert "push_device_id" in str(r.get_json())
+
+
 def test_only_the_app_adds_itself_a_user_cannot_add_a_softphone_or_desk_phone(app, client):
     c = make_company(app)
     h = auth(client, c.users["alice"])
