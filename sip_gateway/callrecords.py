@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from . import joined
+from . import joined, placed
 from .core.callmessages import LogCall, WriteState
 
 log = logging.getLogger("sip_gateway")
@@ -30,11 +30,13 @@ def write_state(session, a: WriteState) -> None:
             return live.id
 
         rec.submit(start, then=lambda live_id: _started(session, live_id))
+        placed.begin(session)   # a colleague called from a user's own phone: theirs too
     elif a.state == "answered":
         session.answered_at = now()
         leg = session.legs.get(a.leg)
         target = leg and session.cc.legs[a.leg].target
         session.answered_by = target.kind if target else None
+        placed.answered(session)
         rec.submit(lambda db: live.id and port.call_answered(
             db, live.id, a.leg, target.kind if target else "", target.uri if target
             else "", session.answered_at))
@@ -73,7 +75,7 @@ def log_call(session, a: LogCall) -> None:
     from api.gateway_port import record_call
     from api.gateway_port import now
 
-    r = session.route_info
+    r = session.transfer.route or session.route_info   # as its user saw it (not turned)
     if r is None or r.user_id is None or r.direction == "feature":
         return
     other = r.called if r.direction == "outgoing" else r.caller

@@ -62,16 +62,19 @@ def release(a) -> None:
     if side is None:
         return
     gw, r, live = a.gw, a.route_info, side.live
+    placed = side.direction == "outgoing"   # the caller's own side (`placed`)
     if not side.away:
         count_busy(gw, side.user_id, -1)
     if live.id is not None and gw.by_live_id.get(live.id) is a:
         del gw.by_live_id[live.id]
     gw.recorder.submit(lambda db: live.id is not None and port.call_ended(db, live.id))
     gw.recorder.submit(lambda db: port.record_call(
-        db, side.tenant_id, side.user_id, direction="incoming", status="answered",
-        other_number=r.caller, started_at=side.answered_at, answered_at=side.answered_at,
-        ended_at=port.now(), call_id=a.sip_id, hit=r.hit, look_up=False,
-        transferred_by_user_id=side.by_user_id))
+        db, side.tenant_id, side.user_id, direction=side.direction, status="answered",
+        other_number=r.caller if side.other is None else side.other,
+        started_at=a.started_at if placed else side.answered_at,
+        answered_at=side.answered_at, ended_at=port.now(),
+        call_id=f"{a.sip_id};placed" if placed else a.sip_id, hit=None if placed else r.hit,
+        look_up=False, transferred_by_user_id=side.by_user_id))
 
 
 def holder(session):

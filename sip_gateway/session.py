@@ -11,7 +11,7 @@ import time
 import wave
 from collections import deque
 
-from . import (actions, callrecords, joined, media, phonehold, pusher, queuecalls,
+from . import (actions, callrecords, joined, media, phonehold, placed, pusher, queuecalls,
                referrals, transfers, voicemailcalls)
 from .sides import LiveRef, QueueMemberSide, TransferSide
 from .core import callcontrol as cc, queuecontrol, voicemailcontrol
@@ -63,6 +63,7 @@ class CallSession:
         self.transfer = TransferSide()
         self.queue_member = QueueMemberSide()
         self.joined = None  # sides.JoinedSide once a phone's attended transfer joins a colleague
+        self.placed = None  # sides.JoinedSide of the user whose own phone called a colleague
         self.voicemail = None  # voicemailcalls.VoicemailSide once voicemail takes the call
         self.push_round = 0                # a call that came back rings under a new push id
         self.phone_held = False            # the phone holds the caller (hears hold music)
@@ -336,6 +337,7 @@ class CallSession:
             gw.by_live_id.pop(self.live.id, None)
         self.release_user()
         joined.release(self)
+        placed.release(self)
         self.player = self.loop_player = None
         self.timers.clear()
         log.info("call ended", extra=self.log_extra(event="call_ended",

@@ -22,6 +22,7 @@ class TransferSide:
     leg_music: object = None               # the player of the music a held called party hears
     leg_sip_id: str | None = None          # the target leg's Call-ID
     turned: bool = False                   # a call the user's phone placed, turned around
+    route: object = None                   # the call's route before it was turned around
 
 
 @dataclass
@@ -42,8 +43,11 @@ class JoinedSide:
     tenant_id: int
     user_id: int                           # the colleague
     by_user_id: int | None                 # the user whose phone transferred the caller
-    answered_at: datetime
+    answered_at: datetime | None
     live: LiveRef
     plan: object = None                    # the colleague's own plan (a transfer of theirs
     #                                        with return rings their devices again)
     away: bool = False                     # their transfer rings elsewhere: not busy now
+    direction: str = "incoming"            # their call log entry's: "outgoing" for the user
+    #                                        whose own phone called a colleague (`placed`)
+    other: str | None = None               # the other party then (else the call's caller)

@@ -11,7 +11,7 @@ import logging
 
 from i18n import N_
 
-from . import joined, queuerouting, transferleg, turnaround
+from . import joined, placed, queuerouting, transferleg, turnaround
 from .core import plans
 from .core.callmessages import RingStep, Target
 from .core.transfercontrol import (CancelTransfer, CompleteTransfer, Connect, HoldCaller, Settled,
@@ -92,7 +92,8 @@ def begin(gw, session, command_id: int | None, order: dict | None) -> str | None
     if r is None or r.direction not in ("incoming", "queue", "outgoing"):
         return N_("refused: no transfer possible now")
     back = back_steps(joined.plan_of(session))
-    if turnaround.phone_is_caller(session):   # the user's phone placed it: the called party moves
+    if turnaround.phone_is_caller(session) or placed.takes_transfer(session, order):
+        # the user's phone placed it: the called party moves
         back = turnaround.turn(session, order.get("devices"), uris(gw.cfg))
     session.transfer.order = order
     timeout = BLIND_TIMEOUT if order["method"] == "blind" else order["timeout_s"]
@@ -172,7 +173,12 @@ def state(session, a: TransferState) -> None:
         transferleg.comes_back(session, a.reason)
     if a.state == "completed":
         # the call has left the user: not busy with it, not in their calls, not theirs to command
+        # the user whose phone called a colleague handed the colleague on: the colleague's
+        # own call goes on
+        goes_on = session.joined is not None and session.joined.direction == "outgoing"
         joined.release(session)   # a colleague joined handed it on: their part is over
+        if goes_on:
+            return
         session.release_user()
         if live.id is not None:
             gw.by_live_id.pop(live.id, None)

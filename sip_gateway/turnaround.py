@@ -45,7 +45,8 @@ def turn(session, devices, uris: dict) -> tuple:
     session.transfer.turned = True
     # the party the user called is the one who "calls" from now on: the target and the user's
     # devices (when the call comes back) see their number
-    session.route_info = replace(r, caller=r.called)
+    session.transfer.route = r   # the call's own user keeps it in their log as it was
+    session.route_info = replace(r, caller=r.called, hit=None)
     log.info("call turned around", extra=session.log_extra(event="call_turned", leg=w))
     step = plans.own_devices_step(devices or (), uris, r.ring_timeout)
     return (step,) if step is not None else ()

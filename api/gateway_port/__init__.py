@@ -18,7 +18,8 @@ from .calls import (  # noqa: F401
     call_in_voicemail, call_order, call_placed,
     call_started, call_transferring, claim_commands, close_silent, close_stale_queue_calls,
     command_call, finish_command, gateway_restarted, heartbeat, now,
-    order_for_command, record_call, register_wakeup, returned_why, silent_after_s,
+    order_for_command, placed_started, record_call, register_wakeup, returned_why,
+    silent_after_s,
     transfer_by_phone, transfer_progress, wakeup_address, warm_up)
 from .users import (  # noqa: F401
     Incoming, MainNumberRef, Owner, UserRef, activate_code, incoming, main_number_user,

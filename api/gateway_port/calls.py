@@ -37,3 +37,15 @@ def warm_up(dialect) -> None:
     from ..core.db import Prepared
 
     Prepared.prepare_all(dialect)
+
+
+def placed_started(db, tenant_id: int, user_id: int, gateway_id: str, sip_id: str,
+                   called: str | None) -> int | None:
+    """The live call of a user whose own phone called a colleague of the same company
+    (outgoing, ringing); None when the caller is not of the called colleague's company (the
+    call is then theirs to see on their own side only)."""
+    from .users import user
+
+    if user(db, tenant_id, user_id) is None:
+        return None
+    return call_started(db, tenant_id, user_id, gateway_id, sip_id, "outgoing", called)

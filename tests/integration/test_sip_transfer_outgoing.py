@@ -109,3 +109,59 @@ def test_an_outgoing_call_transferred_attended_lets_me_talk_to_the_colleague_fir
     assert CALLED in header(bob_phone.received("INVITE")[0], "From")
     # the party I called and Bob talk until they hang up; then Bob's phone is let go too
     assert p.far.wait() == 0 and bob_phone.wait() == 0 and bob_phone.received("BYE")
+
+
+class ToColleague:
+    """Alice's desk phone called Bob's short number through the gateway; Bob answered on his
+    softphone (`bob` scenario). Carol works there too."""
+
+    def __init__(self, app, db, client, gateway, peers, *bob: str) -> None:
+        from tests.support.api import make_company
+
+        company = make_company(app, extra_users=("alice", "bob", "carol"))
+        self.user = User(app, db, client, "alice", company=company)
+        self.client, self.headers = client, auth(client, self.user.mobile)
+        self.bob, self.bob_phone, self.colleague = _bob(self.user, db, client, peers, *bob)
+        self.desk = peers("desk", "device_uac_released.xml", f"127.0.0.1:{gateway.port}",
+                          "-s", self.bob.short_number, "-key", "caller", self.user.office,
+                          ip=PHONES)
+        mine = wait_until(lambda: [c for c in Placed.my_calls(self) if c["state"] == "answered"],
+                          what="my answered call to Bob in my calls")
+        assert (mine[0]["direction"], mine[0]["other_number"]) == ("outgoing",
+                                                                     self.bob.office_number)
+        self.call_id = mine[0]["id"]
+
+    my_calls, transfer, state = Placed.my_calls, Placed.transfer, Placed.state
+
+
+def test_a_call_my_phone_placed_to_a_colleague_is_mine_to_transfer_blind_to_a_third(
+        app, db, client, gateway, peers, ports):
+    p = ToColleague(app, db, client, gateway, peers, "phone_answer.xml")
+    bob_calls = auth(client, p.bob.mobile)
+    bobs = client.get("/api/v1/me/calls", headers=bob_calls).get_json()
+    assert [(c["direction"], c["other_number"]) for c in bobs] == [("incoming", p.user.office)]
+    carol = User(app, db, client, "carol", company=p.user.company)
+    carol_phone = peers("carol", "phone_answer_hang_up.xml", "-d", "2000")
+    carol.devices(softphone=f"sip:carol@127.0.0.1:{carol_phone.port}")
+
+    transfer = p.transfer(carol, "blind")
+    assert p.state(transfer, "completed")["reason"] == "answered"
+    # my desk phone is let go; Carol's phone shows Bob, the colleague I had called
+    assert p.desk.wait() == 0 and p.desk.received("BYE")
+    assert p.bob.office_number in header(carol_phone.received("INVITE")[0], "From")
+    assert wait_until(lambda: p.my_calls() == [], what="the call to leave my calls")
+    # Bob talks to Carol, his own call going on, until she hangs up: then his phone is let go
+    assert [c["state"] for c in client.get("/api/v1/me/calls", headers=bob_calls)
+            .get_json()] == ["answered"]
+    assert carol_phone.wait() == 0 and p.bob_phone.wait() == 0 and p.bob_phone.received("BYE")
+    assert wait_until(lambda: client.get("/api/v1/me/calls", headers=bob_calls).get_json()
+                      == [], what="Bob free again")
+    mine = logged(p.user, "answered")[0]
+    assert (mine.direction, mine.other_number) == ("outgoing", p.bob.office_number)
+    entry = wait_until(lambda: [e for e in client.get("/api/v1/me/call-log", headers=p.headers)
+                                .get_json() if e["transfer"]], what="my entry with the transfer")
+    assert (entry[0]["transfer"]["method"], entry[0]["transfer"]["state"]) == ("blind",
+                                                                              "completed")
+    assert entry[0]["transfer"]["target"]["id"] == carol.id
+    his = logged(p.colleague, "answered")[0]
+    assert (his.direction, his.other_number) == ("incoming", p.user.office)
