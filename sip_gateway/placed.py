@@ -55,6 +55,20 @@ def answered(session) -> None:
                                                                          "", "", at))
 
 
+def phone_placed(session) -> bool:
+    """The session's caller is a user's own phone that placed the call (out through the
+    trunk, or to a colleague), still the caller: its REFER is that user's transfer."""
+    from .turnaround import phone_is_caller
+
+    return phone_is_caller(session) or (session.placed is not None
+                                        and not session.transfer.turned)
+
+
+def live_of(session):
+    """The live row of the user whose phone placed the call (`phone_placed`)."""
+    return session.placed.live if session.placed is not None else session.live
+
+
 def takes_transfer(session, order: dict) -> bool:
     """The caller's app transfers the call: the colleague is the party moved, the caller's
     side has the call in hand from now on (`joined.holder`)."""

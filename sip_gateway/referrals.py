@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from . import attended, pjsip_refer, sipmsg, transfers
+from . import attended, pjsip_refer, placed, sipmsg, transfers
 from .core.referral import refusal
 from .core.transfercontrol import StartTransfer
 from .pjsip_endpoint import respond_in_transaction
@@ -25,8 +25,9 @@ def received(gw, call, tsx, rdata) -> None:
     session = call.session
     target = sipmsg.refer_to(rdata.wholeMsg)
     cc = session.cc if session is not None else None
-    from_phone = cc is not None and call.leg is not None \
-        and call.leg == cc.winner
+    # the answering phone, or the user's own phone that placed the call (its caller leg)
+    placer = call.leg is None and cc is not None and placed.phone_placed(session)
+    from_phone = cc is not None and (placer or call.leg is not None and call.leg == cc.winner)
     transferable = cc is not None and not session.finished \
         and (cc.state, StartTransfer) in cc.table
     refused = refusal(target, from_phone=from_phone, transferable=transferable,
@@ -36,6 +37,11 @@ def received(gw, call, tsx, rdata) -> None:
     if refused is not None:
         respond_in_transaction(tsx.pjTransaction, rdata.pjRxData, refused[0])
         log.info("REFER refused", extra={**extra, "status": refused[0], "why": refused[1]})
+        return
+    if target.replaces is not None and placer:
+        respond_in_transaction(tsx.pjTransaction, rdata.pjRxData, 501)
+        log.info("REFER refused", extra={**extra, "status": 501,
+                                         "why": "attended transfer of a call the phone placed"})
         return
     if target.replaces is not None:   # attended: the phone's consultation call is joined
         return attended.received(gw, call, tsx, rdata, target, extra)
@@ -50,7 +56,8 @@ def received(gw, call, tsx, rdata) -> None:
 
     # on the recorder thread, after this call's own writes (its row, its answer): the live
     # call's id is known there even when the REFER came right after the answer
-    gw.recorder.submit(lambda db: transfer_by_phone(db, session.live.id, target.user),
+    live = placed.live_of(session) if placer else session.live
+    gw.recorder.submit(lambda db: transfer_by_phone(db, live.id, target.user),
                        then=lambda result: gw.post(_decided, gw, session, call, result))
 
 

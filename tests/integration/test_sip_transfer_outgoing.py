@@ -115,34 +115,46 @@ class ToColleague:
     """Alice's desk phone called Bob's short number through the gateway; Bob answered on his
     softphone (`bob` scenario). Carol works there too."""
 
-    def __init__(self, app, db, client, gateway, peers, *bob: str) -> None:
+    def __init__(self, app, db, client, gateway, peers, *bob: str, carol: tuple = (),
+                 refers: bool = False) -> None:
         from tests.support.api import make_company
 
         company = make_company(app, extra_users=("alice", "bob", "carol"))
         self.user = User(app, db, client, "alice", company=company)
         self.client, self.headers = client, auth(client, self.user.mobile)
         self.bob, self.bob_phone, self.colleague = _bob(self.user, db, client, peers, *bob)
-        self.desk = peers("desk", "device_uac_released.xml", f"127.0.0.1:{gateway.port}",
-                          "-s", self.bob.short_number, "-key", "caller", self.user.office,
-                          ip=PHONES)
+        self.carol = User(app, db, client, "carol", company=company)
+        self.carol_phone = peers("carol", *carol) if carol else None
+        if self.carol_phone is not None:
+            self.carol.devices(softphone=f"sip:carol@127.0.0.1:{self.carol_phone.port}")
+        if refers:   # the desk phone presses Transfer to Carol's short number once answered
+            self.desk = self.dial(gateway, peers, "device_uac_refer.xml", "-key", "target",
+                                  f"sip:{self.carol.row.short_number}@127.0.0.1:{gateway.port}")
+            return
+        self.desk = self.dial(gateway, peers, "device_uac_released.xml")
         mine = wait_until(lambda: [c for c in Placed.my_calls(self) if c["state"] == "answered"],
                           what="my answered call to Bob in my calls")
         assert (mine[0]["direction"], mine[0]["other_number"]) == ("outgoing",
                                                                      self.bob.office_number)
         self.call_id = mine[0]["id"]
 
+    def dial(self, gateway, peers, scenario: str, *args: str):
+        """Alice's desk phone calls Bob's short number."""
+        return peers("desk", scenario, f"127.0.0.1:{gateway.port}", "-s",
+                     self.bob.short_number, "-key", "caller", self.user.office, *args,
+                     ip=PHONES)
+
     my_calls, transfer, state = Placed.my_calls, Placed.transfer, Placed.state
 
 
 def test_a_call_my_phone_placed_to_a_colleague_is_mine_to_transfer_blind_to_a_third(
         app, db, client, gateway, peers, ports):
-    p = ToColleague(app, db, client, gateway, peers, "phone_answer.xml")
+    p = ToColleague(app, db, client, gateway, peers, "phone_answer.xml",
+                    carol=("phone_answer_hang_up.xml", "-d", "2000"))
     bob_calls = auth(client, p.bob.mobile)
     bobs = client.get("/api/v1/me/calls", headers=bob_calls).get_json()
     assert [(c["direction"], c["other_number"]) for c in bobs] == [("incoming", p.user.office)]
-    carol = User(app, db, client, "carol", company=p.user.company)
-    carol_phone = peers("carol", "phone_answer_hang_up.xml", "-d", "2000")
-    carol.devices(softphone=f"sip:carol@127.0.0.1:{carol_phone.port}")
+    carol, carol_phone = p.carol, p.carol_phone
 
     transfer = p.transfer(carol, "blind")
     assert p.state(transfer, "completed")["reason"] == "answered"
@@ -165,3 +177,26 @@ def test_a_call_my_phone_placed_to_a_colleague_is_mine_to_transfer_blind_to_a_th
     assert entry[0]["transfer"]["target"]["id"] == carol.id
     his = logged(p.colleague, "answered")[0]
     assert (his.direction, his.other_number) == ("incoming", p.user.office)
+
+
+def test_the_phones_transfer_button_on_a_call_it_placed_to_a_colleague_moves_the_colleague(
+        app, db, client, gateway, peers, ports):
+    from tests.integration.test_sip_refer import Referring
+
+    p = ToColleague(app, db, client, gateway, peers, "phone_answer.xml",
+                    carol=("phone_answer_hang_up.xml", "-d", "2000"), refers=True)
+    p.phone = p.desk   # what the REFER's answer and NOTIFYs are read from
+    assert Referring.refer_status(p) == 202
+    assert Referring.notified(p) == ["SIP/2.0 100 Trying", "SIP/2.0 200 OK"]
+    assert p.desk.wait() == 0 and p.desk.received("BYE")   # the desk phone is let go
+    assert p.bob.office_number in header(p.carol_phone.received("INVITE")[0], "From")
+    # Bob talks to Carol until she hangs up; then his phone is let go
+    assert p.carol_phone.wait() == 0 and p.bob_phone.wait() == 0 and p.bob_phone.received("BYE")
+    entry = wait_until(lambda: [e for e in client.get("/api/v1/me/call-log", headers=p.headers)
+                                .get_json() if e["transfer"]], what="my entry with the transfer")
+    assert (entry[0]["direction"], entry[0]["other_number"]) == ("outgoing",
+                                                                  p.bob.office_number)
+    assert (entry[0]["transfer"]["method"], entry[0]["transfer"]["state"]) == ("blind",
+                                                                              "completed")
+    assert entry[0]["transfer"]["target"]["id"] == p.carol.id
+    assert wait_until(lambda: p.my_calls() == [], what="the call to leave my calls")
