@@ -200,3 +200,28 @@ def test_the_phones_transfer_button_on_a_call_it_placed_to_a_colleague_moves_the
                                                                               "completed")
     assert entry[0]["transfer"]["target"]["id"] == p.carol.id
     assert wait_until(lambda: p.my_calls() == [], what="the call to leave my calls")
+
+
+def test_the_phones_transfer_button_on_a_call_it_placed_out_moves_the_called_party(
+        app, db, client, gateway, peers, ports):
+    from tests.integration.test_sip_refer import Referring
+
+    user = User(app, db, client)
+    headers = auth(client, user.mobile)
+    bob, bob_phone, _ = _bob(user, db, client, peers, "phone_answer_hang_up.xml", "-d", "2000")
+    far = peers("far_end", "phone_answer.xml", port=ports["trunk"])
+    desk = peers("desk", "device_uac_refer.xml", f"127.0.0.1:{gateway.port}", "-s", CALLED,
+                 "-key", "caller", user.office, "-key", "target",
+                 f"sip:{bob.short_number}@127.0.0.1:{gateway.port}", ip=PHONES)
+    refer = type("Refer", (), {"phone": desk})()
+    assert Referring.refer_status(refer) == 202
+    assert Referring.notified(refer) == ["SIP/2.0 100 Trying", "SIP/2.0 200 OK"]
+    assert desk.wait() == 0 and desk.received("BYE")
+    assert CALLED in header(bob_phone.received("INVITE")[0], "From")
+    # Bob talks to the party I called until he hangs up; then their call ends too
+    assert bob_phone.wait() == 0 and far.wait() == 0 and far.received("BYE")
+    entry = wait_until(lambda: [e for e in client.get("/api/v1/me/call-log", headers=headers)
+                                .get_json() if e["transfer"]], what="my entry with the transfer")
+    assert (entry[0]["direction"], entry[0]["other_number"]) == ("outgoing", CALLED)
+    assert (entry[0]["transfer"]["method"], entry[0]["transfer"]["target"]["id"]) == (
+        "blind", bob.id)
