@@ -189,7 +189,8 @@ def test_the_phones_transfer_button_on_a_call_it_placed_to_a_colleague_moves_the
     assert Referring.refer_status(p) == 202
     assert Referring.notified(p) == ["SIP/2.0 100 Trying", "SIP/2.0 200 OK"]
     assert p.desk.wait() == 0 and p.desk.received("BYE")   # the desk phone is let go
-    assert p.bob.office_number in header(p.carol_phone.received("INVITE")[0], "From")
+    invite = wait_until(lambda: p.carol_phone.received("INVITE"), what="Carol's phone to ring")
+    assert p.bob.office_number in header(invite[0], "From")
     # Bob talks to Carol until she hangs up; then his phone is let go
     assert p.carol_phone.wait() == 0 and p.bob_phone.wait() == 0 and p.bob_phone.received("BYE")
     entry = wait_until(lambda: [e for e in client.get("/api/v1/me/call-log", headers=p.headers)
@@ -217,7 +218,8 @@ def test_the_phones_transfer_button_on_a_call_it_placed_out_moves_the_called_par
     assert Referring.refer_status(refer) == 202
     assert Referring.notified(refer) == ["SIP/2.0 100 Trying", "SIP/2.0 200 OK"]
     assert desk.wait() == 0 and desk.received("BYE")
-    assert CALLED in header(bob_phone.received("INVITE")[0], "From")
+    invite = wait_until(lambda: bob_phone.received("INVITE"), what="Bob's phone to ring")[0]
+    assert CALLED in header(invite, "From")
     # Bob talks to the party I called until he hangs up; then their call ends too
     assert bob_phone.wait() == 0 and far.wait() == 0 and far.received("BYE")
     entry = wait_until(lambda: [e for e in client.get("/api/v1/me/call-log", headers=headers)
