@@ -34,7 +34,7 @@ def main() -> None:
     uris = cfg.uris()
     routing = RoutingProcess(cfg.database_url, uris)  # routing queries in their own process
     recorder = Recorder(sessions).start()
-    adapter = Adapter(cfg, routing.route, recorder, process.notifier, Tts(cfg.tts_dir))
+    adapter = Adapter(cfg, routing, recorder, process.notifier, Tts(cfg.tts_dir))
     stopped = threading.Event()
     wakeups = commands.Wakeups(cfg.command_host, cfg.command_port)
     commands.register(sessions, cfg.gateway_id, wakeups)

@@ -46,7 +46,8 @@ STOP_UNANSWERED_S = 32.0
 class Adapter:
     def __init__(self, cfg, router, recorder, notifier, tts) -> None:
         self.cfg = cfg
-        self.router = router  # (called, caller user, busy ids, asked, origin) -> store.Route
+        # ask(then, called, caller user, busy ids, asked, origin): then(store.Route) later
+        self.router = router
         self.recorder = recorder
         self.notifier = notifier  # push.Notifier: every push of the gateway's calls
         self.tts = tts
@@ -66,7 +67,7 @@ class Adapter:
         self.guard = None
         self.acc = None
         self.running = True
-        self.pool = concurrent.futures.ThreadPoolExecutor(4, thread_name_prefix="gateway-route")
+        self.pool = concurrent.futures.ThreadPoolExecutor(4, thread_name_prefix="gateway-work")
         self.contact_host = f"{cfg.host}:{cfg.port}"
         self.own_hosts = frozenset({cfg.host, self.contact_host})   # a REFER's to be ours
         self.tones = tones.ensure(cfg.tts_dir)   # name -> WAV path (ringback, hold)
@@ -286,18 +287,16 @@ class Adapter:
 
     def route(self, then, called: str, caller: str, busy: set[int],
               asked: str | None = None, origin: Origin | None = None) -> None:
-        """Route on a routing thread; `then(route)` runs on the pjsua thread."""
-        def done(fut) -> None:
-            try:
-                result = fut.result()
-            except Exception:
-                log.exception("routing failed", extra={"event": "route_error"})
+        """Ask the router (`RoutingProcess.ask`); `then(route)` runs on the pjsua thread, a
+        Route 503 when routing failed."""
+        def done(result) -> None:
+            if isinstance(result, Exception):
+                log.error("routing failed: %s", result, extra={"event": "route_error"})
                 from .store import Route
                 result = Route(status=503)
             self.post(then, result)
 
-        self.pool.submit(self.router, called, caller, busy, asked, origin) \
-            .add_done_callback(done)
+        self.router.ask(done, called, caller, busy, asked, origin)
 
     def render(self, session: CallSession, text: str, language: str, answer: bool) -> None:
         def done(fut) -> None:

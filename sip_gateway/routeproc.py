@@ -5,10 +5,13 @@ dozen database queries, milliseconds of interpreter time per call; on a thread o
 process it holds the interpreter lock the pjsua thread needs for every SIP message. In a
 process of its own it runs on the other core.
 
-`RoutingProcess(database_url, uris).route` has the `Store.route` signature and blocks until
-the worker answers (the gateway calls it on its routing threads). Requests go over one pipe
-as they come (the worker takes the next one as soon as it is done: no hand-off in between),
-answers come back on a reader thread. One worker process: the "last known plan" cache used
+`RoutingProcess(database_url, uris).ask(then, *args)` takes the `Store.route` arguments and
+returns at once: the call thread writes the request to the pipe itself and `then(route)` runs
+on the answers' reader thread (which hands it back to the call thread): no routing thread
+wakes in between, on the way out or back. Requests go over one pipe as they come (the worker
+takes the next one as soon as it is done); the gateway's admission limit bounds how many wait
+in it, far below what the socket holds, so writing never blocks the call thread.
+`route(*args)` waits for the answer (for callers that may block). One worker process: the "last known plan" cache used
 while the database is down lives there, for every number. A worker that dies is started
 again; the calls it was routing get an error (the gateway answers them 503, logged).
 """
@@ -66,12 +69,19 @@ def _warm(store) -> None:
         log.warning("routing warm-up failed", exc_info=True, extra={"event": "route_warm_error"})
 
 
+def _answer(then, result) -> None:
+    try:
+        then(result)
+    except Exception:
+        log.exception("after routing", extra={"event": "route_error"})
+
+
 class RoutingProcess:
     def __init__(self, database_url: str, uris: dict) -> None:
         self._args = (database_url, uris)
         self._keys = itertools.count()
         self._lock = threading.Lock()
-        self._waiting: dict[int, list] = {}  # key -> [event, ok, result]
+        self._waiting: dict[int, object] = {}  # key -> then(route, or the exception)
         self._stopping = False
         self._start()
 
@@ -97,39 +107,46 @@ class RoutingProcess:
             except (EOFError, OSError):
                 break
             with self._lock:
-                slot = self._waiting.pop(key, None)
-            if slot is not None:
-                slot[1:] = [ok, result]
-                slot[0].set()
+                then = self._waiting.pop(key, None)
+            if then is not None:
+                _answer(then, result if ok else RoutingProcessDied(result))
         self._died(conn)
 
     def _died(self, conn) -> None:
         with self._lock:
             pending, self._waiting = self._waiting, {}
             restart = not self._stopping and conn is self._conn
-        for slot in pending.values():
-            slot[1:] = [False, "the routing process died"]
-            slot[0].set()
+        for then in pending.values():
+            _answer(then, RoutingProcessDied("the routing process died"))
         if restart:
             log.warning("routing process died: starting it again",
                         extra={"event": "routing_process_restart"})
             self._start()
 
-    def route(self, *args):
-        """`Store.route(*args)`, answered by the worker process."""
-        slot = [threading.Event(), False, None]
+    def ask(self, then, *args) -> None:
+        """`Store.route(*args)` by the worker; `then(route)` on the reader thread, or
+        `then(RoutingProcessDied)` when the worker is gone or dies meanwhile."""
         with self._lock:
             key = next(self._keys)
-            self._waiting[key] = slot
+            self._waiting[key] = then
             try:
                 self._conn.send((key, args))
             except OSError:
                 self._waiting.pop(key, None)
-                raise RoutingProcessDied("the routing process is not running") from None
-        slot[0].wait()
-        if not slot[1]:
-            raise RoutingProcessDied(slot[2])
-        return slot[2]
+                died = True
+            else:
+                died = False
+        if died:
+            _answer(then, RoutingProcessDied("the routing process is not running"))
+
+    def route(self, *args):
+        """`Store.route(*args)`, waiting for the worker's answer."""
+        done, answer = threading.Event(), []
+        self.ask(lambda result: (answer.append(result), done.set()), *args)
+        done.wait()
+        if isinstance(answer[0], RoutingProcessDied):
+            raise answer[0]
+        return answer[0]
 
     def stop(self) -> None:
         with self._lock:

@@ -28,12 +28,13 @@ def presence(db: Session, tenant_id: int, user_ids) -> dict[int, dict]:
     from ..core.request_language import request_language   # the web API's reader
 
     lang = request_language()
-    q = _queries(len(ids) == 1)
-    args = {"tid": tenant_id, "ids": ids, "uid": ids[0]}
+    if len(ids) == 1:  # a call starting or ending, an availability change: one user
+        return {ids[0]: _shown(_one(db, tenant_id, ids[0], at), at, lang)}
+    q = _queries()
+    args = {"tid": tenant_id, "ids": ids}
     tz = db.scalar(q.timezone, args) or "UTC"
     # plain rows, not ORM objects, and statements built once: the columns are what
-    # `convert` reads, at a fraction of the cost (the gateway asks for a user's presence
-    # each time a call starts or ends)
+    # `convert` reads, at a fraction of the cost
     profiles, schedules, periods = defaultdict(list), defaultdict(list), defaultdict(list)
     for row in db.execute(q.profiles, args):
         profiles[row.user_id].append(convert.profile(row))
@@ -48,24 +49,36 @@ def presence(db: Session, tenant_id: int, user_ids) -> dict[int, dict]:
                                     schedules=tuple(schedules[uid]),
                                     busy_periods=tuple(periods[uid]),
                                     manual=convert.manual(states.get(uid)))
-        state = state_at(inputs, at)
-        p = state.profile
-        out[uid] = {"profile_id": p.id or None, "key": p.key,
-                    "name": shown_name(p.key, p.name, lang), "colour": p.colour,
-                    "icon": p.icon, "note": state.note, "until": state.until,
-                    "source": state.source}
+        out[uid] = _shown(inputs, at, lang)
     return out
 
 
+def _one(db: Session, tenant_id: int, user_id: int, at) -> pure.RoutingInputs:
+    """One user's inputs through the routing's own load (`services._load`): after the first
+    query, what this process loaded before is reused while the user's state stamp (renewed
+    by every change to profiles, schedules, devices, calendar) says it is current. A call's
+    start and end thus cost one query, not five, and routing and presence share the load."""
+    from .services import _load
+
+    return _load(db, tenant_id, user_id, at)[0]
+
+
+def _shown(inputs: pure.RoutingInputs, at, lang: str) -> dict:
+    state = state_at(inputs, at)
+    p = state.profile
+    return {"profile_id": p.id or None, "key": p.key, "name": shown_name(p.key, p.name, lang),
+            "colour": p.colour, "icon": p.icon, "note": state.note, "until": state.until,
+            "source": state.source}
+
+
 @functools.cache
-def _queries(one: bool) -> SimpleNamespace:
-    """The statements `presence` runs (parameters: tid, ids or, for `one` user, uid; since,
-    until). One user's are plain comparisons: an IN list is rendered again each time."""
-    tid, ids, uid = bindparam("tid"), bindparam("ids", expanding=True), bindparam("uid")
+def _queries() -> SimpleNamespace:
+    """The statements `presence` runs for several users (parameters: tid, ids; since,
+    until)."""
+    tid, ids = bindparam("tid"), bindparam("ids", expanding=True)
 
     def of(model):
-        users = model.user_id == uid if one else model.user_id.in_(ids)
-        return select(model.__table__).where(model.tenant_id == tid, users)
+        return select(model.__table__).where(model.tenant_id == tid, model.user_id.in_(ids))
 
     return SimpleNamespace(
         timezone=select(Tenant.timezone).where(Tenant.id == tid),

@@ -2,6 +2,8 @@
 (`bootstrap.wiring`): each carries the object as the REST API returns it."""
 from __future__ import annotations
 
+import functools
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -53,13 +55,19 @@ def on_sessions_revoked(db: Session, tenant_id: int, session_ids: list[int]) -> 
 def on_call_changed(db: Session, call: dict, what: str, in_call: bool) -> None:
     """The user hears their call ring, be answered or end; the company hears the user
     go into or out of a call (`in_call` tells whether they still have one)."""
-    from ..calls.schemas import LiveCallSchema
-
     tenant_id, user_id = call["tenant_id"], call["user_id"]
-    data = {"event": what, "call": LiveCallSchema().dump(call)}
+    data = {"event": what, "call": _live_call_schema().dump(call)}
     record(db, tenant_id, "call", data, user_id=user_id)
     if what in ("ringing", "ended", "transferring", "voicemail"):
         record(db, tenant_id, "presence", _presence(db, tenant_id, user_id, in_call))
+
+
+@functools.cache
+def _live_call_schema():
+    """Built once: each call's start, answer and end is dumped with it."""
+    from ..calls.schemas import LiveCallSchema
+
+    return LiveCallSchema()
 
 
 def on_command_finished(db: Session, command: dict) -> None:

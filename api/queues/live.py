@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from itertools import chain
 
-from sqlalchemy import event, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import Session
 
 from ..accounts.models import User
+from ..core.db import Prepared
 from ..core.ports import PORTS_KEY, Event, ports
 from .models import Queue, QueueCall, QueueCallback, QueueMember
 from .schemas import MemberSchema, QueueStatusSchema
@@ -78,11 +79,13 @@ def on_call_changed(db: Session, call: dict, what: str, _in_call: bool) -> None:
         mark(db, call["tenant_id"], (), [call["user_id"]])
 
 
+# asked before every commit that marks a user (each call's start and end): built once
+_QUEUES_OF = Prepared(lambda: select(QueueMember.queue_id).where(
+    QueueMember.user_id == bindparam("uid")))
+
+
 def _queues_of(db: Session, user_ids: set[int]) -> set[int]:
-    if not user_ids:
-        return set()
-    return set(db.scalars(select(QueueMember.queue_id)
-                          .where(QueueMember.user_id.in_(user_ids))))
+    return {row[0] for uid in user_ids for row in _QUEUES_OF.all(db, uid=uid)}
 
 
 _MEMBER_COLUMNS = (QueueMember.queue_id, QueueMember.user_id, QueueMember.priority,
