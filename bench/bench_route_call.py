@@ -2,7 +2,9 @@
 
 1. `Store.route` for a call from an outsider to a user's office number and to her mobile
    number (the same use case as the routing preview, settling included): ms per call.
-2. A queue with every user of the company as a member, half of them back from a lunch that
+2. A call's live row written and removed as the gateway's recorder does
+   (`call_started` + `call_ended`: the user's live call and presence events), ms per call.
+3. A queue with every user of the company as a member, half of them back from a lunch that
    has ended: `ring_next` settling the members before the distribution, ms per round.
 
     .venv/bin/python -m bench.bench_route_call [--calls 2000]
@@ -30,6 +32,25 @@ def _per_call(fn, n: int) -> float:
             fn()
         best = min(best, (time.perf_counter() - start) / n * 1000)
     return best
+
+
+def _live_call_rows(factory, tenant_id: int, user_id: int, n: int) -> float:
+    """ms per call for the recorder's writes of a call to a user in no queue: its live row
+    ringing then ended, each in its own transaction with its events (call and presence)."""
+    from itertools import count
+
+    from api import gateway_port as port
+
+    ids = count()
+
+    def one() -> None:
+        with factory() as db:
+            call_id = port.call_started(db, tenant_id, user_id, "bench", f"bench-{next(ids)}",
+                                        "incoming", OUTSIDER)
+        with factory() as db:
+            port.call_ended(db, call_id)
+
+    return _per_call(one, n)
 
 
 def _queue_with_everyone(db, tenant, users) -> int:
@@ -71,13 +92,16 @@ def main() -> None:
             alice = db.scalar(select(User).where(User.mobile == "+4790000002"))
             tenant = db.get(Tenant, alice.tenant_id)
             users = list(db.scalars(select(User).where(User.tenant_id == tenant.id)))
+            live = _live_call_rows(factory, tenant.id, alice.id, args.calls)
             queue_id = _queue_with_everyone(db, tenant, users)
             office, mobile = alice.office_number, alice.mobile
         store = Store(factory, URIS)
         rows = [(f"route() to the office number ({args.calls} calls)",
                  f"{_per_call(lambda: store.route(office, OUTSIDER, set()), args.calls):.3f} ms"),
                 (f"route() to the mobile number ({args.calls} calls)",
-                 f"{_per_call(lambda: store.route(mobile, OUTSIDER, set()), args.calls):.3f} ms")]
+                 f"{_per_call(lambda: store.route(mobile, OUTSIDER, set()), args.calls):.3f} ms"),
+                (f"a call's live row started and ended, with its events ({args.calls} calls)",
+                 f"{live:.3f} ms")]
         with factory() as db:
             call_id = calls.enqueue(db, tenant.id, queue_id, caller_number=OUTSIDER).call.id
             first = time.perf_counter()
