@@ -4,17 +4,15 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from datetime import timedelta
-from dataclasses import replace
 from types import SimpleNamespace
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from ..accounts.models import Tenant, User
+from ..accounts.models import Tenant
 from ..core.clock import now
-from ..core.db import Prepared
 from . import convert, inputs as pure
-from .models import BusyPeriod, Calendar, Profile, Schedule, State
+from .models import BusyPeriod, Profile, Schedule, State
 from .standard import shown_name
 from .state import state_at
 
@@ -55,34 +53,14 @@ def presence(db: Session, tenant_id: int, user_ids) -> dict[int, dict]:
     return out
 
 
-# one user's state and what says whether the inputs kept for her are current: asked at each
-# call's start and end (plain columns, no ORM)
-_CURRENT = Prepared(lambda: select(
-    State.stamp, State.profile_id, State.until, State.note, User.office_number, User.mobile,
-    Tenant.timezone, Tenant.language, Calendar.user_id.label("calendar")).select_from(User)
-    .join(Tenant, Tenant.id == User.tenant_id)
-    .outerjoin(State, State.user_id == User.id)
-    .outerjoin(Calendar, Calendar.user_id == User.id)
-    .where(User.id == bindparam("uid"), User.tenant_id == bindparam("tid")))
-
-
 def _one(db: Session, tenant_id: int, user_id: int, at) -> pure.RoutingInputs:
-    """One user's inputs as routing loads them (`services._load`, which keeps them per
-    process): one query while the user's state stamp (renewed by every change to profiles,
-    schedules, devices or calendar), numbers and company say what was kept is current, the
-    full load otherwise. A call's start and end thus cost one plain query, not five, and
-    routing and presence share the load."""
-    from .services import _load, cached_inputs
+    """One user's inputs through routing's own load (`services._load`, one prepared query
+    on the driver's cursor): what this process loaded before is reused while the user's
+    state stamp (renewed by every change to profiles, schedules, devices or calendar),
+    numbers and company say it is current, the full load runs otherwise. A call's start and
+    end thus cost one plain query, not five, and routing and presence share the load."""
+    from .services import _load
 
-    row = _CURRENT.first(db, uid=user_id, tid=tenant_id)
-    if row is not None and row.stamp is not None:
-        kept = cached_inputs(tenant_id, user_id, (row.stamp, row.office_number, row.mobile,
-                                                  row.timezone, row.language,
-                                                  row.calendar is not None), at)
-        if kept is not None:
-            manual = None if row.profile_id is None else \
-                pure.ManualChoice(row.profile_id, row.until, row.note)
-            return replace(kept, manual=manual)
     return _load(db, tenant_id, user_id, at)[0]
 
 

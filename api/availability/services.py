@@ -130,9 +130,10 @@ def _load(db: Session, tenant_id: int, user_id: int, around: datetime | None,
     state, calendar, colleague = _state_of(row), row.calendar_user_id, bool(row.colleague)
     fingerprint = (state.stamp if state is not None else None, office, mobile, tz, language,
                    calendar is not None)
-    hit = state is not None and cached_inputs(tenant_id, user_id, fingerprint, around)
-    if hit:
-        return replace(hit, manual=convert.manual(state)), state, colleague
+    hit = _cache.get(cache_key)
+    if state is not None and hit is not None and hit[0] == fingerprint \
+            and abs(around - hit[1]) <= CACHE_SPAN:
+        return replace(hit[2], manual=convert.manual(state)), state, colleague
     profiles = user_profiles(db, tenant_id, user_id)
     if not profiles:
         ensure_standard(db, tenant_id, user_id)
@@ -159,17 +160,6 @@ def _load(db: Session, tenant_id: int, user_id: int, around: datetime | None,
             _cache.clear()
         _cache[cache_key] = (fingerprint, around, inputs)
     return replace(inputs, manual=convert.manual(state)), state, colleague
-
-
-def cached_inputs(tenant_id: int, user_id: int, fingerprint: tuple, around: datetime
-                  ) -> pure.RoutingInputs | None:
-    """What `_load` kept for the user (without the manual choice), if `fingerprint` (state
-    stamp, office number, mobile, the company's zone and language, has a calendar) is still
-    what the database says and `around` within a day of the load; else None."""
-    hit = _cache.get((tenant_id, user_id))
-    if hit is not None and hit[0] == fingerprint and abs(around - hit[1]) <= CACHE_SPAN:
-        return hit[2]
-    return None
 
 
 def touch(db: Session, user_id: int) -> None:
