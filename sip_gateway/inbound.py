@@ -1,7 +1,7 @@
 """An incoming INVITE from its arrival to the session that runs it (on the pjsua thread).
 
-The call is routed first: who is called, who calls, the plan at this instant (on a routing
-thread, or in the routing worker process). Meanwhile the INVITE waits as a `Pending`: the
+The call is routed first: who is called, who calls, the plan at this instant (in the routing
+worker process; the answer comes back to the pjsua thread). Meanwhile the INVITE waits as a `Pending`: the
 caller's leg, the parsed request, the peer it came from, when it arrived. The routing answer
 decides the machine the call runs (a queue's own control for a call to a queue, call
 control for everything else: the user's plan, a message, voicemail, a refusal), and only

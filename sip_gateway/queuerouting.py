@@ -1,4 +1,4 @@
-"""Routing to queues (on the routing threads, like `store`): a queue's number (or its short
+"""Routing to queues (in the routing process, like `store`): a queue's number (or its short
 number dialled by a colleague) reaches the queue; the company's queue service number toggles
 the caller's queue login (remote login) and tells them the new state."""
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The gateway's routing: who is called, the plan for this call (the API's data only through
 `api.gateway_port`).
 
-Routing runs on worker threads (never on the pjsua thread). When the database does not
+Routing runs in the gateway's routing process (never on the pjsua thread). When the database does not
 answer, the last plan known for the called number is used, else the call goes to voicemail;
 `Route.source` says which (`live`, `last_known`, `voicemail`), and the gateway logs it.
 """
