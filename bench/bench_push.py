@@ -27,7 +27,7 @@ from pathlib import Path
 import httpx
 
 from bench.lib import ROOT, demo_database, free_port, report
-from bench.push_relay_path import ceiling, relay_path
+from bench.push_relay_path import HIT, ceiling, feed, relay_path
 
 BUNDLE, KEY_ID, TEAM_ID = "no.example.pbx", "BENCHKEY01", "BENCHTEAM1"
 TOKEN = "c3" * 32
@@ -178,18 +178,13 @@ def ours(svc, tenant_id: int, user_id: int, *, rate: float | None, n: int, prefi
     from push import Notifier
 
     notifier = Notifier(svc)
-    sent: dict[str, int] = {}
-    hit = {"name": "Kari Nordmann", "company": "Fjord AS", "source": "directory"}
-    start = time.perf_counter()
-    for i in range(n):
-        if rate:
-            delay = start + i / rate - time.perf_counter()
-            if delay > 0:
-                time.sleep(delay)
-        cid = f"{prefix}{i}"
-        sent[cid] = t0 = time.monotonic_ns()
-        notifier.incoming_call(tenant_id, user_id, cid, "+4722334455", hit=hit)
+
+    def send(cid: str) -> None:
+        t0 = time.monotonic_ns()
+        notifier.incoming_call(tenant_id, user_id, cid, "+4722334455", hit=HIT)
         HANDOFF_NS.append(time.monotonic_ns() - t0)
+
+    sent = feed(send, n, rate, prefix)
     if not svc.drain(120):
         raise RuntimeError("the sender did not finish")
     return sent
