@@ -78,15 +78,6 @@ class CallControl(LegMachine):
         self.hold = Hold(self)
         self.mailbox = Mailbox(self, VOICEMAIL, ENDED)
 
-    @property
-    def current(self) -> State:
-        return self.mailbox.state or self.state
-
-    def unexpected(self, event) -> State:
-        if self.mailbox.control is not None:   # the mailbox has the call: it decides
-            return self.mailbox.take(event)
-        return super().unexpected(event)
-
     def live_legs(self) -> list[int]:
         return [n for n, leg in self.legs.items() if leg.status in ("dialled", "ringing",
                                                                      "answered")]

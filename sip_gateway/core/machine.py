@@ -106,6 +106,12 @@ class LegMachine(Machine):
     timers: set[str]
     busy_seen = False          # a leg said 486
     when_busy = False          # the plan is the user's when-busy rule
+    mailbox = None             # the gateway's voicemail run inside (core.mailbox.Mailbox)
+
+    @property
+    def current(self) -> enum.Enum:
+        inner = self.mailbox.state if self.mailbox is not None else None
+        return inner or self.state
 
     def handle(self, event) -> list:
         if isinstance(event, LegFailed) and event.status == 486:
@@ -136,6 +142,8 @@ class LegMachine(Machine):
         return None
 
     def unexpected(self, event) -> enum.Enum:
+        if self.mailbox is not None and self.mailbox.control is not None:
+            return self.mailbox.take(event)   # the mailbox has the call: it decides
         return self.fail(f"{type(event).__name__} in state {self.state.value}")
 
     def fail(self, reason: str) -> enum.Enum:

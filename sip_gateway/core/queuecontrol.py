@@ -85,15 +85,6 @@ class QueueControl(LegMachine):
         self.wait = WaitingRoom(self, (S.ANNOUNCING, S.WAITING), S.CONFIRMING)
         self.mailbox = Mailbox(self, S.VOICEMAIL, S.ENDED)
 
-    @property
-    def current(self) -> State:
-        return self.mailbox.state or self.state
-
-    def unexpected(self, event) -> State:
-        if self.mailbox.control is not None:   # the mailbox has the call: it decides
-            return self.mailbox.take(event)
-        return super().unexpected(event)
-
     def write(self, op: str, user_id: int | None = None) -> None:
         if self.call_id is not None:
             self.do(QueueWrite(op, self.call_id, user_id))
