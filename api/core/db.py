@@ -2,6 +2,7 @@
 session lives in `api.core.request_db`)."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from time import monotonic
 from typing import Any
@@ -92,20 +93,27 @@ def reads_outside_a_transaction(session: Session) -> None:
 def writes_begin_a_transaction(engine: Engine) -> None:
     """On a connection that reads outside a transaction, anything but a SELECT first opens
     one, so the writes of a request commit or roll back together as everywhere else (the
-    driver's commit and rollback act on the server's transaction in that mode too)."""
-    idle = None
+    driver's commit and rollback act on the server's transaction in that mode too). A
+    SELECT that locks rows (`FOR UPDATE`, `FOR SHARE`) counts as a write: outside a
+    transaction its locks would end with the statement."""
 
     @event.listens_for(engine, "before_cursor_execute")
     def _begin(_conn, cursor, statement, _params, _context, _many):
-        nonlocal idle
         dbapi_conn = cursor.connection
-        if not dbapi_conn.autocommit or statement.lstrip()[:6].upper() == "SELECT":
+        if not dbapi_conn.autocommit or (statement.lstrip()[:6].upper() == "SELECT"
+                                         and not _LOCKING.search(statement)):
             return
-        if idle is None:
-            from psycopg.pq import TransactionStatus
-            idle = TransactionStatus.IDLE
-        if dbapi_conn.info.transaction_status == idle:
+        if not _in_transaction(dbapi_conn):
             cursor.execute("BEGIN")
+
+
+_LOCKING = re.compile(r"\bFOR (?:NO KEY )?(?:UPDATE|(?:KEY )?SHARE)\b")
+
+
+def _in_transaction(dbapi_conn) -> bool:
+    """Has this psycopg connection a transaction open on the server?"""
+    from psycopg.pq import TransactionStatus
+    return dbapi_conn.info.transaction_status != TransactionStatus.IDLE
 
 
 PING_AFTER_IDLE_S = 5.0
@@ -170,12 +178,18 @@ def begin_write(session: Session) -> None:
     transaction and the first write begins a deferred one; a SAVEPOINT (`begin_nested`) also
     opens a deferred one. Such a transaction fails at once with "database is locked" when
     another connection wrote since it began (the busy timeout does not apply to that
-    upgrade). Taking the write lock up front makes it wait its turn instead. PostgreSQL
-    needs nothing. A no-op inside a transaction that already began.
+    upgrade). Taking the write lock up front makes it wait its turn instead. On
+    PostgreSQL, a session that reads outside a transaction (`reads_outside_a_transaction`)
+    opens one here, so rows read `FOR UPDATE` after this stay locked until the commit. A
+    no-op inside a transaction that already began.
     """
     conn = session.connection()
-    if conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    dbapi_conn = conn.connection.dbapi_connection
+    if conn.dialect.name == "sqlite":
+        if not dbapi_conn.in_transaction:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif getattr(dbapi_conn, "autocommit", False) and not _in_transaction(dbapi_conn):
+        conn.exec_driver_sql("BEGIN")
 
 
 def has_text(expr, words: str):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from api.accounts import admin
 from api.accounts.models import Role, Tenant
-from api.core.db import reads_outside_a_transaction
+from api.core.db import begin_write, reads_outside_a_transaction
 from tests.support.api import auth, make_company
 
 
@@ -59,3 +60,37 @@ def test_a_read_only_request_sees_what_was_committed_just_before(app, client):
     assert client.patch("/api/v1/me", headers=headers,
                         json={"title": "Lead"}).status_code == 200
     assert client.get("/api/v1/me", headers=headers).get_json()["title"] == "Lead"
+
+
+def _try_to_lock(app, tenant_id):
+    """Another writer tries to lock the company's row without waiting: True when it got it."""
+    other = app.extensions["session_factory"]()
+    try:
+        conn = other.connection()
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA busy_timeout = 0")
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            other.scalar(select(Tenant.id).where(Tenant.id == tenant_id)
+                         .with_for_update(nowait=True))
+        return True
+    except OperationalError:
+        return False
+    finally:
+        other.rollback()
+        other.close()
+
+
+@pytest.mark.parametrize("how", ["begin_write", "locking_select"])
+def test_a_row_a_reading_session_locks_stays_locked_until_it_commits(app, reader, how):
+    """Two delivery reports of one SMS arrive at once as GET requests: each locks the
+    message's row, so the later one sees what the first one wrote (a report never undoes
+    another)."""
+    company = make_company(app)
+    if how == "begin_write":
+        begin_write(reader)
+    reader.scalar(select(Tenant).where(Tenant.id == company.tenant_id).with_for_update())
+    locks_rows = how == "begin_write" or reader.get_bind().dialect.name == "postgresql"
+    assert _try_to_lock(app, company.tenant_id) is not locks_rows
+    reader.commit()
+    assert _try_to_lock(app, company.tenant_id)
