@@ -54,9 +54,13 @@ class TenantScoped:
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
 
 
+SQLITE_BUSY_TIMEOUT_S = 30.0  # how long a SQLite writer waits for another one's lock
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
+        busy_s = SQLITE_BUSY_TIMEOUT_S
+        engine = create_engine(url, connect_args={"timeout": busy_s, "check_same_thread": False},
                                **kwargs)
 
         @event.listens_for(engine, "connect")
@@ -65,7 +69,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={int(busy_s * 1000)}")
             cur.close()
 
         return engine

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import Any
 
 from flask import Flask, g, json, request
@@ -120,6 +121,13 @@ def register_problem_handlers(app: Flask) -> None:
 
     @app.errorhandler(DBAPIError)
     def _database_error(exc: DBAPIError):
+        if _sqlite_busy(exc):
+            # another writer held SQLite's lock past the busy timeout: nothing was written,
+            # the same request a moment later goes through
+            log.warning("database busy", extra={"event": "database_busy"})
+            return _app_error(ServiceUnavailable(N_("database busy with other writes, "
+                                                    "try again"),
+                                                 headers={"Retry-After": "1"}))
         if not exc.connection_invalidated:
             return _unexpected(exc)
         # the connection was lost (the server restarted or went away): dropped from the
@@ -138,6 +146,11 @@ def register_problem_handlers(app: Flask) -> None:
                                 tr(lang, "Unexpected error; quote request id {rid} when "
                                          "reporting it", rid=rid),
                                 "internal-error", lang=lang)
+
+
+def _sqlite_busy(exc: DBAPIError) -> bool:
+    """SQLite gave up waiting for another connection's write lock ("database is locked")."""
+    return isinstance(exc.orig, sqlite3.OperationalError) and "locked" in str(exc.orig)
 
 
 def _nul_path(value: Any, path: str = "") -> str | None:

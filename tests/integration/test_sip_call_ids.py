@@ -28,9 +28,11 @@ def gateway(app, database_url, tmp_path, db):
         gw = Gateway(database_url, tmp_path / "gw", trunk_port=free_port(),
                      voicemail_port=free_port(), sink_url=url, max_calls=4)
         gw.register_wakeups(db)
-        yield gw
-        gw.settle()
-        gw.stop()
+        try:
+            yield gw
+            gw.settle()
+        finally:  # a gateway that did not settle is stopped all the same
+            gw.stop()
 
 
 def _live(client, user: User, state: str) -> list:
