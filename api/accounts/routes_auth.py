@@ -9,7 +9,7 @@ from ..core.apidoc import PUBLIC
 from ..core.auth import current, login_required
 from ..core.clock import now
 from ..core.ports import ports
-from ..core.request_db import db_session
+from ..core.request_db import db_reads, db_session
 from . import passwords, services
 from .schemas import (LoginSchema, MeSchema, MeUpdateSchema, PasswordChangeSchema,
                       RefreshSchema, SessionSchema, TokenSchema)
@@ -72,7 +72,7 @@ class Logout(MethodView):
 def _me(principal, user=None):
     """The user for MeSchema: the read-only profile the login check read, unless given."""
     user = user or principal.profile
-    db = db_session()
+    db = db_reads()
     user.voicemail_unread = ports(db).voicemail_unread(db, principal.tenant_id,
                                                        principal.user_id)
     user.password_expired = passwords.is_expired(principal.password_policy,

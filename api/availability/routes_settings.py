@@ -73,8 +73,9 @@ def settings_routes(side: Side) -> None:
               "while\n`busy`, on their `dialled` number): the very plan the SIP gateway "
               "executes.")
         def get(self, args, **ids):
-            w = side.whose(ids)  # the company's country came with the login check
-            return usecase.preview(w.db, w.tenant_id, current().tenant_country, w.user_id,
+            db, tenant_id, user_id = side.reading(ids)
+            # the company's country came with the login check
+            return usecase.preview(db, tenant_id, current().tenant_country, user_id,
                                    args.get("caller"), args.get("at"), args.get("busy"),
                                    args["dialled"])
 

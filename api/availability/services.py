@@ -23,7 +23,7 @@ from i18n import N_
 from ..accounts.models import Tenant, User
 from ..core.ports import Event, ports
 from ..core.clock import as_utc, now
-from ..core.db import Prepared, get_scoped
+from ..core.db import Prepared, Reads, get_scoped, orm
 from ..core.errors import field_error
 from ..core.not_found import not_found
 from . import convert, inputs as pure
@@ -107,7 +107,7 @@ def _state_of(row) -> SimpleNamespace | None:
     return SimpleNamespace(**{name: getattr(row, f"state_{name}") for name in _STATE_COLUMNS})
 
 
-def _load(db: Session, tenant_id: int, user_id: int, around: datetime | None,
+def _load(db: Session | Reads, tenant_id: int, user_id: int, around: datetime | None,
           colleague_number: str | None = None
           ) -> tuple[pure.RoutingInputs, SimpleNamespace | None, bool]:
     """The routing inputs, the user's state row (its columns, read-only) and whether
@@ -121,7 +121,7 @@ def _load(db: Session, tenant_id: int, user_id: int, around: datetime | None,
     """
     around = around or now()
     cache_key = (tenant_id, user_id)
-    if db.new or db.dirty or db.deleted:
+    if isinstance(db, Session) and (db.new or db.dirty or db.deleted):
         db.flush()  # what the ORM query did by itself (autoflush)
     row = _FIRST.first(db, uid=user_id, tid=tenant_id, number=colleague_number)
     if row is None:
@@ -134,6 +134,7 @@ def _load(db: Session, tenant_id: int, user_id: int, around: datetime | None,
     if state is not None and hit is not None and hit[0] == fingerprint \
             and abs(around - hit[1]) <= CACHE_SPAN:
         return replace(hit[2], manual=convert.manual(state)), state, colleague
+    db = orm(db)  # the inputs are loaded as ORM rows
     profiles = user_profiles(db, tenant_id, user_id)
     if not profiles:
         ensure_standard(db, tenant_id, user_id)
@@ -199,7 +200,7 @@ def _utc(field: str, value: datetime) -> datetime:
 
 # -- the state in force and its side effects -----------------------------------------------
 
-def settle(db: Session, tenant_id: int, user_id: int, current: Current,
+def settle(db: Session | Reads, tenant_id: int, user_id: int, current: Current,
            state) -> bool:
     """Fire availability_changed once when the state in force differs from the one applied.
     Returns whether anything was written (the caller commits)."""
@@ -208,6 +209,7 @@ def settle(db: Session, tenant_id: int, user_id: int, current: Current,
     new_id = current.profile.id
     if state.applied_profile_id == new_id:
         return False
+    db = orm(db)
     old_id = state.applied_profile_id
     cond = State.applied_profile_id.is_(None) if old_id is None else \
         State.applied_profile_id == old_id

@@ -18,6 +18,7 @@ from i18n import N_
 
 from ..core.ports import ports
 from ..core.clock import now
+from ..core.db import Reads, orm
 from ..core.errors import field_error
 from ..core.phone import try_e164
 from . import inputs as pure
@@ -28,7 +29,7 @@ from .services import MAX_AHEAD, _load, _utc, settle
 from .state import state_at
 
 
-def route_call(db: Session, tenant_id: int, country: str, user_id: int, caller: str | None,
+def route_call(db: Session | Reads, tenant_id: int, country: str, user_id: int, caller: str | None,
                *, dialled: str = "office", busy: bool | None = None,
                at: datetime | None = None) -> Plan:
     """The plan for a call from `caller` (any format; None when withheld) to the user's
@@ -43,14 +44,14 @@ def route_call(db: Session, tenant_id: int, country: str, user_id: int, caller: 
     inputs, state, colleague = _load(db, tenant_id, user_id, at, number)
     current = state_at(inputs, at)
     if at == real_now and settle(db, tenant_id, user_id, current, state):
-        db.commit()
+        orm(db).commit()
     if busy is None:
         busy = user_id in ports(db).in_call_user_ids(db, tenant_id, [user_id])
     return plan_for(inputs, current, pure.Caller(number, colleague), at, busy, dialled,
                     unreachable_devices(db, tenant_id, user_id))
 
 
-def preview(db: Session, tenant_id: int, country: str, user_id: int, caller: str | None,
+def preview(db: Session | Reads, tenant_id: int, country: str, user_id: int, caller: str | None,
             at: datetime | None, busy: bool | None, dialled: str = "office") -> Plan:
     """"What happens if someone calls me now" (or at `at`): the very plan the gateway runs.
     `country` is the company's (a caller's number without a prefix is read in it)."""

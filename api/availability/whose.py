@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from ..accounts.models import Tenant, User
 from ..audit.recorder import Actor, change, created, record
 from ..core.auth import current, login_required
-from ..core.db import get_scoped
-from ..core.request_db import db_session
+from ..core.db import Reads, get_scoped
+from ..core.request_db import db_reads, db_session
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,15 @@ class Side:
 
     def whose(self, ids: dict) -> Whose:
         return mine() if self.own else colleague(ids["user_id"])
+
+    def reading(self, ids: dict) -> tuple[Session | Reads, int, int]:
+        """(where to read, company, user) for a read-only view: on one's own route the
+        request's bare reads (no Session unless a read needs the ORM)."""
+        if self.own:
+            principal = current()
+            return db_reads(), principal.tenant_id, principal.user_id
+        w = colleague(ids["user_id"])
+        return w.db, w.tenant_id, w.user_id
 
     def says(self, mine_doc: str, theirs_doc: str) -> Callable:
         """The view's documentation (its docstring) as this side words it."""

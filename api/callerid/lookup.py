@@ -7,8 +7,10 @@ import time
 from collections import namedtuple
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from ..core.db import Reads, driver_of, orm
 from ..core.phone import try_e164
 from . import sources
 from .index import EXTERNAL_RANK
@@ -42,15 +44,21 @@ _Row = namedtuple("_Row", "settings country kind owner_id e164 label name compan
                           "department address rank source_name live")
 
 
-def _best_row(db: Session, tenant_id: int, user_id: int | None, num: int):
+def _best_row(db: Session | Reads, tenant_id: int, user_id: int | None, num: int):
     sql = _FOR_COMPANY if user_id is None else _FOR_USER
-    conn = db.connection()
-    if conn.dialect.paramstyle == "pyformat":  # psycopg
+    dbapi_conn, dialect, invalidate = driver_of(db)
+    if dialect.paramstyle == "pyformat":  # psycopg
         sql = _PYFORMAT.get(sql) or _PYFORMAT.setdefault(sql, re.sub(r":(\w+)", r"%(\1)s", sql))
-    cursor = conn.connection.cursor()  # the driver's cursor: no result-metadata overhead
+    cursor = dbapi_conn.cursor()  # the driver's cursor: no result-metadata overhead
     try:
         cursor.execute(sql, {"t": tenant_id, "u": user_id, "n": num, "on": True})
         found = cursor.fetchone()
+    except dialect.loaded_dbapi.Error as exc:
+        if dialect.is_disconnect(exc, dbapi_conn, cursor):
+            invalidate(exc)
+            raise DBAPIError.instance(sql, None, exc, dialect.loaded_dbapi.Error,
+                                      connection_invalidated=True, dialect=dialect) from exc
+        raise
     finally:
         cursor.close()
     return None if found is None else _Row(*found)
@@ -91,10 +99,10 @@ def _row_hit(row, source_names: dict[int, str] | None = None) -> Hit:
                contact_id=row.owner_id if row.kind in ("contact", "personal") else None)
 
 
-def _short_number_hit(db: Session, tenant_id: int, short: str) -> Hit | None:
+def _short_number_hit(db: Session | Reads, tenant_id: int, short: str) -> Hit | None:
     from ..accounts.models import User
 
-    user = db.scalar(select(User).where(User.tenant_id == tenant_id, User.short_number == short))
+    user = orm(db).scalar(select(User).where(User.tenant_id == tenant_id, User.short_number == short))
     if user is None:
         return None
     return Hit(name=user.full_name, number=short, source="colleague",
@@ -102,7 +110,7 @@ def _short_number_hit(db: Session, tenant_id: int, short: str) -> Hit | None:
                label="short number", user_id=user.id)
 
 
-def lookup(db: Session, tenant_id: int, user_id: int | None, number: str | None,
+def lookup(db: Session | Reads, tenant_id: int, user_id: int | None, number: str | None,
            deadline_s: float = DEFAULT_DEADLINE_S, *, respect_setting: bool = True) -> Hit | None:
     """Who `number` is for this user, or None (unknown).
 
@@ -138,9 +146,9 @@ def lookup(db: Session, tenant_id: int, user_id: int | None, number: str | None,
     return _ask_external(db, tenant_id, e164, register, deadline)
 
 
-def _ask_external(db: Session, tenant_id: int, e164: str, register_row, deadline: float
+def _ask_external(db: Session | Reads, tenant_id: int, e164: str, register_row, deadline: float
                   ) -> Hit | None:
-    rows = list(db.scalars(select(ExternalSource).where(ExternalSource.tenant_id == tenant_id,
+    rows = list(orm(db).scalars(select(ExternalSource).where(ExternalSource.tenant_id == tenant_id,
                                                         ExternalSource.enabled.is_(True))
                            .order_by(ExternalSource.position, ExternalSource.id)))
     names = {r.id: r.name for r in rows}

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ..accounts import permissions as perms
 from ..core.auth import current, login_required
 from ..core.db import get_scoped
-from ..core.request_db import db_session
+from ..core.request_db import db_reads, db_session
 from ..core.pagination import paginate_select
 from . import calllog, contacts, directory, services
 from .models import ExternalSource
@@ -165,7 +165,7 @@ class Lookup(MethodView):
         """Who is this number? Company directory first, then my contacts, then external
         sources; numbers match whatever format they were stored in; short numbers resolve to
         colleagues. Unknown numbers answer `found: false`."""
-        db, p = db_session(), current()
+        db, p = db_reads(), current()  # two reads: no ORM Session
         enabled = services.user_settings(p.profile)["number_lookup"]  # read by the login check
         hit = services.lookup(db, p.tenant_id, p.user_id, args["number"])
         e164, _short = services.parse_number(args["number"], p.tenant_country)

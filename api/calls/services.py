@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from i18n import N_
 
 from ..core.clock import now
-from ..core.db import Prepared
+from ..core.db import Prepared, orm
 from ..core.errors import Conflict
 from ..core.not_found import not_found
 from ..core.ports import Event, ports
@@ -118,7 +118,7 @@ def in_call_user_ids(db: Session, tenant_id: int, user_ids, but_sip_call_id: str
                 LiveCall.tenant_id == bindparam("tid"), LiveCall.state != TRANSFERRING,
                 LiveCall.state != VOICEMAIL,
                 LiveCall.user_id.in_(bindparam("uids", expanding=True)))
-        rows = db.connection().execute(_IN_CALL, {"tid": tenant_id, "uids": ids})
+        rows = orm(db).connection().execute(_IN_CALL, {"tid": tenant_id, "uids": ids})
     return {row[0] for row in rows
             if but_sip_call_id is None or row[1] != but_sip_call_id}
 

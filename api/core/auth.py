@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from .clock import now
 from .db import Prepared
-from .request_db import db_session
+from .request_db import db_reads, db_session
 from .errors import Forbidden, Unauthorized
 
 
@@ -68,7 +68,7 @@ _AUTH = Prepared(_auth_statement)
 
 
 def _auth_row(params: dict) -> dict | None:
-    row = _AUTH.first(db_session(), **params)
+    row = _AUTH.first(db_reads(), **params)
     return None if row is None else row._asdict()
 
 

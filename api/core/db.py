@@ -2,19 +2,19 @@
 session lives in `api.core.request_db`)."""
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from time import monotonic
 from typing import Any
 
 from sqlalchemy import DateTime, ForeignKey, MetaData, create_engine, event, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from .clock import as_utc
 from .not_found import not_found
+from .prepared import LOCKING as _LOCKING, Prepared, Reads, driver_of, orm  # noqa: F401
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -111,7 +111,6 @@ def writes_begin_a_transaction(engine: Engine) -> None:
             cursor.execute("BEGIN")
 
 
-_LOCKING = re.compile(r"\bFOR (?:NO KEY )?(?:UPDATE|(?:KEY )?SHARE)\b")
 
 
 def _in_transaction(dbapi_conn) -> bool:
@@ -209,106 +208,3 @@ def get_scoped(session: Session, model: type, obj_id: int, tenant_id: int,
     if obj is None:
         raise not_found(what or model.__name__.lower(), obj_id)
     return obj
-
-
-class Prepared:
-    """A Core SELECT for the hottest requests, run on the driver's cursor.
-
-    SQLAlchemy's per-execution work (cache key, execution context, ORM loading) costs more
-    than a small indexed query itself; here the SQL, the bind and the result processors are
-    prepared once per dialect. `build()` returns the statement (called once, lazily, so models
-    are imported by then); parameters are named `bindparam`s. Rows are named tuples. With
-    `per_dialect=True`, `build(dialect_name)` returns the statement for that dialect (SQL
-    that must be written differently on SQLite and PostgreSQL).
-    `Prepared.prepare_all(dialect)` prepares every one created so far (a process that must
-    answer its first request fast, such as the gateway's routing worker, does it at start).
-    """
-
-    _all: list["Prepared"] = []
-
-    def __init__(self, build, *, per_dialect: bool = False) -> None:
-        self._build = build
-        self._per_dialect = per_dialect
-        self._by_dialect: dict[str, tuple] = {}
-        Prepared._all.append(self)
-
-    @classmethod
-    def prepare_all(cls, dialect) -> int:
-        for one in cls._all:
-            if dialect.name not in one._by_dialect:
-                one._prepare(dialect)
-        return len(cls._all)
-
-    def _prepare(self, dialect) -> tuple:
-        from collections import namedtuple
-
-        stmt = self._build(dialect.name) if self._per_dialect else self._build()
-        compiled = stmt.compile(dialect=dialect)
-        if compiled.post_compile_params:
-            raise ValueError("a prepared statement cannot hold an IN (...) list, which SQLAlchemy "
-                             "expands per execution: compare with each value (or_)")
-        binds = {name: bp.type._cached_bind_processor(dialect)
-                 for name, bp in ((compiled.bind_names[b], b) for b in compiled.binds.values())}
-        binds = {name: proc for name, proc in binds.items() if proc is not None}
-        # the values written into the statement (literals such as `kind = 'softphone'`);
-        # the named parameters are laid over them on each call
-        fixed = compiled.construct_params({}, _check=False)
-        names = frozenset(fixed)
-        required = frozenset(compiled.bind_names[b] for b in compiled.binds.values() if b.required)
-        processors = tuple((i, proc) for i, proc in enumerate(
-            col.type._cached_result_processor(dialect, None) for col in stmt.selected_columns)
-            if proc is not None)
-        row = namedtuple("Row", [col.key for col in stmt.selected_columns])
-        prepared = (str(compiled), compiled.positiontup, fixed, names, required, binds,
-                    processors, row)
-        self._by_dialect[dialect.name] = prepared
-        return prepared
-
-    def all(self, session: Session, **params) -> list:
-        conn = session.connection()
-        prepared = self._by_dialect.get(conn.dialect.name) or self._prepare(conn.dialect)
-        sql, order, fixed, names, required, binds, processors, row = prepared
-        if not required <= params.keys():
-            missing = ", ".join(sorted(required - params.keys()))
-            raise TypeError(f"values are required for {missing}")
-        values = dict(fixed)
-        for name, value in params.items():
-            if name in names:
-                values[name] = value
-        for name, proc in binds.items():
-            values[name] = proc(values[name])
-        dbapi_conn = conn.connection.dbapi_connection
-        args = tuple(values[k] for k in order) if order is not None else values
-        cursor = dbapi_conn.cursor()
-        try:
-            cursor.execute(sql, args)
-            raw = cursor.fetchall()
-        except conn.dialect.loaded_dbapi.Error as exc:
-            # what SQLAlchemy's own execution does: a dead connection is dropped from the
-            # pool (and the pool checks the others) and the error says so
-            gone = conn.dialect.is_disconnect(exc, dbapi_conn, cursor)
-            if gone:
-                conn.invalidate(exc)
-            raise DBAPIError.instance(sql, args, exc, conn.dialect.loaded_dbapi.Error,
-                                      connection_invalidated=gone,
-                                      dialect=conn.dialect) from exc
-        finally:
-            cursor.close()
-        if not processors:
-            return [row._make(r) for r in raw]
-        rows = []
-        for r in raw:
-            r = list(r)
-            for i, proc in processors:
-                r[i] = proc(r[i])
-            rows.append(row._make(r))
-        return rows
-
-    def first(self, session: Session, **params):
-        rows = self.all(session, **params)
-        return rows[0] if rows else None
-
-    def scalar(self, session: Session, **params):
-        """The first column of the first row, or None."""
-        row = self.first(session, **params)
-        return None if row is None else row[0]

@@ -1,0 +1,90 @@
+"""Read-only requests read on a bare pooled connection (no ORM Session unless a read needs
+one): one connection at a time, given back at the end of the request as it was handed out."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import bindparam, event, select
+
+from api.accounts.models import Tenant
+from api.core.db import Prepared, Reads
+from tests.support.api import auth, make_company
+
+
+@contextmanager
+def _pool_watch(engine):
+    """Connections checked out of the pool: how many at most at once, and whether each came
+    back as the pool hands them out (PostgreSQL: not in autocommit)."""
+    seen = {"out": 0, "most": 0, "checkouts": 0, "returned_in_autocommit": 0}
+
+    def _out(_dbapi_conn, _record, _proxy):
+        seen["out"] += 1
+        seen["checkouts"] += 1
+        seen["most"] = max(seen["most"], seen["out"])
+
+    def _in(dbapi_conn, _record):
+        seen["out"] -= 1
+        if getattr(dbapi_conn, "autocommit", False) is True:
+            seen["returned_in_autocommit"] += 1
+
+    event.listen(engine, "checkout", _out)
+    event.listen(engine, "checkin", _in)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "checkout", _out)
+        event.remove(engine, "checkin", _in)
+
+
+def test_a_read_only_request_gives_its_one_connection_back_as_it_was_handed_out(app, client):
+    company = make_company(app)
+    headers = auth(client, company.users["alice"])
+    with _pool_watch(app.extensions["engine"]) as seen:
+        me = client.get("/api/v1/me", headers=headers)
+        looked_up = client.get("/api/v1/callerid/lookup?number=%2B4799999999", headers=headers)
+    assert me.status_code == 200 and me.get_json()["voicemail_unread"] == 0
+    assert looked_up.status_code == 200 and looked_up.get_json()["found"] is False
+    assert seen["checkouts"] == 2 and seen["most"] == 1 and seen["out"] == 0
+    assert seen["returned_in_autocommit"] == 0
+
+
+def test_a_read_only_request_that_needs_the_orm_still_holds_one_connection_at_a_time(
+        app, client):
+    company = make_company(app)
+    headers = auth(client, company.users["bob"])
+    with _pool_watch(app.extensions["engine"]) as seen:
+        # a user the worker has not routed yet: the profiles and devices load through the ORM
+        preview = client.get("/api/v1/me/routing-preview", headers=headers)
+    assert preview.status_code == 200, preview.get_json()
+    assert preview.get_json()["profile_key"] == "available"
+    assert seen["most"] == 1 and seen["out"] == 0
+    assert seen["returned_in_autocommit"] == 0
+
+
+def test_a_revoked_session_is_refused_on_the_bare_connection_too(app, client):
+    company = make_company(app)
+    headers = auth(client, company.users["alice"])
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    assert client.post("/api/v1/auth/logout", headers=headers).status_code == 204
+    refused = client.get("/api/v1/callerid/lookup?number=%2B4799999999", headers=headers)
+    assert refused.status_code == 401
+    assert "logged out" in refused.get_json()["detail"]
+
+
+def test_a_locking_read_on_bare_reads_runs_in_the_requests_transaction(app, db):
+    if db.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite has no row locks (FOR UPDATE is not written)")
+    company = make_company(app)
+    session = app.extensions["session_factory"]()
+    reads = Reads(app.extensions["engine"], {}, lambda: session)
+    locking = Prepared(lambda: select(Tenant.name).where(Tenant.id == bindparam("tid"))
+                       .with_for_update())
+    try:
+        assert locking.scalar(reads, tid=company.tenant_id)
+        from psycopg.pq import TransactionStatus
+        status = session.connection().connection.dbapi_connection.info.transaction_status
+        assert status == TransactionStatus.INTRANS
+    finally:
+        reads.close()
+        session.close()
