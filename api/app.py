@@ -1,6 +1,7 @@
 """The Flask application factory of the REST API."""
 from __future__ import annotations
 
+from inspect import CO_COROUTINE
 from typing import TYPE_CHECKING
 
 from flask import Flask, redirect
@@ -24,6 +25,20 @@ class BoundedInt(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+class ApiFlask(Flask):
+    """Flask for views and hooks that are all plain functions.
+
+    Flask asks `ensure_sync` about every view and hook of every request, through
+    `inspect.iscoroutinefunction`; a plain function's code flags answer at once.
+    """
+
+    def ensure_sync(self, func):
+        code = getattr(getattr(func, "__func__", func), "__code__", None)
+        if code is not None and not code.co_flags & CO_COROUTINE:
+            return func
+        return super().ensure_sync(func)
+
+
 def create_app(settings: Settings, process: "Process") -> Flask:
     """The web API on what its bootstrap built (`bootstrap.web_api` calls this)."""
     from sqlalchemy import text
@@ -33,12 +48,11 @@ def create_app(settings: Settings, process: "Process") -> Flask:
     from .core.request_db import close_session
     from .core.errors import ServiceUnavailable
     from .core import jsonbody, outbound
-    from .core.request_logs import install_request_ids
-    from .core.problems import refuse_nul_characters, register_problem_handlers
-    from .core.queryparams import refuse_unknown_query_parameters
+    from .core import request_hooks
+    from .core.problems import register_problem_handlers
 
     outbound.configure(settings)
-    app = Flask(__name__)
+    app = ApiFlask(__name__)
     app.config.update(
         SETTINGS=settings,
         ACCESS_LOG=settings.access_log,
@@ -60,7 +74,6 @@ def create_app(settings: Settings, process: "Process") -> Flask:
     app.extensions["ports"] = process.ports
     app.extensions["push"] = process.notifier  # push.Notifier: the test push goes through it
     app.teardown_appcontext(close_session)
-    install_request_ids(app)
     jsonbody.install(app)  # one strict JSON parser and request class for every endpoint
     app.url_map.converters["int"] = BoundedInt
     api = Api(app)
@@ -70,9 +83,8 @@ def create_app(settings: Settings, process: "Process") -> Flask:
     api.register_field(LocalDateTime, "string", None)  # its pattern says it: no offset
     serve_swagger_ui(app)
     register_problem_handlers(app)  # after Api(): replaces flask-smorest's error handler
-    refuse_nul_characters(app)
+    request_hooks.install(app, api)  # request id, body, NUL and query checks; access log
     features.register_all(api)
-    refuse_unknown_query_parameters(app, api)
     _errors_are_problem_json(api)
 
     @app.get("/healthz")

@@ -8,8 +8,10 @@ from flask.views import MethodView
 
 from ..accounts import permissions as perms
 from ..core.auth import current
+from ..core.queryparams import query_arguments
 from . import personal, profiles, schedules, services, usecase
 from .numbers import allowed_display_numbers
+from .inputs import DIALLED_KINDS
 from .schemas import (AvailabilitySchema, AvailabilitySetSchema, DisplayNumberSchema,
                       DisplayNumberSwitchedSchema, DisplayNumberSwitchSchema, PlanSchema,
                       PreviewQueryArgsSchema, ProfileSchema, ProfileUpdateSchema,
@@ -18,6 +20,24 @@ from .whose import Side
 
 MANAGE, SET_OTHERS = perms.MANAGE_USERS, perms.SET_OTHERS_AVAILABILITY
 PREVIEW_ARGS = PreviewQueryArgsSchema()  # one instance: webargs builds a class anew per request
+
+
+def plain_preview_query(args) -> dict | None:
+    """What `PREVIEW_ARGS` loads from a query that is plainly valid (no `at`, no
+    doubt), else None (the schema decides, and names what is wrong)."""
+    loaded = {}
+    for key in args:
+        value = args[key]
+        if key == "caller" and len(value) <= 40:
+            loaded["caller"] = value
+        elif key == "dialled" and value in DIALLED_KINDS:
+            loaded["dialled"] = value
+        elif key == "busy" and value.lower() in ("true", "false"):
+            loaded["busy"] = value.lower() == "true"
+        else:
+            return None
+    loaded.setdefault("dialled", "office")
+    return loaded
 
 
 def _view(current_state) -> dict:
@@ -64,7 +84,7 @@ def settings_routes(side: Side) -> None:
     @side.route("/routing-preview")
     class RoutingPreview(MethodView):
         @side.needs(MANAGE)
-        @blp.arguments(PREVIEW_ARGS, location="query")
+        @query_arguments(blp, PREVIEW_ARGS, plain_preview_query)
         @blp.response(200, PlanSchema)
         @says("What happens if someone calls me now (or from `caller`, at `at`, while "
               "`busy`, on\nmy `dialled` number: office, mobile, main or short): the very "

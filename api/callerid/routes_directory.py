@@ -10,13 +10,14 @@ from ..core.auth import current, login_required
 from ..core.db import get_scoped
 from ..core.request_db import db_reads, db_session
 from ..core.pagination import paginate_select
+from ..core.queryparams import query_arguments
 from . import calllog, contacts, directory, services
 from .models import ExternalSource
 from .schemas import (ContactQueryArgsSchema, ContactSchema,
                       ContactUpdateSchema, DirectoryEntrySchema, DirectoryQueryArgsSchema,
                       ImportResultSchema, ImportSchema, LookupQueryArgsSchema,
                       LookupResultSchema, QueueLogEntrySchema, QueueLogQueryArgsSchema,
-                      SourceSchema, SourceUpdateSchema)
+                      SourceSchema, SourceUpdateSchema, plain_lookup_query)
 
 directory_blp = Blueprint("directory", __name__, url_prefix="/api/v1/directory",
                           description="Colleagues and shared company contacts; external sources")
@@ -159,7 +160,7 @@ class SourceEntries(MethodView):
 @callerid_blp.route("/lookup")
 class Lookup(MethodView):
     @login_required()
-    @callerid_blp.arguments(LookupQueryArgsSchema(), location="query")  # built once
+    @query_arguments(callerid_blp, LookupQueryArgsSchema(), plain_lookup_query)
     @callerid_blp.response(200, LookupResultSchema)
     def get(self, args):
         """Who is this number? Company directory first, then my contacts, then external

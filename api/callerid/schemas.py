@@ -129,6 +129,16 @@ class LookupQueryArgsSchema(Schema):
                                                     "a short number"})
 
 
+def plain_lookup_query(args) -> dict | None:
+    """What `LookupQueryArgsSchema` loads from a plainly valid query, else None (the schema
+    decides, and names what is wrong)."""
+    if len(args) == 1:
+        number = args.get("number")
+        if number and len(number) <= 40 and "\x00" not in number:
+            return {"number": number}
+    return None
+
+
 class LookupResultSchema(Schema):
     number = Text()
     e164 = Text(allow_none=True)

@@ -122,28 +122,30 @@ def _requires_json_body() -> bool:
 
 
 def install(app: Flask) -> None:
+    """One strict JSON parser and request class for every endpoint (the body check itself,
+    `check_json_body`, runs in `api.core.request_hooks`)."""
     app.json_provider_class = StrictJSONProvider
     app.json = StrictJSONProvider(app)
     app.request_class = StrictRequest
 
-    @app.before_request
-    def _strict_json_body():
-        if request.method not in BODY_METHODS:
-            return
-        has_body = bool(request.get_data(cache=True)) if request.is_json else \
-            bool(request.content_length or request.headers.get("Transfer-Encoding"))
-        if has_body and request.is_json:
-            request.get_json()  # cached for the view; refusals raise the problems above
-        elif _requires_json_body():
-            if has_body or (request.mimetype and not request.is_json):
-                if request.mimetype:
-                    raise UnsupportedMediaType(
-                        N_("{method} {path} takes an application/json body, not {type}"),
-                        values={"method": request.method, "path": request.path,
-                                "type": request.mimetype})
+
+def check_json_body() -> None:
+    """A request that may carry a body (POST, PUT, PATCH): its JSON parsed and checked up
+    front; a body the operation requires is there and is JSON."""
+    has_body = bool(request.get_data(cache=True)) if request.is_json else \
+        bool(request.content_length or request.headers.get("Transfer-Encoding"))
+    if has_body and request.is_json:
+        request.get_json()  # cached for the view; refusals raise the problems above
+    elif _requires_json_body():
+        if has_body or (request.mimetype and not request.is_json):
+            if request.mimetype:
                 raise UnsupportedMediaType(
-                    N_("{method} {path} takes an application/json body; the request names no "
-                       "media type"),
-                    values={"method": request.method, "path": request.path})
-            raise AppError(N_("{method} {path} needs a JSON body"),
-                           values={"method": request.method, "path": request.path})
+                    N_("{method} {path} takes an application/json body, not {type}"),
+                    values={"method": request.method, "path": request.path,
+                            "type": request.mimetype})
+            raise UnsupportedMediaType(
+                N_("{method} {path} takes an application/json body; the request names no "
+                   "media type"),
+                values={"method": request.method, "path": request.path})
+        raise AppError(N_("{method} {path} needs a JSON body"),
+                       values={"method": request.method, "path": request.path})

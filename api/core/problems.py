@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from i18n import N_, tr
 
-from .errors import AppError, ServiceUnavailable, localise_texts
+from .errors import AppError, ServiceUnavailable, field_error, localise_texts
 
 PROBLEM_TYPE_BASE = "https://problems.pbx-companion.dev/"
 log = logging.getLogger("api.errors")
@@ -171,17 +171,14 @@ def _nul_path(value: Any, path: str = "") -> str | None:
     return None
 
 
-def refuse_nul_characters(app: Flask) -> None:
-    """Text with NUL characters is refused up front with a 422 naming the field."""
-    from .errors import field_error
-
-    @app.before_request
-    def _no_nul():
-        for key, value in request.args.items(multi=True):
-            if "\x00" in key or "\x00" in value:
-                raise field_error(key.replace("\x00", ""), N_("must not contain NUL characters"))
-        if request.is_json:
-            data = request.get_json(silent=True)
-            where = _nul_path(data) if data is not None else None
-            if where:
-                raise field_error(where, N_("must not contain NUL characters"))
+def refuse_nul_characters() -> None:
+    """Text with NUL characters (in the query or a JSON body) is refused up front with a 422
+    naming the field. Runs before every request (`api.core.request_hooks`)."""
+    for key, value in request.args.items(multi=True):
+        if "\x00" in key or "\x00" in value:
+            raise field_error(key.replace("\x00", ""), N_("must not contain NUL characters"))
+    if request.is_json:
+        data = request.get_json(silent=True)
+        where = _nul_path(data) if data is not None else None
+        if where:
+            raise field_error(where, N_("must not contain NUL characters"))

@@ -16,22 +16,27 @@ def request_fields() -> dict:
             "tenant_id": getattr(g, "tenant_id", None)}
 
 
-def install_request_ids(app: Flask) -> None:
+def start_request() -> None:
+    """The request's id (the client's `X-Request-Id` when it is a sensible one) and start."""
+    incoming = request.headers.get("X-Request-Id", "")
+    g.request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() \
+        else uuid.uuid4().hex
+    g.started = time.perf_counter()
+
+
+def access_logger(app: Flask):
+    """What ends every request: its id in the answer and, when configured, its access log
+    line."""
     access = logging.getLogger("api.access")
+    logged = bool(app.config.get("ACCESS_LOG"))
 
-    @app.before_request
-    def _start():
-        incoming = request.headers.get("X-Request-Id", "")
-        g.request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() \
-            else uuid.uuid4().hex
-        g.started = time.perf_counter()
-
-    @app.after_request
-    def _finish(response):
+    def finish_request(response):
         response.headers["X-Request-Id"] = getattr(g, "request_id", "")
-        if app.config.get("ACCESS_LOG"):
+        if logged:
             access.info("request", extra={
                 "method": request.method, "path": request.path, "status": response.status_code,
                 "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2),
             })
         return response
+
+    return finish_request
