@@ -7,7 +7,8 @@ from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 from i18n import N_
 
-from ..core.schemas import Boolean, Integer, PartialMixin
+from ..core.schemas import (Boolean, HandDumped, Integer, PartialMixin, int_or_none,
+                            text_or_none)
 from .calllog import DIRECTIONS, QUEUE_EVENTS, STATUSES
 from .why import END_REASONS, OUTCOMES, end_reason, why
 from .favourites import KINDS as FAVOURITE_KINDS
@@ -139,12 +140,30 @@ def plain_lookup_query(args) -> dict | None:
     return None
 
 
-class LookupResultSchema(Schema):
+class LookupResultSchema(HandDumped, Schema):
     number = Text()
     e164 = Text(allow_none=True)
     found = Boolean()
     lookup_enabled = Boolean()
     hit = fields.Nested(HitSchema, allow_none=True)
+
+    def dump_one(self, r: dict) -> dict:  # every lookup: the route's dict, every key given
+        hit = r["hit"]
+        return {"number": text_or_none(r["number"]), "e164": text_or_none(r["e164"]),
+                "found": _bool(r["found"]), "lookup_enabled": _bool(r["lookup_enabled"]),
+                "hit": None if hit is None else {
+                    key: text_or_none(hit[key]) for key in _HIT_TEXTS} | {
+                    "user_id": int_or_none(hit["user_id"]),
+                    "contact_id": int_or_none(hit["contact_id"])}}
+
+
+_HIT_TEXTS = ("name", "company", "title", "department", "number", "source", "source_name",
+              "address", "label")
+
+
+def _bool(value):
+    """What marshmallow's Boolean dumps from True, False or None."""
+    return None if value is None else bool(value)
 
 
 class FavouriteCreateSchema(Schema):

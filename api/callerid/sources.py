@@ -12,7 +12,7 @@ import json
 import logging
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Callable, Protocol
 from urllib.parse import quote
@@ -49,7 +49,7 @@ class Hit:
     contact_id: int | None = None   # a company or personal contact
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return dict(vars(self))  # what `asdict` gives for these flat fields, without its walk
 
 
 class Source(Protocol):

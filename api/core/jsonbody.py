@@ -16,6 +16,7 @@ import json
 from datetime import date, datetime, timezone
 from typing import Any
 
+import orjson
 from flask import Flask, Request, request
 from flask.json.provider import DefaultJSONProvider
 
@@ -77,8 +78,23 @@ def _iso_default(value: Any) -> Any:
     return DefaultJSONProvider.default(value)
 
 
+# what Flask's provider writes in a response (compact, keys sorted, naive times in UTC),
+# written by orjson; anything orjson cannot write (integers past 64 bits, named tuples)
+# goes through the standard library as before
+_COMPACT = {"separators": (",", ":")}
+_ORJSON = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_NAIVE_UTC
+
+
 class StrictJSONProvider(DefaultJSONProvider):
     default = staticmethod(_iso_default)
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        if kwargs == _COMPACT:  # a response body
+            try:
+                return orjson.dumps(obj, default=_iso_default, option=_ORJSON).decode()
+            except orjson.JSONEncodeError:
+                pass
+        return super().dumps(obj, **kwargs)
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         if isinstance(s, bytes):

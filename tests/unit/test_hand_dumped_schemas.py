@@ -2,6 +2,7 @@
 schema's fields, for any profile."""
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import timezone
 from types import SimpleNamespace
 
@@ -13,6 +14,8 @@ from api.availability.inputs import Destination
 from api.availability.routing import Plan, RingTarget, Skipped, Step
 from api.availability.schemas import PlanSchema
 from api.availability.standard import NAMES
+from api.callerid.schemas import LookupResultSchema
+from api.callerid.sources import Hit
 
 texts = st.one_of(st.none(), st.text(max_size=12))
 json_values = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=8))
@@ -94,3 +97,28 @@ def test_a_routing_plan_is_dumped_by_hand_exactly_as_marshmallow_dumps_it(plan):
     schema = PlanSchema()
     by_hand, generic = schema.dump(plan), _marshmallow(schema, plan)
     assert list(by_hand.items()) == list(generic.items())
+
+
+hits = st.builds(Hit, name=st.text(max_size=12), number=st.text(max_size=16),
+                 source=st.sampled_from(["colleague", "company_contact", "external"]),
+                 source_name=st.text(max_size=12), company=texts, title=texts,
+                 department=texts, address=texts, label=texts,
+                 user_id=st.one_of(st.none(), small), contact_id=st.one_of(st.none(), small))
+lookups = st.fixed_dictionaries({
+    "number": st.text(max_size=16), "e164": texts, "found": st.booleans(),
+    "lookup_enabled": st.booleans(), "hit": st.one_of(st.none(), hits.map(Hit.as_dict))})
+
+
+@settings(max_examples=200, deadline=None)
+@given(lookups)
+def test_a_lookup_is_dumped_by_hand_exactly_as_marshmallow_dumps_it(result):
+    schema = LookupResultSchema()
+    assert schema.dump(result) == _marshmallow(schema, result)
+    if result["hit"] is not None:
+        assert list(schema.dump(result)["hit"]) == list(_marshmallow(schema, result)["hit"])
+
+
+@settings(max_examples=50, deadline=None)
+@given(hits)
+def test_a_hit_as_a_dict_is_what_dataclasses_asdict_gives(hit):
+    assert hit.as_dict() == asdict(hit)
