@@ -7,10 +7,9 @@ import time
 from collections import namedtuple
 
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from ..core.db import Reads, driver_of, orm
+from ..core.db import Reads, orm, run_reads
 from ..core.phone import try_e164
 from . import sources
 from .index import EXTERNAL_RANK
@@ -40,28 +39,43 @@ FROM tenants t
 LEFT JOIN directory_numbers d ON d.tenant_id = t.id AND d.num = :n AND d.owner_user_id IS NULL
 WHERE t.id = :t ORDER BY d.rank LIMIT 1"""
 _PYFORMAT: dict[str, str] = {}
+NOT_READ = object()
 _Row = namedtuple("_Row", "settings country kind owner_id e164 label name company title "
                           "department address rank source_name live")
 
 
+class BestRow:
+    """The lookup's indexed read (a read for `run_reads`): the user's settings, the
+    company's country, the most trusted number row, whether a live source exists."""
+
+    __slots__ = ("sql", "params")
+    one_row, width = True, len(_Row._fields)
+
+    def __init__(self, tenant_id: int, user_id: int | None, num: int) -> None:
+        self.sql = _FOR_COMPANY if user_id is None else _FOR_USER
+        self.params = {"t": tenant_id, "u": user_id, "n": num, "on": True}
+
+    def statement(self, dialect) -> tuple[str, dict]:
+        sql = self.sql
+        if dialect.paramstyle == "pyformat":  # psycopg
+            sql = _PYFORMAT.get(sql) or _PYFORMAT.setdefault(
+                sql, re.sub(r":(\w+)", r"%(\1)s", sql))
+        return sql, self.params
+
+    def result(self, _dialect, raw: list):
+        return _Row(*raw[0]) if raw else None
+
+
+def first_read(tenant_id: int, user_id: int, number: str | None) -> BestRow | None:
+    """The lookup's first read for a number in E.164, to send along with the login check
+    (on PostgreSQL one round trip for both); None for other input, whose read waits for
+    the company's country."""
+    text = (number or "").strip()
+    return BestRow(tenant_id, user_id, int(text[1:])) if _is_e164(text) else None
+
+
 def _best_row(db: Session | Reads, tenant_id: int, user_id: int | None, num: int):
-    sql = _FOR_COMPANY if user_id is None else _FOR_USER
-    dbapi_conn, dialect, invalidate = driver_of(db)
-    if dialect.paramstyle == "pyformat":  # psycopg
-        sql = _PYFORMAT.get(sql) or _PYFORMAT.setdefault(sql, re.sub(r":(\w+)", r"%(\1)s", sql))
-    cursor = dbapi_conn.cursor()  # the driver's cursor: no result-metadata overhead
-    try:
-        cursor.execute(sql, {"t": tenant_id, "u": user_id, "n": num, "on": True})
-        found = cursor.fetchone()
-    except dialect.loaded_dbapi.Error as exc:
-        if dialect.is_disconnect(exc, dbapi_conn, cursor):
-            invalidate(exc)
-            raise DBAPIError.instance(sql, None, exc, dialect.loaded_dbapi.Error,
-                                      connection_invalidated=True, dialect=dialect) from exc
-        raise
-    finally:
-        cursor.close()
-    return None if found is None else _Row(*found)
+    return run_reads(db, (BestRow(tenant_id, user_id, num),))[0]
 
 
 def _settings(raw) -> dict:
@@ -111,19 +125,22 @@ def _short_number_hit(db: Session | Reads, tenant_id: int, short: str) -> Hit | 
 
 
 def lookup(db: Session | Reads, tenant_id: int, user_id: int | None, number: str | None,
-           deadline_s: float = DEFAULT_DEADLINE_S, *, respect_setting: bool = True) -> Hit | None:
+           deadline_s: float = DEFAULT_DEADLINE_S, *, respect_setting: bool = True,
+           read=NOT_READ) -> Hit | None:
     """Who `number` is for this user, or None (unknown).
 
     Order of trust: colleagues, company contacts, the user's personal contacts, then external
     sources in their configured order (registers and HTTP sources alike). Numbers match in
     E.164 whatever form they were stored or dialled in; short numbers resolve to colleagues.
     HTTP sources are asked only when nothing more trusted matched, and never past the deadline.
-    With the user's "number lookup" setting off the answer is None.
+    With the user's "number lookup" setting off the answer is None. `read` is the result
+    of `first_read` when it was already read (with the login check).
     """
     deadline = time.monotonic() + max(0.0, deadline_s)
     text = (number or "").strip()
     e164, short = (text, None) if _is_e164(text) else (None, None)
-    row = _best_row(db, tenant_id, user_id, int(e164[1:]) if e164 else 0)
+    row = _best_row(db, tenant_id, user_id, int(e164[1:]) if e164 else 0) \
+        if read is NOT_READ else read
     if row is None:  # no such user in this company
         return None
     if respect_setting and not _settings(row.settings).get("number_lookup", True):

@@ -1,17 +1,18 @@
 """The company directory, shared contacts, external sources, caller lookup and the queue log."""
 from __future__ import annotations
 
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from ..accounts import permissions as perms
-from ..core.auth import current, login_required
+from ..core.auth import current, login_required, read_along
 from ..core.db import get_scoped
 from ..core.request_db import db_reads, db_session
 from ..core.pagination import paginate_select
 from ..core.queryparams import query_arguments
-from . import calllog, contacts, directory, services
+from . import calllog, contacts, directory, lookup, services
 from .models import ExternalSource
 from .schemas import (ContactQueryArgsSchema, ContactSchema,
                       ContactUpdateSchema, DirectoryEntrySchema, DirectoryQueryArgsSchema,
@@ -159,7 +160,8 @@ class SourceEntries(MethodView):
 
 @callerid_blp.route("/lookup")
 class Lookup(MethodView):
-    @login_required()
+    @login_required(along=lambda tenant_id, user_id: lookup.first_read(
+        tenant_id, user_id, request.args.get("number")))
     @query_arguments(callerid_blp, LookupQueryArgsSchema(), plain_lookup_query)
     @callerid_blp.response(200, LookupResultSchema)
     def get(self, args):
@@ -168,7 +170,8 @@ class Lookup(MethodView):
         colleagues. Unknown numbers answer `found: false`."""
         db, p = db_reads(), current()  # two reads: no ORM Session
         enabled = services.user_settings(p.profile)["number_lookup"]  # read by the login check
-        hit = services.lookup(db, p.tenant_id, p.user_id, args["number"])
+        hit = services.lookup(db, p.tenant_id, p.user_id, args["number"],
+                              read=read_along(lookup.NOT_READ))
         e164, _short = services.parse_number(args["number"], p.tenant_country)
         return {"number": args["number"], "e164": e164, "found": hit is not None,
                 "lookup_enabled": enabled, "hit": hit.as_dict() if hit else None}

@@ -12,7 +12,7 @@ from flask import current_app, g, request
 from sqlalchemy import select
 
 from .clock import now
-from .db import Prepared
+from .db import Prepared, run_reads
 from .request_db import db_reads, db_session
 from .errors import Forbidden, Unauthorized
 
@@ -64,15 +64,25 @@ def _auth_statement():
 
 
 # on every request: prepared once per dialect, run on the driver's cursor
-_AUTH = Prepared(_auth_statement)
+_AUTH = Prepared(_auth_statement, one_row=True)
 
 
-def _auth_row(params: dict) -> dict | None:
-    row = _AUTH.first(db_reads(), **params)
-    return None if row is None else row._asdict()
+def _auth_row(params: dict, along) -> dict | None:
+    """The login check's row; `along`, a read sent with it (one round trip on PostgreSQL),
+    leaves its result for the view (`read_along`)."""
+    if along is None:
+        rows = _AUTH.all(db_reads(), **params)
+    else:
+        rows, g.read_along = run_reads(db_reads(), (_AUTH.bound(**params), along))
+    return rows[0]._asdict() if rows else None
 
 
-def _authenticate() -> Principal:
+def read_along(default=None):
+    """The result of the read the view's login check sent along, else `default`."""
+    return g.get("read_along", default)
+
+
+def _authenticate(along: Callable | None = None) -> Principal:
     from ..accounts.tokens import read_access_token
 
     header = request.headers.get("Authorization", "")
@@ -84,7 +94,8 @@ def _authenticate() -> Principal:
     if claims is None:
         raise Unauthorized(N_("The access token is invalid or expired: refresh it or log in "
                            "again"))
-    row = _auth_row({"uid": claims.user_id, "sid": claims.session_id, "tid": claims.tenant_id})
+    row = _auth_row({"uid": claims.user_id, "sid": claims.session_id, "tid": claims.tenant_id},
+                    along and along(claims.tenant_id, claims.user_id))
     if row is None:
         raise Unauthorized(N_("This session no longer exists: log in again"))
     permissions, policy, changed_at = row["permissions"], row["password_policy"], \
@@ -114,18 +125,21 @@ def current() -> Principal:
     return principal
 
 
-def login_required(permission: str | None = None, *, allow_expired_password: bool = False
-                   ) -> Callable:
+def login_required(permission: str | None = None, *, allow_expired_password: bool = False,
+                   along: Callable | None = None) -> Callable:
     """View decorator: a valid access token, optionally a permission.
 
     A user whose password expired under the strict policy may only change it (and see "me").
+    `along(tenant_id, user_id)` may give the view's first read (or None), sent with the
+    login check for the token's user (`read_along`); its result counts only once the check
+    passed.
     """
     def decorate(fn: Callable) -> Callable:
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             from ..accounts.passwords import is_expired
 
-            principal = _authenticate()
+            principal = _authenticate(along)
             g.principal = principal
             if not allow_expired_password and is_expired(
                     principal.password_policy, principal.password_changed_at, now()):

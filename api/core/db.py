@@ -14,7 +14,8 @@ from sqlalchemy.types import TypeDecorator
 
 from .clock import as_utc
 from .not_found import not_found
-from .prepared import LOCKING as _LOCKING, Prepared, Reads, driver_of, orm  # noqa: F401
+from .prepared import (LOCKING as _LOCKING, Prepared, Reads, driver_of, orm,  # noqa: F401
+                       run_reads)
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",

@@ -109,9 +109,11 @@ class Prepared:
 
     _all: list["Prepared"] = []
 
-    def __init__(self, build, *, per_dialect: bool = False) -> None:
+    def __init__(self, build, *, per_dialect: bool = False, one_row: bool = False) -> None:
         self._build = build
         self._per_dialect = per_dialect
+        self.one_row = one_row  # at most one row (then it may go with others: `run_reads`)
+        self.width = 0
         self._by_dialect: dict[str, tuple] = {}
         Prepared._all.append(self)
 
@@ -142,6 +144,7 @@ class Prepared:
             col.type._cached_result_processor(dialect, None) for col in stmt.selected_columns)
             if proc is not None)
         row = namedtuple("Row", [col.key for col in stmt.selected_columns])
+        self.width = len(row._fields)
         sql = str(compiled)
         prepared = (sql, compiled.positiontup, fixed, names, required, binds, processors, row,
                     bool(LOCKING.search(sql)))
@@ -151,12 +154,20 @@ class Prepared:
     def all(self, db: Session | Reads, **params) -> list:
         dialect = db.dialect if isinstance(db, Reads) else db.get_bind().dialect
         prepared = self._by_dialect.get(dialect.name) or self._prepare(dialect)
-        sql, order, fixed, names, required, binds, processors, row, locks = prepared
-        if locks:  # its locks must last until the commit: in the Session's transaction
+        if prepared[-1]:  # it locks rows: the locks must last until the commit
             from .db import begin_write
             db = orm(db)
             begin_write(db)
-        dbapi_conn, dialect, invalidate = driver_of(db)
+        return run_reads(db, (self.bound(**params),))[0]
+
+    def bound(self, **params) -> "Bound":
+        """This statement with its parameters, to run with other reads (`run_reads`)."""
+        return Bound(self, params)
+
+    def statement(self, dialect, params: dict) -> tuple[str, Any]:
+        """The SQL and the driver's arguments for `params`."""
+        prepared = self._by_dialect.get(dialect.name) or self._prepare(dialect)
+        sql, order, fixed, names, required, binds, _processors, _row, _locks = prepared
         if not required <= params.keys():
             missing = ", ".join(sorted(required - params.keys()))
             raise TypeError(f"values are required for {missing}")
@@ -166,21 +177,12 @@ class Prepared:
                 values[name] = value
         for name, proc in binds.items():
             values[name] = proc(values[name])
-        args = tuple(values[k] for k in order) if order is not None else values
-        cursor = dbapi_conn.cursor()
-        try:
-            cursor.execute(sql, args)
-            raw = cursor.fetchall()
-        except dialect.loaded_dbapi.Error as exc:
-            # what SQLAlchemy's own execution does: a dead connection is dropped from the
-            # pool (and the pool checks the others) and the error says so
-            gone = dialect.is_disconnect(exc, dbapi_conn, cursor)
-            if gone:
-                invalidate(exc)
-            raise DBAPIError.instance(sql, args, exc, dialect.loaded_dbapi.Error,
-                                      connection_invalidated=gone, dialect=dialect) from exc
-        finally:
-            cursor.close()
+        return sql, tuple(values[k] for k in order) if order is not None else values
+
+    def rows(self, dialect, raw: list) -> list:
+        """The driver's rows as named tuples, with the columns' result processing."""
+        _sql, _order, _fixed, _names, _req, _binds, processors, row, _locks = \
+            self._by_dialect[dialect.name]
         if not processors:
             return [row._make(r) for r in raw]
         rows = []
@@ -199,3 +201,84 @@ class Prepared:
         """The first column of the first row, or None."""
         row = self.first(db, **params)
         return None if row is None else row[0]
+
+
+class Bound:
+    """A prepared statement with its parameters: a read for `run_reads`."""
+
+    __slots__ = ("prepared", "params")
+
+    def __init__(self, prepared: Prepared, params: dict) -> None:
+        self.prepared, self.params = prepared, params
+
+    @property
+    def width(self) -> int:
+        return self.prepared.width
+
+    @property
+    def one_row(self) -> bool:
+        return self.prepared.one_row
+
+    def statement(self, dialect) -> tuple[str, Any]:
+        return self.prepared.statement(dialect, self.params)
+
+    def result(self, dialect, raw: list) -> list:
+        return self.prepared.rows(dialect, raw)
+
+
+def run_reads(db: Session | Reads, reads) -> list:
+    """Each read's result. On PostgreSQL reads of one row at most (`one_row`) go as one
+    statement, one round trip (`_as_one_statement`); otherwise one after another.
+
+    A read has `statement(dialect)` (SQL and the driver's arguments), `result(dialect,
+    rows)`, `width` (its number of columns) and `one_row`. None may lock rows (a locking
+    read runs alone, in a transaction: `Prepared`).
+    """
+    dbapi_conn, dialect, invalidate = driver_of(db)
+    statements = [read.statement(dialect) for read in reads]
+    joined = len(statements) > 1 and dialect.name == "postgresql" \
+        and all(read.one_row for read in reads)
+    if joined:
+        statements = [_as_one_statement(statements)]
+    cursors = [dbapi_conn.cursor() for _ in statements]
+    sql = args = None
+    try:
+        for cursor, (sql, args) in zip(cursors, statements):
+            cursor.execute(sql, args)
+        raw = [cursor.fetchall() for cursor in cursors]
+    except dialect.loaded_dbapi.Error as exc:
+        # what SQLAlchemy's own execution does: a dead connection is dropped from the
+        # pool (and the pool checks the others) and the error says so
+        gone = dialect.is_disconnect(exc, dbapi_conn, cursors[0])
+        if gone:
+            invalidate(exc)
+        raise DBAPIError.instance(sql, args, exc, dialect.loaded_dbapi.Error,
+                                  connection_invalidated=gone, dialect=dialect) from exc
+    finally:
+        for cursor in cursors:
+            cursor.close()
+    if joined:
+        raw = _split(raw[0][0], reads)
+    return [read.result(dialect, rows) for read, rows in zip(reads, raw)]
+
+
+def _as_one_statement(statements: list) -> tuple[str, dict]:
+    """Reads of at most one row each as one SELECT: each beside the others, with a column
+    that says whether it found its row (an empty read leaves the others' rows)."""
+    sql = "SELECT * FROM (SELECT 1) AS one"
+    args: dict = {}
+    for i, (read_sql, read_args) in enumerate(statements):
+        if not isinstance(read_args, dict) or args.keys() & read_args.keys():
+            raise ValueError("reads sent as one statement need distinct named parameters")
+        args.update(read_args)
+        sql += f"\nLEFT JOIN (SELECT 1 AS found, r.* FROM ({read_sql}) AS r) AS r{i} ON true"
+    return sql, args
+
+
+def _split(row: tuple, reads) -> list[list]:
+    """The joined row back into each read's rows (none when its `found` is NULL)."""
+    raw, at = [], 1  # the first column is the "SELECT 1"
+    for read in reads:
+        raw.append([row[at + 1:at + 1 + read.width]] if row[at] is not None else [])
+        at += 1 + read.width
+    return raw

@@ -58,3 +58,27 @@ def test_a_statement_written_per_dialect_is_built_for_the_database_in_use(app, d
     assert prepared.scalar(db, tid=company.tenant_id) == company.tenant_id
     assert prepared.scalar(db, tid=company.tenant_id) == company.tenant_id
     assert asked == [db.get_bind().dialect.name]
+
+
+def test_reads_sent_together_answer_what_each_answers_alone(app, db):
+    """On PostgreSQL they go as one statement; a read that finds nothing leaves the
+    other's row whole, and one company's read never mixes with another's."""
+    from api.accounts.models import User
+    from api.callerid.lookup import BestRow
+    from api.core.db import run_reads
+
+    company, other = make_company(app), make_company(app)
+    alice = db.scalar(select(User.id).where(User.mobile == company.users["alice"]))
+    name_of = Prepared(lambda: select(Tenant.name, Tenant.country, Tenant.created_at)
+                       .where(Tenant.id == bindparam("tid")), one_row=True)
+    number = int(company.users["bob"][1:])
+    for tid, lookup_tid in ((company.tenant_id, company.tenant_id),  # both found
+                            (-1, company.tenant_id),                 # the first finds nothing
+                            (company.tenant_id, other.tenant_id)):   # alice is not theirs
+        reads = (name_of.bound(tid=tid), BestRow(lookup_tid, alice, number))
+        together = run_reads(db, reads)
+        assert together == [run_reads(db, (read,))[0] for read in reads]
+    both = run_reads(db, (name_of.bound(tid=company.tenant_id),
+                          BestRow(company.tenant_id, alice, number)))
+    assert both[0][0].name.startswith("Company") and both[0][0].created_at.tzinfo
+    assert both[1].kind == "colleague" and both[1].e164 == company.users["bob"]
