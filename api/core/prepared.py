@@ -62,8 +62,14 @@ class Reads:
         """The request's Session, from now on also where these reads run."""
         if self._session is None:
             self.close()
-            self._session = self._open_session()
+            self.run_on(self._open_session())
         return self._session
+
+    def run_on(self, session: Session) -> None:
+        """From now on these reads run on `session` (the request's Session, however it was
+        opened), this connection back in the pool: one connection at a time."""
+        self.close()
+        self._session = session
 
     def close(self) -> None:
         fairy, self._fairy = self._fairy, None

@@ -22,6 +22,8 @@ def db_session() -> Session:
         if reads is not None:
             reads.close()
         session = g.db_session = current_app.extensions["session_factory"]()
+        if reads is not None:
+            reads.run_on(session)
         if request.method in WRITE_METHODS:
             begin_write(session)
         else:

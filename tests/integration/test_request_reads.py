@@ -88,3 +88,19 @@ def test_a_locking_read_on_bare_reads_runs_in_the_requests_transaction(app, db):
     finally:
         reads.close()
         session.close()
+
+
+def test_bare_reads_held_across_an_orm_read_move_to_the_requests_session(app, db):
+    from api.core.request_db import close_session, db_reads, db_session
+
+    company = make_company(app)
+    name_of = Prepared(lambda: select(Tenant.name).where(Tenant.id == bindparam("tid")))
+    with _pool_watch(app.extensions["engine"]) as seen, \
+            app.test_request_context("/api/v1/me", method="GET"):
+        reads = db_reads()
+        before = name_of.scalar(reads, tid=company.tenant_id)
+        assert db_session().get(Tenant, company.tenant_id).name == before  # the ORM, then
+        assert name_of.scalar(reads, tid=company.tenant_id) == before  # the same reads
+        close_session()
+    assert seen["most"] == 1 and seen["out"] == 0
+    assert seen["returned_in_autocommit"] == 0
