@@ -7,7 +7,6 @@ import time
 import uuid
 
 import jwt
-from hpack import NeverIndexedHeaderTuple
 
 from .h2client import H2Error, Pool, tls_context
 from .payloads import Message, encode
@@ -42,15 +41,27 @@ class ProviderToken:
         self.generated += 1
 
 
+# the headers that change from push to push (the others repeat per device and topic)
+FRESH = frozenset({b"apns-expiration", b"apns-id", b"apns-collapse-id"})
+
+
 def request_parts(msg: Message, remaining_s: float, wall_now: float) -> tuple[dict, bytes]:
     """The APNs headers (without authorization) and body for a message."""
-    expiration = int(wall_now + remaining_s) if remaining_s >= 1 else 0
-    headers = {"apns-topic": msg.topic, "apns-push-type": msg.push_type,
-               "apns-priority": "10" if msg.high_priority else "5",
-               "apns-expiration": str(expiration), "apns-id": str(uuid.uuid4())}
+    return {**_repeated(msg), **_fresh(msg, remaining_s, wall_now)}, msg.payload or encode(
+        msg.body)
+
+
+def _repeated(msg: Message) -> dict:
+    return {"apns-topic": msg.topic, "apns-push-type": msg.push_type,
+            "apns-priority": "10" if msg.high_priority else "5"}
+
+
+def _fresh(msg: Message, remaining_s: float, wall_now: float) -> dict:
+    headers = {"apns-expiration": str(int(wall_now + remaining_s) if remaining_s >= 1 else 0),
+               "apns-id": str(uuid.uuid4())}
     if msg.collapse_id and msg.push_type != "voip":
         headers["apns-collapse-id"] = msg.collapse_id
-    return headers, msg.payload or encode(msg.body)
+    return headers
 
 
 class ApnsTransport:
@@ -66,6 +77,7 @@ class ApnsTransport:
                       "sandbox": sandbox_url.rstrip("/")}
         self._ca_file, self._connections, self._wall = ca_file, connections, wall
         self._pools: dict[str, Pool] = {}
+        self._repeated: dict[tuple, list] = {}   # the repeated headers, encoded, per kind
 
     @classmethod
     def from_config(cls, cfg) -> "ApnsTransport":
@@ -81,23 +93,32 @@ class ApnsTransport:
         pool = self._pools.get(environment)
         if pool is None:
             pool = self._pools[environment] = Pool(self._urls[environment],
-                                                   tls_context(self._ca_file), self._connections)
+                                                   tls_context(self._ca_file), self._connections,
+                                                   fresh_headers=FRESH)
         return pool
 
+    def _fields(self, msg: Message, bearer: str, remaining_s: float) -> list:
+        """The request's header fields as bytes: those that repeat (topic, push type,
+        priority, token) made once per kind of push and token, the others afresh."""
+        key = (msg.topic, msg.push_type, msg.high_priority, bearer)
+        repeated = self._repeated.get(key)
+        if repeated is None:
+            if len(self._repeated) >= 64:   # old tokens, or many apps
+                self._repeated.clear()
+            repeated = self._repeated[key] = [
+                *((k.encode(), v.encode()) for k, v in _repeated(msg).items()),
+                (b"authorization", b"bearer " + bearer.encode())]
+        return repeated + [(k.encode(), v.encode())
+                           for k, v in _fresh(msg, remaining_s, self._wall()).items()]
+
     async def send(self, msg: Message, remaining_s: float) -> Result:
-        headers, body = request_parts(msg, remaining_s, self._wall())
         bearer = self.token.current()
-        apns_id = headers.pop("apns-id")
-        fields = [(k.encode(), v.encode()) for k, v in headers.items()]
-        fields.append((b"authorization", b"bearer " + bearer.encode()))
-        # new for every push: kept out of the HPACK table, where it would push out the
-        # token and the device path that every push repeats
-        fields.append(NeverIndexedHeaderTuple(b"apns-id", apns_id.encode()))
+        fields = self._fields(msg, bearer, remaining_s)
         pool = self._pool(msg.environment if msg.environment in self._urls else "production")
         try:
             async with asyncio.timeout(max(0.001, remaining_s)):
                 resp = await pool.request(b"POST", b"/3/device/" + msg.token.encode(), fields,
-                                          body)
+                                          msg.payload or encode(msg.body))
         except TimeoutError:
             return Result(None, "timeout")
         except H2Error:

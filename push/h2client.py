@@ -20,10 +20,13 @@ class Pool:
     opened when all are full. `max_streams` bounds the streams in flight on one connection
     below the server's limit (h2 counts the open streams at every new one, so thousands in
     flight cost more than they bring; a few hundred keep a connection to a distant server
-    busy). Every `ping_every_s` each connection is checked with a PING (see `Connection`)."""
+    busy). Every `ping_every_s` each connection is checked with a PING (see `Connection`).
+    `fresh_headers` names the header fields that change from request to request (see
+    `push.hpackblocks`)."""
 
     def __init__(self, url: str, ssl_context: ssl.SSLContext | None, connections: int = 1,
-                 max_streams: int = 256, ping_every_s: float | None = PING_EVERY_S) -> None:
+                 max_streams: int = 256, ping_every_s: float | None = PING_EVERY_S,
+                 fresh_headers: frozenset[bytes] = frozenset()) -> None:
         parts = urlsplit(url)
         self._host = parts.hostname
         self._tls = parts.scheme == "https"
@@ -33,6 +36,7 @@ class Pool:
         self._max = max(1, connections)
         self._max_streams = max_streams
         self._ping_every = ping_every_s
+        self._fresh = fresh_headers
         self._conns: list[Connection] = []
         self._opening: asyncio.Future | None = None
 
@@ -67,7 +71,7 @@ class Pool:
         try:
             _, conn = await loop.create_connection(
                 lambda: Connection(loop, b"https" if self._tls else b"http", self._authority,
-                                   self._max_streams, self._ping_every),
+                                   self._max_streams, self._ping_every, self._fresh),
                 self._host, self._port,
                 ssl=self._ssl if self._tls else None,
                 server_hostname=self._host if self._tls else None)

@@ -21,8 +21,14 @@ import h2.events
 import h2.exceptions
 from h2.settings import SettingCodes
 
+from .hpackblocks import HeaderBlocks
+
+# The requests are built right here, and of the answers only the status and body are read:
+# h2's checks of every header field both ways would cost more than the rest of the request.
 _CONFIG = dict(client_side=True, header_encoding=None, validate_outbound_headers=False,
-               normalize_outbound_headers=False)
+               normalize_outbound_headers=False, validate_inbound_headers=False,
+               normalize_inbound_headers=False)
+RECOUNT_EVERY = 64   # new streams between two of h2's own counts of the open ones
 
 
 class H2Error(Exception):
@@ -51,18 +57,40 @@ class _Stream:
         self.unsent = b""   # request body waiting for flow-control window
 
 
+class _H2(h2.connection.H2Connection):
+    """h2 counts its open streams, walking all of them, before every new one; the
+    connection already knows how many it has in flight (`in_flight`) and never opens more
+    than the server allows. h2's own count, which also forgets the closed streams, runs
+    every `RECOUNT_EVERY` new streams."""
+
+    in_flight = 0
+    _since_count = 0
+
+    @property
+    def open_outbound_streams(self) -> int:
+        self._since_count += 1
+        if self._since_count >= RECOUNT_EVERY:
+            self._since_count = 0
+            return super().open_outbound_streams
+        return self.in_flight
+
+
 class Connection(asyncio.Protocol):
     """One HTTP/2 connection; `request()` from the loop it was made on."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop, scheme: bytes, authority: bytes,
-                 max_streams: int, ping_every_s: float | None = None) -> None:
+                 max_streams: int, ping_every_s: float | None = None,
+                 fresh_headers: frozenset[bytes] = frozenset()) -> None:
+        """`fresh_headers`: the fields that change from request to request (besides the
+        path), kept out of HPACK's table (see `push.hpackblocks`)."""
         self._loop = loop
         self._max_streams = max_streams
         self._ping_every = ping_every_s
         self._ping_timer: asyncio.TimerHandle | None = None
         self._unanswered_ping = False
         self._scheme, self._authority = scheme, authority
-        self._h2 = h2.connection.H2Connection(h2.config.H2Configuration(**_CONFIG))
+        self._h2 = _H2(h2.config.H2Configuration(**_CONFIG))
+        self._h2.encoder = HeaderBlocks(frozenset({b":path"}) | fresh_headers)
         self._transport: asyncio.Transport | None = None
         self._streams: dict[int, _Stream] = {}
         self._blocked: dict[int, _Stream] = {}  # bodies waiting for flow-control window
@@ -100,6 +128,7 @@ class Connection(asyncio.Protocol):
         conn = self._h2
         try:
             sid = conn.get_next_available_stream_id()
+            conn.in_flight = len(self._streams)
             conn.send_headers(sid, [(b":method", method), (b":scheme", self._scheme),
                                     (b":authority", self._authority), (b":path", path),
                                     *headers], end_stream=not body)
