@@ -231,12 +231,13 @@ def main() -> None:
 
             tenant_id, user_id = add_device(url)
             from api.pushdevices.store import DeviceStore
-            from bootstrap import benchmark
+            from bootstrap import benchmark, freeze_startup_objects
             transport = ApnsTransport(ProviderToken(private, KEY_ID, TEAM_ID, 3000),
                                       production_url=base, sandbox_url=base,
                                       ca_file=certs["ca"], connections=1)
             svc = PushService(DeviceStore(benchmark(url).sessions),
                               {"ios": transport, "android": transport}).start()
+            freeze_startup_objects()   # as the API process does once its sender runs
             try:
                 ours(svc, tenant_id, user_id, rate=None, n=50, prefix="w")
                 o_sent = ours(svc, tenant_id, user_id, rate=args.rate, n=n_paced, prefix="op")

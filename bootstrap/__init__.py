@@ -72,11 +72,11 @@ def web_api(settings: "Settings | None" = None) -> "Flask":
     process = _process(settings.database_url, log_context=request_fields,
                        voicemail_dir=settings.voicemail_dir)  # its audio goes with its rows
     app = create_app(settings, _with_notifier(process, sender.in_process(process.sessions)))
-    _freeze_startup_objects()
+    freeze_startup_objects()
     return app
 
 
-def _freeze_startup_objects() -> None:
+def freeze_startup_objects() -> None:
     """Take what start-up built out of the cyclic garbage collector's reach.
 
     A started API holds about 200,000 long-lived objects (modules, mapped models, schemas,
@@ -123,7 +123,9 @@ def push_relay(database_url: str) -> Process:
     from api.pushdevices import sender
 
     process = _process(database_url)
-    return _with_notifier(process, sender.in_process(process.sessions))
+    process = _with_notifier(process, sender.in_process(process.sessions))
+    freeze_startup_objects()
+    return process
 
 
 def calendar_runner(database_url: str) -> Process:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
-import uuid
 
 import jwt
 
@@ -56,9 +56,19 @@ def _repeated(msg: Message) -> dict:
             "apns-priority": "10" if msg.high_priority else "5"}
 
 
+def new_apns_id() -> str:
+    """A random (version 4) UUID in its canonical text, as `str(uuid.uuid4())` gives, in less
+    than half the time (no UUID object, no integer conversions)."""
+    b = bytearray(os.urandom(16))
+    b[6] = b[6] & 0x0F | 0x40   # version 4
+    b[8] = b[8] & 0x3F | 0x80   # RFC 4122 variant
+    h = b.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
 def _fresh(msg: Message, remaining_s: float, wall_now: float) -> dict:
     headers = {"apns-expiration": str(int(wall_now + remaining_s) if remaining_s >= 1 else 0),
-               "apns-id": str(uuid.uuid4())}
+               "apns-id": new_apns_id()}
     if msg.collapse_id and msg.push_type != "voip":
         headers["apns-collapse-id"] = msg.collapse_id
     return headers

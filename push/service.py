@@ -18,6 +18,7 @@ provider that wakes up later finds its sender gone (see `push.sink`).
 from __future__ import annotations
 
 import asyncio
+import collections
 import concurrent.futures
 import logging
 import threading
@@ -50,6 +51,8 @@ class PushService:
         self._ended: dict[tuple, float] = {}   # (tenant, call id) -> when call_ended came
         self._waiting: dict[tuple, asyncio.Event] = {}  # retries of a call's push, sleeping
         self._ringing: dict[tuple, set[asyncio.Task]] = {}  # a call's incoming pushes at work
+        self._inbox: collections.deque[Notify] = collections.deque()   # see submit()
+        self._wake_due = False
         self.dropped = 0
 
     # -- lifecycle --------------------------------------------------------------------------
@@ -104,11 +107,22 @@ class PushService:
 
     # -- hand-off ---------------------------------------------------------------------------
     def submit(self, notify: Notify) -> None:
-        """Queue a notification; returns at once and never raises."""
+        """Queue a notification; returns at once and never raises. A burst wakes the loop
+        once: notifications that arrive while a wake-up is due join its inbox."""
         loop = self._loop
-        try:
-            loop.call_soon_threadsafe(self._accept, notify)
-        except (AttributeError, RuntimeError):  # not started, or stopped
+        if loop is None or loop.is_closed():
+            self._drop([notify])
+            return
+        self._inbox.append(notify)
+        if not self._wake_due:
+            self._wake_due = True
+            try:
+                loop.call_soon_threadsafe(self._take_inbox)
+            except RuntimeError:  # stopped meanwhile
+                self._drop([self._inbox.popleft() for _ in range(len(self._inbox))])
+
+    def _drop(self, notifies: list[Notify]) -> None:
+        for notify in notifies:
             self.dropped += 1
             log.warning("push service not running: notification dropped",
                         extra={"event": "push_dropped", "kind": notify.kind,
@@ -140,6 +154,12 @@ class PushService:
         except (AttributeError, RuntimeError):  # not started, or stopped
             for notify in notifies:
                 self.submit(notify)
+
+    def _take_inbox(self) -> None:
+        self._wake_due = False   # first: what comes in from now on asks for a new wake-up
+        inbox = self._inbox
+        while inbox:
+            self._accept(inbox.popleft())
 
     def _accept_all(self, pairs: list[tuple]) -> None:
         for notify, found in pairs:

@@ -1,12 +1,14 @@
-"""HPACK blocks for repeated APNs requests: whatever the encoder remembers, the server's
-decoder reads back exactly the headers that were sent, and what changes per push stays out
-of the table."""
+"""APNs request headers: each push has its own well-formed apns-id, and whatever the HPACK
+encoder remembers, the server's decoder reads back exactly the headers that were sent, with
+what changes per push kept out of the table."""
 from __future__ import annotations
 
 import random
+import uuid
 
 from hpack import Decoder
 
+from push.apns import new_apns_id
 from push.hpackblocks import HeaderBlocks
 
 FRESH = frozenset({b":path", b"apns-id", b"apns-expiration"})
@@ -23,6 +25,15 @@ def request(token: bytes, topic: bytes, bearer: bytes, n: int) -> list[tuple[byt
 
 def decoded(decoder: Decoder, block: bytes) -> list[tuple[bytes, bytes]]:
     return [(bytes(k), bytes(v)) for k, v in decoder.decode(block, raw=True)]
+
+
+def test_every_push_gets_its_own_random_uuid_as_apns_id():
+    ids = [new_apns_id() for _ in range(2000)]
+    assert len(set(ids)) == len(ids)
+    for text in ids:
+        parsed = uuid.UUID(text)
+        assert str(parsed) == text and parsed.version == 4
+        assert parsed.variant == uuid.RFC_4122
 
 
 def test_every_block_decodes_to_its_headers_through_new_tokens_topics_and_table_resizes():
