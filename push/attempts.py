@@ -27,6 +27,21 @@ class AttemptLog:
     def busy(self) -> bool:
         return bool(self._rows) or self._writer is not None
 
+    def attempt(self, notify, target, transport: str, attempt: int, outcome: str, result,
+                latency_ms: float | None) -> None:
+        """One delivery attempt of `notify` to `target` (a device or its message), on the
+        sender's loop; one not delivered is also logged as a warning."""
+        self.add(dict(
+            tenant_id=notify.tenant_id, user_id=notify.user_id, device_id=target.device_id,
+            platform=target.platform, token_kind=target.token_kind, transport=transport,
+            kind=notify.kind, call_id=notify.call_id, attempt=attempt, outcome=outcome,
+            status=result.status, reason=result.reason,
+            latency_ms=round(latency_ms, 3) if latency_ms is not None else None))
+        if outcome not in ("delivered", "retrying"):
+            log.warning("push not delivered", extra={"event": "push_attempt", "kind": notify.kind,
+                                                     "call_id": notify.call_id,
+                                                     "outcome": outcome, "reason": result.reason})
+
     def add(self, row: dict) -> None:
         """On the sender's loop."""
         self._rows.append(row)

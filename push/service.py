@@ -208,7 +208,7 @@ class PushService:
             messages, too_large = payloads.plan(notify.kind, notify.call_id, notify.data,
                                                 devices, settings)
             for d in too_large:
-                self._record(notify, d, "none", 0, "too_large", policy.Result(None), None)
+                self._log.attempt(notify, d, "none", 0, "too_large", policy.Result(None), None)
             if len(messages) == 1:   # the usual case: no task of its own
                 await self._deliver(notify, messages[0])
             else:
@@ -255,8 +255,8 @@ class PushService:
             attempt += 1
             remaining = notify.deadline - self._mono()
             if remaining <= 0 or self._over(notify):
-                self._record(notify, msg, transport.name, attempt, "not_relevant",
-                             policy.Result(None), None)
+                self._log.attempt(notify, msg, transport.name, attempt, "not_relevant",
+                                  policy.Result(None), None)
                 return
             started = self._mono()
             try:
@@ -264,14 +264,15 @@ class PushService:
             except asyncio.CancelledError:
                 if not self._over(notify):
                     raise
-                self._record(notify, msg, transport.name, attempt, "not_relevant",
-                             policy.Result(None, "call_ended"), None)
+                self._log.attempt(notify, msg, transport.name, attempt, "not_relevant",
+                                  policy.Result(None, "call_ended"), None)
                 return
             latency = (self._mono() - started) * 1000
             decision = policy.decide(result, attempt=attempt,
                                      remaining_s=notify.deadline - self._mono(),
                                      auth_refreshed=refreshed)
-            self._record(notify, msg, transport.name, attempt, decision.outcome, result, latency)
+            self._log.attempt(notify, msg, transport.name, attempt, decision.outcome, result,
+                              latency)
             if decision.action == "prune":
                 await self._loop.run_in_executor(self._db, self._prune, msg)
             elif decision.action == "refresh_auth":
@@ -303,17 +304,3 @@ class PushService:
         self._store.prune(msg.device_id, msg.token)
         log.info("dead push token removed", extra={"event": "push_pruned",
                                                    "device_id": msg.device_id})
-
-    # -- the push log -----------------------------------------------------------------------
-    def _record(self, notify: Notify, target, transport: str, attempt: int, outcome: str,
-                result: policy.Result, latency_ms: float | None) -> None:
-        self._log.add(dict(
-            tenant_id=notify.tenant_id, user_id=notify.user_id, device_id=target.device_id,
-            platform=target.platform, token_kind=target.token_kind, transport=transport,
-            kind=notify.kind, call_id=notify.call_id, attempt=attempt, outcome=outcome,
-            status=result.status, reason=result.reason,
-            latency_ms=round(latency_ms, 3) if latency_ms is not None else None))
-        if outcome not in ("delivered", "retrying"):
-            log.warning("push not delivered", extra={"event": "push_attempt", "kind": notify.kind,
-                                                     "call_id": notify.call_id,
-                                                     "outcome": outcome, "reason": result.reason})
