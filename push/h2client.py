@@ -18,9 +18,8 @@ class Pool:
     """Up to `connections` connections to one origin (`https://host:port`), opened on demand:
     a request goes on the first connection with a free stream, and a new connection is only
     opened when all are full. `max_streams` bounds the streams in flight on one connection
-    below the server's limit (h2 counts the open streams at every new one, so thousands in
-    flight cost more than they bring; a few hundred keep a connection to a distant server
-    busy). Every `ping_every_s` each connection is checked with a PING (see `Connection`).
+    below the server's limit (a few hundred keep a connection to a distant server busy;
+    thousands in flight only hold more memory). Every `ping_every_s` each connection is checked with a PING (see `Connection`).
     `fresh_headers` names the header fields that change from request to request (see
     `push.hpackblocks`)."""
 
