@@ -54,7 +54,8 @@ class HeaderBlocks(Encoder):
         entries = self.header_table.dynamic_entries
         before, size = (entries[0] if entries else None), len(entries)
         fresh = self._fresh
-        parts = [None if h[0] in fresh else self.add((h[0], h[1]), False, huffman)
+        parts = [None if h[0] in fresh else   # a NeverIndexedHeaderTuple stays one
+                 self.add((h[0], h[1]), not getattr(h, "indexable", True), huffman)
                  for h in headers]
         head = entries[0] if entries else None
         if block or head is not before or len(entries) != size:

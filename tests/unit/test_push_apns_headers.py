@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import uuid
 
-from hpack import Decoder
+from hpack import Decoder, NeverIndexedHeaderTuple
 
 from push.apns import new_apns_id
 from push.hpackblocks import HeaderBlocks
@@ -49,10 +49,12 @@ def test_every_block_decodes_to_its_headers_through_new_tokens_topics_and_table_
         assert decoded(decoder, encoder.encode(headers)) == headers, f"request {n}"
 
 
-def test_the_fields_that_change_per_push_never_enter_the_table():
+def test_the_fields_that_change_per_push_and_those_marked_never_indexed_stay_out_of_the_table():
     encoder, decoder = HeaderBlocks(FRESH), Decoder()
     for n in range(20):
-        decoder.decode(encoder.encode(request(b"%064x" % n, b"no.example.pbx.voip", b"t", n)))
+        headers = request(b"%064x" % n, b"no.example.pbx.voip", b"t", n)
+        headers.append(NeverIndexedHeaderTuple(b"x-secret", b"s3cret"))
+        assert decoded(decoder, encoder.encode(headers)) == headers
     names = {bytes(name) for name, _ in decoder.header_table.dynamic_entries}
     assert names == {b":authority", b"apns-topic", b"apns-push-type", b"apns-priority",
                      b"authorization"}
