@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from ..core.apidoc import PUBLIC
 from ..core.auth import current, login_required
 from ..core.clock import now
+from ..core.jsonbody import json_response
 from ..core.ports import ports
 from ..core.request_db import db_reads, db_session
 from . import passwords, services
@@ -18,6 +19,7 @@ auth_blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth",
                      description="Log in, keep the session alive, log out")
 me_blp = Blueprint("me", __name__, url_prefix="/api/v1/me",
                    description="The logged-in user: profile, sessions and password")
+ME = MeSchema()  # dumps every `GET /me` by hand (`HandDumped`)
 
 
 def _settings():
@@ -86,7 +88,7 @@ class Me(MethodView):
     @me_blp.response(200, MeSchema)
     def get(self):
         """Who I am: profile, role, permissions and settings."""
-        return _me(current())
+        return json_response(ME.dump_one(_me(current())))
 
     @login_required()
     @me_blp.arguments(MeUpdateSchema)

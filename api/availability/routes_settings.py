@@ -8,6 +8,7 @@ from flask.views import MethodView
 
 from ..accounts import permissions as perms
 from ..core.auth import current
+from ..core.jsonbody import json_response
 from ..core.queryparams import query_arguments
 from . import personal, profiles, schedules, services, usecase
 from .numbers import allowed_display_numbers
@@ -20,6 +21,7 @@ from .whose import Side
 
 MANAGE, SET_OTHERS = perms.MANAGE_USERS, perms.SET_OTHERS_AVAILABILITY
 PREVIEW_ARGS = PreviewQueryArgsSchema()  # one instance: webargs builds a class anew per request
+PLAN = PlanSchema()  # dumps every preview by hand (`HandDumped`)
 
 
 def plain_preview_query(args) -> dict | None:
@@ -95,9 +97,9 @@ def settings_routes(side: Side) -> None:
         def get(self, args, **ids):
             db, tenant_id, user_id = side.reading(ids)
             # the company's country came with the login check
-            return usecase.preview(db, tenant_id, current().tenant_country, user_id,
-                                   args.get("caller"), args.get("at"), args.get("busy"),
-                                   args["dialled"])
+            return json_response(PLAN.dump_one(usecase.preview(
+                db, tenant_id, current().tenant_country, user_id, args.get("caller"),
+                args.get("at"), args.get("busy"), args["dialled"])))
 
     @side.route("/profiles")
     class Profiles(MethodView):
