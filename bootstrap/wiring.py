@@ -67,6 +67,7 @@ def ports() -> Ports:
         queue_target=queue_target,
         main_number_target=numbers.main_number_target,
         voicemail_unread=voicemail.unread,
+        voicemail_unread_read=voicemail.unread_read,
         call_voicemails=voicemail.of_calls,
         vip_caller=callerid.vip_caller,
         settle_availability=routing.settle_users,

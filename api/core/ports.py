@@ -83,6 +83,9 @@ class Ports:
     """A main number as a favourite or transfer target: {name, number} (availability)."""
     voicemail_unread: Callable[[Session, int, int], int]
     """How many of the user's voicemail messages are not heard yet (voicemail)."""
+    voicemail_unread_read: Callable[[int, int], Any]
+    """The same count as a read for `api.core.prepared.run_reads`, to send with other reads:
+    one row, the count first (voicemail)."""
     call_voicemails: Callable[[Session, int, int, Sequence[str]], dict[str, int]]
     """The user's voicemail message left during each call, by SIP Call-ID (voicemail)."""
     vip_caller: Callable[[Session, int, str], bool]

@@ -234,7 +234,8 @@ class Bound:
 
 def run_reads(db: Session | Reads, reads) -> list:
     """Each read's result. On PostgreSQL reads of one row at most (`one_row`) go as one
-    statement, one round trip (`_as_one_statement`); otherwise one after another.
+    statement, one round trip (`_as_one_statement`); otherwise one after another (on
+    SQLite, in process, the joined statement costs more than the reads one by one).
 
     A read has `statement(dialect)` (SQL and the driver's arguments), `result(dialect,
     rows)`, `width` (its number of columns) and `one_row`. None may lock rows (a locking
@@ -270,12 +271,15 @@ def run_reads(db: Session | Reads, reads) -> list:
 
 def _as_one_statement(statements: list) -> tuple[str, dict]:
     """Reads of at most one row each as one SELECT: each beside the others, with a column
-    that says whether it found its row (an empty read leaves the others' rows)."""
+    that says whether it found its row (an empty read leaves the others' rows). A named
+    parameter two reads share must have the same value in both."""
     sql = "SELECT * FROM (SELECT 1) AS one"
     args: dict = {}
     for i, (read_sql, read_args) in enumerate(statements):
-        if not isinstance(read_args, dict) or args.keys() & read_args.keys():
-            raise ValueError("reads sent as one statement need distinct named parameters")
+        if not isinstance(read_args, dict) or any(
+                args.get(name, value) != value for name, value in read_args.items()):
+            raise ValueError("reads sent as one statement need named parameters, distinct "
+                             "or of the same value")
         args.update(read_args)
         sql += f"\nLEFT JOIN (SELECT 1 AS found, r.* FROM ({read_sql}) AS r) AS r{i} ON true"
     return sql, args
