@@ -15,7 +15,7 @@ from api.availability import usecase as routing
 from api.availability.copying import on_user_copied as on_user_copied_availability
 from api.callerid import provides as callerid
 from api.callerid.index import follow_users
-from api.calls.services import in_call_user_ids
+from api.calls.services import in_call_read, in_call_user_ids
 from api.core.ports import Bus, Event, Ports
 from api.events import raised as live_events
 from api.messages.services import on_sms as opt_out_by_sms
@@ -61,6 +61,7 @@ def ports() -> Ports:
     return Ports(
         presence=presence.presence,
         in_call_user_ids=in_call_user_ids,
+        in_call_read=in_call_read,
         queue_summary=queue_summary,
         caller_hits=callerid.caller_hits,
         call_transfers=of_calls,

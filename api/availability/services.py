@@ -23,7 +23,8 @@ from i18n import N_
 from ..accounts.models import Tenant, User
 from ..core.ports import Event, ports
 from ..core.clock import as_utc, now
-from ..core.db import Prepared, Reads, get_scoped, orm
+from ..core.db import Prepared, Reads, get_scoped, orm, run_reads
+from ..core.prepared import Bound
 from ..core.errors import field_error
 from ..core.not_found import not_found
 from . import convert, inputs as pure
@@ -96,7 +97,18 @@ def _first_query():
             .where(User.id == bindparam("uid"), User.tenant_id == bindparam("tid")))
 
 
-_FIRST = Prepared(_first_query)  # on the driver's cursor: it runs for every call
+# on the driver's cursor: it runs for every call (one row: it may go with other reads)
+_FIRST = Prepared(_first_query, one_row=True)
+NOT_READ = object()
+
+
+def first_read(db: Session | Reads, tenant_id: int, user_id: int,
+               colleague_number: str | None = None) -> Bound:
+    """`_load`'s first query as a read to send with others (`run_reads`), after what the
+    Session holds unwritten is flushed (what the ORM query did by itself, autoflush)."""
+    if isinstance(db, Session) and (db.new or db.dirty or db.deleted):
+        db.flush()
+    return _FIRST.bound(uid=user_id, tid=tenant_id, number=colleague_number)
 _STATE_COLUMNS = tuple(c.name for c in State.__table__.c)
 
 
@@ -108,7 +120,7 @@ def _state_of(row) -> SimpleNamespace | None:
 
 
 def _load(db: Session | Reads, tenant_id: int, user_id: int, around: datetime | None,
-          colleague_number: str | None = None
+          colleague_number: str | None = None, first=NOT_READ
           ) -> tuple[pure.RoutingInputs, SimpleNamespace | None, bool]:
     """The routing inputs, the user's state row (its columns, read-only) and whether
     `colleague_number` is a colleague's (asked in the same first query).
@@ -117,13 +129,14 @@ def _load(db: Session | Reads, tenant_id: int, user_id: int, around: datetime | 
     schedules; busy periods (only with a calendar). A user without profiles gets the
     standard set first. Each worker keeps the result and reuses it, after the first query
     only, while the state's `stamp` (changed by `touch` on every edit), the office number,
-    the company's zone and language are the same and `around` is within a day.
+    the company's zone and language are the same and `around` is within a day. `first`:
+    the rows of `first_read` when the caller read them (with its other reads).
     """
     around = around or now()
     cache_key = (tenant_id, user_id)
-    if isinstance(db, Session) and (db.new or db.dirty or db.deleted):
-        db.flush()  # what the ORM query did by itself (autoflush)
-    row = _FIRST.first(db, uid=user_id, tid=tenant_id, number=colleague_number)
+    if first is NOT_READ:
+        first = run_reads(db, (first_read(db, tenant_id, user_id, colleague_number),))[0]
+    row = first[0] if first else None
     if row is None:
         return pure.RoutingInputs(user_id), None, False
     office, mobile, tz, language = row.office_number, row.mobile, row.timezone, row.language

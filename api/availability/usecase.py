@@ -18,14 +18,14 @@ from i18n import N_
 
 from ..core.ports import ports
 from ..core.clock import now
-from ..core.db import Reads, orm
+from ..core.db import Reads, orm, run_reads
 from ..core.errors import field_error
 from ..core.phone import try_e164
 from . import inputs as pure
 from .models import Calendar, Profile, Schedule, State
-from .registrations import unreachable_devices
+from .registrations import unreachable_of, unreachable_read
 from .routing import Plan, plan_for
-from .services import MAX_AHEAD, _load, _utc, settle
+from .services import MAX_AHEAD, _load, _utc, first_read, settle
 from .state import state_at
 
 
@@ -41,14 +41,20 @@ def route_call(db: Session | Reads, tenant_id: int, country: str, user_id: int, 
     real_now = now()
     at = real_now if at is None else at
     number = try_e164(caller, country) if caller else None
-    inputs, state, colleague = _load(db, tenant_id, user_id, at, number)
+    # the user's first row, their unregistered phones and whether they are in a call: one
+    # statement on PostgreSQL (`run_reads`)
+    reads = [first_read(db, tenant_id, user_id, number), unreachable_read(tenant_id, user_id)]
+    if busy is None:
+        reads.append(ports(db).in_call_read(tenant_id, user_id))
+    found = run_reads(db, reads)
+    inputs, state, colleague = _load(db, tenant_id, user_id, at, number, first=found[0])
     current = state_at(inputs, at)
     if at == real_now and settle(db, tenant_id, user_id, current, state):
         orm(db).commit()
     if busy is None:
-        busy = user_id in ports(db).in_call_user_ids(db, tenant_id, [user_id])
+        busy = bool(found[2] and found[2][0][0])
     return plan_for(inputs, current, pure.Caller(number, colleague), at, busy, dialled,
-                    unreachable_devices(db, tenant_id, user_id))
+                    unreachable_of(found[1]))
 
 
 def preview(db: Session | Reads, tenant_id: int, country: str, user_id: int, caller: str | None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -18,6 +18,7 @@ from i18n import N_
 
 from ..core.clock import now
 from ..core.db import Prepared, orm
+from ..core.prepared import Bound
 from ..core.errors import Conflict
 from ..core.not_found import not_found
 from ..core.ports import Event, ports
@@ -94,6 +95,19 @@ _IN_CALL = None
 _IN_CALL_ONE = Prepared(lambda: select(LiveCall.user_id, LiveCall.sip_call_id).where(
     LiveCall.tenant_id == bindparam("tid"), LiveCall.state != TRANSFERRING,
     LiveCall.state != VOICEMAIL, LiveCall.user_id == bindparam("uid")))
+
+
+# the same question as a read to send with others (the routing preview's): one row
+_IN_CALL_NOW = Prepared(lambda: select(exists().where(
+    LiveCall.tenant_id == bindparam("tid"), LiveCall.state != TRANSFERRING,
+    LiveCall.state != VOICEMAIL, LiveCall.user_id == bindparam("uid")).label("in_call")),
+    one_row=True)
+
+
+def in_call_read(tenant_id: int, user_id: int) -> Bound:
+    """The `in_call_read` port: whether the user has a live call, counted as
+    `in_call_user_ids` counts it, as a read for `run_reads` (one row: true or false)."""
+    return _IN_CALL_NOW.bound(tid=tenant_id, uid=user_id)
 
 
 def in_call_user_ids(db: Session, tenant_id: int, user_ids, but_sip_call_id: str | None = None

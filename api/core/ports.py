@@ -71,6 +71,9 @@ class Ports:
     """{user id: {profile_id, name, colour, icon, note, until, source}} (availability)."""
     in_call_user_ids: UsersQuestion
     """The users of those given who have a live call: set[int] (calls)."""
+    in_call_read: Callable[[int, int], Any]
+    """Whether one user has a live call, as a read for `api.core.prepared.run_reads`, to
+    send with other reads: one row, true or false first (calls)."""
     queue_summary: Callable[[Session, int, Sequence[int]], dict[int, dict]]
     """{queue id: live status} (queues)."""
     caller_hits: Callable[[Session, int, int | None, Sequence[str]], dict[str, dict]]
