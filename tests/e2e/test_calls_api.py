@@ -85,3 +85,18 @@ def test_only_a_call_in_my_voicemail_can_be_taken_back_and_it_reaches_the_gatewa
     bobs = auth(client, company.users["bob"])
     assert client.post(f"/api/v1/me/calls/{call_id}/take-back",
                        headers=bobs).status_code == 404           # not bob's call
+
+
+def test_my_routing_preview_says_busy_while_i_am_in_a_call_and_my_colleagues_does_not(
+        app, client, db):
+    from api.core.db import run_reads
+    from api.core.ports import ports
+
+    company = make_company(app)
+    alice, bob = auth(client, company.users["alice"]), auth(client, company.users["bob"])
+    live_call(app, company.users["alice"])
+    assert client.get("/api/v1/me/routing-preview", headers=alice).get_json()["busy"] is True
+    assert client.get("/api/v1/me/routing-preview", headers=bob).get_json()["busy"] is False
+    ids = [client.get("/api/v1/me", headers=h).get_json()["id"] for h in (alice, bob)]
+    asked = run_reads(db, [ports(db).in_call_read(company.tenant_id, i) for i in ids])
+    assert [bool(rows[0][0]) for rows in asked] == [True, False]

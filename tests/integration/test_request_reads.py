@@ -104,3 +104,32 @@ def test_bare_reads_held_across_an_orm_read_move_to_the_requests_session(app, db
         close_session()
     assert seen["most"] == 1 and seen["out"] == 0
     assert seen["returned_in_autocommit"] == 0
+
+
+def test_my_unread_voicemail_count_comes_with_the_login_check_and_counts_only_mine(
+        app, client, db, monkeypatch):
+    """One batch of reads for `GET /me` (one statement on PostgreSQL): the login check and
+    the count, which counts the signed-in user's unheard messages, nobody else's."""
+    from api.accounts.models import User
+    from api.core import auth as auth_module
+    from tests.support.voicemail import leave_message
+
+    company, other = make_company(app), make_company(app)
+    alice = db.scalar(select(User.id).where(User.mobile == company.users["alice"]))
+    bob = db.scalar(select(User.id).where(User.mobile == company.users["bob"]))
+    stranger = db.scalar(select(User.id).where(User.mobile == other.users["alice"]))
+    for _ in range(2):
+        leave_message(app, company.tenant_id, alice, 1.0)
+    leave_message(app, company.tenant_id, bob, 1.0)
+    leave_message(app, other.tenant_id, stranger, 1.0)
+    headers = auth(client, company.users["alice"])
+    batches = []
+    real = auth_module.run_reads
+    monkeypatch.setattr(auth_module, "run_reads",
+                        lambda db, reads: batches.append(len(reads)) or real(db, reads))
+    me = client.get("/api/v1/me", headers=headers)
+    assert me.status_code == 200 and me.get_json()["voicemail_unread"] == 2
+    assert batches == [2]
+    assert client.post("/api/v1/auth/logout", headers=headers).status_code == 204
+    refused = client.get("/api/v1/me", headers=headers)
+    assert refused.status_code == 401 and "voicemail_unread" not in refused.get_json()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import namedtuple
-from datetime import timezone
+from datetime import datetime, timezone
 
 from flask import Flask
 from hypothesis import given, settings, strategies as st
@@ -37,7 +37,6 @@ def test_a_response_body_is_the_document_the_standard_library_wrote(document):
 
 
 def test_keys_are_sorted_and_a_naive_time_is_written_in_utc():
-    from datetime import datetime
     written = provider.dumps({"b": datetime(2026, 12, 7, 12, 0), "a": 1}, **COMPACT)
     assert written == '{"a":1,"b":"2026-12-07T12:00:00+00:00"}'
 
@@ -46,3 +45,19 @@ def test_what_orjson_cannot_write_is_written_by_the_standard_library():
     Pair = namedtuple("Pair", "left right")
     assert json.loads(provider.dumps({"big": 2**70, "pair": Pair(1, 2)}, **COMPACT)) == {
         "big": 2**70, "pair": [1, 2]}
+
+
+def test_the_hottest_views_response_is_what_jsonify_answers():
+    from flask import jsonify
+
+    from api.core.jsonbody import install, json_response
+
+    app = Flask(__name__)
+    install(app)
+    document = {"b": datetime(2026, 12, 7, 12, 0), "a": [1, "ø"], "big": 2**70}
+    with app.app_context():
+        for doc in (document, {k: v for k, v in document.items() if k != "big"}):
+            built, standard = json_response(doc), jsonify(doc)
+            assert built.get_data() == standard.get_data()
+            assert built.status_code == standard.status_code == 200
+            assert sorted(built.headers.items()) == sorted(standard.headers.items())
