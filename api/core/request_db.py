@@ -39,17 +39,18 @@ def db_reads() -> Session | Reads:
     one or two more small reads cost a fraction of a Session; `orm(...)` turns it into the
     request's Session when a read needs the ORM. Otherwise the request's Session.
     """
-    found = g.get("db_session")
+    store = g._get_current_object()  # asked several times a request: one proxy look-up
+    found = store.get("db_session")
     if found is None:
-        found = g.get("db_reads")
+        found = store.get("db_reads")
     if found is not None:
         return found
     if request.method in WRITE_METHODS:
         return db_session()
-    app = current_app
-    factory = app.extensions["session_factory"]
-    reads = g.db_reads = Reads(app.extensions["engine"], factory.kw.get("info") or {},
-                               db_session)
+    extensions = current_app.extensions
+    factory = extensions["session_factory"]
+    reads = store.db_reads = Reads(extensions["engine"], factory.kw.get("info") or {},
+                                   db_session)
     return reads
 
 

@@ -98,5 +98,5 @@ def test_my_routing_preview_says_busy_while_i_am_in_a_call_and_my_colleagues_doe
     assert client.get("/api/v1/me/routing-preview", headers=alice).get_json()["busy"] is True
     assert client.get("/api/v1/me/routing-preview", headers=bob).get_json()["busy"] is False
     ids = [client.get("/api/v1/me", headers=h).get_json()["id"] for h in (alice, bob)]
-    asked = run_reads(db, [ports(db).in_call_read(company.tenant_id, i) for i in ids])
+    asked = [run_reads(db, (ports(db).in_call_read(company.tenant_id, i),))[0] for i in ids]
     assert [bool(rows[0][0]) for rows in asked] == [True, False]
