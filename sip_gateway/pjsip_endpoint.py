@@ -70,8 +70,13 @@ def widen_receive_buffer(port: int, size: int) -> int | None:
         try:
             if not os.readlink(f"/proc/self/fd/{name}").startswith("socket:"):
                 continue
-            sock = socket.socket(fileno=os.dup(int(name)))  # the copy shares the socket
+            copy = os.dup(int(name))   # shares the socket; closing it leaves pjsip's open
         except OSError:
+            continue
+        try:
+            sock = socket.socket(fileno=copy)
+        except OSError:
+            os.close(copy)
             continue
         with sock:
             if sock.family not in (socket.AF_INET, socket.AF_INET6) \
