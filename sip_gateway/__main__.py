@@ -1,6 +1,7 @@
 """`python -m sip_gateway`: the gateway process (configuration from the environment)."""
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -53,6 +54,10 @@ def main() -> None:
     def ready() -> None:
         for handler in logging.getLogger().handlers:   # the log lines before it come first
             handler.flush()
+        # what start-up built (modules, mappers, pjsua2's objects) lives as long as the
+        # process: out of the collector's sight, a full collection no longer walks it (one
+        # stalled the call thread 130-220 ms at 300 calls a second)
+        gc.freeze()
         print(f"SIP gateway ready on {cfg.host}:{cfg.port}", flush=True)
 
     try:

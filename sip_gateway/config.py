@@ -139,6 +139,8 @@ class GatewayConfig:
     max_active_calls: int = 0              # admission: calls held at once (0: max_calls / 2)
     max_setups: int = 100                  # admission: calls waiting for their routing
     retry_after_s: int = 2                 # a refused caller may try again this much later
+    udp_receive_buffer: int = 4 << 20      # bytes the SIP UDP socket holds while the gateway
+    #                                        is busy (the system default holds ~170 requests)
     tts_dir: str = "var/tts"
     command_poll_s: float = 1.0            # the fallback: the API wakes the gateway at once
     command_host: str = ""                 # wake-ups arrive here (UDP); "" = host
@@ -208,6 +210,8 @@ class GatewayConfig:
             max_active_calls=_count(env, "SIP_MAX_ACTIVE_CALLS", cls.max_active_calls, 0),
             max_setups=_count(env, "SIP_MAX_SETUPS", cls.max_setups),
             retry_after_s=_count(env, "SIP_RETRY_AFTER_S", cls.retry_after_s),
+            udp_receive_buffer=_count(env, "SIP_UDP_RECEIVE_BUFFER", cls.udp_receive_buffer,
+                                      0),
             tts_dir=env.get("SIP_TTS_DIR", cls.tts_dir),
             command_poll_s=float(env.get("SIP_COMMAND_POLL_S", cls.command_poll_s)),
             command_host=env.get("SIP_COMMAND_HOST") or env.get("SIP_HOST", cls.host),

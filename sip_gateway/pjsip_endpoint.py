@@ -3,10 +3,16 @@ worker threads, no sound device, 8 kHz), UDP and TCP on the configured address, 
 calls to the C library under it that the C++ API does not offer."""
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
+import os
 import resource
+import socket
 
 import pjsua2 as pj
+
+log = logging.getLogger("sip_gateway")
 
 
 def create(cfg) -> "pj.Endpoint":
@@ -33,8 +39,55 @@ def create(cfg) -> "pj.Endpoint":
         tc.boundAddress = cfg.host
         tc.port = cfg.port
         ep.transportCreate(kind, tc)
+    _receive_buffer(cfg)
     ep.libStart()
     return ep
+
+
+def _receive_buffer(cfg) -> None:
+    """Widen the SIP UDP socket's receive buffer: with the system's default (about 170
+    requests) a moment's stall of the pjsua thread at a few hundred calls a second loses
+    datagrams, and a call whose ACK and BYE were lost lingers until pjsip's timers end it."""
+    if cfg.udp_receive_buffer <= 0:
+        return
+    got = widen_receive_buffer(cfg.port, cfg.udp_receive_buffer)
+    if got is not None and got < cfg.udp_receive_buffer:
+        log.warning("SIP UDP receive buffer smaller than asked: raise net.core.rmem_max",
+                    extra={"event": "udp_receive_buffer", "asked": cfg.udp_receive_buffer,
+                           "bytes": got})
+
+
+def widen_receive_buffer(port: int, size: int) -> int | None:
+    """Ask for a receive buffer of `size` bytes on this process's UDP socket bound to `port`
+    (pjsua2 does not expose its sockets: found among the process's open files). A privileged
+    process may pass the system's limit. Returns the bytes granted (Linux counts its own
+    bookkeeping: twice what was asked), None when there is no such socket to be seen."""
+    try:
+        fds = os.listdir("/proc/self/fd")
+    except OSError:
+        return None
+    for name in fds:
+        try:
+            if not os.readlink(f"/proc/self/fd/{name}").startswith("socket:"):
+                continue
+            copy = os.dup(int(name))   # shares the socket; closing it leaves pjsip's open
+        except OSError:
+            continue
+        try:
+            sock = socket.socket(fileno=copy)
+        except OSError:
+            os.close(copy)
+            continue
+        with sock:
+            if sock.family not in (socket.AF_INET, socket.AF_INET6) \
+                    or sock.type != socket.SOCK_DGRAM or sock.getsockname()[1] != port:
+                continue
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, size)
+            if sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF) < size:
+                with contextlib.suppress(OSError):   # without CAP_NET_ADMIN: rmem_max holds
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUFFORCE, size)
+            return sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+    return None
 
 
 @functools.cache

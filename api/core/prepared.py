@@ -111,6 +111,7 @@ class Prepared:
     that must be written differently on SQLite and PostgreSQL).
     `Prepared.prepare_all(dialect)` prepares every one created so far (a process that must
     answer its first request fast, such as the gateway's routing worker, does it at start).
+    An INSERT, UPDATE or DELETE without RETURNING runs with `run()`.
     """
 
     _all: list["Prepared"] = []
@@ -146,10 +147,11 @@ class Prepared:
         fixed = compiled.construct_params({}, _check=False)
         names = frozenset(fixed)
         required = frozenset(compiled.bind_names[b] for b in compiled.binds.values() if b.required)
+        columns = getattr(stmt, "selected_columns", ())   # none: a write without RETURNING
         processors = tuple((i, proc) for i, proc in enumerate(
-            col.type._cached_result_processor(dialect, None) for col in stmt.selected_columns)
+            col.type._cached_result_processor(dialect, None) for col in columns)
             if proc is not None)
-        row = namedtuple("Row", [col.key for col in stmt.selected_columns])
+        row = namedtuple("Row", [col.key for col in columns])
         self.width = len(row._fields)
         sql = str(compiled)
         prepared = (sql, compiled.positiontup, fixed, names, required, binds, processors, row,
@@ -165,6 +167,16 @@ class Prepared:
             db = orm(db)
             begin_write(db)
         return run_reads(db, (self.bound(**params),))[0]
+
+    def run(self, db: Session, **params) -> None:
+        """A write, in the Session's transaction (nothing is fetched). A PostgreSQL Session
+        that reads outside a transaction opens one first, as SQLAlchemy's own execution of
+        a write would (`api.core.db.writes_begin_a_transaction`)."""
+        db = orm(db)
+        if db.get_bind().dialect.name == "postgresql":
+            from .db import begin_write
+            begin_write(db)
+        run_reads(db, (self.bound(**params),))
 
     def bound(self, **params) -> "Bound":
         """This statement with its parameters, to run with other reads (`run_reads`)."""
@@ -239,7 +251,8 @@ def run_reads(db: Session | Reads, reads) -> list:
 
     A read has `statement(dialect)` (SQL and the driver's arguments), `result(dialect,
     rows)`, `width` (its number of columns) and `one_row`. None may lock rows (a locking
-    read runs alone, in a transaction: `Prepared`).
+    read runs alone, in a transaction: `Prepared`). One of no columns is a write
+    (`Prepared.run`): nothing is fetched.
     """
     dbapi_conn, dialect, invalidate = driver_of(db)
     statements = [read.statement(dialect) for read in reads]
@@ -252,7 +265,8 @@ def run_reads(db: Session | Reads, reads) -> list:
     try:
         for cursor, (sql, args) in zip(cursors, statements):
             cursor.execute(sql, args)
-        raw = [cursor.fetchall() for cursor in cursors]
+        raw = [cursor.fetchall() if read.width else []
+               for cursor, read in zip(cursors, reads)]
     except dialect.loaded_dbapi.Error as exc:
         # what SQLAlchemy's own execution does: a dead connection is dropped from the
         # pool (and the pool checks the others) and the error says so

@@ -2,7 +2,10 @@
 guard where pjsip would drop the request), and a normal call going through after each."""
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import time
 
 import pytest
 
@@ -96,3 +99,33 @@ def test_each_malformed_request_gets_its_sip_error_and_a_normal_call_goes_throug
                         for what, _, udp, tcp in CASES}
     assert phone.wait() == 0 and gateway.alive()
     assert gateway.events("malformed_request") and gateway.events("unhandled_request")
+
+
+def test_a_burst_that_arrives_while_the_gateway_is_stalled_is_answered_in_full(gateway):
+    """At a few hundred calls a second, a moment the gateway does not read its socket (the
+    core taken by other work, a garbage collection) must cost no request: a lost ACK and BYE
+    leave a call hanging until pjsip's timers end it, a minute later. 1,000 requests arrive
+    while it is stopped; every one is answered once it goes on."""
+    n, answered = 1000, set()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)  # room for every answer
+        s.bind(("127.0.0.1", 0))
+        me = s.getsockname()[1]
+        os.kill(gateway.proc.pid, signal.SIGSTOP)
+        try:
+            for i in range(n):
+                s.sendto(raw_request("UDP", me, i, method="OPTIONS").encode(),
+                         ("127.0.0.1", gateway.port))
+        finally:
+            os.kill(gateway.proc.pid, signal.SIGCONT)
+        s.settimeout(0.5)
+        deadline = time.monotonic() + 30
+        while len(answered) < n and time.monotonic() < deadline:
+            try:
+                data = s.recv(65535)
+            except TimeoutError:
+                continue
+            if data.startswith(b"SIP/2.0 200"):
+                answered.add(next(line for line in data.split(b"\r\n")
+                                  if line.startswith(b"Call-ID:")))
+    assert len(answered) == n and gateway.alive()
