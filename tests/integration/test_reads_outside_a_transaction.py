@@ -2,6 +2,8 @@
 trips around them); what such a session writes still commits or rolls back as one."""
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
@@ -63,22 +65,29 @@ def test_a_read_only_request_sees_what_was_committed_just_before(app, client):
 
 
 def _try_to_lock(app, tenant_id):
-    """Another writer tries to lock the company's row without waiting: True when it got it."""
-    other = app.extensions["session_factory"]()
-    try:
-        conn = other.connection()
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("PRAGMA busy_timeout = 0")
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
+    """Another writer tries to lock the company's row without waiting: True when it got it.
+    On SQLite it is a connection of its own, outside the pool (a pooled one would keep the
+    zero busy timeout and make later tests fail at once on any contention)."""
+    engine = app.extensions["engine"]
+    if engine.dialect.name == "sqlite":
+        other = sqlite3.connect(engine.url.database, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.rollback()
+            return True
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            other.close()
+    with app.extensions["session_factory"]() as other:
+        try:
             other.scalar(select(Tenant.id).where(Tenant.id == tenant_id)
                          .with_for_update(nowait=True))
-        return True
-    except OperationalError:
-        return False
-    finally:
-        other.rollback()
-        other.close()
+            return True
+        except OperationalError:
+            return False
+        finally:
+            other.rollback()
 
 
 @pytest.mark.parametrize("how", ["begin_write", "locking_select"])
