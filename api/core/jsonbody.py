@@ -85,15 +85,22 @@ _COMPACT = {"separators": (",", ":")}
 _ORJSON = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_NAIVE_UTC
 
 
+def _orjson_body(obj: Any) -> bytes | None:
+    """A response body as orjson writes it; None for what only the standard library can."""
+    try:
+        return orjson.dumps(obj, default=_iso_default, option=_ORJSON)
+    except orjson.JSONEncodeError:
+        return None
+
+
 class StrictJSONProvider(DefaultJSONProvider):
     default = staticmethod(_iso_default)
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
         if kwargs == _COMPACT:  # a response body
-            try:
-                return orjson.dumps(obj, default=_iso_default, option=_ORJSON).decode()
-            except orjson.JSONEncodeError:
-                pass
+            body = _orjson_body(obj)
+            if body is not None:
+                return body.decode()
         return super().dumps(obj, **kwargs)
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
@@ -116,11 +123,11 @@ def json_response(obj: Any) -> Response:
     """What `jsonify(obj)` answers (the same body, status 200 and headers), built directly
     from orjson's bytes: for the hottest views, which return it past flask-smorest's
     response wrapper (their schema still documents the response)."""
-    try:
-        body = orjson.dumps(obj, default=_iso_default, option=_ORJSON) + b"\n"
-    except orjson.JSONEncodeError:
-        body = current_app.json.dumps(obj, **_COMPACT) + "\n"
-    return Response(body, mimetype="application/json")
+    body = _orjson_body(obj)
+    if body is None:
+        return Response(current_app.json.dumps(obj, **_COMPACT) + "\n",
+                        mimetype="application/json")
+    return Response(body + b"\n", mimetype="application/json")
 
 
 class BodyLimitExceeded(AppError):
