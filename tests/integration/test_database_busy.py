@@ -3,16 +3,13 @@ another writer's lock gets 503 problem JSON with Retry-After (nothing written), 
 and the same request goes through once the lock is free."""
 from __future__ import annotations
 
-import secrets
 import sqlite3
 
 import pytest
 
-from api.config import Settings
 from api.core import db as core_db
 from api.migrate import upgrade
-from bootstrap import stop_web_api, web_api
-from tests.support.api import PASSWORD, make_company
+from tests.support.api import PASSWORD, make_company, own_web_api
 
 pytestmark = pytest.mark.once  # SQLite's own locking, on a database of its own
 
@@ -22,14 +19,8 @@ def busy_app(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'busy.db'}"
     upgrade(url)
     monkeypatch.setattr(core_db, "SQLITE_BUSY_TIMEOUT_S", 0.2)
-    app = web_api(Settings.from_env({
-        "DATABASE_URL": url, "APP_ENV": "test", "SECRET_KEY": secrets.token_urlsafe(48),
-        "PUBLIC_BASE_URL": "http://testserver", "VOICEMAIL_DIR": str(tmp_path / "vm")}))
-    try:
+    with own_web_api(url, tmp_path / "vm") as app:
         yield app, tmp_path / "busy.db"
-    finally:
-        stop_web_api(app)
-        app.extensions["engine"].dispose()
 
 
 def test_a_write_that_waits_too_long_for_the_lock_gets_503_and_goes_through_later(busy_app):

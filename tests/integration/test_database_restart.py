@@ -6,15 +6,11 @@ every request otherwise); one used a moment before the restart fails its request
 """
 from __future__ import annotations
 
-import secrets
-
 import pytest
 
-from api.config import Settings
 from api.core import db as core_db
 from api.migrate import upgrade
-from bootstrap import stop_web_api, web_api
-from tests.support.api import auth, make_company
+from tests.support.api import auth, make_company, own_web_api
 
 pytestmark = pytest.mark.once  # its own PostgreSQL whatever the suite runs on
 
@@ -27,17 +23,10 @@ def restartable(tmp_path_factory):
     try:
         url = pg.create_database("pbx_restart")
         upgrade(url)
-        app = web_api(Settings.from_env({
-            "DATABASE_URL": url, "APP_ENV": "test", "SECRET_KEY": secrets.token_urlsafe(48),
-            "PUBLIC_BASE_URL": "http://testserver",
-            "VOICEMAIL_DIR": str(tmp_path_factory.mktemp("voicemail"))}))
-        try:
+        with own_web_api(url, tmp_path_factory.mktemp("voicemail")) as app:
             client = app.test_client()
             company = make_company(app)
             yield pg, client, auth(client, company.users["alice"])
-        finally:
-            stop_web_api(app)
-            app.extensions["engine"].dispose()
     finally:
         pg.stop()
 

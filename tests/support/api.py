@@ -1,7 +1,9 @@
 """Helpers for tests that talk to the API: companies, users, logins."""
 from __future__ import annotations
 
+import contextlib
 import itertools
+import secrets
 from dataclasses import dataclass, field
 
 from api.accounts import admin, permissions
@@ -56,3 +58,20 @@ def login(client, mobile: str, password: str = PASSWORD) -> dict:
 def auth(client, mobile: str, password: str = PASSWORD) -> dict:
     """Authorization header for a fresh login."""
     return {"Authorization": "Bearer " + login(client, mobile, password)["access_token"]}
+
+
+@contextlib.contextmanager
+def own_web_api(url: str, voicemail_dir):
+    """A web app of its own on the migrated database at `url`, stopped and its pool closed
+    after: for tests that change the database under it (locks, restarts)."""
+    from api.config import Settings
+    from bootstrap import stop_web_api, web_api
+
+    app = web_api(Settings.from_env({
+        "DATABASE_URL": url, "APP_ENV": "test", "SECRET_KEY": secrets.token_urlsafe(48),
+        "PUBLIC_BASE_URL": "http://testserver", "VOICEMAIL_DIR": str(voicemail_dir)}))
+    try:
+        yield app
+    finally:
+        stop_web_api(app)
+        app.extensions["engine"].dispose()
