@@ -3,14 +3,16 @@ long-poll for theirs. `python -m push.sink [--host H] [--port P]`.
 
 POST /deliver/<token>             store one push (the `local` transport)
 GET  /poll/<token>?after=N&wait=S the pushes after id N, waiting up to S seconds for one
-GET  /healthz                     alive, and how many pushes it dropped as stale
+GET  /healthz                     alive, how many pushes it dropped as stale, and how many
+                                  requests' senders hung up before their answer
 POST /dead/<token>                answer later deliveries 410 Unregistered (tests, demo)
 
 Like a provider, it does not deliver what is no longer worth it: a push whose
 `apns-expiration` has passed, an incoming call for a call whose call_ended it already has
 for that token (the same collapse id: the later push replaces the earlier one), and a
 request whose sender hung up before the sink read it (a sender that gave up waiting on a
-sink that was frozen).
+sink that was frozen). A phone that hangs up on its long poll (the app was killed, the
+network dropped) is counted, not reported as an error: its pushes wait for its next poll.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import argparse
 import itertools
 import json
 import socket
+import sys
 import threading
 import time
 from collections import OrderedDict, defaultdict, deque
@@ -37,6 +40,11 @@ class Store:
         self._ended: OrderedDict[tuple, None] = OrderedDict()
         self.dead: set[str] = set()
         self.dropped = 0
+        self.hung_up = 0
+
+    def count_hang_up(self) -> None:
+        with self._cond:
+            self.hung_up += 1
 
     def add(self, token: str, push: dict) -> int | None:
         """Store a push for the token's phone; None when it is not delivered (stale)."""
@@ -129,7 +137,8 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         head, token, query = self._route()
         if head == "healthz":
-            return self._answer(200, {"status": "ok", "dropped": self.store.dropped})
+            return self._answer(200, {"status": "ok", "dropped": self.store.dropped,
+                                      "hung_up": self.store.hung_up})
         if head != "poll" or not token:
             return self._answer(404, {"reason": "NotFound"})
         try:
@@ -140,11 +149,20 @@ class Handler(BaseHTTPRequestHandler):
         self._answer(200, self.store.after(token, after, wait))
 
 
-def make_server(host: str = "127.0.0.1", port: int = 8091) -> ThreadingHTTPServer:
+class SinkServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A sender or poller gone mid-request is routine for phones, not a traceback."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            self.RequestHandlerClass.store.count_hang_up()
+            return
+        super().handle_error(request, client_address)
+
+
+def make_server(host: str = "127.0.0.1", port: int = 8091) -> SinkServer:
     handler = type("SinkHandler", (Handler,), {"store": Store()})
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
-    return server
+    return SinkServer((host, port), handler)
 
 
 def main(argv: list[str] | None = None) -> None:

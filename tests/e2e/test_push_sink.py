@@ -1,6 +1,12 @@
 """The app simulator registers its phone and shows the pushes the local sink hands it."""
 from __future__ import annotations
 
+import json
+import socket
+import struct
+import time
+import urllib.request
+
 import pytest
 
 from push import Notifier
@@ -146,3 +152,35 @@ def test_the_api_sends_its_pushes_with_the_sender_its_start_up_built_for_the_sin
             assert sim_push.describe(got) == "Test push: notifications reach this phone"
         finally:
             stop_web_api(started)
+
+
+@pytest.mark.once  # the sink has no database
+def test_a_phone_that_hangs_up_on_its_poll_is_counted_not_a_traceback_and_keeps_its_pushes(
+        capsys):
+    """A killed app resets its long poll; the sink says nothing on stderr and hands the
+    push that arrived meanwhile to the phone's next poll."""
+    with sink() as (server, url):
+        polling = socket.create_connection(("127.0.0.1", server.server_port))
+        polling.sendall(b"GET /poll/tok-gone?after=0&wait=5 HTTP/1.1\r\nHost: sink\r\n\r\n")
+        polling.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        _post(url + "/deliver/tok-gone", {"kind": "incoming_call", "call_id": "c-1"})
+        polling.close()  # reset, as a killed process's socket is
+        deadline = time.monotonic() + 10
+        while _get(url + "/healthz")["hung_up"] < 1:
+            assert time.monotonic() < deadline, "the sink never saw the phone hang up"
+            time.sleep(0.02)
+        again = _get(url + "/poll/tok-gone?after=0&wait=0")
+    assert [p["call_id"] for p in again] == ["c-1"]
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def _get(url: str):
+    with urllib.request.urlopen(url, timeout=10) as resp:
+        return json.loads(resp.read())
+
+
+def _post(url: str, body: dict):
+    req = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return json.loads(resp.read())
