@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from api.accounts.models import Tenant
 from api.numbers.lookup import Owner, public_owner
@@ -14,6 +14,7 @@ from api.numbers.sync import NumberTaken
 from api.queues import services as queues
 from api.queues.models import Queue
 from tests.support.api import make_company
+from tests.support.pg import a_backend_waits_on_a_lock
 from tests.support.sip import wait_until
 
 NUMBER = "+4723960000"
@@ -42,12 +43,9 @@ def test_the_second_of_two_simultaneous_claims_is_refused_by_the_database(app, d
     worker = threading.Thread(target=claim_too)
     worker.start()
 
-    def second_waits() -> bool:  # its insert waits on the first's unique key
-        with app.extensions["engine"].connect() as conn:  # a fresh view each time
-            return conn.scalar(text("SELECT count(*) FROM pg_stat_activity "
-                                    "WHERE wait_event_type = 'Lock'")) > 0
-
-    wait_until(second_waits, what="the second claim to wait for the first")
+    # its insert waits on the first's unique key
+    wait_until(lambda: a_backend_waits_on_a_lock(app.extensions["engine"]),
+               what="the second claim to wait for the first")
     one.commit()
     one.close()
     worker.join(timeout=30)

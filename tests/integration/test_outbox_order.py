@@ -6,11 +6,10 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import text
-
 from api.events import outbox
 from api.events.hub import Audience, Hub
 from tests.support.api import make_company
+from tests.support.pg import a_backend_waits_on_a_lock
 from tests.support.sip import wait_until
 
 
@@ -42,9 +41,7 @@ def test_an_event_written_while_an_earlier_one_is_uncommitted_reaches_the_stream
             if done.is_set():   # not held back: the stream reads it before the first commits
                 seen.extend(stream.take(timeout=0))
                 return bool(seen)
-            with engine.connect() as conn:   # a fresh view each time
-                return conn.scalar(text("SELECT count(*) FROM pg_locks "
-                                        "WHERE locktype = 'advisory' AND NOT granted")) > 0
+            return a_backend_waits_on_a_lock(engine)
 
         wait_until(second_waits_or_is_streamed, what="the second writer to wait, or be read")
         first.commit()

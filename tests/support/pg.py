@@ -72,3 +72,12 @@ class ThrowawayPostgres:
             pass  # not running (paused)
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+def a_backend_waits_on_a_lock(engine) -> bool:
+    """Some session of the server is blocked on a lock (a row, a key, an advisory lock)."""
+    from sqlalchemy import text
+
+    with engine.connect() as conn:  # a fresh view each time
+        return conn.scalar(text("SELECT count(*) FROM pg_stat_activity "
+                                "WHERE wait_event_type = 'Lock'")) > 0
