@@ -78,8 +78,19 @@ class Adapter:
         """From any thread: run `fn(*args)` on the pjsua thread."""
         self.inbox.put((fn, args))
 
-    def start_timer(self, delay: float, fn, *args) -> None:
-        heapq.heappush(self.timers, (time.monotonic() + delay, next(self._seq), fn, args))
+    def start_timer(self, delay: float, fn, *args) -> list:
+        """Run `fn(*args)` on the pjsua thread in `delay` seconds; the timer, for
+        `cancel_timer`."""
+        timer = [time.monotonic() + delay, next(self._seq), fn, args]
+        heapq.heappush(self.timers, timer)
+        return timer
+
+    @staticmethod
+    def cancel_timer(timer: list) -> None:
+        """The timer will not run: it lets go of its function and arguments now (a call's
+        session, with everything the call was made of, would otherwise live on in the heap
+        until the timer's time, a ring timeout's 25 s)."""
+        timer[2:] = [None, ()]
 
     def run(self, ready=None) -> None:
         self._init()
@@ -111,7 +122,8 @@ class Adapter:
         now = time.monotonic()
         while self.timers and self.timers[0][0] <= now:
             _, _, fn, args = heapq.heappop(self.timers)
-            self._safe(fn, *args)
+            if fn is not None:
+                self._safe(fn, *args)
 
     @staticmethod
     def _safe(fn, *args) -> None:

@@ -45,7 +45,7 @@ class CallSession:
         self.route_info = None
         self.legs: dict[int, object] = {}
         self.bridge_leg: int | None = None
-        self.timers: dict[str, int] = {}
+        self.timers: dict[str, tuple[int, object]] = {}   # name -> (token, the gateway's timer)
         self.timer_seq = 0
         self.player = None
         self.pending_play: str | None = None
@@ -140,7 +140,7 @@ class CallSession:
             phonehold.leg_held(self, call, held)
 
     def timer_fired(self, name: str, token: int) -> None:
-        if self.timers.get(name) == token:
+        if self.timers.get(name, (None,))[0] == token:
             del self.timers[name]
             self.feed(TimerFired(name))
 
@@ -237,12 +237,20 @@ class CallSession:
             self.caller.hangup(self.gw.op())
 
     def _start_timer(self, a: StartTimer) -> None:
+        self._drop_timer(a.name)
         self.timer_seq += 1
-        self.timers[a.name] = self.timer_seq
-        self.gw.start_timer(a.seconds, self.timer_fired, a.name, self.timer_seq)
+        self.timers[a.name] = (self.timer_seq, self.gw.start_timer(
+            a.seconds, self.timer_fired, a.name, self.timer_seq))
 
     def _cancel_timer(self, a: CancelTimer) -> None:
-        self.timers.pop(a.name, None)
+        self._drop_timer(a.name)
+
+    def _drop_timer(self, name: str) -> None:
+        """A timer that must not fire lets go of this session at once (see
+        `Adapter.cancel_timer`)."""
+        _token, timer = self.timers.pop(name, (None, None))
+        if timer is not None:
+            self.gw.cancel_timer(timer)
 
     def _command_done(self, a: CommandDone) -> None:
         from api.gateway_port import finish_command
@@ -339,7 +347,8 @@ class CallSession:
         joined.release(self)
         placed.release(self)
         self.player = self.loop_player = None
-        self.timers.clear()
+        for name in list(self.timers):
+            self._drop_timer(name)
         log.info("call ended", extra=self.log_extra(event="call_ended",
                                                    status=self.log_status))
         extra = self.log_extra(event="call_written")
