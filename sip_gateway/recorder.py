@@ -136,15 +136,21 @@ class Recorder:
 
     def _together(self, items: list) -> list:
         """Every write in one transaction and one session; committed once. Raises when any
-        write fails (nothing of the batch is committed then)."""
+        write fails (nothing of the batch is committed then).
+
+        A write's own `db.commit()` only flushes here: what the session does on a commit
+        (its flush, the queue views of the users a call made busy or free, and the like)
+        runs once for the batch, at its end, instead of once per write."""
         results = []
         with self._engine.connect() as conn:
             _begin(conn)
             with self._sessions(bind=conn,
                                 join_transaction_mode="rollback_only") as db:
+                db.commit = db.flush
                 for fn, args, _then in items:
                     results.append(fn(db, *args))
-                db.flush()
+                del db.commit
+                db.commit()   # the session's part; the connection's transaction is below
             conn.commit()
         return results
 

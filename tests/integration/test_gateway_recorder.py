@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from api.calls import services
 from api.calls.models import LiveCall
@@ -122,3 +122,39 @@ def services_user_id(factory, mobile: str) -> int:
 def _id(db, sip_id: str, gw: str = "gw-rec") -> int:
     return db.scalar(select(LiveCall.id).where(LiveCall.gateway_id == gw,
                                                LiveCall.sip_call_id == sip_id))
+
+
+def test_a_batch_publishes_each_queue_it_changed_once_with_its_final_state(app):
+    """Two members of a queue start calls in one batch: the queue's live view is written once,
+    at the batch's end, with both busy (not once per write, the first one stale already)."""
+    from api.accounts.models import Tenant
+    from api.events.models import OutboxEvent
+    from api.queues import membership, services as queues
+
+    company = make_company(app)
+    tid = company.tenant_id
+    factory = app.extensions["session_factory"]
+    alice, bob = (services_user_id(factory, company.users[w]) for w in ("alice", "bob"))
+    with factory() as db:
+        queue = queues.create_queue(db, db.get(Tenant, tid), {"name": "Support"})
+        for uid in (alice, bob):
+            queues.set_member(db, queue, uid, {"priority": 0})
+            membership.set_login(db, tid, uid, None, True, by_user_id=None)
+        queue_id = queue.id
+        before = db.scalar(select(func.max(OutboxEvent.id)))
+    recorder = Recorder(factory).start()
+    try:
+        release = _held(recorder)
+        done = []
+        recorder.submit(_started(tid, alice, "to-alice", "gw-queue"))
+        recorder.submit(_started(tid, bob, "to-bob", "gw-queue"), then=done.append)
+        release.set()
+        wait_until(lambda: done, what="the batch")
+    finally:
+        recorder.stop()
+    with factory() as db:
+        views = db.scalars(select(OutboxEvent.data).where(
+            OutboxEvent.id > before, OutboxEvent.kind == "queue",
+            OutboxEvent.queue_id == queue_id)).all()
+        assert _calls(factory, "gw-queue") == {"to-alice": "ringing", "to-bob": "ringing"}
+    assert [(view["queue"]["available"], view["queue"]["in_call"]) for view in views] == [(0, 2)]
