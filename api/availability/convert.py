@@ -5,10 +5,17 @@ from . import inputs as pure
 from .models import BusyPeriod, Device, Profile, Schedule, State
 
 
+# a destination without a target is one shared value: the profiles each process keeps per
+# user (eight each, three destinations per profile) hold no copies of it
+_PLAIN = {d.kind: d for d in (pure.RING, pure.VOICEMAIL, pure.BUSY_TONE)}
+
+
 def destination(data: dict | None, default: pure.Destination) -> pure.Destination:
     if not data or not data.get("kind"):
         return default
     target = data.get("target")
+    if target is None and data["kind"] in _PLAIN:
+        return _PLAIN[data["kind"]]
     return pure.Destination(data["kind"], None if target is None else str(target))
 
 
