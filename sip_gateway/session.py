@@ -13,6 +13,7 @@ from collections import deque
 
 from . import (actions, callrecords, joined, media, phonehold, placed, pusher, queuecalls,
                referrals, transfers, voicemailcalls)
+from .sessiontimers import SessionTimers
 from .sides import LiveRef, QueueMemberSide, TransferSide
 from .core import callcontrol as cc, queuecontrol, voicemailcontrol
 from .core.callmessages import (AnswerCaller, Bridge, CallerHungUp, CancelLeg, CancelTimer,
@@ -45,8 +46,7 @@ class CallSession:
         self.route_info = None
         self.legs: dict[int, object] = {}
         self.bridge_leg: int | None = None
-        self.timers: dict[str, tuple[int, object]] = {}   # name -> (token, the gateway's timer)
-        self.timer_seq = 0
+        self.timers = SessionTimers(gw)
         self.player = None
         self.pending_play: str | None = None
         self.loop_player = None          # ringback or hold music, looping until stopped
@@ -140,8 +140,7 @@ class CallSession:
             phonehold.leg_held(self, call, held)
 
     def timer_fired(self, name: str, token: int) -> None:
-        if self.timers.get(name, (None,))[0] == token:
-            del self.timers[name]
+        if self.timers.due(name, token):
             self.feed(TimerFired(name))
 
     def playback_done(self, player) -> None:
@@ -237,20 +236,10 @@ class CallSession:
             self.caller.hangup(self.gw.op())
 
     def _start_timer(self, a: StartTimer) -> None:
-        self._drop_timer(a.name)
-        self.timer_seq += 1
-        self.timers[a.name] = (self.timer_seq, self.gw.start_timer(
-            a.seconds, self.timer_fired, a.name, self.timer_seq))
+        self.timers.start(a.name, a.seconds, self.timer_fired)
 
     def _cancel_timer(self, a: CancelTimer) -> None:
-        self._drop_timer(a.name)
-
-    def _drop_timer(self, name: str) -> None:
-        """A timer that must not fire lets go of this session at once (see
-        `Adapter.cancel_timer`)."""
-        _token, timer = self.timers.pop(name, (None, None))
-        if timer is not None:
-            self.gw.cancel_timer(timer)
+        self.timers.cancel(a.name)
 
     def _command_done(self, a: CommandDone) -> None:
         from api.gateway_port import finish_command
@@ -347,8 +336,7 @@ class CallSession:
         joined.release(self)
         placed.release(self)
         self.player = self.loop_player = None
-        for name in list(self.timers):
-            self._drop_timer(name)
+        self.timers.clear()
         log.info("call ended", extra=self.log_extra(event="call_ended",
                                                    status=self.log_status))
         extra = self.log_extra(event="call_written")
