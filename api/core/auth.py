@@ -82,9 +82,7 @@ def read_along(default=None):
     return g.get("read_along", default)
 
 
-def _authenticate(along: Callable | None = None) -> Principal:
-    from ..accounts.tokens import read_access_token
-
+def _authenticate(along: Callable | None, read_access_token: Callable) -> Principal:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -135,11 +133,13 @@ def login_required(permission: str | None = None, *, allow_expired_password: boo
     passed.
     """
     def decorate(fn: Callable) -> Callable:
+        # once per view, not per request (an import statement costs about a microsecond)
+        from ..accounts.passwords import is_expired
+        from ..accounts.tokens import read_access_token
+
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            from ..accounts.passwords import is_expired
-
-            principal = _authenticate(along)
+            principal = _authenticate(along, read_access_token)
             g.principal = principal
             if not allow_expired_password and is_expired(
                     principal.password_policy, principal.password_changed_at, now()):
