@@ -68,10 +68,13 @@ _AUTH = Prepared(_auth_statement, one_row=True)
 
 
 def _auth_row(params: dict, along) -> dict | None:
-    """The login check's row; `along`, a read sent with it (one round trip on PostgreSQL),
-    leaves its result for the view (`read_along`)."""
+    """The login check's row; `along`, a read (or a tuple of reads) sent with it (one round
+    trip on PostgreSQL), leaves its result (or their results, a list) for the view
+    (`read_along`)."""
     if along is None:
         rows = _AUTH.all(db_reads(), **params)
+    elif isinstance(along, tuple):
+        rows, *g.read_along = run_reads(db_reads(), (_AUTH.bound(**params), *along))
     else:
         rows, g.read_along = run_reads(db_reads(), (_AUTH.bound(**params), along))
     return rows[0]._asdict() if rows else None
@@ -128,9 +131,9 @@ def login_required(permission: str | None = None, *, allow_expired_password: boo
     """View decorator: a valid access token, optionally a permission.
 
     A user whose password expired under the strict policy may only change it (and see "me").
-    `along(tenant_id, user_id)` may give the view's first read (or None), sent with the
-    login check for the token's user (`read_along`); its result counts only once the check
-    passed.
+    `along(tenant_id, user_id)` may give the view's first read, or a tuple of its first
+    reads (or None), sent with the login check for the token's user (`read_along`); their
+    result counts only once the check passed.
     """
     def decorate(fn: Callable) -> Callable:
         # once per view, not per request (an import statement costs about a microsecond)
