@@ -2,7 +2,8 @@
 preview and the caller-id lookup on the demo database, SQLite and PostgreSQL.
 
 A Flask test client in one thread (the median of 5 rounds of 500 requests, after 200 to warm
-up), beside the minimal Flask ceiling's `/ping`: what the app itself costs per request,
+up), beside the minimal Flask ceiling's `/ping`; then each app called directly as a server
+calls it (`called directly`: no test client, whose own work is 60-65 us a request): what the app itself costs per request,
 which the load of other processes on the machine hardly moves (the HTTP benchmarks'
 ratios do move with it). On PostgreSQL it includes this process's side of every round
 trip to the server, not the server's.
@@ -12,7 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from bench.lib import cpu_per_request, demo_database, report
+from bench.lib import cpu_per_call, cpu_per_request, demo_database, report
 
 PATHS = ("/api/v1/me", "/api/v1/me/routing-preview",
          "/api/v1/callerid/lookup?number=%2B4790000003")
@@ -36,6 +37,9 @@ def measure(kind: str) -> dict[str, float]:
                 if status != 200:
                     raise SystemExit(f"{path} answered {status}")
                 got[path.split("?")[0]] = cpu_per_request(client, path, headers)
+            got["/ping (ceiling), called directly"] = cpu_per_call(ceiling, "/ping")
+            for path in PATHS:
+                got[f"{path.split('?')[0]}, called directly"] = cpu_per_call(api, path, headers)
             return got
         finally:
             stop_web_api(api)

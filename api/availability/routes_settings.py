@@ -4,12 +4,14 @@ administrators and team leaders acting for a colleague (`/users/{user_id}/...`),
 permission and the colleague check being what differs (see `whose.Side`)."""
 from __future__ import annotations
 
+from flask import request
 from flask.views import MethodView
 
 from ..accounts import permissions as perms
-from ..core.auth import current
+from ..core.auth import current, read_along
 from ..core.jsonbody import json_response
 from ..core.queryparams import query_arguments
+from ..core.request_db import db_reads
 from . import personal, profiles, schedules, services, usecase
 from .numbers import allowed_display_numbers
 from .inputs import DIALLED_KINDS
@@ -40,6 +42,21 @@ def plain_preview_query(args) -> dict | None:
             return None
     loaded.setdefault("dialled", "office")
     return loaded
+
+
+def _preview_along(tenant_id: int, user_id: int):
+    """My own preview's first reads, sent with the login check (one statement on
+    PostgreSQL), when the caller's number needs no company country (which the check reads)."""
+    known, number = usecase.number_without_country(request.args.get("caller"))
+    return usecase.route_reads(db_reads(), tenant_id, user_id, number) if known else None
+
+
+def _read_with_login():
+    """(number, results) of what `_preview_along` sent, or None."""
+    results = read_along()
+    if results is None:
+        return None
+    return usecase.number_without_country(request.args.get("caller"))[1], results
 
 
 def _view(current_state) -> dict:
@@ -85,7 +102,7 @@ def settings_routes(side: Side) -> None:
 
     @side.route("/routing-preview")
     class RoutingPreview(MethodView):
-        @side.needs(MANAGE)
+        @side.needs(MANAGE, along=_preview_along)
         @query_arguments(blp, PREVIEW_ARGS, plain_preview_query)
         @blp.response(200, PlanSchema)
         @says("What happens if someone calls me now (or from `caller`, at `at`, while "
@@ -99,7 +116,7 @@ def settings_routes(side: Side) -> None:
             # the company's country came with the login check
             return json_response(PLAN.dump_one(usecase.preview(
                 db, tenant_id, current().tenant_country, user_id, args.get("caller"),
-                args.get("at"), args.get("busy"), args["dialled"])))
+                args.get("at"), args.get("busy"), args["dialled"], _read_with_login())))
 
     @side.route("/profiles")
     class Profiles(MethodView):

@@ -29,24 +29,44 @@ from .services import MAX_AHEAD, _load, _utc, first_read, settle
 from .state import state_at
 
 
+def route_reads(db: Session | Reads, tenant_id: int, user_id: int, number: str | None,
+                in_call: bool = True) -> tuple:
+    """The reads routing a call starts with: the user's first row (with whether `number` is
+    a colleague's), their phones not registered at the SIP edge and, with `in_call`, whether
+    they are in a call. One statement on PostgreSQL (`run_reads`), or sent with the login
+    check (`login_required(along=...)`)."""
+    reads = (first_read(db, tenant_id, user_id, number), unreachable_read(tenant_id, user_id))
+    return reads + (ports(db).in_call_read(tenant_id, user_id),) if in_call else reads
+
+
+def number_without_country(caller: str | None) -> tuple[bool, str | None]:
+    """(True, the caller's E.164 or None) when the number reads the same whatever the
+    company's country: no caller, or one written with + or 00; else (False, None)."""
+    if not caller:
+        return True, None
+    if caller.strip().startswith(("+", "00")):
+        return True, try_e164(caller, "")
+    return False, None
+
+
 def route_call(db: Session | Reads, tenant_id: int, country: str, user_id: int, caller: str | None,
                *, dialled: str = "office", busy: bool | None = None,
-               at: datetime | None = None) -> Plan:
+               at: datetime | None = None, read: tuple | None = None) -> Plan:
     """The plan for a call from `caller` (any format; None when withheld) to the user's
     `dialled` number (office, mobile, main or short), now or at the instant `at`.
 
     `busy` None asks whether the user is in a call now. Only a question about the present
     settles (and commits) an expired choice; a what-if at another instant changes nothing.
+    `read`: (number, results) of `route_reads` already run for that caller's number (with
+    the login check); used when the number is this call's.
     """
     real_now = now()
     at = real_now if at is None else at
     number = try_e164(caller, country) if caller else None
-    # the user's first row, their unregistered phones and whether they are in a call: one
-    # statement on PostgreSQL (`run_reads`)
-    reads = [first_read(db, tenant_id, user_id, number), unreachable_read(tenant_id, user_id)]
-    if busy is None:
-        reads.append(ports(db).in_call_read(tenant_id, user_id))
-    found = run_reads(db, reads)
+    if read is not None and read[0] == number and len(read[1]) == 3:
+        found = read[1]
+    else:
+        found = run_reads(db, route_reads(db, tenant_id, user_id, number, busy is None))
     inputs, state, colleague = _load(db, tenant_id, user_id, at, number, first=found[0])
     current = state_at(inputs, at)
     if at == real_now and settle(db, tenant_id, user_id, current, state):
@@ -58,15 +78,17 @@ def route_call(db: Session | Reads, tenant_id: int, country: str, user_id: int, 
 
 
 def preview(db: Session | Reads, tenant_id: int, country: str, user_id: int, caller: str | None,
-            at: datetime | None, busy: bool | None, dialled: str = "office") -> Plan:
+            at: datetime | None, busy: bool | None, dialled: str = "office",
+            read: tuple | None = None) -> Plan:
     """"What happens if someone calls me now" (or at `at`): the very plan the gateway runs.
-    `country` is the company's (a caller's number without a prefix is read in it)."""
+    `country` is the company's (a caller's number without a prefix is read in it); `read`
+    as for `route_call`."""
     if at is not None:
         at = _utc("at", at)
         if abs(at - now()) > MAX_AHEAD:
             raise field_error("at", N_("must be within {days} days of now"), days=MAX_AHEAD.days)
     return route_call(db, tenant_id, country, user_id, caller, dialled=dialled,
-                      busy=busy, at=at)
+                      busy=busy, at=at, read=read)
 
 
 def settle_users(db: Session, tenant_id: int, user_ids, at: datetime | None = None) -> None:

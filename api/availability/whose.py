@@ -80,9 +80,10 @@ class Side:
     def route(self, path: str) -> Callable:
         return self.blp.route(self.path + path)
 
-    def needs(self, permission: str | None) -> Callable:
-        """Signed in; on a colleague's route, with `permission` too."""
-        return login_required() if self.own else login_required(permission)
+    def needs(self, permission: str | None, *, along: Callable | None = None) -> Callable:
+        """Signed in; on a colleague's route, with `permission` too. `along`: reads sent
+        with the login check on one's own route (`login_required`)."""
+        return login_required(along=along) if self.own else login_required(permission)
 
     def whose(self, ids: dict) -> Whose:
         return mine() if self.own else colleague(ids["user_id"])

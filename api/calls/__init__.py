@@ -11,5 +11,7 @@ def register(api) -> None:
     global _sweeper
     if _sweeper is None:   # once: the blueprint adds it to every app it is registered on
         _sweeper = Sweeper()
-        calls_blp.before_app_request(_sweeper)   # live calls of a gateway that died end
+        # live calls of a gateway that died end; a bound method, which Flask sees at once
+        # is no coroutine (an object's `__call__` costs it an `inspect` look-up a request)
+        calls_blp.before_app_request(_sweeper.__call__)
     api.register_blueprint(calls_blp)

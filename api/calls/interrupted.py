@@ -143,10 +143,10 @@ class Sweeper:
             return True
 
     def __call__(self) -> None:
-        from flask import current_app
-
         if not self.due():
             return
+        from flask import current_app
+
         try:
             with current_app.extensions["session_factory"]() as db:
                 close_silent(db, max(LONE_SILENT_S, silent_after_s()))

@@ -146,3 +146,38 @@ def test_my_unread_voicemail_count_comes_with_the_login_check_and_counts_only_mi
     assert client.post("/api/v1/auth/logout", headers=headers).status_code == 204
     refused = client.get("/api/v1/me", headers=headers)
     assert refused.status_code == 401 and "voicemail_unread" not in refused.get_json()
+
+
+def test_my_routing_preview_reads_go_with_the_login_check_when_the_caller_needs_no_country(
+        app, client, monkeypatch):
+    """The preview's three reads go with the login check (one batch, one statement on
+    PostgreSQL) when the caller is written with + or 00; a national number waits for the
+    company's country, which the check reads. The plan is the same either way, and a
+    colleague's preview sends nothing along."""
+    from api.availability import usecase
+    from api.core import auth as auth_module
+
+    company = make_company(app)
+    batches = []
+    for module in (auth_module, usecase):
+        real = module.run_reads
+        monkeypatch.setattr(module, "run_reads", lambda db, reads, real=real:
+                            batches.append(len(reads)) or real(db, reads))
+    headers = auth(client, company.users["alice"])
+    bob = company.users["bob"]
+    preview = "/api/v1/me/routing-preview"
+    plans = []
+    for caller, sent in ((bob, [4]), ("00" + bob[1:], [4]), (bob[3:], [3])):
+        batches.clear()
+        r = client.get(preview, headers=headers, query_string={"caller": caller})
+        assert r.status_code == 200, r.get_json()
+        assert batches == sent, caller
+        plans.append(r.get_json())
+    assert plans[0] == plans[1] == plans[2] and plans[0]["caller"] == bob
+    admin = auth(client, company.admin_mobile)
+    alice_id = client.get("/api/v1/me", headers=headers).get_json()["id"]
+    batches.clear()
+    theirs = client.get(f"/api/v1/users/{alice_id}/routing-preview", headers=admin,
+                        query_string={"caller": bob})
+    assert theirs.status_code == 200 and theirs.get_json() == plans[0]
+    assert 4 not in batches and 3 in batches   # the colleague's reads after the check
