@@ -227,3 +227,40 @@ def test_the_phones_transfer_button_on_a_call_it_placed_out_moves_the_called_par
     assert (entry[0]["direction"], entry[0]["other_number"]) == ("outgoing", CALLED)
     assert (entry[0]["transfer"]["method"], entry[0]["transfer"]["target"]["id"]) == (
         "blind", bob.id)
+
+
+def test_a_call_my_phone_placed_to_a_colleague_transferred_with_return_comes_back_to_me(
+        app, db, client, gateway, peers, ports):
+    p = ToColleague(app, db, client, gateway, peers, "phone_answer.xml",
+                    carol=("phone_no_answer.xml",))
+    soft = peers("soft", "phone_answer.xml")
+    p.user.devices(softphone=f"sip:soft@127.0.0.1:{soft.port}")
+    transfer = p.transfer(p.carol, "with_return", timeout_s=5)
+
+    # my desk phone is let go at once; Carol's phone rings showing Bob, the colleague I called
+    assert p.desk.wait() == 0 and p.desk.received("BYE")
+    invite = wait_until(lambda: p.carol_phone.received("INVITE"), what="Carol's phone to ring")
+    assert p.bob.office_number in header(invite[0], "From")
+    assert p.state(transfer, "returned")["reason"] == "no_answer"
+    assert p.carol_phone.wait() == 0 and p.carol_phone.received("CANCEL")
+    # the call comes back: my softphone rings, showing Bob, and answers; Bob's call went on
+    back = wait_until(lambda: soft.received("INVITE"), what="my softphone to ring")[0]
+    assert p.bob.office_number in header(back, "From")
+    call = wait_until(lambda: [c for c in p.my_calls() if c["state"] == "answered"],
+                      what="my call answered again")[0]
+    assert call["id"] == p.call_id and call["other_number"] == p.bob.office_number
+    assert not p.bob_phone.received("BYE")
+    # hanging up from the app ends it for Bob and me
+    r = client.post(f"/api/v1/me/calls/{p.call_id}/hangup", headers=p.headers)
+    assert r.status_code == 202, r.get_json()
+    assert p.bob_phone.wait() == 0 and p.bob_phone.received("BYE")
+    assert soft.wait() == 0 and soft.received("BYE")
+    assert wait_until(lambda: p.my_calls() == [], what="the call to leave my calls")
+    mine = wait_until(lambda: [e for e in client.get("/api/v1/me/call-log", headers=p.headers)
+                               .get_json() if e["transfer"]], what="my entry with the transfer")
+    assert (mine[0]["direction"], mine[0]["other_number"], mine[0]["status"]) == (
+        "outgoing", p.bob.office_number, "answered")
+    assert (mine[0]["transfer"]["method"], mine[0]["transfer"]["state"]) == ("with_return",
+                                                                            "returned")
+    his = logged(p.colleague, "answered")[0]
+    assert (his.direction, his.other_number) == ("incoming", p.user.office)
