@@ -123,6 +123,9 @@ def _join(gw, a, phone_a, b, sub: int, placer_id: int | None = None) -> None:
             leg.hangup(gw.op())
     log.info("call transferred", extra=a.log_extra(
         event="attended_transfer", replaced=b.sip_id, target=b.msg.to_user[:32]))
+    if a.placed is not None:   # a user of ours stays in call A: they see who they talk to
+        stays = a.live if placer_id is not None else a.placed.live
+        placed.moved(a, stays, b.route_info.called if b.route_info else b.msg.to_user)
     _record(gw, a, b.msg.to_user, live, placer=placer_id is not None)
 
 

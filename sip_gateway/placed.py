@@ -76,6 +76,16 @@ def live_of(session):
     return session.placed.live if session.placed is not None else session.live
 
 
+def moved(session, live, number: str | None) -> None:
+    """The party the user with live row `live` talked to was moved on by a transfer:
+    their live call shows `number`, the party they talk to now."""
+    from api import gateway_port as port
+
+    if live is not None and number:
+        session.gw.recorder.submit(lambda db: live.id is not None and port.call_moved(
+            db, live.id, number))
+
+
 def takes_transfer(session, order: dict) -> bool:
     """The caller's app transfers the call: the colleague is the party moved, the caller's
     side has the call in hand from now on (`joined.holder`)."""

@@ -124,9 +124,10 @@ def test_the_phones_attended_transfer_of_a_call_to_a_colleague_joins_him_to_the_
     assert call.notified() == ["SIP/2.0 100 Trying", "SIP/2.0 200 OK"]
     assert call.desk.wait() == 0 and call.consult.wait() == 0
     wait_until(lambda: _calls(client, mine) == [], what="alice free of both calls")
-    # Carol talks to Bob now; Bob's own call goes on, no longer held
+    # Carol talks to Bob now; Bob's own call goes on, no longer held, showing Carol
     live = _joined_call(client, carols, bob.office)
-    assert [c["state"] for c in _calls(client, bobs)] == ["answered"]
+    wait_until(lambda: [(c["state"], c["other_number"]) for c in _calls(client, bobs)]
+               == [("answered", carol.office)], what="Bob's call showing Carol")
     r = client.post(f"/api/v1/me/calls/{live['id']}/hangup", headers=carols)
     assert r.status_code == 202, r.get_json()   # Carol hangs up: Bob's phone is let go too
     assert bob_phone.wait() == 0 and bob_phone.received("BYE")

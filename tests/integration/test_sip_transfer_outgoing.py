@@ -264,3 +264,25 @@ def test_a_call_my_phone_placed_to_a_colleague_transferred_with_return_comes_bac
                                                                             "returned")
     his = logged(p.colleague, "answered")[0]
     assert (his.direction, his.other_number) == ("incoming", p.user.office)
+
+
+def test_when_the_colleague_i_called_moves_me_on_from_his_app_my_call_shows_where_it_went(
+        app, db, client, gateway, peers, ports):
+    p = ToColleague(app, db, client, gateway, peers, "phone_answer.xml",
+                    carol=("phone_answer.xml",))
+    bob = auth(client, p.bob.mobile)
+    his = client.get("/api/v1/me/calls", headers=bob).get_json()[0]
+    r = client.post(f"/api/v1/me/calls/{his['id']}/transfer", headers=bob,
+                    json={"target": {"kind": "colleague", "id": p.carol.id}, "method": "blind"})
+    assert r.status_code == 202, r.get_json()
+
+    assert p.bob_phone.wait() == 0 and p.bob_phone.received("BYE")   # Bob's phone let go
+    # my call goes on with Carol now, and my calls say so
+    mine = wait_until(lambda: [c for c in p.my_calls() if c["other_number"] == p.carol.office],
+                      what="my call showing Carol")
+    assert [(c["id"], c["state"]) for c in mine] == [(p.call_id, "answered")]
+    r = client.post(f"/api/v1/me/calls/{p.call_id}/hangup", headers=p.headers)
+    assert r.status_code == 202, r.get_json()
+    assert p.desk.wait() == 0 and p.carol_phone.wait() == 0 and p.carol_phone.received("BYE")
+    entry = logged(p.user, "answered")[0]   # my log keeps whom I called
+    assert (entry.direction, entry.other_number) == ("outgoing", p.bob.office_number)
