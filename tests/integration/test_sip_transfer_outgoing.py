@@ -442,3 +442,37 @@ def test_an_attended_refer_on_a_placed_call_naming_a_colleagues_call_is_refused_
     r = client.post(f"/api/v1/me/calls/{_calls(client, his)[0]['id']}/hangup", headers=his)
     assert r.status_code == 202, r.get_json()
     assert call.consult.wait() == 0 and bob_phone.wait() == 0
+
+
+def test_when_the_colleague_i_called_moves_me_on_by_his_phones_attended_transfer_i_see_it(
+        app, db, client, gateway, peers):
+    company = make_company(app, extra_users=("alice", "bob", "carol"))
+    alice, bob, carol = (User(app, db, client, who, company=company)
+                         for who in ("alice", "bob", "carol"))
+    carol_phone = peers("carol", "phone_answer.xml")
+    carol.devices(softphone=f"sip:carol@127.0.0.1:{carol_phone.port}")
+    bob_phone = peers("bob", "phone_attended.xml", "-key", "target",
+                      f"sip:{carol.row.short_number}@127.0.0.1:{gateway.port}", ip=PHONES)
+    bob.devices(deskphone=f"sip:bob@{PHONES}:{bob_phone.port}")
+    mine, carols = auth(client, alice.mobile), auth(client, carol.mobile)
+    desk = peers("desk", "device_uac_released.xml", f"127.0.0.1:{gateway.port}", "-s",
+                 bob.row.short_number, "-key", "caller", alice.office, ip=PHONES)
+    wait_until(lambda: bob_phone.received("SIP/2.0 200"), what="Bob's phone holding me")
+    consult = peers("consult", "phone_consult.xml", f"127.0.0.1:{gateway.port}", "-s",
+                    carol.row.short_number, "-key", "caller", bob.office,
+                    "-cid_str", "consult-%u@bob.example", ip=PHONES)
+    answer = wait_until(lambda: consult.received("SIP/2.0 200"), what="Carol answering Bob")[0]
+    tags = [header(answer, h).rsplit("tag=", 1)[1].split(";")[0] for h in ("To", "From")]
+    press_transfer(bob_phone, PHONES, header(bob_phone.received("INVITE")[0], "Call-ID"),
+                   f"{header(answer, 'Call-ID')};to-tag={tags[0]};from-tag={tags[1]}")
+
+    assert bob_phone.wait() == 0 and consult.wait() == 0   # Bob's two lines released
+    # I talk to Carol now, and my call says so
+    wait_until(lambda: [(c["state"], c["other_number"]) for c in _calls(client, mine)]
+               == [("answered", carol.office)], what="my call showing Carol")
+    live = _joined_call(client, carols, alice.office)
+    r = client.post(f"/api/v1/me/calls/{live['id']}/hangup", headers=carols)
+    assert r.status_code == 202, r.get_json()
+    assert desk.wait() == 0 and desk.received("BYE") and carol_phone.wait() == 0
+    assert _logged(client, carols, lambda e: e["transferred_by_user_id"] == bob.id,
+                   "the call in Carol's log")["other_number"] == alice.office
