@@ -80,10 +80,13 @@ def log_call(session, a: LogCall) -> None:
         return
     other = r.called if r.direction == "outgoing" else r.caller
     by = (r.context or {}).get("transferred_by") or {}
-    session.log_status = a.status   # the "call ended" line says it
+    # a call the user placed was answered when the party they called answered (the machine
+    # counts only the user's own devices answering)
+    status = "answered" if r.direction == "outgoing" and session.answered_at else a.status
+    session.log_status = status   # the "call ended" line says it
     session.gw.recorder.submit(
         lambda db: record_call(db, r.tenant_id, r.user_id, direction=r.direction,
-                               status=a.status, other_number=other,
+                               status=status, other_number=other,
                                started_at=session.started_at, answered_at=session.answered_at,
                                ended_at=now(), call_id=session.sip_id, hit=r.hit,
                                look_up=False, transferred_by_user_id=by.get("user_id"),

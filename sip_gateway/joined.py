@@ -23,17 +23,18 @@ from .sides import JoinedSide, LiveRef
 log = logging.getLogger("sip_gateway")
 
 
-def take_over(gw, a, b, leg: int, target) -> None:
+def take_over(gw, a, b, leg: int, target, by_user_id: int | None = None) -> None:
     """Call A reaches call B's far party as `leg` (B's `target`): when B rang a colleague
-    (B's user), A keeps the colleague in a call from now on."""
+    (B's user), A keeps the colleague in a call from now on (`by_user_id`: who transferred
+    the caller, when not A's own user)."""
     from api import gateway_port as port
 
     r, caller = b.route_info, a.route_info
     if r is None or r.user_id is None or r.direction != "incoming" or caller is None \
             or a.joined is not None:
         return   # B went out through the trunk (or to a queue): nobody of ours to keep busy
-    side = a.joined = JoinedSide(r.tenant_id, r.user_id, caller.user_id, port.now(), LiveRef(),
-                                 plan=r.plan)
+    side = a.joined = JoinedSide(r.tenant_id, r.user_id, by_user_id or caller.user_id,
+                                 port.now(), LiveRef(), plan=r.plan)
     count_busy(gw, side.user_id, 1)   # before B ends: a new caller never finds them free
     far = a.legs.get(leg)
     sip_id = (far.sip_id if far is not None else "") or f"{a.sip_id};joined"

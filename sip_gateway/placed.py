@@ -64,9 +64,26 @@ def phone_placed(session) -> bool:
                                         and not session.transfer.turned)
 
 
+def user_of(session) -> int | None:
+    """The user whose phone placed the call (`phone_placed`)."""
+    if session.placed is not None:
+        return session.placed.user_id
+    return session.route_info.user_id if session.route_info is not None else None
+
+
 def live_of(session):
     """The live row of the user whose phone placed the call (`phone_placed`)."""
     return session.placed.live if session.placed is not None else session.live
+
+
+def moved(session, live, number: str | None) -> None:
+    """The party the user with live row `live` talked to was moved on by a transfer:
+    their live call shows `number`, the party they talk to now."""
+    from api import gateway_port as port
+
+    if live is not None and number:
+        session.gw.recorder.submit(lambda db: live.id is not None and port.call_moved(
+            db, live.id, number))
 
 
 def takes_transfer(session, order: dict) -> bool:
@@ -80,8 +97,9 @@ def takes_transfer(session, order: dict) -> bool:
     return True
 
 
-def release(session) -> None:
-    """The call ended before the caller handed it on: free, live call over, logged."""
+def release(session, status: str | None = None) -> None:
+    """The call ended before the caller handed it on, or their phone handed it on itself
+    (`status`: their entry's, answered): free, live call over, logged."""
     from api import gateway_port as port
 
     side, session.placed = session.placed, None
@@ -92,7 +110,7 @@ def release(session) -> None:
     live = side.live
     if live.id is not None and gw.by_live_id.get(live.id) is session:
         del gw.by_live_id[live.id]
-    status = session.log_status or "missed"
+    status = status or session.log_status or "missed"
     gw.recorder.submit(lambda db: live.id is not None and port.call_ended(db, live.id))
     gw.recorder.submit(lambda db: live.id is not None and port.record_call(
         db, side.tenant_id, side.user_id, direction="outgoing", status=status,

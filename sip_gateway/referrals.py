@@ -2,7 +2,7 @@
 
 The gateway takes the REFER over from pjsua (which would dial the Refer-To itself and leave
 the caller to nobody): what the request and the call say decides at once (`core.referral`:
-400, 403 or 501, and the call goes on); otherwise the REFER gets 202 and a NOTIFY 100
+400 or 403, and the call goes on); otherwise the REFER gets 202 and a NOTIFY 100
 Trying, the app makes the transfer (the same order as the app's own transfer screen, so the
 call log says who transferred to whom) or refuses it (404, 403), and transfer control runs
 it as any other. The phone's subscription ends with 200 when the call has left it (its leg
@@ -38,13 +38,8 @@ def received(gw, call, tsx, rdata) -> None:
         respond_in_transaction(tsx.pjTransaction, rdata.pjRxData, refused[0])
         log.info("REFER refused", extra={**extra, "status": refused[0], "why": refused[1]})
         return
-    if target.replaces is not None and placer:
-        respond_in_transaction(tsx.pjTransaction, rdata.pjRxData, 501)
-        log.info("REFER refused", extra={**extra, "status": 501,
-                                         "why": "attended transfer of a call the phone placed"})
-        return
     if target.replaces is not None:   # attended: the phone's consultation call is joined
-        return attended.received(gw, call, tsx, rdata, target, extra)
+        return attended.received(gw, call, tsx, rdata, target, extra, placer=placer)
     sub = pjsip_refer.accept(rdata.pjRxData)
     if sub is None:
         respond_in_transaction(tsx.pjTransaction, rdata.pjRxData, 500)

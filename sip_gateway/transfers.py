@@ -177,8 +177,13 @@ def state(session, a: TransferState) -> None:
         # own call goes on
         goes_on = session.joined is not None and session.joined.direction == "outgoing"
         joined.release(session)   # a colleague joined handed it on: their part is over
+        # whoever stays in the call sees where it went: the colleague the user's phone called,
+        # or the user whose phone called the colleague who moved them on
+        number = (session.transfer.order or {}).get("target_number")
         if goes_on:
-            return
+            return placed.moved(session, live, number)
+        if session.placed is not None:
+            placed.moved(session, session.placed.live, number)
         session.release_user()
         if live.id is not None:
             gw.by_live_id.pop(live.id, None)

@@ -163,6 +163,9 @@ _STILL_IN_CALL = select(_LIVE.c.id).where(_LIVE.c.user_id == bindparam("uid"),
                                           _LIVE.c.state != VOICEMAIL).limit(1)
 _TRANSFERRING = (update(_LIVE).where(_LIVE.c.id == bindparam("cid"))
                  .values(state=bindparam("state")).returning(*_LIVE.c))
+_MOVED = (update(_LIVE).where(_LIVE.c.id == bindparam("cid"), _LIVE.c.state.in_(("answered",
+                                                                                   "held")))
+          .values(other_number=bindparam("other")).returning(*_LIVE.c))
 _IN_VOICEMAIL = (update(_LIVE).where(_LIVE.c.id == bindparam("cid"), _LIVE.c.state == "ringing")
                  .values(state=VOICEMAIL).returning(*_LIVE.c))
 
@@ -219,6 +222,18 @@ def call_transferring(db: Session, call_id: int, away: bool) -> None:
         return
     still = conn.execute(_STILL_IN_CALL, {"uid": call["user_id"]}).first() is not None
     _changed(db, dict(call), "transferring" if away else "ringing", still)
+    db.commit()
+
+
+def call_moved(db: Session, call_id: int, other_number: str | None) -> None:
+    """A transfer took the other party of the user's answered call away and put another in
+    its place (the colleague the user called moved them on, or a phone's attended transfer
+    joined them): the live row shows who the user talks to now, and the user hears
+    `moved`."""
+    other = (other_number or None) and other_number[:40]
+    call = db.connection().execute(_MOVED, {"cid": call_id, "other": other}).mappings().first()
+    if call is not None:   # not answered (yet or any more), or over
+        _changed(db, dict(call), "moved", True)
     db.commit()
 
 

@@ -59,8 +59,9 @@ class MyEvents(MethodView):
         """My live events as Server-Sent Events, for as long as my access token is valid.
 
         Events: `presence` (a colleague's availability, note, end or in-call changed: the
-        directory's live fields), `call` (my call `ringing`, `answered`, `held`, `resumed`
-        or `ended`, with the call as `/me/calls` shows it), `transfer` (my transfer as
+        directory's live fields), `call` (my call `ringing`, `answered`, `held`, `resumed`,
+        `moved` (a transfer put another party in it) or `ended`, with the call as
+        `/me/calls` shows it), `transfer` (my transfer as
         `/me/transfers/{id}` shows it; one that came back carries `why`), `command` (my
         call command done or failed), `queue` (a queue I am a member of, or lead, changed:
         its status with my own state in `me`, as `/me/queues` shows it; at most one per

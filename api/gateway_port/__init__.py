@@ -15,7 +15,7 @@ from .queues import (  # noqa: F401
     spoken_language, write)
 from .calls import (  # noqa: F401
     HEARTBEAT_S, ROOT, attended_by_phone, call_answered, call_ended, call_held,
-    call_in_voicemail, call_order, call_placed,
+    call_in_voicemail, call_moved, call_order, call_placed,
     call_started, call_transferring, claim_commands, close_silent, close_stale_queue_calls,
     command_call, finish_command, gateway_restarted, heartbeat, now,
     order_for_command, placed_started, record_call, register_wakeup, returned_why,

@@ -10,8 +10,8 @@ from __future__ import annotations
 from ..callerid.services import record_call  # noqa: F401 (the call log's line)
 from ..calls import interrupted, wakeup
 from ..calls.services import (  # noqa: F401 (live calls and commands)
-    call_answered, call_ended, call_held, call_in_voicemail, call_started, call_transferring,
-    claim_commands, finish_command, gateway_restarted)
+    call_answered, call_ended, call_held, call_in_voicemail, call_moved, call_started,
+    call_transferring, claim_commands, finish_command, gateway_restarted)
 from ..calls.placed import call_order, call_placed, command_call  # noqa: F401 (app calls)
 from ..config import ROOT  # noqa: F401 (the default SQLite file lives under it)
 from ..core.clock import now  # noqa: F401

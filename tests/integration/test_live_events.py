@@ -168,6 +168,23 @@ def test_a_call_put_on_hold_and_taken_back_reaches_my_stream_and_my_calls(api_ur
             if e.kind == "call" and e.data["event"] in ("held", "resumed")] == ["held", "resumed"]
 
 
+def test_the_party_a_transfer_put_in_my_call_reaches_my_stream_and_my_calls(
+        api_url, app, company):
+    bob = app_of(api_url, company.users["bob"])
+    call_id = _gateway_writes(app, calls.call_started, company.tenant_id, user_id(bob), "gw-1",
+                              "sip-call-6", "outgoing", "+4722000001")
+    _gateway_writes(app, calls.call_moved, call_id, "+4722000003")   # not answered: nothing
+    assert [c["other_number"] for c in bob.request("GET", "/api/v1/me/calls")] == [
+        "+4722000001"]
+    _gateway_writes(app, calls.call_answered, call_id, 0, "deskphone", "sip:bob@pbx")
+    with EventStream(bob) as mine:
+        _gateway_writes(app, calls.call_moved, call_id, "+4722000003")
+        moved = mine.wait_for(call_event("moved"), 5)
+    assert moved is not None and moved.data["call"]["other_number"] == "+4722000003"
+    assert [(c["other_number"], c["state"]) for c in bob.request("GET", "/api/v1/me/calls")
+            ] == [("+4722000003", "answered")]
+
+
 def test_a_transfers_progress_arrives_without_polling(api_url, app, company):
     alice, bob = app_of(api_url, company.users["alice"]), app_of(api_url, company.users["bob"])
     bob_id, alice_id = user_id(bob), user_id(alice)

@@ -4,8 +4,6 @@ cannot honour while the call goes on."""
 from __future__ import annotations
 
 import json
-import socket
-from urllib.parse import quote
 
 import pytest
 
@@ -15,7 +13,7 @@ from tests.support.sip_fixtures import (  # noqa: F401 (fixtures: one gateway pe
     gateway, gateway_settles, peers, ports, sink)
 from tests.support.api import auth, make_company
 from tests.support.baresip import baresip_missing
-from tests.support.sip import header, sip_tools_missing, wait_until
+from tests.support.sip import header, press_transfer, sip_tools_missing, wait_until
 from tests.support.sip_fixtures import PHONES
 
 pytestmark = [pytest.mark.skipif((sip_tools_missing() or baresip_missing()) is not None,
@@ -169,14 +167,7 @@ class Consulting:
     def transfer(self, replaces: str) -> None:
         """The Transfer button: the phone sends REFER on the caller's call with `replaces`."""
         invite = self.phone.received("INVITE")[0]
-        request = "\r\n".join([
-            f"OPTIONS sip:alice@{PHONES}:{self.phone.port} SIP/2.0",
-            "Via: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-transfer-button",
-            "From: <sip:button@127.0.0.1>;tag=button", f"To: <sip:alice@{PHONES}>",
-            f"Call-ID: {header(invite, 'Call-ID')}", "CSeq: 1 OPTIONS",
-            f"X-Replaces: {quote(replaces, safe='')}", "Content-Length: 0", "", ""])
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            s.sendto(request.encode(), (PHONES, self.phone.port))
+        press_transfer(self.phone, PHONES, header(invite, "Call-ID"), replaces)
 
     def dialog(self) -> str:
         to_tag, from_tag = self.b_tags

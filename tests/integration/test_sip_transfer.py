@@ -264,15 +264,20 @@ def _pushes(sink, t: Transfer, kind: str, suffix: str = "") -> list[dict]:
 
 
 @pytest.mark.once
+def in_a_meeting(db, who) -> None:
+    """`who` (a user row) is in a meeting for the next hour."""
+    meeting = db.scalar(select(Profile.id).where(Profile.user_id == who.id,
+                                                 Profile.key == "meeting"))
+    set_availability(db, who.tenant_id, who.id, who.id, meeting, now() + timedelta(hours=1),
+                     None)
+
+
 def test_a_colleague_in_a_meeting_sends_the_call_back_at_once_and_never_to_voicemail(
         app, db, client, gateway, peers, ports, sink):
     voicemail = peers("voicemail", "phone_answer.xml", port=ports["voicemail"])
     t = Transfer(app, db, client, gateway, peers, soft_calls=2, hold_ms=4000)
     bob, phone, _ = _bob(t.user, db, client, peers, "phone_answer.xml")
-    meeting = db.scalar(select(Profile.id).where(Profile.user_id == bob.id,
-                                                 Profile.key == "meeting"))
-    set_availability(db, bob.tenant_id, bob.id, bob.id, meeting, now() + timedelta(hours=1),
-                     None)
+    in_a_meeting(db, bob)
 
     transfer = _transfer_to(t, bob)
     assert t.state(transfer, "returned")["reason"] == "unavailable"

@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "tests" / "sip"
@@ -177,6 +178,21 @@ class Sipp:
 
     def first_time(self, start: str) -> float:
         return next(w for d, w, t in self.messages() if d == "received" and t.startswith(start))
+
+
+def press_transfer(phone, ip: str, call_id: str, replaces: str) -> None:
+    """A SIPp phone's Transfer button for an attended transfer (`phone_attended.xml`,
+    `device_uac_attended.xml`): an OPTIONS into its call `call_id` carrying the consultation's
+    dialog (`Call-ID;to-tag=..;from-tag=..`), known only once the consultation is answered,
+    which the phone puts in its REFER's Replaces."""
+    request = "\r\n".join([
+        f"OPTIONS sip:phone@{ip}:{phone.port} SIP/2.0",
+        "Via: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-transfer-button",
+        "From: <sip:button@127.0.0.1>;tag=button", f"To: <sip:phone@{ip}>",
+        f"Call-ID: {call_id}", "CSeq: 1 OPTIONS",
+        f"X-Replaces: {quote(replaces, safe='')}", "Content-Length: 0", "", ""])
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.sendto(request.encode(), (ip, phone.port))
 
 
 def header(message: str, name: str) -> str | None:
