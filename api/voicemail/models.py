@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (JSON, CheckConstraint, ForeignKey, Index, Integer, String,
-                        UniqueConstraint)
+                        UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.clock import now
@@ -29,6 +29,10 @@ class VoicemailMessage(TenantScoped, Base):
     __tablename__ = "voicemail_messages"
     __table_args__ = (Index("ix_voicemail_messages_user_created", "user_id", "created_at"),
                       Index("ix_voicemail_messages_queue_created", "queue_id", "created_at"),
+                      # the unread count of every `GET /me`: only the user's unheard ones
+                      Index("ix_voicemail_messages_user_unheard", "user_id", "tenant_id",
+                            sqlite_where=text("heard_at IS NULL"),
+                            postgresql_where=text("heard_at IS NULL")),
                       CheckConstraint("(user_id IS NULL) <> (queue_id IS NULL)",
                                       name="one_owner"))
 
