@@ -153,13 +153,22 @@ def cpu_per_request(client, path: str, headers: dict | None = None, *, n: int = 
     """CPU time of one request in process, in microseconds (a Flask test client, one thread;
     the median of `rounds` rounds of `n`): what the app itself costs, without the server
     and untouched by other processes' load."""
-    for _ in range(200):
-        client.get(path, headers=headers)
+    return _median_cpu_us(lambda: client.get(path, headers=headers), warm_up=200, n=n,
+                          rounds=rounds)
+
+
+def _median_cpu_us(call, *, warm_up: int, n: int, rounds: int, check=None) -> float:
+    """The median over `rounds` rounds of `n` of the CPU time of one `call()`, in
+    microseconds, after `warm_up` calls (and `check()`, which may refuse what they did)."""
+    for _ in range(warm_up):
+        call()
+    if check is not None:
+        check()
     per = []
     for _ in range(rounds):
         started = time.process_time()
         for _ in range(n):
-            client.get(path, headers=headers)
+            call()
         per.append((time.process_time() - started) / n * 1e6)
     return statistics.median(per)
 
@@ -187,17 +196,11 @@ def cpu_per_call(app, path: str, headers: dict | None = None, *, n: int = 2000,
         finally:
             getattr(body, "close", lambda: None)()
 
-    for _ in range(1000):
-        call()
-    if not statuses[-1].startswith("200"):
-        raise SystemExit(f"{path} answered {statuses[-1]}")
-    per = []
-    for _ in range(rounds):
-        started = time.process_time()
-        for _ in range(n):
-            call()
-        per.append((time.process_time() - started) / n * 1e6)
-    return statistics.median(per)
+    def answered() -> None:
+        if not statuses[-1].startswith("200"):
+            raise SystemExit(f"{path} answered {statuses[-1]}")
+
+    return _median_cpu_us(call, warm_up=1000, n=n, rounds=rounds, check=answered)
 
 
 def fixed_rate(url: str, *, rate: float, duration: float = 10, headers: dict | None = None,
