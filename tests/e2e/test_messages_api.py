@@ -11,7 +11,7 @@ from api.accounts.models import User
 from api.messages.models import Message
 from api.messages.services import config as messages_config
 from api.sms.models import SmsOutbound
-from tests.support.api import auth, make_company
+from tests.support.api import auth, make_company, user_id_of
 from tests.support.sms import give_service_number, send_sms, sink, swap_extension  # noqa: F401
 
 OUTSIDER = "+4748000001"
@@ -26,10 +26,6 @@ def _company(app, client, name="ACME"):
                        json={"sender_name": name})
         assert r.status_code == 200, r.get_json()
     return c, heads
-
-
-def _uid(db, mobile: str) -> int:
-    return db.scalar(select(User.id).where(User.mobile == mobile))
 
 
 def _send(client, headers, **body):
@@ -82,7 +78,7 @@ def test_contacts_colleagues_and_groups_each_get_one_sms_with_their_names(app, c
         "name": "Kari Kunde", "numbers": [{"label": "work", "number": "22 33 44 55"},
                                           {"label": "mobile", "number": "915 55 555"}]}
     ).get_json()
-    bob, carl = _uid(db, c.users["bob"]), _uid(db, c.users["carl"])
+    bob, carl = user_id_of(db, c.users["bob"]), user_id_of(db, c.users["carl"])
     group = client.post("/api/v1/messages/groups", headers=h["alice"], json={
         "name": "On call", "members": {"user_ids": [bob, carl], "numbers": ["90012345"]}}
     ).get_json()
@@ -106,7 +102,7 @@ def test_another_companys_contact_colleague_or_group_is_refused_like_a_missing_o
         "name": "Their client", "numbers": [{"number": "915 55 556"}]}).get_json()
     group = client.post("/api/v1/messages/groups", headers=oh["admin"], json={
         "name": "Theirs", "scope": "company", "members": {"numbers": ["90012345"]}}).get_json()
-    colleague = _uid(db, o.users["bob"])
+    colleague = user_id_of(db, o.users["bob"])
     for field, value, missing in (("contact_ids", contact["id"], "no such contacts"),
                                   ("user_ids", colleague, "no such colleagues"),
                                   ("group_ids", group["id"], "no such recipient groups"),
@@ -148,7 +144,7 @@ def test_a_text_needing_more_parts_than_allowed_is_refused_with_the_count(app, c
 
 def test_the_sender_is_the_company_name_or_a_number_i_may_show(app, client, db, sink):
     c, h = _company(app, client)
-    office = db.get(User, _uid(db, c.users["alice"])).office_number
+    office = db.get(User, user_id_of(db, c.users["alice"])).office_number
     senders = client.get("/api/v1/messages/senders", headers=h["alice"]).get_json()
     assert [s["sender"] for s in senders] == ["ACME", office, c.users["alice"]]
     national = office.removeprefix("+47")
@@ -236,7 +232,7 @@ def test_i_see_my_history_and_administrators_see_the_companys(app, client, db, s
     every = client.get("/api/v1/messages", headers=h["admin"]).get_json()
     assert [m["id"] for m in every] == [theirs["id"], mine["id"]]
     only = client.get("/api/v1/messages", headers=h["admin"],
-                      query_string={"user_id": _uid(db, c.users["alice"])}).get_json()
+                      query_string={"user_id": user_id_of(db, c.users["alice"])}).get_json()
     assert [m["id"] for m in only] == [mine["id"]]
 
 

@@ -12,10 +12,9 @@ import wave
 import pytest
 from sqlalchemy import select
 
-from api.accounts.models import User
 from api.events.models import OutboxEvent
 from api.voicemail.models import VoicemailMessage
-from tests.support.api import auth, make_company
+from tests.support.api import auth, make_company, user_id_of
 from tests.support.sms import smtp_server  # noqa: F401 (fixture)
 from tests.support.voicemail import encoded, leave_message, tone_wav
 
@@ -37,12 +36,8 @@ def company(app, client):
     return c
 
 
-def _uid(db, mobile: str) -> int:
-    return db.scalar(select(User.id).where(User.mobile == mobile))
-
-
 def _leave(app, db, company, who="alice", **kw):
-    return leave_message(app, company.tenant_id, _uid(db, company.users[who]), **kw)
+    return leave_message(app, company.tenant_id, user_id_of(db, company.users[who]), **kw)
 
 
 def _file(app, db, message_id: int) -> str:
@@ -93,7 +88,7 @@ def test_hearing_or_deleting_a_message_sends_the_new_unread_count_as_the_badge(
 
     monkeypatch.setitem(app.extensions, "push", Recording())
     first, second = _leave(app, db, company), _leave(app, db, company)
-    h, uid = company.heads["alice"], _uid(db, company.users["alice"])
+    h, uid = company.heads["alice"], user_id_of(db, company.users["alice"])
     client.patch(f"{BASE}/{first.message_id}", headers=h, json={"heard": True})
     client.delete(f"{BASE}/{second.message_id}", headers=h)
     assert sent == [(company.tenant_id, uid, 1), (company.tenant_id, uid, 0)]
@@ -109,7 +104,7 @@ def test_the_owner_alone_hears_new_heard_and_deleted_on_the_live_stream(
                       .order_by(OutboxEvent.id)).all()
     assert [(e.data["event"], e.data["unread"]) for e in rows] == [
         ("new", 1), ("heard", 0), ("deleted", 0)]
-    assert {e.user_id for e in rows} == {_uid(db, company.users["alice"])}
+    assert {e.user_id for e in rows} == {user_id_of(db, company.users["alice"])}
 
 
 def test_the_audio_downloads_whole_and_in_ranges_for_seeking(app, db, client, company):
@@ -161,7 +156,7 @@ def test_a_colleagues_or_another_companys_message_is_not_found(app, db, client, 
 def test_a_message_shorter_than_a_second_is_dropped_with_its_file(app, db, client, company):
     assert _leave(app, db, company, seconds=0.6) is None
     assert client.get(BASE, headers=company.heads["alice"]).get_json() == []
-    uid = _uid(db, company.users["alice"])
+    uid = user_id_of(db, company.users["alice"])
     folder = os.path.join(app.config["SETTINGS"].voicemail_dir, str(company.tenant_id),
                           str(uid))
     assert [f for f in os.listdir(folder) if f.endswith(".wav")] == []
@@ -231,7 +226,7 @@ def test_replacing_or_deleting_a_greeting_removes_the_old_file(app, db, client, 
     h = company.heads["alice"]
     client.put(f"{BASE}/greetings/away", headers=h, data=tone_wav(2.0))
     folder = os.path.join(app.config["SETTINGS"].voicemail_dir, str(company.tenant_id),
-                          str(_uid(db, company.users["alice"])))
+                          str(user_id_of(db, company.users["alice"])))
     assert len(os.listdir(folder)) == 1
     client.put(f"{BASE}/greetings/away", headers=h, data=tone_wav(3.0))
     assert len(os.listdir(folder)) == 1
@@ -269,7 +264,7 @@ def test_the_call_log_entry_links_to_the_message_the_caller_left(app, db, client
     from api.callerid.services import record_call
     from api.core.clock import now
 
-    uid = _uid(db, company.users["alice"])
+    uid = user_id_of(db, company.users["alice"])
     at = now()
     record_call(db, company.tenant_id, uid, direction="incoming", status="missed",
                 other_number="+4791111111", started_at=at - timedelta(seconds=30),
@@ -340,7 +335,7 @@ def test_the_message_waiting_lamp_counts_unheard_and_heard_and_names_registering
         app, db, client, company):
     from api.voicemail import mwi
 
-    uid = _uid(db, company.users["alice"])
+    uid = user_id_of(db, company.users["alice"])
     r = client.post(f"/api/v1/users/{uid}/devices", headers=company.heads["admin"],
                     json={"kind": "deskphone", "sip_uri": "sip:2101@pbx.example.com"})
     assert r.status_code == 201, r.get_json()

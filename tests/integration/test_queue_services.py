@@ -7,13 +7,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from api.accounts.models import Tenant, User
+from api.accounts.models import Tenant
 from api.core import clock
 from api.core.ports import Event, ports
 from api.core.errors import Conflict
 from api.queues import calls, membership, services, status
 from api.queues.models import QueueCall, QueueCallback
-from tests.support.api import make_company
+from tests.support.api import make_company, user_id_of
 from tests.support.ports import listening
 
 
@@ -24,18 +24,14 @@ def company(app, db):
     return c
 
 
-def _uid(db, mobile: str) -> int:
-    return db.scalar(select(User.id).where(User.mobile == mobile))
-
-
 def _queue(db, company, name="Support", members=("alice", "bob"), logged_in=True, **settings):
     tenant = db.get(Tenant, company.tenant_id)
     queue = services.create_queue(db, tenant, {"name": name, **settings})
     for i, who in enumerate(members):
-        services.set_member(db, queue, _uid(db, company.users[who]), {"priority": i})
+        services.set_member(db, queue, user_id_of(db, company.users[who]), {"priority": i})
     if logged_in:
         for who in members:
-            membership.set_login(db, tenant.id, _uid(db, company.users[who]), None, True,
+            membership.set_login(db, tenant.id, user_id_of(db, company.users[who]), None, True,
                                  by_user_id=None)
     return queue
 
@@ -46,7 +42,7 @@ def _later(seconds: int) -> None:
 
 def test_a_queue_call_rings_the_best_member_and_wrap_up_keeps_her_free_afterwards(db, company):
     q = _queue(db, company, wrapup_s=30, distribution="ring_best_group")
-    alice = _uid(db, company.users["alice"])
+    alice = user_id_of(db, company.users["alice"])
     entry = calls.enqueue(db, company.tenant_id, q.id, caller_number="+4791234567")
     assert entry.accepted
     assert calls.ring_next(db, company.tenant_id, entry.call.id).ring == (alice,)
@@ -56,7 +52,7 @@ def test_a_queue_call_rings_the_best_member_and_wrap_up_keeps_her_free_afterward
     calls.call_ended(db, company.tenant_id, entry.call.id)
 
     second = calls.enqueue(db, company.tenant_id, q.id, caller_number="+4791234568")
-    bob = _uid(db, company.users["bob"])
+    bob = user_id_of(db, company.users["bob"])
     assert calls.ring_next(db, company.tenant_id, second.call.id).ring == (bob,)
     live = status.statuses(db, company.tenant_id, [q])[q.id]
     assert live["in_wrap_up"] == 1 and live["calls_waiting"] == 1
@@ -67,7 +63,7 @@ def test_a_queue_call_rings_the_best_member_and_wrap_up_keeps_her_free_afterward
 
 def test_the_log_records_answered_and_missed_calls_with_their_wait(db, company):
     q = _queue(db, company)
-    alice = _uid(db, company.users["alice"])
+    alice = user_id_of(db, company.users["alice"])
     a = calls.enqueue(db, company.tenant_id, q.id, caller_number="+4791234567")
     _later(12)
     calls.member_answered(db, company.tenant_id, a.call.id, alice)
@@ -119,7 +115,7 @@ def test_empty_queue_refuses_callers_unless_it_rings_when_empty(db, company):
                                               ("pause", (True, True))])
 def test_no_answer_policy_decides_what_happens_to_the_member(db, company, policy, expected):
     q = _queue(db, company, no_answer_policy=policy)
-    alice = _uid(db, company.users["alice"])
+    alice = user_id_of(db, company.users["alice"])
     entry = calls.enqueue(db, company.tenant_id, q.id, caller_number="+4791234567")
     calls.ring_next(db, company.tenant_id, entry.call.id)
     calls.member_no_answer(db, company.tenant_id, entry.call.id, alice)
@@ -129,7 +125,7 @@ def test_no_answer_policy_decides_what_happens_to_the_member(db, company, policy
 
 def test_log_out_unless_last_keeps_the_last_member_logged_in(db, company):
     q = _queue(db, company, members=("alice", "bob"), no_answer_policy="log_out_unless_last")
-    alice, bob = _uid(db, company.users["alice"]), _uid(db, company.users["bob"])
+    alice, bob = user_id_of(db, company.users["alice"]), user_id_of(db, company.users["bob"])
     entry = calls.enqueue(db, company.tenant_id, q.id, caller_number="+4791234567")
     assert calls.member_no_answer(db, company.tenant_id, entry.call.id, alice) == "logged_out"
     assert calls.member_no_answer(db, company.tenant_id, entry.call.id, bob) == "kept"
@@ -141,13 +137,13 @@ def test_a_call_that_is_no_longer_waiting_cannot_be_answered(db, company):
     calls.abandon(db, company.tenant_id, entry.call.id)
     with pytest.raises(Conflict):
         calls.member_answered(db, company.tenant_id, entry.call.id,
-                              _uid(db, company.users["alice"]))
+                              user_id_of(db, company.users["alice"]))
 
 
 def test_profile_logs_out_of_its_queues_and_available_logs_back_in(db, company):
     support = _queue(db, company, name="Support", members=("alice",))
     sales = _queue(db, company, name="Sales", members=("alice",))
-    alice = _uid(db, company.users["alice"])
+    alice = user_id_of(db, company.users["alice"])
     changed = ports(db).events.publish
     changed(Event.AVAILABILITY_CHANGED, db, company.tenant_id, alice,
             {"is_default": True}, {"is_default": False, "queue_logout": [support.id]})
@@ -163,7 +159,7 @@ def test_profile_logs_out_of_its_queues_and_available_logs_back_in(db, company):
 
 def test_returning_to_available_does_not_log_in_queues_the_user_left_by_hand(db, company):
     q = _queue(db, company, members=("alice",))
-    alice = _uid(db, company.users["alice"])
+    alice = user_id_of(db, company.users["alice"])
     membership.set_login(db, company.tenant_id, alice, None, False, by_user_id=alice)
     changed = ports(db).events.publish
     changed(Event.AVAILABILITY_CHANGED, db, company.tenant_id, alice, None,
@@ -186,7 +182,7 @@ def test_remote_login_toggles_the_default_queues_and_announces_the_new_state(db,
 
 def test_remote_login_from_a_registered_alternative_phone(db, company):
     _queue(db, company, members=("bob",), logged_in=False)
-    bob = _uid(db, company.users["bob"])
+    bob = user_id_of(db, company.users["bob"])
     membership.add_remote_number(db, db.get(Tenant, company.tenant_id), bob, "22 33 44 55")
     result = membership.toggle_remote_login(db, company.tenant_id, "+4722334455")
     assert result.user_id == bob and result.logged_in

@@ -5,21 +5,22 @@ from __future__ import annotations
 
 import pytest
 
-from api.voicemail.provides import _UNREAD, unread
+from api.core.clock import now
 from api.voicemail.models import VoicemailMessage
-from tests.support.api import make_company
+from api.voicemail.provides import _UNREAD, unread
+from tests.support.api import make_company, user_id_of
 
 pytestmark = pytest.mark.once  # SQLite's planner; PostgreSQL's chooses by its statistics
 
 
 def test_the_unread_count_reads_only_the_users_unheard_messages(app, db):
     company = make_company(app)
-    alice, bob = (int(u) for u in _user_ids(db, company))
+    alice, bob = (user_id_of(db, company.users[who]) for who in ("alice", "bob"))
     for n in range(30):
         db.add(VoicemailMessage(tenant_id=company.tenant_id, user_id=bob if n % 3 else alice,
                                 caller_number=f"+47900{n:05d}", reason="no_answer",
                                 duration_ms=3000, size=48_000, file=f"m{n}.wav",
-                                heard_at=None if n < 27 else _heard()))
+                                heard_at=None if n < 27 else now()))
     db.commit()
     sql, args = _UNREAD.statement(db.get_bind().dialect,
                                   {"tid": company.tenant_id, "uid": alice})
@@ -28,15 +29,3 @@ def test_the_unread_count_reads_only_the_users_unheard_messages(app, db):
     assert "ix_voicemail_messages_user_unheard" in plan
     assert unread(db, company.tenant_id, alice) == 9   # n = 0, 3, ... 24 (27 was heard)
 
-
-def _heard():
-    from api.core.clock import now
-
-    return now()
-
-
-def _user_ids(db, company):
-    from api.accounts.models import User
-
-    return [db.query(User.id).filter_by(tenant_id=company.tenant_id, mobile=company.users[n])
-            .scalar() for n in ("alice", "bob")]

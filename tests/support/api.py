@@ -75,3 +75,12 @@ def own_web_api(url: str, voicemail_dir):
     finally:
         stop_web_api(app)
         app.extensions["engine"].dispose()
+
+
+def user_id_of(db, mobile: str) -> int | None:
+    """The id of the user with this mobile number (numbers are unique across companies)."""
+    from sqlalchemy import select
+
+    from api.accounts.models import User
+
+    return db.scalar(select(User.id).where(User.mobile == mobile))
